@@ -1,0 +1,78 @@
+// Loading the kernels: pick the relaxed-SIMD build where this engine validates it, else plain SIMD128
+// (else a clear error), create the shared memory, instantiate, and find the platform's way to spawn
+// worker threads. Node-only code comes in through a dynamic import (node-platform.ts).
+
+import { MAX_PAGES, HEAP_BASE } from "./memory.js";
+import type { SpawnFn } from "./pool.js";
+import type { RunFn } from "./worker-loop.js";
+import { wasmApi, type WasmMemory, type WasmModule } from "./wasm-api.js";
+
+/** The functions wasm/kernels.ts exports (byte addresses, element strides). */
+export interface KernelExports {
+  run: RunFn;
+  gemmScratchBytes(): number;
+  erf64(x: number): number;
+}
+
+export interface LoadOptions {
+  /** Use the plain SIMD128 build even where relaxed SIMD is available (for tests and comparisons). */
+  simd128Only?: boolean;
+  /** Kernel bytes to use instead of reading dist/wasm/ (e.g. a bundler's asset). */
+  wasmBytes?: { relaxed?: Uint8Array; simd: Uint8Array; single?: Uint8Array };
+}
+
+export interface Loaded {
+  module: WasmModule;
+  memory: WasmMemory;
+  exports: KernelExports;
+  variant: "relaxed-simd" | "simd128" | "simd128-single";
+  spawn: SpawnFn | null;
+  /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+  canBlock: boolean;
+  cpus: number;
+}
+
+const isNode = typeof globalThis.process === "object" && typeof globalThis.process.versions?.node === "string";
+
+function sharedMemoryWorks(): boolean {
+  try {
+    return new wasmApi!.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
+  const WA = wasmApi;
+  if (!WA) throw new Error("wasm backend: this JavaScript engine has no WebAssembly");
+  const node = isNode ? await import("./node-platform.js") : null;
+  const web = isNode ? null : await import("./web-platform.js");
+  node?.enableRelaxedSimd();
+  const read = async (name: string): Promise<Uint8Array> => (node ? node.readWasm(name) : web!.fetchWasm(name));
+  const shared = sharedMemoryWorks();
+  let bytes: Uint8Array;
+  let variant: Loaded["variant"];
+  const relaxed = shared && !opts.simd128Only ? (opts.wasmBytes?.relaxed ?? (await read("kernels-relaxed.wasm"))) : null;
+  if (relaxed && WA.validate(relaxed)) {
+    bytes = relaxed;
+    variant = "relaxed-simd";
+  } else {
+    bytes = shared
+      ? (opts.wasmBytes?.simd ?? (await read("kernels-simd.wasm")))
+      : (opts.wasmBytes?.single ?? (await read("kernels-single.wasm")));
+    variant = shared ? "simd128" : "simd128-single";
+    if (!WA.validate(bytes))
+      throw new Error(
+        "wasm backend: this engine cannot run the kernels: WebAssembly SIMD128 (and, for threads, shared memory) " +
+          "is required (Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4); use the reference CPU backend",
+      );
+  }
+  const module = await WA.compile(bytes);
+  const initial = Math.ceil((HEAP_BASE + (16 << 20)) / 65536);
+  const memory = new WA.Memory({ initial, maximum: MAX_PAGES, shared });
+  const instance = await WA.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  if (node) return { module, memory, exports, variant, spawn: shared ? node.nodeSpawner(module, memory) : null, canBlock: true, cpus: node.cpuCount() };
+  const spawn = shared ? web!.webSpawner(module, memory) : null;
+  return { module, memory, exports, variant, spawn, canBlock: false, cpus: web!.webCpuCount() };
+}

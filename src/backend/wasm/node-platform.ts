@@ -1,0 +1,33 @@
+// Node specifics of the wasm backend, imported dynamically so the browser bundle never sees node:*:
+// reading the .wasm files, enabling relaxed SIMD in V8, and spawning unref'd worker_threads.
+
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { Worker } from "node:worker_threads";
+import type { SpawnFn } from "./pool.js";
+import type { WasmMemory, WasmModule } from "./wasm-api.js";
+
+export async function readWasm(name: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(new URL(`../../../wasm/${name}`, import.meta.url)));
+}
+
+/** Node 20 (V8 11.3) ships relaxed SIMD behind a flag; it must be set before the module compiles. */
+export function enableRelaxedSimd(): void {
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+}
+
+export function cpuCount(): number {
+  return availableParallelism();
+}
+
+export function nodeSpawner(module: WasmModule, memory: WasmMemory): SpawnFn {
+  return (tid) =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(new URL("./node-worker.js", import.meta.url), { workerData: { module, memory, tid } });
+      // unref: an idle pool (workers asleep in Atomics.wait) must not keep the process alive.
+      w.unref();
+      w.once("error", reject);
+      w.once("message", () => resolve({ terminate: () => void w.terminate() }));
+    });
+}

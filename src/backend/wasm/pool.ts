@@ -1,0 +1,87 @@
+// The thread pool: the calling thread is thread 0, workers 1..n-1 share the Wasm memory and wait on
+// a control block in it. Dispatch = write args, bump SEQ, notify (~1 µs; postMessage costs 25-48 µs).
+// Platform code (node-platform.ts, web-platform.ts) only spawns the workers.
+
+import { CTL_BYTE, DONE, FAILED, NTH, SEQ, SPIN, STOP, ARGS_BYTE, type RunFn } from "./worker-loop.js";
+import type { WasmMemory } from "./wasm-api.js";
+
+/** Starts worker `tid`; resolves when it listens. Returns a handle to stop it. */
+export type SpawnFn = (tid: number) => Promise<{ terminate(): void }>;
+
+export class ThreadPool {
+  readonly #ctl: Int32Array;
+  readonly #run: RunFn;
+  readonly #spawn: SpawnFn | null;
+  readonly #canBlock: boolean;
+  #workers: { terminate(): void }[] = [];
+  #wanted = 1;
+  #pending: Promise<void> = Promise.resolve();
+
+  constructor(memory: WasmMemory, run: RunFn, spawn: SpawnFn | null, canBlock: boolean) {
+    this.#ctl = new Int32Array(memory.buffer, CTL_BYTE, 16);
+    this.#run = run;
+    this.#spawn = spawn;
+    this.#canBlock = canBlock;
+  }
+
+  /** Threads a job uses now: the requested number, limited to the workers already listening. */
+  get threads(): number {
+    return Math.min(this.#wanted, this.#workers.length + 1);
+  }
+
+  get requested(): number {
+    return this.#wanted;
+  }
+
+  /** Asks for n threads; missing workers start in the background (ready() awaits them). */
+  setThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+    this.#wanted = this.#spawn ? n : 1;
+    const spawn = this.#spawn;
+    if (!spawn) return;
+    this.#pending = this.#pending.then(async () => {
+      const start = this.#workers.length + 1;
+      const more = await Promise.all(Array.from({ length: Math.max(0, this.#wanted - start) }, (_, i) => spawn(start + i)));
+      this.#workers.push(...more);
+    });
+  }
+
+  /** Resolves when every requested worker listens. */
+  ready(): Promise<void> {
+    return this.#pending;
+  }
+
+  /** Runs the job whose args are at ARGS_BYTE on `nth` threads (capped by the live workers) and waits for all. */
+  dispatch(nth: number): void {
+    const n = Math.max(1, Math.min(nth, this.threads));
+    if (n === 1) {
+      this.#run(0, 1, ARGS_BYTE);
+      return;
+    }
+    const ctl = this.#ctl;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, NTH, n);
+    Atomics.add(ctl, SEQ, 1);
+    Atomics.notify(ctl, SEQ);
+    this.#run(0, n, ARGS_BYTE);
+    let spins = 0;
+    for (let d = Atomics.load(ctl, DONE); d < n - 1; d = Atomics.load(ctl, DONE)) {
+      // Browsers forbid Atomics.wait on the main thread: there we only spin.
+      if (++spins > SPIN && this.#canBlock) {
+        Atomics.wait(ctl, DONE, d, 100);
+        spins = 0;
+      }
+    }
+    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new Error("wasm backend: a kernel failed on a worker thread");
+  }
+
+  /** Stops every worker (they also die with the process: they are unref'd). */
+  close(): void {
+    Atomics.store(this.#ctl, STOP, 1);
+    Atomics.add(this.#ctl, SEQ, 1);
+    Atomics.notify(this.#ctl, SEQ);
+    for (const w of this.#workers) w.terminate();
+    this.#workers = [];
+    this.#wanted = 1;
+  }
+}

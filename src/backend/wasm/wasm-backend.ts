@@ -1,0 +1,311 @@
+// WasmBackend: the fast CPU backend. float32 elementwise maps and GEMM run in Wasm SIMD kernels
+// (wasm/kernels.ts) on a worker pool over shared memory; every other dtype/op combination takes a
+// slow but exact TypeScript path (slow.ts) over the same memory. Created by createWasmBackend().
+
+import { castScalar, type DType, type TypedArray, allocArray, dtypeOfArray } from "../../dtype.js";
+import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primitives.js";
+import type { Backend, Storage, View } from "../backend.js";
+import { loadKernels, type KernelExports, type LoadOptions } from "./loader.js";
+import { WasmHeap, WasmStorage } from "./memory.js";
+import { ThreadPool } from "./pool.js";
+import { collapse, forBlocks, offsets, rowMajor } from "./strided.js";
+import * as slow from "./slow.js";
+import { ARGS_BYTE, TABLE_BYTE, TABLE_BYTES } from "./worker-loop.js";
+
+const UNARY_CODE: Record<UnaryOp, number> = {
+  neg: 1, abs: 2, sqrt: 3, recip: 4, floor: 5, ceil: 6, round: 7, sign: 8,
+  exp: 9, log: 10, log1p: 11, expm1: 12, sin: 13, cos: 14, tanh: 15, sigmoid: 16, erf: 17,
+};
+const BINARY_CODE: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
+};
+
+/**
+ * Below these sizes a job stays on the calling thread: waking a worker and joining costs ~5-20 µs
+ * here (Atomics, 2-core AVX2 machine, Node 20), which an elementwise map of ~64K f32 elements
+ * (~15-20 µs at 3-5 G elem/s) or a GEMM of ~64^3 multiply-adds (~20 µs at 28 GFLOP/s) just repays.
+ * Measured with bench/threshold.ts (see the comment there for the numbers).
+ */
+export const MAP_THREAD_MIN = 65536;
+export const GEMM_THREAD_MIN = 64 * 64 * 64;
+
+export interface WasmBackendOptions extends LoadOptions {
+  /** Threads (the caller included); default: the machine's cores (1 where threads are unavailable). */
+  numThreads?: number;
+}
+
+/** Creates the backend: compiles the kernels, starts the worker pool, resolves when it is ready. */
+export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const loaded = await loadKernels(opts);
+  const heap = new WasmHeap(loaded.memory);
+  const pool = new ThreadPool(loaded.memory, loaded.exports.run, loaded.spawn, loaded.canBlock);
+  const backend = new WasmBackend(heap, pool, loaded.exports, loaded.variant);
+  pool.setThreads(opts.numThreads ?? loaded.cpus);
+  await pool.ready();
+  return backend;
+}
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm";
+  readonly supportsFloat64 = true;
+  /** Which kernel build runs: "relaxed-simd" (FMA), "simd128", or "simd128-single" (no threads). */
+  readonly variant: string;
+  readonly #heap: WasmHeap;
+  readonly #pool: ThreadPool;
+  readonly #k: KernelExports;
+  #scratch = 0;
+  #scratchThreads = 0;
+
+  /** Use createWasmBackend(); the constructor needs the compiled kernels. */
+  constructor(heap: WasmHeap, pool: ThreadPool, kernels: KernelExports, variant: string) {
+    this.#heap = heap;
+    this.#pool = pool;
+    this.#k = kernels;
+    this.variant = variant;
+  }
+
+  /** Sets the threads used by later ops (the caller counts as one); new workers start in the background. */
+  setNumThreads(n: number): void {
+    this.#pool.setThreads(n);
+  }
+  /** Threads ops use now (workers still starting are not counted). */
+  getNumThreads(): number {
+    return this.#pool.threads;
+  }
+  /** Resolves when every requested worker has started. */
+  ready(): Promise<void> {
+    return this.#pool.ready();
+  }
+  /** Stops the worker threads (optional: they never keep the process alive). */
+  close(): void {
+    this.#pool.close();
+  }
+  /** Bytes held by live storages, for memory-leak checks. */
+  get liveBytes(): number {
+    return this.#heap.liveBytes;
+  }
+
+  #ws(s: Storage): WasmStorage {
+    if (!(s instanceof WasmStorage)) throw new TypeError("wasm backend: storage belongs to another backend");
+    if (!s.live) throw new Error("wasm backend: storage used after free()");
+    return s;
+  }
+  #arr(s: Storage): TypedArray {
+    return this.#heap.view(this.#ws(s));
+  }
+  #alloc(dtype: DType, length: number): WasmStorage {
+    return this.#heap.alloc(dtype, length);
+  }
+  #args(values: readonly number[]): void {
+    const i32 = this.#heap.i32;
+    const base = ARGS_BYTE / 4;
+    for (let i = 0; i < values.length; i++) i32[base + i] = values[i]!;
+  }
+
+  upload(data: TypedArray, dtype: DType): Storage {
+    const s = this.#alloc(dtype, data.length);
+    const arr = this.#heap.view(s);
+    if (dtypeOfArray(data) === dtype) arr.set(data);
+    else for (let i = 0; i < data.length; i++) arr[i] = castScalar(data[i]!, dtype);
+    return s;
+  }
+
+  readSync(v: View): TypedArray {
+    const src = this.#arr(v.storage);
+    const n = numel(v.shape);
+    const out = allocArray(v.storage.dtype, n);
+    const c = collapse(v.shape, [v.strides]);
+    if (c.shape.length <= 1 && (c.strides[0]![0] ?? 1) === 1) out.set(src.subarray(v.offset, v.offset + n));
+    else slow.gatherInto(out, src, offsets(v.shape, v.strides, v.offset));
+    return out;
+  }
+
+  read(v: View): Promise<TypedArray> {
+    return Promise.resolve(this.readSync(v));
+  }
+
+  full(length: number, dtype: DType, value: number): Storage {
+    const s = this.#alloc(dtype, length);
+    this.#heap.view(s).fill(castScalar(value, dtype));
+    return s;
+  }
+
+  free(s: Storage): void {
+    if (s instanceof WasmStorage) this.#heap.free(s);
+  }
+
+  /** Runs kernel map `fn` (2 binary, 3 unary) over `shape`, writing contiguous `out`. */
+  #map(fn: 2 | 3, op: number, shape: readonly number[], x: View, y: View | null, out: WasmStorage): void {
+    const xs = this.#ws(x.storage);
+    const ys = y ? this.#ws(y.storage) : xs;
+    const yv = y ?? x;
+    const outBytes = fn === 2 && op >= 7 ? 1 : 4;
+    const c = collapse(shape, [x.strides, yv.strides, rowMajor(shape)]);
+    const nd = c.shape.length;
+    // Row (second to last) and column (last) strides of operand k; missing dims step 0.
+    const st = (k: number, fromEnd: number): number => (nd >= fromEnd ? c.strides[k]![nd - fromEnd]! : 0);
+    const threads = this.#pool.threads;
+    forBlocks(c, [x.offset, yv.offset, 0], (rows, cols, offs) => {
+      this.#args([
+        fn, op, rows, cols,
+        xs.ptr + offs[0]! * 4, st(0, 2), st(0, 1),
+        ys.ptr + offs[1]! * 4, st(1, 2), st(1, 1),
+        out.ptr + offs[2]! * outBytes,
+      ]);
+      this.#pool.dispatch(rows * cols >= MAP_THREAD_MIN ? threads : 1);
+    });
+  }
+
+  contiguous(x: View): Storage {
+    const dt = x.storage.dtype;
+    const out = this.#alloc(dt, numel(x.shape));
+    if (out.length === 0) return out;
+    // f32 and int32 are both 4-byte words: the f32 copy kernel moves their bits unchanged.
+    if (dt === "float32" || dt === "int32") this.#map(3, 0, x.shape, x, null, out);
+    else slow.gatherInto(this.#heap.view(out), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
+    return out;
+  }
+
+  unary(op: UnaryOp, x: View, dtype: DType): Storage {
+    const out = this.#alloc(dtype, numel(x.shape));
+    if (out.length === 0) return out;
+    if (x.storage.dtype === "float32" && dtype === "float32") this.#map(3, UNARY_CODE[op], x.shape, x, null, out);
+    else slow.unary(op, this.#arr(x.storage), x, this.#heap.view(out), dtype);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage {
+    const out = this.#alloc(dtype, numel(a.shape));
+    if (out.length === 0) return out;
+    const code = BINARY_CODE[op];
+    const fast =
+      a.storage.dtype === "float32" && b.storage.dtype === "float32" && dtype === (code >= 7 ? "bool" : "float32");
+    if (fast) this.#map(2, code, a.shape, a, b, out);
+    else slow.binary(op, this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype);
+    return out;
+  }
+
+  where(cond: View, a: View, b: View, dtype: DType): Storage {
+    const out = this.#alloc(dtype, numel(a.shape));
+    const o = this.#heap.view(out);
+    slow.where(this.#arr(cond.storage), cond, this.#arr(a.storage), a, this.#arr(b.storage), b, o, dtype);
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage {
+    const outShape = x.shape.map((s, d) => (dims.includes(d) ? 1 : s));
+    const out = this.#alloc(x.storage.dtype, numel(outShape));
+    slow.reduce(op, this.#arr(x.storage), x, dims, this.#heap.view(out));
+    return out;
+  }
+
+  argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
+    const outShape = x.shape.map((s, d) => (d === dim ? 1 : s));
+    const out = this.#alloc("int32", numel(outShape));
+    slow.argReduce(op, this.#arr(x.storage), x, dim, this.#heap.view(out) as Int32Array);
+    return out;
+  }
+
+  matmul(a: View, b: View, dtype: DType): Storage {
+    const r = a.shape.length;
+    const m = a.shape[r - 2]!;
+    const k = a.shape[r - 1]!;
+    const n = b.shape[b.shape.length - 1]!;
+    const batch = a.shape.slice(0, r - 2);
+    const nb = numel(batch);
+    const out = this.#alloc(dtype, nb * m * n);
+    if (out.length === 0) return out;
+    if (dtype !== "float32" || a.storage.dtype !== "float32" || b.storage.dtype !== "float32") {
+      slow.matmul(this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype, m, k, n);
+      return out;
+    }
+    this.#gemm(a, b, out, batch, m, k, n);
+    return out;
+  }
+
+  #gemm(a: View, b: View, out: WasmStorage, batch: number[], m: number, k: number, n: number): void {
+    const threads = m * n * k >= GEMM_THREAD_MIN ? this.#pool.threads : 1;
+    const per = this.#k.gemmScratchBytes();
+    if (this.#scratchThreads < threads) {
+      if (this.#scratchThreads > 0) this.#heap.freeBytes(this.#scratch, per * this.#scratchThreads);
+      this.#scratch = this.#heap.allocBytes(per * threads);
+      this.#scratchThreads = threads;
+    }
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const aOffs = offsets(batch, a.strides.slice(0, ra - 2), a.offset);
+    const bOffs = offsets(batch, b.strides.slice(0, rb - 2), b.offset);
+    const ap = this.#ws(a.storage).ptr;
+    const bp = this.#ws(b.storage).ptr;
+    const nb = aOffs.length;
+    const maxRows = Math.floor(TABLE_BYTES / 12);
+    for (let b0 = 0; b0 < nb; b0 += maxRows) {
+      const cnt = Math.min(maxRows, nb - b0);
+      const i32 = this.#heap.i32;
+      for (let i = 0; i < cnt; i++) {
+        const t = TABLE_BYTE / 4 + i * 3;
+        i32[t] = ap + aOffs[b0 + i]! * 4;
+        i32[t + 1] = bp + bOffs[b0 + i]! * 4;
+        i32[t + 2] = out.ptr + (b0 + i) * m * n * 4;
+      }
+      this.#args([
+        1, m, n, k, a.strides[ra - 2]!, a.strides[ra - 1]!, b.strides[rb - 2]!, b.strides[rb - 1]!, n,
+        cnt, TABLE_BYTE, this.#scratch, per,
+      ]);
+      this.#pool.dispatch(threads);
+    }
+  }
+
+  cast(x: View, dtype: DType): Storage {
+    if (x.storage.dtype === dtype) return this.contiguous(x);
+    const out = this.#alloc(dtype, numel(x.shape));
+    slow.unaryWith((v) => v, this.#arr(x.storage), x, this.#heap.view(out), dtype);
+    return out;
+  }
+
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    const dt = x.storage.dtype;
+    const outShape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
+    const out = this.#alloc(dt, numel(outShape));
+    const o = this.#heap.view(out);
+    o.fill(castScalar(value, dt));
+    const os = rowMajor(outShape);
+    const start = pads.reduce((acc, p, d) => acc + p[0] * os[d]!, 0);
+    slow.scatterInto(o, offsets(x.shape, os, start), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
+    return out;
+  }
+
+  cat(xs: readonly View[], dim: number, dtype: DType): Storage {
+    const first = xs[0]!;
+    const total = xs.reduce((acc, x) => acc + x.shape[dim]!, 0);
+    const outShape = first.shape.map((s, d) => (d === dim ? total : s));
+    const out = this.#alloc(dtype, numel(outShape));
+    const os = rowMajor(outShape);
+    let at = 0;
+    for (const x of xs) {
+      const o = this.#heap.view(out);
+      slow.scatterInto(o, offsets(x.shape, os, at * os[dim]!), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
+      at += x.shape[dim]!;
+    }
+    return out;
+  }
+
+  gather(x: View, dim: number, index: View): Storage {
+    const out = this.#alloc(x.storage.dtype, numel(index.shape));
+    slow.gather(this.#arr(x.storage), x, dim, this.#arr(index.storage) as Int32Array, index, this.#heap.view(out));
+    return out;
+  }
+
+  scatterAdd(shape: readonly number[], dim: number, index: View, src: View): Storage {
+    const out = this.#alloc(src.storage.dtype, numel(shape));
+    const o = this.#heap.view(out);
+    slow.scatterAdd(o, shape, dim, this.#arr(index.storage) as Int32Array, index, this.#arr(src.storage), src);
+    return out;
+  }
+}
