@@ -32,6 +32,8 @@ export const GEMM_THREAD_MIN = 64 * 64 * 64;
 export interface WasmBackendOptions extends LoadOptions {
   /** Threads (the caller included); default: the machine's cores (1 where threads are unavailable). */
   numThreads?: number;
+  /** Smallest job sent to the pool (elements of a map, m·n·k of a GEMM); tests lower them to 1. */
+  parallelMin?: { map?: number; gemm?: number };
 }
 
 /** Creates the backend: compiles the kernels, starts the worker pool, resolves when it is ready. */
@@ -40,6 +42,8 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   const heap = new WasmHeap(loaded.memory);
   const pool = new ThreadPool(loaded.memory, loaded.exports.run, loaded.spawn, loaded.canBlock);
   const backend = new WasmBackend(heap, pool, loaded.exports, loaded.variant);
+  backend.mapThreadMin = opts.parallelMin?.map ?? MAP_THREAD_MIN;
+  backend.gemmThreadMin = opts.parallelMin?.gemm ?? GEMM_THREAD_MIN;
   pool.setThreads(opts.numThreads ?? loaded.cpus);
   await pool.ready();
   return backend;
@@ -61,6 +65,9 @@ export class WasmBackend implements Backend {
   readonly #k: KernelExports;
   #scratch = 0;
   #scratchThreads = 0;
+  /** See MAP_THREAD_MIN / GEMM_THREAD_MIN. */
+  mapThreadMin = MAP_THREAD_MIN;
+  gemmThreadMin = GEMM_THREAD_MIN;
 
   /** Use createWasmBackend(); the constructor needs the compiled kernels. */
   constructor(heap: WasmHeap, pool: ThreadPool, kernels: KernelExports, variant: string) {
@@ -158,7 +165,7 @@ export class WasmBackend implements Backend {
         ys.ptr + offs[1]! * 4, st(1, 2), st(1, 1),
         out.ptr + offs[2]! * outBytes,
       ]);
-      this.#pool.dispatch(rows * cols >= MAP_THREAD_MIN ? threads : 1);
+      this.#pool.dispatch(rows * cols >= this.mapThreadMin ? threads : 1);
     });
   }
 
@@ -230,7 +237,7 @@ export class WasmBackend implements Backend {
   }
 
   #gemm(a: View, b: View, out: WasmStorage, batch: number[], m: number, k: number, n: number): void {
-    const threads = m * n * k >= GEMM_THREAD_MIN ? this.#pool.threads : 1;
+    const threads = m * n * k >= this.gemmThreadMin ? this.#pool.threads : 1;
     const per = this.#k.gemmScratchBytes();
     if (this.#scratchThreads < threads) {
       if (this.#scratchThreads > 0) this.#heap.freeBytes(this.#scratch, per * this.#scratchThreads);
