@@ -208,8 +208,37 @@ export class WasmBackend implements Backend {
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage {
     const outShape = x.shape.map((s, d) => (dims.includes(d) ? 1 : s));
     const out = this.#alloc(x.storage.dtype, numel(outShape));
-    slow.reduce(op, this.#arr(x.storage), x, dims, this.#heap.view(out));
+    if (out.length === 0) return out;
+    if (x.storage.dtype !== "float32" || !this.#reduceF32(op, x, dims, out))
+      slow.reduce(op, this.#arr(x.storage), x, dims, this.#heap.view(out));
     return out;
+  }
+
+  /**
+   * float32 reductions whose reduced dims merge into one strided run: the kernel reduces n outputs
+   * (spaced `os` apart) over `len` elements (spaced `rs`), per block of the outer kept dims.
+   * Returns false for layouts it does not cover (the caller then takes the exact slow path).
+   */
+  #reduceF32(op: ReduceOp, x: View, dims: readonly number[], out: WasmStorage): boolean {
+    const keep = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+    const red = collapse(dims.map((d) => x.shape[d]!), [dims.map((d) => x.strides[d]!)]);
+    if (red.shape.length > 1) return false;
+    const len = red.shape[0] ?? 1;
+    if (len === 0) return false;
+    const rs = red.strides[0]![0] ?? 0;
+    const kept = collapse(keep.map((d) => x.shape[d]!), [keep.map((d) => x.strides[d]!)]);
+    const nk = kept.shape.length;
+    const n = nk ? kept.shape[nk - 1]! : 1;
+    const os = nk ? kept.strides[0]![nk - 1]! : 0;
+    const outer = offsets(kept.shape.slice(0, Math.max(0, nk - 1)), kept.strides[0]!.slice(0, Math.max(0, nk - 1)), x.offset);
+    const xp = this.#ws(x.storage).ptr;
+    const threads = n * len >= this.mapThreadMin ? this.#pool.threads : 1;
+    const code = { sum: 0, prod: 1, max: 2, min: 3 }[op];
+    for (let i = 0; i < outer.length; i++) {
+      this.#args([4, code, n, len, xp + outer[i]! * 4, os, rs, out.ptr + i * n * 4]);
+      this.#pool.dispatch(threads);
+    }
+    return true;
   }
 
   argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
