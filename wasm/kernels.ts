@@ -437,60 +437,70 @@ function reduceCols(op: i32, c0: i32, c1: i32, rows: i32, x: usize, rs: i32, out
 }
 
 // ---- thread dispatch --------------------------------------------------------------------------
-// Every thread (the caller is thread 0) calls run() with the same argument block; the split of the
-// work happens here so that the JS side only bumps a counter. Args are i32s at `args`.
+// A job is split into chunks; every participating thread (the caller included) claims chunks with
+// a CAS on one word holding (count << 16 | next index) until none are left, and counts each one
+// finished. Because the caller claims chunks too, a worker that the OS has not scheduled (a busy
+// 2-core machine) delays nothing: the caller does its chunks and only waits for chunks that were
+// actually claimed. Args are read after a successful claim, so a late thread can never run a
+// chunk with stale args. Word addresses are fixed by src/backend/wasm/worker-loop.ts.
+
+const CLAIM: usize = 32768 + 5 * 4;
+const FINISHED: usize = 32768 + 6 * 4;
 
 @inline function arg(args: usize, i: i32): i32 {
   return load<i32>(args + (<usize>i << 2));
 }
 
-@inline function part(total: i32, tid: i32, nth: i32, align: i32): i32 {
+@inline function part(total: i32, p: i32, parts: i32, align: i32): i32 {
   // Boundaries rounded to `align` so SIMD rows and 8-wide GEMM slivers stay whole.
-  const chunk = (total + nth - 1) / nth;
+  const chunk = (total + parts - 1) / parts;
   const c = ((chunk + align - 1) / align) * align;
-  return min(total, c * tid);
+  return min(total, c * p);
 }
 
-function runGemm(tid: i32, nth: i32, args: usize): void {
+// args: 1, m, n, k, rsa, csa, rsb, csb, ldc, nbatch, table, scratch, scratch bytes per thread,
+// splits per matrix, split rows (1) or columns (0). Chunk c = (batch c / splits, part c % splits).
+function gemmChunk(c: i32, tid: i32, args: usize): void {
   const m = arg(args, 1), n = arg(args, 2), k = arg(args, 3);
   const rsa = arg(args, 4), csa = arg(args, 5), rsb = arg(args, 6), csb = arg(args, 7), ldc = arg(args, 8);
-  const nbatch = arg(args, 9);
   const table = <usize>arg(args, 10);
   const scratch = <usize>arg(args, 11) + <usize>tid * <usize>arg(args, 12);
-  let b0 = 0, b1 = nbatch, i0 = 0, i1 = m, j0 = 0, j1 = n;
-  if (nbatch >= nth) {
-    b0 = part(nbatch, tid, nth, 1);
-    b1 = part(nbatch, tid + 1, nth, 1);
-  } else if (n >= m) {
-    j0 = part(n, tid, nth, NR);
-    j1 = part(n, tid + 1, nth, NR);
+  const splits = arg(args, 13);
+  const bi = c / splits, p = c % splits;
+  let i0 = 0, i1 = m, j0 = 0, j1 = n;
+  if (arg(args, 14)) {
+    i0 = part(m, p, splits, MR);
+    i1 = part(m, p + 1, splits, MR);
   } else {
-    i0 = part(m, tid, nth, MR);
-    i1 = part(m, tid + 1, nth, MR);
+    j0 = part(n, p, splits, NR);
+    j1 = part(n, p + 1, splits, NR);
   }
   if (i0 >= i1 || j0 >= j1) return;
-  for (let bi = b0; bi < b1; bi++) {
-    const e = table + <usize>(bi * 12);
-    sgemm(m, n, k, load<u32>(e), rsa, csa, load<u32>(e, 4), rsb, csb, load<u32>(e, 8), ldc, i0, i1, j0, j1, scratch);
-  }
+  const e = table + <usize>(bi * 12);
+  sgemm(m, n, k, load<u32>(e), rsa, csa, load<u32>(e, 4), rsb, csb, load<u32>(e, 8), ldc, i0, i1, j0, j1, scratch);
 }
 
-function runMap(fn: i32, tid: i32, nth: i32, args: usize): void {
-  const op = arg(args, 1), rows = arg(args, 2), cols = arg(args, 3);
+// args: 2|3, op, rows, cols, x, xrs, xcs, y, yrs, ycs, out. Chunks split rows, or columns when few rows.
+function mapChunk(c: i32, nch: i32, args: usize): void {
+  const fn = arg(args, 0), op = arg(args, 1), rows = arg(args, 2), cols = arg(args, 3);
   const x = <usize>arg(args, 4), xrs = arg(args, 5), xcs = arg(args, 6);
   const y = <usize>arg(args, 7), yrs = arg(args, 8), ycs = arg(args, 9);
   const out = <usize>arg(args, 10);
   const osz = fn == 2 && op >= 7 ? 1 : 4;
   let r0 = 0, r1 = rows, c0 = 0, c1 = cols;
-  if (rows >= nth) {
-    r0 = part(rows, tid, nth, 1);
-    r1 = part(rows, tid + 1, nth, 1);
+  if (rows >= nch) {
+    r0 = part(rows, c, nch, 1);
+    r1 = part(rows, c + 1, nch, 1);
   } else {
-    c0 = part(cols, tid, nth, 16);
-    c1 = part(cols, tid + 1, nth, 16);
+    c0 = part(cols, c, nch, 16);
+    c1 = part(cols, c + 1, nch, 16);
   }
   if (r0 >= r1 || c0 >= c1) return;
   const w = c1 - c0;
+  if (fn == 3 && xcs != 1 && r1 - r0 > 1) {
+    unary2d(op, r1 - r0, w, at(x, r0 * xrs + c0 * xcs), xrs, xcs, out + <usize>(r0 * cols + c0) * 4);
+    return;
+  }
   for (let r = r0; r < r1; r++) {
     const o = out + <usize>(r * cols + c0) * <usize>osz;
     if (fn == 2) binRow(op, w, at(x, r * xrs + c0 * xcs), xcs, at(y, r * yrs + c0 * ycs), ycs, o);
@@ -499,22 +509,38 @@ function runMap(fn: i32, tid: i32, nth: i32, args: usize): void {
 }
 
 // args: 4, op, n (outputs), len (reduced), x, stride between outputs, stride along the reduction, out.
-function runReduce(tid: i32, nth: i32, args: usize): void {
+function reduceChunk(c: i32, nch: i32, args: usize): void {
   const op = arg(args, 1), n = arg(args, 2), len = arg(args, 3);
   const x = <usize>arg(args, 4), os = arg(args, 5), rstride = arg(args, 6);
   const out = <usize>arg(args, 7);
   const align = os == 1 ? 4 : 1;
-  const k0 = part(n, tid, nth, align), k1 = part(n, tid + 1, nth, align);
+  const k0 = part(n, c, nch, align), k1 = part(n, c + 1, nch, align);
   if (k0 >= k1) return;
   // Outputs adjacent in memory and a strided reduction: SIMD across outputs; else along each row.
   if (os == 1 && rstride != 1) reduceCols(op, k0, k1, len, x, rstride, out);
   else reduceRows(op, k0, k1, len, x, os, rstride, out);
 }
 
-/** Entry point for every thread: args[0] selects 1 gemm, 2 binary map, 3 unary map, 4 reduction. */
-export function run(tid: i32, nth: i32, args: usize): void {
-  const fn = arg(args, 0);
-  if (fn == 1) runGemm(tid, nth, args);
-  else if (fn == 4) runReduce(tid, nth, args);
-  else runMap(fn, tid, nth, args);
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce). */
+export function run(tid: i32, args: usize): void {
+  for (;;) {
+    let cur: i32;
+    if (ASC_FEATURE_THREADS) {
+      cur = atomic.load<i32>(CLAIM);
+      const nch = cur >>> 16, c = cur & 0xffff;
+      if (c >= nch) return;
+      if (atomic.cmpxchg<i32>(CLAIM, cur, cur + 1) != cur) continue;
+    } else {
+      cur = load<i32>(CLAIM);
+      if ((cur & 0xffff) >= (cur >>> 16)) return;
+      store<i32>(CLAIM, cur + 1);
+    }
+    const nch = cur >>> 16, c = cur & 0xffff;
+    const fn = arg(args, 0);
+    if (fn == 1) gemmChunk(c, tid, args);
+    else if (fn == 4) reduceChunk(c, nch, args);
+    else mapChunk(c, nch, args);
+    if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
+    else store<i32>(FINISHED, load<i32>(FINISHED) + 1);
+  }
 }

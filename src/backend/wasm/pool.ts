@@ -2,7 +2,7 @@
 // a control block in it. Dispatch = write args, bump SEQ, notify (~1 µs; postMessage costs 25-48 µs).
 // Platform code (node-platform.ts, web-platform.ts) only spawns the workers.
 
-import { CTL_BYTE, DONE, FAILED, NTH, SEQ, SPIN, STOP, ARGS_BYTE, type RunFn } from "./worker-loop.js";
+import { ARGS_BYTE, CLAIM, CTL_BYTE, FAILED, FINISHED, NTH, SEQ, SPIN, STOP, type RunFn } from "./worker-loop.js";
 import type { WasmMemory } from "./wasm-api.js";
 
 /** Starts worker `tid`; resolves when it listens. Returns a handle to stop it. */
@@ -51,24 +51,28 @@ export class ThreadPool {
     return this.#pending;
   }
 
-  /** Runs the job whose args are at ARGS_BYTE on `nth` threads (capped by the live workers) and waits for all. */
-  dispatch(nth: number): void {
-    const n = Math.max(1, Math.min(nth, this.threads));
-    if (n === 1) {
-      this.#run(0, 1, ARGS_BYTE);
-      return;
-    }
+  /**
+   * Runs the job whose args are at ARGS_BYTE, split into `chunks` (< 65536), on up to `nth` threads,
+   * and returns when every chunk is finished. The caller claims chunks like any worker, so it never
+   * waits for a worker that has not started (see the kernels' run()).
+   */
+  dispatch(chunks: number, nth: number): void {
     const ctl = this.#ctl;
-    Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, NTH, n);
-    Atomics.add(ctl, SEQ, 1);
-    Atomics.notify(ctl, SEQ);
-    this.#run(0, n, ARGS_BYTE);
+    const n = Math.max(1, Math.min(nth, this.threads, chunks));
+    Atomics.store(ctl, FINISHED, 0);
+    Atomics.store(ctl, CLAIM, chunks << 16);
+    if (n > 1) {
+      Atomics.store(ctl, NTH, n);
+      Atomics.add(ctl, SEQ, 1);
+      Atomics.notify(ctl, SEQ);
+    }
+    this.#run(0, ARGS_BYTE);
     let spins = 0;
-    for (let d = Atomics.load(ctl, DONE); d < n - 1; d = Atomics.load(ctl, DONE)) {
+    for (let d = Atomics.load(ctl, FINISHED); d < chunks; d = Atomics.load(ctl, FINISHED)) {
+      if (Atomics.load(ctl, FAILED) !== 0) break;
       // Browsers forbid Atomics.wait on the main thread: there we only spin.
       if (++spins > SPIN && this.#canBlock) {
-        Atomics.wait(ctl, DONE, d, 100);
+        Atomics.wait(ctl, FINISHED, d, 1);
         spins = 0;
       }
     }

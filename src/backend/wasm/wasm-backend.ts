@@ -165,8 +165,14 @@ export class WasmBackend implements Backend {
         ys.ptr + offs[1]! * 4, st(1, 2), st(1, 1),
         out.ptr + offs[2]! * outBytes,
       ]);
-      this.#pool.dispatch(rows * cols >= this.mapThreadMin ? threads : 1);
+      this.#pool.dispatch(...this.#split(rows * cols, threads));
     });
+  }
+
+  /** Chunks and threads for a job of `size` elements: ~16K elements per chunk, up to 4 chunks per thread. */
+  #split(size: number, threads: number): [number, number] {
+    if (threads <= 1 || size < this.mapThreadMin) return [1, 1];
+    return [Math.max(2, Math.min(threads * 4, Math.ceil(size / 16384))), threads];
   }
 
   contiguous(x: View): Storage {
@@ -232,11 +238,11 @@ export class WasmBackend implements Backend {
     const os = nk ? kept.strides[0]![nk - 1]! : 0;
     const outer = offsets(kept.shape.slice(0, Math.max(0, nk - 1)), kept.strides[0]!.slice(0, Math.max(0, nk - 1)), x.offset);
     const xp = this.#ws(x.storage).ptr;
-    const threads = n * len >= this.mapThreadMin ? this.#pool.threads : 1;
+    const [chunks, threads] = this.#split(n * len, Math.min(n, this.#pool.threads));
     const code = { sum: 0, prod: 1, max: 2, min: 3 }[op];
     for (let i = 0; i < outer.length; i++) {
       this.#args([4, code, n, len, xp + outer[i]! * 4, os, rs, out.ptr + i * n * 4]);
-      this.#pool.dispatch(threads);
+      this.#pool.dispatch(Math.min(chunks, n), threads);
     }
     return true;
   }
@@ -268,10 +274,11 @@ export class WasmBackend implements Backend {
   #gemm(a: View, b: View, out: WasmStorage, batch: number[], m: number, k: number, n: number): void {
     const threads = m * n * k >= this.gemmThreadMin ? this.#pool.threads : 1;
     const per = this.#k.gemmScratchBytes();
-    if (this.#scratchThreads < threads) {
+    const pool = this.#pool.threads;
+    if (this.#scratchThreads < pool) {
       if (this.#scratchThreads > 0) this.#heap.freeBytes(this.#scratch, per * this.#scratchThreads);
-      this.#scratch = this.#heap.allocBytes(per * threads);
-      this.#scratchThreads = threads;
+      this.#scratch = this.#heap.allocBytes(per * pool);
+      this.#scratchThreads = pool;
     }
     const ra = a.shape.length;
     const rb = b.shape.length;
@@ -280,7 +287,11 @@ export class WasmBackend implements Backend {
     const ap = this.#ws(a.storage).ptr;
     const bp = this.#ws(b.storage).ptr;
     const nb = aOffs.length;
-    const maxRows = Math.floor(TABLE_BYTES / 12);
+    // One matrix per chunk when there are enough matrices; else each matrix splits into one panel
+    // per thread (along n, or m when taller): every chunk packs its own A and B panels, so more
+    // chunks than threads would repeat packing for little balance gain.
+    const splits = nb >= threads ? 1 : threads;
+    const maxRows = Math.min(Math.floor(TABLE_BYTES / 12), Math.floor(65535 / splits));
     for (let b0 = 0; b0 < nb; b0 += maxRows) {
       const cnt = Math.min(maxRows, nb - b0);
       const i32 = this.#heap.i32;
@@ -292,9 +303,9 @@ export class WasmBackend implements Backend {
       }
       this.#args([
         1, m, n, k, a.strides[ra - 2]!, a.strides[ra - 1]!, b.strides[rb - 2]!, b.strides[rb - 1]!, n,
-        cnt, TABLE_BYTE, this.#scratch, per,
+        cnt, TABLE_BYTE, this.#scratch, per, splits, n < m ? 1 : 0,
       ]);
-      this.#pool.dispatch(threads);
+      this.#pool.dispatch(cnt * splits, threads);
     }
   }
 

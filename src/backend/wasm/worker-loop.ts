@@ -1,13 +1,15 @@
 // The loop every pool thread runs (Node worker_threads and Web Workers alike): wait on the control
-// block's sequence counter, run the kernel entry for the new job, count itself done. See pool.ts.
+// block's sequence counter, then claim and run chunks of the new job (kernels' run()). See pool.ts.
 
 /** Int32 slots of the control block (at CTL_BYTE in linear memory). */
 export const CTL_BYTE = 32768;
 export const SEQ = 0;
-export const DONE = 1;
 export const NTH = 2;
 export const STOP = 3;
 export const FAILED = 4;
+/** (chunk count << 16 | next chunk) and the finished-chunk count; the kernels' run() uses both. */
+export const CLAIM = 5;
+export const FINISHED = 6;
 /** The job's argument block (read by the kernels' run()) and the GEMM batch table. */
 export const ARGS_BYTE = CTL_BYTE + 64;
 export const TABLE_BYTE = CTL_BYTE + 1024;
@@ -18,7 +20,7 @@ export const TABLE_BYTES = 65536 - TABLE_BYTE;
  */
 export const SPIN = 20000;
 
-export type RunFn = (tid: number, nth: number, args: number) => void;
+export type RunFn = (tid: number, args: number) => void;
 
 /** Runs jobs until STOP is set. `ready` is called once the thread is listening. */
 export function workerLoop(run: RunFn, ctl: Int32Array, tid: number, ready: () => void): void {
@@ -39,11 +41,10 @@ export function workerLoop(run: RunFn, ctl: Int32Array, tid: number, ready: () =
     const nth = Atomics.load(ctl, NTH);
     if (tid >= nth) continue;
     try {
-      run(tid, nth, ARGS_BYTE);
+      run(tid, ARGS_BYTE);
     } catch {
       Atomics.store(ctl, FAILED, 1);
     }
-    Atomics.add(ctl, DONE, 1);
-    Atomics.notify(ctl, DONE);
+    Atomics.notify(ctl, FINISHED);
   }
 }
