@@ -184,7 +184,7 @@ export function sgemm(
 }
 
 // ---- elementwise ------------------------------------------------------------------------------
-// Binary op codes (match src/backend/wasm/codes.ts): 0 add 1 sub 2 mul 3 div 4 maximum 5 minimum
+// Binary op codes (match BINARY_CODE in src/backend/wasm/wasm-backend.ts): 0 add 1 sub 2 mul 3 div 4 maximum 5 minimum
 // 6 pow; comparisons 7 eq 8 ne 9 lt 10 le 11 gt 12 ge write bytes (bool).
 
 @inline function vbin(op: i32, x: v128, y: v128): v128 {
@@ -258,10 +258,11 @@ export function binary2d(op: i32, rows: i32, cols: i32, a: usize, ars: i32, acs:
   }
 }
 
-// Unary op codes (match src/backend/wasm/codes.ts): 0 copy 1 neg 2 abs 3 sqrt 4 recip 5 floor
-// 6 ceil 7 round 8 sign use SIMD (all exact in f32); 9 exp 10 log 11 log1p 12 expm1 13 sin 14 cos
-// 15 tanh 16 sigmoid 17 erf are evaluated in f64 and rounded once, so they are within ~0.5 ulp of
-// the true value (torch's float32 SLEEF kernels are within 1 ulp): correctness before speed.
+// Unary op codes (match UNARY_CODE in src/backend/wasm/wasm-backend.ts): 0 copy 1 neg 2 abs 3 sqrt
+// 4 recip 5 floor 6 ceil 7 round 8 sign use f32 SIMD (all exact in f32); 9 exp 10 log 11 log1p
+// 12 expm1 13 sin 14 cos 15 tanh 16 sigmoid 17 erf are evaluated in f64 and rounded once, so they
+// are within ~0.5 ulp of the true value (torch's float32 SLEEF kernels are within 1 ulp): exp,
+// expm1, tanh and sigmoid with an f64x2 polynomial (expF64x2), the others with scalar f64 libm.
 
 @inline function vun(op: i32, x: v128): v128 {
   if (op == 0) return x;
@@ -316,6 +317,62 @@ function sun(op: i32, x: f64): f64 {
   }
 }
 
+// exp on two f64 lanes, for f32 results: x clamped to [-110, 110] (beyond, f32 results are 0 or
+// inf anyway), k = round(x/ln2), r = x - k*ln2 with ln2 split in two (Cody-Waite; k*LN2_HI is
+// exact), exp(r) by its Taylor series to degree 11 (|r| <= 0.347: relative error < 1e-14, far
+// below f32's 6e-8 half-ulp), then 2^k added straight into the exponent bits.
+@inline function expF64x2(x: v128): v128 {
+  x = f64x2.max(f64x2.min(x, f64x2.splat(110)), f64x2.splat(-110));
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  let r = f64x2.sub(x, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-1)));
+  r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 39916800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  return i64x2.add(p, i64x2.shl(ki, 52));
+}
+
+// op 9 exp, 12 expm1, 15 tanh, 16 sigmoid on f64 lanes (rounded to f32 by the caller).
+@inline function vtrans(op: i32, x: v128): v128 {
+  if (op == 9) return expF64x2(x);
+  if (op == 16) return f64x2.div(f64x2.splat(1), f64x2.add(f64x2.splat(1), expF64x2(f64x2.neg(x))));
+  if (op == 12) {
+    // exp(x) - 1 loses digits only for tiny |x| (f64 keeps ~1e-11 relative at 1e-5): there x + x^2/2.
+    const big = f64x2.sub(expF64x2(x), f64x2.splat(1));
+    const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, x), f64x2.splat(0.5)));
+    return v128.bitselect(small, big, f64x2.lt(f64x2.abs(x), f64x2.splat(1e-5)));
+  }
+  // tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)); below |x| = 1e-4, x - x^3/3 (the formula cancels).
+  const ax = f64x2.abs(x);
+  const t = f64x2.sub(f64x2.splat(1), f64x2.div(f64x2.splat(2), f64x2.add(expF64x2(f64x2.add(ax, ax)), f64x2.splat(1))));
+  const big = v128.bitselect(f64x2.neg(t), t, f64x2.lt(x, f64x2.splat(0)));
+  const small = f64x2.sub(x, f64x2.mul(f64x2.mul(x, f64x2.mul(x, x)), f64x2.splat(1.0 / 3.0)));
+  return v128.bitselect(small, big, f64x2.lt(ax, f64x2.splat(1e-4)));
+}
+
+@inline function transRowOp(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
+  let j = 0;
+  if (sx == 1) {
+    for (; j + 4 <= n; j += 4) {
+      const v = v128.load(x + (<usize>j << 2));
+      const lo = vtrans(op, f64x2.promote_low_f32x4(v));
+      const hi = vtrans(op, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      v128.store(out + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+  }
+  for (; j < n; j++) store<f32>(out + (<usize>j << 2), <f32>sun(op, <f64>load<f32>(at(x, j * sx))));
+}
+
 @inline function unRowOp(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
   let j = 0;
   if (sx == 1) {
@@ -338,6 +395,10 @@ function unRow(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
     case 6: unRowOp(6, n, x, sx, out); break;
     case 7: unRowOp(7, n, x, sx, out); break;
     case 8: unRowOp(8, n, x, sx, out); break;
+    case 9: transRowOp(9, n, x, sx, out); break;
+    case 12: transRowOp(12, n, x, sx, out); break;
+    case 15: transRowOp(15, n, x, sx, out); break;
+    case 16: transRowOp(16, n, x, sx, out); break;
     default:
       for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), <f32>sun(op, <f64>load<f32>(at(x, j * sx))));
   }
