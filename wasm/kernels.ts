@@ -318,26 +318,28 @@ function sun(op: i32, x: f64): f64 {
 }
 
 // exp on two f64 lanes, for f32 results: x clamped to [-110, 110] (beyond, f32 results are 0 or
-// inf anyway), k = round(x/ln2), r = x - k*ln2 with ln2 split in two (Cody-Waite; k*LN2_HI is
-// exact), exp(r) by its Taylor series to degree 11 (|r| <= 0.347: relative error < 1e-14, far
-// below f32's 6e-8 half-ulp), then 2^k added straight into the exponent bits.
+// inf anyway; pmin/pmax keep NaN and are cheaper than min/max), k = round(x/ln2), r = x - k*ln2
+// with ln2 split in two (Cody-Waite; k*LN2_HI is exact), exp(r) by its Taylor polynomial of
+// degree 10 (|r| <= 0.347: relative error < 3e-13, far below f32's 6e-8 half-ulp) evaluated by
+// Estrin's scheme (a Horner chain is latency-bound: measured 2x slower), then 2^k added straight
+// into the exponent bits.
 @inline function expF64x2(x: v128): v128 {
-  x = f64x2.max(f64x2.min(x, f64x2.splat(110)), f64x2.splat(-110));
+  x = f64x2.pmax(f64x2.pmin(x, f64x2.splat(110)), f64x2.splat(-110));
   const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
   let r = f64x2.sub(x, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-1)));
   r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
-  let p = f64x2.splat(1.0 / 39916800.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p01 = f64x2.add(f64x2.splat(1.0), r);
+  const p23 = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const p45 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const p67 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
+  const p89 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r, f64x2.splat(1.0 / 362880.0)));
+  const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
+  const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
+  const q2 = f64x2.add(p89, f64x2.mul(f64x2.splat(1.0 / 3628800.0), r2));
+  const p = f64x2.add(f64x2.add(q0, f64x2.mul(q1, r4)), f64x2.mul(q2, r8));
   const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
   return i64x2.add(p, i64x2.shl(ki, 52));
 }
