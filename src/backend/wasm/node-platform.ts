@@ -24,7 +24,9 @@ export function cpuCount(): number {
 export function nodeSpawner(module: WasmModule, memory: WasmMemory): SpawnFn {
   return (tid) =>
     new Promise((resolve, reject) => {
-      const w = new Worker(new URL("./node-worker.js", import.meta.url), { workerData: { module, memory, tid } });
+      // execArgv []: the parent's flags (e.g. --input-type from `node -e`) would break the worker's
+      // module load; V8 flags set through setFlagsFromString are process-wide anyway.
+      const w = new Worker(new URL("./node-worker.js", import.meta.url), { workerData: { module, memory, tid }, execArgv: [] });
       // unref: an idle pool (workers asleep in Atomics.wait) must not keep the process alive.
       w.unref();
       w.once("error", reject);
