@@ -17,6 +17,8 @@ export interface KernelExports {
 export interface LoadOptions {
   /** Use the plain SIMD128 build even where relaxed SIMD is available (for tests and comparisons). */
   simd128Only?: boolean;
+  /** Use the single-threaded build over unshared memory (what browsers without cross-origin isolation get). */
+  noThreads?: boolean;
   /** Kernel bytes to use instead of reading dist/wasm/ (e.g. a bundler's asset). */
   wasmBytes?: { relaxed?: Uint8Array; simd: Uint8Array; single?: Uint8Array };
 }
@@ -49,7 +51,7 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
   const web = isNode ? null : await import("./web-platform.js");
   node?.enableRelaxedSimd();
   const read = async (name: string): Promise<Uint8Array> => (node ? node.readWasm(name) : web!.fetchWasm(name));
-  const shared = sharedMemoryWorks();
+  const shared = !opts.noThreads && sharedMemoryWorks();
   let bytes: Uint8Array;
   let variant: Loaded["variant"];
   const relaxed = shared && !opts.simd128Only ? (opts.wasmBytes?.relaxed ?? (await read("kernels-relaxed.wasm"))) : null;

@@ -2,6 +2,7 @@
 // offset operands, batches with stride-0 (broadcast) batch dims, blocking boundaries, float64, int32.
 
 import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
 import type { DType } from "../../dtype.js";
 import type { View } from "../backend.js";
 import { createWasmBackend } from "./wasm-backend.js";
@@ -94,3 +95,21 @@ for (const threads of [1, 2]) {
     });
   });
 }
+
+test("the plain SIMD128 build and the single-threaded build agree with the oracle", async () => {
+  for (const opts of [{ simd128Only: true, numThreads: 2 }, { noThreads: true, numThreads: 2 }]) {
+    const other = await createWasmBackend({ ...opts, parallelMin: { map: 1, gemm: 1 } });
+    const g = rng(21);
+    const A = Float32Array.from({ length: 65 * 33 }, () => g() - 0.5);
+    const B = Float32Array.from({ length: 33 * 17 }, () => g() - 0.5);
+    const a = contiguousView(other.upload(A, "float32"), [65, 33]);
+    const b: View = { ...contiguousView(other.upload(B, "float32"), [17, 33]), shape: [33, 17], strides: [1, 33] };
+    const want = oracle([...A], oracleRead(other, b), 1, 65, 33, 17);
+    assertClose(other.readSync(contiguousView(other.matmul(a, b, "float32"), [65, 17]))!, want, 1e-5, 1e-4, other.variant);
+    const e = other.readSync(contiguousView(other.unary("exp", a, "float32"), [65, 33]))!;
+    assertClose(e, [...A].map((v) => Math.fround(Math.exp(v))), 1e-6, 0, other.variant + " exp");
+    assert.equal(other.variant, opts.noThreads ? "simd128-single" : "simd128");
+    if (opts.noThreads) assert.equal(other.getNumThreads(), 1);
+    other.close();
+  }
+});

@@ -1,0 +1,179 @@
+// f32 GEMM for myelin's Wasm backend: BLIS-style packing and a 4x8 register-blocked microkernel,
+// FMA through relaxed SIMD where the build enables it. Transposed operands are handled by packing.
+
+import { at } from "./util";
+
+// ---- GEMM -------------------------------------------------------------------------------------
+// BLIS loop order: NC columns of B packed once per KC slab (L3), MC rows of A packed (L2), and the
+// 4x8 microkernel walks a KCx8 sliver of packed B (L1) against 4-row slivers of packed A. 4 rows x
+// 2 vectors = 8 accumulators: more than 8 measured slower in this V8 (spills).
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 1024;
+const PACK_A_BYTES: i32 = MC * KC * 4;
+const PACK_B_BYTES: i32 = KC * NC * 4;
+
+/** Bytes of per-thread scratch sgemm needs (packed A, packed B, one 4x8 edge tile). */
+export function gemmScratchBytes(): i32 {
+  return PACK_A_BYTES + PACK_B_BYTES + 128;
+}
+
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// Packed A: for each 4-row sliver, kc groups of 4 values (rows), zero-padded past mc.
+function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void {
+  for (let ib = 0; ib < mc; ib += MR) {
+    const rows = min(MR, mc - ib);
+    if (rows == MR && rsa == 1) {
+      // A transposed (column-major rows): 4 row values are adjacent, one vector load.
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(at(a, ib + p * csa)));
+        dst += 16;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let ii = 0; ii < MR; ii++) {
+          store<f32>(dst, ii < rows ? load<f32>(at(a, (ib + ii) * rsa + p * csa)) : 0);
+          dst += 4;
+        }
+      }
+    }
+  }
+}
+
+// Packed B: for each 8-column sliver, kc groups of 8 values (columns), zero-padded past nc.
+function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void {
+  for (let jb = 0; jb < nc; jb += NR) {
+    const cols = min(NR, nc - jb);
+    if (cols == NR && csb == 1) {
+      for (let p = 0; p < kc; p++) {
+        const src = at(b, p * rsb + jb);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+      }
+    } else if (rsb == 1) {
+      // B transposed (NT): a column is contiguous in k; read each column sequentially.
+      for (let jj = 0; jj < NR; jj++) {
+        let d = dst + (<usize>jj << 2);
+        if (jj < cols) {
+          const src = at(b, (jb + jj) * csb);
+          for (let p = 0; p < kc; p++) {
+            store<f32>(d, load<f32>(src + (<usize>p << 2)));
+            d += 32;
+          }
+        } else {
+          for (let p = 0; p < kc; p++) {
+            store<f32>(d, 0);
+            d += 32;
+          }
+        }
+      }
+      dst += <usize>(kc * 32);
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let jj = 0; jj < NR; jj++) {
+          store<f32>(dst, jj < cols ? load<f32>(at(b, p * rsb + (jb + jj) * csb)) : 0);
+          dst += 4;
+        }
+      }
+    }
+  }
+}
+
+// C[4x8] (+)= packedA sliver . packedB sliver; ldc in bytes.
+function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = fma(a, b0, c00);
+    c01 = fma(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = fma(a, b0, c10);
+    c11 = fma(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = fma(a, b0, c20);
+    c21 = fma(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = fma(a, b0, c30);
+    c31 = fma(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc));
+    c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
+    c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
+    c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
+/**
+ * C[i0:i1, j0:j1] = A[i0:i1, :] @ B[:, j0:j1] for one matrix; C is row-major with row stride ldc.
+ * Transposed operands are handled entirely by the packing routines (they see only strides).
+ */
+export function sgemm(
+  m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, b: usize, rsb: i32, csb: i32,
+  c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+): void {
+  const pA = scratch;
+  const pB = scratch + <usize>PACK_A_BYTES;
+  const tmp = pB + <usize>PACK_B_BYTES;
+  if (k == 0) {
+    for (let i = i0; i < i1; i++) memory.fill(at(c, i * ldc + j0), 0, <usize>(j1 - j0) << 2);
+    return;
+  }
+  const ldcBytes = <usize>ldc << 2;
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(pB, at(b, pc * rsb + jc * csb), rsb, csb, kc, nc);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
+        packA(pA, at(a, ic * rsa + pc * csa), rsa, csa, mc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = pB + <usize>(jr * kc * 4);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pa = pA + <usize>(ir * kc * 4);
+            const cp = at(c, (ic + ir) * ldc + jc + jr);
+            if (mr == MR && nr == NR) {
+              kernel(kc, pa, pb, cp, ldcBytes, pc > 0);
+            } else {
+              kernel(kc, pa, pb, tmp, 32, false);
+              for (let i = 0; i < mr; i++) {
+                for (let j = 0; j < nr; j++) {
+                  const q = cp + <usize>i * ldcBytes + (<usize>j << 2);
+                  const v = load<f32>(tmp + (<usize>(i * NR + j) << 2));
+                  store<f32>(q, pc > 0 ? load<f32>(q) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

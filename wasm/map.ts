@@ -1,0 +1,241 @@
+// f32 elementwise maps for myelin's Wasm backend: one row at a time with f32x4 SIMD where the
+// row is contiguous or a broadcast scalar (stride 0), scalar loops for other strides.
+
+import { at } from "./util";
+
+// ---- elementwise ------------------------------------------------------------------------------
+// Binary op codes (match BINARY_CODE in src/backend/wasm/wasm-backend.ts): 0 add 1 sub 2 mul 3 div 4 maximum 5 minimum
+// 6 pow; comparisons 7 eq 8 ne 9 lt 10 le 11 gt 12 ge write bytes (bool).
+
+@inline function vbin(op: i32, x: v128, y: v128): v128 {
+  if (op == 0) return f32x4.add(x, y);
+  if (op == 1) return f32x4.sub(x, y);
+  if (op == 2) return f32x4.mul(x, y);
+  if (op == 3) return f32x4.div(x, y);
+  if (op == 4) return f32x4.max(x, y); // wasm max/min propagate NaN, like torch.maximum
+  return f32x4.min(x, y);
+}
+
+function sbin(op: i32, x: f32, y: f32): f32 {
+  switch (op) {
+    case 0: return x + y;
+    case 1: return x - y;
+    case 2: return x * y;
+    case 3: return x / y;
+    case 4: return max<f32>(x, y);
+    case 5: return min<f32>(x, y);
+    default: return <f32>Math.pow(<f64>x, <f64>y); // f64 pow, rounded once: within 0.5 ulp of powf
+  }
+}
+
+function scmp(op: i32, x: f32, y: f32): u8 {
+  switch (op) {
+    case 7: return <u8>(x == y);
+    case 8: return <u8>(x != y);
+    case 9: return <u8>(x < y);
+    case 10: return <u8>(x <= y);
+    case 11: return <u8>(x > y);
+    default: return <u8>(x >= y);
+  }
+}
+
+// One row: out[j] = a[j*sa] op b[j*sb], SIMD when both strides are 0 (splat) or 1.
+@inline function binRowOp(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
+  let j = 0;
+  if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
+    const va = v128.load32_splat(a);
+    const vb = v128.load32_splat(b);
+    for (; j + 4 <= n; j += 4) {
+      const x = sa ? v128.load(a + (<usize>j << 2)) : va;
+      const y = sb ? v128.load(b + (<usize>j << 2)) : vb;
+      v128.store(out + (<usize>j << 2), vbin(op, x, y));
+    }
+  }
+  for (; j < n; j++) store<f32>(out + (<usize>j << 2), sbin(op, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
+}
+
+export function binRow(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
+  switch (op) {
+    case 0: binRowOp(0, n, a, sa, b, sb, out); break;
+    case 1: binRowOp(1, n, a, sa, b, sb, out); break;
+    case 2: binRowOp(2, n, a, sa, b, sb, out); break;
+    case 3: binRowOp(3, n, a, sa, b, sb, out); break;
+    case 4: binRowOp(4, n, a, sa, b, sb, out); break;
+    case 5: binRowOp(5, n, a, sa, b, sb, out); break;
+    case 6:
+      for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), sbin(6, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
+      break;
+    default:
+      for (let j = 0; j < n; j++) store<u8>(out + <usize>j, scmp(op, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
+  }
+}
+
+/** out[r, c] = a[r*ars + c*acs] op b[r*brs + c*bcs]; out contiguous (4 bytes, or 1 for comparisons). */
+export function binary2d(op: i32, rows: i32, cols: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize): void {
+  const osz: usize = op >= 7 ? 1 : 4;
+  for (let r = 0; r < rows; r++) {
+    binRow(op, cols, at(a, r * ars), acs, at(b, r * brs), bcs, out + <usize>(r * cols) * osz);
+  }
+}
+
+// Unary op codes (match UNARY_CODE in src/backend/wasm/wasm-backend.ts): 0 copy 1 neg 2 abs 3 sqrt
+// 4 recip 5 floor 6 ceil 7 round 8 sign use f32 SIMD (all exact in f32); 9 exp 10 log 11 log1p
+// 12 expm1 13 sin 14 cos 15 tanh 16 sigmoid 17 erf are evaluated in f64 and rounded once, so they
+// are within ~0.5 ulp of the true value (torch's float32 SLEEF kernels are within 1 ulp): exp,
+// expm1, tanh and sigmoid with an f64x2 polynomial (expF64x2), the others with scalar f64 libm.
+
+@inline function vun(op: i32, x: v128): v128 {
+  if (op == 0) return x;
+  if (op == 1) return f32x4.neg(x);
+  if (op == 2) return f32x4.abs(x);
+  if (op == 3) return f32x4.sqrt(x);
+  if (op == 4) return f32x4.div(f32x4.splat(1), x);
+  if (op == 5) return f32x4.floor(x);
+  if (op == 6) return f32x4.ceil(x);
+  if (op == 7) return f32x4.nearest(x); // round half to even, like torch.round
+  // sign: (x < 0) - (x > 0) as lane masks (-1/0) gives +1/-1/0; NaN compares false -> 0.
+  const s = i32x4.sub(f32x4.lt(x, f32x4.splat(0)), f32x4.gt(x, f32x4.splat(0)));
+  return f32x4.convert_i32x4_s(s);
+}
+
+/** erf in f64: a positive-term series below 2.5, the erfc continued fraction above (Lentz-free, evaluated backward). */
+export function erf64(x: f64): f64 {
+  const ax = Math.abs(x);
+  if (ax != ax) return x;
+  if (ax >= 6) return x > 0 ? 1 : -1;
+  let r: f64;
+  if (ax < 2.5) {
+    // erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)): no cancellation.
+    const x2 = 2 * ax * ax;
+    let term = ax, sum = ax;
+    for (let n = 1; n < 200; n++) {
+      term *= x2 / <f64>(2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    r = 1.1283791670955126 * Math.exp(-ax * ax) * sum;
+  } else {
+    // erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))).
+    let t = ax;
+    for (let n = 60; n >= 1; n--) t = ax + <f64>n * 0.5 / t;
+    r = 1 - Math.exp(-ax * ax) / (1.7724538509055159 * t);
+  }
+  return x < 0 ? -r : r;
+}
+
+function sun(op: i32, x: f64): f64 {
+  switch (op) {
+    case 9: return Math.exp(x);
+    case 10: return Math.log(x);
+    case 11: return Math.log1p(x);
+    case 12: return Math.expm1(x);
+    case 13: return Math.sin(x);
+    case 14: return Math.cos(x);
+    case 15: return Math.tanh(x);
+    case 16: return 1 / (1 + Math.exp(-x));
+    default: return erf64(x);
+  }
+}
+
+// exp on two f64 lanes, for f32 results: x clamped to [-110, 110] (beyond, f32 results are 0 or
+// inf anyway; pmin/pmax keep NaN and are cheaper than min/max), k = round(x/ln2), r = x - k*ln2
+// with ln2 split in two (Cody-Waite; k*LN2_HI is exact), exp(r) by its Taylor polynomial of
+// degree 10 (|r| <= 0.347: relative error < 3e-13, far below f32's 6e-8 half-ulp) evaluated by
+// Estrin's scheme (a Horner chain is latency-bound: measured 2x slower), then 2^k added straight
+// into the exponent bits.
+@inline function expF64x2(x: v128): v128 {
+  x = f64x2.pmax(f64x2.pmin(x, f64x2.splat(110)), f64x2.splat(-110));
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  let r = f64x2.sub(x, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-1)));
+  r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p01 = f64x2.add(f64x2.splat(1.0), r);
+  const p23 = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const p45 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const p67 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
+  const p89 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r, f64x2.splat(1.0 / 362880.0)));
+  const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
+  const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
+  const q2 = f64x2.add(p89, f64x2.mul(f64x2.splat(1.0 / 3628800.0), r2));
+  const p = f64x2.add(f64x2.add(q0, f64x2.mul(q1, r4)), f64x2.mul(q2, r8));
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  return i64x2.add(p, i64x2.shl(ki, 52));
+}
+
+// op 9 exp, 12 expm1, 15 tanh, 16 sigmoid on f64 lanes (rounded to f32 by the caller).
+@inline function vtrans(op: i32, x: v128): v128 {
+  if (op == 9) return expF64x2(x);
+  if (op == 16) return f64x2.div(f64x2.splat(1), f64x2.add(f64x2.splat(1), expF64x2(f64x2.neg(x))));
+  if (op == 12) {
+    // exp(x) - 1 loses digits only for tiny |x| (f64 keeps ~1e-11 relative at 1e-5): there x + x^2/2.
+    const big = f64x2.sub(expF64x2(x), f64x2.splat(1));
+    const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, x), f64x2.splat(0.5)));
+    return v128.bitselect(small, big, f64x2.lt(f64x2.abs(x), f64x2.splat(1e-5)));
+  }
+  // tanh(x) = sign(x) (1 - 2 / (exp(2|x|) + 1)); below |x| = 1e-4, x - x^3/3 (the formula cancels).
+  const ax = f64x2.abs(x);
+  const t = f64x2.sub(f64x2.splat(1), f64x2.div(f64x2.splat(2), f64x2.add(expF64x2(f64x2.add(ax, ax)), f64x2.splat(1))));
+  const big = v128.bitselect(f64x2.neg(t), t, f64x2.lt(x, f64x2.splat(0)));
+  const small = f64x2.sub(x, f64x2.mul(f64x2.mul(x, f64x2.mul(x, x)), f64x2.splat(1.0 / 3.0)));
+  return v128.bitselect(small, big, f64x2.lt(ax, f64x2.splat(1e-4)));
+}
+
+@inline function transRowOp(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
+  let j = 0;
+  if (sx == 1) {
+    for (; j + 4 <= n; j += 4) {
+      const v = v128.load(x + (<usize>j << 2));
+      const lo = vtrans(op, f64x2.promote_low_f32x4(v));
+      const hi = vtrans(op, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      v128.store(out + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+  }
+  for (; j < n; j++) store<f32>(out + (<usize>j << 2), <f32>sun(op, <f64>load<f32>(at(x, j * sx))));
+}
+
+@inline function unRowOp(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
+  let j = 0;
+  if (sx == 1) {
+    for (; j + 4 <= n; j += 4) v128.store(out + (<usize>j << 2), vun(op, v128.load(x + (<usize>j << 2))));
+  }
+  for (; j < n; j++) {
+    const v = v128.load32_splat(at(x, j * sx));
+    store<f32>(out + (<usize>j << 2), f32x4.extract_lane(vun(op, v), 0));
+  }
+}
+
+export function unRow(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
+  switch (op) {
+    case 0: unRowOp(0, n, x, sx, out); break;
+    case 1: unRowOp(1, n, x, sx, out); break;
+    case 2: unRowOp(2, n, x, sx, out); break;
+    case 3: unRowOp(3, n, x, sx, out); break;
+    case 4: unRowOp(4, n, x, sx, out); break;
+    case 5: unRowOp(5, n, x, sx, out); break;
+    case 6: unRowOp(6, n, x, sx, out); break;
+    case 7: unRowOp(7, n, x, sx, out); break;
+    case 8: unRowOp(8, n, x, sx, out); break;
+    case 9: transRowOp(9, n, x, sx, out); break;
+    case 12: transRowOp(12, n, x, sx, out); break;
+    case 15: transRowOp(15, n, x, sx, out); break;
+    case 16: transRowOp(16, n, x, sx, out); break;
+    default:
+      for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), <f32>sun(op, <f64>load<f32>(at(x, j * sx))));
+  }
+}
+
+/** out[r, c] = op(x[r*rs + c*cs]); out contiguous f32. op 0 (copy) makes any strided view contiguous. */
+export function unary2d(op: i32, rows: i32, cols: i32, x: usize, rs: i32, cs: i32, out: usize): void {
+  if (cs == 1 || rows == 1) {
+    for (let r = 0; r < rows; r++) unRow(op, cols, at(x, r * rs), cs, out + <usize>(r * cols) * 4);
+    return;
+  }
+  // Strided columns (a transpose): walk 32-column strips so the 32 source cache lines each row
+  // touches are still in L1 for the next rows (a 2-D cache blocking of the copy).
+  for (let c0 = 0; c0 < cols; c0 += 32) {
+    const w = min(32, cols - c0);
+    for (let r = 0; r < rows; r++) unRow(op, w, at(x, r * rs + c0 * cs), cs, out + <usize>(r * cols + c0) * 4);
+  }
+}
