@@ -6,7 +6,7 @@
 
 import { at } from "./util";
 import { MR, NR, sgemm } from "./gemm";
-import { binRow, unRow, unary2d } from "./map";
+import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } from "./map";
 import { reduceCols, reduceRows } from "./reduce";
 
 export { gemmScratchBytes } from "./gemm";
@@ -56,13 +56,16 @@ function gemmChunk(c: i32, tid: i32, args: usize): void {
   sgemm(m, n, k, load<u32>(e), rsa, csa, load<u32>(e, 4), rsb, csb, load<u32>(e, 8), ldc, i0, i1, j0, j1, scratch);
 }
 
-// args: 2|3, op, rows, cols, x, xrs, xcs, y, yrs, ycs, out. Chunks split rows, or columns when few rows.
+// args: fn (2 binary, 3 unary, 5 where, 6 cast), op, rows, cols, x, xrs, xcs, y, yrs, ycs, out,
+// z, zrs, zcs (where's condition). Chunks split rows, or columns when there are few rows.
 function mapChunk(c: i32, nch: i32, args: usize): void {
   const fn = arg(args, 0), op = arg(args, 1), rows = arg(args, 2), cols = arg(args, 3);
   const x = <usize>arg(args, 4), xrs = arg(args, 5), xcs = arg(args, 6);
   const y = <usize>arg(args, 7), yrs = arg(args, 8), ycs = arg(args, 9);
   const out = <usize>arg(args, 10);
-  const osz = fn == 2 && op >= 7 ? 1 : 4;
+  const z = <usize>arg(args, 11), zrs = arg(args, 12), zcs = arg(args, 13);
+  const xsz: usize = fn == 6 ? <usize>castInBytes(op) : 4;
+  const osz: usize = fn == 6 ? <usize>castOutBytes(op) : fn == 2 && op >= 7 ? 1 : 4;
   let r0 = 0, r1 = rows, c0 = 0, c1 = cols;
   if (rows >= nch) {
     r0 = part(rows, c, nch, 1);
@@ -78,9 +81,12 @@ function mapChunk(c: i32, nch: i32, args: usize): void {
     return;
   }
   for (let r = r0; r < r1; r++) {
-    const o = out + <usize>(r * cols + c0) * <usize>osz;
-    if (fn == 2) binRow(op, w, at(x, r * xrs + c0 * xcs), xcs, at(y, r * yrs + c0 * ycs), ycs, o);
-    else unRow(op, w, at(x, r * xrs + c0 * xcs), xcs, o);
+    const o = out + <usize>(r * cols + c0) * osz;
+    const xr = x + <usize>(r * xrs + c0 * xcs) * xsz;
+    if (fn == 2) binRow(op, w, xr, xcs, at(y, r * yrs + c0 * ycs), ycs, o);
+    else if (fn == 3) unRow(op, w, xr, xcs, o);
+    else if (fn == 5) whereRow(w, z + <usize>(r * zrs + c0 * zcs), zcs, xr, xcs, at(y, r * yrs + c0 * ycs), ycs, o);
+    else castRow(op, w, xr, xcs, o);
   }
 }
 
@@ -97,7 +103,7 @@ function reduceChunk(c: i32, nch: i32, args: usize): void {
   else reduceRows(op, k0, k1, len, x, os, rstride, out);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;

@@ -239,3 +239,35 @@ export function unary2d(op: i32, rows: i32, cols: i32, x: usize, rs: i32, cs: i3
     for (let r = 0; r < rows; r++) unRow(op, w, at(x, r * rs + c0 * cs), cs, out + <usize>(r * cols + c0) * 4);
   }
 }
+
+// ---- where and cast (scalar loops: they move bytes between element sizes) -----------------------
+
+/** out[j] = cond[j*sc] != 0 ? a[j*sa] : b[j*sb]; cond is bytes (bool), a, b and out f32. */
+export function whereRow(n: i32, cond: usize, sc: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
+  for (let j = 0; j < n; j++) {
+    const v = load<u8>(cond + <usize>(j * sc)) != 0 ? load<f32>(at(a, j * sa)) : load<f32>(at(b, j * sb));
+    store<f32>(out + (<usize>j << 2), v);
+  }
+}
+
+/** Element bytes of a cast's input and output: op 0 f32→i32, 1 i32→f32, 2 bool→f32, 3 f32→bool, 4 bool→i32, 5 i32→bool. */
+export function castInBytes(op: i32): i32 {
+  return op == 2 || op == 4 ? 1 : 4;
+}
+export function castOutBytes(op: i32): i32 {
+  return op == 3 || op == 5 ? 1 : 4;
+}
+
+/** Casts one row; float → int truncates toward zero (saturating), anything → bool is != 0 (NaN → 1). */
+export function castRow(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
+  for (let j = 0; j < n; j++) {
+    switch (op) {
+      case 0: store<i32>(out + (<usize>j << 2), <i32>load<f32>(at(x, j * sx))); break;
+      case 1: store<f32>(out + (<usize>j << 2), <f32>load<i32>(at(x, j * sx))); break;
+      case 2: store<f32>(out + (<usize>j << 2), <f32>load<u8>(x + <usize>(j * sx))); break;
+      case 3: store<u8>(out + <usize>j, <u8>(load<f32>(at(x, j * sx)) != 0)); break;
+      case 4: store<i32>(out + (<usize>j << 2), <i32>load<u8>(x + <usize>(j * sx))); break;
+      default: store<u8>(out + <usize>j, <u8>(load<i32>(at(x, j * sx)) != 0));
+    }
+  }
+}

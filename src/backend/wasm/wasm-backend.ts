@@ -20,6 +20,11 @@ const BINARY_CODE: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
 };
 
+/** Casts with a kernel (the others, all involving float64, take the slow path). */
+const CAST_CODE: Partial<Record<string, number>> = {
+  "float32>int32": 0, "int32>float32": 1, "bool>float32": 2, "float32>bool": 3, "bool>int32": 4, "int32>bool": 5,
+};
+
 /**
  * Below these sizes a job stays on the calling thread: waking a worker and joining costs ~5-20 µs
  * here (Atomics, 2-core AVX2 machine, Node 20), which an elementwise map of ~64K f32 elements
@@ -147,24 +152,22 @@ export class WasmBackend implements Backend {
     if (s instanceof WasmStorage) this.#heap.free(s);
   }
 
-  /** Runs kernel map `fn` (2 binary, 3 unary) over `shape`, writing contiguous `out`. */
-  #map(fn: 2 | 3, op: number, shape: readonly number[], x: View, y: View | null, out: WasmStorage): void {
-    const xs = this.#ws(x.storage);
-    const ys = y ? this.#ws(y.storage) : xs;
-    const yv = y ?? x;
-    const outBytes = fn === 2 && op >= 7 ? 1 : 4;
-    const c = collapse(shape, [x.strides, yv.strides, rowMajor(shape)]);
+  /**
+   * Runs kernel map `fn` (2 binary, 3 unary, 5 where, 6 cast) over `shape` with operands x, y, z
+   * (y and z optional) of the given element byte sizes, writing contiguous `out` (outBytes each).
+   */
+  #map(fn: 2 | 3 | 5 | 6, op: number, shape: readonly number[], ops: readonly View[], bytes: readonly number[], out: WasmStorage, outBytes: number): void {
+    const views = [ops[0]!, ops[1] ?? ops[0]!, ops[2] ?? ops[0]!];
+    const ptrs = views.map((v) => this.#ws(v.storage).ptr);
+    const sizes = [bytes[0]!, bytes[1] ?? bytes[0]!, bytes[2] ?? bytes[0]!];
+    const c = collapse(shape, [...views.map((v) => v.strides), rowMajor(shape)]);
     const nd = c.shape.length;
     // Row (second to last) and column (last) strides of operand k; missing dims step 0.
     const st = (k: number, fromEnd: number): number => (nd >= fromEnd ? c.strides[k]![nd - fromEnd]! : 0);
     const threads = this.#pool.threads;
-    forBlocks(c, [x.offset, yv.offset, 0], (rows, cols, offs) => {
-      this.#args([
-        fn, op, rows, cols,
-        xs.ptr + offs[0]! * 4, st(0, 2), st(0, 1),
-        ys.ptr + offs[1]! * 4, st(1, 2), st(1, 1),
-        out.ptr + offs[2]! * outBytes,
-      ]);
+    forBlocks(c, [...views.map((v) => v.offset), 0], (rows, cols, offs) => {
+      const a = (k: number): number[] => [ptrs[k]! + offs[k]! * sizes[k]!, st(k, 2), st(k, 1)];
+      this.#args([fn, op, rows, cols, ...a(0), ...a(1), out.ptr + offs[3]! * outBytes, ...a(2)]);
       this.#pool.dispatch(...this.#split(rows * cols, threads));
     });
   }
@@ -180,7 +183,7 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dt, numel(x.shape));
     if (out.length === 0) return out;
     // f32 and int32 are both 4-byte words: the f32 copy kernel moves their bits unchanged.
-    if (dt === "float32" || dt === "int32") this.#map(3, 0, x.shape, x, null, out);
+    if (dt === "float32" || dt === "int32") this.#map(3, 0, x.shape, [x], [4], out, 4);
     else slow.gatherInto(this.#heap.view(out), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
     return out;
   }
@@ -188,7 +191,7 @@ export class WasmBackend implements Backend {
   unary(op: UnaryOp, x: View, dtype: DType): Storage {
     const out = this.#alloc(dtype, numel(x.shape));
     if (out.length === 0) return out;
-    if (x.storage.dtype === "float32" && dtype === "float32") this.#map(3, UNARY_CODE[op], x.shape, x, null, out);
+    if (x.storage.dtype === "float32" && dtype === "float32") this.#map(3, UNARY_CODE[op], x.shape, [x], [4], out, 4);
     else slow.unary(op, this.#arr(x.storage), x, this.#heap.view(out), dtype);
     return out;
   }
@@ -199,15 +202,20 @@ export class WasmBackend implements Backend {
     const code = BINARY_CODE[op];
     const fast =
       a.storage.dtype === "float32" && b.storage.dtype === "float32" && dtype === (code >= 7 ? "bool" : "float32");
-    if (fast) this.#map(2, code, a.shape, a, b, out);
+    if (fast) this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4);
     else slow.binary(op, this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype);
     return out;
   }
 
   where(cond: View, a: View, b: View, dtype: DType): Storage {
     const out = this.#alloc(dtype, numel(a.shape));
-    const o = this.#heap.view(out);
-    slow.where(this.#arr(cond.storage), cond, this.#arr(a.storage), a, this.#arr(b.storage), b, o, dtype);
+    if (out.length === 0) return out;
+    const fast = cond.storage.dtype === "bool" && dtype === "float32" && a.storage.dtype === "float32" && b.storage.dtype === "float32";
+    if (fast) this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4);
+    else {
+      const o = this.#heap.view(out);
+      slow.where(this.#arr(cond.storage), cond, this.#arr(a.storage), a, this.#arr(b.storage), b, o, dtype);
+    }
     return out;
   }
 
@@ -312,7 +320,12 @@ export class WasmBackend implements Backend {
   cast(x: View, dtype: DType): Storage {
     if (x.storage.dtype === dtype) return this.contiguous(x);
     const out = this.#alloc(dtype, numel(x.shape));
-    slow.unaryWith((v) => v, this.#arr(x.storage), x, this.#heap.view(out), dtype);
+    if (out.length === 0) return out;
+    const code = CAST_CODE[`${x.storage.dtype}>${dtype}`];
+    if (code !== undefined) {
+      const bytes = (d: DType): number => (d === "bool" ? 1 : 4);
+      this.#map(6, code, x.shape, [x], [bytes(x.storage.dtype)], out, bytes(dtype));
+    } else slow.unaryWith((v) => v, this.#arr(x.storage), x, this.#heap.view(out), dtype);
     return out;
   }
 
