@@ -49,12 +49,14 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
   if (!WA) throw new Error("wasm backend: this JavaScript engine has no WebAssembly");
   const node = isNode ? await import("./node-platform.js") : null;
   const web = isNode ? null : await import("./web-platform.js");
-  node?.enableRelaxedSimd();
   const read = async (name: string): Promise<Uint8Array> => (node ? node.readWasm(name) : web!.fetchWasm(name));
   const shared = !opts.noThreads && sharedMemoryWorks();
   let bytes: Uint8Array;
   let variant: Loaded["variant"];
   const relaxed = shared && !opts.simd128Only ? (opts.wasmBytes?.relaxed ?? (await read("kernels-relaxed.wasm"))) : null;
+  // Engines that ship relaxed SIMD validate it as is; Node 20 needs a V8 flag, set only then (and
+  // before compiling: V8 reads it at compile time).
+  if (relaxed && node && !WA.validate(relaxed)) node.enableRelaxedSimd();
   if (relaxed && WA.validate(relaxed)) {
     bytes = relaxed;
     variant = "relaxed-simd";

@@ -41,7 +41,20 @@ export interface WasmBackendOptions extends LoadOptions {
   parallelMin?: { map?: number; gemm?: number };
 }
 
-/** Creates the backend: compiles the kernels, starts the worker pool, resolves when it is ready. */
+/**
+ * Creates the fast CPU backend: compiles the kernels (relaxed-SIMD build where the engine has it,
+ * else plain SIMD128), starts the worker pool and resolves when every worker listens. Throws a
+ * clear error where WebAssembly SIMD is missing (then use the reference CpuBackend).
+ *
+ * Threads: `numThreads` (default: all cores) in Node; in browsers only when crossOriginIsolated
+ * (else one thread). Workers sleep when idle and never keep a Node process alive.
+ *
+ * @example
+ * const be = await createWasmBackend({ numThreads: 2 });
+ * const s = be.upload(new Float32Array([1, 2, 3, 4]), "float32");
+ * const v = { storage: s, shape: [2, 2], strides: [2, 1], offset: 0 };
+ * be.readSync({ storage: be.matmul(v, v, "float32"), shape: [2, 2], strides: [2, 1], offset: 0 }); // [7, 10, 15, 22]
+ */
 export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBackend> {
   const loaded = await loadKernels(opts);
   const heap = new WasmHeap(loaded.memory);
