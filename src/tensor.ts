@@ -24,8 +24,8 @@ export class Tensor implements View {
   /** @internal element offset of the view */
   offset: number;
   readonly shape: readonly number[];
-  readonly dtype: DType;
   readonly backend: Backend;
+  #dtype: DType;
   /** Accumulated gradient after backward(), for leaves (and tensors that called retainGrad()). */
   grad: Tensor | null = null;
   /** The recorded operation that produced this tensor, or null for leaves. */
@@ -41,7 +41,7 @@ export class Tensor implements View {
     this.shape = Object.freeze([...shape]);
     this.strides = strides;
     this.offset = offset;
-    this.dtype = dtype;
+    this.#dtype = dtype;
   }
 
   /** @internal a contiguous tensor over fresh storage */
@@ -60,6 +60,10 @@ export class Tensor implements View {
     return Tensor.fromStorage(backend, backend.upload(data, dtype), shape, dtype);
   }
 
+  /** Element type: 'float32' (default), 'float64', 'int32' or 'bool'. */
+  get dtype(): DType {
+    return this.#dtype;
+  }
   get ndim(): number {
     return this.shape.length;
   }
@@ -154,6 +158,17 @@ export class Tensor implements View {
     this.offset = c.offset;
     this.version++;
     return this;
+  }
+
+  /** @internal converts this tensor's own data to `dtype` in place (Module.to keeps parameter identity). */
+  retype(dtype: DType): void {
+    const c = ew.cast(this.detach(), dtype);
+    this.storage = c.storage;
+    this.strides = c.strides;
+    this.offset = c.offset;
+    this.#dtype = dtype;
+    this.grad = null;
+    this.version++;
   }
 
   // ---- reading values -------------------------------------------------------------------------
