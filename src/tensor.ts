@@ -207,7 +207,7 @@ export class Tensor implements View {
   // ---- conversion -----------------------------------------------------------------------------
 
   /** to('float64') converts the dtype (differentiable); to('cpu') copies to another backend. */
-  to(target: DType | string): Tensor {
+  to(target: string): Tensor {
     if ((DTYPES as readonly string[]).includes(target)) return ew.cast(this, target as DType);
     const b = backendByName(target);
     if (b === this.backend) return this;

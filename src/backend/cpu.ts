@@ -202,7 +202,10 @@ export class CpuBackend implements Backend {
       let bi = 0;
       for (let j = 1; j < size && best === best; j++) {
         const v = src[starts[i]! + j * stride]!;
-        if (v !== v || better(v, best)) (best = v), (bi = j); // NaN wins, like torch
+        if (v !== v || better(v, best)) {
+          best = v; // NaN wins, like torch
+          bi = j;
+        }
       }
       out[i] = bi;
     }

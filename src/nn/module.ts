@@ -80,7 +80,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
   /** This module and all descendants, with dotted names ("" for this one). */
   namedModules(prefix = ""): [string, AnyModule][] {
-    const out: [string, AnyModule][] = [[prefix, this as unknown as AnyModule]];
+    const out: [string, AnyModule][] = [[prefix, this]];
     for (const [name, m] of this.namedChildren()) out.push(...m.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
   }
@@ -100,7 +100,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       }
       if (recurse) for (const e of m.#entries()) if (e.kind === "module") visit(e.value, `${prefix}${e.key}.`);
     };
-    visit(this as unknown as AnyModule, "");
+    visit(this, "");
     return out;
   }
 
@@ -127,7 +127,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       for (const e of entries) if (e.kind === "buffer" && e.persistent) out[prefix + e.key] = e.value.detach();
       for (const e of entries) if (e.kind === "module") visit(e.value, `${prefix}${e.key}.`);
     };
-    visit(this as unknown as AnyModule, "");
+    visit(this, "");
     return out;
   }
 
@@ -169,7 +169,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Calls fn on every submodule (children first) and then on this module (torch.nn.Module.apply). */
   apply(fn: (m: AnyModule) => void): this {
     for (const m of this.children()) m.apply(fn);
-    fn(this as unknown as AnyModule);
+    fn(this);
     return this;
   }
 

@@ -41,7 +41,7 @@ function inferNested(data: NestedArray): { shape: number[]; flat: (number | bool
     if (depth === shape.length) {
       if (Array.isArray(d)) throw new Error(`tensor: ragged nested array: element ${path} is deeper than ${fmtShape(shape)}`);
       if (typeof d !== "number" && typeof d !== "boolean") throw new TypeError(`tensor: element ${path} is ${typeof d}, expected a number or boolean`);
-      flat.push(d as number | boolean);
+      flat.push(d);
       return;
     }
     if (!Array.isArray(d) || d.length !== shape[depth])

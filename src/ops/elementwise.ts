@@ -43,7 +43,8 @@ function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
 }
 
 function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Tensor {
-  let [x, y, d] = operands(a, b);
+  const [x, y, dt] = operands(a, b);
+  let d = dt;
   if (d === "bool" && op !== "maximum" && op !== "minimum") d = "int32";
   if (floatOnly && !isFloating(d)) d = "float32";
   const [bx, by] = broadcastAll(op, cast(x, d), cast(y, d));

@@ -100,7 +100,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   const ends = [...x.shape];
   const steps = x.shape.map(() => 1);
   starts[d] = clip(start);
-  ends[d] = Math.max(starts[d]!, clip(end ?? n));
+  ends[d] = Math.max(starts[d], clip(end ?? n));
   steps[d] = step;
   return shrink(x, starts, ends, steps);
 }
@@ -227,7 +227,7 @@ export function sliceBackward(g: Tensor, shape: readonly number[], { starts, end
     const step = steps[d]!;
     if (step !== 1 && out.shape[d]! > 0) {
       const inner = unsqueeze(out, d + 1);
-      const padded = apply("pad", [inner], { pads: inner.shape.map((_, i) => (i === d + 1 ? [0, step - 1] : [0, 0]) as [number, number]), value: 0 });
+      const padded = apply("pad", [inner], { pads: inner.shape.map((_, i) => (i === d + 1 ? [0, step - 1] : [0, 0])), value: 0 });
       const merged = reshape(padded, [...out.shape.slice(0, d), out.shape[d]! * step, ...out.shape.slice(d + 1)]);
       out = shrink(merged, merged.shape.map(() => 0), merged.shape.map((s, i) => (i === d ? Math.min(s, ends[d]! - starts[d]!) : s)));
     }

@@ -28,14 +28,21 @@ export function closeMismatch(actual: Values, expected: Values, { rtol = 1e-5, a
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!, y = b[i]!;
     if (Number.isNaN(x) || Number.isNaN(y)) {
-      if (!(equalNan && Number.isNaN(x) && Number.isNaN(y))) (bad++, worst < 0 && (worst = i), (worstExcess = Infinity));
+      if (!(equalNan && Number.isNaN(x) && Number.isNaN(y))) {
+        bad++;
+        worst = i;
+        worstExcess = Infinity;
+      }
       continue;
     }
     if (x === y) continue; // also equal infinities
     const excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
     if (excess > 0 || !Number.isFinite(excess)) {
       bad++;
-      if (excess > worstExcess || worst < 0) (worst = i), (worstExcess = excess);
+      if (worst < 0 || excess > worstExcess) {
+        worst = i;
+        worstExcess = excess;
+      }
     }
   }
   if (!bad) return null;
