@@ -19,59 +19,79 @@ export function toNested(data: TypedArray, shape: readonly number[], dtype: DTyp
 
 const EDGE = 3;
 const THRESHOLD = 1000;
+const LINEWIDTH = 80;
+const PRECISION = 4;
 
-/** Formats numbers the way torch does: a shared width, fixed or scientific notation by range. */
-function numberFormatter(values: number[], dtype: DType): (v: number) => string {
-  if (dtype === "bool") return (v) => (v ? "True" : "False");
-  if (dtype === "int32") {
-    const w = Math.max(...values.map((v) => String(v).length), 1);
-    return (v) => String(v).padStart(w);
-  }
-  const finite = values.filter((v) => Number.isFinite(v));
-  const abs = finite.map(Math.abs).filter((v) => v > 0);
-  const allInt = finite.every((v) => Number.isInteger(v));
-  const max = abs.length ? Math.max(...abs) : 0;
-  const min = abs.length ? Math.min(...abs) : 0;
+/** Python's "{:.4e}": a two-digit exponent at least. */
+const sci = (v: number): string => v.toExponential(PRECISION).replace(/e([+-])(\d)$/, "e$10$2");
+/** Python's str() of a non-finite float. */
+const special = (v: number): string => (v !== v ? "nan" : v > 0 ? "inf" : "-inf");
+
+/**
+ * torch's _Formatter: one width for every element; floats are printed as integers ("3."), fixed
+ * ("0.5000") or scientific ("1.0000e-05") depending on the range of the nonzero finite values.
+ */
+function numberFormatter(values: number[], dtype: DType): { width: number; fmt: (v: number) => string } {
+  let width = 1;
   let fmt: (v: number) => string;
-  if (allInt && max < 1e8) fmt = (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : String(v));
-  else if (max >= 1e8 || (min > 0 && (min < 1e-4 || max / min > 1000))) fmt = (v) => (Number.isFinite(v) ? v.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2") : String(v));
-  else fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
-  const strs = values.map(fmt);
-  const w = Math.max(...strs.map((s) => s.length), 1);
-  return (v) => fmt(v).replace("Infinity", "inf").padStart(w);
+  if (dtype === "bool" || dtype === "int32") {
+    const str = dtype === "bool" ? (v: number): string => (v ? "True" : "False") : (v: number): string => String(v);
+    for (const v of values) width = Math.max(width, str(v).length);
+    fmt = str;
+  } else {
+    const nz = values.filter((v) => Number.isFinite(v) && v !== 0);
+    const abs = nz.map(Math.abs);
+    const max = abs.length ? Math.max(...abs) : 0;
+    const min = abs.length ? Math.min(...abs) : 0;
+    const intMode = nz.every((v) => Number.isInteger(v));
+    const sciMode = abs.length > 0 && (max / min > 1000 || max > 1e8 || (!intMode && min < 1e-4));
+    if (sciMode) fmt = (v) => (Number.isFinite(v) ? sci(v) : special(v));
+    else if (intMode) fmt = (v) => (Number.isFinite(v) ? `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.` : special(v));
+    else fmt = (v) => (Number.isFinite(v) ? v.toFixed(PRECISION) : special(v));
+    for (const v of nz) width = Math.max(width, fmt(v).length);
+  }
+  return { width, fmt: (v) => fmt(v).padStart(width) };
 }
 
-/** PyTorch-like repr, summarizing tensors over 1000 elements with "..." like torch does. */
+/**
+ * PyTorch's repr (torch/_tensor_str.py): tensors over 1000 elements are summarized with "...",
+ * rows wrap at 80 columns, and the suffixes (dtype, gradFn) follow the values.
+ */
 export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType, suffix: string[]): string {
   const summarize = data.length > THRESHOLD;
+  const strideOf = (d: number): number => shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const rows = (n: number): number[] =>
+    summarize && n > 2 * EDGE ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)] : [...Array(n).keys()];
   const shown: number[] = [];
   const collect = (d: number, at: number): void => {
     if (d === shape.length) return void shown.push(data[at]!);
-    const n = shape[d]!;
-    const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-    const idx = summarize && n > 2 * EDGE ? [...Array(EDGE).keys(), ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)] : [...Array(n).keys()];
-    for (const i of idx) collect(d + 1, at + i * stride);
+    for (const i of rows(shape[d]!)) if (i >= 0) collect(d + 1, at + i * strideOf(d));
   };
   collect(0, 0);
-  const fmt = numberFormatter(shown, dtype);
-  const indent = "tensor(".length;
-  const render = (d: number, at: number): string => {
-    if (d === shape.length) return fmt(data[at]!);
-    const n = shape[d]!;
-    const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-    const parts: string[] = [];
-    const cut = summarize && n > 2 * EDGE;
-    for (let i = 0; i < n; i++) {
-      if (cut && i === EDGE) {
-        parts.push("...");
-        i = n - EDGE - 1;
-        continue;
-      }
-      parts.push(render(d + 1, at + i * stride));
+  const { width, fmt } = numberFormatter(shown, dtype);
+  const render = (d: number, at: number, indent: number): string => {
+    const idx = rows(shape[d]!);
+    if (d === shape.length - 1) {
+      const items = idx.map((i) => (i < 0 ? " ..." : fmt(data[at + i]!)));
+      const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (width + 2)));
+      const lines: string[] = [];
+      for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(", "));
+      return `[${lines.join(",\n" + " ".repeat(indent + 1))}]`;
     }
-    const sep = d === shape.length - 1 ? ", " : "," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + d + 1);
-    return `[${parts.join(sep)}]`;
+    const parts = idx.map((i) => (i < 0 ? "..." : render(d + 1, at + i * strideOf(d), indent + 1)));
+    return `[${parts.join("," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + 1))}]`;
   };
-  const body = shape.length === 0 ? fmt(data[0]!).trim() : render(0, 0);
-  return `tensor(${[body, ...suffix].join(", ")})`;
+  const body = shape.length === 0 ? fmt(data[0]!).trim() : render(0, 0, "tensor(".length);
+  let out = `tensor(${body}`;
+  let lastLine = out.length - out.lastIndexOf("\n") + 1;
+  for (const s of suffix) {
+    if (lastLine + s.length + 2 > LINEWIDTH) {
+      out += `,\n${" ".repeat("tensor(".length)}${s}`;
+      lastLine = "tensor(".length + s.length;
+    } else {
+      out += `, ${s}`;
+      lastLine += s.length + 2;
+    }
+  }
+  return out + ")";
 }

@@ -193,11 +193,13 @@ export class Tensor implements View {
     return this.dataSync()[0]!;
   }
   toString(): string {
+    // torch omits the dtype when it is the one the values imply (default float, or bool)
     const suffix: string[] = [];
-    if (this.dtype !== "float32") suffix.push(`dtype=${this.dtype}`);
+    if (this.numel === 0 && this.ndim !== 1) suffix.push(`size=${fmtShape(this.shape)}`);
+    if (this.dtype !== "float32" && this.dtype !== "bool") suffix.push(`dtype=${this.dtype}`);
     if (this.gradFn) suffix.push(`gradFn=<${this.gradFn.op}>`);
     else if (this.requiresGrad) suffix.push("requires_grad=True");
-    if (this.numel === 0) return `tensor([], size=${fmtShape(this.shape)}${suffix.length ? ", " + suffix.join(", ") : ""})`;
+    if (this.numel === 0) return `tensor(${["[]", ...suffix].join(", ")})`;
     return formatTensor(this.dataSync(), this.shape, this.dtype, suffix);
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -105,8 +105,9 @@ const reducers: Record<ReduceOp, Reducer> = {
   min: { init: Infinity, step: (a, x) => (a !== a || x !== x ? NaN : a < x ? a : x) },
 };
 
+/** torch.gather and scatter_add reject negative indices (unlike Python indexing), and so do we. */
 function checkIndex(op: string, i: number, size: number, dim: number): void {
-  if (i < -size || i >= size || !Number.isInteger(i))
+  if (i < 0 || i >= size || !Number.isInteger(i))
     throw new RangeError(`${op}: index ${i} is out of bounds for dimension ${dim} with size ${size}`);
 }
 
@@ -284,9 +285,8 @@ export class CpuBackend implements Backend {
     const src = dataOf(x);
     const out = allocArray(x.storage.dtype, io.length);
     for (let i = 0; i < io.length; i++) {
-      let j = idx[io[i]!]!;
+      const j = idx[io[i]!]!;
       checkIndex("gather", j, size, dim);
-      if (j < 0) j += size;
       out[i] = src[base[i]! + j * x.strides[dim]!]!;
     }
     return wrap(out, x.storage.dtype);
@@ -301,9 +301,8 @@ export class CpuBackend implements Backend {
     const ds = dataOf(src);
     const acc = new Float64Array(numel(shape));
     for (let i = 0; i < io.length; i++) {
-      let j = idx[io[i]!]!;
+      const j = idx[io[i]!]!;
       checkIndex("scatterAdd", j, size, dim);
-      if (j < 0) j += size;
       acc[base[i]! + j * outStrides[dim]!]! += ds[so[i]!]!;
     }
     const out = allocArray(src.storage.dtype, acc.length);

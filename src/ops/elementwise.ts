@@ -1,7 +1,7 @@
 // Elementwise ops with PyTorch's names: type promotion and broadcasting happen here, once, so that
 // the primitives below always see operands of one dtype and one shape.
 
-import { isFloating, promoteTypes, promoteWithScalar, type DType } from "../dtype.js";
+import { isFloating, promoteTensorTypes, promoteWithScalar, type DType } from "../dtype.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { apply } from "./dispatch.js";
@@ -28,7 +28,7 @@ export function broadcastAll(op: string, ...xs: Tensor[]): Tensor[] {
 /** Turns a scalar operand into a tensor and finds the common dtype (scalars are "weak", as in torch). */
 function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
   if (a instanceof Tensor && b instanceof Tensor) {
-    const d = promoteTypes(a.dtype, b.dtype);
+    const d = promoteTensorTypes(a.dtype, a.ndim === 0, b.dtype, b.ndim === 0);
     return [a, b, d];
   }
   if (a instanceof Tensor) {

@@ -50,7 +50,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = reshape(index, [-1]);
   const shape = x.shape.map((s, i) => (i === d ? idx.shape[0]! : s));
   const viewShape = x.shape.map((_, i) => (i === d ? idx.shape[0]! : 1));
-  return apply("gather", [x, expand(reshape(idx, viewShape), shape)], { dim: d });
+  try {
+    return apply("gather", [x, expand(reshape(idx, viewShape), shape)], { dim: d });
+  } catch (e) {
+    // the backend's bounds check names the primitive; the user called indexSelect
+    if (e instanceof RangeError && e.message.startsWith("gather:")) throw new RangeError(`indexSelect:${e.message.slice(7)}`);
+    throw e;
+  }
 }
 
 /** One-hot encoding: int32 labels [...] → int32 [..., numClasses] (torch.nn.functional.one_hot). */
