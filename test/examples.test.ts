@@ -171,7 +171,7 @@ test('deck 000 "Forward propagation": FeedForwardNetwork (np.random.seed(0) weig
     const a3 = w5.mul(h1).add(w6.mul(h2)).add(b3);
     const h3 = a3.sigmoid();
     const got = { a1, h1, a2, h2, a3, h3 };
-    for (const [k, t] of Object.entries(got)) near(t.item(), c[k as keyof typeof got], 1e-12, `x = ${c.x}: ${k}`);
+    for (const [k, t] of Object.entries(got)) near(t.item(), c[k as keyof typeof got], 1e-12, `x = ${c.x.join(",")}: ${k}`);
     // the deck's forward_matrix: the same quantities laid out for its diagram
     const fm = [
       [0, 0, 0, 0, h3.item(), 0, 0, 0],
@@ -179,10 +179,10 @@ test('deck 000 "Forward propagation": FeedForwardNetwork (np.random.seed(0) weig
       [0, 0, 0, h1.item(), 0, 0, 0, h2.item()],
       [w1.mul(x1).item(), w2.mul(x2).item(), b1.item(), a1.item(), w3.mul(x1).item(), w4.mul(x2).item(), b2.item(), a2.item()],
     ];
-    fm.forEach((row, i) => row.forEach((v, j) => near(v, c.forwardMatrix[i]![j]!, 1e-12, `x = ${c.x}: forward_matrix[${i}][${j}]`)));
+    fm.forEach((row, i) => row.forEach((v, j) => near(v, c.forwardMatrix[i]![j]!, 1e-12, `x = ${c.x.join(",")}: forward_matrix[${i}][${j}]`)));
     // and d h3 / d parameters against torch float64 autograd
     h3.backward();
-    for (const [k, p] of Object.entries(params)) near(p.grad!.item(), c.grads[k as keyof typeof params], 1e-12, `x = ${c.x}: ∂h3/∂${k}`);
+    for (const [k, p] of Object.entries(params)) near(p.grad!.item(), c.grads[k as keyof typeof params], 1e-12, `x = ${c.x.join(",")}: ∂h3/∂${k}`);
   }
 });
 
