@@ -26,8 +26,9 @@ type AdaBeliefState = { step: number; exp_avg: Tensor; exp_avg_var: Tensor };
  * const opt = new optim.AdaBelief(params, { lr: 1e-3 });
  */
 export class AdaBelief extends Optimizer<Opts, AdaBeliefState> {
-  constructor(params: Params<Opts>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-16 }: AdaBeliefOptions = {}) {
-    super(params, { lr, betas, eps }, "AdaBelief");
+  constructor(params: Params<Opts>, opts: AdaBeliefOptions = {}) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-16 } = opts;
+    super(params, { lr, betas, eps }, "AdaBelief", opts);
   }
 
   protected validate(g: Opts): void {

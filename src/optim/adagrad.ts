@@ -28,8 +28,9 @@ type AdagradState = { step: number; sum: Tensor };
  * const opt = new optim.Adagrad(params, { lr: 0.01 });
  */
 export class Adagrad extends Optimizer<AdagradOpts, AdagradState> {
-  constructor(params: Params<AdagradOpts>, { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false }: AdagradOptions = {}) {
-    super(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize }, "Adagrad");
+  constructor(params: Params<AdagradOpts>, opts: AdagradOptions = {}) {
+    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = opts;
+    super(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize }, "Adagrad", opts);
   }
 
   override addParamGroup(spec: ParamGroupSpec<AdagradOpts>): void {
@@ -76,8 +77,9 @@ type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
  * const opt = new optim.Adadelta(params); // lr 1.0, rho 0.9
  */
 export class Adadelta extends Optimizer<AdadeltaOpts, AdadeltaState> {
-  constructor(params: Params<AdadeltaOpts>, { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false }: AdadeltaOptions = {}) {
-    super(params, { lr, rho, eps, weightDecay, maximize }, "Adadelta");
+  constructor(params: Params<AdadeltaOpts>, opts: AdadeltaOptions = {}) {
+    const { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false } = opts;
+    super(params, { lr, rho, eps, weightDecay, maximize }, "Adadelta", opts);
   }
 
   protected validate(g: AdadeltaOpts): void {

@@ -35,7 +35,7 @@ type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_av
 export class Adam extends Optimizer<Opts, AdamState> {
   constructor(params: Params<Opts>, opts: AdamOptions = {}, name = "Adam") {
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, decoupledWeightDecay = false, maximize = false } = opts;
-    super(params, { lr, betas, eps, weightDecay, amsgrad, decoupledWeightDecay, maximize }, name);
+    super(params, { lr, betas, eps, weightDecay, amsgrad, decoupledWeightDecay, maximize }, name, opts);
   }
 
   protected validate(g: Opts): void {

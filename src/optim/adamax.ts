@@ -25,8 +25,9 @@ type AdamaxState = { step: number; exp_avg: Tensor; exp_inf: Tensor };
  * const opt = new optim.Adamax(params, { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<Opts, AdamaxState> {
-  constructor(params: Params<Opts>, { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, maximize = false }: AdamaxOptions = {}) {
-    super(params, { lr, betas, eps, weightDecay, maximize }, "Adamax");
+  constructor(params: Params<Opts>, opts: AdamaxOptions = {}) {
+    const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, maximize = false } = opts;
+    super(params, { lr, betas, eps, weightDecay, maximize }, "Adamax", opts);
   }
 
   protected validate(g: Opts): void {

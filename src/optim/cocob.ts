@@ -27,8 +27,9 @@ type COCOBState = { step: number; initial_weight: Tensor; max_grad: Tensor; sum_
  * const opt = new optim.COCOB(model.parameters());
  */
 export class COCOB extends Optimizer<Opts, COCOBState> {
-  constructor(params: Params<Opts>, { alpha = 100, eps = 1e-8 }: COCOBOptions = {}) {
-    super(params, { alpha, eps }, "COCOB");
+  constructor(params: Params<Opts>, opts: COCOBOptions = {}) {
+    const { alpha = 100, eps = 1e-8 } = opts;
+    super(params, { alpha, eps }, "COCOB", opts);
   }
 
   protected validate(g: Opts): void {

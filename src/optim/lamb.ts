@@ -27,8 +27,9 @@ type LAMBState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new optim.LAMB(params, { lr: 1e-3, weightDecay: 0.01 });
  */
 export class LAMB extends Optimizer<Opts, LAMBState> {
-  constructor(params: Params<Opts>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-6, weightDecay = 0 }: LAMBOptions = {}) {
-    super(params, { lr, betas, eps, weightDecay }, "LAMB");
+  constructor(params: Params<Opts>, opts: LAMBOptions = {}) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-6, weightDecay = 0 } = opts;
+    super(params, { lr, betas, eps, weightDecay }, "LAMB", opts);
   }
 
   protected validate(g: Opts): void {

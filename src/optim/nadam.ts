@@ -35,7 +35,7 @@ type NAdamState = { step: number; mu_product: number; exp_avg: Tensor; exp_avg_s
 export class NAdam extends Optimizer<Opts, NAdamState> {
   constructor(params: Params<Opts>, opts: NAdamOptions = {}) {
     const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3, decoupledWeightDecay = false, maximize = false } = opts;
-    super(params, { lr, betas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize }, "NAdam");
+    super(params, { lr, betas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize }, "NAdam", opts);
   }
 
   protected validate(g: Opts): void {

@@ -29,8 +29,9 @@ type NovoGradState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new optim.NovoGrad(params, { lr: 0.01, weightDecay: 1e-3 });
  */
 export class NovoGrad extends Optimizer<Opts, NovoGradState> {
-  constructor(params: Params<Opts>, { lr = 1e-3, betas = [0.95, 0.98], eps = 1e-8, weightDecay = 0 }: NovoGradOptions = {}) {
-    super(params, { lr, betas, eps, weightDecay }, "NovoGrad");
+  constructor(params: Params<Opts>, opts: NovoGradOptions = {}) {
+    const { lr = 1e-3, betas = [0.95, 0.98], eps = 1e-8, weightDecay = 0 } = opts;
+    super(params, { lr, betas, eps, weightDecay }, "NovoGrad", opts);
   }
 
   protected validate(g: Opts): void {

@@ -53,9 +53,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   /** The class name used in error messages. */
   protected readonly name: string;
 
-  constructor(params: Params<O>, defaults: O, name: string) {
+  /** `given`, the options as the caller wrote them, is checked for keys the optimizer does not know. */
+  constructor(params: Params<O>, defaults: O, name: string, given: object = {}) {
     this.name = name;
     this.defaults = Object.freeze({ ...defaults });
+    this.#checkKeys(given);
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<O>>)];
     if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
     const groups = list.every(isTensor) ? [{ params: list as Tensor[] } as unknown as ParamGroupSpec<O>] : list;
@@ -76,6 +78,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    */
   protected abstract update(p: Tensor, g: Tensor, state: S, group: ParamGroup<O>, step: number): Tensor;
 
+  #checkKeys(opts: object): void {
+    for (const key of Object.keys(opts))
+      if (key !== "params" && !(key in this.defaults))
+        throw new Error(`${this.name}: unknown option '${key}'; expected one of ${Object.keys(this.defaults).join(", ")}`);
+  }
+
   /** Adds a group of parameters with its own options (torch.optim.Optimizer.add_param_group). */
   addParamGroup(spec: ParamGroupSpec<O>): void {
     const params = isTensor(spec.params) ? [spec.params] : [...spec.params];
@@ -83,9 +91,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
       if (!isTensor(p)) throw new TypeError(`${this.name}: can only optimize Tensors, but parameter ${i} of group ${this.paramGroups.length} is ${typeof p}`);
       if (!p.isLeaf) throw new Error(`${this.name}: cannot optimize a non-leaf tensor (parameter ${i} of group ${this.paramGroups.length}); pass leaves, e.g. detach() them and set requiresGrad`);
     }
-    for (const key of Object.keys(spec))
-      if (key !== "params" && !(key in this.defaults))
-        throw new Error(`${this.name}: unknown option '${key}'; expected one of ${Object.keys(this.defaults).join(", ")}`);
+    this.#checkKeys(spec);
     if (new Set(params).size !== params.length) throw new Error(`${this.name}: a parameter group contains the same tensor twice`);
     for (const g of this.paramGroups)
       if (g.params.some((p) => params.includes(p))) throw new Error(`${this.name}: some parameters appear in more than one parameter group`);

@@ -30,8 +30,9 @@ type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor
  * const opt = new optim.RMSprop(params, { lr: 0.01, centered: true });
  */
 export class RMSprop extends Optimizer<Opts, RMSpropState> {
-  constructor(params: Params<Opts>, { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false }: RMSpropOptions = {}) {
-    super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize }, "RMSprop");
+  constructor(params: Params<Opts>, opts: RMSpropOptions = {}) {
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = opts;
+    super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize }, "RMSprop", opts);
   }
 
   protected validate(g: Opts): void {

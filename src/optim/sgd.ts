@@ -30,8 +30,9 @@ type SGDState = { momentum_buffer?: Tensor };
  * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<Opts, SGDState> {
-  constructor(params: Params<Opts>, { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false }: SGDOptions) {
-    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize }, "SGD");
+  constructor(params: Params<Opts>, opts: SGDOptions = {} as SGDOptions) {
+    const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = opts;
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize }, "SGD", opts);
   }
 
   protected validate(g: Opts): void {

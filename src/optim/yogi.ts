@@ -28,8 +28,9 @@ type YogiState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new optim.Yogi(params, { lr: 1e-2 });
  */
 export class Yogi extends Optimizer<Opts, YogiState> {
-  constructor(params: Params<Opts>, { lr = 1e-2, betas = [0.9, 0.999], eps = 1e-3, initialAccumulatorValue = 0 }: YogiOptions = {}) {
-    super(params, { lr, betas, eps, initialAccumulatorValue }, "Yogi");
+  constructor(params: Params<Opts>, opts: YogiOptions = {}) {
+    const { lr = 1e-2, betas = [0.9, 0.999], eps = 1e-3, initialAccumulatorValue = 0 } = opts;
+    super(params, { lr, betas, eps, initialAccumulatorValue }, "Yogi", opts);
   }
 
   protected validate(g: Opts): void {
