@@ -55,13 +55,22 @@ export function rrelu(x: Tensor, { lower = 1 / 8, upper = 1 / 3, training = fals
 }
 
 /** x if x > 0 else α(eˣ − 1). Matches torch.nn.functional.elu. */
-export const elu = (x: Tensor, { alpha = 1 } = {}): Tensor => where(x.gt(0), x, x.expm1().mul(alpha));
+export function elu(x: Tensor, { alpha = 1 } = {}): Tensor {
+  const pos = x.gt(0);
+  return where(pos, x, negativeOnly(x, pos).expm1().mul(alpha));
+}
+
+/** x where x ≤ 0 and 0 elsewhere, so the exp of an untaken branch cannot overflow into a NaN gradient. */
+const negativeOnly = (x: Tensor, pos: Tensor): Tensor => where(pos, 0, x);
 
 /** scale·elu(x, α) with Klambauer et al.'s fixed α and scale. Matches torch.nn.functional.selu. */
 export const selu = (x: Tensor): Tensor => elu(x, { alpha: SELU_ALPHA }).mul(SELU_SCALE);
 
 /** max(0, x) + min(0, α(e^{x/α} − 1)). Matches torch.nn.functional.celu. */
-export const celu = (x: Tensor, { alpha = 1 } = {}): Tensor => where(x.gt(0), x, x.div(alpha).expm1().mul(alpha));
+export function celu(x: Tensor, { alpha = 1 } = {}): Tensor {
+  const pos = x.gt(0);
+  return where(pos, x, negativeOnly(x, pos).div(alpha).expm1().mul(alpha));
+}
 
 /**
  * x·Φ(x) = x/2·(1 + erf(x/√2)), or with approximate 'tanh' x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
@@ -155,7 +164,11 @@ export interface StepOptions {
   straightThrough?: boolean;
 }
 
-const straight = (x: Tensor, y: Tensor, on: boolean): Tensor => (on ? x.add(y.sub(x).detach()) : y);
+/** y on x's graph: with the identity's gradient (straight-through) or sign's zero gradient, as torch.sign has. */
+function straight(x: Tensor, y: Tensor, on: boolean): Tensor {
+  if (!x.requiresGrad) return y;
+  return on ? x.add(y.sub(x).detach()) : y.add(x.sign().mul(0));
+}
 
 /**
  * Heaviside step H(x) = 0 if x < 0, 1 otherwise (so H(0) = 1, as in deck 002). Gradient: 0, or the
