@@ -18,4 +18,4 @@ export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoft
 export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";
 export * as nn from "./nn/index.js";
-export { F } from "./nn/index.js";
+export { F, init } from "./nn/index.js";

@@ -137,7 +137,9 @@ export function batchNorm(
 export function embedding(input: Tensor, weight: Tensor, { paddingIdx }: { paddingIdx?: number | null } = {}): Tensor {
   if (input.dtype !== "int32") throw new TypeError(`embedding: indices must be an int32 tensor, got ${input.dtype}`);
   const n = weight.shape[0]!;
-  for (const v of input.dataSync())
+  // bounds are checked on the host where the backend can read synchronously (a bad index must not
+  // silently read another row)
+  for (const v of input.backend.readSync(input) ?? [])
     if (v < 0 || v >= n) throw new RangeError(`embedding: index ${v} is out of range for ${n} embeddings (weight ${fmtShape(weight.shape)})`);
   const flat = input.reshape([-1]);
   let rows = weight.indexSelect(0, flat);
