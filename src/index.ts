@@ -19,3 +19,4 @@ export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export { F, init } from "./nn/index.js";

@@ -249,6 +249,8 @@ export class Tensor implements View {
   tanh(): Tensor { return ew.unary("tanh", this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   erf(): Tensor { return ew.unary("erf", this); }
+  /** Elementwise arctangent (torch.atan). */
+  atan(): Tensor { return ew.unary("atan", this); }
   floor(): Tensor { return ew.unary("floor", this); }
   ceil(): Tensor { return ew.unary("ceil", this); }
   round(): Tensor { return ew.unary("round", this); }

@@ -47,6 +47,7 @@ export const rules: { [P in Primitive]: VjpRule<P> } = {
   tanh: (g, _, out) => [g.mul(out.square().neg().add(1))],
   sigmoid: (g, _, out) => [g.mul(out.mul(out.neg().add(1)))],
   erf: (g, [x]) => [g.mul(x!.square().neg().exp().mul(TWO_OVER_SQRT_PI))], // d erf = 2/√π e^{-x²}
+  atan: (g, [x]) => [g.div(x!.square().add(1))], // d atan = 1/(1+x²)
   abs: (g, [x]) => [g.mul(x!.sign())],
   sign: (g, [x]) => zero(g, x!),
   floor: (g, [x]) => zero(g, x!),

@@ -67,6 +67,7 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   // two branches so that exp never overflows: σ(x) = 1/(1+e^-x) = e^x/(1+e^x)
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   erf,
+  atan: Math.atan,
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   floor: Math.floor,

@@ -38,7 +38,7 @@ const argReduce = <P extends ArgReduceOp>(op: P): Forward<P> => ([x], { dim }) =
 const forward: { [P in Primitive]: Forward<P> } = {
   neg: unary("neg"), exp: unary("exp"), log: unary("log"), log1p: unary("log1p"), expm1: unary("expm1"),
   sqrt: unary("sqrt"), recip: unary("recip"), sin: unary("sin"), cos: unary("cos"), tanh: unary("tanh"),
-  sigmoid: unary("sigmoid"), erf: unary("erf"), abs: unary("abs"), sign: unary("sign"),
+  sigmoid: unary("sigmoid"), erf: unary("erf"), atan: unary("atan"), abs: unary("abs"), sign: unary("sign"),
   floor: unary("floor"), ceil: unary("ceil"), round: unary("round"),
   add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"),
   maximum: binary("maximum"), minimum: binary("minimum"),
