@@ -12,7 +12,12 @@ const fx = fixture<{ gains: [string, number | null, number][]; fans: { shape: nu
 const stats = (t: Tensor): { mean: number; std: number; min: number; max: number } => {
   const v = t.dataSync();
   let s = 0, s2 = 0, min = Infinity, max = -Infinity;
-  for (const x of v) (s += x), (s2 += x * x), (min = Math.min(min, x)), (max = Math.max(max, x));
+  for (const x of v) {
+    s += x;
+    s2 += x * x;
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
   const mean = s / v.length;
   return { mean, std: Math.sqrt(s2 / v.length - mean * mean), min, max };
 };
@@ -32,7 +37,7 @@ describe("calculateGain and fans match PyTorch", () => {
     assert.throws(() => init.calculateGain("swish" as nn.init.Nonlinearity), /calculateGain: unsupported nonlinearity 'swish'/);
   });
   for (const { shape, fanIn, fanOut } of fx.fans) {
-    test(`fans of [${shape}] (Linear and conv-shaped weights)`, () => {
+    test(`fans of [${shape.join(",")}] (Linear and conv-shaped weights)`, () => {
       assert.deepEqual(init.calculateFanInAndFanOut(zeros(shape)), { fanIn, fanOut });
     });
   }

@@ -4,12 +4,15 @@
 
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { F, Generator, manualSeed, nn, randn, tensor, zeros, type Tensor } from "../src/index.js";
+import { F, Generator, manualSeed, nn, randn, tensor, zeros } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 
 const meanStd = (v: ArrayLike<number>): [number, number] => {
   let s = 0, s2 = 0;
-  for (let i = 0; i < v.length; i++) (s += v[i]!), (s2 += v[i]! * v[i]!);
+  for (let i = 0; i < v.length; i++) {
+    s += v[i]!;
+    s2 += v[i]! * v[i]!;
+  }
   const m = s / v.length;
   return [m, Math.sqrt(s2 / v.length - m * m)];
 };

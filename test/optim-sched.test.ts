@@ -38,7 +38,7 @@ function makeSched(c: SchedCase, opt: optim.Optimizer) {
       const l = o.lrLambda as string | string[];
       return new S.LambdaLR(opt, { lrLambda: Array.isArray(l) ? l.map((s) => LAMBDAS[s]!) : LAMBDAS[l]! });
     }
-    case "ReduceLROnPlateau": return new S.ReduceLROnPlateau(opt, o as never);
+    case "ReduceLROnPlateau": return new S.ReduceLROnPlateau(opt, o);
     default: throw new Error(`no scheduler ${c.sched}`);
   }
 }

@@ -12,7 +12,7 @@ const CLASSES: Record<string, Ctor> = {
   SGD: optim.SGD, Adagrad: optim.Adagrad, Adadelta: optim.Adadelta, RMSprop: optim.RMSprop, Adam: optim.Adam,
   AdamW: optim.AdamW, Adamax: optim.Adamax, NAdam: optim.NAdam, LAMB: optim.LAMB, Yogi: optim.Yogi,
   AdaBelief: optim.AdaBelief, NovoGrad: optim.NovoGrad, COCOB: optim.COCOB,
-} as unknown as Record<string, Ctor>;
+};
 
 interface Problem { W: FixtureTensor; b: FixtureTensor; x: FixtureTensor; y: FixtureTensor }
 interface Case {

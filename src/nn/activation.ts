@@ -2,7 +2,6 @@
 // functional/activation.ts, with PyTorch's constructor options. Only PReLU has a parameter.
 
 import { full } from "../ops/creation.js";
-import type { DType } from "../dtype.js";
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
 import * as F from "./functional/activation.js";
@@ -32,7 +31,7 @@ export class LeakyReLU extends Module {
  */
 export class PReLU extends Module {
   weight: Tensor;
-  constructor({ numParameters = 1, init = 0.25, dtype = "float32" as DType } = {}) {
+  constructor({ numParameters = 1, init = 0.25, dtype = "float32" } = {}) {
     super();
     this.weight = Parameter(full([numParameters], init, { dtype }));
   }

@@ -41,7 +41,7 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
-      throw new Error(`${this}: expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
+      throw new Error(`${this.toString()}: expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
     return linear(x, this.weight, this.bias);
   }
 

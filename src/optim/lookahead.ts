@@ -33,7 +33,7 @@ export class Lookahead<O extends BaseOptions = BaseOptions> extends Optimizer<O,
 
   constructor(optimizer: Optimizer<O>, { k = 5, alpha = 0.5 }: LookaheadOptions = {}) {
     if (!(optimizer instanceof Optimizer)) throw new TypeError("Lookahead: expected an optimizer to wrap, e.g. new Lookahead(new Adam(params))");
-    super(optimizer.paramGroups.map((g) => ({ params: g.params }) as unknown as ParamGroupSpec<O>), optimizer.defaults as O, "Lookahead");
+    super(optimizer.paramGroups.map((g) => ({ params: g.params }) as unknown as ParamGroupSpec<O>), optimizer.defaults, "Lookahead");
     if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`Lookahead: invalid k ${k}; expected an integer >= 1`);
     checkRange("Lookahead", "alpha", alpha, 0, 1);
     this.optimizer = optimizer;

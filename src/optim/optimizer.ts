@@ -60,7 +60,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     this.#checkKeys(given);
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<O>>)];
     if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
-    const groups = list.every(isTensor) ? [{ params: list as Tensor[] } as unknown as ParamGroupSpec<O>] : list;
+    const groups = list.every(isTensor) ? [{ params: list } as unknown as ParamGroupSpec<O>] : list;
     for (const g of groups) {
       if (isTensor(g)) throw new TypeError(`${name}: give either tensors or parameter groups ({ params, ...options }), not a mix`);
       this.addParamGroup(g);
@@ -185,7 +185,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     }
     this.paramGroups = sd.paramGroups.map((saved, gi) => {
       const { params: _indices, ...opts } = saved;
-      return { ...this.defaults, ...structuredCloneOptions(opts), params: this.paramGroups[gi]!.params } as ParamGroup<O>;
+      return { ...this.defaults, ...structuredCloneOptions(opts), params: this.paramGroups[gi]!.params };
     });
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
