@@ -95,10 +95,15 @@ export function softmax(x: Tensor, dim: number): Tensor {
   return e.div(e.sum(d, true));
 }
 
-/** log softmax(x) = x − logsumexp(x), never log of an underflowed 0 (torch.log_softmax). */
+/**
+ * log softmax(x) = (x − m) − log Σ exp(x − m), m = max x: never log of an underflowed 0, and the
+ * shift is subtracted before the log-sum is, so large |x| keep their precision (torch.log_softmax).
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim("logSoftmax", dim, x.ndim);
-  return x.sub(logsumexp(x, d, true));
+  const mRaw = amax(x.detach(), d, true);
+  const shifted = x.sub(where(mRaw.isinf(), 0, mRaw));
+  return shifted.sub(shifted.exp().sum(d, true).log());
 }
 
 /** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = Infinity gives max |x| (torch.linalg.vector_norm). */
