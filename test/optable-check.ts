@@ -44,7 +44,7 @@ function checkInputs(row: OpRow, fx: RowFixture): void {
     if (t.dtype !== spec.dtype || t.shape.join() !== spec.shape.join())
       throw new Error(`input ${i}: fixture is ${t.dtype} [${t.shape}], the row says ${spec.dtype} [${spec.shape}]`);
     const v = values(t);
-    if (spec.data && v.some((x, j) => x !== spec.data![j]))
+    if (spec.data && v.some((x, j) => !Object.is(x, spec.data![j])))
       throw new Error(`input ${i}: fixture values ${JSON.stringify(v)} differ from the row's data ${JSON.stringify(spec.data)}`);
     if (spec.domain) {
       const [lo, hi] = spec.domain;

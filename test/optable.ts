@@ -250,5 +250,57 @@ row("matmul 3-D @ 1-D", [f([2, 3, 4]), f([4])], (a, b) => a.matmul(b));
 row("matmul of expanded", [f([1, 3, 4]), f([2, 4, 2])], (a, b) => a.expand(2, 3, 4).matmul(b));
 row("dot", [f([5]), f([5])], (a, b) => a.dot(b));
 
+// ---- edge cases: ties, kinks, zeros, infinities, 0-d and empty tensors, int and bool dtypes ----------
+// At a tie or a kink the gradient is a convention (torch's), so these rows check parity only.
+const kink = { gradcheck: false, note: "at a tie/kink on purpose: torch's convention, no finite difference" } as const;
+const ties = fdata([2, 3], [1, 3, 3, 2, 2, 0]);
+row("amax with ties (grad split evenly)", [ties], (x) => x.amax(1), kink);
+row("max with ties (grad split evenly)", [ties], (x) => x.max(), kink);
+row("max dim with ties values (grad to first index)", [ties], (x) => x.max(1)[0], kink);
+row("max dim with ties indices (first)", [ties], (x) => x.max(1)[1], noGrad);
+row("argmax with ties (first)", [ties], (x) => x.argmax(1), noGrad);
+row("argmin with ties (first)", [fdata([2, 3], [0, 3, 0, 2, 1, 1])], (x) => x.argmin(1), noGrad);
+row("maximum with ties (grad halved)", [fdata([4], [1, 2, 3, 4]), fdata([4], [1, 0, 3, 5])], (a, b) => a.maximum(b), kink);
+row("minimum with ties (grad halved)", [fdata([4], [1, 2, 3, 4]), fdata([4], [1, 0, 3, 5])], (a, b) => a.minimum(b), kink);
+row("clamp at the bounds", [fdata([6], [-0.5, 0.5, -1, 1, 0, 0.25])], (x) => x.clamp(-0.5, 0.5), kink);
+row("relu at 0", [fdata([4], [0, 1, -1, 0])], (x) => x.relu(), kink);
+row("abs at 0", [fdata([4], [0, 1, -1, 0])], (x) => x.abs(), kink);
+row("norm of a zero row", [fdata([2, 3], [0, 0, 0, 1, -2, 2])], (x) => x.norm(2, 1), kink);
+row("norm p=3 of a zero row", [fdata([2, 3], [0, 0, 0, 1, -2, 2])], (x) => x.norm(3, 1), kink);
+row("std of a constant row", [fdata([2, 3], [1.5, 1.5, 1.5, 1, -2, 2])], (x) => x.std(1), kink);
+row("sqrt at 0 (infinite grad)", [fdata([3], [0, 1, 4])], (x) => x.sqrt(), kink);
+row("pow 0 at 0", [fdata([3], [0, 1.5, -2])], (x) => x.pow(0));
+row("pow 2 at 0", [fdata([3], [0, 1.5, -2])], (x) => x.pow(2));
+const masked = fdata([2, 3], [1, -Infinity, 0.5, -Infinity, 2, -1]);
+row("softmax with -inf (masked)", [masked], (x) => x.softmax(-1));
+row("logsumexp with -inf entries", [masked], (x) => x.logsumexp(1));
+row("logSoftmax with -inf entries", [masked], (x) => x.logSoftmax(-1), { gradcheck: false, note: "outputs are -inf: finite differences give NaN" });
+row("exp 0-d", [f([])], (x) => x.exp());
+row("mul 0-d by matrix", [f([]), f([3, 4])], (a, b) => a.mul(b));
+row("sum dim=0 of 0-d", [f([])], (x) => x.sum(0));
+const empty = { gradcheck: false, note: "empty: nothing to differentiate" } as const;
+row("sum of empty dim=1", [f([0, 3])], (x) => x.sum(1), empty);
+row("sum of empty dim=0", [f([0, 3])], (x) => x.sum(0), empty);
+row("mean of empty dim=0 (NaN)", [f([0, 3])], (x) => x.mean(0), empty);
+row("cat with empty", [f([0, 3]), f([2, 3])], (a, b) => cat([a, b], 0));
+row("var dim=1 correction=2", [f([3, 4])], (x) => x.var(1, { correction: 2 }), accum);
+row("sum int32", [idx([2, 3], [1, -2, 3, 4, 5, -6])], (x) => x.sum(1), noGrad);
+row("sum bool", [mask([2, 3], [1, 0, 1, 1, 1, 0])], (x) => x.sum(), noGrad);
+row("div int32 (true division)", [idx([4], [1, -7, 9, 4]), idx([4], [2, 2, -4, 3])], (a, b) => a.div(b), noGrad);
+row("abs int32", [idx([4], [1, -7, 0, -4])], (x) => x.abs(), noGrad);
+row("maximum int32", [idx([4], [1, -7, 0, -4]), idx([4], [2, -8, 0, 5])], (a, b) => a.maximum(b), noGrad);
+row("add int32 + float32", [idx([4], [1, -7, 0, 3]), f([4])], (a, b) => a.add(b));
+row("mul float32 by bool", [f([3]), mask([3], [1, 0, 1])], (a, m) => a.mul(m));
+row("where with scalar branches", [mask([2, 2], [1, 0, 0, 1])], (c) => where(c, 1.5, -2), noGrad);
+const specials = fdata([5], [1, NaN, Infinity, -Infinity, -0.5], false);
+row("isnan", [specials], (x) => x.isnan(), noGrad);
+row("isinf", [specials], (x) => x.isinf(), noGrad);
+row("isfinite", [specials], (x) => x.isfinite(), noGrad);
+const m1 = mask([4], [1, 1, 0, 0]);
+const m2 = mask([4], [1, 0, 1, 0]);
+row("logicalAnd", [m1, m2], (a, b) => a.logicalAnd(b), noGrad);
+row("logicalOr", [m1, m2], (a, b) => a.logicalOr(b), noGrad);
+row("logicalNot", [m1], (a) => a.logicalNot(), noGrad);
+
 /** Every row, in table order. */
 export const OP_TABLE: readonly OpRow[] = rows;
