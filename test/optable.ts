@@ -22,6 +22,8 @@ export interface InputSpec {
 export interface OpRow {
   /** Unique; the fixture key and the test name. */
   name: string;
+  /** The section of the table (elementwise, reductions, …), for the README. */
+  group: string;
   fn: (...xs: Tensor[]) => Tensor;
   inputs: InputSpec[];
   /** False for ops without a gradient (comparisons, argmax, oneHot). Default true. */
@@ -45,8 +47,9 @@ const idx = (shape: number[], data: number[]): InputSpec => ({ shape, dtype: "in
 const mask = (shape: number[], data: number[]): InputSpec => ({ shape, dtype: "bool", data });
 
 const rows: OpRow[] = [];
-const row = (name: string, inputs: InputSpec[], fn: OpRow["fn"], opts: Omit<OpRow, "name" | "fn" | "inputs"> = {}): void => {
-  rows.push({ name, fn, inputs, ...opts });
+let group = "";
+const row = (name: string, inputs: InputSpec[], fn: OpRow["fn"], opts: Omit<OpRow, "name" | "group" | "fn" | "inputs"> = {}): void => {
+  rows.push({ name, group, fn, inputs, ...opts });
 };
 const noGrad = { grad: false } as const;
 // Reductions in a different order than PyTorch's (pairwise/vectorized vs our sequential loop)
@@ -54,6 +57,7 @@ const noGrad = { grad: false } as const;
 const accum = { tol: { atol: 1e-5, rtol: 1e-4 }, note: "accumulation order differs from PyTorch's" } as const;
 
 // ---- elementwise unary ---------------------------------------------------------------------------
+group = "elementwise unary";
 row("neg", [f([3, 4])], (x) => x.neg());
 row("exp", [f([3, 4])], (x) => x.exp());
 row("log", [f([3, 4], 0.5, 3)], (x) => x.log());
@@ -82,6 +86,7 @@ row("tanh of expanded", [f([3, 1])], (x) => x.expand(2, 3, 4).tanh());
 row("neg of flipped", [f([3, 4])], (x) => x.flip(1).neg());
 
 // ---- elementwise binary --------------------------------------------------------------------------
+group = "elementwise binary";
 row("add", [f([3, 4]), f([3, 4])], (a, b) => a.add(b));
 row("add broadcast [3,1]+[1,4]", [f([3, 1]), f([1, 4])], (a, b) => a.add(b));
 row("add broadcast [2,3,4]+[4]", [f([2, 3, 4]), f([4])], (a, b) => a.add(b));
@@ -129,6 +134,7 @@ row("gt scalar", [f([3, 4])], (x) => x.gt(0), noGrad);
 row("eq int32", [idx([4], [1, 2, 3, 4]), idx([4], [1, 0, 3, 5])], (a, b) => a.eq(b), noGrad);
 
 // ---- reductions ----------------------------------------------------------------------------------
+group = "reductions";
 row("sum", [f([2, 3, 4])], (x) => x.sum(), accum);
 row("sum dim=1", [f([2, 3, 4])], (x) => x.sum(1));
 row("sum dim=-1 keepdim", [f([2, 3, 4])], (x) => x.sum(-1, true));
@@ -182,6 +188,7 @@ row("logSoftmax dim=0 3-D", [f([2, 3, 4])], (x) => x.logSoftmax(0));
 row("logSoftmax large magnitude", [f([3, 4], -1005, -1000)], (x) => x.logSoftmax(-1));
 
 // ---- movement ------------------------------------------------------------------------------------
+group = "movement";
 row("reshape", [f([2, 3, 4])], (x) => x.reshape(4, 6));
 row("reshape -1", [f([2, 3, 4])], (x) => x.reshape(-1, 3));
 row("reshape of transposed (copy)", [f([3, 4])], (x) => x.transpose(0, 1).reshape(12));
@@ -237,6 +244,7 @@ row("oneHot", [idx([5], [2, 0, 3, 3, 1])], (l) => oneHot(l), noGrad);
 row("oneHot numClasses=6 2-D", [idx([2, 3], [5, 0, 2, 1, 1, 4])], (l) => oneHot(l, 6), noGrad);
 
 // ---- matmul --------------------------------------------------------------------------------------
+group = "matmul";
 row("mm", [f([3, 4]), f([4, 5])], (a, b) => a.mm(b));
 row("mm transposed input", [f([4, 3]), f([4, 5])], (a, b) => a.t().mm(b));
 row("bmm", [f([2, 3, 4]), f([2, 4, 5])], (a, b) => a.bmm(b));
@@ -251,6 +259,7 @@ row("matmul of expanded", [f([1, 3, 4]), f([2, 4, 2])], (a, b) => a.expand(2, 3,
 row("dot", [f([5]), f([5])], (a, b) => a.dot(b));
 
 // ---- edge cases: ties, kinks, zeros, infinities, 0-d and empty tensors, int and bool dtypes ----------
+group = "edge cases";
 // At a tie or a kink the gradient is a convention (torch's), so these rows check parity only.
 const kink = { gradcheck: false, note: "at a tie/kink on purpose: torch's convention, no finite difference" } as const;
 const ties = fdata([2, 3], [1, 3, 3, 2, 2, 0]);
