@@ -99,12 +99,15 @@ export const square = (x: Tensor): Tensor => mul(x, x);
 export const rsqrt = (x: Tensor): Tensor => unary("recip", unary("sqrt", x));
 export const tan = (x: Tensor): Tensor => div(unary("sin", x), unary("cos", x));
 
-/** clamp(x, min, max): gradient flows where min ≤ x ≤ max, as in torch.clamp. */
+/**
+ * clamp(x, min, max) = min(max(x, min), max): gradient flows where min ≤ x ≤ max, and min > max gives
+ * max everywhere, as in torch.clamp.
+ */
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
   let out = x;
-  if (min != null) out = where(compare("lt", x, min), min, out);
-  if (max != null) out = where(compare("gt", x, max), max, out);
+  if (min != null) out = where(compare("lt", out, min), min, out);
+  if (max != null) out = where(compare("gt", out, max), max, out);
   return out;
 }
 
