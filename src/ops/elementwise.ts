@@ -93,7 +93,8 @@ export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tens
 
 // Composites. Each is one line of math on the primitives above.
 
-export const relu = (x: Tensor): Tensor => where(x.gt(0), x, 0);
+/** max(x, 0); NaN stays NaN and the gradient at 0 is 0, as in torch.relu. */
+export const relu = (x: Tensor): Tensor => where(x.le(0), 0, x);
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
 export const square = (x: Tensor): Tensor => mul(x, x);
 export const rsqrt = (x: Tensor): Tensor => unary("recip", unary("sqrt", x));
