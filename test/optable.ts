@@ -310,6 +310,25 @@ const m2 = mask([4], [1, 0, 1, 0]);
 row("logicalAnd", [m1, m2], (a, b) => a.logicalAnd(b), noGrad);
 row("logicalOr", [m1, m2], (a, b) => a.logicalOr(b), noGrad);
 row("logicalNot", [m1], (a) => a.logicalNot(), noGrad);
+row("clamp with min > max (all max)", [f([3, 4])], (x) => x.clamp(0.5, -0.5));
+row("round half to even", [fdata([6], [0.5, 1.5, 2.5, -0.5, -2.5, 3.5], false)], (x) => x.round(), noGrad);
+row("int() truncates toward zero", [fdata([4], [-1.7, 1.7, -0.2, 2.5], false)], (x) => x.int(), noGrad);
+row("scatterAdd src larger than index", [f([3, 5]), idx([3, 2], [4, 4, 0, 1, 2, 0]), f([3, 3])], (x, i, s) => x.scatterAdd(1, i, s), {
+  note: "torch 1.13's backward rejects this; the fixture slices src to the index's shape, the same math",
+});
+// NaN goes through every op as in torch (max/min-style ops propagate it, argmax picks it).
+const withNan = fdata([4], [NaN, 1, -2, 0], false);
+row("relu NaN", [withNan], (x) => x.relu(), noGrad);
+row("clamp NaN", [withNan], (x) => x.clamp(-1, 0.5), noGrad);
+row("maximum NaN", [withNan], (x) => x.maximum(0), noGrad);
+row("sign NaN", [withNan], (x) => x.sign(), noGrad);
+row("amax NaN", [withNan], (x) => x.amax(), noGrad);
+row("max dim NaN values", [withNan], (x) => x.max(0)[0], noGrad);
+row("max dim NaN indices", [withNan], (x) => x.max(0)[1], noGrad);
+row("argmin NaN", [withNan], (x) => x.argmin(), noGrad);
+row("softmax NaN", [withNan], (x) => x.softmax(0), noGrad);
+row("logsumexp NaN", [withNan], (x) => x.logsumexp(0), noGrad);
+row("norm p=inf NaN", [withNan], (x) => x.norm(Infinity), noGrad);
 
 /** Every row, in table order. */
 export const OP_TABLE: readonly OpRow[] = rows;
