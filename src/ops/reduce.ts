@@ -117,9 +117,11 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   return shifted.sub(shifted.exp().sum(d, true).log());
 }
 
-/** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = Infinity gives max |x| (torch.linalg.vector_norm). */
+/** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = ±Infinity gives max/min |x|, p = 0 counts non-zeros (torch.linalg.vector_norm). */
 export function norm(x: Tensor, p: number = 2, dim?: Dims, keepdim = false): Tensor {
   if (p === Infinity) return amax(x.abs(), dim, keepdim);
+  if (p === -Infinity) return amin(x.abs(), dim, keepdim);
+  if (p === 0) return cast(sum(x.ne(0), dim, keepdim), x.dtype); // the count of non-zeros; no gradient, as in torch
   if (p === 1) return sum(x.abs(), dim, keepdim);
   // all-zero slices get gradient 0, as in torch (the root's derivative is infinite there)
   if (p === 2) return rootAtZero(sum(x.mul(x), dim, keepdim), (s) => s.sqrt());
