@@ -177,6 +177,8 @@ row("norm", [f([3, 4])], (x) => x.norm(), accum);
 row("norm p=1 dim=1", [pm([3, 4], 0.2, 2)], (x) => x.norm(1, 1));
 row("norm p=inf dim=-1", [pm([3, 4], 0.2, 2)], (x) => x.norm(Infinity, -1));
 row("norm p=3 dim=0 keepdim", [pm([3, 4], 0.2, 2)], (x) => x.norm(3, 0, true));
+row("norm p=-inf dim=1", [pm([3, 4], 0.2, 2)], (x) => x.norm(-Infinity, 1));
+row("norm p=0 dim=1 (count)", [fdata([2, 3], [0, 1.5, -2, 0.5, 0, 0])], (x) => x.norm(0, 1), noGrad);
 row("norm p=2 dims=[0,1]", [f([2, 3, 4])], (x) => x.norm(2, [0, 1]));
 row("softmax dim=-1", [f([3, 4])], (x) => x.softmax(-1));
 row("softmax dim=0", [f([3, 4])], (x) => x.softmax(0));
