@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { backendByName } from "../src/backend/registry.js";
-import { listBackends } from "../src/index.js";
+import { listBackends, zeros } from "../src/index.js";
 import { OP_TABLE } from "./optable.js";
 import { checkGradcheck, checkParity, loadOpFixtures, tableMismatch, wantsGradcheck } from "./optable-check.js";
 
@@ -13,6 +13,9 @@ const fixtures = loadOpFixtures();
 describe("op table", () => {
   it("every row has a fixture and every fixture a row", () => {
     assert.deepEqual(tableMismatch(OP_TABLE, fixtures), { noFixture: [], noRow: [] });
+  });
+  it("expand rejects -1 in a new leading dimension (found while building the table)", () => {
+    assert.throws(() => zeros([3, 1]).expand(-1, 3, 4), /expand: size -1 at dim 0 of the target \[-1,3,4\] is not allowed in a new leading dimension/);
   });
   it("row names are unique", () => {
     assert.equal(new Set(OP_TABLE.map((r) => r.name)).size, OP_TABLE.length);
