@@ -100,7 +100,11 @@ export const rules: { [P in Primitive]: VjpRule<P> } = {
   },
   cast: (g, [x]) => [x!.isFloatingPoint() ? g.to(x!.dtype) : null],
   gather: (g, [x, index], _, { dim }) => [scatterAddNew(x!.shape, dim, index!, g), null],
-  scatterAdd: (g, [index], _, { dim }) => [null, g.gather(dim, index!)],
+  // src may be larger than index in any dim; its elements past the index's extent get gradient 0
+  scatterAdd: (g, [index, src], _, { dim }) => [
+    null,
+    sliceBackward(g.gather(dim, index!), src!.shape, { starts: src!.shape.map(() => 0), ends: [...index!.shape], steps: src!.shape.map(() => 1) }),
+  ],
   matmul: (g, [a, b], _, __, needs) => [
     needs[0] ? g.matmul(b!.transpose(-1, -2)) : null,
     needs[1] ? a!.transpose(-1, -2).matmul(g) : null,

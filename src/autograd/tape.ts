@@ -4,7 +4,7 @@
 
 import type { Tensor } from "../tensor.js";
 import type { PrimAttrs, Primitive } from "../ops/primitives.js";
-import { fmtShape } from "../shape.js";
+import { fmtShape, shapesEqual } from "../shape.js";
 import { enableGrad, noGrad } from "./grad-mode.js";
 import { rules } from "./rules.js";
 
@@ -87,7 +87,11 @@ export function runBackward(
       const gs = rule(g, node.inputs, t, node.attrs, needs);
       node.inputs.forEach((x, i) => {
         const gi = gs[i];
-        if (needs[i] && gi) accumulate(x, gi);
+        if (!needs[i] || !gi) return;
+        // a rule bug would otherwise be summed into a wrong-shaped .grad without a word
+        if (!shapesEqual(gi.shape, x.shape))
+          throw new Error(`backward: the '${node.op}' rule gave input ${i} a gradient of shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
+        accumulate(x, gi);
       });
       if (!retainGraph) node.freed = true;
       grads.delete(t); // free intermediate gradients as soon as they are consumed

@@ -94,18 +94,22 @@ export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tens
 
 // Composites. Each is one line of math on the primitives above.
 
-export const relu = (x: Tensor): Tensor => where(x.gt(0), x, 0);
+/** max(x, 0); NaN stays NaN and the gradient at 0 is 0, as in torch.relu. */
+export const relu = (x: Tensor): Tensor => where(x.le(0), 0, x);
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
 export const square = (x: Tensor): Tensor => mul(x, x);
 export const rsqrt = (x: Tensor): Tensor => unary("recip", unary("sqrt", x));
 export const tan = (x: Tensor): Tensor => div(unary("sin", x), unary("cos", x));
 
-/** clamp(x, min, max): gradient flows where min ≤ x ≤ max, as in torch.clamp. */
+/**
+ * clamp(x, min, max) = min(max(x, min), max): gradient flows where min ≤ x ≤ max, and min > max gives
+ * max everywhere, as in torch.clamp.
+ */
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
   let out = x;
-  if (min != null) out = where(compare("lt", x, min), min, out);
-  if (max != null) out = where(compare("gt", x, max), max, out);
+  if (min != null) out = where(compare("lt", out, min), min, out);
+  if (max != null) out = where(compare("gt", out, max), max, out);
   return out;
 }
 

@@ -48,6 +48,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (lead < 0) throw new Error(`expand: the target ${fmtShape(shape)} has fewer dims than the tensor ${fmtShape(x.shape)}`);
   const target = shape.map((s, d) => (s === -1 && d >= lead ? x.shape[d - lead]! : s));
   target.forEach((s, d) => {
+    if (!Number.isInteger(s) || s < 0)
+      throw new Error(`expand: size ${s} at dim ${d} of the target ${fmtShape(shape)} is not allowed` + (d < lead ? " in a new leading dimension" : ""));
     const own = d >= lead ? x.shape[d - lead]! : 1;
     if (own !== s && own !== 1)
       throw new Error(`expand: the size ${own} of dim ${d - lead} of ${fmtShape(x.shape)} must match ${s} in the target ${fmtShape(shape)} (or be 1)`);

@@ -77,7 +77,18 @@ export function variance(x: Tensor, dim?: Dims, { correction = 1, keepdim = fals
   return sum(centered.mul(centered), dims, keepdim).div(Math.max(0, n - correction));
 }
 
-export const std = (x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor => variance(x, dim, opts).sqrt();
+/**
+ * root(s) with the gradient at s = 0 set to 0, torch's subgradient for norms and std of all-zero or
+ * constant slices. The plain composite would give (1/(2·0))·0 = NaN there; routing zero slices
+ * through a constant keeps both the value (0) and the gradient (0) finite.
+ */
+function rootAtZero(s: Tensor, root: (t: Tensor) => Tensor): Tensor {
+  const zero = s.eq(0);
+  return where(zero, 0, root(where(zero, 1, s)));
+}
+
+/** Standard deviation: √var (torch.std); the gradient is 0 where std is 0, as in torch. */
+export const std = (x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor => rootAtZero(variance(x, dim, opts), (v) => v.sqrt());
 
 /** log Σ exp(x), computed as m + log Σ exp(x − m) with m = max(x) so nothing overflows. */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -95,16 +106,24 @@ export function softmax(x: Tensor, dim: number): Tensor {
   return e.div(e.sum(d, true));
 }
 
-/** log softmax(x) = x − logsumexp(x), never log of an underflowed 0 (torch.log_softmax). */
+/**
+ * log softmax(x) = (x − m) − log Σ exp(x − m), m = max x: never log of an underflowed 0, and the
+ * shift is subtracted before the log-sum is, so large |x| keep their precision (torch.log_softmax).
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim("logSoftmax", dim, x.ndim);
-  return x.sub(logsumexp(x, d, true));
+  const mRaw = amax(x.detach(), d, true);
+  const shifted = x.sub(where(mRaw.isinf(), 0, mRaw));
+  return shifted.sub(shifted.exp().sum(d, true).log());
 }
 
-/** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = Infinity gives max |x| (torch.linalg.vector_norm). */
+/** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = ±Infinity gives max/min |x|, p = 0 counts non-zeros (torch.linalg.vector_norm). */
 export function norm(x: Tensor, p: number = 2, dim?: Dims, keepdim = false): Tensor {
   if (p === Infinity) return amax(x.abs(), dim, keepdim);
-  if (p === 2) return sum(x.mul(x), dim, keepdim).sqrt();
+  if (p === -Infinity) return amin(x.abs(), dim, keepdim);
+  if (p === 0) return cast(sum(x.ne(0), dim, keepdim), x.dtype); // the count of non-zeros; no gradient, as in torch
   if (p === 1) return sum(x.abs(), dim, keepdim);
-  return sum(x.abs().pow(p), dim, keepdim).pow(1 / p);
+  // all-zero slices get gradient 0, as in torch (the root's derivative is infinite there)
+  if (p === 2) return rootAtZero(sum(x.mul(x), dim, keepdim), (s) => s.sqrt());
+  return rootAtZero(sum(x.abs().pow(p), dim, keepdim), (s) => s.pow(1 / p));
 }
