@@ -17,3 +17,5 @@ export { cat, stack, split, chunk, pad, reshape, permute, transpose, expand, squ
 export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoftmax, norm } from "./ops/reduce.js";
 export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";
+export * as data from "./data/index.js";
+export * as io from "./io/index.js";
