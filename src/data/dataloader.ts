@@ -4,7 +4,8 @@
 import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/movement.js";
 import { defaultGenerator, type Generator } from "../random.js";
-import { allocArray } from "../dtype.js";
+import { allocArray, type TypedArray } from "../dtype.js";
+import { CpuStorage } from "../backend/cpu.js";
 import { Tensor } from "../tensor.js";
 import { Subset, TensorDataset, permutation, type Dataset } from "./dataset.js";
 
@@ -122,6 +123,15 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   }
 }
 
+/**
+ * The tensor's values on the host: CPU storage is read in place (storages are never written after
+ * creation; assign() swaps in a new one), other backends copy once per epoch, or give null.
+ */
+function hostData(t: Tensor): TypedArray | null {
+  if (t.storage instanceof CpuStorage && t.isContiguous()) return t.storage.data.subarray(t.offset, t.offset + t.numel);
+  return t.backend.readSync(t);
+}
+
 /** Row-copy batching for TensorDataset and Subset-of-TensorDataset. */
 function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Tensor[] } | null {
   let base = ds;
@@ -133,9 +143,10 @@ function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Te
   }
   if (!(base instanceof TensorDataset)) return null;
   // Read each tensor to the host once per epoch; a batch is then one typed-array copy per row
-  // (measured: 60,000 MNIST rows per epoch in ~30 ms, against ~0.4 s through indexSelect).
+  // (measured on the 2-core machine: 60,000 rows of 28x28 in batches of 64 take ~0.12 s per epoch,
+  // against 2-3 s through indexSelect on the reference backend)..
   // Backends that cannot read synchronously fall back to indexSelect on the device.
-  const hosts = (base as TensorDataset).tensors.map((t: Tensor) => ({ t, data: t.backend.readSync(t), row: t.numel / t.shape[0]! }));
+  const hosts = (base as TensorDataset).tensors.map((t: Tensor) => ({ t, data: hostData(t), row: t.numel / t.shape[0]! }));
   return {
     batch(idx) {
       const rows = map ? idx.map((i) => map![i]!) : idx;
@@ -144,7 +155,9 @@ function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Te
         const out = allocArray(t.dtype, rows.length * row);
         if (row === 1) for (let k = 0; k < rows.length; k++) out[k] = data[rows[k]!]!;
         else for (let k = 0; k < rows.length; k++) out.set(data.subarray(rows[k]! * row, (rows[k]! + 1) * row), k * row);
-        return Tensor.fromArray(out, [rows.length, ...t.shape.slice(1)], t.backend, t.dtype);
+        const shape = [rows.length, ...t.shape.slice(1)];
+        // on the CPU the batch array becomes the storage as is; elsewhere it is uploaded
+        return t.storage instanceof CpuStorage ? Tensor.fromStorage(t.backend, new CpuStorage(out, t.dtype), shape, t.dtype) : Tensor.fromArray(out, shape, t.backend, t.dtype);
       });
     },
   };
