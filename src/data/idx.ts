@@ -39,10 +39,10 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   let data: IdxArray["data"];
   switch (info.type) {
     case "uint8":
-      data = body.slice();
+      data = Uint8Array.prototype.slice.call(body); // a copy, also for Node Buffers
       break;
     case "int8":
-      data = new Int8Array(body.slice().buffer);
+      data = new Int8Array(Uint8Array.prototype.slice.call(body).buffer);
       break;
     case "int16":
       data = Int16Array.from({ length: count }, (_, i) => dv.getInt16(start + 2 * i, false));

@@ -139,7 +139,8 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
 function decode(name: string, dt: string, b: Uint8Array): { data: TypedArray; dtype: DType } {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const n = b.byteLength / DTYPE_SIZE[dt]!;
-  const copy = (): ArrayBuffer => b.slice().buffer; // aligned copy for a typed-array view
+  // an aligned copy for a typed-array view (Uint8Array.prototype.slice: a Node Buffer's own slice() does not copy)
+  const copy = (): ArrayBuffer => Uint8Array.prototype.slice.call(b).buffer;
   switch (dt) {
     case "F32":
       return { data: LITTLE_ENDIAN ? new Float32Array(copy()) : Float32Array.from({ length: n }, (_, i) => dv.getFloat32(4 * i, true)), dtype: "float32" };
