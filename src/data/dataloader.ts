@@ -144,7 +144,7 @@ function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Te
   if (!(base instanceof TensorDataset)) return null;
   // Read each tensor to the host once per epoch; a batch is then one typed-array copy per row
   // (measured on the 2-core machine: 60,000 rows of 28x28 in batches of 64 take ~0.12 s per epoch,
-  // against 2-3 s through indexSelect on the reference backend)..
+  // against 2-3 s through indexSelect on the reference backend).
   // Backends that cannot read synchronously fall back to indexSelect on the device.
   const hosts = (base as TensorDataset).tensors.map((t: Tensor) => ({ t, data: hostData(t), row: t.numel / t.shape[0]! }));
   return {
