@@ -20,3 +20,5 @@ export { matmul, mm, bmm, dot } from "./ops/linalg.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export { F, init } from "./nn/index.js";
+export * as data from "./data/index.js";
+export * as io from "./io/index.js";
