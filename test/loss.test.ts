@@ -37,7 +37,20 @@ const MODULES: Record<keyof typeof FNS, new (opts: never) => Module<[Tensor, Ten
   multiMarginLoss: L.MultiMarginLoss, hingeLoss: L.HingeLoss, klDiv: L.KLDivLoss,
 };
 
-const doc = fixture<{ cases: Case[]; stateKeys: Record<string, string[]> }>("loss/losses.json");
+interface PairwiseCase {
+  name: string;
+  fn: "marginRankingLoss" | "cosineEmbeddingLoss";
+  opts: { reduction: F.Reduction; margin?: number };
+  input1: FixtureTensor;
+  input2: FixtureTensor;
+  target: FixtureTensor;
+  gradOutput: FixtureTensor | null;
+  out: FixtureTensor;
+  gradInput1: FixtureTensor;
+  gradInput2: FixtureTensor;
+}
+
+const doc = fixture<{ cases: Case[]; pairwise: PairwiseCase[]; stateKeys: Record<string, string[]> }>("loss/losses.json");
 const call = (fn: keyof typeof FNS, x: Tensor, t: Tensor, opts: object): Tensor => (FNS[fn] as LossFn)(x, t, opts as never);
 
 /** The case's options with weight/posWeight decoded (in `dtype` when given). */
@@ -77,6 +90,26 @@ test("losses pass float64 gradchecks w.r.t. input (and target where differentiab
     const t = decode(c.target, { dtype: floatTarget ? "float64" : "int32", requiresGrad: c.gradTarget !== null });
     const opts = options(c, "float64");
     assert.ok(gradcheck((a, b) => call(c.fn, a, b, opts), [x, t]), c.name);
+  }
+});
+
+test("marginRankingLoss and cosineEmbeddingLoss match torch and pass gradchecks", () => {
+  assert.ok(doc.pairwise.length >= 15);
+  for (const c of doc.pairwise) {
+    const fn = F[c.fn];
+    const Mod = c.fn === "marginRankingLoss" ? L.MarginRankingLoss : L.CosineEmbeddingLoss;
+    const a = decode(c.input1, { requiresGrad: true });
+    const b = decode(c.input2, { requiresGrad: true });
+    const y = decode(c.target);
+    const out = fn(a, b, y, c.opts);
+    assertClose(out, decode(c.out), FWD, `${c.name}: output`);
+    assertClose(new Mod(c.opts).forward(a, b, y), decode(c.out), FWD, `${c.name}: module output`);
+    out.backward(c.gradOutput ? decode(c.gradOutput) : undefined);
+    assertClose(a.grad!, decode(c.gradInput1), GRAD, `${c.name}: input1 gradient`);
+    assertClose(b.grad!, decode(c.gradInput2), GRAD, `${c.name}: input2 gradient`);
+    const a64 = decode(c.input1, { dtype: "float64", requiresGrad: true });
+    const b64 = decode(c.input2, { dtype: "float64", requiresGrad: true });
+    assert.ok(gradcheck((u, v) => fn(u, v, y, c.opts), [a64, b64]), c.name);
   }
 });
 
@@ -172,6 +205,13 @@ test("bad inputs and targets give errors naming the loss, the shapes and what wa
   });
   assert.throws(() => F.multiMarginLoss(logits, i32([1]), { p: 3 as never }), { message: "multiMarginLoss: p must be 1 or 2, got 3" });
   assert.throws(() => F.multiMarginLoss(logits.reshape(1, 10, 1), i32([1])), { message: "multiMarginLoss: input must be [C] or [N, C], got [1,10,1]" });
+  assert.throws(() => F.marginRankingLoss(tensor([1, 2]), tensor([1]), tensor([1, 1])), {
+    message: "marginRankingLoss: input1 [2] and input2 [1] must have the same shape",
+  });
+  assert.throws(() => F.cosineEmbeddingLoss(x43, x43, tensor([1, 1, 1])), {
+    message: "cosineEmbeddingLoss: target [3] must have shape [4] for inputs [4,3]",
+  });
+  assert.throws(() => F.cosineEmbeddingLoss(x43, x43, tensor([1, 1, 0, 1])), { message: "cosineEmbeddingLoss: target values must be -1 or 1, got 0" });
   assert.throws(() => F.huberLoss(x43, x43, { delta: 0 }), { message: "huberLoss: delta must be positive, got 0" });
   assert.throws(() => F.smoothL1Loss(x43, x43, { beta: -1 }), { message: "smoothL1Loss: beta must be non-negative, got -1" });
 });

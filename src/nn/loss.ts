@@ -4,8 +4,8 @@
 
 import type { Tensor } from "../tensor.js";
 import {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hingeEmbeddingLoss, hingeLoss, huberLoss, klDiv,
-  l1Loss, mseLoss, multiMarginLoss, nllLoss, smoothL1Loss, type Reduction,
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, cosineEmbeddingLoss, crossEntropy, hingeEmbeddingLoss, hingeLoss, huberLoss, klDiv,
+  l1Loss, marginRankingLoss, mseLoss, multiMarginLoss, nllLoss, smoothL1Loss, type Reduction,
 } from "./functional/loss.js";
 import { Module } from "./module.js";
 import { Buffer } from "./parameter.js";
@@ -182,5 +182,33 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}
+
+/** Margin ranking loss module; forward(x1, x2, y) (see F.marginRankingLoss). Matches torch.nn.MarginRankingLoss. */
+export class MarginRankingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
+  readonly reduction: Reduction;
+  readonly margin: number;
+  constructor({ reduction = "mean", margin = 0 }: { reduction?: Reduction; margin?: number } = {}) {
+    super();
+    this.reduction = reduction;
+    this.margin = margin;
+  }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return marginRankingLoss(input1, input2, target, { reduction: this.reduction, margin: this.margin });
+  }
+}
+
+/** Cosine embedding loss module; forward(x1, x2, y) (see F.cosineEmbeddingLoss). Matches torch.nn.CosineEmbeddingLoss. */
+export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
+  readonly reduction: Reduction;
+  readonly margin: number;
+  constructor({ reduction = "mean", margin = 0 }: { reduction?: Reduction; margin?: number } = {}) {
+    super();
+    this.reduction = reduction;
+    this.margin = margin;
+  }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return cosineEmbeddingLoss(input1, input2, target, { reduction: this.reduction, margin: this.margin });
   }
 }

@@ -159,7 +159,8 @@ export function binaryCrossEntropyWithLogits(
 }
 
 /**
- * Binary hinge (SVM) loss from deck 002 ("Cost functions: Binary classification (Hinge)"):
+ * Binary hinge (SVM) loss from deck 002 (seeds/002_1c3a0081a345674c.txt, slide "Cost functions:
+ * Binary classification (Hinge)"):
  * J = max(0, 1 − y·ŷ), y ∈ {−1, 1}, with ∂J/∂ŷ = 0 if y·ŷ ≥ 1 and −y otherwise. input (scores ŷ)
  * and target (labels y, float32 or int32) share one shape. torch has no direct equivalent;
  * hingeEmbeddingLoss is a different loss.
@@ -177,6 +178,43 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, { reduction = 
   checkSigns("hingeEmbeddingLoss", input, target, reduction);
   const loss = input.neg().add(margin).clamp(0).where(target.eq(-1), input);
   return reduce(loss, reduction);
+}
+
+/** Shapes and ±1 labels of the pairwise losses: x1 and x2 alike, target one per pair. */
+function checkPairwise(op: string, x1: Tensor, x2: Tensor, target: Tensor, reduction: string, targetShape: readonly number[]): void {
+  checkReduction(op, reduction);
+  checkFloat(op, "input1", x1);
+  checkFloat(op, "input2", x2);
+  if (!shapesEqual(x1.shape, x2.shape))
+    throw new Error(`${op}: input1 ${fmtShape(x1.shape)} and input2 ${fmtShape(x2.shape)} must have the same shape`);
+  if (!shapesEqual(target.shape, targetShape))
+    throw new Error(`${op}: target ${fmtShape(target.shape)} must have shape ${fmtShape(targetShape)} for inputs ${fmtShape(x1.shape)}`);
+  if (target.dtype === "bool") throw new TypeError(`${op}: target must hold -1 or 1 (float32 or int32), got a bool tensor`);
+  for (const v of target.dataSync())
+    if (v !== 1 && v !== -1) throw new RangeError(`${op}: target values must be -1 or 1, got ${v}`);
+}
+
+/**
+ * Margin ranking loss: ℓ = max(0, −y·(x1 − x2) + margin), y = 1 when x1 should rank higher and
+ * −1 when x2 should; x1, x2 and y share one shape. Matches torch.nn.functional.margin_ranking_loss.
+ */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, { reduction = "mean", margin = 0 }: ReductionOptions & { margin?: number } = {}): Tensor {
+  checkPairwise("marginRankingLoss", input1, input2, target, reduction, input1.shape);
+  return reduce(input1.sub(input2).mul(target).neg().add(margin).clamp(0), reduction);
+}
+
+/**
+ * Cosine embedding loss on vectors along the last dim (x1, x2 [N, D] or [D], target [N] or []):
+ * ℓ = 1 − cos(x1, x2) where y = 1 and max(0, cos − margin) where y = −1, with
+ * cos = x1·x2 / √((‖x1‖² + 1e−12)(‖x2‖² + 1e−12)). Matches torch.nn.functional.cosine_embedding_loss.
+ */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, { reduction = "mean", margin = 0 }: ReductionOptions & { margin?: number } = {}): Tensor {
+  const op = "cosineEmbeddingLoss";
+  if (input1.ndim < 1 || input1.ndim > 2) throw new Error(`${op}: inputs must be [D] or [N, D], got ${fmtShape(input1.shape)}`);
+  checkPairwise(op, input1, input2, target, reduction, input1.shape.slice(0, -1));
+  const eps = 1e-12;
+  const cos = input1.mul(input2).sum(-1).div(input1.square().sum(-1).add(eps).mul(input2.square().sum(-1).add(eps)).sqrt());
+  return reduce(cos.neg().add(1).where(target.eq(1), cos.sub(margin).clamp(0)), reduction);
 }
 
 // ---- multi-class classification --------------------------------------------------------------
