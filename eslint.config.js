@@ -2,10 +2,10 @@
 // (backend ← core ← nn, optim, data ← train ← cli) and no Node built-ins in platform-neutral code.
 import tseslint from "typescript-eslint";
 
-const nodeOnly = { group: ["node:*"], message: "src/ is platform-neutral; Node-only code lives in src/cli or a node*.ts module" };
+const nodeOnly = { group: ["node:*"], message: "src/ is platform-neutral; Node-only code lives in src/cli, a node/ folder or a node*.ts module" };
 const layer = (folder, banned) => ({
   files: [`src/${folder}/**/*.ts`],
-  ignores: ["src/**/node*.ts", "src/**/*.test.ts"],
+  ignores: ["src/**/node*.ts", "src/**/node/**", "src/**/*.test.ts"],
   rules: {
     "no-restricted-imports": ["error", {
       patterns: [nodeOnly, ...banned.map((b) => ({ group: [`**/${b}/*`, `../${b}/*`], message: `${folder}/ must not import ${b}/ (STYLE.md §5.1)`, allowTypeImports: true }))],
@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
-      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true, allowNullish: true }],
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true, allowNullish: true, allowArray: true }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/unbound-method": "off",
     },
@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/cli/**", "src/**/node*.ts", "src/**/*.test.ts"],
+    ignores: ["src/cli/**", "src/**/node*.ts", "src/**/node/**", "src/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [nodeOnly] }] },
   },
   layer("backend", ["nn", "optim", "data", "train", "io", "cli", "ops", "autograd"]),

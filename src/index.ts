@@ -22,3 +22,4 @@ export * as optim from "./optim/index.js";
 export { F, init } from "./nn/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
+export * from "./train/index.js";

@@ -46,14 +46,19 @@ export function parseCsvRows(text: string, delimiter = ","): string[][] {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') (field += '"'), i++;
-        else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else {
         if (c === "\n") line++;
         field += c;
       }
     } else if (c === '"' && field === "") quoted = true;
-    else if (c === delimiter) row.push(field), (field = "");
+    else if (c === delimiter) {
+      row.push(field);
+      field = "";
+    }
     else if (c === "\n" || c === "\r") {
       if (c === "\r" && text[i + 1] === "\n") i++;
       row.push(field);

@@ -31,7 +31,7 @@ export function defaultCollate<T>(samples: readonly T[]): Collated<T> {
   if (first instanceof Tensor) return stack(samples as readonly Tensor[]) as Collated<T>;
   if (typeof first === "number") {
     const nums = samples as readonly number[];
-    return tensor(nums as number[], { dtype: nums.every(Number.isInteger) ? "int32" : "float32" }) as Collated<T>;
+    return tensor(nums, { dtype: nums.every(Number.isInteger) ? "int32" : "float32" }) as Collated<T>;
   }
   if (typeof first === "boolean") return tensor(samples as unknown as boolean[]) as Collated<T>;
   if (Array.isArray(first)) {
@@ -118,6 +118,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     }
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- batches are ready synchronously; async iteration is for `for await` loops
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     for (const b of this) yield b;
   }
@@ -149,7 +150,7 @@ function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Te
   const hosts = (base as TensorDataset).tensors.map((t: Tensor) => ({ t, data: hostData(t), row: t.numel / t.shape[0]! }));
   return {
     batch(idx) {
-      const rows = map ? idx.map((i) => map![i]!) : idx;
+      const rows = map ? idx.map((i) => map[i]!) : idx;
       return hosts.map(({ t, data, row }) => {
         if (!data) return t.indexSelect(0, tensor(Int32Array.from(rows)));
         const out = allocArray(t.dtype, rows.length * row);

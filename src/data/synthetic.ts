@@ -38,8 +38,14 @@ export function moons({ n = 100, noise = 0, generator = defaultGenerator, shuffl
   const pts: number[] = [];
   const labels: number[] = [];
   const lin = (i: number, m: number): number => (m === 1 ? 0 : (Math.PI * i) / (m - 1));
-  for (let i = 0; i < nOut; i++) pts.push(Math.cos(lin(i, nOut)), Math.sin(lin(i, nOut))), labels.push(0);
-  for (let i = 0; i < nIn; i++) pts.push(1 - Math.cos(lin(i, nIn)), 1 - Math.sin(lin(i, nIn)) - 0.5), labels.push(1);
+  for (let i = 0; i < nOut; i++) {
+    pts.push(Math.cos(lin(i, nOut)), Math.sin(lin(i, nOut)));
+    labels.push(0);
+  }
+  for (let i = 0; i < nIn; i++) {
+    pts.push(1 - Math.cos(lin(i, nIn)), 1 - Math.sin(lin(i, nIn)) - 0.5);
+    labels.push(1);
+  }
   return finish(pts, labels, { noise, generator, shuffle });
 }
 

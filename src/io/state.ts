@@ -51,8 +51,8 @@ export function unflattenState(skeleton: JsonValue, tensors: StateDict): NestedS
     if (keys.length === 1 && keys[0] === "__tensor__") {
       const name = v["__tensor__"];
       const t = typeof name === "string" ? tensors[name] : undefined;
-      if (!t) throw new Error(`unflattenState: tensor "${String(name)}" is referenced by the state but missing from the tensor file`);
-      used.add(name as string);
+      if (!t || typeof name !== "string") throw new Error(`unflattenState: tensor ${JSON.stringify(name)} is referenced by the state but missing from the tensor file`);
+      used.add(name);
       return t;
     }
     if (keys.length === 1 && keys[0] === "__number__") return Number(v["__number__"]);

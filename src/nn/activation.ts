@@ -1,6 +1,7 @@
 // Activation modules (nn.ReLU, nn.GELU, …): thin Module wrappers over the functions in
 // functional/activation.ts, with PyTorch's constructor options. Only PReLU has a parameter.
 
+import type { DType } from "../dtype.js";
 import { full } from "../ops/creation.js";
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
@@ -31,7 +32,7 @@ export class LeakyReLU extends Module {
  */
 export class PReLU extends Module {
   weight: Tensor;
-  constructor({ numParameters = 1, init = 0.25, dtype = "float32" } = {}) {
+  constructor({ numParameters = 1, init = 0.25, dtype = "float32" }: { numParameters?: number; init?: number; dtype?: DType } = {}) {
     super();
     this.weight = Parameter(full([numParameters], init, { dtype }));
   }

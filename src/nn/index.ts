@@ -13,3 +13,4 @@ export { Residual } from "./residual.js";
 export { summary, formatCount, type SummaryOptions } from "./summary.js";
 export * as init from "./init.js";
 export * as F from "./functional/index.js";
+export * from "./loss.js";

@@ -1,5 +1,5 @@
-// The F namespace (torch.nn.functional): activations and layer functions; losses join from ./loss.js.
+// The F namespace (torch.nn.functional): activations, layer functions and losses.
 
 export * from "./activation.js";
 export * from "./layers.js";
-// losses: export * from "./loss.js"; (added by the loss module)
+export * from "./loss.js";
