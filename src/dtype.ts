@@ -39,6 +39,19 @@ export function promoteTypes(a: DType, b: DType): DType {
   return rank[a] >= rank[b] ? a : b;
 }
 
+const category = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
+
+/**
+ * The result dtype of `a <op> b` for tensors: as in torch.result_type, a 0-d tensor only decides
+ * the dtype when its kind (bool < integer < float) is higher than the other operand's, so
+ * ones([2]) + tensor(1, float64) stays float32 but an int32 vector + a float64 0-d tensor is float64.
+ */
+export function promoteTensorTypes(a: DType, aZeroDim: boolean, b: DType, bZeroDim: boolean): DType {
+  if (aZeroDim === bZeroDim) return promoteTypes(a, b);
+  const [dim, zero] = aZeroDim ? [b, a] : [a, b];
+  return category(zero) > category(dim) ? zero : dim;
+}
+
 /**
  * The result dtype of `tensor <op> scalar`. As in PyTorch, a Python-style number does not widen a
  * tensor of the same kind (float32 + 0.5 stays float32), but a fractional number turns an integer

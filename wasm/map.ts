@@ -80,7 +80,7 @@ export function binary2d(op: i32, rows: i32, cols: i32, a: usize, ars: i32, acs:
 
 // Unary op codes (match UNARY_CODE in src/backend/wasm/wasm-backend.ts): 0 copy 1 neg 2 abs 3 sqrt
 // 4 recip 5 floor 6 ceil 7 round 8 sign use f32 SIMD (all exact in f32); 9 exp 10 log 11 log1p
-// 12 expm1 13 sin 14 cos 15 tanh 16 sigmoid 17 erf are evaluated in f64 and rounded once, so they
+// 12 expm1 13 sin 14 cos 15 tanh 16 sigmoid 17 erf 18 atan are evaluated in f64 and rounded once, so they
 // are within ~0.5 ulp of the true value (torch's float32 SLEEF kernels are within 1 ulp): exp,
 // expm1, tanh and sigmoid with an f64x2 polynomial (expF64x2), the others with scalar f64 libm.
 
@@ -133,6 +133,7 @@ function sun(op: i32, x: f64): f64 {
     case 14: return Math.cos(x);
     case 15: return Math.tanh(x);
     case 16: return 1 / (1 + Math.exp(-x));
+    case 18: return Math.atan(x);
     default: return erf64(x);
   }
 }

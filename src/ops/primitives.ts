@@ -6,7 +6,7 @@ import type { DType } from "../dtype.js";
 /** Elementwise unary primitives. Float-only except neg/abs/sign (which keep integer dtypes). */
 export type UnaryOp =
   | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "recip" | "sin" | "cos" | "tanh"
-  | "sigmoid" | "erf" | "abs" | "sign" | "floor" | "ceil" | "round";
+  | "sigmoid" | "erf" | "atan" | "abs" | "sign" | "floor" | "ceil" | "round";
 
 /** Elementwise arithmetic on two same-shaped operands (broadcasting happens above, via expand). */
 export type ArithOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum";
@@ -18,7 +18,7 @@ export type ArgReduceOp = "argmax" | "argmin";
 
 export const UNARY_OPS: readonly UnaryOp[] = [
   "neg", "exp", "log", "log1p", "expm1", "sqrt", "recip", "sin", "cos", "tanh",
-  "sigmoid", "erf", "abs", "sign", "floor", "ceil", "round",
+  "sigmoid", "erf", "atan", "abs", "sign", "floor", "ceil", "round",
 ];
 export const ARITH_OPS: readonly ArithOp[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum"];
 export const COMPARE_OPS: readonly CompareOp[] = ["eq", "ne", "lt", "le", "gt", "ge"];
@@ -30,7 +30,7 @@ export const COMPARE_OPS: readonly CompareOp[] = ["eq", "ne", "lt", "le", "gt", 
 export interface PrimAttrs {
   // unary
   neg: null; exp: null; log: null; log1p: null; expm1: null; sqrt: null; recip: null; sin: null; cos: null;
-  tanh: null; sigmoid: null; erf: null; abs: null; sign: null; floor: null; ceil: null; round: null;
+  tanh: null; sigmoid: null; erf: null; atan: null; abs: null; sign: null; floor: null; ceil: null; round: null;
   // binary
   add: null; sub: null; mul: null; div: null; pow: null; maximum: null; minimum: null;
   eq: null; ne: null; lt: null; le: null; gt: null; ge: null;

@@ -1,39 +1,9 @@
 // Scalar (one element at a time) semantics of every elementwise primitive, in float64, for the wasm
-// backend's slow paths (float64, int32, bool, mixed dtypes). The f32 SIMD kernels in wasm/ agree.
+// backend's slow paths (float64, int32, bool, mixed dtypes), matching cpu.ts. The f32 kernels in wasm/ agree.
 
 import type { DType } from "../../dtype.js";
 import type { BinaryOp, UnaryOp } from "../../ops/primitives.js";
-
-/** erf: positive-term series below 2.5, the erfc continued fraction above (same as wasm/kernels.ts). */
-export function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (Number.isNaN(ax)) return x;
-  if (ax >= 6) return x > 0 ? 1 : -1;
-  let r: number;
-  if (ax < 2.5) {
-    // erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)): no cancellation.
-    const x2 = 2 * ax * ax;
-    let term = ax;
-    let sum = ax;
-    for (let n = 1; n < 200; n++) {
-      term *= x2 / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    r = 1.1283791670955126 * Math.exp(-ax * ax) * sum;
-  } else {
-    let t = ax;
-    for (let n = 60; n >= 1; n--) t = ax + (n * 0.5) / t;
-    r = 1 - Math.exp(-ax * ax) / (1.7724538509055159 * t);
-  }
-  return x < 0 ? -r : r;
-}
-
-/** Round half to even (torch.round), unlike Math.round's half-up. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-}
+import { erf, roundHalfEven } from "../scalar-math.js";
 
 export const unaryFns: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -46,8 +16,10 @@ export const unaryFns: Record<UnaryOp, (x: number) => number> = {
   sin: Math.sin,
   cos: Math.cos,
   tanh: Math.tanh,
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  // two branches so that exp never overflows (as in cpu.ts)
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   erf,
+  atan: Math.atan,
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   floor: Math.floor,

@@ -9,6 +9,8 @@ import { offsets, rowMajor } from "./strided.js";
 import { binaryFns, int32Fns, storeFn, unaryFns } from "./scalar.js";
 
 const offs = (v: View): Float64Array => offsets(v.shape, v.strides, v.offset);
+const dtypeOf = (a: TypedArray): DType =>
+  a instanceof Float32Array ? "float32" : a instanceof Float64Array ? "float64" : a instanceof Int32Array ? "int32" : "bool";
 
 export function gatherInto(out: TypedArray, src: TypedArray, at: Float64Array): void {
   for (let i = 0; i < at.length; i++) out[i] = src[at[i]!]!;
@@ -60,8 +62,8 @@ function split(x: View, dims: readonly number[]): [Float64Array, Float64Array] {
  */
 export function reduce(op: ReduceOp, src: TypedArray, x: View, dims: readonly number[], out: TypedArray): void {
   const [outer, inner] = split(x, dims);
-  const dtype: DType = src instanceof Float32Array ? "float32" : src instanceof Float64Array ? "float64" : src instanceof Int32Array ? "int32" : "bool";
-  const store = storeFn(dtype) ?? ((v: number) => v);
+  const dtype = dtypeOf(src);
+  const store = storeFn(dtypeOf(out)) ?? ((v: number) => v);
   const n = inner.length;
   for (let o = 0; o < outer.length; o++) {
     const base = outer[o]!;
@@ -139,8 +141,9 @@ export function matmul(A: TypedArray, a: View, B: TypedArray, b: View, out: Type
   }
 }
 
-function checkIndex(op: string, v: number, size: number): number {
-  if (!(v >= 0 && v < size)) throw new RangeError(`${op}: index ${v} is out of bounds for dimension of size ${size}`);
+/** torch.gather and scatter_add reject negative indices (unlike Python indexing); same message as cpu.ts. */
+function checkIndex(op: string, v: number, size: number, dim: number): number {
+  if (!(v >= 0 && v < size)) throw new RangeError(`${op}: index ${v} is out of bounds for dimension ${dim} with size ${size}`);
   return v;
 }
 
@@ -150,9 +153,10 @@ export function gather(src: TypedArray, x: View, dim: number, idx: Int32Array, i
   const at = offs(index);
   const size = x.shape[dim]!;
   const step = x.strides[dim]!;
-  for (let i = 0; i < at.length; i++) out[i] = src[base[i]! + checkIndex("gather", idx[at[i]!]!, size) * step]!;
+  for (let i = 0; i < at.length; i++) out[i] = src[base[i]! + checkIndex("gather", idx[at[i]!]!, size, dim) * step]!;
 }
 
+/** Accumulates in float64 and rounds once at the end, like cpu.ts. */
 export function scatterAdd(out: TypedArray, shape: readonly number[], dim: number, idx: Int32Array, index: View, src: TypedArray, s: View): void {
   const os = rowMajor(shape);
   const base = offsets(index.shape, os.map((v, d) => (d === dim ? 0 : v)), 0);
@@ -160,9 +164,12 @@ export function scatterAdd(out: TypedArray, shape: readonly number[], dim: numbe
   const from = offsets(index.shape, s.strides, s.offset);
   const size = shape[dim]!;
   const step = os[dim]!;
-  const store = out instanceof Int32Array ? (v: number) => v | 0 : (v: number) => v;
+  const acc = new Float64Array(out.length);
   for (let i = 0; i < at.length; i++) {
-    const o = base[i]! + checkIndex("scatterAdd", idx[at[i]!]!, size) * step;
-    out[o] = store(out[o]! + src[from[i]!]!);
+    const o = base[i]! + checkIndex("scatterAdd", idx[at[i]!]!, size, dim) * step;
+    acc[o] = acc[o]! + src[from[i]!]!;
   }
+  const store = storeFn(dtypeOf(out));
+  if (store) for (let i = 0; i < acc.length; i++) out[i] = store(acc[i]!);
+  else out.set(acc);
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { DType } from "../../dtype.js";
 import { ARITH_OPS, COMPARE_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from "../../ops/primitives.js";
 import { createWasmBackend } from "./wasm-backend.js";
-import { erf } from "./scalar.js";
+import { erf } from "../scalar-math.js";
 import { LAYOUTS, assertClose, contiguousView, makeView, oracleRead, rng } from "./testkit.js";
 
 // parallelMin 1: with 2 threads even tiny ops go through the pool, so the work splits get tested.
@@ -23,7 +23,7 @@ const positive = new Set<UnaryOp>(["log", "log1p", "sqrt"]);
 const unaryOracle: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x, exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1, sqrt: Math.sqrt,
   recip: (x) => 1 / x, sin: Math.sin, cos: Math.cos, tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  erf, abs: Math.abs, sign: Math.sign, floor: Math.floor, ceil: Math.ceil,
+  erf, atan: Math.atan, abs: Math.abs, sign: Math.sign, floor: Math.floor, ceil: Math.ceil,
   round: (x) => { const r = Math.round(x); return x - Math.floor(x) === 0.5 && r % 2 !== 0 ? r - 1 : r; },
 };
 const binaryOracle: Record<BinaryOp, (a: number, b: number) => number> = {

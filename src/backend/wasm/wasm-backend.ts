@@ -14,7 +14,7 @@ import { ARGS_BYTE, TABLE_BYTE, TABLE_BYTES } from "./worker-loop.js";
 
 const UNARY_CODE: Record<UnaryOp, number> = {
   neg: 1, abs: 2, sqrt: 3, recip: 4, floor: 5, ceil: 6, round: 7, sign: 8,
-  exp: 9, log: 10, log1p: 11, expm1: 12, sin: 13, cos: 14, tanh: 15, sigmoid: 16, erf: 17,
+  exp: 9, log: 10, log1p: 11, expm1: 12, sin: 13, cos: 14, tanh: 15, sigmoid: 16, erf: 17, atan: 18,
 };
 const BINARY_CODE: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
@@ -234,7 +234,9 @@ export class WasmBackend implements Backend {
 
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage {
     const outShape = x.shape.map((s, d) => (dims.includes(d) ? 1 : s));
-    const out = this.#alloc(x.storage.dtype, numel(outShape));
+    // As in cpu.ts (and torch, which uses int64): summing or multiplying bools counts in integers.
+    const dt = x.storage.dtype === "bool" && (op === "sum" || op === "prod") ? "int32" : x.storage.dtype;
+    const out = this.#alloc(dt, numel(outShape));
     if (out.length === 0) return out;
     if (x.storage.dtype !== "float32" || !this.#reduceF32(op, x, dims, out))
       slow.reduce(op, this.#arr(x.storage), x, dims, this.#heap.view(out));
@@ -269,6 +271,7 @@ export class WasmBackend implements Backend {
   }
 
   argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
+    if (x.shape[dim] === 0) throw new Error(`${op}: cannot take the ${op} of an empty dimension ${dim}`);
     const outShape = x.shape.map((s, d) => (d === dim ? 1 : s));
     const out = this.#alloc("int32", numel(outShape));
     slow.argReduce(op, this.#arr(x.storage), x, dim, this.#heap.view(out) as Int32Array);

@@ -1,0 +1,318 @@
+// The reference backend: plain TypeScript loops over typed arrays, float64-capable, strided views
+// everywhere. It is the oracle every other backend is tested against, so it favours clarity over speed.
+
+import { allocArray, type DType, type TypedArray } from "../dtype.js";
+import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../ops/primitives.js";
+import { contiguousStrides, fmtShape, isContiguous, numel } from "../shape.js";
+import type { Backend, Storage, View } from "./backend.js";
+import { erf, roundHalfEven } from "./scalar-math.js";
+
+/** A storage backed by an ordinary typed array. */
+export class CpuStorage implements Storage {
+  constructor(
+    readonly data: TypedArray,
+    readonly dtype: DType,
+  ) {}
+  get length(): number {
+    return this.data.length;
+  }
+}
+
+const dataOf = (v: View): TypedArray => (v.storage as CpuStorage).data;
+const wrap = (data: TypedArray, dtype: DType): CpuStorage => new CpuStorage(data, dtype);
+
+/** Storage index of every element of a strided walk over `shape`, in row-major order. */
+export function stridedOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array {
+  const n = numel(shape);
+  const out = new Int32Array(n);
+  const nd = shape.length;
+  if (nd === 0) {
+    if (n) out[0] = offset;
+    return out;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  let pos = offset;
+  const last = nd - 1;
+  const lastStride = strides[last]!;
+  const lastSize = shape[last]!;
+  for (let i = 0; i < n; ) {
+    for (let j = 0; j < lastSize; j++, i++) out[i] = pos + j * lastStride;
+    // carry into the outer dimensions
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      pos += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      pos -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return out;
+}
+
+const offsetsOf = (v: View): Int32Array => stridedOffsets(v.shape, v.strides, v.offset);
+
+const unaryFns: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sqrt: Math.sqrt,
+  recip: (x) => 1 / x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  // two branches so that exp never overflows: σ(x) = 1/(1+e^-x) = e^x/(1+e^x)
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  erf,
+  atan: Math.atan,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+};
+
+const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  eq: (a, b) => +(a === b),
+  ne: (a, b) => +(a !== b),
+  lt: (a, b) => +(a < b),
+  le: (a, b) => +(a <= b),
+  gt: (a, b) => +(a > b),
+  ge: (a, b) => +(a >= b),
+};
+
+// int32 arithmetic must wrap like C (torch), which plain JS doubles would not do for mul.
+const intBinaryFns: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  add: (a, b) => (a + b) | 0,
+  sub: (a, b) => (a - b) | 0,
+  mul: Math.imul,
+};
+
+type Reducer = { init: number; step: (acc: number, x: number) => number };
+const reducers: Record<ReduceOp, Reducer> = {
+  sum: { init: 0, step: (a, x) => a + x },
+  prod: { init: 1, step: (a, x) => a * x },
+  max: { init: -Infinity, step: (a, x) => (a !== a || x !== x ? NaN : a > x ? a : x) },
+  min: { init: Infinity, step: (a, x) => (a !== a || x !== x ? NaN : a < x ? a : x) },
+};
+
+/** torch.gather and scatter_add reject negative indices (unlike Python indexing), and so do we. */
+function checkIndex(op: string, i: number, size: number, dim: number): void {
+  if (i < 0 || i >= size || !Number.isInteger(i))
+    throw new RangeError(`${op}: index ${i} is out of bounds for dimension ${dim} with size ${size}`);
+}
+
+export class CpuBackend implements Backend {
+  readonly name = "cpu";
+  readonly supportsFloat64 = true;
+
+  upload(data: TypedArray, dtype: DType): Storage {
+    const out = allocArray(dtype, data.length);
+    out.set(data);
+    return wrap(out, dtype);
+  }
+
+  readSync(v: View): TypedArray {
+    return this.contiguousView(v).data;
+  }
+
+  read(v: View): Promise<TypedArray> {
+    return Promise.resolve(this.readSync(v));
+  }
+
+  full(length: number, dtype: DType, value: number): Storage {
+    const out = allocArray(dtype, length);
+    if (value !== 0) out.fill(value);
+    return wrap(out, dtype);
+  }
+
+  contiguous(x: View): Storage {
+    return this.contiguousView(x);
+  }
+
+  private contiguousView(x: View): CpuStorage {
+    const src = dataOf(x);
+    // A contiguous view is one block copy (reading a 60000x784 dataset drops from ~1.5 s to ~50 ms).
+    if (isContiguous(x.shape, x.strides)) return wrap(src.slice(x.offset, x.offset + numel(x.shape)), x.storage.dtype);
+    const offs = offsetsOf(x);
+    const out = allocArray(x.storage.dtype, offs.length);
+    for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!]!;
+    return wrap(out, x.storage.dtype);
+  }
+
+  unary(op: UnaryOp, x: View, dtype: DType): Storage {
+    const f = unaryFns[op];
+    const src = dataOf(x);
+    const offs = offsetsOf(x);
+    const out = allocArray(dtype, offs.length);
+    for (let i = 0; i < offs.length; i++) out[i] = f(src[offs[i]!]!);
+    return wrap(out, dtype);
+  }
+
+  binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage {
+    const f = (a.storage.dtype === "int32" && intBinaryFns[op]) || binaryFns[op];
+    const da = dataOf(a), db = dataOf(b);
+    const oa = offsetsOf(a), ob = offsetsOf(b);
+    const out = allocArray(dtype, oa.length);
+    for (let i = 0; i < oa.length; i++) out[i] = f(da[oa[i]!]!, db[ob[i]!]!);
+    return wrap(out, dtype);
+  }
+
+  where(cond: View, a: View, b: View, dtype: DType): Storage {
+    const dc = dataOf(cond), da = dataOf(a), db = dataOf(b);
+    const oc = offsetsOf(cond), oa = offsetsOf(a), ob = offsetsOf(b);
+    const out = allocArray(dtype, oc.length);
+    for (let i = 0; i < oc.length; i++) out[i] = dc[oc[i]!] ? da[oa[i]!]! : db[ob[i]!]!;
+    return wrap(out, dtype);
+  }
+
+  reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage {
+    const { init, step } = reducers[op];
+    const outShape = x.shape.map((s, d) => (dims.includes(d) ? 1 : s));
+    // walk the input; each element lands in the output slot with reduced coordinates zeroed
+    const outStrides = contiguousStrides(outShape).map((s, d) => (dims.includes(d) ? 0 : s));
+    const target = stridedOffsets(x.shape, outStrides, 0);
+    const acc = new Float64Array(numel(outShape)).fill(init);
+    const src = dataOf(x);
+    const offs = offsetsOf(x);
+    for (let i = 0; i < offs.length; i++) acc[target[i]!] = step(acc[target[i]!]!, src[offs[i]!]!);
+    const dtype = x.storage.dtype === "bool" && (op === "sum" || op === "prod") ? "int32" : x.storage.dtype;
+    const out = allocArray(dtype, acc.length);
+    out.set(acc);
+    return wrap(out, dtype);
+  }
+
+  argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
+    const size = x.shape[dim]!;
+    if (size === 0) throw new Error(`${op}: cannot take the ${op} of an empty dimension ${dim}`);
+    const outShape = x.shape.map((s, d) => (d === dim ? 1 : s));
+    const starts = stridedOffsets(outShape, x.strides, x.offset);
+    const stride = x.strides[dim]!;
+    const src = dataOf(x);
+    const out = new Int32Array(starts.length);
+    const better = op === "argmax" ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
+    for (let i = 0; i < starts.length; i++) {
+      let best = src[starts[i]!]!;
+      let bi = 0;
+      for (let j = 1; j < size && best === best; j++) {
+        const v = src[starts[i]! + j * stride]!;
+        if (v !== v || better(v, best)) {
+          best = v; // NaN wins, like torch
+          bi = j;
+        }
+      }
+      out[i] = bi;
+    }
+    return wrap(out, "int32");
+  }
+
+  matmul(a: View, b: View, dtype: DType): Storage {
+    const nd = a.shape.length;
+    const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;
+    const batch = a.shape.slice(0, nd - 2);
+    const aBase = stridedOffsets(batch, a.strides.slice(0, nd - 2), a.offset);
+    const bBase = stridedOffsets(batch, b.strides.slice(0, nd - 2), b.offset);
+    const [sam, sak] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
+    const [sbk, sbn] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
+    const da = dataOf(a), db = dataOf(b);
+    const out = allocArray(dtype, aBase.length * m * n);
+    const row = new Float64Array(n);
+    for (let t = 0; t < aBase.length; t++) {
+      for (let i = 0; i < m; i++) {
+        row.fill(0);
+        for (let p = 0; p < k; p++) {
+          const av = da[aBase[t]! + i * sam + p * sak]!;
+          const bo = bBase[t]! + p * sbk;
+          for (let j = 0; j < n; j++) row[j]! += av * db[bo + j * sbn]!;
+        }
+        out.set(row, (t * m + i) * n);
+      }
+    }
+    return wrap(out, dtype);
+  }
+
+  cast(x: View, dtype: DType): Storage {
+    const src = dataOf(x);
+    const offs = offsetsOf(x);
+    const out = allocArray(dtype, offs.length);
+    if (dtype === "bool") for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!] ? 1 : 0;
+    else if (dtype === "int32") for (let i = 0; i < offs.length; i++) out[i] = Math.trunc(src[offs[i]!]!);
+    else for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!]!;
+    return wrap(out, dtype);
+  }
+
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    const outShape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
+    const outStrides = contiguousStrides(outShape);
+    const start = pads.reduce((acc, [before], d) => acc + before * outStrides[d]!, 0);
+    const target = stridedOffsets(x.shape, outStrides, start);
+    const out = allocArray(x.storage.dtype, numel(outShape));
+    if (value !== 0) out.fill(value);
+    const src = dataOf(x);
+    const offs = offsetsOf(x);
+    for (let i = 0; i < offs.length; i++) out[target[i]!] = src[offs[i]!]!;
+    return wrap(out, x.storage.dtype);
+  }
+
+  cat(xs: readonly View[], dim: number, dtype: DType): Storage {
+    const outShape = [...xs[0]!.shape];
+    outShape[dim] = xs.reduce((acc, x) => acc + x.shape[dim]!, 0);
+    const outStrides = contiguousStrides(outShape);
+    const out = allocArray(dtype, numel(outShape));
+    let at = 0;
+    for (const x of xs) {
+      const target = stridedOffsets(x.shape, outStrides, at * outStrides[dim]!);
+      const src = dataOf(x);
+      const offs = offsetsOf(x);
+      for (let i = 0; i < offs.length; i++) out[target[i]!] = src[offs[i]!]!;
+      at += x.shape[dim]!;
+    }
+    return wrap(out, dtype);
+  }
+
+  gather(x: View, dim: number, index: View): Storage {
+    const size = x.shape[dim]!;
+    // address x with index's shape but x's strides; the index value moves along `dim`
+    const base = stridedOffsets(index.shape, x.strides.map((s, d) => (d === dim ? 0 : s)), x.offset);
+    const idx = dataOf(index), io = offsetsOf(index);
+    const src = dataOf(x);
+    const out = allocArray(x.storage.dtype, io.length);
+    for (let i = 0; i < io.length; i++) {
+      const j = idx[io[i]!]!;
+      checkIndex("gather", j, size, dim);
+      out[i] = src[base[i]! + j * x.strides[dim]!]!;
+    }
+    return wrap(out, x.storage.dtype);
+  }
+
+  scatterAdd(shape: readonly number[], dim: number, index: View, src: View): Storage {
+    const size = shape[dim]!;
+    const outStrides = contiguousStrides(shape);
+    const base = stridedOffsets(index.shape, outStrides.map((s, d) => (d === dim ? 0 : s)), 0);
+    const idx = dataOf(index), io = offsetsOf(index);
+    const so = stridedOffsets(index.shape, src.strides, src.offset);
+    const ds = dataOf(src);
+    const acc = new Float64Array(numel(shape));
+    for (let i = 0; i < io.length; i++) {
+      const j = idx[io[i]!]!;
+      checkIndex("scatterAdd", j, size, dim);
+      acc[base[i]! + j * outStrides[dim]!]! += ds[so[i]!]!;
+    }
+    const out = allocArray(src.storage.dtype, acc.length);
+    out.set(acc);
+    return wrap(out, src.storage.dtype);
+  }
+}
+
+/** Formats a view's shape for error messages raised inside kernels. */
+export const describe = (v: View): string => fmtShape(v.shape);

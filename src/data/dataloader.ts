@@ -1,0 +1,165 @@
+// DataLoader: batches of a Dataset, optionally shuffled by a seeded Generator, iterable both
+// synchronously (for await-free training loops) and asynchronously. Matches torch.utils.data.DataLoader.
+
+import { tensor } from "../ops/creation.js";
+import { stack } from "../ops/movement.js";
+import { defaultGenerator, type Generator } from "../random.js";
+import { allocArray, type TypedArray } from "../dtype.js";
+import { CpuStorage } from "../backend/cpu.js";
+import { Tensor } from "../tensor.js";
+import { Subset, TensorDataset, permutation, type Dataset } from "./dataset.js";
+
+/** What the default collate makes of a sample type: tensors and numbers stack into tensors, tuples and objects keep their structure. */
+export type Collated<T> = T extends Tensor
+  ? Tensor
+  : T extends number | boolean
+    ? Tensor
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Collated<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Collated<T[K]> }
+        : never;
+
+/**
+ * Stacks samples into a batch: tensors along a new first dim, numbers into a 1-D tensor (int32 when
+ * all are integers, else float32; torch would make int64/float64), booleans into bool, and tuples
+ * and objects position by position. Matches torch.utils.data.default_collate.
+ */
+export function defaultCollate<T>(samples: readonly T[]): Collated<T> {
+  if (samples.length === 0) throw new Error("defaultCollate: cannot collate an empty batch");
+  const first = samples[0];
+  if (first instanceof Tensor) return stack(samples as readonly Tensor[]) as Collated<T>;
+  if (typeof first === "number") {
+    const nums = samples as readonly number[];
+    return tensor(nums, { dtype: nums.every(Number.isInteger) ? "int32" : "float32" }) as Collated<T>;
+  }
+  if (typeof first === "boolean") return tensor(samples as unknown as boolean[]) as Collated<T>;
+  if (Array.isArray(first)) {
+    const len = first.length;
+    for (const s of samples)
+      if (!Array.isArray(s) || s.length !== len) throw new Error(`defaultCollate: every sample must be a tuple of length ${len}`);
+    return first.map((_, k) => defaultCollate((samples as readonly unknown[][]).map((s) => s[k]))) as Collated<T>;
+  }
+  if (typeof first === "object" && first !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) out[key] = defaultCollate(samples.map((s) => (s as Record<string, unknown>)[key]));
+    return out as Collated<T>;
+  }
+  throw new TypeError(`defaultCollate: cannot batch samples of type ${first === null ? "null" : typeof first}`);
+}
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1). Batch gradient descent is batchSize = dataset.length, SGD is 1. */
+  batchSize?: number;
+  /** Reshuffle the order at the start of every epoch (default false). */
+  shuffle?: boolean;
+  /** Drop the last batch when it is smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Source of the shuffling; the global generator (manualSeed) when omitted. */
+  generator?: Generator;
+  /** Turns a list of samples into a batch (default: defaultCollate). */
+  collate?: (samples: T[]) => B;
+}
+
+/**
+ * Iterates a dataset in batches. `for (const [x, y] of loader)` or `for await (…)`; each loop over
+ * it is one epoch, reshuffled when `shuffle` is on. `length` is the number of batches.
+ * A TensorDataset (or a Subset of one) with the default collate is batched by copying rows of
+ * whole tensors, not by stacking per-sample tensors.
+ * Matches torch.utils.data.DataLoader (no worker processes: samples are produced on demand).
+ * @example const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: new Generator(0) });
+ */
+export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly generator: Generator;
+  readonly #collate: ((samples: T[]) => B) | null;
+
+  constructor(dataset: Dataset<T>, { batchSize = 1, shuffle = false, dropLast = false, generator = defaultGenerator, collate }: DataLoaderOptions<T, B> = {}) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = generator;
+    this.#collate = collate ?? null;
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The sample indices of one epoch, split into batches (draws from the generator when shuffling). */
+  batchIndices(): number[][] {
+    const n = this.dataset.length;
+    const order = this.shuffle ? permutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
+    const out: number[][] = [];
+    for (let at = 0; at < n; at += this.batchSize) {
+      const idx = order.slice(at, at + this.batchSize);
+      if (this.dropLast && idx.length < this.batchSize) break;
+      out.push(idx);
+    }
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const fast = this.#collate === null ? tensorSource(this.dataset) : null;
+    const batches = this.batchIndices();
+    for (const idx of batches) {
+      if (fast) yield fast.batch(idx) as B;
+      else {
+        const samples = idx.map((i) => this.dataset.get(i));
+        yield this.#collate ? this.#collate(samples) : (defaultCollate(samples) as B);
+      }
+    }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- batches are ready synchronously; async iteration is for `for await` loops
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    for (const b of this) yield b;
+  }
+}
+
+/**
+ * The tensor's values on the host: CPU storage is read in place (storages are never written after
+ * creation; assign() swaps in a new one), other backends copy once per epoch, or give null.
+ */
+function hostData(t: Tensor): TypedArray | null {
+  if (t.storage instanceof CpuStorage && t.isContiguous()) return t.storage.data.subarray(t.offset, t.offset + t.numel);
+  return t.backend.readSync(t);
+}
+
+/** Row-copy batching for TensorDataset and Subset-of-TensorDataset. */
+function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Tensor[] } | null {
+  let base = ds;
+  let map: readonly number[] | null = null;
+  while (base instanceof Subset) {
+    const inner: readonly number[] = base.indices;
+    map = map ? map.map((i) => inner[i]!) : inner;
+    base = base.dataset;
+  }
+  if (!(base instanceof TensorDataset)) return null;
+  // Read each tensor to the host once per epoch; a batch is then one typed-array copy per row
+  // (measured on the 2-core machine: 60,000 rows of 28x28 in batches of 64 take ~0.12 s per epoch,
+  // against 2-3 s through indexSelect on the reference backend).
+  // Backends that cannot read synchronously fall back to indexSelect on the device.
+  const hosts = (base as TensorDataset).tensors.map((t: Tensor) => ({ t, data: hostData(t), row: t.numel / t.shape[0]! }));
+  return {
+    batch(idx) {
+      const rows = map ? idx.map((i) => map[i]!) : idx;
+      return hosts.map(({ t, data, row }) => {
+        if (!data) return t.indexSelect(0, tensor(Int32Array.from(rows)));
+        const out = allocArray(t.dtype, rows.length * row);
+        if (row === 1) for (let k = 0; k < rows.length; k++) out[k] = data[rows[k]!]!;
+        else for (let k = 0; k < rows.length; k++) out.set(data.subarray(rows[k]! * row, (rows[k]! + 1) * row), k * row);
+        const shape = [rows.length, ...t.shape.slice(1)];
+        // on the CPU the batch array becomes the storage as is; elsewhere it is uploaded
+        return t.storage instanceof CpuStorage ? Tensor.fromStorage(t.backend, new CpuStorage(out, t.dtype), shape, t.dtype) : Tensor.fromArray(out, shape, t.backend, t.dtype);
+      });
+    },
+  };
+}

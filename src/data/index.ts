@@ -1,0 +1,13 @@
+// data: datasets, the DataLoader, transforms, synthetic and real datasets (platform-neutral parts).
+// Reading MNIST, Fashion-MNIST and CSV files from disk is in "myelin/node".
+
+export { BaseDataset, TensorDataset, Subset, ConcatDataset, MappedDataset, randomSplit, permutation, type Dataset } from "./dataset.js";
+export { DataLoader, defaultCollate, type DataLoaderOptions, type Collated } from "./dataloader.js";
+export { xor, moons, twoSpirals, type SyntheticOptions } from "./synthetic.js";
+export { parseCsv, parseCsvRows, type CsvOptions, type CsvData } from "./csv.js";
+export { parseIdx, serializeIdx, type IdxArray } from "./idx.js";
+export { idxToDataset, mnistFromDigits, FASHION_MNIST_CLASSES, MNIST_CLASSES, type ImageOptions, type ImageSplits, type MnistSplitOptions } from "./images.js";
+export {
+  RandomShift, RandomCrop, RandomHorizontalFlip, RandomRotation, GaussianNoise, Normalize, Compose, shift, rotate,
+  type Transform, type TransformLike,
+} from "./transforms.js";

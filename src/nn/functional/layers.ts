@@ -1,0 +1,151 @@
+// Functional forms of the basic layers: linear, dropout, alphaDropout, layerNorm, batchNorm,
+// embedding. Modules in src/nn hold the parameters and call these.
+
+import { noGrad } from "../../autograd/grad-mode.js";
+import { rand } from "../../ops/creation.js";
+import { where } from "../../ops/elementwise.js";
+import type { Generator } from "../../random.js";
+import { fmtShape, shapesEqual } from "../../shape.js";
+import type { Tensor } from "../../tensor.js";
+
+/** y = x·Wᵀ + b, x [..., in], W [out, in], b [out] → [..., out]. Matches torch.nn.functional.linear. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inF = weight.shape[1];
+  if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== inF)
+    throw new Error(`linear: expected input [..., ${inF ?? "?"}] for weight ${fmtShape(weight.shape)}, got ${fmtShape(x.shape)}`);
+  const y = x.matmul(weight.t());
+  return bias ? y.add(bias) : y;
+}
+
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  generator?: Generator;
+}
+
+function checkP(op: string, p: number): void {
+  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+}
+
+/** A {0, 1} keep-mask in x's dtype with P(1) = 1 − p. */
+const keepMask = (x: Tensor, p: number, generator?: Generator): Tensor =>
+  rand(x.shape, { dtype: x.dtype, device: x.device, generator }).ge(p).to(x.dtype);
+
+/**
+ * Zeroes each element with probability p while training and scales the survivors by 1/(1 − p);
+ * the identity when not training. Matches torch.nn.functional.dropout.
+ */
+export function dropout(x: Tensor, { p = 0.5, training = true, generator }: DropoutOptions = {}): Tensor {
+  checkP("dropout", p);
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  return x.mul(keepMask(x, p, generator)).div(1 - p);
+}
+
+/** −λα of SELU: the value dropped units take before the affine correction. */
+const ALPHA_PRIME = 1.7580993408473766;
+
+/**
+ * Dropout for SELU networks (Klambauer et al., 2017): dropped units are set to −λα and an affine
+ * map a·x + b restores zero mean and unit variance. Identity when not training (torch's default
+ * training = false). Matches torch.nn.functional.alpha_dropout.
+ */
+export function alphaDropout(x: Tensor, { p = 0.5, training = false, generator }: DropoutOptions = {}): Tensor {
+  checkP("alphaDropout", p);
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const keep = keepMask(x, p, generator);
+  const a = 1 / Math.sqrt((ALPHA_PRIME * ALPHA_PRIME * p + 1) * (1 - p));
+  const b = keep.sub(1).mul(ALPHA_PRIME * a).add(ALPHA_PRIME * a * p);
+  return x.mul(keep.mul(a)).add(b);
+}
+
+export interface NormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * (x − E[x])/√(Var[x] + ε)·γ + β over the trailing `normalizedShape` dims, with the biased variance.
+ * Matches torch.nn.functional.layer_norm.
+ */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], { weight, bias, eps = 1e-5 }: NormOptions = {}): Tensor {
+  const k = normalizedShape.length;
+  if (k === 0 || x.ndim < k || !shapesEqual(x.shape.slice(x.ndim - k), normalizedShape))
+    throw new Error(`layerNorm: expected input [..., ${normalizedShape.join(",")}] (normalizedShape ${fmtShape(normalizedShape)}), got ${fmtShape(x.shape)}`);
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  const mu = x.mean(dims, true);
+  const centered = x.sub(mu);
+  const varB = centered.square().mean(dims, true);
+  let y = centered.mul(varB.add(eps).rsqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+export interface BatchNormOptions extends NormOptions {
+  training?: boolean;
+  /** Weight of the new batch in the running averages; null gives a cumulative average (see BatchNorm1d). */
+  momentum?: number;
+}
+
+/**
+ * Normalizes x [N, C, ...] per channel C: with batch statistics (biased variance) while training,
+ * updating runningMean/runningVar in place (unbiased variance) when given; with the running
+ * statistics otherwise. Matches torch.nn.functional.batch_norm.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  { weight, bias, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+): Tensor {
+  if (x.ndim < 2) throw new Error(`batchNorm: expected input [N, C, ...] with at least 2 dims, got ${fmtShape(x.shape)}`);
+  const c = x.shape[1]!;
+  const bshape = x.shape.map((s, d) => (d === 1 ? s : 1));
+  const per = (t: Tensor): Tensor => t.reshape(bshape);
+  for (const [name, t] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", weight], ["bias", bias]] as const)
+    if (t && t.numel !== c) throw new Error(`batchNorm: ${name} has ${t.numel} elements, the input ${fmtShape(x.shape)} has ${c} channels`);
+  let mean: Tensor, variance: Tensor;
+  if (training || !runningMean || !runningVar) {
+    const dims = x.shape.flatMap((_, d) => (d === 1 ? [] : [d]));
+    const n = x.numel / c;
+    if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`);
+    mean = x.mean(dims, true);
+    variance = x.sub(mean).square().mean(dims, true);
+    if (training && runningMean && runningVar) {
+      noGrad(() => {
+        runningMean.assign(runningMean.mul(1 - momentum).add(mean.reshape([c]).mul(momentum)));
+        runningVar.assign(runningVar.mul(1 - momentum).add(variance.reshape([c]).mul((momentum * n) / (n - 1))));
+      });
+    }
+  } else {
+    mean = per(runningMean);
+    variance = per(runningVar);
+  }
+  let y = x.sub(mean).mul(variance.add(eps).rsqrt());
+  if (weight) y = y.mul(per(weight));
+  if (bias) y = y.add(per(bias));
+  return y;
+}
+
+/**
+ * Looks up rows of `weight` [numEmbeddings, D] for int32 indices [...] → [..., D]. The row at
+ * paddingIdx receives no gradient. Matches torch.nn.functional.embedding.
+ */
+export function embedding(input: Tensor, weight: Tensor, { paddingIdx }: { paddingIdx?: number | null } = {}): Tensor {
+  if (input.dtype !== "int32") throw new TypeError(`embedding: indices must be an int32 tensor, got ${input.dtype}`);
+  const n = weight.shape[0]!;
+  // bounds are checked on the host where the backend can read synchronously (a bad index must not
+  // silently read another row)
+  for (const v of input.backend.readSync(input) ?? [])
+    if (v < 0 || v >= n) throw new RangeError(`embedding: index ${v} is out of range for ${n} embeddings (weight ${fmtShape(weight.shape)})`);
+  const flat = input.reshape([-1]);
+  let rows = weight.indexSelect(0, flat);
+  if (paddingIdx != null) {
+    const pad = paddingIdx < 0 ? paddingIdx + n : paddingIdx;
+    rows = where(flat.eq(pad).unsqueeze(1), rows.detach(), rows);
+  }
+  return rows.reshape([...input.shape, weight.shape[1]!]);
+}

@@ -1,0 +1,70 @@
+// Linear (the affine layer), Identity, Flatten and Unflatten.
+
+import { noGrad } from "../autograd/grad-mode.js";
+import type { DType } from "../dtype.js";
+import { zeros } from "../ops/creation.js";
+import { fmtShape } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { linear } from "./functional/layers.js";
+import { kaimingUniform, uniform } from "./init.js";
+import { Module } from "./module.js";
+import { Parameter } from "./parameter.js";
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * y = x·Wᵀ + b: [..., inFeatures] → [..., outFeatures]. State dict: `weight` [out, in], `bias` [out].
+ * Initialised as torch does: W by kaiming_uniform(a = √5), i.e. U(−1/√in, 1/√in), and b from the
+ * same range. Matches torch.nn.Linear.
+ */
+export class Linear extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  constructor(readonly inFeatures: number, readonly outFeatures: number, { bias = true, dtype = "float32" }: LinearOptions = {}) {
+    super();
+    this.weight = Parameter(zeros([outFeatures, inFeatures], { dtype }));
+    this.bias = bias ? Parameter(zeros([outFeatures], { dtype })) : null;
+    this.resetParameters();
+  }
+
+  /** Re-draws the parameters with torch's default initialisation. */
+  resetParameters(): void {
+    noGrad(() => {
+      kaimingUniform(this.weight, { a: Math.sqrt(5) });
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      if (this.bias) uniform(this.bias, { a: -bound, b: bound });
+    });
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
+      throw new Error(`${this.toString()}: expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
+    return linear(x, this.weight, this.bias);
+  }
+
+  override toString(): string {
+    return `Linear(${this.inFeatures}→${this.outFeatures}${this.bias ? "" : ", bias=false"})`;
+  }
+}
+
+/** Returns its input. Matches torch.nn.Identity. */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor { return x; }
+}
+
+/** Flattens dims startDim..endDim (default 1..−1, keeping the batch dim). Matches torch.nn.Flatten. */
+export class Flatten extends Module {
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor({ startDim = 1, endDim = -1 } = {}) { super(); this.startDim = startDim; this.endDim = endDim; }
+  forward(x: Tensor): Tensor { return x.flatten(this.startDim, this.endDim); }
+}
+
+/** Splits dim `dim` into `unflattenedSize`. Matches torch.nn.Unflatten. */
+export class Unflatten extends Module {
+  constructor(readonly dim: number, readonly unflattenedSize: readonly number[]) { super(); }
+  forward(x: Tensor): Tensor { return x.unflatten(this.dim, this.unflattenedSize); }
+}

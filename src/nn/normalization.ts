@@ -1,0 +1,95 @@
+// Normalization layers: LayerNorm (per sample, over trailing dims) and BatchNorm1d (per channel,
+// over the batch, with running statistics kept as buffers).
+
+import { noGrad } from "../autograd/grad-mode.js";
+import type { DType } from "../dtype.js";
+import { ones, zeros } from "../ops/creation.js";
+import { fmtShape, shapesEqual } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { batchNorm, layerNorm } from "./functional/layers.js";
+import { Module } from "./module.js";
+import { Buffer, Parameter } from "./parameter.js";
+
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learnable per-element `weight` (ones) and `bias` (zeros) of normalizedShape. */
+  elementwiseAffine?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * (x − E[x])/√(Var[x] + ε)·γ + β over the trailing normalizedShape dims (biased variance)
+ * (Ba et al., 2016). State dict: `weight`, `bias` of normalizedShape. Matches torch.nn.LayerNorm.
+ */
+export class LayerNorm extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  constructor(normalizedShape: number | readonly number[], { eps = 1e-5, elementwiseAffine = true, dtype = "float32" }: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = eps;
+    this.weight = elementwiseAffine ? Parameter(ones(this.normalizedShape, { dtype })) : null;
+    this.bias = elementwiseAffine ? Parameter(zeros(this.normalizedShape, { dtype })) : null;
+  }
+  forward(x: Tensor): Tensor {
+    const k = this.normalizedShape.length;
+    if (x.ndim < k || !shapesEqual(x.shape.slice(x.ndim - k), this.normalizedShape))
+      throw new Error(`LayerNorm(${fmtShape(this.normalizedShape)}): expected input [..., ${this.normalizedShape.join(",")}], got ${fmtShape(x.shape)}`);
+    return layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+}
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of each new batch in the running averages; null for a cumulative average. */
+  momentum?: number | null;
+  /** Learnable per-channel `weight` (ones) and `bias` (zeros). */
+  affine?: boolean;
+  /** Keep running_mean/running_var buffers for eval mode; without them eval uses batch statistics. */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Batch normalization (Ioffe & Szegedy, 2015) of [N, C] or [N, C, L] per channel C. Training mode
+ * normalizes with the batch mean and biased variance and updates running_mean and running_var
+ * (unbiased) with `momentum`; eval mode uses the running statistics. State dict: `weight`, `bias`,
+ * `running_mean`, `running_var`, `num_batches_tracked` (int32 here, int64 in torch).
+ * Matches torch.nn.BatchNorm1d.
+ */
+export class BatchNorm1d extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  runningMean: Tensor | null;
+  runningVar: Tensor | null;
+  numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+  constructor(readonly numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = "float32" }: BatchNormOptions = {}) {
+    super();
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = affine ? Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = affine ? Parameter(zeros([numFeatures], { dtype })) : null;
+    this.runningMean = trackRunningStats ? Buffer(zeros([numFeatures], { dtype })) : null;
+    this.runningVar = trackRunningStats ? Buffer(ones([numFeatures], { dtype })) : null;
+    this.numBatchesTracked = trackRunningStats ? Buffer(zeros([], { dtype: "int32" })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures)
+      throw new Error(`BatchNorm1d(${this.numFeatures}): expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${fmtShape(x.shape)}`);
+    let momentum = this.momentum ?? 0;
+    if (this.training && this.numBatchesTracked) {
+      const nbt = this.numBatchesTracked;
+      noGrad(() => nbt.assign(nbt.add(1)));
+      if (this.momentum === null) momentum = 1 / nbt.item(); // cumulative moving average
+    }
+    const useRunning = !this.training || this.runningMean !== null;
+    return batchNorm(x, useRunning ? this.runningMean : null, useRunning ? this.runningVar : null, {
+      weight: this.weight, bias: this.bias, training: this.training || this.runningMean === null, momentum, eps: this.eps,
+    });
+  }
+}

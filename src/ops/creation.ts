@@ -1,0 +1,164 @@
+// Creation functions with PyTorch's names: tensor, zeros, ones, full, arange, linspace, eye, and
+// the seeded random ones. New tensors land on the current backend unless `device` says otherwise.
+
+import type { Backend } from "../backend/backend.js";
+import { backendByName, getBackend } from "../backend/registry.js";
+import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../dtype.js";
+import { defaultGenerator, type Generator } from "../random.js";
+import { fmtShape, numel } from "../shape.js";
+import { Tensor } from "../tensor.js";
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  /** Backend name ('cpu', 'wasm'); the current backend by default. */
+  device?: string;
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+/** Nested arrays of numbers or booleans, as accepted by tensor(). */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+const backendOf = (device?: string): Backend => (device ? backendByName(device) : getBackend());
+
+function finish(data: TypedArray, shape: readonly number[], opts: CreateOptions, dtype: DType): Tensor {
+  const t = Tensor.fromArray(data, shape, backendOf(opts.device), dtype);
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function inferNested(data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
+  const shape: number[] = [];
+  for (let d: NestedArray = data; Array.isArray(d); d = (d as readonly NestedArray[])[0]!) {
+    shape.push((d as readonly NestedArray[]).length);
+    if ((d as readonly NestedArray[]).length === 0) break;
+  }
+  const flat: (number | boolean)[] = [];
+  const walk = (d: NestedArray, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(d)) throw new Error(`tensor: ragged nested array: element ${path} is deeper than ${fmtShape(shape)}`);
+      if (typeof d !== "number" && typeof d !== "boolean") throw new TypeError(`tensor: element ${path} is ${typeof d}, expected a number or boolean`);
+      flat.push(d);
+      return;
+    }
+    if (!Array.isArray(d) || d.length !== shape[depth])
+      throw new Error(`tensor: ragged nested array: expected length ${shape[depth]} at ${path || "the top"}, got ${Array.isArray(d) ? d.length : "a scalar"}`);
+    (d as readonly NestedArray[]).forEach((v, i) => walk(v, depth + 1, `${path}[${i}]`));
+  };
+  walk(data, 0, "");
+  return { shape, flat };
+}
+
+/**
+ * A tensor from nested arrays, a number, or a typed array (with `shape`). JS numbers do not say
+ * whether they are integers, so number data is float32 unless `dtype` says otherwise; Int32Array
+ * gives int32 and booleans give bool.
+ */
+export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const shape = opts.shape ?? [data.length];
+    if (numel(shape) !== data.length) throw new Error(`tensor: shape ${fmtShape(shape)} does not hold ${data.length} elements`);
+    const dtype = opts.dtype ?? dtypeOfArray(data);
+    const arr = allocArray(dtype, data.length);
+    arr.set(data);
+    return finish(arr, shape, opts, dtype);
+  }
+  const { shape, flat } = inferNested(data);
+  const dtype = opts.dtype ?? (flat.length > 0 && flat.every((v) => typeof v === "boolean") ? "bool" : "float32");
+  const arr = allocArray(dtype, flat.length);
+  flat.forEach((v, i) => (arr[i] = +v));
+  return finish(arr, opts.shape ?? shape, opts, dtype);
+}
+
+function checkShape(op: string, shape: readonly number[]): void {
+  for (const s of shape)
+    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: sizes must be non-negative integers, got ${fmtShape(shape)}`);
+}
+
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  checkShape("full", shape);
+  const dtype = opts.dtype ?? "float32";
+  const b = backendOf(opts.device);
+  const t = Tensor.fromStorage(b, b.full(numel(shape), dtype, value), shape, dtype);
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
+export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+
+const likeOpts = (x: Tensor, opts: CreateOptions): CreateOptions => ({ dtype: x.dtype, device: x.backend.name, ...opts });
+export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 0, likeOpts(x, opts));
+export const onesLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 1, likeOpts(x, opts));
+export const fullLike = (x: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(x.shape, value, likeOpts(x, opts));
+
+/**
+ * Values from start (inclusive) to end (exclusive) by step: arange(5), arange(1, 4), arange(0, 1, 0.25).
+ * float32 by default (see tensor() on integers).
+ */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be finite and non-zero, got ${step}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const dtype = opts.dtype ?? "float32";
+  const arr = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) arr[i] = start + i * step;
+  return finish(arr, [n], opts, dtype);
+}
+
+/** `steps` evenly spaced values from start to end inclusive (torch.linspace). */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const dtype = opts.dtype ?? "float32";
+  const arr = allocArray(dtype, steps);
+  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // fill from both ends like torch so the last value is exactly `end`
+  for (let i = 0; i < steps; i++) arr[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return finish(arr, [steps], opts, dtype);
+}
+
+/** Identity matrix n×m (torch.eye). */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkShape("eye", [n, m]);
+  const dtype = opts.dtype ?? "float32";
+  const arr = allocArray(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) arr[i * m + i] = 1;
+  return finish(arr, [n, m], opts, dtype);
+}
+
+function randomTensor(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+  checkShape(op, shape);
+  const dtype = opts.dtype ?? "float32";
+  const g = opts.generator ?? defaultGenerator;
+  const arr = allocArray(dtype, numel(shape));
+  for (let i = 0; i < arr.length; i++) arr[i] = draw(g);
+  return finish(arr, shape, opts, dtype);
+}
+
+/** Uniform on [0, 1) (torch.rand). */
+export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor("rand", shape, opts, (g) => g.random());
+/** Standard normal (torch.randn). */
+export const randn = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor("randn", shape, opts, (g) => g.normal());
+
+/** Uniform integers in [low, high), int32 by default (torch.randint). */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+  return randomTensor("randint", shape, { dtype: "int32", ...opts }, (g) => g.integer(low, high));
+}
+
+/** A random permutation of 0..n-1 as int32 (torch.randperm), Fisher–Yates. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const g = opts.generator ?? defaultGenerator;
+  const arr = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.integer(0, i + 1);
+    [arr[i], arr[j]] = [arr[j]!, arr[i]!];
+  }
+  return finish(arr, [n], { dtype: "int32", ...opts }, opts.dtype ?? "int32");
+}
+
+export const randLike = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape, { dtype: x.dtype, device: x.backend.name, ...opts });
+export const randnLike = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape, { dtype: x.dtype, device: x.backend.name, ...opts });

@@ -1,0 +1,129 @@
+// Reductions with PyTorch's names and `dim`/`keepdim` semantics, plus the numerically stable
+// softmax family. Primitives always keep reduced dims; the keepdim=false squeeze happens here.
+
+import { isFloating } from "../dtype.js";
+import { fmtShape, normDim, normDims } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { apply } from "./dispatch.js";
+import { cast, where } from "./elementwise.js";
+import { gather } from "./indexing.js";
+import { reshape } from "./movement.js";
+import type { ReduceOp } from "./primitives.js";
+
+export type Dims = number | readonly number[] | undefined;
+
+/** Applies a reduce primitive over `dims` keeping them; an empty list is the identity. */
+export function reduceKeep(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor {
+  return dims.length === 0 ? x : apply(op, [x], { dims: [...dims] });
+}
+
+const dropDims = (x: Tensor, dims: readonly number[], keepdim: boolean): Tensor =>
+  keepdim ? x : reshape(x, x.shape.filter((_, d) => !dims.includes(d)));
+
+function reduceOp(name: string, op: ReduceOp, x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const dims = normDims(name, dim, x.ndim);
+  if ((op === "max" || op === "min") && dims.some((d) => x.shape[d] === 0))
+    throw new Error(`${name}: cannot reduce over an empty dimension of ${fmtShape(x.shape)}`);
+  const src = x.dtype === "bool" && op !== "max" && op !== "min" ? cast(x, "int32") : x;
+  return dropDims(reduceKeep(op, src, dims), dims, keepdim);
+}
+
+/** Σ over `dim` (all dims when omitted). Bool/int sums are int32. */
+export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp("sum", "sum", x, dim, keepdim);
+export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp("prod", "prod", x, dim, keepdim);
+/** Max over dims; ties share the gradient evenly (torch.amax). */
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp("amax", "max", x, dim, keepdim);
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp("amin", "min", x, dim, keepdim);
+
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (!isFloating(x.dtype)) throw new TypeError(`mean: expected a floating-point tensor, got ${x.dtype}; cast it with .float()`);
+  const dims = normDims("mean", dim, x.ndim);
+  const count = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  return sum(x, dims, keepdim).div(count);
+}
+
+export function argReduce(op: "argmax" | "argmin", x: Tensor, dim?: number, keepdim = false): Tensor {
+  if (x.numel === 0) throw new Error(`${op}: cannot take the ${op} of an empty tensor`);
+  if (dim === undefined) return argReduce(op, reshape(x, [-1]), 0);
+  const d = normDim(op, dim, x.ndim);
+  const src = x.ndim === 0 ? reshape(x, [1]) : x;
+  const out = apply(op, [src], { dim: x.ndim === 0 ? 0 : d });
+  return x.ndim === 0 ? reshape(out, []) : dropDims(out, [d], keepdim);
+}
+
+/**
+ * max(x, dim) → [values, indices] (torch.max with a dim). The gradient goes to the returned index
+ * only, exactly as torch routes it, because values are gathered at the indices.
+ */
+export function maxWithIndices(op: "argmax" | "argmin", x: Tensor, dim: number, keepdim = false): [Tensor, Tensor] {
+  const d = normDim(op === "argmax" ? "max" : "min", dim, x.ndim);
+  if (x.ndim === 0) return [x, reshape(apply(op, [reshape(x, [1])], { dim: 0 }), [])];
+  const idx = apply(op, [x], { dim: d });
+  const values = gather(x, d, idx);
+  return [dropDims(values, [d], keepdim), dropDims(idx, [d], keepdim)];
+}
+
+export interface VarOptions {
+  /** Bessel's correction: divide by N − correction (torch default 1). */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+/** Variance: Σ(x − mean)² / (N − correction), as torch.var. */
+export function variance(x: Tensor, dim?: Dims, { correction = 1, keepdim = false }: VarOptions = {}): Tensor {
+  const dims = normDims("var", dim, x.ndim);
+  const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  const centered = x.sub(mean(x, dims, true));
+  return sum(centered.mul(centered), dims, keepdim).div(Math.max(0, n - correction));
+}
+
+/**
+ * root(s) with the gradient at s = 0 set to 0, torch's subgradient for norms and std of all-zero or
+ * constant slices. The plain composite would give (1/(2·0))·0 = NaN there; routing zero slices
+ * through a constant keeps both the value (0) and the gradient (0) finite.
+ */
+function rootAtZero(s: Tensor, root: (t: Tensor) => Tensor): Tensor {
+  const zero = s.eq(0);
+  return where(zero, 0, root(where(zero, 1, s)));
+}
+
+/** Standard deviation: √var (torch.std); the gradient is 0 where std is 0, as in torch. */
+export const std = (x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor => rootAtZero(variance(x, dim, opts), (v) => v.sqrt());
+
+/** log Σ exp(x), computed as m + log Σ exp(x − m) with m = max(x) so nothing overflows. */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = normDims("logsumexp", dim, x.ndim);
+  const mRaw = amax(x.detach(), dims, true);
+  const m = where(mRaw.isinf(), 0, mRaw); // all -inf (or +inf) slices must not produce inf - inf
+  const out = x.sub(m).exp().sum(dims, true).log().add(m);
+  return dropDims(out, dims, keepdim);
+}
+
+/** softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), m = max x (stable; torch.softmax). */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const d = normDim("softmax", dim, x.ndim);
+  const e = x.sub(amax(x.detach(), d, true)).exp();
+  return e.div(e.sum(d, true));
+}
+
+/**
+ * log softmax(x) = (x − m) − log Σ exp(x − m), m = max x: never log of an underflowed 0, and the
+ * shift is subtracted before the log-sum is, so large |x| keep their precision (torch.log_softmax).
+ */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const d = normDim("logSoftmax", dim, x.ndim);
+  const mRaw = amax(x.detach(), d, true);
+  const shifted = x.sub(where(mRaw.isinf(), 0, mRaw));
+  return shifted.sub(shifted.exp().sum(d, true).log());
+}
+
+/** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = ±Infinity gives max/min |x|, p = 0 counts non-zeros (torch.linalg.vector_norm). */
+export function norm(x: Tensor, p: number = 2, dim?: Dims, keepdim = false): Tensor {
+  if (p === Infinity) return amax(x.abs(), dim, keepdim);
+  if (p === -Infinity) return amin(x.abs(), dim, keepdim);
+  if (p === 0) return cast(sum(x.ne(0), dim, keepdim), x.dtype); // the count of non-zeros; no gradient, as in torch
+  if (p === 1) return sum(x.abs(), dim, keepdim);
+  // all-zero slices get gradient 0, as in torch (the root's derivative is infinite there)
+  if (p === 2) return rootAtZero(sum(x.mul(x), dim, keepdim), (s) => s.sqrt());
+  return rootAtZero(sum(x.abs().pow(p), dim, keepdim), (s) => s.pow(1 / p));
+}

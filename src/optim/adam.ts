@@ -1,0 +1,82 @@
+// Adam and AdamW: bias-corrected first and second moment estimates, with coupled (L2) or decoupled
+// weight decay and the AMSGrad variant.
+
+import type { Tensor } from "../tensor.js";
+import { zerosLike } from "../ops/creation.js";
+import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
+
+export interface AdamOptions {
+  lr?: number;
+  /** Decay rates of the first and second moment averages. */
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  /** Keep the running maximum of the second moment (Reddi et al., 2018). */
+  amsgrad?: boolean;
+  /** θ ← θ·(1 − lr·λ) instead of adding λθ to the gradient (Loshchilov & Hutter, 2019); AdamW sets it. */
+  decoupledWeightDecay?: boolean;
+  maximize?: boolean;
+}
+type Opts = Required<AdamOptions>;
+type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
+
+/**
+ * Adam (Kingma & Ba, 2015). Matches torch.optim.Adam (and torch.optim.AdamW when
+ * `decoupledWeightDecay`):
+ * ```
+ * g ← ∇θ (+ λθ unless decoupled; decoupled: θ ← θ·(1 − lr·λ))
+ * m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  (amsgrad: v̂max ← max(v̂max, v), used for v)
+ * θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+ * ```
+ * State: `step`, `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (amsgrad).
+ * @example
+ * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+ */
+export class Adam extends Optimizer<Opts, AdamState> {
+  constructor(params: Params<Opts>, opts: AdamOptions = {}, name = "Adam") {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, decoupledWeightDecay = false, maximize = false } = opts;
+    super(params, { lr, betas, eps, weightDecay, amsgrad, decoupledWeightDecay, maximize }, name, opts);
+  }
+
+  protected validate(g: Opts): void {
+    checkNonNegative(this.name, "lr", g.lr);
+    checkNonNegative(this.name, "eps", g.eps);
+    checkBetas(this.name, g.betas);
+    checkNonNegative(this.name, "weightDecay", g.weightDecay);
+  }
+
+  protected initState(p: Tensor, group: ParamGroup<Opts>): AdamState {
+    const s: AdamState = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
+    if (group.amsgrad) s.max_exp_avg_sq = zerosLike(p);
+    return s;
+  }
+
+  protected update(p: Tensor, g: Tensor, s: AdamState, group: ParamGroup<Opts>, step: number): Tensor {
+    const { lr, betas: [b1, b2], eps, weightDecay, amsgrad, decoupledWeightDecay } = group;
+    if (weightDecay !== 0) {
+      if (decoupledWeightDecay) p = p.mul(1 - lr * weightDecay);
+      else g = g.add(p.mul(weightDecay));
+    }
+    s.exp_avg = s.exp_avg.mul(b1).add(g.mul(1 - b1));
+    s.exp_avg_sq = s.exp_avg_sq.mul(b2).add(g.mul(g).mul(1 - b2));
+    const stepSize = lr / (1 - b1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - b2 ** step);
+    let v = s.exp_avg_sq;
+    if (amsgrad) v = s.max_exp_avg_sq = (s.max_exp_avg_sq ?? zerosLike(p)).maximum(v);
+    const denom = v.sqrt().div(bc2Sqrt).add(eps);
+    return p.sub(s.exp_avg.div(denom).mul(stepSize));
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019, "Decoupled Weight Decay Regularization"): Adam whose weight
+ * decay shrinks the weights directly, θ ← θ·(1 − lr·λ), instead of entering the gradient. Default
+ * weightDecay 1e-2. Matches torch.optim.AdamW.
+ * @example
+ * const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ */
+export class AdamW extends Adam {
+  constructor(params: Params<Opts>, opts: Omit<AdamOptions, "decoupledWeightDecay"> = {}) {
+    super(params, { weightDecay: 1e-2, ...opts, decoupledWeightDecay: true }, "AdamW");
+  }
+}

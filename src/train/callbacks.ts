@@ -1,0 +1,142 @@
+// Training callbacks (Keras's names and behaviour): hooks fit() calls around epochs and batches,
+// plus EarlyStopping and LR scheduling. File-writing callbacks live in node-callbacks.ts.
+
+import type { AnyModule } from "../nn/module.js";
+import type { Tensor } from "../tensor.js";
+import type { History } from "./fit.js";
+
+/** Numbers logged for an epoch or a batch: loss, metrics, and val_-prefixed validation values. */
+export type Logs = Record<string, number>;
+
+export interface TrainInfo {
+  epochs: number;
+  initialEpoch: number;
+  /** Batches per epoch when the data source knows its length. */
+  steps?: number;
+  model: AnyModule;
+}
+
+/** Override the hooks you need. Setting `stopTraining` on the context ends fit after this epoch. */
+export interface Callback {
+  onTrainBegin?(info: TrainInfo, ctx: FitContext): void | Promise<void>;
+  onEpochBegin?(epoch: number, ctx: FitContext): void | Promise<void>;
+  onBatchEnd?(step: number, logs: Logs, ctx: FitContext): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs, ctx: FitContext): void | Promise<void>;
+  onTrainEnd?(history: History, ctx: FitContext): void | Promise<void>;
+}
+
+/** What callbacks may read and steer during fit. */
+export interface FitContext {
+  model: AnyModule;
+  stopTraining: boolean;
+  history: History;
+  /** The optimizer's state, for checkpoints. */
+  optimizerState(): unknown;
+}
+
+export interface MonitorOptions {
+  /** Logged value to watch, e.g. 'val_loss' (default) or 'val_accuracy'. */
+  monitor?: string;
+  /** 'min' for losses, 'max' for accuracies; 'auto' infers from the name. */
+  mode?: "min" | "max" | "auto";
+  /** Smallest change that counts as an improvement. */
+  minDelta?: number;
+}
+
+/** Tracks the best value of a monitored log entry. */
+export class Monitor {
+  readonly monitor: string;
+  readonly mode: "min" | "max";
+  readonly minDelta: number;
+  best: number;
+
+  constructor({ monitor = "val_loss", mode = "auto", minDelta = 0 }: MonitorOptions = {}) {
+    this.monitor = monitor;
+    this.mode = mode === "auto" ? (/acc|auc|precision|recall|f1/.test(monitor) ? "max" : "min") : mode;
+    this.minDelta = Math.abs(minDelta);
+    this.best = this.mode === "min" ? Infinity : -Infinity;
+  }
+
+  /** The monitored value, or an error naming the keys that do exist. */
+  read(logs: Logs, who: string): number {
+    const v = logs[this.monitor];
+    if (v === undefined) throw new Error(`${who}: monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(", ")})`);
+    return v;
+  }
+
+  /** True (and records it) when `v` beats the best by more than minDelta. */
+  improved(v: number): boolean {
+    const better = this.mode === "min" ? v < this.best - this.minDelta : v > this.best + this.minDelta;
+    if (better) this.best = v;
+    return better;
+  }
+}
+
+/**
+ * Stops training when the monitored value stops improving for `patience` epochs, optionally
+ * restoring the weights of the best epoch (deck 000/001/004's early stopping; keras EarlyStopping).
+ */
+export class EarlyStopping implements Callback {
+  readonly #monitor: Monitor;
+  readonly patience: number;
+  readonly restoreBestWeights: boolean;
+  #wait = 0;
+  #bestWeights: Record<string, Tensor> | null = null;
+  /** Epoch at which training was stopped, or -1. */
+  stoppedEpoch = -1;
+  bestEpoch = -1;
+
+  constructor({ patience = 0, restoreBestWeights = false, ...monitor }: MonitorOptions & { patience?: number; restoreBestWeights?: boolean } = {}) {
+    this.#monitor = new Monitor(monitor);
+    this.patience = patience;
+    this.restoreBestWeights = restoreBestWeights;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs, ctx: FitContext): void {
+    const v = this.#monitor.read(logs, "EarlyStopping");
+    if (this.#monitor.improved(v)) {
+      this.#wait = 0;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.#bestWeights = ctx.model.stateDict(); // detached snapshots: assign() never mutates storage
+      return;
+    }
+    if (++this.#wait > this.patience) {
+      this.stoppedEpoch = epoch;
+      ctx.stopTraining = true;
+    }
+  }
+
+  onTrainEnd(_h: History, ctx: FitContext): void {
+    if (this.restoreBestWeights && this.#bestWeights && this.stoppedEpoch >= 0) ctx.model.loadStateDict(this.#bestWeights);
+  }
+}
+
+/** Anything with a step() like the schedulers in optim.lrScheduler; ReduceLROnPlateau takes a metric. */
+export interface SchedulerLike {
+  step(metric?: number): void;
+}
+
+/** Steps an LR scheduler once per epoch (or per batch), feeding it a monitored value if given. */
+export class LRSchedulerCallback implements Callback {
+  constructor(
+    readonly scheduler: SchedulerLike,
+    readonly opts: { monitor?: string; perBatch?: boolean } = {},
+  ) {}
+
+  onBatchEnd(): void {
+    if (this.opts.perBatch) this.scheduler.step();
+  }
+
+  onEpochEnd(_e: number, logs: Logs): void {
+    if (this.opts.perBatch) return;
+    if (this.opts.monitor) this.scheduler.step(new Monitor({ monitor: this.opts.monitor }).read(logs, "LRSchedulerCallback"));
+    else this.scheduler.step();
+  }
+}
+
+/** Calls the given functions at the matching hooks (keras LambdaCallback). */
+export class LambdaCallback implements Callback {
+  constructor(hooks: Callback) {
+    Object.assign(this, hooks);
+  }
+}

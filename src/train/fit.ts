@@ -1,0 +1,140 @@
+// The training loop, Keras-style on a PyTorch-style core: fit() runs zeroGrad → forward → loss →
+// backward → step over batches, tracks loss and metrics, validates, and drives callbacks.
+
+import { noGrad } from "../autograd/grad-mode.js";
+import type { Module } from "../nn/module.js";
+import type { Tensor } from "../tensor.js";
+import type { Callback, FitContext, Logs } from "./callbacks.js";
+import { resolveMetric, type MetricFn } from "./metric-names.js";
+import { penalty, type Regularization } from "./regularization.js";
+
+/** A batch: [input, target]. */
+export type Batch = readonly [Tensor, Tensor];
+/** Any (async) iterable of batches: a DataLoader, an array of batches, a generator. */
+export type Batches = Iterable<Batch> | AsyncIterable<Batch>;
+export type LossFn = ((output: Tensor, target: Tensor) => Tensor) | Module<[Tensor, Tensor], Tensor>;
+
+/** What fit needs from an optimizer (every optim.Optimizer has it). */
+export interface OptimizerLike {
+  zeroGrad(): void;
+  step(): void;
+  stateDict(): unknown;
+  loadStateDict(state: never): void;
+}
+
+/** Per-epoch values, Keras's History: history.loss[i] is the training loss of epoch epoch[i]. */
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+}
+
+export interface FitOptions {
+  train: Batches;
+  validation?: Batches;
+  loss: LossFn;
+  optimizer: OptimizerLike;
+  epochs?: number;
+  /** 'accuracy' or functions (output, target) → number, averaged over samples. */
+  metrics?: (string | MetricFn)[];
+  callbacks?: Callback[];
+  /** L1/L2 penalties on the weights (parameters with ≥ 2 dims unless `params` is given). */
+  regularization?: Regularization & { params?: Tensor[] };
+  /** Continue a run: epochs already done and their history (from a checkpoint). */
+  resume?: { epoch: number; history?: History; optimizer?: unknown };
+}
+
+type Model = Module<[Tensor], Tensor>;
+
+const callLoss = (fn: LossFn, out: Tensor, y: Tensor): Tensor => (typeof fn === "function" ? fn(out, y) : fn.forward(out, y));
+
+/** Sums of per-sample-weighted values, turned into means at the end of an epoch. */
+class Averages {
+  #sums: Record<string, number> = {};
+  #count = 0;
+  add(values: Logs, n: number): void {
+    for (const [k, v] of Object.entries(values)) this.#sums[k] = (this.#sums[k] ?? 0) + v * n;
+    this.#count += n;
+  }
+  means(prefix = ""): Logs {
+    return Object.fromEntries(Object.entries(this.#sums).map(([k, s]) => [prefix + k, s / Math.max(1, this.#count)]));
+  }
+}
+
+function batchMetrics(metrics: [string, MetricFn][], out: Tensor, y: Tensor): Logs {
+  return noGrad(() => Object.fromEntries(metrics.map(([name, m]) => [name, m(out, y)])));
+}
+
+/** Trains `model` and returns its history. */
+export async function fit(model: Model, opts: FitOptions): Promise<History> {
+  const { train, validation, loss, optimizer, epochs = 1, callbacks = [], regularization, resume } = opts;
+  const metrics = (opts.metrics ?? []).map(resolveMetric);
+  const history: History = resume?.history ?? { epoch: [], history: {} };
+  const initialEpoch = resume?.epoch ?? 0;
+  if (resume?.optimizer) optimizer.loadStateDict(resume.optimizer as never);
+  const regParams = regularization ? (regularization.params ?? model.parameters().filter((p) => p.ndim >= 2)) : [];
+  const ctx: FitContext = { model: model, stopTraining: false, history, optimizerState: () => optimizer.stateDict() };
+  const len = (train as { length?: unknown }).length;
+  const steps = typeof len === "number" ? len : undefined;
+  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch, steps, model: ctx.model }, ctx);
+
+  for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+    model.train();
+    const avg = new Averages();
+    let step = 0;
+    for await (const [x, y] of train) {
+      optimizer.zeroGrad();
+      const out = model.forward(x);
+      let l = callLoss(loss, out, y);
+      const lossValue = l.item();
+      if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${step + 1}; lower the learning rate or check the data`);
+      const reg = regularization && penalty(regParams, regularization);
+      if (reg) l = l.add(reg);
+      l.backward();
+      optimizer.step();
+      const n = x.shape[0] ?? 1;
+      avg.add({ loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) }, n);
+      for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
+      step++;
+    }
+    const logs: Logs = { ...avg.means(), ...(validation ? await evaluate(model, validation, { loss, metrics: opts.metrics, prefix: "val_" }) : {}) };
+    history.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
+  return history;
+}
+
+/** Mean loss and metrics over `data` in eval mode without gradients. Keys get `prefix`. */
+export async function evaluate(model: Model, data: Batches, { loss, metrics = [], prefix = "" }: { loss?: LossFn; metrics?: (string | MetricFn)[]; prefix?: string } = {}): Promise<Logs> {
+  const resolved = metrics.map(resolveMetric);
+  const wasTraining = model.training;
+  model.eval();
+  const avg = new Averages();
+  try {
+    for await (const [x, y] of data) {
+      const logs = noGrad(() => {
+        const out = model.forward(x);
+        return { ...(loss ? { loss: callLoss(loss, out, y).item() } : {}), ...batchMetrics(resolved, out, y) };
+      });
+      avg.add(logs, x.shape[0] ?? 1);
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return avg.means(prefix);
+}
+
+/** Model outputs for every batch input (targets ignored), in eval mode without gradients. */
+export async function predict(model: Model, data: Batches | Iterable<Tensor> | AsyncIterable<Tensor>): Promise<Tensor[]> {
+  const wasTraining = model.training;
+  model.eval();
+  const outs: Tensor[] = [];
+  try {
+    for await (const b of data) outs.push(noGrad(() => model.forward(Array.isArray(b) ? (b as Batch)[0] : (b as Tensor))));
+  } finally {
+    model.train(wasTraining);
+  }
+  return outs;
+}
