@@ -47,7 +47,9 @@ function sharedMemoryWorks(): boolean {
 export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
   const WA = wasmApi;
   if (!WA) throw new Error("wasm backend: this JavaScript engine has no WebAssembly");
-  const node = isNode ? await import("./node-platform.js") : null;
+  // A computed specifier keeps browser bundlers from following node-platform.ts into node:* modules.
+  const nodePlatform = "./node-platform.js";
+  const node = isNode ? ((await import(/* @vite-ignore */ nodePlatform)) as typeof import("./node-platform.js")) : null;
   const web = isNode ? null : await import("./web-platform.js");
   const read = async (name: string): Promise<Uint8Array> => (node ? node.readWasm(name) : web!.fetchWasm(name));
   const shared = !opts.noThreads && sharedMemoryWorks();
