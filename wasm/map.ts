@@ -186,6 +186,17 @@ function sun(op: i32, x: f64): f64 {
 @inline function transRowOp(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
   let j = 0;
   if (sx == 1) {
+    // 8 floats per step: four independent f64x2 polynomial chains keep both FP pipes busy.
+    for (; j + 8 <= n; j += 8) {
+      const v = v128.load(x + (<usize>j << 2));
+      const w = v128.load(x + (<usize>j << 2), 16);
+      const a = vtrans(op, f64x2.promote_low_f32x4(v));
+      const b = vtrans(op, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      const c = vtrans(op, f64x2.promote_low_f32x4(w));
+      const d = vtrans(op, f64x2.promote_low_f32x4(i32x4.shuffle(w, w, 2, 3, 0, 1)));
+      v128.store(out + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5));
+      v128.store(out + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(c), f32x4.demote_f64x2_zero(d), 0, 1, 4, 5), 16);
+    }
     for (; j + 4 <= n; j += 4) {
       const v = v128.load(x + (<usize>j << 2));
       const lo = vtrans(op, f64x2.promote_low_f32x4(v));
