@@ -2,7 +2,7 @@
 // (else a clear error), create the shared memory, instantiate, and find the platform's way to spawn
 // worker threads. Node-only code comes in through a dynamic import (node-platform.ts).
 
-import { MAX_PAGES, HEAP_BASE } from "./memory.js";
+import { MAX_PAGES, HEAP_BASE, type SyncCollector } from "./memory.js";
 import type { SpawnFn } from "./pool.js";
 import type { RunFn } from "./worker-loop.js";
 import { wasmApi, type WasmMemory, type WasmModule } from "./wasm-api.js";
@@ -17,6 +17,11 @@ export interface KernelExports {
 export interface LoadOptions {
   /** Use the plain SIMD128 build even where relaxed SIMD is available (for tests and comparisons). */
   simd128Only?: boolean;
+  /**
+   * Node: let allocation pressure run a synchronous GC so dead storages are reclaimed even in loops
+   * that never yield (default true). Browsers reclaim only when the loop yields to the event loop.
+   */
+  syncCollect?: boolean;
   /** Use the single-threaded build over unshared memory (what browsers without cross-origin isolation get). */
   noThreads?: boolean;
   /** Kernel bytes to use instead of reading dist/wasm/ (e.g. a bundler's asset). */
@@ -32,6 +37,8 @@ export interface Loaded {
   /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
   canBlock: boolean;
   cpus: number;
+  /** Synchronous garbage collection for the heap (Node only; null elsewhere). */
+  collector: SyncCollector | null;
 }
 
 const isNode = typeof globalThis.process === "object" && typeof globalThis.process.versions?.node === "string";
@@ -78,7 +85,11 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
   const memory = new WA.Memory({ initial, maximum: MAX_PAGES, shared });
   const instance = await WA.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
-  if (node) return { module, memory, exports, variant, spawn: shared ? node.nodeSpawner(module, memory) : null, canBlock: true, cpus: node.cpuCount() };
+  if (node) {
+    const spawn = shared ? node.nodeSpawner(module, memory) : null;
+    const collector = opts.syncCollect === false ? null : node.syncCollector();
+    return { module, memory, exports, variant, spawn, canBlock: true, cpus: node.cpuCount(), collector };
+  }
   const spawn = shared ? web!.webSpawner(module, memory) : null;
-  return { module, memory, exports, variant, spawn, canBlock: false, cpus: web!.webCpuCount() };
+  return { module, memory, exports, variant, spawn, canBlock: false, cpus: web!.webCpuCount(), collector: null };
 }

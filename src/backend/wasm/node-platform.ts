@@ -4,9 +4,11 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import type { SpawnFn } from "./pool.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
+import type { SyncCollector } from "./memory.js";
 
 export async function readWasm(name: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(new URL(`../../../wasm/${name}`, import.meta.url)));
@@ -15,6 +17,25 @@ export async function readWasm(name: string): Promise<Uint8Array> {
 /** Node 20 (V8 11.3) ships relaxed SIMD behind a flag; it must be set before the module compiles. */
 export function enableRelaxedSimd(): void {
   setFlagsFromString("--experimental-wasm-relaxed-simd");
+}
+
+/**
+ * A gc() and a FinalizationRegistry with cleanupSome() from a fresh vm context: both flags only
+ * affect contexts created after they are set, so the main context is unchanged. Lets the heap
+ * reclaim dead storages inside a synchronous loop, where finalizer callbacks (tasks) never run.
+ * Null where this V8 lacks either.
+ */
+export function syncCollector(): SyncCollector | null {
+  try {
+    setFlagsFromString("--expose-gc");
+    setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
+    const c = runInNewContext("({ gc, FinalizationRegistry })") as Partial<SyncCollector>;
+    const FR = c.FinalizationRegistry as unknown as { prototype: { cleanupSome?: unknown } } | undefined;
+    if (typeof c.gc !== "function" || typeof FR?.prototype.cleanupSome !== "function") return null;
+    return c as SyncCollector;
+  } catch {
+    return null;
+  }
 }
 
 export function cpuCount(): number {

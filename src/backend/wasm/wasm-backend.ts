@@ -57,7 +57,7 @@ export interface WasmBackendOptions extends LoadOptions {
  */
 export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBackend> {
   const loaded = await loadKernels(opts);
-  const heap = new WasmHeap(loaded.memory);
+  const heap = new WasmHeap(loaded.memory, loaded.collector);
   const pool = new ThreadPool(loaded.memory, loaded.exports.run, loaded.spawn, loaded.canBlock);
   const backend = new WasmBackend(heap, pool, loaded.exports, loaded.variant);
   backend.mapThreadMin = opts.parallelMin?.map ?? MAP_THREAD_MIN;

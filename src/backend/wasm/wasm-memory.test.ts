@@ -49,6 +49,20 @@ test("storages without free() are reclaimed after garbage collection", async () 
   be.close();
 });
 
+test("a synchronous loop that never frees nor yields runs in flat memory (Node's sync collector)", async () => {
+  const be = await createWasmBackend({ numThreads: 2 });
+  const x = contiguousView(be.full(1 << 20, "float32", 1), [1024, 1024]); // 4 MiB
+  let peak = 0;
+  // 500 steps x 2 temporaries x 4 MiB = 4 GB allocated in total, more than wasm32 can hold at once.
+  for (let i = 0; i < 500; i++) {
+    const y = contiguousView(be.unary("exp", x, "float32"), [1024, 1024]);
+    be.binary("add", y, x, "float32");
+    peak = Math.max(peak, be.liveBytes);
+  }
+  assert.ok(peak < 512 << 20, `peak live bytes ${peak}`);
+  be.close();
+});
+
 test("a process using the pool exits by itself", () => {
   const url = new URL("./wasm-backend.js", import.meta.url).href;
   const script =
