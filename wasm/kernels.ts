@@ -103,7 +103,32 @@ function reduceChunk(c: i32, nch: i32, args: usize): void {
   else reduceRows(op, k0, k1, len, x, os, rstride, out);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast). */
+// args: 7, op, nd, x, out, shape[nd], x strides[nd] (elements): a unary op over an N-d strided
+// view (im2col-style unfolds that no merging makes 2-D), one row at a time, chunks over dim 0.
+function unaryNdChunk(c: i32, nch: i32, args: usize): void {
+  const op = arg(args, 1), nd = arg(args, 2);
+  const x = <usize>arg(args, 3), out = <usize>arg(args, 4);
+  const dims = args + 20;
+  const n0 = load<i32>(dims);
+  const i0 = part(n0, c, nch, 1), i1 = part(n0, c + 1, nch, 1);
+  let per = 1;
+  for (let d = 1; d < nd; d++) per *= load<i32>(dims + (<usize>d << 2));
+  const s0 = load<i32>(dims + (<usize>nd << 2));
+  for (let i = i0; i < i1; i++) unaryNdRec(op, 1, nd, dims, at(x, i * s0), out + (<usize>(i * per) << 2));
+}
+
+function unaryNdRec(op: i32, d: i32, nd: i32, dims: usize, x: usize, out: usize): usize {
+  const n = load<i32>(dims + (<usize>d << 2));
+  const s = load<i32>(dims + (<usize>(nd + d) << 2));
+  if (d >= nd - 1) {
+    unRow(op, n, x, s, out);
+    return out + (<usize>n << 2);
+  }
+  for (let i = 0; i < n; i++) out = unaryNdRec(op, d + 1, nd, dims, at(x, i * s), out);
+  return out;
+}
+
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -121,6 +146,7 @@ export function run(tid: i32, args: usize): void {
     const fn = arg(args, 0);
     if (fn == 1) gemmChunk(c, tid, args);
     else if (fn == 4) reduceChunk(c, nch, args);
+    else if (fn == 7) unaryNdChunk(c, nch, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

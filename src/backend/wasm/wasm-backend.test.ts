@@ -144,6 +144,17 @@ for (const threads of [1, 2]) {
       assert.deepEqual([...be.readSync(contiguousView(be.binary("mul", i, i, "int32"), [2]))], [1, 0]);
     });
 
+    test("im2col-style unfold views (overlapping strides, 6-D): contiguous, unary, binary", () => {
+      const g = rng(13);
+      const x = makeView(be, [3, 2, 9, 9], "float32", "contig", () => g() - 0.5);
+      const v = { ...x, shape: [3, 7, 7, 2, 3, 3], strides: [162, 9, 1, 81, 9, 1] };
+      const shape = v.shape;
+      const want = oracleRead(be, v);
+      assertClose(be.readSync(contiguousView(be.contiguous(v), shape)), want, 0, 0, "unfold contiguous");
+      assertClose(be.readSync(contiguousView(be.unary("tanh", v, "float32"), shape)), want.map((t) => Math.fround(Math.tanh(t))), 1e-6, 1e-7, "unfold tanh");
+      assertClose(be.readSync(contiguousView(be.binary("mul", v, v, "float32"), shape)), want.map((t) => Math.fround(t * t)), 0, 0, "unfold mul");
+    });
+
     test("where over mixed layouts", () => {
       for (const dtype of ["float32", "float64", "int32"] as const)
         for (const shape of SHAPES.slice(2)) {

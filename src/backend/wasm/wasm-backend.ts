@@ -169,12 +169,25 @@ export class WasmBackend implements Backend {
    * Runs kernel map `fn` (2 binary, 3 unary, 5 where, 6 cast) over `shape` with operands x, y, z
    * (y and z optional) of the given element byte sizes, writing contiguous `out` (outBytes each).
    */
-  #map(fn: 2 | 3 | 5 | 6, op: number, shape: readonly number[], ops: readonly View[], bytes: readonly number[], out: WasmStorage, outBytes: number): void {
+  #map(fn: 2 | 3 | 5 | 6, op: number, shape: readonly number[], ops: readonly View[], bytes: readonly number[], out: WasmStorage, outBytes: number): boolean {
     const views = [ops[0]!, ops[1] ?? ops[0]!, ops[2] ?? ops[0]!];
     const ptrs = views.map((v) => this.#ws(v.storage).ptr);
     const sizes = [bytes[0]!, bytes[1] ?? bytes[0]!, bytes[2] ?? bytes[0]!];
     const c = collapse(shape, [...views.map((v) => v.strides), rowMajor(shape)]);
     const nd = c.shape.length;
+    // Views that stay 3-D or more after merging dims (im2col-style unfolds) are walked in 2-D
+    // blocks with one dispatch each (~1.5 µs). With many small blocks that costs more than the
+    // work: unary maps then run the N-d kernel in one dispatch, other maps decline (the caller's
+    // offset-list slow path costs ~1-3 ns per element).
+    const block = nd >= 2 ? c.shape[nd - 1]! * c.shape[nd - 2]! : 0;
+    if (nd > 2 && block < 2048 && out.length / block > 16) {
+      // Unary maps (copies included) have an N-d kernel; the others decline.
+      if (fn !== 3 || nd > 32) return false;
+      const x = views[0]!;
+      this.#args([7, op, nd, ptrs[0]! + x.offset * 4, out.ptr, ...c.shape, ...c.strides[0]!]);
+      this.#pool.dispatch(...this.#split(out.length, Math.min(this.#pool.threads, c.shape[0]!)));
+      return true;
+    }
     // Row (second to last) and column (last) strides of operand k; missing dims step 0.
     const st = (k: number, fromEnd: number): number => (nd >= fromEnd ? c.strides[k]![nd - fromEnd]! : 0);
     const threads = this.#pool.threads;
@@ -183,6 +196,7 @@ export class WasmBackend implements Backend {
       this.#args([fn, op, rows, cols, ...a(0), ...a(1), out.ptr + offs[3]! * outBytes, ...a(2)]);
       this.#pool.dispatch(...this.#split(rows * cols, threads));
     });
+    return true;
   }
 
   /** Chunks and threads for a job of `size` elements: ~16K elements per chunk, up to 4 chunks per thread. */
@@ -196,16 +210,16 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dt, numel(x.shape));
     if (out.length === 0) return out;
     // f32 and int32 are both 4-byte words: the f32 copy kernel moves their bits unchanged.
-    if (dt === "float32" || dt === "int32") this.#map(3, 0, x.shape, [x], [4], out, 4);
-    else slow.gatherInto(this.#heap.view(out), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
+    const fast = (dt === "float32" || dt === "int32") && this.#map(3, 0, x.shape, [x], [4], out, 4);
+    if (!fast) slow.gatherInto(this.#heap.view(out), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
     return out;
   }
 
   unary(op: UnaryOp, x: View, dtype: DType): Storage {
     const out = this.#alloc(dtype, numel(x.shape));
     if (out.length === 0) return out;
-    if (x.storage.dtype === "float32" && dtype === "float32") this.#map(3, UNARY_CODE[op], x.shape, [x], [4], out, 4);
-    else slow.unary(op, this.#arr(x.storage), x, this.#heap.view(out), dtype);
+    const fast = x.storage.dtype === "float32" && dtype === "float32" && this.#map(3, UNARY_CODE[op], x.shape, [x], [4], out, 4);
+    if (!fast) slow.unary(op, this.#arr(x.storage), x, this.#heap.view(out), dtype);
     return out;
   }
 
@@ -215,8 +229,8 @@ export class WasmBackend implements Backend {
     const code = BINARY_CODE[op];
     const fast =
       a.storage.dtype === "float32" && b.storage.dtype === "float32" && dtype === (code >= 7 ? "bool" : "float32");
-    if (fast) this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4);
-    else slow.binary(op, this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype);
+    if (!(fast && this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4)))
+      slow.binary(op, this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype);
     return out;
   }
 
@@ -224,8 +238,7 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dtype, numel(a.shape));
     if (out.length === 0) return out;
     const fast = cond.storage.dtype === "bool" && dtype === "float32" && a.storage.dtype === "float32" && b.storage.dtype === "float32";
-    if (fast) this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4);
-    else {
+    if (!(fast && this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4))) {
       const o = this.#heap.view(out);
       slow.where(this.#arr(cond.storage), cond, this.#arr(a.storage), a, this.#arr(b.storage), b, o, dtype);
     }
@@ -338,10 +351,9 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dtype, numel(x.shape));
     if (out.length === 0) return out;
     const code = CAST_CODE[`${x.storage.dtype}>${dtype}`];
-    if (code !== undefined) {
-      const bytes = (d: DType): number => (d === "bool" ? 1 : 4);
-      this.#map(6, code, x.shape, [x], [bytes(x.storage.dtype)], out, bytes(dtype));
-    } else slow.unaryWith((v) => v, this.#arr(x.storage), x, this.#heap.view(out), dtype);
+    const bytes = (d: DType): number => (d === "bool" ? 1 : 4);
+    const fast = code !== undefined && this.#map(6, code, x.shape, [x], [bytes(x.storage.dtype)], out, bytes(dtype));
+    if (!fast) slow.unaryWith((v) => v, this.#arr(x.storage), x, this.#heap.view(out), dtype);
     return out;
   }
 
