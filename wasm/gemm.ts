@@ -35,6 +35,23 @@ function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void
         v128.store(dst, v128.load(at(a, ib + p * csa)));
         dst += 16;
       }
+    } else if (rows == MR && csa == 1) {
+      // Row-major A: 4 rows x 4 k-values per step, transposed in registers (4x4 shuffle transpose).
+      const r0 = at(a, ib * rsa), r1 = at(a, (ib + 1) * rsa), r2 = at(a, (ib + 2) * rsa), r3 = at(a, (ib + 3) * rsa);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        transpose4(dst, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), 16);
+        dst += 64;
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2;
+        store<f32>(dst, load<f32>(r0 + o));
+        store<f32>(dst, load<f32>(r1 + o), 4);
+        store<f32>(dst, load<f32>(r2 + o), 8);
+        store<f32>(dst, load<f32>(r3 + o), 12);
+        dst += 16;
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         for (let ii = 0; ii < MR; ii++) {
@@ -44,6 +61,18 @@ function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void
       }
     }
   }
+}
+
+// Stores the transpose of the 4x4 block with rows x0..x3: column q goes to dst + q*step.
+@inline function transpose4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128, step: usize): void {
+  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 // Packed B: for each 8-column sliver, kc groups of 8 values (columns), zero-padded past nc.
@@ -57,8 +86,30 @@ function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void
         v128.store(dst, v128.load(src, 16), 16);
         dst += 32;
       }
+    } else if (rsb == 1 && cols == NR) {
+      // B transposed (NT): columns are contiguous in k; 4 columns x 4 k-values per step, transposed.
+      for (let h = 0; h < NR; h += 4) {
+        const c0 = at(b, (jb + h) * csb), c1 = at(b, (jb + h + 1) * csb);
+        const c2 = at(b, (jb + h + 2) * csb), c3 = at(b, (jb + h + 3) * csb);
+        let d = dst + (<usize>h << 2);
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          transpose4(d, v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), 32);
+          d += 128;
+        }
+        for (; p < kc; p++) {
+          const o = <usize>p << 2;
+          store<f32>(d, load<f32>(c0 + o));
+          store<f32>(d, load<f32>(c1 + o), 4);
+          store<f32>(d, load<f32>(c2 + o), 8);
+          store<f32>(d, load<f32>(c3 + o), 12);
+          d += 32;
+        }
+      }
+      dst += <usize>(kc * 32);
     } else if (rsb == 1) {
-      // B transposed (NT): a column is contiguous in k; read each column sequentially.
+      // B transposed (NT), a partial sliver: read each column sequentially.
       for (let jj = 0; jj < NR; jj++) {
         let d = dst + (<usize>jj << 2);
         if (jj < cols) {
