@@ -26,12 +26,15 @@ const CAST_CODE: Partial<Record<string, number>> = {
 };
 
 /**
- * Below these sizes a job stays on the calling thread: waking a worker and joining costs ~5-20 µs
- * here (Atomics, 2-core AVX2 machine, Node 20), which an elementwise map of ~64K f32 elements
- * (~15-20 µs at 3-5 G elem/s) or a GEMM of ~64^3 multiply-adds (~20 µs at 28 GFLOP/s) just repays.
- * Measured with bench/threshold.ts (see the comment there for the numbers).
+ * Below these sizes a job stays on the calling thread. Measured with `node bench/threshold.js` on
+ * the 2-core AVX2 machine (Node 20.20, machine otherwise idle), median µs per call at 1 / 2 threads:
+ * f32 add 16K elements 10.6 / 8.6 (1.23x), 32K 23.0 / 11.4 (2.0x), 64K 31.0 / 22.5, 256K 144 / 92;
+ * row sums of 64x256 7.1 / 5.8, 256x256 15.6 / 9.2; square GEMM 32^3 5.3 / 4.8 (1.1x), 48^3 7.6 / 5.2,
+ * 64^3 15.9 / 9.7 (1.65x), 128^3 109 / 71. Dispatch itself is ~1-2 µs (Atomics), but a worker
+ * that another process keeps off its core can hold a claimed chunk for a scheduler slice, so the
+ * thresholds sit where two threads gain clearly (~1.6-2x), not where they first break even.
  */
-export const MAP_THREAD_MIN = 65536;
+export const MAP_THREAD_MIN = 32768;
 export const GEMM_THREAD_MIN = 64 * 64 * 64;
 
 export interface WasmBackendOptions extends LoadOptions {
