@@ -34,14 +34,26 @@ export function reduceRows(op: i32, r0: i32, r1: i32, cols: i32, x: usize, rs: i
     } else {
       let m = load<f32>(p);
       if (cs == 1 && cols >= 4) {
-        let v = v128.load(p);
-        for (j = 4; j + 4 <= cols; j += 4) {
-          const w = v128.load(p + (<usize>j << 2));
-          v = op == 2 ? f32x4.max(v, w) : f32x4.min(v, w);
+        // pmax/pmin are single instructions (f32x4.max/min are long NaN-exact sequences in V8);
+        // NaN is tracked on the side and wins at the end, as in torch.amax.
+        let v0 = v128.load(p), v1 = v0;
+        let nan = f32x4.ne(v0, v0);
+        for (j = 4; j + 8 <= cols; j += 8) {
+          const w0 = v128.load(p + (<usize>j << 2));
+          const w1 = v128.load(p + (<usize>j << 2), 16);
+          v0 = op == 2 ? f32x4.pmax(v0, w0) : f32x4.pmin(v0, w0);
+          v1 = op == 2 ? f32x4.pmax(v1, w1) : f32x4.pmin(v1, w1);
+          nan = v128.or(nan, v128.or(f32x4.ne(w0, w0), f32x4.ne(w1, w1)));
         }
-        const a = op == 2 ? f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1)) : f32x4.min(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-        const b = op == 2 ? f32x4.max(a, i32x4.shuffle(a, a, 1, 0, 3, 2)) : f32x4.min(a, i32x4.shuffle(a, a, 1, 0, 3, 2));
-        m = f32x4.extract_lane(b, 0);
+        for (; j + 4 <= cols; j += 4) {
+          const w = v128.load(p + (<usize>j << 2));
+          v0 = op == 2 ? f32x4.pmax(v0, w) : f32x4.pmin(v0, w);
+          nan = v128.or(nan, f32x4.ne(w, w));
+        }
+        const v = op == 2 ? f32x4.pmax(v0, v1) : f32x4.pmin(v0, v1);
+        const a = op == 2 ? f32x4.pmax(v, i32x4.shuffle(v, v, 2, 3, 0, 1)) : f32x4.pmin(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+        const b = op == 2 ? f32x4.pmax(a, i32x4.shuffle(a, a, 1, 0, 3, 2)) : f32x4.pmin(a, i32x4.shuffle(a, a, 1, 0, 3, 2));
+        m = v128.any_true(nan) ? NaN : f32x4.extract_lane(b, 0);
       }
       for (; j < cols; j++) {
         const w = load<f32>(at(p, j * cs));
@@ -53,30 +65,58 @@ export function reduceRows(op: i32, r0: i32, r1: i32, cols: i32, x: usize, rs: i
   }
 }
 
-/** out[c] = reduce_r x[r*rs + c] for c in [c0, c1): contiguous columns, SIMD across them. */
+/**
+ * out[c] = reduce_r x[r*rs + c] for c in [c0, c1): contiguous columns, SIMD across them, 16 columns
+ * (one cache line) per pass over the rows so every line fetched is used whole.
+ */
 export function reduceCols(op: i32, c0: i32, c1: i32, rows: i32, x: usize, rs: i32, out: usize): void {
   let c = c0;
-  for (; c + 4 <= c1; c += 4) {
+  for (; c + 16 <= c1; c += 16) {
     const p = at(x, c);
+    const o = out + (<usize>c << 2);
     if (op <= 1) {
-      let lo = f64x2.splat(op == 0 ? 0 : 1), hi = lo;
+      // eight f64x2 accumulators: sums and products of f32 in f64, rounded once
+      let a0 = f64x2.splat(op == 0 ? 0 : 1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
       for (let r = 0; r < rows; r++) {
-        const v = v128.load(at(p, r * rs));
-        const vl = f64x2.promote_low_f32x4(v);
-        const vh = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
-        lo = op == 0 ? f64x2.add(lo, vl) : f64x2.mul(lo, vl);
-        hi = op == 0 ? f64x2.add(hi, vh) : f64x2.mul(hi, vh);
+        const q = at(p, r * rs);
+        const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+        const l0 = f64x2.promote_low_f32x4(v0), h0 = f64x2.promote_low_f32x4(i32x4.shuffle(v0, v0, 2, 3, 0, 1));
+        const l1 = f64x2.promote_low_f32x4(v1), h1 = f64x2.promote_low_f32x4(i32x4.shuffle(v1, v1, 2, 3, 0, 1));
+        const l2 = f64x2.promote_low_f32x4(v2), h2 = f64x2.promote_low_f32x4(i32x4.shuffle(v2, v2, 2, 3, 0, 1));
+        const l3 = f64x2.promote_low_f32x4(v3), h3 = f64x2.promote_low_f32x4(i32x4.shuffle(v3, v3, 2, 3, 0, 1));
+        if (op == 0) {
+          a0 = f64x2.add(a0, l0); a1 = f64x2.add(a1, h0); a2 = f64x2.add(a2, l1); a3 = f64x2.add(a3, h1);
+          a4 = f64x2.add(a4, l2); a5 = f64x2.add(a5, h2); a6 = f64x2.add(a6, l3); a7 = f64x2.add(a7, h3);
+        } else {
+          a0 = f64x2.mul(a0, l0); a1 = f64x2.mul(a1, h0); a2 = f64x2.mul(a2, l1); a3 = f64x2.mul(a3, h1);
+          a4 = f64x2.mul(a4, l2); a5 = f64x2.mul(a5, h2); a6 = f64x2.mul(a6, l3); a7 = f64x2.mul(a7, h3);
+        }
       }
-      const a = f32x4.demote_f64x2_zero(lo);
-      const b = f32x4.demote_f64x2_zero(hi);
-      v128.store(out + (<usize>c << 2), i32x4.shuffle(a, b, 0, 1, 4, 5));
+      v128.store(o, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
+      v128.store(o, i32x4.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 4, 5), 16);
+      v128.store(o, i32x4.shuffle(f32x4.demote_f64x2_zero(a4), f32x4.demote_f64x2_zero(a5), 0, 1, 4, 5), 32);
+      v128.store(o, i32x4.shuffle(f32x4.demote_f64x2_zero(a6), f32x4.demote_f64x2_zero(a7), 0, 1, 4, 5), 48);
     } else {
-      let m = v128.load(p);
+      let m0 = v128.load(p), m1 = v128.load(p, 16), m2 = v128.load(p, 32), m3 = v128.load(p, 48);
+      let n0 = f32x4.ne(m0, m0), n1 = f32x4.ne(m1, m1), n2 = f32x4.ne(m2, m2), n3 = f32x4.ne(m3, m3);
       for (let r = 1; r < rows; r++) {
-        const v = v128.load(at(p, r * rs));
-        m = op == 2 ? f32x4.max(m, v) : f32x4.min(m, v);
+        const q = at(p, r * rs);
+        const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+        m0 = op == 2 ? f32x4.pmax(m0, v0) : f32x4.pmin(m0, v0);
+        m1 = op == 2 ? f32x4.pmax(m1, v1) : f32x4.pmin(m1, v1);
+        m2 = op == 2 ? f32x4.pmax(m2, v2) : f32x4.pmin(m2, v2);
+        m3 = op == 2 ? f32x4.pmax(m3, v3) : f32x4.pmin(m3, v3);
+        n0 = v128.or(n0, f32x4.ne(v0, v0));
+        n1 = v128.or(n1, f32x4.ne(v1, v1));
+        n2 = v128.or(n2, f32x4.ne(v2, v2));
+        n3 = v128.or(n3, f32x4.ne(v3, v3));
       }
-      v128.store(out + (<usize>c << 2), m);
+      // lanes that saw a NaN become NaN (torch.amax propagates it)
+      const qnan = f32x4.splat(NaN);
+      v128.store(o, v128.bitselect(qnan, m0, n0));
+      v128.store(o, v128.bitselect(qnan, m1, n1), 16);
+      v128.store(o, v128.bitselect(qnan, m2, n2), 32);
+      v128.store(o, v128.bitselect(qnan, m3, n3), 48);
     }
   }
   for (; c < c1; c++) reduceRows(op, 0, 1, rows, at(x, c), 0, rs, out + (<usize>c << 2));

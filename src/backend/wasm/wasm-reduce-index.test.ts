@@ -66,6 +66,23 @@ for (const threads of [1, 2]) {
             }
     });
 
+    test("wide float32 reductions (SIMD row and 16-column paths), with and without NaN", () => {
+      for (const [rows, cols] of [[37, 50], [3, 70], [129, 33]] as const)
+        for (const withNaN of [false, true]) {
+          const g = rng(rows + cols);
+          const data = Float32Array.from({ length: rows * cols }, () => g() * 4 - 2);
+          if (withNaN) for (const i of [5, rows * cols - 1, Math.floor(rows * cols / 2)]) data[i] = NaN;
+          const x = contiguousView(be.upload(data, "float32"), [rows, cols]);
+          for (const dims of [[0], [1], [0, 1]])
+            for (const op of ["sum", "prod", "max", "min"] as const) {
+              const want = reduceOracle([...data], [rows, cols], dims, reducers[op]).map(Math.fround);
+              const outShape = [rows, cols].map((s, d) => (dims.includes(d) ? 1 : s));
+              const got = be.readSync(contiguousView(be.reduce(op, x, dims), outShape));
+              assertClose(got, want, 1e-6, 1e-30, `${op} [${rows},${cols}] dims [${dims}] NaN ${withNaN}`);
+            }
+        }
+    });
+
     test("max/min propagate NaN; argmax/argmin take the first extreme, NaN wins", () => {
       const x = contiguousView(be.upload(new Float32Array([1, NaN, 3, 5, 2, 5, 0, 0, -1]), "float32"), [3, 3]);
       assertClose(be.readSync(contiguousView(be.reduce("max", x, [1]), [3, 1])), [NaN, 5, 0], 0, 0, "max");
