@@ -11,7 +11,12 @@ import type { WasmMemory, WasmModule } from "./wasm-api.js";
 import type { SyncCollector } from "./memory.js";
 
 export async function readWasm(name: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(new URL(`../../../wasm/${name}`, import.meta.url)));
+  const url = new URL(`../../../wasm/${name}`, import.meta.url);
+  try {
+    return new Uint8Array(await readFile(url));
+  } catch (e) {
+    throw new Error(`wasm backend: cannot read ${url.pathname} (build the kernels with \`npm run build:wasm\`): ${String(e)}`);
+  }
 }
 
 /** Node 20 (V8 11.3) ships relaxed SIMD behind a flag; it must be set before the module compiles. */
