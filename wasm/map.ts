@@ -54,6 +54,34 @@ function scmp(op: i32, x: f32, y: f32): u8 {
   for (; j < n; j++) store<f32>(out + (<usize>j << 2), sbin(op, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
 }
 
+@inline function vcmp(op: i32, x: v128, y: v128): v128 {
+  if (op == 7) return f32x4.eq(x, y);
+  if (op == 8) return f32x4.ne(x, y); // NaN != anything, as in JS and torch
+  if (op == 9) return f32x4.lt(x, y);
+  if (op == 10) return f32x4.le(x, y);
+  if (op == 11) return f32x4.gt(x, y);
+  return f32x4.ge(x, y);
+}
+
+// Comparisons: four f32x4 lane masks (-1/0) narrowed to 16 bytes, masked to 1/0 (bool).
+@inline function cmpRowOp(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
+  let j = 0;
+  if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
+    const va = v128.load32_splat(a);
+    const vb = v128.load32_splat(b);
+    for (; j + 16 <= n; j += 16) {
+      const pa = a + (<usize>j << 2), pb = b + (<usize>j << 2);
+      const m0 = vcmp(op, sa ? v128.load(pa) : va, sb ? v128.load(pb) : vb);
+      const m1 = vcmp(op, sa ? v128.load(pa, 16) : va, sb ? v128.load(pb, 16) : vb);
+      const m2 = vcmp(op, sa ? v128.load(pa, 32) : va, sb ? v128.load(pb, 32) : vb);
+      const m3 = vcmp(op, sa ? v128.load(pa, 48) : va, sb ? v128.load(pb, 48) : vb);
+      const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
+      v128.store(out + <usize>j, v128.and(bytes, i8x16.splat(1)));
+    }
+  }
+  for (; j < n; j++) store<u8>(out + <usize>j, scmp(op, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
+}
+
 export function binRow(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
   switch (op) {
     case 0: binRowOp(0, n, a, sa, b, sb, out); break;
@@ -65,8 +93,12 @@ export function binRow(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, ou
     case 6:
       for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), sbin(6, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
       break;
-    default:
-      for (let j = 0; j < n; j++) store<u8>(out + <usize>j, scmp(op, load<f32>(at(a, j * sa)), load<f32>(at(b, j * sb))));
+    case 7: cmpRowOp(7, n, a, sa, b, sb, out); break;
+    case 8: cmpRowOp(8, n, a, sa, b, sb, out); break;
+    case 9: cmpRowOp(9, n, a, sa, b, sb, out); break;
+    case 10: cmpRowOp(10, n, a, sa, b, sb, out); break;
+    case 11: cmpRowOp(11, n, a, sa, b, sb, out); break;
+    default: cmpRowOp(12, n, a, sa, b, sb, out);
   }
 }
 

@@ -139,6 +139,15 @@ for (const threads of [1, 2]) {
       const y = contiguousView(be.upload(new Float32Array([NaN, 2, 1, 9, 0, 1, 8, NaN, 1]), "float32"), [9]);
       assertClose(be.readSync(contiguousView(be.binary("maximum", x, y, "float32"), [9])), [NaN, NaN, 3, 9, 5, NaN, 8, NaN, 9], 0, 0, "maximum");
       assertClose(be.readSync(contiguousView(be.binary("minimum", x, y, "float32"), [9])), [NaN, NaN, 1, 4, 0, NaN, 7, NaN, 1], 0, 0, "minimum");
+      const g2 = rng(17);
+      const xs = Float32Array.from({ length: 40 }, (_, k) => (k % 7 === 3 ? NaN : Math.floor(g2() * 4)));
+      const ys = Float32Array.from({ length: 40 }, (_, k) => (k % 5 === 1 ? NaN : Math.floor(g2() * 4)));
+      const xv = contiguousView(be.upload(xs, "float32"), [40]);
+      const yv = contiguousView(be.upload(ys, "float32"), [40]);
+      for (const op of COMPARE_OPS) {
+        const want = [...xs].map((v, k) => binaryOracle[op](v, ys[k]!));
+        assert.deepEqual([...be.readSync(contiguousView(be.binary(op, xv, yv, "bool"), [40]))], want, `${op} with NaN`);
+      }
       const i = contiguousView(be.upload(new Int32Array([2147483647, 65536]), "int32"), [2]);
       assert.deepEqual([...be.readSync(contiguousView(be.binary("add", i, i, "int32"), [2]))], [-2, 131072]);
       assert.deepEqual([...be.readSync(contiguousView(be.binary("mul", i, i, "int32"), [2]))], [1, 0]);
