@@ -276,6 +276,10 @@ export function unary2d(op: i32, rows: i32, cols: i32, x: usize, rs: i32, cs: i3
     for (let r = 0; r < rows; r++) unRow(op, cols, at(x, r * rs), cs, out + <usize>(r * cols) * 4);
     return;
   }
+  if (op == 0 && rs == 1) {
+    transposeCopy(rows, cols, x, cs, out);
+    return;
+  }
   // Strided columns (a transpose): walk 32-column strips so the 32 source cache lines each row
   // touches are still in L1 for the next rows (a 2-D cache blocking of the copy).
   for (let c0 = 0; c0 < cols; c0 += 32) {
@@ -313,5 +317,35 @@ export function castRow(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
       case 4: store<i32>(out + (<usize>j << 2), <i32>load<u8>(x + <usize>(j * sx))); break;
       default: store<u8>(out + <usize>j, <u8>(load<i32>(at(x, j * sx)) != 0));
     }
+  }
+}
+
+/**
+ * out[r, c] = x[r + c*cs] (a transposed view made contiguous): 4x4 blocks moved with vector loads,
+ * a register transpose and vector stores, in 32-column strips that stay in L1.
+ */
+function transposeCopy(rows: i32, cols: i32, x: usize, cs: i32, out: usize): void {
+  const ob = <usize>cols << 2;
+  for (let c0 = 0; c0 < cols; c0 += 32) {
+    const c1 = min(cols, c0 + 32);
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      let c = c0;
+      for (; c + 4 <= c1; c += 4) {
+        const src = at(x, r + c * cs);
+        const x0 = v128.load(src), x1 = v128.load(at(src, cs)), x2 = v128.load(at(src, 2 * cs)), x3 = v128.load(at(src, 3 * cs));
+        const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        const dst = out + <usize>r * ob + (<usize>c << 2);
+        v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(dst + ob, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+        v128.store(dst + 2 * ob, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+        v128.store(dst + 3 * ob, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+      }
+      if (c < c1) for (let i = 0; i < 4; i++) unRow(0, c1 - c, at(x, r + i + c * cs), cs, out + <usize>(r + i) * ob + (<usize>c << 2));
+    }
+    for (; r < rows; r++) unRow(0, c1 - c0, at(x, r + c0 * cs), cs, out + <usize>r * ob + (<usize>c0 << 2));
   }
 }

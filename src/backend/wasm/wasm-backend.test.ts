@@ -164,6 +164,15 @@ for (const threads of [1, 2]) {
       assertClose(be.readSync(contiguousView(be.binary("mul", v, v, "float32"), shape)), want.map((t) => Math.fround(t * t)), 0, 0, "unfold mul");
     });
 
+    test("transposed copies of odd-sized matrices (4x4 register-transpose path)", () => {
+      for (const [r, c] of [[37, 70], [4, 4], [5, 33], [128, 9]] as const) {
+        const v = makeView(be, [r, c], "float32", "transposed", rng(r * c));
+        assert.deepEqual([...be.readSync(contiguousView(be.contiguous(v), [r, c]))], oracleRead(be, v), `[${r},${c}]`);
+        const iv = makeView(be, [r, c], "int32", "transposed", rng(r));
+        assert.deepEqual([...be.readSync(contiguousView(be.contiguous(iv), [r, c]))], oracleRead(be, iv), `int32 [${r},${c}]`);
+      }
+    });
+
     test("where over mixed layouts", () => {
       for (const dtype of ["float32", "float64", "int32"] as const)
         for (const shape of SHAPES.slice(2)) {
