@@ -10,7 +10,7 @@ import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } 
 import { reduceCols, reduceRows } from "./reduce";
 
 export { gemmScratchBytes } from "./gemm";
-export { erf64 } from "./map";
+export { erf64 } from "./math";
 
 // ---- thread dispatch --------------------------------------------------------------------------
 // A job is split into chunks; every participating thread (the caller included) claims chunks with
