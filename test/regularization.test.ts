@@ -111,6 +111,6 @@ test("fit: regularization.params chooses what is penalized (here the bias too); 
   close([model.bias!.item()], [(1 - 0.1) * b0 - 0.1 * copy.bias!.grad!.item()], 1e-13, "penalized bias");
   await assert.rejects(
     fit(model, { train: [[x, y]], loss: new nn.MSELoss(), optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), regularization: { l1: -1 } }),
-    /coefficients must be non-negative/,
+    /coefficients must be finite and non-negative, got l1=-1/,
   );
 });

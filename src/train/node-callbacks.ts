@@ -6,7 +6,7 @@ import { saveCheckpoint } from "../io/node/checkpoint.js";
 import type { Checkpoint } from "../io/node/checkpoint.js";
 import type { JsonValue, NestedState } from "../io/state.js";
 import type { Generator } from "../random.js";
-import { Monitor, type Callback, type FitContext, type Logs, type MonitorOptions } from "./callbacks.js";
+import { Monitor, type Callback, type FitContext, type Logs, type MonitorOptions, type TrainInfo } from "./callbacks.js";
 
 export interface ModelCheckpointOptions extends MonitorOptions {
   /** Save only when the monitored value improves (default false: every epoch). */
@@ -37,6 +37,11 @@ export class ModelCheckpoint implements Callback {
     readonly opts: ModelCheckpointOptions = {},
   ) {
     this.#monitor = opts.saveBestOnly ? new Monitor(opts) : null;
+  }
+
+  onTrainBegin(_info: TrainInfo, ctx: FitContext): void {
+    // a resumed run must not overwrite its best checkpoint with a worse epoch
+    this.#monitor?.reset(ctx.history);
   }
 
   onEpochEnd(epoch: number, logs: Logs, ctx: FitContext): void {
