@@ -250,6 +250,9 @@ test("CSVLogger writes a header and one row per epoch; append adds rows without 
     assert.equal(after.length, 6);
     assert.equal(after.filter((l) => l.startsWith("epoch")).length, 1);
     assert.match(after[5]!, /^2,[\d.e-]+,2$/);
+    const fresh = join(dir, "new.csv");
+    await run(1, scripted("score", [3]), [new CSVLogger(fresh, { append: true })]);
+    assert.match(readFileSync(fresh, "utf8"), /^epoch,loss,score\n1,[\d.e-]+,3\n$/, "appending to a new file writes the header");
     await run(1, scripted("score", [7]), [new CSVLogger(path)]);
     assert.equal(readFileSync(path, "utf8").trimEnd().split("\n").length, 2, "without append the file starts over");
   } finally {

@@ -1,7 +1,7 @@
 // Callbacks that write files (Node only): ModelCheckpoint saves a resumable checkpoint folder,
 // CSVLogger appends one row of logs per epoch (keras.callbacks.ModelCheckpoint / CSVLogger).
 
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { saveCheckpoint } from "../io/node/checkpoint.js";
 import type { Checkpoint } from "../io/node/checkpoint.js";
 import type { JsonValue, NestedState } from "../io/state.js";
@@ -87,7 +87,8 @@ export class CSVLogger implements Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     if (!this.#keys) {
       this.#keys = Object.keys(logs);
-      if (!this.opts.append) appendFileSync(this.path, ["epoch", ...this.#keys].join(",") + "\n");
+      // appending to a file that does not exist yet (a resumed run saved elsewhere) still needs the header
+      if (!this.opts.append || !existsSync(this.path) || statSync(this.path).size === 0) appendFileSync(this.path, ["epoch", ...this.#keys].join(",") + "\n");
     }
     appendFileSync(this.path, [epoch + 1, ...this.#keys.map((k) => logs[k] ?? "")].join(",") + "\n");
   }
