@@ -38,8 +38,8 @@ function useBackend(v: Values): void {
 }
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-const loader = (ds: data.Dataset<[Tensor, Tensor]>, batchSize: number, shuffle = false, seed = 0) =>
-  new data.DataLoader(ds, { batchSize, shuffle, generator: new Generator(seed) });
+/** An evaluation loader: in order, no shuffling. */
+const loader = (ds: data.Dataset<[Tensor, Tensor]>, batchSize: number) => new data.DataLoader(ds, { batchSize });
 
 interface RunConfig {
   recipe: string;
@@ -49,11 +49,15 @@ interface RunConfig {
   seed: number;
 }
 
-function openRun(runDir: string | undefined): { recipe: Recipe; model: ReturnType<Recipe["model"]>; config: RunConfig } {
-  if (!runDir) throw new Error("expected a run folder (the one 'myelin train' printed at the end)");
+function readConfig(runDir: string): RunConfig {
   const path = join(runDir, "config.json");
   if (!existsSync(path)) throw new Error(`${runDir} is not a run folder: it has no config.json`);
-  const config = JSON.parse(readFileSync(path, "utf8")) as RunConfig;
+  return JSON.parse(readFileSync(path, "utf8")) as RunConfig;
+}
+
+function openRun(runDir: string | undefined): { recipe: Recipe; model: ReturnType<Recipe["model"]>; config: RunConfig } {
+  if (!runDir) throw new Error("expected a run folder (the one 'myelin train' printed at the end)");
+  const config = readConfig(runDir);
   const recipe = recipeByName(config.recipe);
   const model = recipe.model();
   model.loadStateDict(loadSafetensors(join(runDir, "model.safetensors")));
@@ -91,12 +95,16 @@ ${commonHelp}`,
     useBackend(v);
     const recipe = recipeByName(name);
     const resumeDir = str(v, "resume");
-    const prior = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, "config.json"), "utf8")) as RunConfig) : undefined;
+    const prior = resumeDir ? readConfig(resumeDir) : undefined;
+    if (prior && prior.recipe !== recipe.name) throw new Error(`--resume ${resumeDir} is a run of '${prior.recipe}', not of '${recipe.name}'`);
     const seed = num(v, "seed", prior?.seed ?? 0, { integer: true });
     const epochs = num(v, "epochs", prior?.epochs ?? recipe.defaults.epochs, { integer: true, min: 1 });
     const batchSize = num(v, "batch-size", prior?.batchSize ?? recipe.defaults.batchSize, { integer: true, min: 1 });
     const lr = num(v, "lr", prior?.lr ?? recipe.defaults.lr, { min: 0 });
-    manualSeed(seed);
+    const dropoutRng = manualSeed(seed);
+    const shuffleRng = new Generator(seed);
+    // a resumed run continues both random streams where the checkpoint left them
+    const generators = { shuffle: shuffleRng, default: dropoutRng };
     const out = resolve(str(v, "out") ?? resumeDir ?? join("runs", `${recipe.name}-${stamp()}`));
     const ds = recipe.data({ dataDir: str(v, "data-dir") });
     const model = recipe.model();
@@ -105,6 +113,7 @@ ${commonHelp}`,
     if (resumeDir) {
       const ck = loadCheckpoint(join(resumeDir, "checkpoint"));
       model.loadStateDict(ck.model);
+      ModelCheckpoint.restoreGenerators(ck, generators);
       resume = { epoch: ck.epoch, history: ck.history as unknown as History, optimizer: ck.optimizer };
       console.log(`resuming from epoch ${ck.epoch} of ${resumeDir}`);
     }
@@ -113,11 +122,11 @@ ${commonHelp}`,
     writeFileSync(join(out, "config.json"), JSON.stringify({ ...config, backend: getBackend().name }, null, 2) + "\n");
     console.log(`${recipe.name}: ${recipe.description}`);
     console.log(`${model.numParameters().toLocaleString("en-US")} parameters · ${epochs} epochs · batch ${batchSize} · lr ${lr} · backend ${getBackend().name}`);
-    const callbacks: Callback[] = [new Progress(), new ModelCheckpoint(join(out, "checkpoint"), { config: { ...config } }), new CSVLogger(join(out, "history.csv"), { append: Boolean(resume) })];
+    const callbacks: Callback[] = [new Progress(), new ModelCheckpoint(join(out, "checkpoint"), { config: { ...config }, generators }), new CSVLogger(join(out, "history.csv"), { append: Boolean(resume) })];
     const patience = str(v, "patience");
     if (patience !== undefined) callbacks.push(new EarlyStopping({ patience: num(v, "patience", 0, { integer: true, min: 0 }), restoreBestWeights: true }));
     const history = await fit(model, {
-      train: loader(ds.train, batchSize, true, seed),
+      train: new data.DataLoader(ds.train, { batchSize, shuffle: true, generator: shuffleRng }),
       validation: loader(ds.test, 1000),
       loss: recipe.loss(),
       optimizer,
