@@ -1,18 +1,13 @@
-// Generates the README's op table from test/optable.ts by running every row's checks (PyTorch parity,
-// float64 gradcheck) on every backend: `npm run optable` prints it, `-- --write` rewrites README.md
-// between <!-- optable:start --> and <!-- optable:end -->. Exits 1 when any check fails.
+// The op table's results: runs every row of test/optable.ts (PyTorch parity, float64 gradcheck) on
+// every backend and renders the full table (docs/ops.md). tools/readme.ts uses it.
 
-import { readFileSync, writeFileSync } from "node:fs";
 import { backendByName } from "../src/backend/registry.js";
 import { listBackends } from "../src/index.js";
-import { repoRoot } from "../test/helpers.js";
 import { OP_TABLE, type OpRow } from "../test/optable.js";
 import { checkGradcheck, checkParity, isDifferentiable, loadOpFixtures, wantsGradcheck, type RowFixture } from "../test/optable-check.js";
 
-const START = "<!-- optable:start -->";
-const END = "<!-- optable:end -->";
 
-type Mark = "✓" | "✗" | "n.a.";
+export type Mark = "✓" | "✗" | "n.a.";
 
 function run(check: () => void, failures: string[], label: string): Mark {
   try {
@@ -37,12 +32,22 @@ function marks(row: OpRow, fx: RowFixture | undefined, device: string, failures:
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|");
 
-function table(): { markdown: string; failures: string[] } {
+export interface OpTableResult {
+  markdown: string;
+  failures: string[];
+  /** Per row: its group, name and [parity, gradcheck] marks per backend. */
+  rows: { group: string; name: string; marks: Mark[][] }[];
+  devices: string[];
+}
+
+/** Runs every row's checks on every backend and renders the full table. */
+export function opTable(): OpTableResult {
   const fixtures = loadOpFixtures();
   const devices = listBackends();
   const failures: string[] = [];
   const counts = devices.map(() => ({ parity: 0, gradcheck: 0, gradcheckRows: 0 }));
   const lines: string[] = [];
+  const rows: OpTableResult["rows"] = [];
   let group: string | null = null;
   for (const row of OP_TABLE) {
     if (row.group !== group) {
@@ -51,8 +56,10 @@ function table(): { markdown: string; failures: string[] } {
       lines.push(`| op | ${devices.map((d) => `parity (${d}) | gradcheck (${d})`).join(" | ")} | note |`);
       lines.push(`|---|${devices.map(() => "---|---").join("|")}|---|`);
     }
+    const rowMarks: Mark[][] = [];
     const cells = devices.flatMap((d, i) => {
       const [p, g] = marks(row, fixtures[row.name], d, failures);
+      rowMarks.push([p, g]);
       if (p === "✓") counts[i]!.parity++;
       if (g !== "n.a.") counts[i]!.gradcheckRows++;
       if (g === "✓") counts[i]!.gradcheck++;
@@ -60,6 +67,7 @@ function table(): { markdown: string; failures: string[] } {
     });
     const note = row.note ?? (isDifferentiable(row) ? "" : "no gradient");
     lines.push(`| ${cell(row.name)} | ${cells.join(" | ")} | ${cell(note)} |`);
+    rows.push({ group: row.group, name: row.name, marks: rowMarks });
   }
   const summary = devices.map((d, i) => {
     const c = counts[i]!;
@@ -73,24 +81,5 @@ function table(): { markdown: string; failures: string[] } {
       `\`tools/fixtures/ops.py\`. Gradcheck: float64 central differences on backends with float64; n.a. for ops ` +
       `without a gradient and for rows whose note says why (a tie or kink on purpose, an empty input).`,
   ];
-  return { markdown: [...head, ...lines].join("\n"), failures };
+  return { markdown: [...head, ...lines].join("\n"), failures, rows, devices };
 }
-
-function main(): void {
-  const { markdown, failures } = table();
-  if (process.argv.includes("--write")) {
-    const path = `${repoRoot}README.md`;
-    const readme = readFileSync(path, "utf8");
-    const a = readme.indexOf(START);
-    const b = readme.indexOf(END);
-    if (a < 0 || b < a) throw new Error(`optable: README.md needs the markers ${START} and ${END}`);
-    writeFileSync(path, `${readme.slice(0, a + START.length)}\n${markdown}\n${readme.slice(b)}`);
-    console.log(`optable: wrote ${OP_TABLE.length} rows to README.md`);
-  } else {
-    console.log(markdown);
-  }
-  for (const f of failures) console.error(`✗ ${f}`);
-  if (failures.length) process.exitCode = 1;
-}
-
-main();

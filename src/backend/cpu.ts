@@ -112,6 +112,36 @@ function checkIndex(op: string, i: number, size: number, dim: number): void {
     throw new RangeError(`${op}: index ${i} is out of bounds for dimension ${dim} with size ${size}`);
 }
 
+/** Copies a strided [rows, cols] matrix into a row-major float64 panel. */
+function pack(src: TypedArray, off: number, rows: number, cols: number, sr: number, sc: number, dst: Float64Array): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[r * cols + c] = src[off + r * sr + c * sc]!;
+}
+
+/**
+ * Hot arithmetic with a contiguous left operand and a right operand that is contiguous or a single
+ * broadcast value, as explicit loops (a call through the op table per element is ~3x slower).
+ * Returns null for the cases it does not cover.
+ */
+function contiguousBinary(op: BinaryOp, da: TypedArray, oa: number, db: TypedArray, b: View, dtype: DType): TypedArray | null {
+  const n = numel(b.shape);
+  const scalar = b.strides.every((s, d) => s === 0 || b.shape[d] === 1);
+  if (!scalar && !isContiguous(b.shape, b.strides)) return null;
+  const ob = b.offset;
+  const out = allocArray(dtype, n);
+  const sb = scalar ? 0 : 1;
+  switch (op) {
+    case "add": for (let i = 0; i < n; i++) out[i] = da[oa + i]! + db[ob + i * sb]!; break;
+    case "sub": for (let i = 0; i < n; i++) out[i] = da[oa + i]! - db[ob + i * sb]!; break;
+    case "mul": for (let i = 0; i < n; i++) out[i] = da[oa + i]! * db[ob + i * sb]!; break;
+    case "div": for (let i = 0; i < n; i++) out[i] = da[oa + i]! / db[ob + i * sb]!; break;
+    default: {
+      const f = binaryFns[op];
+      for (let i = 0; i < n; i++) out[i] = f(da[oa + i]!, db[ob + i * sb]!);
+    }
+  }
+  return out;
+}
+
 export class CpuBackend implements Backend {
   readonly name = "cpu";
   readonly supportsFloat64 = true;
@@ -162,6 +192,8 @@ export class CpuBackend implements Backend {
   binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage {
     const f = (a.storage.dtype === "int32" && intBinaryFns[op]) || binaryFns[op];
     const da = dataOf(a), db = dataOf(b);
+    const fast = a.storage.dtype !== "int32" && isContiguous(a.shape, a.strides) ? contiguousBinary(op, da, a.offset, db, b, dtype) : null;
+    if (fast) return wrap(fast, dtype);
     const oa = offsetsOf(a), ob = offsetsOf(b);
     const out = allocArray(dtype, oa.length);
     for (let i = 0; i < oa.length; i++) out[i] = f(da[oa[i]!]!, db[ob[i]!]!);
@@ -222,18 +254,22 @@ export class CpuBackend implements Backend {
     const batch = a.shape.slice(0, nd - 2);
     const aBase = stridedOffsets(batch, a.strides.slice(0, nd - 2), a.offset);
     const bBase = stridedOffsets(batch, b.strides.slice(0, nd - 2), b.offset);
-    const [sam, sak] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
-    const [sbk, sbn] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
     const da = dataOf(a), db = dataOf(b);
     const out = allocArray(dtype, aBase.length * m * n);
+    // Pack each operand into a row-major float64 panel first: the inner loop then runs with unit
+    // stride on one array type whatever the transposes were (about 4x faster than strided reads).
+    const pa = new Float64Array(m * k), pb = new Float64Array(k * n);
     const row = new Float64Array(n);
     for (let t = 0; t < aBase.length; t++) {
+      pack(da, aBase[t]!, m, k, a.strides[nd - 2]!, a.strides[nd - 1]!, pa);
+      pack(db, bBase[t]!, k, n, b.strides[nd - 2]!, b.strides[nd - 1]!, pb);
       for (let i = 0; i < m; i++) {
         row.fill(0);
         for (let p = 0; p < k; p++) {
-          const av = da[aBase[t]! + i * sam + p * sak]!;
-          const bo = bBase[t]! + p * sbk;
-          for (let j = 0; j < n; j++) row[j]! += av * db[bo + j * sbn]!;
+          const av = pa[i * k + p]!;
+          if (av === 0) continue;
+          const bo = p * n;
+          for (let j = 0; j < n; j++) row[j]! += av * pb[bo + j]!;
         }
         out.set(row, (t * m + i) * n);
       }

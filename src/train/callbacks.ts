@@ -64,6 +64,21 @@ export class Monitor {
     return v;
   }
 
+  /**
+   * Forgets the best value, then replays `history` (a resumed run's past epochs): returns the
+   * epochs since the last improvement and the best epoch (-1 if none).
+   */
+  reset(history?: History): { wait: number; bestEpoch: number } {
+    this.best = this.mode === "min" ? Infinity : -Infinity;
+    let wait = 0;
+    let bestEpoch = -1;
+    (history?.history[this.monitor] ?? []).forEach((v, i) => {
+      if (this.improved(v)) [wait, bestEpoch] = [0, history?.epoch[i] ?? i];
+      else wait++;
+    });
+    return { wait, bestEpoch };
+  }
+
   /** True (and records it) when `v` beats the best by more than minDelta. */
   improved(v: number): boolean {
     const better = this.mode === "min" ? v < this.best - this.minDelta : v > this.best + this.minDelta;
@@ -100,20 +115,33 @@ export class EarlyStopping implements Callback {
       if (this.restoreBestWeights) this.#bestWeights = ctx.model.stateDict(); // detached snapshots: assign() never mutates storage
       return;
     }
-    if (++this.#wait > this.patience) {
+    // Keras and Lightning stop once `patience` epochs in a row brought no improvement (0: the first one)
+    if (++this.#wait >= this.patience) {
       this.stoppedEpoch = epoch;
       ctx.stopTraining = true;
     }
   }
 
+  onTrainBegin(_info: TrainInfo, ctx: FitContext): void {
+    // a reused callback starts afresh (keras resets in on_train_begin); a resumed run knows the best so far from its history
+    ({ wait: this.#wait, bestEpoch: this.bestEpoch } = this.#monitor.reset(ctx.history));
+    this.#bestWeights = null;
+    this.stoppedEpoch = -1;
+  }
+
+  /** Restores the best epoch's weights (when asked), whether training stopped early or ran out of epochs (Keras 3). */
   onTrainEnd(_h: History, ctx: FitContext): void {
-    if (this.restoreBestWeights && this.#bestWeights && this.stoppedEpoch >= 0) ctx.model.loadStateDict(this.#bestWeights);
+    if (this.restoreBestWeights && this.#bestWeights) ctx.model.loadStateDict(this.#bestWeights);
   }
 }
 
 /** Anything with a step() like the schedulers in optim.lrScheduler; ReduceLROnPlateau takes a metric. */
-export interface SchedulerLike {
-  step(metric?: number): void;
+export type SchedulerLike = { step(): void } | { step(metric: number): void };
+
+/** Steps a scheduler with the metric, or without one (a metric-less scheduler ignores none given). */
+function stepScheduler(s: SchedulerLike, metric?: number): void {
+  if (metric !== undefined) s.step(metric);
+  else (s as { step(): void }).step();
 }
 
 /** Steps an LR scheduler once per epoch (or per batch), feeding it a monitored value if given. */
@@ -124,13 +152,12 @@ export class LRSchedulerCallback implements Callback {
   ) {}
 
   onBatchEnd(): void {
-    if (this.opts.perBatch) this.scheduler.step();
+    if (this.opts.perBatch) stepScheduler(this.scheduler);
   }
 
   onEpochEnd(_e: number, logs: Logs): void {
     if (this.opts.perBatch) return;
-    if (this.opts.monitor) this.scheduler.step(new Monitor({ monitor: this.opts.monitor }).read(logs, "LRSchedulerCallback"));
-    else this.scheduler.step();
+    stepScheduler(this.scheduler, this.opts.monitor ? new Monitor({ monitor: this.opts.monitor }).read(logs, "LRSchedulerCallback") : undefined);
   }
 }
 

@@ -71,6 +71,7 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
   const history: History = resume?.history ?? { epoch: [], history: {} };
   const initialEpoch = resume?.epoch ?? 0;
   if (resume?.optimizer) optimizer.loadStateDict(resume.optimizer as never);
+  if (regularization) penalty([], regularization); // rejects bad coefficients before any work
   const regParams = regularization ? (regularization.params ?? model.parameters().filter((p) => p.ndim >= 2)) : [];
   const ctx: FitContext = { model: model, stopTraining: false, history, optimizerState: () => optimizer.stateDict() };
   const len = (train as { length?: unknown }).length;

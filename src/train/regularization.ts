@@ -17,7 +17,7 @@ export interface Regularization {
  * optimizer the same way.
  */
 export function penalty(params: readonly Tensor[], { l1 = 0, l2 = 0 }: Regularization): Tensor | null {
-  if (l1 < 0 || l2 < 0) throw new Error(`regularization: coefficients must be non-negative, got l1=${l1}, l2=${l2}`);
+  if (!(l1 >= 0 && l2 >= 0 && Number.isFinite(l1) && Number.isFinite(l2))) throw new Error(`regularization: coefficients must be finite and non-negative, got l1=${l1}, l2=${l2}`);
   let total: Tensor | null = null;
   for (const w of params) {
     if (l1) total = total ? total.add(w.abs().sum().mul(l1)) : w.abs().sum().mul(l1);

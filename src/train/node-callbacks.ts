@@ -1,0 +1,95 @@
+// Callbacks that write files (Node only): ModelCheckpoint saves a resumable checkpoint folder,
+// CSVLogger appends one row of logs per epoch (keras.callbacks.ModelCheckpoint / CSVLogger).
+
+import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
+import { saveCheckpoint } from "../io/node/checkpoint.js";
+import type { Checkpoint } from "../io/node/checkpoint.js";
+import type { JsonValue, NestedState } from "../io/state.js";
+import type { Generator } from "../random.js";
+import { Monitor, type Callback, type FitContext, type Logs, type MonitorOptions, type TrainInfo } from "./callbacks.js";
+
+export interface ModelCheckpointOptions extends MonitorOptions {
+  /** Save only when the monitored value improves (default false: every epoch). */
+  saveBestOnly?: boolean;
+  /** Extra JSON stored with the checkpoint (recipe, hyper-parameters). */
+  config?: JsonValue;
+  /**
+   * Random generators whose state a resumed run needs (a shuffling DataLoader's, the default one
+   * that dropout draws from): saved under config.generators, put back with restoreGenerators.
+   * Without them a resumed run reshuffles from the seed and diverges from an uninterrupted one.
+   */
+  generators?: Record<string, Generator>;
+}
+
+const isObject = (v: JsonValue): v is { [key: string]: JsonValue } => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Saves model, optimizer state, epoch and history into `dir` after each epoch, atomically (a crash
+ * never leaves half a checkpoint). Pass what loadCheckpoint returns to fit's `resume` to continue.
+ */
+export class ModelCheckpoint implements Callback {
+  readonly #monitor: Monitor | null;
+  /** Number of checkpoints written. */
+  saved = 0;
+
+  constructor(
+    readonly dir: string,
+    readonly opts: ModelCheckpointOptions = {},
+  ) {
+    this.#monitor = opts.saveBestOnly ? new Monitor(opts) : null;
+  }
+
+  onTrainBegin(_info: TrainInfo, ctx: FitContext): void {
+    // a resumed run must not overwrite its best checkpoint with a worse epoch
+    this.#monitor?.reset(ctx.history);
+  }
+
+  onEpochEnd(epoch: number, logs: Logs, ctx: FitContext): void {
+    if (this.#monitor && !this.#monitor.improved(this.#monitor.read(logs, "ModelCheckpoint"))) return;
+    const { config = null, generators } = this.opts;
+    const states = generators && Object.fromEntries(Object.entries(generators).map(([k, g]) => [k, g.getState()]));
+    saveCheckpoint(this.dir, {
+      model: ctx.model.stateDict(),
+      optimizer: ctx.optimizerState() as NestedState,
+      epoch: epoch + 1,
+      history: ctx.history as unknown as JsonValue,
+      config: states ? { ...(isObject(config) ? config : config === null ? {} : { value: config }), generators: states } : config,
+    });
+    this.saved++;
+  }
+
+  /** Puts the generator states saved by a ModelCheckpoint with `generators` back into `generators`. */
+  static restoreGenerators(ckpt: Pick<Checkpoint, "config">, generators: Record<string, Generator>): void {
+    const config = ckpt.config ?? null;
+    const saved = isObject(config) && isObject(config["generators"] ?? null) ? (config["generators"] as Record<string, JsonValue>) : {};
+    for (const [k, g] of Object.entries(generators)) {
+      const state = saved[k];
+      if (!Array.isArray(state)) throw new Error(`ModelCheckpoint.restoreGenerators: the checkpoint has no state for generator '${k}' (saved: ${Object.keys(saved).join(", ") || "none"})`);
+      g.setState(state as number[]);
+    }
+  }
+}
+
+/** Writes `epoch,<log keys…>` rows to a CSV file, one per epoch. */
+export class CSVLogger implements Callback {
+  #keys: string[] | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly opts: { append?: boolean } = {},
+  ) {}
+
+  onTrainBegin(): void {
+    if (!this.opts.append) writeFileSync(this.path, "");
+    this.#keys = null;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    if (!this.#keys) {
+      this.#keys = Object.keys(logs);
+      // appending to a file that does not exist yet (a resumed run saved elsewhere) still needs the header
+      if (!this.opts.append || !existsSync(this.path) || statSync(this.path).size === 0) appendFileSync(this.path, ["epoch", ...this.#keys].join(",") + "\n");
+    }
+    appendFileSync(this.path, [epoch + 1, ...this.#keys.map((k) => logs[k] ?? "")].join(",") + "\n");
+  }
+}
