@@ -4,7 +4,11 @@ export { Tensor } from "./tensor.js";
 export type { DType, TypedArray } from "./dtype.js";
 export type { Backend, Storage, View } from "./backend/backend.js";
 export { CpuBackend } from "./backend/cpu.js";
-export { getBackend, setBackend, registerBackend, listBackends } from "./backend/registry.js";
+export { getBackend, setBackend, registerBackend, listBackends, backendByName } from "./backend/registry.js";
+export { createWasmBackend, WasmBackend, type WasmBackendOptions } from "./backend/wasm/wasm-backend.js";
+import { initDefaultBackend } from "./backend/default.js";
+
+await initDefaultBackend();
 export { Generator, manualSeed, defaultGenerator } from "./random.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { grad, type GradOptions } from "./autograd/grad.js";

@@ -14,7 +14,9 @@ export type Dims = number | readonly number[] | undefined;
 
 /** Applies a reduce primitive over `dims` keeping them; an empty list is the identity. */
 export function reduceKeep(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor {
-  return dims.length === 0 ? x : apply(op, [x], { dims: [...dims] });
+  // a 0-d tensor accepts dim 0 (as torch does) but has no dimension for a kernel to reduce
+  const real = dims.filter((d) => d < x.ndim);
+  return real.length === 0 ? x : apply(op, [x], { dims: real });
 }
 
 const dropDims = (x: Tensor, dims: readonly number[], keepdim: boolean): Tensor =>

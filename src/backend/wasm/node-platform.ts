@@ -37,7 +37,7 @@ export function syncCollector(): SyncCollector | null {
     const c = runInNewContext("({ gc, FinalizationRegistry })") as Partial<SyncCollector>;
     const FR = c.FinalizationRegistry as unknown as { prototype: { cleanupSome?: unknown } } | undefined;
     if (typeof c.gc !== "function" || typeof FR?.prototype.cleanupSome !== "function") return null;
-    return c as SyncCollector;
+    return { ...(c as SyncCollector), onExit: (fn) => process.once("exit", fn) };
   } catch {
     return null;
   }

@@ -1,0 +1,25 @@
+// Chooses the backend at import time: the WebAssembly SIMD backend where it loads, the reference
+// cpu backend otherwise (with one line on stderr saying why). MYELIN_BACKEND=cpu|wasm forces one.
+
+import { registerBackend, setBackend } from "./registry.js";
+import { createWasmBackend } from "./wasm/wasm-backend.js";
+
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+
+/** Loads the default backend; resolves once it is ready (called once by the package barrel). */
+export async function initDefaultBackend(): Promise<void> {
+  const wanted = env?.MYELIN_BACKEND;
+  if (wanted && wanted !== "wasm") {
+    setBackend(wanted);
+    return;
+  }
+  try {
+    const threads = Number(env?.MYELIN_THREADS);
+    const wasm = await createWasmBackend(Number.isInteger(threads) && threads > 0 ? { numThreads: threads } : {});
+    registerBackend(wasm);
+    setBackend(wasm);
+  } catch (e) {
+    if (wanted === "wasm") throw e;
+    console.warn(`myelin: the WebAssembly backend is unavailable (${(e as Error).message}); using the reference cpu backend`);
+  }
+}
