@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { data, Generator, getBackend, manualSeed, nn, noGrad, setBackend, type Tensor } from "../index.js";
 import { CSVLogger, loadCheckpoint, loadSafetensors, ModelCheckpoint, saveSafetensors } from "../node.js";
-import { EarlyStopping, evaluate, fit, plotHistory, Progress, type Callback, type History } from "../train/index.js";
+import type { JsonValue } from "../io/index.js";
+import { EarlyStopping, evaluate, fit, LambdaCallback, LRSchedulerCallback, plotHistory, Progress, type Batches, type Callback, type History } from "../train/index.js";
 import { recipeByName, recipes, type Recipe } from "./recipes.js";
 
 type Values = Record<string, string | boolean | undefined>;
@@ -109,11 +110,14 @@ ${commonHelp}`,
     const ds = recipe.data({ dataDir: str(v, "data-dir") });
     const model = recipe.model();
     const optimizer = recipe.optimizer(model.parameters(), lr);
+    const scheduler = recipe.scheduler?.(optimizer, epochs);
     let resume: { epoch: number; history?: History; optimizer?: unknown } | undefined;
     if (resumeDir) {
       const ck = loadCheckpoint(join(resumeDir, "checkpoint"));
       model.loadStateDict(ck.model);
       ModelCheckpoint.restoreGenerators(ck, generators);
+      const saved = (ck.config as { scheduler?: unknown } | null)?.scheduler;
+      if (scheduler && saved) scheduler.loadStateDict(saved as Parameters<typeof scheduler.loadStateDict>[0]);
       resume = { epoch: ck.epoch, history: ck.history as unknown as History, optimizer: ck.optimizer };
       console.log(`resuming from epoch ${ck.epoch} of ${resumeDir}`);
     }
@@ -122,11 +126,16 @@ ${commonHelp}`,
     writeFileSync(join(out, "config.json"), JSON.stringify({ ...config, backend: getBackend().name }, null, 2) + "\n");
     console.log(`${recipe.name}: ${recipe.description}`);
     console.log(`${model.numParameters().toLocaleString("en-US")} parameters · ${epochs} epochs · batch ${batchSize} · lr ${lr} · backend ${getBackend().name}`);
-    const callbacks: Callback[] = [new Progress(), new ModelCheckpoint(join(out, "checkpoint"), { config: { ...config }, generators }), new CSVLogger(join(out, "history.csv"), { append: Boolean(resume) })];
+    // the checkpoint's config carries the schedule's state, refreshed after the scheduler steps
+    const ckConfig: Record<string, unknown> = { ...config };
+    const callbacks: Callback[] = [new Progress()];
+    if (scheduler)
+      callbacks.push(new LRSchedulerCallback(scheduler), new LambdaCallback({ onEpochEnd: () => void (ckConfig.scheduler = scheduler.stateDict()) }));
+    callbacks.push(new ModelCheckpoint(join(out, "checkpoint"), { config: ckConfig as JsonValue, generators }), new CSVLogger(join(out, "history.csv"), { append: Boolean(resume) }));
     const patience = str(v, "patience");
     if (patience !== undefined) callbacks.push(new EarlyStopping({ patience: num(v, "patience", 0, { integer: true, min: 0 }), restoreBestWeights: true }));
     const history = await fit(model, {
-      train: new data.DataLoader(ds.train, { batchSize, shuffle: true, generator: shuffleRng }),
+      train: augmented(new data.DataLoader(ds.train, { batchSize, shuffle: true, generator: shuffleRng }), recipe.augment?.()),
       validation: loader(ds.test, 1000),
       loss: recipe.loss(),
       optimizer,
@@ -144,6 +153,17 @@ ${commonHelp}`,
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  checkpoint/`);
   },
 };
+
+/** The loader with `transform` applied to every batch's inputs (length kept for the progress bar). */
+function augmented(loader: data.DataLoader<[Tensor, Tensor], [Tensor, Tensor]>, transform?: data.Transform): Batches {
+  if (!transform) return loader;
+  return {
+    length: loader.length,
+    *[Symbol.iterator]() {
+      for (const [x, y] of loader) yield [transform.forward(x), y] as const;
+    },
+  } as Batches;
+}
 
 const evalCmd: Command = {
   summary: "evaluate a trained run on its recipe's test set",
