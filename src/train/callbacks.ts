@@ -30,6 +30,8 @@ export interface FitContext {
   model: AnyModule;
   stopTraining: boolean;
   history: History;
+  /** Samples trained on so far in the current epoch. */
+  epochSamples: number;
   /** The optimizer's state, for checkpoints. */
   optimizerState(): unknown;
 }

@@ -73,7 +73,7 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
   if (resume?.optimizer) optimizer.loadStateDict(resume.optimizer as never);
   if (regularization) penalty([], regularization); // rejects bad coefficients before any work
   const regParams = regularization ? (regularization.params ?? model.parameters().filter((p) => p.ndim >= 2)) : [];
-  const ctx: FitContext = { model: model, stopTraining: false, history, optimizerState: () => optimizer.stateDict() };
+  const ctx: FitContext = { model: model, stopTraining: false, epochSamples: 0, history, optimizerState: () => optimizer.stateDict() };
   const len = (train as { length?: unknown }).length;
   const steps = typeof len === "number" ? len : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch, steps, model: ctx.model }, ctx);
@@ -81,6 +81,7 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
   for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
     model.train();
+    ctx.epochSamples = 0;
     const avg = new Averages();
     let step = 0;
     for await (const [x, y] of train) {
@@ -94,6 +95,7 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
       l.backward();
       optimizer.step();
       const n = x.shape[0] ?? 1;
+      ctx.epochSamples += n;
       avg.add({ loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) }, n);
       for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
       step++;

@@ -1,7 +1,7 @@
 // Progress output for fit(): a live bar per epoch on a terminal (cli-progress, loaded only in
 // Node), and one summary line per epoch everywhere (Keras's verbose=1 / verbose=2).
 
-import type { Callback, Logs, TrainInfo } from "./callbacks.js";
+import type { Callback, FitContext, Logs, TrainInfo } from "./callbacks.js";
 
 const fmtLogs = (logs: Logs): string =>
   Object.entries(logs)
@@ -31,7 +31,6 @@ export class Progress implements Callback {
   #info: TrainInfo | null = null;
   #epochStart = 0;
   #trainStart = 0;
-  #samples = 0;
 
   constructor({ log = (l: string) => console.log(l), bar }: ProgressOptions = {}) {
     this.#log = log;
@@ -53,16 +52,14 @@ export class Progress implements Callback {
 
   onEpochBegin(epoch: number): void {
     this.#epochStart = performance.now();
-    this.#samples = 0;
     const info = this.#info!;
     this.#bar?.start(info.steps!, 0, { epoch: `epoch ${epoch + 1}/${info.epochs}`, rate: "", elapsed: "0.0s", logs: "" });
   }
 
-  onBatchEnd(step: number, logs: Logs): void {
-    this.#samples++;
+  onBatchEnd(step: number, logs: Logs, ctx: FitContext): void {
     if (!this.#bar) return;
     const secs = (performance.now() - this.#epochStart) / 1000;
-    this.#bar.update(step + 1, { rate: `${(this.#samples / Math.max(secs, 1e-9)).toFixed(1)} it/s`, elapsed: fmtTime(secs), logs: fmtLogs(logs) });
+    this.#bar.update(step + 1, { rate: `${Math.round(ctx.epochSamples / Math.max(secs, 1e-9))} samples/s`, elapsed: fmtTime(secs), logs: fmtLogs(logs) });
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
