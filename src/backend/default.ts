@@ -6,8 +6,15 @@ import { createWasmBackend } from "./wasm/wasm-backend.js";
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 
+export interface InitOptions {
+  /** Creates the fast backend (tests inject a failing one to check the fallback). */
+  create?: typeof createWasmBackend;
+  /** Where the one-line fallback notice goes (console.warn: stderr in Node). */
+  warn?: (line: string) => void;
+}
+
 /** Loads the default backend; resolves once it is ready (called once by the package barrel). */
-export async function initDefaultBackend(): Promise<void> {
+export async function initDefaultBackend({ create = createWasmBackend, warn = (l) => console.warn(l) }: InitOptions = {}): Promise<void> {
   const wanted = env?.MYELIN_BACKEND;
   if (wanted && wanted !== "wasm") {
     setBackend(wanted);
@@ -15,11 +22,12 @@ export async function initDefaultBackend(): Promise<void> {
   }
   try {
     const threads = Number(env?.MYELIN_THREADS);
-    const wasm = await createWasmBackend(Number.isInteger(threads) && threads > 0 ? { numThreads: threads } : {});
+    const wasm = await create(Number.isInteger(threads) && threads > 0 ? { numThreads: threads } : {});
     registerBackend(wasm);
     setBackend(wasm);
   } catch (e) {
     if (wanted === "wasm") throw e;
-    console.warn(`myelin: the WebAssembly backend is unavailable (${(e as Error).message}); using the reference cpu backend`);
+    setBackend("cpu");
+    warn(`myelin: the WebAssembly backend is unavailable (${(e as Error).message}); using the reference cpu backend`);
   }
 }
