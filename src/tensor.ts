@@ -34,6 +34,7 @@ export class Tensor implements View {
   version = 0;
   #requiresGrad = false;
   #retainsGrad = false;
+  #disposed = false;
 
   private constructor(backend: Backend, storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this.backend = backend;
@@ -135,6 +136,23 @@ export class Tensor implements View {
       const gd = opts.createGraph ? g : g.detach();
       t.grad = t.grad ? (opts.createGraph ? t.grad.add(gd) : t.grad.add(gd).detach()) : gd;
     }, opts);
+  }
+
+  /**
+   * Releases this tensor's memory now instead of when it is garbage-collected (optional: nothing
+   * needs it to stay within memory). Views sharing the storage become unusable, as in tfjs.
+   * Also runs at the end of a `using` block.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.backend.free?.(this.storage);
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  get isDisposed(): boolean {
+    return this.#disposed;
   }
 
   /** A tensor sharing this data but cut from the graph. */

@@ -16,6 +16,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "engine", feature: "Clear errors naming the op, the shapes and what was expected", files: /^errors\.test/ },
   { area: "backends", feature: "WebAssembly SIMD backend on worker threads, checked against the reference", files: /^wasm-/ },
   { area: "backends", feature: "wasm by default, clean fallback to the reference backend, MYELIN_BACKEND to choose", files: /^backend-default/ },
+  { area: "backends", feature: "Memory freed without dispose(); optional dispose() and `using`", files: /^(dispose|bench-memory)/ },
   { area: "nn", feature: "Module, Sequential/ModuleList/ModuleDict, state dicts with PyTorch keys, summary()", files: /^nn\.test/ },
   { area: "nn", feature: "Layers: Linear, Dropout, AlphaDropout, Embedding, LayerNorm, BatchNorm1d, Residual", files: /^nn(-layers)?\.test/ },
   { area: "nn", feature: "Activations: all of PyTorch's in the course, plus Heaviside, Sign, Arctan, Scale, Gaussian, Multiquadratic", files: /^activations\.test/ },
