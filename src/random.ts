@@ -66,14 +66,15 @@ export class Generator {
   }
 
   /** The state, to save and restore a stream (torch.Generator.get_state). */
+  /** The four state words, plus the pending second normal of a Box–Muller pair when there is one. */
   getState(): number[] {
-    return [...this.#s];
+    return this.#spare === null ? [...this.#s] : [...this.#s, this.#spare];
   }
 
   setState(state: readonly number[]): void {
-    if (state.length !== 4) throw new Error(`Generator.setState: expected 4 words, got ${state.length}`);
-    this.#s.set(state);
-    this.#spare = null;
+    if (state.length !== 4 && state.length !== 5) throw new Error(`Generator.setState: expected 4 state words (and optionally a pending normal), got ${state.length} values`);
+    this.#s.set(state.slice(0, 4));
+    this.#spare = state[4] ?? null;
   }
 }
 
