@@ -5,7 +5,7 @@ import { allocArray, type DType, type TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../ops/primitives.js";
 import { contiguousStrides, fmtShape, isContiguous, numel } from "../shape.js";
 import type { Backend, Storage, View } from "./backend.js";
-import { erf, roundHalfEven } from "./scalar-math.js";
+import { binaryFns, int32Fns, unaryFns } from "./scalar-math.js";
 
 /** A storage backed by an ordinary typed array. */
 export class CpuStorage implements Storage {
@@ -52,51 +52,6 @@ export function stridedOffsets(shape: readonly number[], strides: readonly numbe
 }
 
 const offsetsOf = (v: View): Int32Array => stridedOffsets(v.shape, v.strides, v.offset);
-
-const unaryFns: Record<UnaryOp, (x: number) => number> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  sqrt: Math.sqrt,
-  recip: (x) => 1 / x,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  // two branches so that exp never overflows: σ(x) = 1/(1+e^-x) = e^x/(1+e^x)
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  erf,
-  atan: Math.atan,
-  abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
-  floor: Math.floor,
-  ceil: Math.ceil,
-  round: roundHalfEven,
-};
-
-const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
-  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
-  eq: (a, b) => +(a === b),
-  ne: (a, b) => +(a !== b),
-  lt: (a, b) => +(a < b),
-  le: (a, b) => +(a <= b),
-  gt: (a, b) => +(a > b),
-  ge: (a, b) => +(a >= b),
-};
-
-// int32 arithmetic must wrap like C (torch), which plain JS doubles would not do for mul.
-const intBinaryFns: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
-  add: (a, b) => (a + b) | 0,
-  sub: (a, b) => (a - b) | 0,
-  mul: Math.imul,
-};
 
 type Reducer = { init: number; step: (acc: number, x: number) => number };
 const reducers: Record<ReduceOp, Reducer> = {
@@ -190,7 +145,7 @@ export class CpuBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage {
-    const f = (a.storage.dtype === "int32" && intBinaryFns[op]) || binaryFns[op];
+    const f = (a.storage.dtype === "int32" && int32Fns[op]) || binaryFns[op];
     const da = dataOf(a), db = dataOf(b);
     const fast = a.storage.dtype !== "int32" && isContiguous(a.shape, a.strides) ? contiguousBinary(op, da, a.offset, db, b, dtype) : null;
     if (fast) return wrap(fast, dtype);

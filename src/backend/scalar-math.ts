@@ -1,5 +1,8 @@
-// Scalar special functions JavaScript's Math lacks, accurate to float64 rounding so that float64
-// gradient checks can trust them. Shared by every backend that evaluates on the host.
+// Scalar semantics of every elementwise primitive, in float64, shared by every backend that
+// evaluates on the host (cpu.ts, the wasm backend's exact paths), plus the special functions
+// JavaScript's Math lacks, accurate to float64 rounding so that float64 gradient checks trust them.
+
+import type { BinaryOp, UnaryOp } from "../ops/primitives.js";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
@@ -49,3 +52,52 @@ export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
+
+export const unaryFns: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sqrt: Math.sqrt,
+  recip: (x) => 1 / x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  // two branches so that exp never overflows: σ(x) = 1/(1+e^-x) = e^x/(1+e^x)
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  erf,
+  atan: Math.atan,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+};
+
+/** NaN-propagating max/min, as torch.maximum/minimum. */
+const maximum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a > b ? a : b);
+const minimum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a < b ? a : b);
+
+export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum,
+  minimum,
+  eq: (a, b) => +(a === b),
+  ne: (a, b) => +(a !== b),
+  lt: (a, b) => +(a < b),
+  le: (a, b) => +(a <= b),
+  gt: (a, b) => +(a > b),
+  ge: (a, b) => +(a >= b),
+};
+
+/** int32 arithmetic wraps like C and torch's int32 tensors, which plain JS doubles would not do for mul. */
+export const int32Fns: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  add: (a, b) => (a + b) | 0,
+  sub: (a, b) => (a - b) | 0,
+  mul: Math.imul,
+};
