@@ -1,0 +1,61 @@
+// Helpers shared by the bench scripts: the peers' timing loop and RESULT line format
+// (../shared/bench-peers/common.js), their PRNG, argument parsing and machine load from /proc/stat.
+
+import { readFileSync } from "node:fs";
+
+/** Runs `step` until >= minSec and >= minIters; returns { iters, sec, cpu } (cpu = process CPU s / wall s). */
+export async function timeLoop(step, minSec, minIters = 1) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let iters = 0;
+  for (;;) {
+    const r = step();
+    if (r && typeof r.then === "function") await r;
+    iters++;
+    const sec = (performance.now() - t0) / 1000;
+    if (iters >= minIters && sec >= minSec) {
+      const c = process.cpuUsage(c0);
+      return { iters, sec, cpu: (c.user + c.system) / 1e6 / sec };
+    }
+  }
+}
+
+export function emit(obj) {
+  process.stdout.write("RESULT " + JSON.stringify(obj) + "\n");
+}
+
+/** The peers' deterministic PRNG (mulberry32), so that myelin shuffles exactly as bench_tfjs.js. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `a --k v --flag` → { _: ["a"], k: "v", flag: "true" }. */
+export function parseArgs(argv) {
+  const out = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith("--")) {
+      const k = a.slice(2);
+      const next = argv[i + 1];
+      out[k] = next !== undefined && !next.startsWith("--") ? argv[++i] : "true";
+    } else out._.push(a);
+  }
+  return out;
+}
+
+/** Busy seconds of all cores since boot (/proc/stat, idle and iowait excluded); NaN where unreadable. */
+export function machineBusySec() {
+  try {
+    const v = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return (v.reduce((a, b) => a + b, 0) - v[3] - v[4]) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}

@@ -1,0 +1,120 @@
+// myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
+// and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp> [--backend wasm|cpu]
+//        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
+
+import { loadFashionMnist } from "../dist/src/node.js";
+import { getBackend, manualSeed, nn, optim, randn, setBackend, tensor } from "../dist/src/index.js";
+import { emit, mulberry32, parseArgs, timeLoop } from "./lib.js";
+
+const args = parseArgs(process.argv.slice(2));
+const bench = args._[0];
+const backendName = args.backend ?? "wasm";
+const SAMPLES = Number(args.samples ?? 3);
+const WINDOW = Number(args.window ?? 1.2);
+const WARM = args.warm !== undefined ? Number(args.warm) : null;
+
+setBackend(backendName);
+const be = getBackend();
+if (be.name !== backendName) throw new Error(`asked for backend ${backendName}, got ${be.name}`);
+if (be.name === "wasm") {
+  be.setNumThreads(Number(args.threads ?? 1));
+  await be.ready();
+}
+const threads = be.name === "wasm" ? be.getNumThreads() : 1;
+manualSeed(0);
+
+const base = () => ({ peer: `myelin-${be.name}`, bench, threads, ...(be.variant ? { kernels: be.variant } : {}) });
+
+/** C = A @ B for n×n float32 (no read-back, as torch's eager mm). */
+async function sgemm() {
+  for (const n of (args.sizes ?? "256,512,1024").split(",").map(Number)) {
+    const a = randn([n, n]);
+    const b = randn([n, n]);
+    const t0 = performance.now();
+    a.matmul(b);
+    const w = (performance.now() - t0) / 1000;
+    const flop = 2 * n ** 3;
+    if (w > 3) {
+      emit({ ...base(), n, value: flop / w / 1e9, unit: "GFLOP/s", iters: 1, sec: w, note: "single run" });
+      continue;
+    }
+    for (let s = 0; s < SAMPLES; s++) {
+      const r = await timeLoop(() => a.matmul(b), Math.min(WINDOW, 1.0), 1);
+      emit({ ...base(), n, value: (flop * r.iters) / r.sec / 1e9, unit: "GFLOP/s", iters: r.iters, sec: r.sec, cpu: r.cpu });
+    }
+  }
+}
+
+/** n = 512 with transposed operands, as in every dense backward pass (TN = Aᵀ@B, NT = A@Bᵀ). */
+async function sgemmT() {
+  const n = 512;
+  const a = randn([n, n]);
+  const b = randn([n, n]);
+  const cases = [["NN", () => a.matmul(b)], ["TN", () => a.t().matmul(b)], ["NT", () => a.matmul(b.t())]];
+  for (const [variant, f] of cases) {
+    f();
+    for (let s = 0; s < Number(args.samples ?? 1); s++) {
+      const r = await timeLoop(f, 0.5, 1);
+      emit({ ...base(), n, variant, value: (2 * n ** 3 * r.iters) / r.sec / 1e9, unit: "GFLOP/s", iters: r.iters, sec: r.sec, cpu: r.cpu });
+    }
+  }
+}
+
+/** Fashion-MNIST training set shuffled once (mulberry32, seed as bench_tfjs.js), as [N,784] and [N]. */
+function fashion(seed) {
+  const { train } = loadFashionMnist({ flatten: true });
+  const [x, y] = train.tensors;
+  const n = y.shape[0];
+  const xs = x.dataSync();
+  const ys = y.dataSync();
+  const r = mulberry32(seed);
+  const perm = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const px = new Float32Array(n * 784);
+  const py = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    px.set(xs.subarray(perm[i] * 784, perm[i] * 784 + 784), i * 784);
+    py[i] = ys[perm[i]];
+  }
+  return { X: tensor(px, { shape: [n, 784] }), Y: tensor(py), n };
+}
+
+/** 784-256-128-10 ReLU, CrossEntropyLoss, Adam 1e-3, batch 128; contiguous slices of the shuffled data. */
+async function mlp() {
+  const B = 128;
+  const { X, Y, n } = fashion(1);
+  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const lossFn = new nn.CrossEntropyLoss();
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const nb = Math.floor(n / B);
+  let k = 0;
+  let loss = NaN;
+  const step = () => {
+    const i = k++ % nb;
+    const xb = X.narrow(0, i * B, B);
+    const yb = Y.narrow(0, i * B, B);
+    opt.zeroGrad();
+    const l = lossFn.forward(model.forward(xb), yb);
+    l.backward();
+    opt.step();
+    loss = l.item();
+  };
+  const tw = performance.now();
+  for (let i = 0; i < (WARM ?? 5); i++) step();
+  const warmSec = (performance.now() - tw) / 1000;
+  for (let s = 0; s < SAMPLES; s++) {
+    const r = await timeLoop(step, WINDOW, 2);
+    emit({ ...base(), value: (r.iters * B) / r.sec, unit: "samples/s", iters: r.iters, sec: r.sec, cpu: r.cpu, loss, warmSec });
+  }
+}
+
+const benches = { sgemm, sgemmT, mlp };
+if (!benches[bench]) {
+  console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
+  process.exit(2);
+}
+await benches[bench]();
