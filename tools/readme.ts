@@ -22,7 +22,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "Activations: all of PyTorch's in the course, plus Heaviside, Sign, Arctan, Scale, Gaussian, Multiquadratic", files: /^activations\.test/ },
   { area: "nn", feature: "Losses: MSE, L1, Huber, SmoothL1, BCE, BCEWithLogits, CrossEntropy, NLL, hinge family, KLDiv", files: /^loss\.test/ },
   { area: "nn", feature: "Initializers: xavier/kaiming uniform and normal, orthogonal, calculateGain", files: /^init\.test/ },
-  { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim\.test/ },
+  { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim(-fused)?\.test/ },
   { area: "optim", feature: "LR schedulers (Step, MultiStep, Exponential, CosineAnnealing, Linear, OneCycle, Lambda, ReduceLROnPlateau), gradient clipping", files: /^optim-sched\.test/ },
   { area: "data", feature: "Dataset, DataLoader, MNIST digits, Fashion-MNIST (IDX), XOR, moons, spirals, CSV, augmentation", files: /^data/ },
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },

@@ -8,6 +8,7 @@ import { at } from "./util";
 import { MR, NR, sgemm } from "./gemm";
 import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } from "./map";
 import { reduceCols, reduceRows } from "./reduce";
+import { adamRange } from "./optim";
 
 export { gemmScratchBytes } from "./gemm";
 export { erf64 } from "./math";
@@ -128,7 +129,16 @@ function unaryNdRec(op: i32, d: i32, nd: i32, dims: usize, x: usize, out: usize)
   return out;
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary). */
+// args: 8, n, p, g, m, v, out p, out m, out v, then 9 f32 hyper-parameters (see optim.ts).
+function adamChunk(c: i32, nch: i32, args: usize): void {
+  const n = arg(args, 1);
+  const i0 = part(n, c, nch, 4), i1 = part(n, c + 1, nch, 4);
+  if (i0 >= i1) return;
+  const p = <usize>arg(args, 2), g = <usize>arg(args, 3), m = <usize>arg(args, 4), v = <usize>arg(args, 5);
+  adamRange(i0, i1, p, g, m, v, <usize>arg(args, 6), <usize>arg(args, 7), <usize>arg(args, 8), args + 36);
+}
+
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -147,6 +157,7 @@ export function run(tid: i32, args: usize): void {
     if (fn == 1) gemmChunk(c, tid, args);
     else if (fn == 4) reduceChunk(c, nch, args);
     else if (fn == 7) unaryNdChunk(c, nch, args);
+    else if (fn == 8) adamChunk(c, nch, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

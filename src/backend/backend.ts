@@ -5,6 +5,21 @@
 import type { DType, TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../ops/primitives.js";
 
+/** Hyper-parameters of one Adam step, bias corrections already folded in (see optim/adam.ts). */
+export interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** √(1 − β₂ᵗ) */
+  bc2Sqrt: number;
+  /** λ of coupled (L2) weight decay: g ← g + λθ */
+  weightDecay: number;
+  /** 1 − lr·λ of decoupled (AdamW) decay: θ ← θ·(1 − lr·λ); 1 when off */
+  decay: number;
+}
+
 /** A backend's opaque handle to a flat buffer of `length` elements of `dtype`. */
 export interface Storage {
   readonly dtype: DType;
@@ -35,6 +50,18 @@ export interface Backend {
   full(length: number, dtype: DType, value: number): Storage;
   /** Releases a storage early; optional (garbage-collected backends ignore it). */
   free?(s: Storage): void;
+  /**
+   * Allocation scopes, optional: storages allocated after pushScope() are recorded, and popScope()
+   * frees those not in `keep` at once (kept ones pass to the enclosing scope). Freeing dead
+   * temporaries promptly lets the next allocation reuse memory that is still in cache.
+   */
+  pushScope?(): void;
+  popScope?(keep: ReadonlySet<Storage>): void;
+  /**
+   * One fused float32 Adam/AdamW update, optional (optim/adam.ts composes it from primitives
+   * otherwise): returns new storages for the parameter and both moments, all of p's shape.
+   */
+  adamStep?(p: View, g: View, m: View, v: View, h: AdamHyper): [Storage, Storage, Storage];
 
   /** A contiguous copy of the view. */
   contiguous(x: View): Storage;

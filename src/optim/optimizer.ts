@@ -5,6 +5,7 @@
 import type { Tensor } from "../tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { fmtShape, shapesEqual } from "../shape.js";
+import { withScope } from "../scope.js";
 
 /** One entry of an optimizer's per-parameter state: a tensor buffer or a counter. */
 export type StateValue = Tensor | number;
@@ -116,7 +117,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    */
   step(closure?: () => Tensor): Tensor | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
-    noGrad(() => {
+    // The update's temporaries are freed as soon as the step ends (see scope.ts); what survives is
+    // the parameters, their gradients and the state.
+    const backends = this.paramGroups.flatMap((g) => g.params.map((p) => p.backend));
+    withScope(backends, () => noGrad(() => {
       for (const group of this.paramGroups)
         for (const p of group.params) {
           if (!p.grad) continue;
@@ -127,7 +131,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
           const next = this.update(p, g, state, group, typeof state.step === "number" ? state.step : 0);
           p.assign(next);
         }
-    });
+    }), () => [this.paramGroups.map((g) => g.params), this.state, loss]);
     return loss;
   }
 

@@ -4,7 +4,8 @@
 
 import { castScalar, type DType, type TypedArray, allocArray, dtypeOfArray } from "../../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primitives.js";
-import type { Backend, Storage, View } from "../backend.js";
+import type { AdamHyper, Backend, Storage, View } from "../backend.js";
+import { isContiguous } from "../../shape.js";
 import { loadKernels, type KernelExports, type LoadOptions } from "./loader.js";
 import { WasmHeap, WasmStorage } from "./memory.js";
 import { ThreadPool } from "./pool.js";
@@ -77,6 +78,7 @@ function numel(shape: readonly number[]): number {
 }
 
 export class WasmBackend implements Backend {
+  readonly #scopes: WasmStorage[][] = [];
   readonly name = "wasm";
   readonly supportsFloat64 = true;
   /** Which kernel build runs: "relaxed-simd" (FMA), "simd128", or "simd128-single" (no threads). */
@@ -128,7 +130,44 @@ export class WasmBackend implements Backend {
     return this.#heap.view(this.#ws(s));
   }
   #alloc(dtype: DType, length: number): WasmStorage {
-    return this.#heap.alloc(dtype, length);
+    const s = this.#heap.alloc(dtype, length);
+    this.#scopes.at(-1)?.push(s);
+    return s;
+  }
+
+  /**
+   * Adam in one pass (kernel wasm/optim.ts) where the composite takes ~11, each bound by memory
+   * bandwidth on large parameters; bit-identical to the composite's float32 ops.
+   */
+  adamStep(p: View, g: View, m: View, v: View, h: AdamHyper): [Storage, Storage, Storage] {
+    const n = numel(p.shape);
+    const flat = (x: View): WasmStorage => {
+      const plain = x.storage.dtype === "float32" && isContiguous(x.shape, x.strides) && x.offset === 0 && x.storage.length === n;
+      return plain ? this.#ws(x.storage) : this.#ws(this.cast({ ...x }, "float32"));
+    };
+    const ins = [p, g, m, v].map(flat);
+    const outs = [this.#alloc("float32", n), this.#alloc("float32", n), this.#alloc("float32", n)] as const;
+    if (n === 0) return [outs[0], outs[1], outs[2]];
+    this.#args([8, n, ...ins.map((s) => s.ptr), ...outs.map((s) => s.ptr)]);
+    const f32 = this.#heap.f32;
+    const hyper = [h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.stepSize, h.bc2Sqrt, h.weightDecay, h.decay];
+    hyper.forEach((x, i) => (f32[ARGS_BYTE / 4 + 9 + i] = x));
+    this.#pool.dispatch(...this.#split(n, this.#pool.threads));
+    return [outs[0], outs[1], outs[2]];
+  }
+
+  pushScope(): void {
+    this.#scopes.push([]);
+  }
+
+  popScope(keep: ReadonlySet<Storage>): void {
+    const recorded = this.#scopes.pop();
+    if (!recorded) throw new Error("wasm backend: popScope() without a matching pushScope()");
+    const parent = this.#scopes.at(-1);
+    for (const s of recorded) {
+      if (keep.has(s)) parent?.push(s);
+      else this.#heap.free(s);
+    }
   }
   #args(values: readonly number[]): void {
     const i32 = this.#heap.i32;
