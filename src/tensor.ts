@@ -238,7 +238,7 @@ export class Tensor implements View {
   int(): Tensor { return ew.cast(this, "int32"); }
   bool(): Tensor { return ew.cast(this, "bool"); }
   /** A copy that is part of the graph (torch.clone). */
-  clone(): Tensor { return mv.contiguous(this) === this ? ew.unary("neg", ew.unary("neg", this)) : mv.contiguous(this); }
+  clone(): Tensor { return mv.clone(this); }
   contiguous(): Tensor { return mv.contiguous(this); }
 
   // ---- elementwise ----------------------------------------------------------------------------

@@ -190,3 +190,15 @@ test("Generator state round-trips mid Box–Muller pair, so a restored stream co
   assert.deepEqual([h.normal(), h.normal(), h.random()], a);
   assert.throws(() => h.setState([1, 2]), /Generator.setState: expected 4 state words/);
 });
+
+test("clone() copies into new storage, keeps the dtype (bool included) and stays on the graph", () => {
+  for (const t of [tensor([true, false]), tensor([1, -2], { dtype: "int32" }), tensor([[1, 2], [3, 4]]).transpose(0, 1)]) {
+    const c = t.clone();
+    assert.equal(c.dtype, t.dtype);
+    assert.deepEqual(c.toArray(), t.toArray());
+    assert.notEqual(c.storage, t.storage);
+  }
+  const x = tensor([1, 2], { requiresGrad: true });
+  x.clone().mul(3).sum().backward();
+  assert.deepEqual(x.grad!.toArray(), [3, 3]);
+});

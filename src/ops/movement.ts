@@ -12,6 +12,11 @@ export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : apply("contiguous", [x], null);
 }
 
+/** A copy with its own storage that stays on the graph (torch.clone). */
+export function clone(x: Tensor): Tensor {
+  return apply("contiguous", [x], null);
+}
+
 /** A view with a new shape (one dim may be -1); throws when strides do not allow it (torch.view). */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape("view", shape, x.numel, x.shape);
