@@ -14,7 +14,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gr
 export { grad, type GradOptions } from "./autograd/grad.js";
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
-  rand, randn, randint, randperm, randLike, randnLike, type CreateOptions, type RandomOptions, type NestedArray,
+  rand, randn, randint, randperm, randLike, randnLike, randintLike, type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
 export { add, sub, mul, div, pow, maximum, minimum, where, clamp, relu, sigmoid, cast } from "./ops/elementwise.js";
 export { cat, stack, split, chunk, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";

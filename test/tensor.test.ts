@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Generator, arange, eye, full, linspace, manualSeed, ones, rand, randint, randn, randperm, tensor, zeros, type Tensor,
+  Generator, arange, eye, full, fullLike, linspace, manualSeed, ones, onesLike, rand, randLike, randint, randintLike, randn, randnLike, randperm, tensor, zeros, zerosLike, type Tensor,
 } from "../src/index.js";
 import { decode, fixture, type FixtureTensor } from "./helpers.js";
 
@@ -201,4 +201,13 @@ test("clone() copies into new storage, keeps the dtype (bool included) and stays
   const x = tensor([1, 2], { requiresGrad: true });
   x.clone().mul(3).sum().backward();
   assert.deepEqual(x.grad!.toArray(), [3, 3]);
+});
+
+test("the *Like creation forms take the shape, dtype and device of their argument", () => {
+  const x = zeros([2, 3], { dtype: "float64" });
+  const i = randintLike(x, 0, 5);
+  assert.deepEqual([i.shape, i.dtype], [[2, 3], "float64"]);
+  for (const v of i.dataSync()) assert.ok(Number.isInteger(v) && v >= 0 && v < 5);
+  for (const t of [onesLike(x), zerosLike(x), fullLike(x, 7), randLike(x), randnLike(x)]) assert.deepEqual([t.shape, t.dtype, t.device], [[2, 3], "float64", x.device]);
+  assert.deepEqual(fullLike(x, 7).toArray(), [[7, 7, 7], [7, 7, 7]]);
 });

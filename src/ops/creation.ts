@@ -162,3 +162,6 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
 
 export const randLike = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape, { dtype: x.dtype, device: x.backend.name, ...opts });
 export const randnLike = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape, { dtype: x.dtype, device: x.backend.name, ...opts });
+/** Uniform integers in [low, high) with x's shape and dtype (torch.randint_like). */
+export const randintLike = (x: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor =>
+  randint(low, high, x.shape, { dtype: x.dtype, device: x.backend.name, ...opts });
