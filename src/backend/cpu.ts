@@ -5,6 +5,7 @@ import { allocArray, type DType, type TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../ops/primitives.js";
 import { contiguousStrides, fmtShape, isContiguous, numel } from "../shape.js";
 import type { Backend, Storage, View } from "./backend.js";
+import { offsets } from "./strided.js";
 import { binaryFns, int32Fns, unaryFns } from "./scalar-math.js";
 
 /** A storage backed by an ordinary typed array. */
@@ -21,37 +22,7 @@ export class CpuStorage implements Storage {
 const dataOf = (v: View): TypedArray => (v.storage as CpuStorage).data;
 const wrap = (data: TypedArray, dtype: DType): CpuStorage => new CpuStorage(data, dtype);
 
-/** Storage index of every element of a strided walk over `shape`, in row-major order. */
-export function stridedOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array {
-  const n = numel(shape);
-  const out = new Int32Array(n);
-  const nd = shape.length;
-  if (nd === 0) {
-    if (n) out[0] = offset;
-    return out;
-  }
-  const idx = new Array<number>(nd).fill(0);
-  let pos = offset;
-  const last = nd - 1;
-  const lastStride = strides[last]!;
-  const lastSize = shape[last]!;
-  for (let i = 0; i < n; ) {
-    for (let j = 0; j < lastSize; j++, i++) out[i] = pos + j * lastStride;
-    // carry into the outer dimensions
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      idx[d]!++;
-      pos += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      pos -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
-  return out;
-}
-
-const offsetsOf = (v: View): Int32Array => stridedOffsets(v.shape, v.strides, v.offset);
+const offsetsOf = (v: View): Float64Array => offsets(v.shape, v.strides, v.offset);
 
 type Reducer = { init: number; step: (acc: number, x: number) => number };
 const reducers: Record<ReduceOp, Reducer> = {
@@ -168,7 +139,7 @@ export class CpuBackend implements Backend {
     const outShape = x.shape.map((s, d) => (dims.includes(d) ? 1 : s));
     // walk the input; each element lands in the output slot with reduced coordinates zeroed
     const outStrides = contiguousStrides(outShape).map((s, d) => (dims.includes(d) ? 0 : s));
-    const target = stridedOffsets(x.shape, outStrides, 0);
+    const target = offsets(x.shape, outStrides, 0);
     const acc = new Float64Array(numel(outShape)).fill(init);
     const src = dataOf(x);
     const offs = offsetsOf(x);
@@ -183,7 +154,7 @@ export class CpuBackend implements Backend {
     const size = x.shape[dim]!;
     if (size === 0) throw new Error(`${op}: cannot take the ${op} of an empty dimension ${dim}`);
     const outShape = x.shape.map((s, d) => (d === dim ? 1 : s));
-    const starts = stridedOffsets(outShape, x.strides, x.offset);
+    const starts = offsets(outShape, x.strides, x.offset);
     const stride = x.strides[dim]!;
     const src = dataOf(x);
     const out = new Int32Array(starts.length);
@@ -207,8 +178,8 @@ export class CpuBackend implements Backend {
     const nd = a.shape.length;
     const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;
     const batch = a.shape.slice(0, nd - 2);
-    const aBase = stridedOffsets(batch, a.strides.slice(0, nd - 2), a.offset);
-    const bBase = stridedOffsets(batch, b.strides.slice(0, nd - 2), b.offset);
+    const aBase = offsets(batch, a.strides.slice(0, nd - 2), a.offset);
+    const bBase = offsets(batch, b.strides.slice(0, nd - 2), b.offset);
     const da = dataOf(a), db = dataOf(b);
     const out = allocArray(dtype, aBase.length * m * n);
     // Pack each operand into a row-major float64 panel first: the inner loop then runs with unit
@@ -246,7 +217,7 @@ export class CpuBackend implements Backend {
     const outShape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
     const outStrides = contiguousStrides(outShape);
     const start = pads.reduce((acc, [before], d) => acc + before * outStrides[d]!, 0);
-    const target = stridedOffsets(x.shape, outStrides, start);
+    const target = offsets(x.shape, outStrides, start);
     const out = allocArray(x.storage.dtype, numel(outShape));
     if (value !== 0) out.fill(value);
     const src = dataOf(x);
@@ -262,7 +233,7 @@ export class CpuBackend implements Backend {
     const out = allocArray(dtype, numel(outShape));
     let at = 0;
     for (const x of xs) {
-      const target = stridedOffsets(x.shape, outStrides, at * outStrides[dim]!);
+      const target = offsets(x.shape, outStrides, at * outStrides[dim]!);
       const src = dataOf(x);
       const offs = offsetsOf(x);
       for (let i = 0; i < offs.length; i++) out[target[i]!] = src[offs[i]!]!;
@@ -274,7 +245,7 @@ export class CpuBackend implements Backend {
   gather(x: View, dim: number, index: View): Storage {
     const size = x.shape[dim]!;
     // address x with index's shape but x's strides; the index value moves along `dim`
-    const base = stridedOffsets(index.shape, x.strides.map((s, d) => (d === dim ? 0 : s)), x.offset);
+    const base = offsets(index.shape, x.strides.map((s, d) => (d === dim ? 0 : s)), x.offset);
     const idx = dataOf(index), io = offsetsOf(index);
     const src = dataOf(x);
     const out = allocArray(x.storage.dtype, io.length);
@@ -289,9 +260,9 @@ export class CpuBackend implements Backend {
   scatterAdd(shape: readonly number[], dim: number, index: View, src: View): Storage {
     const size = shape[dim]!;
     const outStrides = contiguousStrides(shape);
-    const base = stridedOffsets(index.shape, outStrides.map((s, d) => (d === dim ? 0 : s)), 0);
+    const base = offsets(index.shape, outStrides.map((s, d) => (d === dim ? 0 : s)), 0);
     const idx = dataOf(index), io = offsetsOf(index);
-    const so = stridedOffsets(index.shape, src.strides, src.offset);
+    const so = offsets(index.shape, src.strides, src.offset);
     const ds = dataOf(src);
     const acc = new Float64Array(numel(shape));
     for (let i = 0; i < io.length; i++) {

@@ -5,7 +5,8 @@
 import type { DType, TypedArray } from "../../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primitives.js";
 import type { View } from "../backend.js";
-import { offsets, rowMajor } from "./strided.js";
+import { contiguousStrides } from "../../shape.js";
+import { offsets } from "../strided.js";
 import { binaryFns, int32Fns, storeFn, unaryFns } from "./scalar.js";
 
 const offs = (v: View): Float64Array => offsets(v.shape, v.strides, v.offset);
@@ -158,7 +159,7 @@ export function gather(src: TypedArray, x: View, dim: number, idx: Int32Array, i
 
 /** Accumulates in float64 and rounds once at the end, like cpu.ts. */
 export function scatterAdd(out: TypedArray, shape: readonly number[], dim: number, idx: Int32Array, index: View, src: TypedArray, s: View): void {
-  const os = rowMajor(shape);
+  const os = contiguousStrides(shape);
   const base = offsets(index.shape, os.map((v, d) => (d === dim ? 0 : v)), 0);
   const at = offs(index);
   const from = offsets(index.shape, s.strides, s.offset);

@@ -5,11 +5,11 @@
 import { castScalar, type DType, type TypedArray, allocArray, dtypeOfArray } from "../../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primitives.js";
 import type { AdamHyper, Backend, Storage, View } from "../backend.js";
-import { isContiguous } from "../../shape.js";
+import { contiguousStrides, isContiguous, numel } from "../../shape.js";
 import { loadKernels, type KernelExports, type LoadOptions } from "./loader.js";
 import { WasmHeap, WasmStorage } from "./memory.js";
 import { ThreadPool } from "./pool.js";
-import { collapse, forBlocks, offsets, rowMajor } from "./strided.js";
+import { collapse, forBlocks, offsets } from "../strided.js";
 import * as slow from "./slow.js";
 import { ARGS_BYTE, TABLE_BYTE, TABLE_BYTES } from "./worker-loop.js";
 
@@ -69,12 +69,6 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   pool.setThreads(opts.numThreads ?? loaded.cpus);
   await pool.ready();
   return backend;
-}
-
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
 }
 
 export class WasmBackend implements Backend {
@@ -215,7 +209,7 @@ export class WasmBackend implements Backend {
     const views = [ops[0]!, ops[1] ?? ops[0]!, ops[2] ?? ops[0]!];
     const ptrs = views.map((v) => this.#ws(v.storage).ptr);
     const sizes = [bytes[0]!, bytes[1] ?? bytes[0]!, bytes[2] ?? bytes[0]!];
-    const c = collapse(shape, [...views.map((v) => v.strides), rowMajor(shape)]);
+    const c = collapse(shape, [...views.map((v) => v.strides), contiguousStrides(shape)]);
     const nd = c.shape.length;
     // Views that stay 3-D or more after merging dims (im2col-style unfolds) are walked in 2-D
     // blocks with one dispatch each (~1.5 µs). With many small blocks that costs more than the
@@ -405,7 +399,7 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dt, numel(outShape));
     const o = this.#heap.view(out);
     o.fill(castScalar(value, dt));
-    const os = rowMajor(outShape);
+    const os = contiguousStrides(outShape);
     const start = pads.reduce((acc, p, d) => acc + p[0] * os[d]!, 0);
     slow.scatterInto(o, offsets(x.shape, os, start), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
     return out;
@@ -416,7 +410,7 @@ export class WasmBackend implements Backend {
     const total = xs.reduce((acc, x) => acc + x.shape[dim]!, 0);
     const outShape = first.shape.map((s, d) => (d === dim ? total : s));
     const out = this.#alloc(dtype, numel(outShape));
-    const os = rowMajor(outShape);
+    const os = contiguousStrides(outShape);
     let at = 0;
     for (const x of xs) {
       const o = this.#heap.view(out);

@@ -1,5 +1,7 @@
-// Strided-index helpers shared by the wasm backend's fast and slow paths: merging dims that are
-// laid out alike (so most views become one or two dims), and listing a view's element offsets.
+// Strided-index helpers shared by the backends: merging dims that are laid out alike (so most
+// views become one or two dims), and listing a view's element offsets.
+
+import { numel } from "../shape.js";
 
 /** Shape and per-operand strides after dropping size-1 dims and merging dims contiguous for every operand. */
 export interface Collapsed {
@@ -33,8 +35,7 @@ export function offsets(shape: readonly number[], strides: readonly number[], of
   const c = collapse(shape, [strides]);
   const sh = c.shape;
   const st = c.strides[0]!;
-  let n = 1;
-  for (const s of shape) n *= s;
+  const n = numel(shape);
   const out = new Float64Array(n);
   if (n === 0) return out;
   const nd = sh.length;
@@ -57,17 +58,6 @@ export function offsets(shape: readonly number[], strides: readonly number[], of
     }
   }
   return out;
-}
-
-/** Row-major strides of a contiguous shape. */
-export function rowMajor(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
 }
 
 /**
