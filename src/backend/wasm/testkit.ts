@@ -2,21 +2,17 @@
 // broadcast with stride 0, sliced with steps and offsets, flipped) and an index-by-index oracle reader.
 
 import type { DType, TypedArray } from "../../dtype.js";
+import { numel } from "../../shape.js";
 import type { Backend, View } from "../backend.js";
+import { Generator } from "../../random.js";
 
 export type Layout = "contig" | "transposed" | "broadcast" | "sliced" | "flipped";
 export const LAYOUTS: readonly Layout[] = ["contig", "transposed", "broadcast", "sliced", "flipped"];
 
-/** A seeded generator (mulberry32) so failures reproduce. */
+/** A seeded stream of uniforms in [0, 1) (the project's Generator) so failures reproduce. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Generator(seed);
+  return () => g.random();
 }
 
 export function hostArray(dtype: DType, n: number, gen: () => number): TypedArray {
@@ -32,7 +28,7 @@ export function hostArray(dtype: DType, n: number, gen: () => number): TypedArra
   }
 }
 
-const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
 
 /** A view of `shape` in the given layout over fresh storage filled from `gen`. */
 export function makeView(be: Backend, shape: readonly number[], dtype: DType, layout: Layout, gen: () => number): View {
@@ -49,7 +45,7 @@ export function makeView(be: Backend, shape: readonly number[], dtype: DType, la
   if (layout === "transposed" && nd >= 2) {
     const rev = [...shape].reverse();
     const st = contiguous(rev).reverse();
-    return { storage: be.upload(hostArray(dtype, prod(shape), gen), dtype), shape, strides: st, offset: 0 };
+    return { storage: be.upload(hostArray(dtype, numel(shape), gen), dtype), shape, strides: st, offset: 0 };
   }
   if (layout === "broadcast" && nd >= 1) {
     // The first dim of size > 1 (else dim 0) gets stride 0.
@@ -57,22 +53,22 @@ export function makeView(be: Backend, shape: readonly number[], dtype: DType, la
     const base = shape.map((s, i) => (i === d ? 1 : s));
     const st = contiguous(base);
     st[d] = 0;
-    return { storage: be.upload(hostArray(dtype, prod(base), gen), dtype), shape, strides: st, offset: 0 };
+    return { storage: be.upload(hostArray(dtype, numel(base), gen), dtype), shape, strides: st, offset: 0 };
   }
   if (layout === "sliced" && nd >= 1) {
     // Every other element along the last dim, starting one element in.
     const big = shape.map((s, i) => (i === nd - 1 ? 2 * s + 1 : s));
     const st = contiguous(big);
     st[nd - 1] = 2;
-    return { storage: be.upload(hostArray(dtype, prod(big), gen), dtype), shape, strides: st, offset: 1 };
+    return { storage: be.upload(hostArray(dtype, numel(big), gen), dtype), shape, strides: st, offset: 1 };
   }
   if (layout === "flipped" && nd >= 1) {
     const st = contiguous(shape);
     const off = (shape[0]! - 1) * st[0]!;
     st[0] = -st[0]!;
-    return { storage: be.upload(hostArray(dtype, prod(shape), gen), dtype), shape, strides: st, offset: Math.max(0, off) };
+    return { storage: be.upload(hostArray(dtype, numel(shape), gen), dtype), shape, strides: st, offset: Math.max(0, off) };
   }
-  return { storage: be.upload(hostArray(dtype, prod(shape), gen), dtype), shape, strides: contiguous(shape), offset: 0 };
+  return { storage: be.upload(hostArray(dtype, numel(shape), gen), dtype), shape, strides: contiguous(shape), offset: 0 };
 }
 
 /** The view's elements in row-major order, read index by index through a contiguous full read. */
@@ -80,7 +76,7 @@ export function oracleRead(be: Backend, v: View): number[] {
   const all = be.readSync({ storage: v.storage, shape: [v.storage.length], strides: [1], offset: 0 })!;
   const out: number[] = [];
   const idx = new Array<number>(v.shape.length).fill(0);
-  const n = prod(v.shape);
+  const n = numel(v.shape);
   for (let i = 0; i < n; i++) {
     let o = v.offset;
     for (let d = 0; d < idx.length; d++) o += idx[d]! * v.strides[d]!;
