@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Generator, arange, eye, full, fullLike, linspace, manualSeed, ones, onesLike, rand, randLike, randint, randintLike, randn, randnLike, randperm, tensor, zeros, zerosLike, type Tensor,
+  Generator, arange, eye, full, fullLike, linspace, listBackends, pad, manualSeed, ones, onesLike, rand, randLike, randint, randintLike, randn, randnLike, randperm, tensor, zeros, zerosLike, type Tensor,
 } from "../src/index.js";
 import { decode, fixture, type FixtureTensor } from "./helpers.js";
 
@@ -210,4 +210,15 @@ test("the *Like creation forms take the shape, dtype and device of their argumen
   for (const v of i.dataSync()) assert.ok(Number.isInteger(v) && v >= 0 && v < 5);
   for (const t of [onesLike(x), zerosLike(x), fullLike(x, 7), randLike(x), randnLike(x)]) assert.deepEqual([t.shape, t.dtype, t.device], [[2, 3], "float64", x.device]);
   assert.deepEqual(fullLike(x, 7).toArray(), [[7, 7, 7], [7, 7, 7]]);
+});
+
+test("fill values are converted like stores into the dtype: full and pad on int32 and bool (every backend)", () => {
+  for (const device of listBackends()) {
+    assert.deepEqual(full([2], 2.5, { dtype: "bool", device }).dataSync(), Uint8Array.from([1, 1]), device);
+    assert.deepEqual(full([2], -1.5, { dtype: "int32", device }).dataSync(), Int32Array.from([-1, -1]), device);
+    assert.deepEqual(pad(tensor([true], { device }), [1, 0], -1.5).dataSync(), Uint8Array.from([1, 1]), device);
+    // past 2^53 a float64 product loses its low bits; int32 products wrap exactly, as in torch
+    const xs = [1048577, 1048579, 1048583];
+    assert.equal(tensor(xs, { dtype: "int32", device }).prod().item(), xs.reduce((a, b) => Math.imul(a, b), 1), device);
+  }
 });

@@ -1,7 +1,7 @@
 // The reference backend: plain TypeScript loops over typed arrays, float64-capable, strided views
 // everywhere. It is the oracle every other backend is tested against, so it favours clarity over speed.
 
-import { allocArray, type DType, type TypedArray } from "../dtype.js";
+import { allocArray, castScalar, type DType, type TypedArray } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../ops/primitives.js";
 import { contiguousStrides, fmtShape, isContiguous, numel } from "../shape.js";
 import type { Backend, Storage, View } from "./backend.js";
@@ -88,7 +88,7 @@ export class CpuBackend implements Backend {
 
   full(length: number, dtype: DType, value: number): Storage {
     const out = allocArray(dtype, length);
-    if (value !== 0) out.fill(value);
+    if (value !== 0) out.fill(castScalar(value, dtype));
     return wrap(out, dtype);
   }
 
@@ -135,7 +135,9 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage {
-    const { init, step } = reducers[op];
+    const { init } = reducers[op];
+    // int32 products wrap like torch's; a float64 product would lose the low bits past 2^53
+    const step = x.storage.dtype === "int32" && op === "prod" ? Math.imul : reducers[op].step;
     const outShape = x.shape.map((s, d) => (dims.includes(d) ? 1 : s));
     // walk the input; each element lands in the output slot with reduced coordinates zeroed
     const outStrides = contiguousStrides(outShape).map((s, d) => (dims.includes(d) ? 0 : s));
@@ -219,7 +221,7 @@ export class CpuBackend implements Backend {
     const start = pads.reduce((acc, [before], d) => acc + before * outStrides[d]!, 0);
     const target = offsets(x.shape, outStrides, start);
     const out = allocArray(x.storage.dtype, numel(outShape));
-    if (value !== 0) out.fill(value);
+    if (value !== 0) out.fill(castScalar(value, x.storage.dtype));
     const src = dataOf(x);
     const offs = offsetsOf(x);
     for (let i = 0; i < offs.length; i++) out[target[i]!] = src[offs[i]!]!;
