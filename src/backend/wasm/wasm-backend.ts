@@ -2,7 +2,7 @@
 // (wasm/kernels.ts) on a worker pool over shared memory; every other dtype/op combination takes a
 // slow but exact TypeScript path (slow.ts) over the same memory. Created by createWasmBackend().
 
-import { castScalar, type DType, type TypedArray, allocArray, dtypeOfArray } from "../../dtype.js";
+import { castScalar, type DType, type TypedArray, dtypeOfArray } from "../../dtype.js";
 import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primitives.js";
 import type { AdamHyper, Backend, Storage, View } from "../backend.js";
 import { contiguousStrides, isContiguous, numel } from "../../shape.js";
@@ -10,7 +10,7 @@ import { loadKernels, type KernelExports, type LoadOptions } from "./loader.js";
 import { WasmHeap, WasmStorage } from "./memory.js";
 import { ThreadPool } from "./pool.js";
 import { collapse, forBlocks, offsets } from "../strided.js";
-import * as slow from "./slow.js";
+import { CpuBackend, CpuStorage } from "../cpu.js";
 import { ARGS_BYTE, TABLE_BYTE, TABLE_BYTES } from "./worker-loop.js";
 
 const UNARY_CODE: Record<UnaryOp, number> = {
@@ -72,6 +72,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
 }
 
 export class WasmBackend implements Backend {
+  readonly #host = new CpuBackend();
   readonly #scopes: WasmStorage[][] = [];
   readonly name = "wasm";
   readonly supportsFloat64 = true;
@@ -122,6 +123,18 @@ export class WasmBackend implements Backend {
   }
   #arr(s: Storage): TypedArray {
     return this.#heap.view(this.#ws(s));
+  }
+  /**
+   * The exact paths (float64, int32, bool, mixed dtypes, index ops) run the reference backend's
+   * kernels on zero-copy views of this memory, so both backends share one set of semantics;
+   * `#exact` copies a result into wasm storage. Call both after allocating `out` (growth moves views).
+   */
+  #onHost(v: View): View {
+    return { storage: new CpuStorage(this.#arr(v.storage), v.storage.dtype), shape: v.shape, strides: v.strides, offset: v.offset };
+  }
+  #exact(out: WasmStorage, result: Storage): WasmStorage {
+    this.#heap.view(out).set((result as CpuStorage).data);
+    return out;
   }
   #alloc(dtype: DType, length: number): WasmStorage {
     const s = this.#heap.alloc(dtype, length);
@@ -178,13 +191,7 @@ export class WasmBackend implements Backend {
   }
 
   readSync(v: View): TypedArray {
-    const src = this.#arr(v.storage);
-    const n = numel(v.shape);
-    const out = allocArray(v.storage.dtype, n);
-    const c = collapse(v.shape, [v.strides]);
-    if (c.shape.length <= 1 && (c.strides[0]![0] ?? 1) === 1) out.set(src.subarray(v.offset, v.offset + n));
-    else slow.gatherInto(out, src, offsets(v.shape, v.strides, v.offset));
-    return out;
+    return this.#host.readSync(this.#onHost(v));
   }
 
   read(v: View): Promise<TypedArray> {
@@ -247,16 +254,14 @@ export class WasmBackend implements Backend {
     if (out.length === 0) return out;
     // f32 and int32 are both 4-byte words: the f32 copy kernel moves their bits unchanged.
     const fast = (dt === "float32" || dt === "int32") && this.#map(3, 0, x.shape, [x], [4], out, 4);
-    if (!fast) slow.gatherInto(this.#heap.view(out), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
-    return out;
+    return fast ? out : this.#exact(out, this.#host.contiguous(this.#onHost(x)));
   }
 
   unary(op: UnaryOp, x: View, dtype: DType): Storage {
     const out = this.#alloc(dtype, numel(x.shape));
     if (out.length === 0) return out;
     const fast = x.storage.dtype === "float32" && dtype === "float32" && this.#map(3, UNARY_CODE[op], x.shape, [x], [4], out, 4);
-    if (!fast) slow.unary(op, this.#arr(x.storage), x, this.#heap.view(out), dtype);
-    return out;
+    return fast ? out : this.#exact(out, this.#host.unary(op, this.#onHost(x), dtype));
   }
 
   binary(op: BinaryOp, a: View, b: View, dtype: DType): Storage {
@@ -265,20 +270,16 @@ export class WasmBackend implements Backend {
     const code = BINARY_CODE[op];
     const fast =
       a.storage.dtype === "float32" && b.storage.dtype === "float32" && dtype === (code >= 7 ? "bool" : "float32");
-    if (!(fast && this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4)))
-      slow.binary(op, this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype);
-    return out;
+    if (fast && this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4)) return out;
+    return this.#exact(out, this.#host.binary(op, this.#onHost(a), this.#onHost(b), dtype));
   }
 
   where(cond: View, a: View, b: View, dtype: DType): Storage {
     const out = this.#alloc(dtype, numel(a.shape));
     if (out.length === 0) return out;
     const fast = cond.storage.dtype === "bool" && dtype === "float32" && a.storage.dtype === "float32" && b.storage.dtype === "float32";
-    if (!(fast && this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4))) {
-      const o = this.#heap.view(out);
-      slow.where(this.#arr(cond.storage), cond, this.#arr(a.storage), a, this.#arr(b.storage), b, o, dtype);
-    }
-    return out;
+    if (fast && this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4)) return out;
+    return this.#exact(out, this.#host.where(this.#onHost(cond), this.#onHost(a), this.#onHost(b), dtype));
   }
 
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage {
@@ -287,9 +288,8 @@ export class WasmBackend implements Backend {
     const dt = x.storage.dtype === "bool" && (op === "sum" || op === "prod") ? "int32" : x.storage.dtype;
     const out = this.#alloc(dt, numel(outShape));
     if (out.length === 0) return out;
-    if (x.storage.dtype !== "float32" || !this.#reduceF32(op, x, dims, out))
-      slow.reduce(op, this.#arr(x.storage), x, dims, this.#heap.view(out));
-    return out;
+    if (x.storage.dtype === "float32" && this.#reduceF32(op, x, dims, out)) return out;
+    return this.#exact(out, this.#host.reduce(op, this.#onHost(x), dims));
   }
 
   /**
@@ -320,11 +320,8 @@ export class WasmBackend implements Backend {
   }
 
   argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
-    if (x.shape[dim] === 0) throw new Error(`${op}: cannot take the ${op} of an empty dimension ${dim}`);
-    const outShape = x.shape.map((s, d) => (d === dim ? 1 : s));
-    const out = this.#alloc("int32", numel(outShape));
-    slow.argReduce(op, this.#arr(x.storage), x, dim, this.#heap.view(out) as Int32Array);
-    return out;
+    const out = this.#alloc("int32", numel(x.shape.map((s, d) => (d === dim ? 1 : s))));
+    return this.#exact(out, this.#host.argReduce(op, this.#onHost(x), dim));
   }
 
   matmul(a: View, b: View, dtype: DType): Storage {
@@ -337,8 +334,7 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dtype, nb * m * n);
     if (out.length === 0) return out;
     if (dtype !== "float32" || a.storage.dtype !== "float32" || b.storage.dtype !== "float32") {
-      slow.matmul(this.#arr(a.storage), a, this.#arr(b.storage), b, this.#heap.view(out), dtype, m, k, n);
-      return out;
+      return this.#exact(out, this.#host.matmul(this.#onHost(a), this.#onHost(b), dtype));
     }
     this.#gemm(a, b, out, batch, m, k, n);
     return out;
@@ -389,47 +385,27 @@ export class WasmBackend implements Backend {
     const code = CAST_CODE[`${x.storage.dtype}>${dtype}`];
     const bytes = (d: DType): number => (d === "bool" ? 1 : 4);
     const fast = code !== undefined && this.#map(6, code, x.shape, [x], [bytes(x.storage.dtype)], out, bytes(dtype));
-    if (!fast) slow.unaryWith((v) => v, this.#arr(x.storage), x, this.#heap.view(out), dtype);
-    return out;
+    return fast ? out : this.#exact(out, this.#host.cast(this.#onHost(x), dtype));
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
-    const dt = x.storage.dtype;
-    const outShape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
-    const out = this.#alloc(dt, numel(outShape));
-    const o = this.#heap.view(out);
-    o.fill(castScalar(value, dt));
-    const os = contiguousStrides(outShape);
-    const start = pads.reduce((acc, p, d) => acc + p[0] * os[d]!, 0);
-    slow.scatterInto(o, offsets(x.shape, os, start), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
-    return out;
+    const out = this.#alloc(x.storage.dtype, numel(x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1])));
+    return this.#exact(out, this.#host.pad(this.#onHost(x), pads, value));
   }
 
   cat(xs: readonly View[], dim: number, dtype: DType): Storage {
-    const first = xs[0]!;
     const total = xs.reduce((acc, x) => acc + x.shape[dim]!, 0);
-    const outShape = first.shape.map((s, d) => (d === dim ? total : s));
-    const out = this.#alloc(dtype, numel(outShape));
-    const os = contiguousStrides(outShape);
-    let at = 0;
-    for (const x of xs) {
-      const o = this.#heap.view(out);
-      slow.scatterInto(o, offsets(x.shape, os, at * os[dim]!), this.#arr(x.storage), offsets(x.shape, x.strides, x.offset));
-      at += x.shape[dim]!;
-    }
-    return out;
+    const out = this.#alloc(dtype, numel(xs[0]!.shape.map((s, d) => (d === dim ? total : s))));
+    return this.#exact(out, this.#host.cat(xs.map((x) => this.#onHost(x)), dim, dtype));
   }
 
   gather(x: View, dim: number, index: View): Storage {
     const out = this.#alloc(x.storage.dtype, numel(index.shape));
-    slow.gather(this.#arr(x.storage), x, dim, this.#arr(index.storage) as Int32Array, index, this.#heap.view(out));
-    return out;
+    return this.#exact(out, this.#host.gather(this.#onHost(x), dim, this.#onHost(index)));
   }
 
   scatterAdd(shape: readonly number[], dim: number, index: View, src: View): Storage {
     const out = this.#alloc(src.storage.dtype, numel(shape));
-    const o = this.#heap.view(out);
-    slow.scatterAdd(o, shape, dim, this.#arr(index.storage) as Int32Array, index, this.#arr(src.storage), src);
-    return out;
+    return this.#exact(out, this.#host.scatterAdd(shape, dim, this.#onHost(index), this.#onHost(src)));
   }
 }
