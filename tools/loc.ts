@@ -1,5 +1,7 @@
 // Line budget (STYLE.md §5.7, in the spirit of tinygrad's cap): fails CI when the core or a file
-// grows past its budget. Counts non-blank lines of src/**/*.ts, tests excluded.
+// grows past its budget. Counts non-blank lines of src/**/*.ts, tests excluded. The budget is for
+// the core (tensor, ops, autograd, the backend seam and the reference backend), not for the
+// catalogue of layers, models and recipes: see docs/architecture.md, "Line budget".
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -7,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CORE = [/^src\/(tensor|shape|dtype|format|random)\.ts$/, /^src\/ops\//, /^src\/autograd\//, /^src\/backend\/(backend|cpu|registry|scalar-math)\.ts$/];
-const BUDGET = { core: 3000, src: 10000, warnFile: 400, failFile: 800 };
+const BUDGET = { core: 3000, warnFile: 400, failFile: 800 };
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -24,15 +26,14 @@ const files = walk(join(root, "src")).map((p) => {
 });
 const total = (pred: (f: string) => boolean): number => files.filter((f) => pred(f.rel)).reduce((a, f) => a + f.lines, 0);
 const core = total((f) => CORE.some((re) => re.test(f)));
-const src = total((f) => !f.startsWith("src/backend/webgpu/"));
+const src = total(() => true);
 const failures: string[] = [];
 for (const f of files) {
   if (f.lines > BUDGET.failFile) failures.push(`${f.rel}: ${f.lines} lines (limit ${BUDGET.failFile})`);
   else if (f.lines > BUDGET.warnFile) console.log(`warning: ${f.rel} has ${f.lines} lines (aim for ≤ ${BUDGET.warnFile})`);
 }
 if (core > BUDGET.core) failures.push(`core: ${core} lines (budget ${BUDGET.core})`);
-if (src > BUDGET.src) failures.push(`src/: ${src} lines (budget ${BUDGET.src})`);
-console.log(`lines: core ${core}/${BUDGET.core}, src ${src}/${BUDGET.src}, ${files.length} files`);
+console.log(`lines: core ${core}/${BUDGET.core}, src ${src} (no cap: the catalogue grows), ${files.length} files`);
 if (failures.length) {
   console.error(`line budget exceeded:\n  ${failures.join("\n  ")}`);
   process.exit(1);

@@ -3,6 +3,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { zeros } from "../ops/creation.js";
+import { resolveArgs, type Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { linear } from "./functional/layers.js";
@@ -23,8 +24,9 @@ export interface LinearOptions {
 export class Linear extends Module {
   weight: Tensor;
   bias: Tensor | null;
-  constructor(readonly inFeatures: number, readonly outFeatures: number, { bias = true, dtype = "float32" }: LinearOptions = {}) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, ...args: Args<[bias: boolean], LinearOptions>) {
     super();
+    const { bias, dtype } = resolveArgs<Required<LinearOptions>>("nn.Linear", args, ["bias"], { bias: true, dtype: "float32" });
     this.weight = Parameter(zeros([outFeatures, inFeatures], { dtype }));
     this.bias = bias ? Parameter(zeros([outFeatures], { dtype })) : null;
     this.resetParameters();
