@@ -67,7 +67,7 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return v.constructor?.name ?? "an object";
-  return `${typeof v} ${String(v as string | number | boolean | undefined)}`;
+  return `${typeof v} ${String(v)}`;
 }
 
 /**
