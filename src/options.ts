@@ -67,7 +67,8 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return v.constructor?.name ?? "an object";
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === "function" || typeof v === "symbol") return typeof v;
+  return `${typeof v} ${String(v as string | number | boolean | bigint | undefined)}`;
 }
 
 /**
