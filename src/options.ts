@@ -68,7 +68,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return v.constructor?.name ?? "an object";
   if (typeof v === "function" || typeof v === "symbol") return typeof v;
-  return `${typeof v} ${String(v as string | number | boolean | bigint | undefined)}`;
+  return `${typeof v} ${String(v)}`;
 }
 
 /**
