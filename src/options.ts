@@ -67,8 +67,9 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return v.constructor?.name ?? "an object";
-  if (typeof v === "function" || typeof v === "symbol") return typeof v;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === "string") return `string '${v}'`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${v}`;
+  return typeof v;
 }
 
 /**

@@ -26,7 +26,7 @@ test("resolveArgs: unknown, snake_case and misspelled options name the function 
 test("resolveArgs: too many positionals, duplicates and wrong types throw", () => {
   assert.throws(() => resolveArgs("f", [true, 1, 2], ["bias", "eps"], defaults), /f: takes at most 2 optional positional argument\(s\) \(bias, eps\)/);
   assert.throws(() => resolveArgs("f", [false, { bias: true }], ["bias"], defaults), /'bias' was given both as argument 1 and as an option/);
-  assert.throws(() => resolveArgs("f", ["no"], ["bias"], defaults), /f: 'bias' must be a boolean, got string no/);
+  assert.throws(() => resolveArgs("f", ["no"], ["bias"], defaults), /f: 'bias' must be a boolean, got string 'no'/);
   assert.throws(() => resolveArgs("f", [{ eps: true }], [], defaults), /'eps' must be a number/);
 });
 
