@@ -16,6 +16,9 @@ import * as la from "./ops/linalg.js";
 import type { TensorLike } from "./ops/elementwise.js";
 import type { Dims, VarOptions } from "./ops/reduce.js";
 
+/** Storages owned by more than one tensor through assign(), with their owner count. */
+const sharedOwners = new WeakMap<Storage, number>();
+
 export class Tensor implements View {
   /** @internal the backend buffer this tensor views (shared by views of one tensor) */
   storage: Storage;
@@ -146,7 +149,10 @@ export class Tensor implements View {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.backend.free?.(this.storage);
+    // storage adopted by assign() has several owners: only the last one to go frees it
+    const owners = sharedOwners.get(this.storage);
+    if (owners !== undefined && owners > 1) sharedOwners.set(this.storage, owners - 1);
+    else this.backend.free?.(this.storage);
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -170,7 +176,21 @@ export class Tensor implements View {
       throw new Error(`assign: cannot assign a tensor of shape ${fmtShape(src.shape)} to one of shape ${fmtShape(this.shape)}`);
     if (isGradEnabled() && this.isLeaf && this.requiresGrad)
       throw new Error("assign: a leaf tensor that requires grad cannot be modified while grad mode is on; wrap it in noGrad()");
+    // torch would rebase the history onto `other`; keeping the old gradFn would silently send
+    // gradients down a path that no longer produced these values
+    if (isGradEnabled() && this.gradFn)
+      throw new Error(
+        `assign: this tensor ${fmtShape(this.shape)} is the output of a recorded '${this.gradFn.op}' op; modifying it while grad ` +
+          "mode is on would corrupt its gradient: wrap the assign in noGrad(), or assign to a detach()ed copy",
+      );
     const c = mv.contiguous(ew.cast(src, this.dtype));
+    if (c.storage === src.storage) {
+      // adopted without a copy: both tensors own the storage now (see dispose)
+      const owners = sharedOwners.get(c.storage) ?? 1;
+      sharedOwners.set(c.storage, owners + 1);
+    }
+    const prev = sharedOwners.get(this.storage);
+    if (prev !== undefined && this.storage !== c.storage) sharedOwners.set(this.storage, prev - 1);
     this.storage = c.storage;
     this.strides = c.strides;
     this.offset = c.offset;
@@ -243,8 +263,10 @@ export class Tensor implements View {
 
   // ---- elementwise ----------------------------------------------------------------------------
 
-  add(o: TensorLike, { alpha = 1 } = {}): Tensor { return ew.add(this, alpha === 1 || typeof o === "boolean" ? o : ew.mul(o, alpha)); }
-  sub(o: TensorLike, { alpha = 1 } = {}): Tensor { return ew.sub(this, alpha === 1 || typeof o === "boolean" ? o : ew.mul(o, alpha)); }
+  /** this + alpha·o (torch.Tensor.add). */
+  add(o: TensorLike, opts?: ew.AlphaOptions): Tensor { return ew.add(this, o, opts); }
+  /** this − alpha·o (torch.Tensor.sub). */
+  sub(o: TensorLike, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, o, opts); }
   mul(o: TensorLike): Tensor { return ew.mul(this, o); }
   div(o: TensorLike): Tensor { return ew.div(this, o); }
   pow(o: TensorLike): Tensor { return ew.pow(this, o); }

@@ -20,6 +20,9 @@ export interface Node<P extends Primitive = Primitive> {
 
 // Rules of these primitives never read their inputs' values, so assigning to an input later is harmless.
 const noSavedInputs = new Set<Primitive>(["add", "sub", "neg", "sum", "reshape", "permute", "expand", "slice", "flip", "contiguous", "pad", "cat", "cast"]);
+// Rules of these primitives read their output's value (`out` in autograd/rules.ts); outputs are
+// created at version 0, so a later assign() to one (under noGrad) makes backward throw, as torch does.
+const savesOutput = new Set<Primitive>(["exp", "expm1", "sqrt", "recip", "tanh", "sigmoid", "pow", "prod", "max", "min"]);
 
 /** Tensors reachable from `roots` through the tape, outputs before the inputs they depend on. */
 function topoOrder(roots: readonly Tensor[]): Tensor[] {
@@ -82,6 +85,11 @@ export function runBackward(
                 `(version ${x.version}, expected ${node.versions[i]}); compute the loss again after modifying it`,
             );
         });
+      if (t.version !== 0 && savesOutput.has(node.op))
+        throw new Error(
+          `backward: the output ${fmtShape(t.shape)} of '${node.op}' was modified by assign() after it was computed, but its ` +
+            `gradient needs the original value (version ${t.version}, expected 0); compute it again after modifying it`,
+        );
       const needs = node.inputs.map((x) => x.requiresGrad);
       const rule = rules[node.op] as (g: Tensor, xs: readonly Tensor[], out: Tensor, attrs: unknown, needs: boolean[]) => (Tensor | null)[];
       const gs = rule(g, node.inputs, t, node.attrs, needs);

@@ -194,8 +194,7 @@ export class CpuBackend implements Backend {
       for (let i = 0; i < m; i++) {
         row.fill(0);
         for (let p = 0; p < k; p++) {
-          const av = pa[i * k + p]!;
-          if (av === 0) continue;
+          const av = pa[i * k + p]!; // no skipping of zeros: 0·∞ must give NaN, as in IEEE and torch
           const bo = p * n;
           for (let j = 0; j < n; j++) row[j]! += av * pb[bo + j]!;
         }

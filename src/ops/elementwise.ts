@@ -4,6 +4,7 @@
 import { isFloating, promoteTensorTypes, promoteWithScalar, type DType } from "../dtype.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { resolveArgs } from "../options.js";
 import { apply } from "./dispatch.js";
 import type { ArithOp, CompareOp, UnaryOp } from "./primitives.js";
 
@@ -51,8 +52,19 @@ function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Te
   return apply(op, [bx!, by!], null);
 }
 
-export const add = (a: TensorLike, b: TensorLike): Tensor => arith("add", a, b);
-export const sub = (a: TensorLike, b: TensorLike): Tensor => arith("sub", a, b);
+/** torch's keyword-only `alpha`: add(a, b, { alpha }) = a + alpha·b. */
+export interface AlphaOptions {
+  alpha?: number;
+}
+const scaled = (where: string, b: TensorLike, opts: AlphaOptions | undefined): TensorLike => {
+  if (opts === undefined) return b; // the hot path: no option parsing per op
+  const { alpha } = resolveArgs<Required<AlphaOptions>>(where, [opts], [], { alpha: 1 });
+  return alpha === 1 || typeof b === "boolean" ? b : typeof b === "number" ? b * alpha : arith("mul", b, alpha);
+};
+/** a + alpha·b (torch.add). */
+export const add = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor => arith("add", a, scaled("add", b, opts));
+/** a − alpha·b (torch.sub). */
+export const sub = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor => arith("sub", a, scaled("sub", b, opts));
 export const mul = (a: TensorLike, b: TensorLike): Tensor => arith("mul", a, b);
 /** True division: integer inputs give float32, like torch.div. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => arith("div", a, b, true);

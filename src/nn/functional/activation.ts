@@ -14,8 +14,8 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 export const SELU_ALPHA = 1.6732632423543772848170429916717;
 export const SELU_SCALE = 1.0507009873554804934193349852946;
 
-/** max(0, x); gradient 0 at x = 0. Matches torch.nn.functional.relu. */
-export const relu = (x: Tensor): Tensor => where(x.gt(0), x, 0);
+/** max(0, x); gradient 0 at x = 0, NaN stays NaN. Matches torch.nn.functional.relu. */
+export const relu = (x: Tensor): Tensor => where(x.le(0), 0, x);
 
 /** min(max(0, x), 6). Matches torch.nn.functional.relu6. */
 export const relu6 = (x: Tensor): Tensor => hardtanh(x, { minVal: 0, maxVal: 6 });
@@ -141,10 +141,10 @@ export function softshrink(x: Tensor, { lambd = 0.5 } = {}): Tensor {
 }
 
 /** x if |x| > λ, 0 otherwise. Matches torch.nn.functional.hardshrink. */
-export const hardshrink = (x: Tensor, { lambd = 0.5 } = {}): Tensor => where(x.abs().gt(lambd), x, 0);
+export const hardshrink = (x: Tensor, { lambd = 0.5 } = {}): Tensor => where(x.abs().le(lambd), 0, x); // NaN stays NaN
 
 /** x if x > threshold, `value` otherwise. Matches torch.nn.functional.threshold. */
-export const threshold = (x: Tensor, thresholdValue: number, value: number): Tensor => where(x.gt(thresholdValue), x, value);
+export const threshold = (x: Tensor, thresholdValue: number, value: number): Tensor => where(x.le(thresholdValue), value, x); // NaN stays NaN
 
 /** exp(xᵢ)/Σⱼ exp(xⱼ) along `dim`. Matches torch.nn.functional.softmax. */
 export const softmax = (x: Tensor, dim: number): Tensor => x.softmax(dim);
