@@ -13,6 +13,8 @@ import * as mv from "./ops/movement.js";
 import * as rd from "./ops/reduce.js";
 import * as ix from "./ops/indexing.js";
 import * as la from "./ops/linalg.js";
+import * as so from "./ops/sorting.js";
+import * as sel from "./ops/selection.js";
 import type { TensorLike } from "./ops/elementwise.js";
 import type { Dims, VarOptions } from "./ops/reduce.js";
 
@@ -374,6 +376,25 @@ export class Tensor implements View {
   gather(dim: number, index: Tensor): Tensor { return ix.gather(this, dim, index); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return ix.indexSelect(this, dim, index); }
+
+  // ---- ordering, masks and scans (ops/sorting.ts, ops/selection.ts) ------------------------------
+
+  /** [values, indices] sorted along dim (default −1), stable (torch.sort). */
+  sort(...args: Parameters<typeof so.sort> extends [Tensor, ...infer R] ? R : never): [Tensor, Tensor] { return so.sort(this, ...args); }
+  /** Indices that sort along dim (torch.argsort). */
+  argsort(...args: Parameters<typeof so.argsort> extends [Tensor, ...infer R] ? R : never): Tensor { return so.argsort(this, ...args); }
+  /** [values, indices] of the k largest (or smallest) along dim (torch.topk). */
+  topk(k: number, ...args: Parameters<typeof so.topk> extends [Tensor, number, ...infer R] ? R : never): [Tensor, Tensor] { return so.topk(this, k, ...args); }
+  cumsum(dim: number): Tensor { return sel.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return sel.cumprod(this, dim); }
+  tril(diagonal = 0): Tensor { return sel.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return sel.triu(this, diagonal); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return sel.maskedFill(this, mask, value); }
+  maskedSelect(mask: Tensor): Tensor { return sel.maskedSelect(this, mask); }
+  nonzero(): Tensor { return sel.nonzero(this); }
+  all(dim?: Dims, keepdim = false): Tensor { return sel.all(this, dim, keepdim); }
+  any(dim?: Dims, keepdim = false): Tensor { return sel.any(this, dim, keepdim); }
+  nanToNum(...args: Parameters<typeof sel.nanToNum> extends [Tensor, ...infer R] ? R : never): Tensor { return sel.nanToNum(this, ...args); }
 
   // ---- linear algebra -------------------------------------------------------------------------
 

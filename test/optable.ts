@@ -2,7 +2,10 @@
 // on every backend (test/ops.test.ts) and the README's op list (tools/optable-md.ts).
 // tools/fixtures/ops.py mirrors every row, by name, in torch; a row without a fixture fails.
 
-import { cat, chunk, div, maximum, minimum, oneHot, pad, pow, split, stack, sub, where, type Tensor } from "../src/index.js";
+import {
+  all, any, argsort, cat, chunk, cumprod, cumsum, div, maskedFill, maskedSelect, maximum, minimum, nanToNum, nonzero, oneHot, pad, pow,
+  split, stack, sub, topk, tril, triu, where, type Tensor,
+} from "../src/index.js";
 
 /**
  * One input of a row. Floats are drawn by the generator uniformly from `domain`; with `signed` the
@@ -331,6 +334,54 @@ row("argmin NaN", [withNan], (x) => x.argmin(), noGrad);
 row("softmax NaN", [withNan], (x) => x.softmax(0), noGrad);
 row("logsumexp NaN", [withNan], (x) => x.logsumexp(0), noGrad);
 row("norm p=inf NaN", [withNan], (x) => x.norm(Infinity), noGrad);
+
+// ---- ordering, masks and scans (issue 7 point 5, issue 12) -------------------------------------------
+group = "ordering, masks and scans";
+row("sort values", [f([3, 5])], (x) => x.sort()[0]);
+row("sort indices", [f([3, 5])], (x) => x.sort()[1], noGrad);
+row("sort dim=0 descending values", [f([4, 3])], (x) => x.sort(0, true)[0]);
+row("sort of transposed values", [f([4, 3])], (x) => x.t().sort(-1)[0]);
+const sortTies = fdata([2, 5], [2, 1, 2, 0, 1, 3, 3, -1, 3, 0], false);
+row("sort stable ties indices", [sortTies], (x) => x.sort(1, false, { stable: true })[1], noGrad);
+row("sort stable descending ties indices", [sortTies], (x) => x.sort({ dim: 1, descending: true, stable: true })[1], noGrad);
+row("sort NaN last", [fdata([6], [NaN, 1, -Infinity, NaN, Infinity, 0], false)], (x) => x.sort(0, false, { stable: true })[0], noGrad);
+row("sort NaN first descending indices", [fdata([6], [NaN, 1, -Infinity, NaN, Infinity, 0], false)], (x) => x.sort(0, true, { stable: true })[1], noGrad);
+row("argsort dim=1", [f([3, 5])], (x) => x.argsort(1), noGrad);
+row("argsort descending 3-D", [f([2, 3, 4])], (x) => argsort(x, 1, true), noGrad);
+row("topk k=2 values", [f([3, 5])], (x) => x.topk(2)[0]);
+row("topk k=2 indices", [f([3, 5])], (x) => x.topk(2)[1], noGrad);
+row("topk smallest dim=0 values", [f([5, 3])], (x) => topk(x, 3, 0, false)[0]);
+row("topk k=0", [f([2, 4])], (x) => x.topk(0)[0], { gradcheck: false, note: "empty: nothing to differentiate" });
+row("cumsum dim=1", [f([3, 5])], (x) => x.cumsum(1), accum);
+row("cumsum dim=0 3-D", [f([4, 2, 3])], (x) => cumsum(x, 0), accum);
+row("cumsum long (13 steps)", [f([2, 37])], (x) => x.cumsum(-1), accum);
+row("cumsum int32", [idx([5], [1, -2, 3, 4, 5])], (x) => x.cumsum(0), noGrad);
+row("cumprod dim=1", [f([3, 5], 0.5, 1.5)], (x) => x.cumprod(1), accum);
+row("cumprod with zeros", [fdata([2, 4], [1.5, 0, 2, -1, 0, 0, 0.5, 3])], (x) => cumprod(x, 1));
+row("tril", [f([4, 4])], (x) => x.tril());
+row("tril diagonal=-1 non-square", [f([3, 5])], (x) => tril(x, -1));
+row("triu diagonal=1", [f([4, 3])], (x) => x.triu(1));
+row("triu batched", [f([2, 3, 3])], (x) => triu(x));
+const attn = mask([1, 4], [0, 0, 1, 1]);
+row("maskedFill broadcast mask", [f([3, 4]), attn], (x, m) => x.maskedFill(m, -1.5));
+row("maskedFill -inf then softmax", [f([3, 4]), mask([3, 4], [0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1])], (x, m) => maskedFill(x, m, -Infinity).softmax(-1));
+row("maskedFill 0-d tensor value", [f([3, 4]), attn, f([])], (x, m, v) => x.maskedFill(m, v));
+row("maskedSelect", [f([3, 4]), mask([3, 4], [1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1])], (x, m) => x.maskedSelect(m));
+row("maskedSelect broadcast mask", [f([3, 4]), mask([3, 1], [1, 0, 1])], (x, m) => maskedSelect(x, m));
+const sparse = fdata([2, 3], [0, 1.5, 0, -2, 0, 0.5], false);
+row("nonzero", [sparse], (x) => x.nonzero(), noGrad);
+row("nonzero 3-D bool", [mask([2, 2, 2], [0, 1, 1, 0, 0, 0, 1, 1])], (x) => nonzero(x), noGrad);
+row("where(cond) indices", [mask([2, 3], [1, 0, 1, 0, 1, 1])], (c) => stack(where(c), 0), noGrad);
+const anyMask = mask([3, 3], [1, 1, 1, 0, 1, 0, 0, 0, 0]);
+row("all", [anyMask], (x) => x.all(), noGrad);
+row("all dim=1", [anyMask], (x) => x.all(1), noGrad);
+row("any dim=0 keepdim", [anyMask], (x) => x.any(0, true), noGrad);
+row("any dim=1", [anyMask], (x) => any(x, 1), noGrad);
+row("all float (NaN is true)", [fdata([2, 3], [1, NaN, 2, 0, 1, -1], false)], (x) => all(x, 1), noGrad);
+row("any of empty (false)", [f([0, 3])], (x) => x.any(0), noGrad);
+row("nanToNum", [specials], (x) => x.nanToNum(), noGrad);
+row("nanToNum custom", [specials], (x) => nanToNum(x, 1, 100, { neginf: -100 }), noGrad);
+row("nanToNum gradient", [fdata([5], [1, NaN, Infinity, -Infinity, -0.5])], (x) => x.nanToNum(), { gradcheck: false, note: "NaN and ±inf inputs: no finite difference" });
 
 /** Every row, in table order. */
 export const OP_TABLE: readonly OpRow[] = rows;

@@ -109,4 +109,5 @@ export const rules: { [P in Primitive]: VjpRule<P> } = {
     needs[0] ? g.matmul(b!.transpose(-1, -2)) : null,
     needs[1] ? a!.transpose(-1, -2).matmul(g) : null,
   ],
+  argsort: () => [null],
 };

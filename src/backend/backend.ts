@@ -87,4 +87,6 @@ export interface Backend {
   gather(x: View, dim: number, index: View): Storage;
   /** zeros(shape).scatter_add_(dim, index, src) (torch.Tensor.scatter_add); index checked in range. */
   scatterAdd(shape: readonly number[], dim: number, index: View, src: View): Storage;
+  /** int32 indices that order each slice along `dim` stably (ties keep their order); NaN sorts as the largest. */
+  argsort(x: View, dim: number, descending: boolean): Storage;
 }

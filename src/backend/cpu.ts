@@ -275,6 +275,33 @@ export class CpuBackend implements Backend {
     out.set(acc);
     return wrap(out, src.storage.dtype);
   }
+
+  argsort(x: View, dim: number, descending: boolean): Storage {
+    const size = x.shape[dim]!;
+    const outShape = x.shape.map((s, d) => (d === dim ? 1 : s));
+    const starts = offsets(outShape, x.strides, x.offset);
+    const outStarts = offsets(outShape, contiguousStrides(x.shape), 0);
+    const step = x.strides[dim]!, outStep = contiguousStrides(x.shape)[dim]!;
+    const src = dataOf(x);
+    const out = new Int32Array(numel(x.shape));
+    const vals = new Float64Array(size);
+    const order = Array.from({ length: size }, (_, i) => i);
+    // NaN compares as the largest value (torch); Array.prototype.sort is stable, so ties keep their order
+    const asc = (i: number, j: number): number => {
+      const a = vals[i]!, b = vals[j]!;
+      return a !== a ? (b !== b ? 0 : 1) : b !== b ? -1 : a < b ? -1 : a > b ? 1 : 0;
+    };
+    const cmp = descending ? (i: number, j: number) => asc(j, i) : asc;
+    for (let s = 0; s < starts.length; s++) {
+      for (let j = 0; j < size; j++) {
+        vals[j] = src[starts[s]! + j * step]!;
+        order[j] = j;
+      }
+      order.sort(cmp);
+      for (let j = 0; j < size; j++) out[outStarts[s]! + j * outStep] = order[j]!;
+    }
+    return wrap(out, "int32");
+  }
 }
 
 /** Formats a view's shape for error messages raised inside kernels. */

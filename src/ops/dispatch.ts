@@ -87,10 +87,11 @@ const forward: { [P in Primitive]: Forward<P> } = {
     const shape = [...a!.shape.slice(0, -1), b!.shape[b!.ndim - 1]!];
     return fresh(a!, a!.backend.matmul(a!, b!, a!.dtype), shape);
   },
+  argsort: ([x], { dim, descending }) => fresh(x!, x!.backend.argsort(x!, dim, descending), x!.shape, "int32"),
 };
 
 /** Primitives whose outputs never carry a gradient. */
-const nonDifferentiable = new Set<Primitive>([...COMPARE_OPS, "argmax", "argmin"] satisfies (CompareOp | Primitive)[]);
+const nonDifferentiable = new Set<Primitive>([...COMPARE_OPS, "argmax", "argmin", "argsort"] satisfies (CompareOp | Primitive)[]);
 
 /** Runs primitive `op` and, when grad mode is on and an input requires grad, records it on the tape. */
 export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {

@@ -52,6 +52,9 @@ export interface PrimAttrs {
   gather: { dim: number };
   scatterAdd: { dim: number; shape: number[] };
   matmul: null;
+  // stable order along `dim` (int32 indices, NaN sorts as the largest value); no gradient: values
+  // are gathered at the indices, so gather's rule routes their gradient (ops/sorting.ts)
+  argsort: { dim: number; descending: boolean };
 }
 
 export type Primitive = keyof PrimAttrs;

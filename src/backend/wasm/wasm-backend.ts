@@ -408,4 +408,9 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(src.storage.dtype, numel(shape));
     return this.#exact(out, this.#host.scatterAdd(shape, dim, this.#onHost(index), this.#onHost(src)));
   }
+
+  argsort(x: View, dim: number, descending: boolean): Storage {
+    const out = this.#alloc("int32", numel(x.shape));
+    return this.#exact(out, this.#host.argsort(this.#onHost(x), dim, descending));
+  }
 }
