@@ -3,7 +3,7 @@
 // tools/fixtures/ops.py mirrors every row, by name, in torch; a row without a fixture fails.
 
 import {
-  all, any, argsort, cat, chunk, cumprod, cumsum, div, maskedFill, maskedSelect, maximum, minimum, nanToNum, nonzero, oneHot, pad, pow,
+  all, any, argsort, F, cat, chunk, cumprod, cumsum, div, maskedFill, maskedSelect, maximum, minimum, nanToNum, nonzero, oneHot, pad, pow,
   split, stack, sub, topk, tril, triu, where, type Tensor,
 } from "../src/index.js";
 
@@ -382,6 +382,34 @@ row("any of empty (false)", [f([0, 3])], (x) => x.any(0), noGrad);
 row("nanToNum", [specials], (x) => x.nanToNum(), noGrad);
 row("nanToNum custom", [specials], (x) => nanToNum(x, 1, 100, { neginf: -100 }), noGrad);
 row("nanToNum gradient", [fdata([5], [1, NaN, Infinity, -Infinity, -0.5])], (x) => x.nanToNum(), { gradcheck: false, note: "NaN and ±inf inputs: no finite difference" });
+
+// ---- image ops: im2col/col2im, resampling, similarity (issue 7 point 5) -----------------------------
+group = "image ops and similarity";
+row("F.unfold 3x3", [f([2, 3, 5, 5])], (x) => F.unfold(x, 3));
+row("F.unfold dilation padding stride", [f([1, 2, 6, 7])], (x) => F.unfold(x, [2, 3], { dilation: [2, 1], padding: 1, stride: [2, 1] }));
+row("F.unfold unbatched positional", [f([2, 4, 4])], (x) => F.unfold(x, 2, 1, 0, 2));
+row("F.fold", [f([2, 12, 12])], (x) => F.fold(x, [4, 5], 2));
+row("F.fold padding stride", [f([1, 18, 9])], (x) => F.fold(x, 5, 3, { padding: 1, stride: 2 }));
+row("F.fold of F.unfold (overlap counts)", [f([1, 2, 4, 4])], (x) => F.fold(F.unfold(x, 2), [4, 4], 2));
+row("F.interpolate nearest scale 2", [f([1, 2, 3, 4])], (x) => F.interpolate(x, { scaleFactor: 2 }));
+row("F.interpolate nearest 1-D size", [f([1, 2, 5])], (x) => F.interpolate(x, 7));
+row("F.interpolate nearest downsample", [f([1, 1, 4, 6])], (x) => F.interpolate(x, [3, 4]));
+row("F.interpolate nearest scale 1.7", [f([1, 1, 5, 3])], (x) => F.interpolate(x, null, 1.7));
+row("F.interpolate nearest 3-D spatial", [f([1, 1, 2, 3, 2])], (x) => F.interpolate(x, { size: [3, 4, 5] }));
+row("F.interpolate linear", [f([2, 3, 4])], (x) => F.interpolate(x, 7, null, "linear"));
+row("F.interpolate linear alignCorners", [f([1, 2, 5])], (x) => F.interpolate(x, { size: 9, mode: "linear", alignCorners: true }));
+row("F.interpolate linear downsample", [f([1, 1, 8])], (x) => F.interpolate(x, { size: 3, mode: "linear" }));
+row("F.interpolate bilinear", [f([1, 2, 3, 4])], (x) => F.interpolate(x, { size: [5, 7], mode: "bilinear" }));
+row("F.interpolate bilinear alignCorners", [f([1, 1, 4, 4])], (x) => F.interpolate(x, { scaleFactor: 2.5, mode: "bilinear", alignCorners: true }));
+row("F.interpolate bilinear scale 0.5", [f([1, 2, 6, 6])], (x) => F.interpolate(x, { scaleFactor: 0.5, mode: "bilinear" }));
+row("F.interpolate bilinear scale 1.5", [f([1, 1, 3, 5])], (x) => F.interpolate(x, { scaleFactor: 1.5, mode: "bilinear" }));
+row("F.interpolate bilinear recomputeScaleFactor", [f([1, 1, 3, 5])], (x) => F.interpolate(x, { scaleFactor: 1.5, mode: "bilinear", recomputeScaleFactor: true }));
+row("F.cosineSimilarity", [f([3, 5]), f([3, 5])], (a, b) => F.cosineSimilarity(a, b));
+row("F.cosineSimilarity dim=0 broadcast", [f([4, 3]), f([4, 1])], (a, b) => F.cosineSimilarity(a, b, 0));
+row("F.cosineSimilarity dim=-1 3-D", [f([2, 3, 4]), f([2, 3, 4])], (a, b) => F.cosineSimilarity(a, b, { dim: -1 }));
+row("F.cosineSimilarity zero and tiny vectors (eps)", [fdata([3, 3], [0, 0, 0, 1e-9, 0, 0, 1, 2, 3]), fdata([3, 3], [1, 1, 1, 1, 1, 1, 1, 0, 0])], (a, b) => F.cosineSimilarity(a, b), {
+  gradcheck: false, note: "norms below eps: the gradient is 1/eps-sized, beyond a finite difference",
+});
 
 /** Every row, in table order. */
 export const OP_TABLE: readonly OpRow[] = rows;

@@ -3,3 +3,6 @@
 export * from "./activation.js";
 export * from "./layers.js";
 export * from "./loss.js";
+export * from "./unfold.js";
+export * from "./interpolate.js";
+export * from "./distance.js";
