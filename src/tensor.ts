@@ -14,7 +14,8 @@ import * as rd from "./ops/reduce.js";
 import * as ix from "./ops/indexing.js";
 import * as la from "./ops/linalg.js";
 import * as so from "./ops/sorting.js";
-import * as sel from "./ops/selection.js";
+import * as sel from "./composites/selection.js";
+import * as smp from "./composites/sampling.js";
 import type { TensorLike } from "./ops/elementwise.js";
 import type { Dims, VarOptions } from "./ops/reduce.js";
 
@@ -394,6 +395,8 @@ export class Tensor implements View {
   nonzero(): Tensor { return sel.nonzero(this); }
   all(dim?: Dims, keepdim = false): Tensor { return sel.all(this, dim, keepdim); }
   any(dim?: Dims, keepdim = false): Tensor { return sel.any(this, dim, keepdim); }
+  /** Category indices drawn from this tensor's weights (torch.multinomial). */
+  multinomial(numSamples: number, ...args: Parameters<typeof smp.multinomial> extends [Tensor, number, ...infer R] ? R : never): Tensor { return smp.multinomial(this, numSamples, ...args); }
   nanToNum(...args: Parameters<typeof sel.nanToNum> extends [Tensor, ...infer R] ? R : never): Tensor { return sel.nanToNum(this, ...args); }
 
   // ---- linear algebra -------------------------------------------------------------------------

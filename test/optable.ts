@@ -3,7 +3,7 @@
 // tools/fixtures/ops.py mirrors every row, by name, in torch; a row without a fixture fails.
 
 import {
-  all, any, argsort, F, cat, chunk, cumprod, cumsum, div, maskedFill, maskedSelect, maximum, minimum, nanToNum, nonzero, oneHot, pad, pow,
+  all, any, argsort, einsum, F, cat, chunk, cumprod, cumsum, div, maskedFill, maskedSelect, maximum, minimum, nanToNum, nonzero, oneHot, pad, pow,
   split, stack, sub, topk, tril, triu, where, type Tensor,
 } from "../src/index.js";
 
@@ -410,6 +410,26 @@ row("F.cosineSimilarity dim=-1 3-D", [f([2, 3, 4]), f([2, 3, 4])], (a, b) => F.c
 row("F.cosineSimilarity zero and tiny vectors (eps)", [fdata([3, 3], [0, 0, 0, 1e-9, 0, 0, 1, 2, 3]), fdata([3, 3], [1, 1, 1, 1, 1, 1, 1, 0, 0])], (a, b) => F.cosineSimilarity(a, b), {
   gradcheck: false, note: "norms below eps: the gradient is 1/eps-sized, beyond a finite difference",
 });
+
+// ---- einsum (issue 7 point 5) ------------------------------------------------------------------------
+group = "einsum";
+row("einsum ij,jk->ik", [f([3, 4]), f([4, 5])], (a, b) => einsum("ij,jk->ik", a, b));
+row("einsum bij,bjk->bik", [f([2, 3, 4]), f([2, 4, 5])], (a, b) => einsum("bij,bjk->bik", a, b));
+row("einsum ii-> (trace)", [f([4, 4])], (x) => einsum("ii->", x));
+row("einsum ii->i (diagonal)", [f([4, 4])], (x) => einsum("ii->i", x));
+row("einsum i,j->ij (outer)", [f([3]), f([4])], (a, b) => einsum("i,j->ij", a, b));
+row("einsum ij-> (sum)", [f([3, 4])], (x) => einsum("ij->", x));
+row("einsum ij->ji", [f([3, 4])], (x) => einsum("ij->ji", x));
+row("einsum implicit output ij,jk", [f([3, 4]), f([4, 2])], (a, b) => einsum("ij,jk", a, b));
+row("einsum implicit output ba (sorted)", [f([3, 4])], (x) => einsum("ba", x));
+row("einsum three operands ij,jk,kl->il", [f([2, 3]), f([3, 4]), f([4, 2])], (a, b, c) => einsum("ij,jk,kl->il", [a, b, c]));
+row("einsum attention bhqd,bhkd->bhqk", [f([2, 2, 3, 4]), f([2, 2, 5, 4])], (q, k) => einsum("bhqd,bhkd->bhqk", q, k));
+row("einsum bilinear bn,anm,bm->ba", [f([2, 3]), f([4, 3, 5]), f([2, 5])], (x, w, y) => einsum("bn,anm,bm->ba", x, w, y));
+row("einsum broadcast size-1 ij,ij->i", [f([3, 4]), f([1, 4])], (a, b) => einsum("ij,ij->i", a, b));
+row("einsum iij,jk->ik (diagonal then product)", [f([3, 3, 4]), f([4, 2])], (a, b) => einsum("iij,jk->ik", a, b));
+row("einsum i,i-> (dot)", [f([5]), f([5])], (a, b) => einsum("i,i->", a, b));
+row("einsum spaces and uppercase", [f([2, 3]), f([3, 4])], (a, b) => einsum(" Ab, bC -> CA ", a, b));
+row("einsum keeps a letter summed later (ij,j->ij then kept)", [f([3, 4]), f([4])], (a, b) => einsum("ij,j->ij", a, b));
 
 /** Every row, in table order. */
 export const OP_TABLE: readonly OpRow[] = rows;

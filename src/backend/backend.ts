@@ -57,6 +57,9 @@ export interface Backend {
    */
   pushScope?(): void;
   popScope?(keep: ReadonlySet<Storage>): void;
+  /** Threads the backend's kernels may use, optional (single-threaded backends omit both). */
+  setNumThreads?(n: number): void;
+  getNumThreads?(): number;
   /**
    * One fused float32 Adam/AdamW update, optional (optim/adam.ts composes it from primitives
    * otherwise): returns new storages for the parameter and both moments, all of p's shape.

@@ -5,10 +5,10 @@
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, normDim, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { broadcastAll, cast, compare, scalarLike, where } from "./elementwise.js";
-import { indexSelect } from "./indexing.js";
-import { pad, reshape } from "./movement.js";
-import { sum, type Dims } from "./reduce.js";
+import { broadcastAll, cast, compare, scalarLike, where } from "../ops/elementwise.js";
+import { indexSelect } from "../ops/indexing.js";
+import { pad, reshape } from "../ops/movement.js";
+import { sum, type Dims } from "../ops/reduce.js";
 
 const int32Range = (like: Tensor, n: number, shape: number[]): Tensor =>
   Tensor.fromArray(Int32Array.from({ length: n }, (_, i) => i), shape, like.backend, "int32");
