@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { data, Generator, manualSeed, nn, optim, Tensor } from "../src/index.js";
 import { ModelCheckpoint, resumeFromCheckpoint } from "../src/node.js";
-import { fit, LRSchedulerCallback, type History } from "../src/train/index.js";
+import { fit, LRSchedulerCallback } from "../src/train/index.js";
 
 const vals = (t: Tensor): number[] => Array.from(t.dataSync());
 const weights = (m: nn.AnyModule): Record<string, number[]> => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, vals(t)]));
@@ -94,6 +94,6 @@ test("resumeFromCheckpoint refuses what does not fit, naming the difference, and
 
 test("fit's resume without the weights is an error, not training on from fresh weights", async () => {
   const m = make();
-  const resume = { epoch: 2, history: { epoch: [0, 1], history: {} } as History } as Parameters<typeof fit>[1]["resume"];
+  const resume = { epoch: 2, history: { epoch: [0, 1], history: {} } } as Parameters<typeof fit>[1]["resume"];
   await assert.rejects(fit(m.model, { ...common, train: m.loader, optimizer: m.optimizer, epochs: 3, resume }), /fit: resume has no model weights; pass the whole checkpoint/);
 });

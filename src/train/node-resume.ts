@@ -83,9 +83,10 @@ export function resumeFromCheckpoint(dir: string, targets: ResumeTargets): Resum
   if (typeof savedOpt === "string" && savedOpt !== typeName(optimizer)) throw err(`the run was trained with ${savedOpt}, this optimizer is ${typeName(optimizer)}`);
 
   const savedSched = isObject(config["scheduler"]) ? config["scheduler"] : null;
+  const schedType = JSON.stringify(savedSched?.["type"] ?? null).replace(/^"|"$/g, "");
   if (scheduler && !savedSched) throw err(`the checkpoint holds no LR scheduler state, but a ${typeName(scheduler)} was passed (save with ModelCheckpoint's scheduler option)`);
-  if (!scheduler && savedSched) throw err(`the run used a ${String(savedSched["type"])} LR scheduler; pass it as { scheduler } so the learning rate continues where it was`);
-  if (scheduler && savedSched && savedSched["type"] !== typeName(scheduler)) throw err(`the run used a ${String(savedSched["type"])} LR scheduler, this one is ${typeName(scheduler)}`);
+  if (!scheduler && savedSched) throw err(`the run used a ${schedType} LR scheduler; pass it as { scheduler } so the learning rate continues where it was`);
+  if (scheduler && savedSched && schedType !== typeName(scheduler)) throw err(`the run used a ${schedType} LR scheduler, this one is ${typeName(scheduler)}`);
 
   const savedGens = isObject(config["generators"]) ? config["generators"] : {};
   const absent = Object.keys(generators).filter((k) => !Array.isArray(savedGens[k]));
