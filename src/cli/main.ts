@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `myelin` command: train, eval, predict, summary and bench over the named recipes.
+// The `myelin` command: train, eval, predict and summary over the named recipes, plus --help and --version.
 // A thin shell over fit(); argument parsing is Node's util.parseArgs.
 
 import { parseArgs } from "node:util";
