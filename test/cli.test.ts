@@ -213,7 +213,9 @@ test("the help explains recipes in plain words and names the backend and its thr
   const tr = await myelin(["train", "--help"], tmp);
   assert.match(tr.stdout, /A recipe is a ready-made training job: a data set, a model, and settings that train it well/);
   assert.match(tr.stdout, /digits {9}recognise handwritten digits 0-9/);
-  assert.match(tr.stdout, /20 epochs, batch 64, lr 0\.001, validation 10%/);
+  assert.match(tr.stdout, /\(20 epochs, batch 64, lr 0\.001, 10% held out for validation\)/);
+  assert.match(tr.stdout, /\(300 epochs, batch 4, lr 0\.5, no validation split\)/);
+  assert.ok(tr.stdout.split("\n").every((l) => l.length <= 100), "fits a terminal");
   assert.match(tr.stdout, /split once, at random from --seed, into a part to train on and a\nvalidation part/);
   assert.doesNotMatch(tr.stdout, /deck/i, "course slide numbers mean nothing to a user");
   assert.match(tr.stdout, /in use now: wasm \(WebAssembly SIMD, [\w-]+ kernels\), \d+ threads?/);

@@ -66,7 +66,7 @@ const recipeList: Recipe[] = [
     name: "xor",
     description:
       "the XOR puzzle: four points no straight line separates, learned by a 2-4-1 network with one hidden layer (SGD with momentum); " +
-      "its four points are train and test set at once, so no validation split by default; under a second",
+      "the same four points are its test set; under a second",
     defaults: { epochs: 300, batchSize: 4, lr: 0.5, valSplit: 0 },
     inputShape: [2],
     data: () => {

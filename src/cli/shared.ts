@@ -48,6 +48,20 @@ export function useBackend(v: Values): void {
   if (b) setBackend(b);
 }
 
+/** `text` folded into lines of at most `width` characters, every line after the first indented by `indent` spaces. */
+export function wrap(text: string, indent: number, width = 100): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${" ".repeat(indent)}`);
+}
+
 /** An evaluation loader: in order, no shuffling. */
 export const loader = (ds: data.Dataset<[Tensor, Tensor]>, batchSize: number) => new data.DataLoader(ds, { batchSize });
 

@@ -7,7 +7,7 @@ import { data, Generator, getBackend, manualSeed, type Tensor } from "../index.j
 import { CSVLogger, ModelCheckpoint, resumeFromCheckpoint, saveSafetensors, type ResumeState } from "../node.js";
 import { EarlyStopping, evaluate, fit, LRSchedulerCallback, plotHistory, Progress, type Batches, type Callback } from "../train/index.js";
 import { recipeByName, recipes } from "./recipes.js";
-import { backendLine, common, commonHelp, loader, num, readConfig, str, useBackend, type Command, type RunConfig, type Values } from "./shared.js";
+import { backendLine, common, commonHelp, loader, num, readConfig, str, useBackend, wrap, type Command, type RunConfig, type Values } from "./shared.js";
 
 /** What a run folder holds; --overwrite removes exactly these, nothing else. */
 export const RUN_FILES = ["config.json", "model.safetensors", "history.json", "history.csv", "history.svg", "checkpoint"];
@@ -59,7 +59,11 @@ function setting(v: Values, flag: string, saved: number | undefined, fallback: n
 
 const recipeHelp = (): string =>
   Object.values(recipes)
-    .map((r) => `    ${r.name.padEnd(14)} ${r.description}\n${" ".repeat(19)}${r.defaults.epochs} epochs, batch ${r.defaults.batchSize}, lr ${r.defaults.lr}, validation ${r.defaults.valSplit * 100}%`)
+    .map((r) => {
+      const d = r.defaults;
+      const settings = `(${d.epochs} epochs, batch ${d.batchSize}, lr ${d.lr}, ${d.valSplit ? `${d.valSplit * 100}% held out for validation` : "no validation split"})`;
+      return `    ${r.name.padEnd(14)} ${wrap(r.description, 19)}\n${" ".repeat(19)}${settings}`;
+    })
     .join("\n");
 
 export const train: Command = {
@@ -79,8 +83,10 @@ is used once, at the end, and its loss and accuracy go into history.json.
   --epochs N          epochs (recipe default)
   --batch-size N      batch size (recipe default)
   --lr X              learning rate (recipe default)
-  --seed N            random seed for the weights, dropout, shuffling and the validation split (default 0)
-  --val-split F       fraction of the training data held out for validation, 0 ≤ F < 1 (recipe default)
+  --seed N            random seed for the weights, dropout, shuffling and the validation split
+                      (default 0)
+  --val-split F       fraction of the training data held out for validation, 0 ≤ F < 1
+                      (recipe default)
   --patience N        stop when val_loss has not improved for N epochs, keeping the best weights
   --out DIR           run folder (default runs/<recipe>-<date>-<time>); it must be empty or new
   --overwrite         replace the run already in --out (its run files only)

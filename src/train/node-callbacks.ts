@@ -31,7 +31,8 @@ const isObject = (v: JsonValue): v is { [key: string]: JsonValue } => typeof v =
 
 /**
  * Saves model, optimizer state, epoch and history into `dir` after each epoch, atomically (a crash
- * never leaves half a checkpoint). Pass what loadCheckpoint returns to fit's `resume` to continue.
+ * never leaves half a checkpoint). To continue, pass what resumeFromCheckpoint(dir, { model, optimizer,
+ * scheduler, generators }) returns to fit's `resume`: it restores and checks everything saved here.
  */
 export class ModelCheckpoint implements Callback {
   readonly #monitor: Monitor | null;
