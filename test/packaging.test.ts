@@ -127,4 +127,10 @@ test("tools/build.js compiles once, then only when a source changed (wasm by con
   assert.equal((await build()).code, 0);
   assert.equal(readFileSync(join(p, "dist", "src", "index.js"), "utf8").trim(), "export const a = 3;");
   assert.equal(ascRuns(), 2);
+
+  // an installed copy (dist and tools/build.js, no sources): `prepare` has nothing to do
+  const installed = join(tmp, "installed");
+  cpSync(join(p, "tools"), join(installed, "tools"), { recursive: true });
+  const none = await node([join(installed, "tools", "build.js")], installed);
+  assert.deepEqual([none.code, none.stdout, none.stderr], [0, "", ""]);
 });

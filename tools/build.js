@@ -93,6 +93,8 @@ function walkDirs(dir, out = []) {
   return out;
 }
 
+// an installed copy of the package (dist only, no sources): nothing to build, whoever runs `prepare`
+if (!existsSync(at("tsconfig.json")) || !existsSync(at("src"))) process.exit(0);
 if (force && !dryRun) rmSync(at("dist", ".tsbuildinfo"), { force: true });
 const status = buildWasm() || buildTs();
 process.exit(status);
