@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { data, Generator, manualSeed, nn, optim, Tensor } from "../src/index.js";
-import { ModelCheckpoint, resumeFromCheckpoint } from "../src/node.js";
+import type { JsonValue } from "../src/io/index.js";
+import { loadCheckpoint, ModelCheckpoint, resumeFromCheckpoint, saveCheckpoint } from "../src/node.js";
 import { fit, LRSchedulerCallback } from "../src/train/index.js";
 
 const vals = (t: Tensor): number[] => Array.from(t.dataSync());
@@ -90,6 +91,23 @@ test("resumeFromCheckpoint refuses what does not fit, naming the difference, and
   new ModelCheckpoint(plainDir).onEpochEnd(0, {}, { model: m.model, stopTraining: false, epochSamples: 0, history: { epoch: [], history: {} }, optimizer: m.optimizer, optimizerState: () => m.optimizer.stateDict() });
   assert.throws(() => resumeFromCheckpoint(plainDir, make()), /holds no LR scheduler state, but a StepLR was passed/);
   assert.equal(resumeFromCheckpoint(plainDir, { ...make(), scheduler: undefined, generators: {} }).epoch, 1);
+
+  // CLI runs from before ModelCheckpoint's scheduler option saved the bare scheduler state: still resumable
+  const legacyDir = join(dir, "legacy");
+  const old = make();
+  for (let i = 0; i < 3; i++) old.scheduler.step();
+  const saved = loadCheckpoint(ckDir);
+  const config = { ...(saved.config as Record<string, unknown>), scheduler: old.scheduler.stateDict() } as JsonValue;
+  saveCheckpoint(legacyDir, { ...saved, config });
+  const fresh = make();
+  resumeFromCheckpoint(legacyDir, fresh);
+  assert.deepEqual(fresh.scheduler.getLastLr(), old.scheduler.getLastLr());
+  // a scheduler state with a field this scheduler lacks: refused, and the optimizer is put back
+  const bad = make();
+  const lrBefore = plain(bad.optimizer.stateDict());
+  saveCheckpoint(legacyDir, { ...saved, config: { ...(saved.config as Record<string, JsonValue>), scheduler: { type: "StepLR", state: { nonsense: 1 } } } });
+  assert.throws(() => resumeFromCheckpoint(legacyDir, bad), /the LR scheduler state does not fit: StepLR\.loadStateDict: unexpected key 'nonsense'/);
+  assert.deepEqual(plain(bad.optimizer.stateDict()), lrBefore);
 });
 
 test("fit's resume without the weights is an error, not training on from fresh weights", async () => {

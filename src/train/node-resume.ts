@@ -83,10 +83,12 @@ export function resumeFromCheckpoint(dir: string, targets: ResumeTargets): Resum
   if (typeof savedOpt === "string" && savedOpt !== typeName(optimizer)) throw err(`the run was trained with ${savedOpt}, this optimizer is ${typeName(optimizer)}`);
 
   const savedSched = isObject(config["scheduler"]) ? config["scheduler"] : null;
-  const schedType = JSON.stringify(savedSched?.["type"] ?? null).replace(/^"|"$/g, "");
+  // { type, state } from ModelCheckpoint; runs of the CLI before it saved the bare state, type unknown
+  const schedType = typeof savedSched?.["type"] === "string" ? savedSched["type"] : null;
+  const schedState = schedType === null ? savedSched : savedSched!["state"];
   if (scheduler && !savedSched) throw err(`the checkpoint holds no LR scheduler state, but a ${typeName(scheduler)} was passed (save with ModelCheckpoint's scheduler option)`);
-  if (!scheduler && savedSched) throw err(`the run used a ${schedType} LR scheduler; pass it as { scheduler } so the learning rate continues where it was`);
-  if (scheduler && savedSched && schedType !== typeName(scheduler)) throw err(`the run used a ${schedType} LR scheduler, this one is ${typeName(scheduler)}`);
+  if (!scheduler && savedSched) throw err(`the run used ${schedType ? `a ${schedType}` : "an"} LR scheduler; pass it as { scheduler } so the learning rate continues where it was`);
+  if (scheduler && schedType !== null && schedType !== typeName(scheduler)) throw err(`the run used a ${schedType} LR scheduler, this one is ${typeName(scheduler)}`);
 
   const savedGens = isObject(config["generators"]) ? config["generators"] : {};
   const absent = Object.keys(generators).filter((k) => !Array.isArray(savedGens[k]));
@@ -94,13 +96,23 @@ export function resumeFromCheckpoint(dir: string, targets: ResumeTargets): Resum
   const unclaimed = Object.keys(savedGens).filter((k) => !(k in generators));
   if (unclaimed.length) throw err(`the checkpoint saved the state of generator(s) ${unclaimed.join(", ")}; pass them as { generators } so shuffling and dropout continue where they were`);
 
+  // optimizer and scheduler validate as they load; on a failure both go back to where they were
+  const before = { optimizer: optimizer.stateDict(), scheduler: scheduler?.stateDict() };
   try {
     optimizer.loadStateDict(ck.optimizer as never);
   } catch (e) {
     throw err(`the optimizer state does not fit: ${(e as Error).message}`);
   }
+  if (scheduler && schedState) {
+    try {
+      scheduler.loadStateDict(schedState as never);
+    } catch (e) {
+      optimizer.loadStateDict(before.optimizer as never);
+      scheduler.loadStateDict(before.scheduler as never);
+      throw err(`the LR scheduler state does not fit: ${(e as Error).message}`);
+    }
+  }
   model.loadStateDict(ck.model);
-  if (scheduler && savedSched) scheduler.loadStateDict(savedSched["state"] as never);
   for (const [k, g] of Object.entries(generators)) g.setState(savedGens[k] as number[]);
   const history = (ck.history ?? { epoch: [], history: {} }) as unknown as History;
   return { epoch: ck.epoch, history, model: ck.model, optimizer: ck.optimizer };
