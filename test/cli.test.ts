@@ -4,11 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadCheckpoint } from "../src/node.js";
+import { data, Generator, nn, type Tensor } from "../src/index.js";
+import { loadCheckpoint, loadMnist, loadSafetensors } from "../src/node.js";
+import { evaluate } from "../src/train/index.js";
+import { repoRoot } from "./helpers.js";
 
 const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url)); // dist/test → dist/src/cli
 
@@ -40,7 +43,7 @@ test("myelin --help lists the commands and exits 0 (also with no arguments)", as
 
 test("each command's --help prints its options and exits 0", async () => {
   const expected: Record<string, string[]> = {
-    train: ["--epochs N", "--batch-size N", "--lr X", "--seed N", "--out DIR", "--resume DIR", "--patience N", "--backend NAME", "xor", "course-digits", "fashion"],
+    train: ["--epochs N", "--batch-size N", "--lr X", "--seed N", "--val-split F", "--out DIR", "--overwrite", "--resume DIR", "--patience N", "--backend NAME", "xor", "course-digits", "fashion"],
     eval: ["myelin eval <run-dir>", "--backend NAME", "--data-dir DIR"],
     predict: ["myelin predict <run-dir>", "--index N", "--count N", "--no-image"],
     summary: ["myelin summary [recipe]"],
@@ -101,16 +104,20 @@ test("train xor writes a complete run folder; eval, predict and resume use it", 
   const r = await myelin(["train", "xor", "--epochs", "5", "--out", out], tmp);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /17 parameters · 5 epochs · batch 4 · lr 0\.5/);
-  assert.equal(r.stdout.match(/^epoch \d\/5 · .* · loss \d\.\d{4} · accuracy \d\.\d{4} · val_loss \d\.\d{4} · val_accuracy \d\.\d{4}$/gm)?.length, 5, r.stdout);
+  assert.match(r.stdout, /^data: 4 to train on · no validation split · 4 for the test at the end$/m);
+  assert.equal(r.stdout.match(/^epoch \d\/5 · .* · loss \d\.\d{4} · accuracy \d\.\d{4}$/gm)?.length, 5, r.stdout);
   const acc = /test loss (\d\.\d{4}) · test accuracy (\d+\.\d{2})%/.exec(r.stdout);
   assert.ok(acc, r.stdout);
   for (const f of ["model.safetensors", "config.json", "history.json", "history.csv", "history.svg", "checkpoint/checkpoint.json", "checkpoint/model.safetensors", "checkpoint/optimizer.safetensors"])
     assert.ok(existsSync(join(out, f)), `missing ${f}`);
   const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as Record<string, unknown>;
-  assert.deepEqual({ ...config, backend: undefined }, { recipe: "xor", epochs: 5, batchSize: 4, lr: 0.5, seed: 0, backend: undefined });
-  const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epoch: number[]; history: Record<string, number[]> };
+  assert.deepEqual({ ...config, backend: undefined }, { recipe: "xor", epochs: 5, batchSize: 4, lr: 0.5, seed: 0, valSplit: 0, backend: undefined });
+  const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epoch: number[]; history: Record<string, number[]>; test: Record<string, number> };
   assert.deepEqual(history.epoch, [0, 1, 2, 3, 4]);
-  assert.equal(history.history.val_loss!.length, 5);
+  assert.equal(history.history.loss!.length, 5);
+  assert.equal(history.history.val_loss, undefined, "xor holds no validation split by default");
+  assert.equal(history.test.loss!.toFixed(4), acc[1]);
+  assert.equal((history.test.accuracy! * 100).toFixed(2), acc[2]);
   assert.equal(readFileSync(join(out, "history.csv"), "utf8").trimEnd().split("\n").length, 6);
   assert.match(readFileSync(join(out, "history.svg"), "utf8"), /^<svg/);
   assert.equal(loadCheckpoint(join(out, "checkpoint")).epoch, 5);
@@ -134,7 +141,8 @@ test("train --resume continues a run to the same weights and history as an unint
   const split = join(tmp, "split");
   assert.equal((await myelin(["train", "xor", "--epochs", "4", "--out", straight], tmp)).code, 0);
   assert.equal((await myelin(["train", "xor", "--epochs", "2", "--out", split], tmp)).code, 0);
-  const r = await myelin(["train", "xor", "--resume", split, "--epochs", "4"], tmp);
+  // no recipe named: the run folder's own recipe (xor) and settings, not the default digits
+  const r = await myelin(["train", "--resume", split, "--epochs", "4"], tmp);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /resuming from epoch 2 of/);
   assert.equal(r.stdout.match(/^epoch \d\/4/gm)?.join(" "), "epoch 3/4 epoch 4/4");
@@ -143,5 +151,124 @@ test("train --resume continues a run to the same weights and history as an unint
   assert.equal(readFileSync(join(split, "history.csv"), "utf8"), readFileSync(join(straight, "history.csv"), "utf8"));
   const wrong = await myelin(["train", "digits", "--resume", split], tmp);
   assert.equal(wrong.code, 1);
-  assert.match(wrong.stderr, /is a run of 'xor', not of 'digits'/);
+  assert.match(wrong.stderr, /is a run of 'xor', not of 'digits' \(leave the recipe out to continue it\)/);
+  const cases: [string[], RegExp][] = [
+    [["--lr", "0.1"], /--lr 0\.1 conflicts with the run being resumed: .* was trained with --lr 0\.5 \(a resumed run keeps its settings; only --epochs may change\)/],
+    [["--seed", "3"], /--seed 3 conflicts with the run being resumed/],
+    [["--batch-size", "2"], /--batch-size 2 conflicts/],
+    [["--val-split", "0.5"], /--val-split 0\.5 conflicts/],
+    [["--epochs", "3"], /--epochs 3: .* has already trained 4 epochs; pass --epochs 5 or more to train further/],
+    [["--overwrite"], /--overwrite replaces the run in --out; without --out it has nothing to replace/],
+    [["--out", split, "--overwrite"], /--overwrite would erase the run being resumed/],
+  ];
+  for (const [args, re] of cases) {
+    const bad = await myelin(["train", "--resume", split, ...args], tmp);
+    assert.equal(bad.code, 1, args.join(" "));
+    assert.match(bad.stderr, re, args.join(" "));
+  }
+  // the same settings given explicitly are fine, and --out writes the continuation elsewhere
+  const fork = join(tmp, "fork");
+  const ok = await myelin(["train", "xor", "--resume", split, "--lr", "0.5", "--epochs", "5", "--out", fork], tmp);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.match(/^epoch \d\/5/gm)?.join(" "), "epoch 5/5");
+  assert.equal(loadCheckpoint(join(fork, "checkpoint")).epoch, 5);
+  assert.equal(loadCheckpoint(join(split, "checkpoint")).epoch, 4, "the resumed folder is left as it was");
+});
+
+test("--out refuses a folder that is not empty unless --overwrite, which replaces only a run's files", async () => {
+  const out = join(tmp, "taken");
+  assert.equal((await myelin(["train", "xor", "--epochs", "2", "--out", out], tmp)).code, 0);
+  const before = readFileSync(join(out, "model.safetensors"));
+  const again = await myelin(["train", "xor", "--epochs", "3", "--lr", "0.1", "--out", out], tmp);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /--out .*taken is not empty \(it holds .*config\.json.*\); pass --overwrite to replace the run in it, or choose another folder/);
+  assert.deepEqual(readFileSync(join(out, "model.safetensors")), before, "the earlier run is untouched");
+  const over = await myelin(["train", "xor", "--epochs", "3", "--lr", "0.1", "--out", out, "--overwrite"], tmp);
+  assert.equal(over.code, 0, over.stderr);
+  assert.equal(loadCheckpoint(join(out, "checkpoint")).epoch, 3);
+  assert.equal((JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as { lr: number }).lr, 0.1);
+  // a folder with other things in it is never written over
+  const mixed = join(tmp, "mixed");
+  mkdirSync(mixed);
+  writeFileSync(join(mixed, "notes.txt"), "mine");
+  const refused = await myelin(["train", "xor", "--epochs", "1", "--out", mixed, "--overwrite"], tmp);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /holds files that are not part of a run \(notes\.txt\); refusing to write a run over them/);
+  assert.equal(readFileSync(join(mixed, "notes.txt"), "utf8"), "mine");
+});
+
+test("myelin --version prints the package version", async () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  for (const flag of ["--version", "-v"]) {
+    const r = await myelin([flag], tmp);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `myelin ${pkg.version}\n`);
+  }
+});
+
+test("the help explains recipes in plain words and names the backend and its threads", async () => {
+  const top = await myelin(["--help"], tmp);
+  assert.match(top.stdout, /A recipe is a ready-made training job/);
+  assert.match(top.stdout, /^backend: wasm \(WebAssembly SIMD, [\w-]+ kernels\), \d+ threads?$/m);
+  const tr = await myelin(["train", "--help"], tmp);
+  assert.match(tr.stdout, /A recipe is a ready-made training job: a data set, a model, and settings that train it well/);
+  assert.match(tr.stdout, /digits {9}recognise handwritten digits 0-9/);
+  assert.match(tr.stdout, /\(20 epochs, batch 64, lr 0\.001, 10% held out for validation\)/);
+  assert.match(tr.stdout, /\(300 epochs, batch 4, lr 0\.5, no validation split\)/);
+  assert.ok(tr.stdout.split("\n").every((l) => l.length <= 100), "fits a terminal");
+  assert.match(tr.stdout, /split once, at random from --seed, into a part to train on and a\nvalidation part/);
+  assert.doesNotMatch(tr.stdout, /deck/i, "course slide numbers mean nothing to a user");
+  assert.match(tr.stdout, /in use now: wasm \(WebAssembly SIMD, [\w-]+ kernels\), \d+ threads?/);
+  const cpu = await myelin(["train", "--backend", "cpu", "--help"], tmp);
+  assert.match(cpu.stdout, /in use now: cpu \(the reference backend in plain TypeScript\), 1 thread$/m);
+});
+
+// ---- validation split and early stopping (course-digits: 13,002 weights, about a second an epoch) ----
+
+interface RunHistory {
+  epoch: number[];
+  history: Record<string, number[]>;
+  test: Record<string, number>;
+}
+
+/** The saved run's loss on the validation images, re-drawn here from the seed, and on the test set. */
+async function heldOut(out: string): Promise<{ val: number; test: number }> {
+  const { train, test: testSet } = loadMnist({ flatten: true });
+  const [, val] = data.randomSplit(train, [7200, 800], { generator: new Generator(0) });
+  const model = new nn.Sequential(new nn.Linear(784, 16), new nn.Sigmoid(), new nn.Linear(16, 16), new nn.Sigmoid(), new nn.Linear(16, 10));
+  model.loadStateDict(loadSafetensors(join(out, "model.safetensors")));
+  const lossOn = async (ds: data.Dataset<[Tensor, Tensor]>): Promise<number> => (await evaluate(model, new data.DataLoader(ds, { batchSize: 1000 }), { loss: new nn.CrossEntropyLoss() })).loss!;
+  return { val: await lossOn(val!), test: await lossOn(testSet) };
+}
+
+test("train validates on a seeded split of the training data and reports the test set once, at the end", async () => {
+  const out = join(tmp, "course");
+  const r = await myelin(["train", "course-digits", "--epochs", "2", "--out", out], tmp);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^data: 7,200 to train on · 800 for validation · 2,000 for the test at the end$/m);
+  assert.equal(r.stdout.match(/^.*test.*$/gm)?.length, 2, `only the data line and the final result mention the test set:\n${r.stdout}`);
+  const h = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as RunHistory;
+  const { val, test: testLoss } = await heldOut(out);
+  assert.ok(Math.abs(h.history.val_loss![1]! - val) < 1e-6, `val_loss ${h.history.val_loss![1]} is the loss on the 800 held-out training images (${val})`);
+  assert.ok(Math.abs(h.test.loss! - testLoss) < 1e-6, `history.json's test loss ${h.test.loss} is the test set's (${testLoss})`);
+  assert.ok(Math.abs(val - testLoss) > 1e-3, "validation and test are different images");
+  assert.match(r.stdout, new RegExp(`^test loss ${h.test.loss!.toFixed(4)} · test accuracy ${(h.test.accuracy! * 100).toFixed(2)}%$`, "m"));
+});
+
+test("--patience stops on the validation loss and keeps the best epoch's weights", async () => {
+  const out = join(tmp, "patience");
+  const r = await myelin(["train", "course-digits", "--epochs", "8", "--lr", "0.05", "--patience", "0", "--out", out], tmp);
+  assert.equal(r.code, 0, r.stderr);
+  const h = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as RunHistory;
+  const losses = h.history.val_loss!;
+  const best = losses.indexOf(Math.min(...losses));
+  assert.ok(losses.length < 8, `stopped early: ${losses.join(", ")}`);
+  assert.equal(losses.length - 1, best + 1, `patience 0 stops at the first epoch whose val_loss does not improve: ${losses.join(", ")}`);
+  const { val } = await heldOut(out);
+  assert.ok(Math.abs(val - losses[best]!) < 1e-6, `the saved model is the best epoch's (val_loss ${losses[best]}), got ${val}`);
+  const none = await myelin(["train", "xor", "--patience", "2"], tmp);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /--patience watches the validation loss, but xor holds no validation split here; pass --val-split F/);
+  const bad = await myelin(["train", "xor", "--val-split", "1"], tmp);
+  assert.match(bad.stderr, /--val-split expects a number ≥ 0 and < 1, got '1'/);
 });

@@ -203,7 +203,7 @@ test("ModelCheckpoint writes a loadable checkpoint every epoch (model, optimizer
     assert.equal(loaded.epoch, 3);
     assert.deepEqual(Object.fromEntries(Object.entries(loaded.model).map(([k, t]) => [k, vals(t)])), snapshot(model));
     assert.deepEqual(loaded.history, JSON.parse(JSON.stringify(history)) as History);
-    assert.deepEqual(loaded.config, { recipe: "toy" });
+    assert.deepEqual(loaded.config, { recipe: "toy", optimizerType: "SGD" }, "the user config and the optimizer class that resumeFromCheckpoint checks");
     assert.deepEqual((loaded.optimizer as { paramGroups: unknown[] }).paramGroups, (optimizer.stateDict() as { paramGroups: unknown[] }).paramGroups);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -224,7 +224,7 @@ async function resumeRun(dir: string, { shuffle }: { shuffle: boolean }): Promis
     train: second.loader,
     optimizer: second.optimizer,
     epochs: 4,
-    resume: { epoch: ck.epoch, history: ck.history as unknown as History, optimizer: ck.optimizer },
+    resume: { epoch: ck.epoch, history: ck.history as unknown as History, optimizer: ck.optimizer, model: ck.model },
   });
   assert.deepEqual(weights(second.model), weights(straight.model));
   assert.deepEqual(h, h4);

@@ -1,28 +1,41 @@
 #!/usr/bin/env node
-// The `myelin` command: train, eval, predict, summary and bench over the named recipes.
+// The `myelin` command: train, eval, predict and summary over the named recipes, plus --help and --version.
 // A thin shell over fit(); argument parsing is Node's util.parseArgs.
 
 import { parseArgs } from "node:util";
 import { commands, type Command } from "./commands.js";
+import { recipes } from "./recipes.js";
+import { backendLine, useBackend, version } from "./shared.js";
 
-const USAGE = `usage: myelin <command> [options]
+const usage = (): string => `usage: myelin <command> [options]
+
+Trains and runs small neural networks. A recipe is a ready-made training job (a data set, a model
+and settings that train it well): 'myelin train' trains the default one, digits; 'myelin train
+--help' describes them all (${Object.keys(recipes).join(", ")}).
 
 commands:
 ${Object.values(commands)
   .map((c) => `  ${c.usage.split("\n")[0]!.padEnd(44)} ${c.summary}`)
   .join("\n")}
 
-Run 'myelin <command> --help' for the options of one command.`;
+backend: ${backendLine()}
+  (--backend or MYELIN_BACKEND=cpu|wasm chooses; MYELIN_THREADS=N sets the wasm threads)
+
+Run 'myelin <command> --help' for the options of one command, 'myelin --version' for the version.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    console.log(USAGE);
+    console.log(usage());
+    return 0;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    console.log(`myelin ${version()}`);
     return 0;
   }
   const cmd: Command | undefined = commands[name];
   if (!cmd) {
-    console.error(`myelin: unknown command '${name}'\n\n${USAGE}`);
+    console.error(`myelin: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
   let parsed;
@@ -33,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (parsed.values.help) {
+    useBackend(parsed.values); // so that the help names the backend these options choose
     console.log(cmd.usage);
     return 0;
   }

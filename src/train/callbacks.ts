@@ -3,7 +3,7 @@
 
 import type { AnyModule } from "../nn/module.js";
 import type { Tensor } from "../tensor.js";
-import type { History } from "./fit.js";
+import type { History, OptimizerLike } from "./fit.js";
 
 /** Numbers logged for an epoch or a batch: loss, metrics, and val_-prefixed validation values. */
 export type Logs = Record<string, number>;
@@ -34,6 +34,8 @@ export interface FitContext {
   epochSamples: number;
   /** The optimizer's state, for checkpoints. */
   optimizerState(): unknown;
+  /** The optimizer itself (ModelCheckpoint records its class, so a resume can check it). */
+  optimizer?: OptimizerLike;
 }
 
 export interface MonitorOptions {

@@ -39,8 +39,12 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** L1/L2 penalties on the weights (parameters with ≥ 2 dims unless `params` is given). */
   regularization?: Regularization & { params?: Tensor[] };
-  /** Continue a run: epochs already done and their history (from a checkpoint). */
-  resume?: { epoch: number; history?: History; optimizer?: unknown };
+  /**
+   * Continue a run: epochs already done, their history, and the weights and optimizer state to
+   * continue from (what resumeFromCheckpoint or loadCheckpoint returns). `model` is required, so
+   * that a resumed run never trains on from fresh weights.
+   */
+  resume?: { epoch: number; history?: History; optimizer?: unknown; model: Record<string, Tensor> };
 }
 
 type Model = Module<[Tensor], Tensor>;
@@ -70,10 +74,14 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
   const metrics = (opts.metrics ?? []).map(resolveMetric);
   const history: History = resume?.history ?? { epoch: [], history: {} };
   const initialEpoch = resume?.epoch ?? 0;
+  if (resume) {
+    if (!resume.model) throw new Error("fit: resume has no model weights; pass the whole checkpoint (resumeFromCheckpoint(dir, { model, optimizer }) or loadCheckpoint(dir)), not only its epoch");
+    model.loadStateDict(resume.model);
+  }
   if (resume?.optimizer) optimizer.loadStateDict(resume.optimizer as never);
   if (regularization) penalty([], regularization); // rejects bad coefficients before any work
   const regParams = regularization ? (regularization.params ?? model.parameters().filter((p) => p.ndim >= 2)) : [];
-  const ctx: FitContext = { model: model, stopTraining: false, epochSamples: 0, history, optimizerState: () => optimizer.stateDict() };
+  const ctx: FitContext = { model: model, stopTraining: false, epochSamples: 0, history, optimizer, optimizerState: () => optimizer.stateDict() };
   const len = (train as { length?: unknown }).length;
   const steps = typeof len === "number" ? len : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch, steps, model: ctx.model }, ctx);

