@@ -160,7 +160,7 @@ describe("optim: clear errors", () => {
     assert.throws(() => new optim.SGD([W], {} as never), /SGD: lr is required/);
     assert.throws(() => new optim.Adadelta([W], { rho: 1.5 }), /Adadelta: invalid rho 1.5; expected 0 <= rho <= 1/);
     assert.throws(() => new optim.RMSprop([W], { weightDecay: -0.1 }), /RMSprop: invalid weightDecay -0.1/);
-    assert.throws(() => new optim.Adam([W], { weight_decay: 0.1 } as never), /Adam: unknown option 'weight_decay'; expected one of lr, betas/);
+    assert.throws(() => new optim.Adam([W], { weight_decay: 0.1 } as never), /optim.Adam: unknown option 'weight_decay' \(did you mean 'weightDecay'\?\); options are lr, betas/);
     assert.throws(() => new optim.Adam([{ params: [W], lr: -0.5 }]), /Adam: invalid lr -0.5/);
     assert.throws(() => new optim.COCOB([W], { alpha: 0 }), /COCOB: invalid alpha 0; expected alpha > 0/);
     assert.throws(() => new optim.Lookahead(new optim.SGD([W], { lr: 0.1 }), { k: 0 }), /Lookahead: invalid k 0/);
