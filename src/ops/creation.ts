@@ -4,6 +4,7 @@
 import type { Backend } from "../backend/backend.js";
 import { backendByName, getBackend } from "../backend/registry.js";
 import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../dtype.js";
+import { checkOptionNames, isOptionsObject } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { fmtShape, numel } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -74,8 +75,28 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
 }
 
 function checkShape(op: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: the shape must be an array of sizes or sizes as arguments, got ${typeof shape === "string" ? `string '${shape}'` : typeof shape}`);
   for (const s of shape)
-    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: sizes must be non-negative integers, got ${fmtShape(shape)}`);
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0)
+      throw new Error(`${op}: sizes must be non-negative integers, got [${shape.map((v) => (typeof v === "string" ? `'${v}'` : String(v))).join(", ")}]`);
+}
+
+/** A shape given as PyTorch's varargs (2, 3) or as one array ([2, 3]), then an optional options object. */
+export type SizeArgs<O> = [...sizes: number[]] | [...sizes: number[], options: O] | [shape: readonly number[], options?: O];
+
+const CREATE_KEYS = ["dtype", "requiresGrad", "device"];
+const RANDOM_KEYS = [...CREATE_KEYS, "generator"];
+
+/** Splits `zeros(2, 3, { dtype })` / `zeros([2, 3], { dtype })` into a checked shape and options. */
+function sizeArgs<O extends CreateOptions>(op: string, args: readonly unknown[], keys: readonly string[]): [number[], O] {
+  const last = args[args.length - 1];
+  const hasOpts = args.length > 0 && isOptionsObject(last);
+  const opts = (hasOpts ? last : {}) as O;
+  const sizes = hasOpts ? args.slice(0, -1) : args;
+  checkOptionNames(op, opts, keys);
+  const shape = sizes.length === 1 && (Array.isArray(sizes[0]) || typeof sizes[0] !== "number") ? (sizes[0] as number[]) : (sizes as number[]);
+  checkShape(op, shape);
+  return [[...shape], opts];
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
@@ -87,8 +108,16 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   return t;
 }
 
-export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+/** Zeros: zeros(2, 3) or zeros([2, 3]), then { dtype, device, requiresGrad } (torch.zeros). */
+export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = sizeArgs("zeros", args, CREATE_KEYS);
+  return full(shape, 0, opts);
+}
+/** Ones: ones(2, 3) or ones([2, 3]), then options (torch.ones). */
+export function ones(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = sizeArgs("ones", args, CREATE_KEYS);
+  return full(shape, 1, opts);
+}
 
 const likeOpts = (x: Tensor, opts: CreateOptions): CreateOptions => ({ dtype: x.dtype, device: x.backend.name, ...opts });
 export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 0, likeOpts(x, opts));
@@ -138,10 +167,16 @@ function randomTensor(op: string, shape: readonly number[], opts: RandomOptions,
   return finish(arr, shape, opts, dtype);
 }
 
-/** Uniform on [0, 1) (torch.rand). */
-export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor("rand", shape, opts, (g) => g.random());
-/** Standard normal (torch.randn). */
-export const randn = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor("randn", shape, opts, (g) => g.normal());
+/** Uniform on [0, 1): rand(2, 3) or rand([2, 3]), then { dtype, device, generator, … } (torch.rand). */
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>("rand", args, RANDOM_KEYS);
+  return randomTensor("rand", shape, opts, (g) => g.random());
+}
+/** Standard normal: randn(2, 3) or randn([2, 3]), then options (torch.randn). */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>("randn", args, RANDOM_KEYS);
+  return randomTensor("randn", shape, opts, (g) => g.normal());
+}
 
 /** Uniform integers in [low, high), int32 by default (torch.randint). */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
