@@ -276,7 +276,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 function reprValue(v: unknown): string | undefined {
   if (v === null || v === undefined || typeof v === "function") return undefined;
   if (typeof v === "string") return `'${v}'`;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (typeof v === "number") return v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential() : String(v); // eps=1e-5, as torch prints it
+  if (typeof v === "boolean") return String(v);
   if (Array.isArray(v)) {
     const items = v.map(reprValue);
     return items.some((s) => s === undefined) ? undefined : `[${items.join(", ")}]`;
