@@ -4,7 +4,7 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
-import { resolveArgs } from "../options.js";
+import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { Buffer, bufferInfo, isParameter, Parameter } from "./parameter.js";
@@ -209,7 +209,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Copies values from a state dict into this module's parameters and buffers (converted to their
    * dtypes). With strict (default) any missing or unexpected key is an error; shapes must match.
    */
-  loadStateDict(state: Record<string, Tensor>, { strict = true } = {}): LoadResult {
+  loadStateDict(state: Record<string, Tensor>, ...args: Args<[strict: boolean], { strict?: boolean }>): LoadResult {
+    const { strict } = resolveArgs("Module.loadStateDict", args, ["strict"], { strict: true });
     const own = new Map<string, Tensor>([...this.#named("param", true), ...this.#named("buffer", true, true)]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
