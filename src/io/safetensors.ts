@@ -205,7 +205,7 @@ export function serializeSafetensors(tensors: StateDict, metadata?: Record<strin
     if (name === "__metadata__") fail(`"__metadata__" is reserved and cannot name a tensor`);
     if (!(t instanceof Tensor))
       fail(
-        `"${name}" is ${t === null ? "null" : Array.isArray(t) ? "an array" : typeof t}, not a Tensor: a safetensors file holds a flat map of tensors only` +
+        `"${name}" is ${t === null ? "null" : Array.isArray(t) ? "an array" : typeof t === "object" ? "an object" : `a ${typeof t}`}, not a Tensor: a safetensors file holds a flat map of tensors only` +
           ` (an optimizer's stateDict() nests numbers and objects: save it with saveCheckpoint, or flatten it with io.flattenState)`,
       );
     const tt = t as Tensor;
