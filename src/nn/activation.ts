@@ -46,7 +46,7 @@ export class PReLU extends Module {
   weight: Tensor;
   constructor(...args: Args<[numParameters: number, init: number], { numParameters?: number; init?: number; dtype?: DType }>) {
     super();
-    const { numParameters, init, dtype } = this.configure("nn.PReLU", {}, args, ["numParameters", "init"], { numParameters: 1, init: 0.25, dtype: "float32" as DType });
+    const { numParameters, init, dtype } = this.configure<{ numParameters: number; init: number; dtype: DType }>("nn.PReLU", {}, args, ["numParameters", "init"], { numParameters: 1, init: 0.25, dtype: "float32" });
     this.weight = Parameter(full([numParameters], init, { dtype }));
   }
   forward(x: Tensor): Tensor { return F.prelu(x, this.weight); }
@@ -94,7 +94,7 @@ export class GELU extends Module {
   readonly approximate: "none" | "tanh";
   constructor(...args: Args<[approximate: "none" | "tanh"], { approximate?: "none" | "tanh" }>) {
     super();
-    ({ approximate: this.approximate } = this.configure("nn.GELU", {}, args, ["approximate"], { approximate: "none" as "none" | "tanh" }));
+    ({ approximate: this.approximate } = this.configure<{ approximate: "none" | "tanh" }>("nn.GELU", {}, args, ["approximate"], { approximate: "none" }));
     if (this.approximate !== "none" && this.approximate !== "tanh") throw new Error(`nn.GELU: approximate must be 'none' or 'tanh', got ${String(this.approximate)}`);
   }
   forward(x: Tensor): Tensor { return F.gelu(x, { approximate: this.approximate }); }

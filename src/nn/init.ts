@@ -110,12 +110,15 @@ export interface KaimingOptions extends RandomInit {
   nonlinearity?: Nonlinearity;
 }
 
+type KaimingDefaults = Required<Omit<KaimingOptions, "generator">> & RandomInit;
+const KAIMING: KaimingDefaults = { a: 0, mode: "fanIn", nonlinearity: "leaky_relu", generator: undefined };
+
 /**
  * He et al. (2015): U(−b, b) with b = gain·√(3/fan), gain = calculateGain(nonlinearity, a).
  * Defaults a = 0, mode 'fanIn', nonlinearity 'leaky_relu'. Matches torch.nn.init.kaiming_uniform_.
  */
 export function kaimingUniform(t: Tensor, ...args: Args<[a: number, mode: FanMode, nonlinearity: Nonlinearity], KaimingOptions>): Tensor {
-  const { a, mode, nonlinearity, generator } = resolveArgs("init.kaimingUniform", args, ["a", "mode", "nonlinearity"], { a: 0, mode: "fanIn" as FanMode, nonlinearity: "leaky_relu" as Nonlinearity, generator: undefined as Generator | undefined });
+  const { a, mode, nonlinearity, generator } = resolveArgs<KaimingDefaults>("init.kaimingUniform", args, ["a", "mode", "nonlinearity"], KAIMING);
   const fan = fanOf(t, mode);
   const bound = fan === 0 ? 0 : calculateGain(nonlinearity, a) * Math.sqrt(3 / fan);
   return uniform(t, { a: -bound, b: bound, generator });
@@ -123,7 +126,7 @@ export function kaimingUniform(t: Tensor, ...args: Args<[a: number, mode: FanMod
 
 /** He et al. (2015): N(0, std²) with std = gain/√fan. Matches torch.nn.init.kaiming_normal_. */
 export function kaimingNormal(t: Tensor, ...args: Args<[a: number, mode: FanMode, nonlinearity: Nonlinearity], KaimingOptions>): Tensor {
-  const { a, mode, nonlinearity, generator } = resolveArgs("init.kaimingNormal", args, ["a", "mode", "nonlinearity"], { a: 0, mode: "fanIn" as FanMode, nonlinearity: "leaky_relu" as Nonlinearity, generator: undefined as Generator | undefined });
+  const { a, mode, nonlinearity, generator } = resolveArgs<KaimingDefaults>("init.kaimingNormal", args, ["a", "mode", "nonlinearity"], KAIMING);
   const fan = fanOf(t, mode);
   return normal(t, { std: fan === 0 ? 0 : calculateGain(nonlinearity, a) / Math.sqrt(fan), generator });
 }

@@ -75,10 +75,11 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
 }
 
 function checkShape(op: string, shape: readonly number[]): void {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: the shape must be an array of sizes or sizes as arguments, got ${typeof shape === "string" ? `string '${shape}'` : typeof shape}`);
-  for (const s of shape)
+  const given = shape as unknown;
+  if (!Array.isArray(given)) throw new TypeError(`${op}: the shape must be an array of sizes or sizes as arguments, got ${typeof given === "string" ? `string '${given}'` : typeof given}`);
+  for (const s of given as unknown[])
     if (typeof s !== "number" || !Number.isInteger(s) || s < 0)
-      throw new Error(`${op}: sizes must be non-negative integers, got [${shape.map((v) => (typeof v === "string" ? `'${v}'` : String(v))).join(", ")}]`);
+      throw new Error(`${op}: sizes must be non-negative integers, got [${(given as unknown[]).map((v) => (typeof v === "string" ? `'${v}'` : String(v))).join(", ")}]`);
 }
 
 /** A shape given as PyTorch's varargs (2, 3) or as one array ([2, 3]), then an optional options object. */

@@ -145,10 +145,11 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  */
 export type NormArgs = Args<[p: number | "fro", dim: Dims, keepdim: boolean], { p?: number | "fro"; dim?: Dims; keepdim?: boolean }>;
 export function norm(x: Tensor, ...args: NormArgs): Tensor {
-  const o = resolveArgs("norm", args, ["p", "dim", "keepdim"], { p: "fro" as number | "fro", dim: undefined as Dims, keepdim: false });
+  const o = resolveArgs<{ p: number | "fro"; dim: Dims; keepdim: boolean }>("norm", args, ["p", "dim", "keepdim"], { p: "fro", dim: undefined, keepdim: false });
   const { dim, keepdim } = o;
-  if ((o.p as unknown) === "nuc") throw new Error("norm: the nuclear norm ('nuc') is not implemented; it needs an SVD");
-  if (o.p !== "fro" && typeof o.p !== "number") throw new TypeError(`norm: p must be a number or 'fro', got ${typeof o.p === "string" ? `'${o.p}'` : typeof o.p}`);
+  const given = o.p as unknown;
+  if (given === "nuc") throw new Error("norm: the nuclear norm ('nuc') is not implemented; it needs an SVD");
+  if (given !== "fro" && typeof given !== "number") throw new TypeError(`norm: p must be a number or 'fro', got ${typeof given === "string" ? `'${given}'` : typeof given}`);
   const p = o.p === "fro" ? 2 : o.p;
   if (p === Infinity) return amax(x.abs(), dim, keepdim);
   if (p === -Infinity) return amin(x.abs(), dim, keepdim);

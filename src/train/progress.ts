@@ -29,7 +29,7 @@ export type Verbose = 0 | 1 | 2 | "auto";
 /** The progress callback fit() adds for `verbose`, unless the caller already passed a Progress. */
 export function progressFor(verbose: Verbose, callbacks: readonly Callback[]): Callback[] {
   if (verbose !== 0 && verbose !== 1 && verbose !== 2 && verbose !== "auto")
-    throw new TypeError(`fit: verbose must be 0 (silent), 1 (progress bar), 2 (one line per epoch) or 'auto', got ${typeof verbose === "string" ? `'${verbose}'` : String(verbose)}`);
+    throw new TypeError(`fit: verbose must be 0 (silent), 1 (progress bar), 2 (one line per epoch) or 'auto', got ${JSON.stringify(verbose)}`);
   if (verbose === 0 || callbacks.some((c) => c instanceof Progress)) return [];
   return [new Progress(verbose === "auto" ? {} : { bar: verbose === 1 })];
 }

@@ -92,7 +92,7 @@ export function celu(x: Tensor, ...args: Args<[alpha: number], { alpha?: number 
  * Matches torch.nn.functional.gelu.
  */
 export function gelu(x: Tensor, ...args: Args<[approximate: "none" | "tanh"], { approximate?: "none" | "tanh" }>): Tensor {
-  const { approximate } = resolveArgs("F.gelu", args, ["approximate"], { approximate: "none" as string });
+  const { approximate } = resolveArgs<{ approximate: string }>("F.gelu", args, ["approximate"], { approximate: "none" });
   if (approximate !== "none" && approximate !== "tanh") throw new Error(`F.gelu: approximate must be 'none' or 'tanh', got '${approximate}'`);
   if (approximate === "tanh") return x.mul(0.5).mul(x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI).tanh().add(1));
   return x.mul(0.5).mul(x.mul(SQRT1_2).erf().add(1));

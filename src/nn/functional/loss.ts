@@ -385,7 +385,7 @@ export function multiMarginLoss(
   ...args: Args<[p: 1 | 2, margin: number, weight: Tensor | null], WeightOptions & { p?: 1 | 2; margin?: number }>
 ): Tensor {
   const op = "multiMarginLoss";
-  const { reduction, p, margin, weight } = lossArgs(op, args, ["p", "margin", "weight"], { ...R, p: 1 as 1 | 2, margin: 1, weight: null as Tensor | null });
+  const { reduction, p, margin, weight } = lossArgs<{ reduction: Reduction; p: 1 | 2; margin: number; weight: Tensor | null }>(op, args, ["p", "margin", "weight"], { ...R, p: 1, margin: 1, weight: null });
   checkReduction(op, reduction);
   checkFloat(op, "input", input);
   if (p !== 1 && p !== 2) throw new RangeError(`${op}: p must be 1 or 2, got ${String(p)}`);
@@ -413,7 +413,7 @@ export function klDiv(
   ...args: Args<[], { reduction?: Reduction | "batchmean"; logTarget?: boolean }>
 ): Tensor {
   const op = "klDiv";
-  const { reduction, logTarget } = lossArgs(op, args, [], { reduction: "mean" as Reduction | "batchmean", logTarget: false });
+  const { reduction, logTarget } = lossArgs<{ reduction: Reduction | "batchmean"; logTarget: boolean }>(op, args, [], { reduction: "mean", logTarget: false });
   checkReduction(op, reduction, ["mean", "batchmean", "sum", "none"]);
   checkFloat(op, "input", input);
   checkFloat(op, "target", target);
