@@ -64,6 +64,16 @@ describe("the issue's traps now do what PyTorch does", () => {
     assert.throws(() => new optim.Adam([{ params: [p], learning_rate: 1 } as never]), /optim\.Adam parameter group: unknown option 'learning_rate'/);
   });
 
+  test("schedulers take torch's positionals: StepLR(opt, 10, 0.5), ExponentialLR(opt, 0.9), OneCycleLR(opt, 0.1, 100)", () => {
+    const opt = new optim.SGD([nn.Parameter(zeros(2))], 1);
+    const step = new optim.lrScheduler.StepLR(opt, 10, 0.5);
+    assert.deepEqual([step.stepSize, step.gamma], [10, 0.5]);
+    assert.equal(new optim.lrScheduler.ExponentialLR(new optim.SGD([nn.Parameter(zeros(2))], 1), 0.9).gamma, 0.9);
+    assert.equal(new optim.lrScheduler.OneCycleLR(new optim.SGD([nn.Parameter(zeros(2))], 1, 0.9), 0.1, 100).totalSteps, 100);
+    assert.equal(new optim.lrScheduler.ReduceLROnPlateau(opt, "max", 0.5).factor, 0.5);
+    assert.throws(() => new optim.lrScheduler.StepLR(opt, { step_size: 10 } as never), /StepLR: unknown option 'step_size' \(did you mean 'stepSize'\?\)/);
+  });
+
   test("x.var(0, false) and x.std(0, false) are the biased estimates", () => {
     const x = tensor([[1, 2], [3, 6]]);
     assert.deepEqual([...x.var(0, false).dataSync()], [1, 4]);
