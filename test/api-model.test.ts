@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { test } from "node:test";
-import { data, F, fit, manualSeed, nn, optim, predict, rand, randn, tensor, zeros, type Tensor } from "../src/index.js";
+import { arange, data, eye, F, fit, manualSeed, nn, optim, predict, rand, randn, tensor, zeros, type Tensor } from "../src/index.js";
 import { loadModel, saveModel, saveSafetensors } from "../src/node.js";
 
 const mlp = (): nn.Sequential => new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 128), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(128, 10));
@@ -132,6 +132,10 @@ test("creation functions take torch's variadic shapes as well as arrays; a bad s
   assert.throws(() => randn([2, -1]), /randn: sizes must be non-negative integers, got \[2, -1\]/);
   assert.throws(() => randn("3" as never), /randn: the shape must be an array of sizes or sizes as arguments, got string '3'/);
   assert.throws(() => zeros(2, 3, { dtyp: "float64" } as never), /zeros: unknown option 'dtyp' \(did you mean 'dtype'\?\)/);
+  assert.equal(arange(5, { dtype: "int32" }).dtype, "int32");
+  assert.deepEqual([...arange(1, 7, 2).dataSync()], [1, 3, 5]);
+  assert.deepEqual(eye(2, { dtype: "float64" }).dtype, "float64");
+  assert.throws(() => tensor([1], { dtyp: "int32" } as never), /tensor: unknown option 'dtyp' \(did you mean 'dtype'\?\)/);
 });
 
 test("common mistakes get myelin's errors", async () => {

@@ -4,7 +4,7 @@
 import type { Backend } from "../backend/backend.js";
 import { backendByName, getBackend } from "../backend/registry.js";
 import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../dtype.js";
-import { checkOptionNames, isOptionsObject } from "../options.js";
+import { checkOptionNames, isOptionsObject, resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { fmtShape, numel } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -59,6 +59,7 @@ function inferNested(data: NestedArray): { shape: number[]; flat: (number | bool
  * gives int32 and booleans give bool.
  */
 export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  checkOptionNames("tensor", opts, [...CREATE_KEYS, "shape"]);
   if (ArrayBuffer.isView(data)) {
     const shape = opts.shape ?? [data.length];
     if (numel(shape) !== data.length) throw new Error(`tensor: shape ${fmtShape(shape)} does not hold ${data.length} elements`);
@@ -102,6 +103,7 @@ function sizeArgs<O extends CreateOptions>(op: string, args: readonly unknown[],
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   checkShape("full", shape);
+  checkOptionNames("full", opts, CREATE_KEYS);
   const dtype = opts.dtype ?? "float32";
   const b = backendOf(opts.device);
   const t = Tensor.fromStorage(b, b.full(numel(shape), dtype, value), shape, dtype);
@@ -129,7 +131,13 @@ export const fullLike = (x: Tensor, value: number, opts: CreateOptions = {}): Te
  * Values from start (inclusive) to end (exclusive) by step: arange(5), arange(1, 4), arange(0, 1, 0.25).
  * float32 by default (see tensor() on integers).
  */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(...args: Args<[start: number, end: number, step: number], CreateOptions>): Tensor {
+  const o = resolveArgs<{ start: number; end: number | undefined; step: number } & CreateOptions>("arange", args, ["start", "end", "step"], {
+    start: undefined as unknown as number, end: undefined, step: 1, dtype: undefined, requiresGrad: undefined, device: undefined,
+  });
+  const { start: first, end: last, step, ...opts } = o;
+  let [start, end] = [first, last];
+  if (typeof start !== "number") throw new TypeError("arange: expected arange(end), arange(start, end) or arange(start, end, step)");
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -142,6 +150,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 /** `steps` evenly spaced values from start to end inclusive (torch.linspace). */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkOptionNames("linspace", opts, CREATE_KEYS);
   const dtype = opts.dtype ?? "float32";
   const arr = allocArray(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -151,7 +160,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 /** Identity matrix n×m (torch.eye). */
-export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+export function eye(n: number, ...args: Args<[m: number], CreateOptions>): Tensor {
+  const { m = n, ...opts } = resolveArgs<{ m: number | undefined } & CreateOptions>("eye", args, ["m"], { m: undefined, dtype: undefined, requiresGrad: undefined, device: undefined });
   checkShape("eye", [n, m]);
   const dtype = opts.dtype ?? "float32";
   const arr = allocArray(dtype, n * m);
@@ -182,11 +192,13 @@ export function randn(...args: SizeArgs<RandomOptions>): Tensor {
 /** Uniform integers in [low, high), int32 by default (torch.randint). */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+  checkOptionNames("randint", opts, RANDOM_KEYS);
   return randomTensor("randint", shape, { dtype: "int32", ...opts }, (g) => g.integer(low, high));
 }
 
 /** A random permutation of 0..n-1 as int32 (torch.randperm), Fisher–Yates. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkOptionNames("randperm", opts, RANDOM_KEYS);
   const g = opts.generator ?? defaultGenerator;
   const arr = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
