@@ -2,6 +2,7 @@
 // Kept out of the main barrel so that browser bundles never see node:fs, node:zlib or node:crypto.
 
 export { loadMnist, loadFashionMnist, loadCsv, readIdxFile, FASHION_MNIST_DIR } from "./data/node/index.js";
+export { saveModel, loadModel } from "./io/node/index.js";
 export { saveSafetensors, loadSafetensors, readSafetensors, writeFileAtomic, saveCheckpoint, loadCheckpoint, type Checkpoint, type SaveCheckpointOptions } from "./io/node/index.js";
 export { ModelCheckpoint, CSVLogger, type ModelCheckpointOptions } from "./train/node-callbacks.js";
 export { resumeFromCheckpoint, type ResumeTargets, type ResumeState } from "./train/node-resume.js";

@@ -17,7 +17,7 @@ import * as so from "./ops/sorting.js";
 import * as sel from "./composites/selection.js";
 import * as smp from "./composites/sampling.js";
 import type { TensorLike } from "./ops/elementwise.js";
-import type { Dims, VarOptions } from "./ops/reduce.js";
+import type { Dims } from "./ops/reduce.js";
 
 /** Storages owned by more than one tensor through assign(), with their owner count. */
 const sharedOwners = new WeakMap<Storage, number>();
@@ -335,10 +335,10 @@ export class Tensor implements View {
   }
   argmax(dim?: number, keepdim = false): Tensor { return rd.argReduce("argmax", this, dim, keepdim); }
   argmin(dim?: number, keepdim = false): Tensor { return rd.argReduce("argmin", this, dim, keepdim); }
-  var(dim?: Dims, opts?: VarOptions): Tensor { return rd.variance(this, dim, opts); }
-  std(dim?: Dims, opts?: VarOptions): Tensor { return rd.std(this, dim, opts); }
+  var(dim?: Dims | boolean, ...args: rd.VarArgs): Tensor { return rd.variance(this, dim, ...args); }
+  std(dim?: Dims | boolean, ...args: rd.VarArgs): Tensor { return rd.std(this, dim, ...args); }
   logsumexp(dim?: Dims, keepdim = false): Tensor { return rd.logsumexp(this, dim, keepdim); }
-  norm(p = 2, dim?: Dims, keepdim = false): Tensor { return rd.norm(this, p, dim, keepdim); }
+  norm(...args: rd.NormArgs): Tensor { return rd.norm(this, ...args); }
   softmax(dim: number): Tensor { return rd.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return rd.logSoftmax(this, dim); }
 

@@ -58,7 +58,7 @@ describe("activations match PyTorch", () => {
       const make = MODULES[c.name];
       assert.ok(make, `a module for ${c.name}`);
       const { args, dim, ...opts } = c.options;
-      const m = make({ ...opts, args, dim });
+      const m = make({ ...opts, ...(args === undefined ? {} : { args }), ...(dim === undefined ? {} : { dim }) });
       checkRun((x) => m.forward(x), fx.x, c.main, `module ${label(c)}`);
     });
   }

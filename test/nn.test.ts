@@ -166,7 +166,7 @@ describe("containers: PyTorch's state-dict keys", () => {
 describe("errors", () => {
   test("Linear names the layer and the shapes", () => {
     assert.throws(() => new nn.Linear(784, 16).forward(zeros([32, 100])), {
-      message: "Linear(784→16): expected input [..., 784], got [32,100]",
+      message: "Linear(inFeatures=784, outFeatures=16, bias=true): expected input [..., 784], got [32,100]",
     });
   });
   test("loadStateDict: missing, unexpected and size-mismatched keys", () => {

@@ -28,12 +28,12 @@ function makeSched(c: SchedCase, opt: optim.Optimizer) {
   const o = { ...c.options };
   const S = optim.lrScheduler;
   switch (c.sched) {
-    case "StepLR": return new S.StepLR(opt, o as never);
-    case "MultiStepLR": return new S.MultiStepLR(opt, o as never);
-    case "ExponentialLR": return new S.ExponentialLR(opt, o as never);
+    case "StepLR": return new S.StepLR(opt, o);
+    case "MultiStepLR": return new S.MultiStepLR(opt, o);
+    case "ExponentialLR": return new S.ExponentialLR(opt, o);
     case "CosineAnnealingLR": return new S.CosineAnnealingLR(opt, { tMax: o.TMax as number, etaMin: o.etaMin as number | undefined });
     case "LinearLR": return new S.LinearLR(opt, o);
-    case "OneCycleLR": return new S.OneCycleLR(opt, o as never);
+    case "OneCycleLR": return new S.OneCycleLR(opt, o);
     case "LambdaLR": {
       const l = o.lrLambda as string | string[];
       return new S.LambdaLR(opt, { lrLambda: Array.isArray(l) ? l.map((s) => LAMBDAS[s]!) : LAMBDAS[l]! });

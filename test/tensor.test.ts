@@ -36,7 +36,7 @@ test("zeros, ones, full, eye: shapes, dtypes and values", () => {
   assert.deepEqual(eye(2, 3).toArray(), [[1, 0, 0], [0, 1, 0]]);
   assert.deepEqual(eye(2).toArray(), [[1, 0], [0, 1]]);
   assert.deepEqual(zeros([0, 4]).shape, [0, 4]);
-  assert.throws(() => zeros([2, -1]), /full: sizes must be non-negative integers, got \[2,-1\]/);
+  assert.throws(() => zeros([2, -1]), /zeros: sizes must be non-negative integers, got \[2, -1\]/);
 });
 
 test("arange and linspace follow torch's end conventions", () => {

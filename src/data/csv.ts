@@ -1,6 +1,7 @@
 // CSV parsing (RFC 4180: quoted fields, doubled quotes, CRLF) into feature and label tensors.
 // Platform-neutral: it takes text; reading a file is myelin/node's loadCsv.
 
+import { checkOptionNames } from "../options.js";
 import { tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
 import { TensorDataset } from "./dataset.js";
@@ -79,7 +80,9 @@ export function parseCsvRows(text: string, delimiter = ","): string[][] {
  * a field that is not names its row and column in the error.
  * @example const { dataset } = parseCsv("x1,x2,y\n0,0,0\n0,1,1\n", { labelColumn: "y" });
  */
-export function parseCsv(text: string, { header = true, delimiter = ",", labelColumn, labelType = "class", ignoreColumns = [] }: CsvOptions = {}): CsvData {
+export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
+  checkOptionNames("data.parseCsv", options, ["header", "delimiter", "labelColumn", "labelType", "ignoreColumns"]);
+  const { header = true, delimiter = ",", labelColumn, labelType = "class", ignoreColumns = [] } = options;
   const rows = parseCsvRows(text, delimiter);
   const names = header ? (rows.shift() ?? []).map((s) => s.trim()) : (rows[0] ?? []).map((_, i) => String(i));
   const width = names.length;

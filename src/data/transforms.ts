@@ -2,6 +2,7 @@
 // Gaussian noise, Normalize, Compose. They take one image [C, H, W] or a batch [N, C, H, W]; in a
 // batch every image draws its own random parameters. Not differentiable (they run on host arrays).
 
+import { checkOptionNames } from "../options.js";
 import { allocArray, isFloating } from "../dtype.js";
 import { tensor } from "../ops/creation.js";
 import { defaultGenerator, type Generator } from "../random.js";
@@ -52,7 +53,9 @@ function shiftInto(src: ArrayLike<number>, out: { [i: number]: number }, c: numb
  * [−maxShift, maxShift]), zero-filled: torchvision's RandomCrop(size=H×W, padding=maxShift).
  */
 export class RandomShift implements Transform {
-  constructor(readonly maxShift: number, readonly opts: { fill?: number; generator?: Generator } = {}) {}
+  constructor(readonly maxShift: number, readonly opts: { fill?: number; generator?: Generator } = {}) {
+    checkOptionNames("data.RandomShift", opts, ["fill", "generator"]);
+  }
   forward(x: Tensor): Tensor {
     const { fill = 0, generator = defaultGenerator } = this.opts;
     const m = this.maxShift;
@@ -71,6 +74,7 @@ export class RandomShift implements Transform {
 export class RandomCrop implements Transform {
   readonly size: [number, number];
   constructor(size: number | readonly [number, number], readonly opts: { padding?: number; fill?: number; generator?: Generator } = {}) {
+    checkOptionNames("data.RandomCrop", opts, ["padding", "fill", "generator"]);
     this.size = typeof size === "number" ? [size, size] : [size[0], size[1]];
   }
   forward(x: Tensor): Tensor {
@@ -97,7 +101,9 @@ export class RandomCrop implements Transform {
 
 /** Mirrors each image left-right with probability p. Matches torchvision.transforms.RandomHorizontalFlip(p). */
 export class RandomHorizontalFlip implements Transform {
-  constructor(readonly p = 0.5, readonly opts: { generator?: Generator } = {}) {}
+  constructor(readonly p = 0.5, readonly opts: { generator?: Generator } = {}) {
+    checkOptionNames("data.RandomHorizontalFlip", opts, ["generator"]);
+  }
   forward(x: Tensor): Tensor {
     const { generator = defaultGenerator } = this.opts;
     return mapImages("RandomHorizontalFlip", x, (src, out, c, h, w) => {
@@ -149,6 +155,7 @@ function rotateInto(src: ArrayLike<number>, out: { [i: number]: number }, c: num
 export class RandomRotation implements Transform {
   readonly range: [number, number];
   constructor(degrees: number | readonly [number, number], readonly opts: { interpolation?: "nearest" | "bilinear"; fill?: number; generator?: Generator } = {}) {
+    checkOptionNames("data.RandomRotation", opts, ["interpolation", "fill", "generator"]);
     this.range = typeof degrees === "number" ? [-Math.abs(degrees), Math.abs(degrees)] : [degrees[0], degrees[1]];
   }
   forward(x: Tensor): Tensor {
@@ -163,7 +170,9 @@ export class RandomRotation implements Transform {
  * Matches torchvision.transforms.v2.GaussianNoise(mean, sigma, clip).
  */
 export class GaussianNoise implements Transform {
-  constructor(readonly sigma = 0.1, readonly opts: { mean?: number; clip?: boolean; generator?: Generator } = {}) {}
+  constructor(readonly sigma = 0.1, readonly opts: { mean?: number; clip?: boolean; generator?: Generator } = {}) {
+    checkOptionNames("data.GaussianNoise", opts, ["mean", "clip", "generator"]);
+  }
   forward(x: Tensor): Tensor {
     const { mean = 0, clip = true, generator = defaultGenerator } = this.opts;
     if (!isFloating(x.dtype)) throw new TypeError(`GaussianNoise: expected a floating-point tensor, got ${x.dtype}`);

@@ -3,7 +3,7 @@
 // https://github.com/huggingface/safetensors (safetensors/src/tensor.rs: prepare, read_metadata, validate).
 
 import { tensor } from "../ops/creation.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import type { DType, TypedArray } from "../dtype.js";
 
 /** A state dict: names (PyTorch's keys) → tensors. */
@@ -199,9 +199,17 @@ function halfToFloat(h: number): number {
  * Non-contiguous tensors are written in row-major order. Matches safetensors.torch.save.
  */
 export function serializeSafetensors(tensors: StateDict, metadata?: Record<string, string>): Uint8Array {
-  const items = Object.entries(tensors).map(([name, t]) => {
+  if (tensors === null || typeof tensors !== "object" || tensors instanceof Tensor)
+    fail(`expected a state dict (an object of name → Tensor, e.g. model.stateDict()), got ${tensors instanceof Tensor ? "a single Tensor; wrap it: { name: t }" : String(tensors)}`);
+  const items = Object.entries(tensors).map(([name, t]: [string, unknown]) => {
     if (name === "__metadata__") fail(`"__metadata__" is reserved and cannot name a tensor`);
-    return { name, t, dtype: WRITE_DTYPE[t.dtype] };
+    if (!(t instanceof Tensor))
+      fail(
+        `"${name}" is ${t === null ? "null" : Array.isArray(t) ? "an array" : typeof t === "object" ? "an object" : `a ${typeof t}`}, not a Tensor: a safetensors file holds a flat map of tensors only` +
+          ` (an optimizer's stateDict() nests numbers and objects: save it with saveCheckpoint, or flatten it with io.flattenState)`,
+      );
+    const tt = t as Tensor;
+    return { name, t: tt, dtype: WRITE_DTYPE[tt.dtype] };
   });
   items.sort((a, b) => DTYPE_ORDER[b.dtype]! - DTYPE_ORDER[a.dtype]! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const header: Record<string, unknown> = {};

@@ -2,7 +2,7 @@
 // forward). Children are registered under "0", "1", … or their names, as PyTorch keys them.
 
 import type { Tensor } from "../tensor.js";
-import { Module, type AnyModule } from "./module.js";
+import { Module, type AnyModule, type ModuleConfig } from "./module.js";
 
 type TensorModule = Module<[Tensor], Tensor>;
 
@@ -19,9 +19,11 @@ function checkKey(owner: string, key: string): void {
  */
 export class Sequential extends Module {
   readonly #items: AnyModule[] = [];
+  #named = false;
   constructor(...modules: AnyModule[] | [Record<string, AnyModule>]) {
     super();
     if (modules.length === 1 && isModuleRecord(modules[0])) {
+      this.#named = true;
       for (const [name, m] of Object.entries(modules[0])) {
         checkKey("Sequential", name);
         this.#items.push(this.registerModule(name, m));
@@ -30,9 +32,13 @@ export class Sequential extends Module {
       for (const m of modules as AnyModule[]) this.append(m);
     }
   }
+  /** Rebuilds as new Sequential(...children), or new Sequential({ name: child, … }) when built by name. */
+  override getConfig(): ModuleConfig {
+    return this.#named ? { args: [["modules", Object.fromEntries(this.namedChildren())]] } : { args: this.namedChildren() };
+  }
   /** Adds a module at the end (key = its position). */
   append(m: AnyModule): this {
-    if (!(m instanceof Module)) throw new TypeError(`Sequential: expected a Module, got ${typeof m}`);
+    if (!(m instanceof Module)) throw new TypeError(`Sequential: expected a Module, got ${m === null ? "null" : typeof m}${typeof m === "function" ? " (a class or function; did you forget `new`?)" : ""}`);
     this.#items.push(this.registerModule(String(this.#items.length), m));
     return this;
   }
@@ -60,6 +66,9 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
   constructor(modules: Iterable<M> = []) {
     super();
     this.extend(modules);
+  }
+  override getConfig(): ModuleConfig {
+    return { args: [["modules", [...this.#items]]] };
   }
   append(m: M): this {
     if (!(m instanceof Module)) throw new TypeError(`ModuleList: expected a Module, got ${typeof m}`);
@@ -92,6 +101,9 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
   constructor(modules: Record<string, M> = {}) {
     super();
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
+  }
+  override getConfig(): ModuleConfig {
+    return { args: [["modules", Object.fromEntries(this.#items)]] };
   }
   /** Adds or replaces (keeping its position) the module under `key`. */
   set(key: string, m: M): this {

@@ -3,6 +3,7 @@
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
 import { alphaDropout, dropout } from "./functional/layers.js";
+import type { Args } from "../options.js";
 import { Module } from "./module.js";
 
 export interface DropoutModuleOptions {
@@ -16,10 +17,12 @@ export interface DropoutModuleOptions {
  */
 export class Dropout extends Module {
   readonly generator: Generator | undefined;
-  constructor(readonly p = 0.5, { generator }: DropoutModuleOptions = {}) {
+  readonly p: number;
+  constructor(...args: Args<[p: number], DropoutModuleOptions & { p?: number }>) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: dropout probability has to be between 0 and 1, but got ${p}`);
-    this.generator = generator;
+    ({ p: this.p, generator: this.generator } = this.configure("nn.Dropout", {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
+    const p = this.p;
+    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`nn.Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }
   forward(x: Tensor): Tensor {
     return dropout(x, { p: this.p, training: this.training, generator: this.generator });
@@ -33,10 +36,12 @@ export class Dropout extends Module {
  */
 export class AlphaDropout extends Module {
   readonly generator: Generator | undefined;
-  constructor(readonly p = 0.5, { generator }: DropoutModuleOptions = {}) {
+  readonly p: number;
+  constructor(...args: Args<[p: number], DropoutModuleOptions & { p?: number }>) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new Error(`AlphaDropout: dropout probability has to be between 0 and 1, but got ${p}`);
-    this.generator = generator;
+    ({ p: this.p, generator: this.generator } = this.configure("nn.AlphaDropout", {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
+    const p = this.p;
+    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`nn.AlphaDropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }
   forward(x: Tensor): Tensor {
     return alphaDropout(x, { p: this.p, training: this.training, generator: this.generator });

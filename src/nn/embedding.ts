@@ -6,6 +6,7 @@ import { tensor, zeros } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
 import { embedding } from "./functional/layers.js";
 import { normal } from "./init.js";
+import type { Args } from "../options.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 
@@ -22,8 +23,11 @@ export interface EmbeddingOptions {
 export class Embedding extends Module {
   weight: Tensor;
   readonly paddingIdx: number | null;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, { paddingIdx = null, dtype = "float32" }: EmbeddingOptions = {}) {
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, ...args: Args<[paddingIdx: number | null], EmbeddingOptions>) {
     super();
+    const o = this.configure<Required<EmbeddingOptions>>("nn.Embedding", { numEmbeddings, embeddingDim }, args, ["paddingIdx"], { paddingIdx: null, dtype: "float32" });
+    const dtype = o.dtype;
+    let paddingIdx = o.paddingIdx;
     if (paddingIdx != null) {
       if (!Number.isInteger(paddingIdx) || paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)
         throw new RangeError(`Embedding: paddingIdx ${paddingIdx} must be within [-${numEmbeddings}, ${numEmbeddings})`);

@@ -2,6 +2,7 @@
 // overwrites its tensor through assign() under noGrad and returns it, like torch's trailing-underscore
 // in-place functions.
 
+import { resolveArgs, type Args } from "../options.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { rand, randn } from "../ops/creation.js";
 import { Tensor } from "../tensor.js";
@@ -71,13 +72,15 @@ export const ones = (t: Tensor): Tensor => fill(t, 1);
 export const constant = (t: Tensor, val: number): Tensor => fill(t, val);
 
 /** Fills with U(a, b) (default U(0, 1)). Matches torch.nn.init.uniform_. */
-export function uniform(t: Tensor, { a = 0, b = 1, generator }: { a?: number; b?: number } & RandomInit = {}): Tensor {
+export function uniform(t: Tensor, ...args: Args<[a: number, b: number], { a?: number; b?: number } & RandomInit>): Tensor {
+  const { a, b, generator } = resolveArgs("init.uniform", args, ["a", "b"], { a: 0, b: 1, generator: undefined as Generator | undefined });
   if (!(a <= b)) throw new Error(`init.uniform: expected a ≤ b, got a=${a}, b=${b}`);
   return fill(t, draw(t, "uniform", generator).mul(b - a).add(a));
 }
 
 /** Fills with N(mean, std²) (default N(0, 1)). Matches torch.nn.init.normal_. */
-export function normal(t: Tensor, { mean = 0, std = 1, generator }: { mean?: number; std?: number } & RandomInit = {}): Tensor {
+export function normal(t: Tensor, ...args: Args<[mean: number, std: number], { mean?: number; std?: number } & RandomInit>): Tensor {
+  const { mean, std, generator } = resolveArgs("init.normal", args, ["mean", "std"], { mean: 0, std: 1, generator: undefined as Generator | undefined });
   if (!(std >= 0)) throw new Error(`init.normal: std must be non-negative, got ${std}`);
   return fill(t, draw(t, "normal", generator).mul(std).add(mean));
 }
@@ -86,14 +89,16 @@ export function normal(t: Tensor, { mean = 0, std = 1, generator }: { mean?: num
  * Glorot & Bengio (2010): U(−a, a) with a = gain·√(6/(fanIn + fanOut)).
  * Matches torch.nn.init.xavier_uniform_.
  */
-export function xavierUniform(t: Tensor, { gain = 1, generator }: { gain?: number } & RandomInit = {}): Tensor {
+export function xavierUniform(t: Tensor, ...args: Args<[gain: number], { gain?: number } & RandomInit>): Tensor {
+  const { gain, generator } = resolveArgs("init.xavierUniform", args, ["gain"], { gain: 1, generator: undefined as Generator | undefined });
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, { a: -a, b: a, generator });
 }
 
 /** Glorot & Bengio (2010): N(0, std²) with std = gain·√(2/(fanIn + fanOut)). Matches torch.nn.init.xavier_normal_. */
-export function xavierNormal(t: Tensor, { gain = 1, generator }: { gain?: number } & RandomInit = {}): Tensor {
+export function xavierNormal(t: Tensor, ...args: Args<[gain: number], { gain?: number } & RandomInit>): Tensor {
+  const { gain, generator } = resolveArgs("init.xavierNormal", args, ["gain"], { gain: 1, generator: undefined as Generator | undefined });
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   return normal(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)), generator });
 }
@@ -105,18 +110,23 @@ export interface KaimingOptions extends RandomInit {
   nonlinearity?: Nonlinearity;
 }
 
+type KaimingDefaults = Required<Omit<KaimingOptions, "generator">> & RandomInit;
+const KAIMING: KaimingDefaults = { a: 0, mode: "fanIn", nonlinearity: "leaky_relu", generator: undefined };
+
 /**
  * He et al. (2015): U(−b, b) with b = gain·√(3/fan), gain = calculateGain(nonlinearity, a).
  * Defaults a = 0, mode 'fanIn', nonlinearity 'leaky_relu'. Matches torch.nn.init.kaiming_uniform_.
  */
-export function kaimingUniform(t: Tensor, { a = 0, mode = "fanIn", nonlinearity = "leaky_relu", generator }: KaimingOptions = {}): Tensor {
+export function kaimingUniform(t: Tensor, ...args: Args<[a: number, mode: FanMode, nonlinearity: Nonlinearity], KaimingOptions>): Tensor {
+  const { a, mode, nonlinearity, generator } = resolveArgs<KaimingDefaults>("init.kaimingUniform", args, ["a", "mode", "nonlinearity"], KAIMING);
   const fan = fanOf(t, mode);
   const bound = fan === 0 ? 0 : calculateGain(nonlinearity, a) * Math.sqrt(3 / fan);
   return uniform(t, { a: -bound, b: bound, generator });
 }
 
 /** He et al. (2015): N(0, std²) with std = gain/√fan. Matches torch.nn.init.kaiming_normal_. */
-export function kaimingNormal(t: Tensor, { a = 0, mode = "fanIn", nonlinearity = "leaky_relu", generator }: KaimingOptions = {}): Tensor {
+export function kaimingNormal(t: Tensor, ...args: Args<[a: number, mode: FanMode, nonlinearity: Nonlinearity], KaimingOptions>): Tensor {
+  const { a, mode, nonlinearity, generator } = resolveArgs<KaimingDefaults>("init.kaimingNormal", args, ["a", "mode", "nonlinearity"], KAIMING);
   const fan = fanOf(t, mode);
   return normal(t, { std: fan === 0 ? 0 : calculateGain(nonlinearity, a) / Math.sqrt(fan), generator });
 }
@@ -126,7 +136,8 @@ export function kaimingNormal(t: Tensor, { a = 0, mode = "fanIn", nonlinearity =
  * Gaussian matrix with R's diagonal made positive; dims after the first are flattened.
  * Matches torch.nn.init.orthogonal_.
  */
-export function orthogonal(t: Tensor, { gain = 1, generator }: { gain?: number } & RandomInit = {}): Tensor {
+export function orthogonal(t: Tensor, ...args: Args<[gain: number], { gain?: number } & RandomInit>): Tensor {
+  const { gain, generator } = resolveArgs("init.orthogonal", args, ["gain"], { gain: 1, generator: undefined as Generator | undefined });
   if (t.ndim < 2) throw new Error(`init.orthogonal: only tensors with 2 or more dims are supported, got ${fmtShape(t.shape)}`);
   if (t.numel === 0) return t;
   const rows = t.shape[0]!;

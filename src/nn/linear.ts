@@ -3,7 +3,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { zeros } from "../ops/creation.js";
-import { resolveArgs, type Args } from "../options.js";
+import type { Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { linear } from "./functional/layers.js";
@@ -26,7 +26,7 @@ export class Linear extends Module {
   bias: Tensor | null;
   constructor(readonly inFeatures: number, readonly outFeatures: number, ...args: Args<[bias: boolean], LinearOptions>) {
     super();
-    const { bias, dtype } = resolveArgs<Required<LinearOptions>>("nn.Linear", args, ["bias"], { bias: true, dtype: "float32" });
+    const { bias, dtype } = this.configure<Required<LinearOptions>>("nn.Linear", { inFeatures, outFeatures }, args, ["bias"], { bias: true, dtype: "float32" });
     this.weight = Parameter(zeros([outFeatures, inFeatures], { dtype }));
     this.bias = bias ? Parameter(zeros([outFeatures], { dtype })) : null;
     this.resetParameters();
@@ -46,14 +46,14 @@ export class Linear extends Module {
       throw new Error(`${this.toString()}: expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
     return linear(x, this.weight, this.bias);
   }
-
-  override toString(): string {
-    return `Linear(${this.inFeatures}→${this.outFeatures}${this.bias ? "" : ", bias=false"})`;
-  }
 }
 
 /** Returns its input. Matches torch.nn.Identity. */
 export class Identity extends Module {
+  constructor(...args: Args<[], Record<never, never>>) {
+    super();
+    this.configure("nn.Identity", {}, args, [], {});
+  }
   forward(x: Tensor): Tensor { return x; }
 }
 
@@ -61,12 +61,18 @@ export class Identity extends Module {
 export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;
-  constructor({ startDim = 1, endDim = -1 } = {}) { super(); this.startDim = startDim; this.endDim = endDim; }
+  constructor(...args: Args<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
+    super();
+    ({ startDim: this.startDim, endDim: this.endDim } = this.configure("nn.Flatten", {}, args, ["startDim", "endDim"], { startDim: 1, endDim: -1 }));
+  }
   forward(x: Tensor): Tensor { return x.flatten(this.startDim, this.endDim); }
 }
 
 /** Splits dim `dim` into `unflattenedSize`. Matches torch.nn.Unflatten. */
 export class Unflatten extends Module {
-  constructor(readonly dim: number, readonly unflattenedSize: readonly number[]) { super(); }
+  constructor(readonly dim: number, readonly unflattenedSize: readonly number[], ...args: Args<[], Record<never, never>>) {
+    super();
+    this.configure("nn.Unflatten", { dim, unflattenedSize }, args, [], {});
+  }
   forward(x: Tensor): Tensor { return x.unflatten(this.dim, this.unflattenedSize); }
 }

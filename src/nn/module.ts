@@ -4,6 +4,7 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
+import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { Buffer, bufferInfo, isParameter, Parameter } from "./parameter.js";
@@ -19,6 +20,19 @@ type Entry =
 // Module<[Tensor], Tensor> is assignable here because methods are compared bivariantly.
 export type AnyModule = Module<never[], unknown>;
 
+/**
+ * How a module was constructed, recorded by its constructor: one record that both prints the
+ * module (torch's extra_repr) and rebuilds it (loadModel): `new Class(...args values, options)`.
+ */
+export interface ModuleConfig {
+  /** The required (and, for containers, module) arguments by name, in call order. */
+  args: [name: string, value: unknown][];
+  /** The resolved options, defaults filled in; absent when the constructor takes none. */
+  options?: Record<string, unknown>;
+  /** When given, printing shows only the options that differ from these (torch prints losses bare). */
+  printDefaults?: Record<string, unknown>;
+}
+
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -33,8 +47,68 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (dropout active, batch norm uses batch statistics); see train()/eval(). */
   training = true;
   readonly #registered = new Map<string, Entry>();
+  #config: ModuleConfig | undefined;
 
   abstract forward(...args: In): Out;
+
+  /**
+   * Resolves PyTorch-style optional arguments (see options.ts) and records them with the required
+   * ones as this module's config, so that it prints and saves with its arguments.
+   */
+  protected configure<O extends object>(
+    where: string,
+    required: Record<string, unknown>,
+    rest: readonly unknown[],
+    positional: readonly (keyof O & string)[],
+    defaults: O,
+    { printAll = true } = {},
+  ): O {
+    const options = resolveArgs(where, rest, positional, defaults);
+    this.#config = { args: Object.entries(required), options: options as Record<string, unknown>, ...(printAll ? {} : { printDefaults: defaults as Record<string, unknown> }) };
+    return options;
+  }
+
+  /** Records the constructor call for a module whose constructor does not go through configure(). */
+  protected recordConfig(config: ModuleConfig): void {
+    this.#config = config;
+  }
+
+  /** The recorded constructor call (Keras's get_config); undefined for classes that record none. */
+  getConfig(): ModuleConfig | undefined {
+    return this.#config;
+  }
+
+  /** This module's own arguments as one line, e.g. `inFeatures=784, outFeatures=128, bias=true` (torch's extra_repr). */
+  extraRepr(): string {
+    const c = this.getConfig();
+    if (!c) return "";
+    const shown: [string, unknown][] = [...c.args];
+    for (const [k, v] of Object.entries(c.options ?? {})) {
+      if (c.printDefaults && Object.is(c.printDefaults[k], v)) continue;
+      if (k === "dtype" && v === "float32") continue;
+      shown.push([k, v]);
+    }
+    return shown.flatMap(([k, v]) => { const s = reprValue(v); return s === undefined ? [] : [`${k}=${s}`]; }).join(", ");
+  }
+
+  /**
+   * The module tree with each layer's arguments, as torch's print(model): children indented as
+   * `(name): Child(...)`. Arguments print under myelin's (camelCase) names and JS values, so a
+   * printed layer reads as the call that builds it: `Linear(inFeatures=784, outFeatures=128, bias=true)`.
+   */
+  toString(): string {
+    const lines = this.extraRepr() ? [this.extraRepr()] : [];
+    const children = this.namedChildren();
+    for (const [name, m] of children) lines.push(`(${name}): ${m.toString().replace(/\n/g, "\n  ")}`);
+    const head = this.constructor.name;
+    if (children.length === 0) return `${head}(${lines.join(", ")})`;
+    return `${head}(\n  ${lines.join("\n  ")}\n)`;
+  }
+
+  /** console.log(model) in Node prints the tree, as print(model) does in torch. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 
   /** Registers a parameter under an exact state-dict key (for names not expressible as fields). */
   registerParameter(key: string, t: Tensor | null): Tensor | null {
@@ -135,7 +209,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Copies values from a state dict into this module's parameters and buffers (converted to their
    * dtypes). With strict (default) any missing or unexpected key is an error; shapes must match.
    */
-  loadStateDict(state: Record<string, Tensor>, { strict = true } = {}): LoadResult {
+  loadStateDict(state: Record<string, Tensor>, ...args: Args<[strict: boolean], { strict?: boolean }>): LoadResult {
+    const { strict } = resolveArgs("Module.loadStateDict", args, ["strict"], { strict: true });
     const own = new Map<string, Tensor>([...this.#named("param", true), ...this.#named("buffer", true, true)]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
@@ -196,4 +271,18 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   numParameters({ trainableOnly = false } = {}): number {
     return this.parameters().filter((p) => !trainableOnly || p.requiresGrad).reduce((a, p) => a + p.numel, 0);
   }
+}
+
+/** A config value as printed, or undefined for what is not printed (modules, tensors, null, generators). */
+function reprValue(v: unknown): string | undefined {
+  if (v === null || v === undefined || typeof v === "function") return undefined;
+  if (typeof v === "string") return `'${v}'`;
+  if (typeof v === "number") return v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential() : String(v); // eps=1e-5, as torch prints it
+  if (typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) {
+    const items = v.map(reprValue);
+    return items.some((s) => s === undefined) ? undefined : `[${items.join(", ")}]`;
+  }
+  if (v instanceof Tensor) return `Tensor(${fmtShape(v.shape)})`;
+  return undefined; // modules print as children; generators and other objects are not arguments one reads
 }

@@ -7,6 +7,7 @@ import { ones, zeros } from "../ops/creation.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { batchNorm, layerNorm } from "./functional/layers.js";
+import type { Args } from "../options.js";
 import { Module } from "./module.js";
 import { Buffer, Parameter } from "./parameter.js";
 
@@ -26,8 +27,10 @@ export class LayerNorm extends Module {
   bias: Tensor | null;
   readonly normalizedShape: readonly number[];
   readonly eps: number;
-  constructor(normalizedShape: number | readonly number[], { eps = 1e-5, elementwiseAffine = true, dtype = "float32" }: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], ...args: Args<[eps: number, elementwiseAffine: boolean], LayerNormOptions>) {
     super();
+    const { eps, elementwiseAffine, dtype } = this.configure<Required<LayerNormOptions>>(
+      "nn.LayerNorm", { normalizedShape }, args, ["eps", "elementwiseAffine"], { eps: 1e-5, elementwiseAffine: true, dtype: "float32" });
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     this.eps = eps;
     this.weight = elementwiseAffine ? Parameter(ones(this.normalizedShape, { dtype })) : null;
@@ -67,10 +70,16 @@ export class BatchNorm1d extends Module {
   numBatchesTracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
-  constructor(readonly numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = "float32" }: BatchNormOptions = {}) {
+  constructor(readonly numFeatures: number, ...args: Args<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>) {
     super();
+    // momentum's default is undefined here so that null (torch's cumulative average) passes the number check
+    const { eps, momentum, affine, trackRunningStats, dtype } = this.configure<{ eps: number; momentum: number | null | undefined; affine: boolean; trackRunningStats: boolean; dtype: DType }>("nn.BatchNorm1d", { numFeatures }, args, ["eps", "momentum", "affine", "trackRunningStats"], {
+      eps: 1e-5, momentum: undefined, affine: true, trackRunningStats: true, dtype: "float32",
+    });
     this.eps = eps;
-    this.momentum = momentum;
+    this.momentum = momentum === undefined ? 0.1 : momentum;
+    const cfg = this.getConfig()!;
+    cfg.options = { ...cfg.options, momentum: this.momentum };
     this.weight = affine ? Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = affine ? Parameter(zeros([numFeatures], { dtype })) : null;
     this.runningMean = trackRunningStats ? Buffer(zeros([numFeatures], { dtype })) : null;

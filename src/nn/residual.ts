@@ -12,6 +12,8 @@ import { Module } from "./module.js";
 export class Residual extends Module {
   constructor(readonly block: Module<[Tensor], Tensor>) {
     super();
+    if (!(block instanceof Module)) throw new TypeError(`nn.Residual: expected a Module as the block, got ${typeof block}`);
+    this.recordConfig({ args: [["block", block]] });
   }
   forward(x: Tensor): Tensor {
     const h = this.block.forward(x);

@@ -4,6 +4,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { zeros } from "../ops/creation.js";
+import { resolveArgs } from "../options.js";
 import { Tensor } from "../tensor.js";
 import type { AnyModule } from "./module.js";
 
@@ -29,7 +30,8 @@ const shapesOf = (out: unknown): string => {
  * its descendants'), then the total, trainable and non-trainable counts. The model's training
  * flags and buffers are left as they were.
  */
-export function summary(model: AnyModule, inputShape: readonly number[], { dtype = "float32", print = false }: SummaryOptions = {}): string {
+export function summary(model: AnyModule, inputShape: readonly number[], options: SummaryOptions = {}): string {
+  const { dtype, print } = resolveArgs<Required<SummaryOptions>>("nn.summary", [options], [], { dtype: "float32", print: false });
   const rows: { name: string; depth: number; module: AnyModule }[] = [];
   const walk = (m: AnyModule, prefix: string, depth: number): void => {
     for (const [name, child] of m.namedChildren()) {

@@ -4,6 +4,7 @@
 import type { Backend } from "../backend/backend.js";
 import { backendByName, getBackend } from "../backend/registry.js";
 import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../dtype.js";
+import { checkOptionNames, isOptionsObject, resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { fmtShape, numel } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -58,6 +59,7 @@ function inferNested(data: NestedArray): { shape: number[]; flat: (number | bool
  * gives int32 and booleans give bool.
  */
 export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  checkOptionNames("tensor", opts, [...CREATE_KEYS, "shape"]);
   if (ArrayBuffer.isView(data)) {
     const shape = opts.shape ?? [data.length];
     if (numel(shape) !== data.length) throw new Error(`tensor: shape ${fmtShape(shape)} does not hold ${data.length} elements`);
@@ -74,12 +76,34 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
 }
 
 function checkShape(op: string, shape: readonly number[]): void {
-  for (const s of shape)
-    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: sizes must be non-negative integers, got ${fmtShape(shape)}`);
+  const given = shape as unknown;
+  if (!Array.isArray(given)) throw new TypeError(`${op}: the shape must be an array of sizes or sizes as arguments, got ${typeof given === "string" ? `string '${given}'` : typeof given}`);
+  for (const s of given as unknown[])
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0)
+      throw new Error(`${op}: sizes must be non-negative integers, got [${(given as unknown[]).map((v) => (typeof v === "string" ? `'${v}'` : String(v))).join(", ")}]`);
+}
+
+/** A shape given as PyTorch's varargs (2, 3) or as one array ([2, 3]), then an optional options object. */
+export type SizeArgs<O> = [...sizes: number[]] | [...sizes: number[], options: O] | [shape: readonly number[], options?: O];
+
+const CREATE_KEYS = ["dtype", "requiresGrad", "device"];
+const RANDOM_KEYS = [...CREATE_KEYS, "generator"];
+
+/** Splits `zeros(2, 3, { dtype })` / `zeros([2, 3], { dtype })` into a checked shape and options. */
+function sizeArgs<O extends CreateOptions>(op: string, args: readonly unknown[], keys: readonly string[]): [number[], O] {
+  const last = args[args.length - 1];
+  const hasOpts = args.length > 0 && isOptionsObject(last);
+  const opts = (hasOpts ? last : {}) as O;
+  const sizes = hasOpts ? args.slice(0, -1) : args;
+  checkOptionNames(op, opts, keys);
+  const shape = sizes.length === 1 && (Array.isArray(sizes[0]) || typeof sizes[0] !== "number") ? (sizes[0] as number[]) : (sizes as number[]);
+  checkShape(op, shape);
+  return [[...shape], opts];
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   checkShape("full", shape);
+  checkOptionNames("full", opts, CREATE_KEYS);
   const dtype = opts.dtype ?? "float32";
   const b = backendOf(opts.device);
   const t = Tensor.fromStorage(b, b.full(numel(shape), dtype, value), shape, dtype);
@@ -87,8 +111,16 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   return t;
 }
 
-export const zeros = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+/** Zeros: zeros(2, 3) or zeros([2, 3]), then { dtype, device, requiresGrad } (torch.zeros). */
+export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = sizeArgs("zeros", args, CREATE_KEYS);
+  return full(shape, 0, opts);
+}
+/** Ones: ones(2, 3) or ones([2, 3]), then options (torch.ones). */
+export function ones(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = sizeArgs("ones", args, CREATE_KEYS);
+  return full(shape, 1, opts);
+}
 
 const likeOpts = (x: Tensor, opts: CreateOptions): CreateOptions => ({ dtype: x.dtype, device: x.backend.name, ...opts });
 export const zerosLike = (x: Tensor, opts: CreateOptions = {}): Tensor => full(x.shape, 0, likeOpts(x, opts));
@@ -99,7 +131,13 @@ export const fullLike = (x: Tensor, value: number, opts: CreateOptions = {}): Te
  * Values from start (inclusive) to end (exclusive) by step: arange(5), arange(1, 4), arange(0, 1, 0.25).
  * float32 by default (see tensor() on integers).
  */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(...args: Args<[start: number, end: number, step: number], CreateOptions>): Tensor {
+  const o = resolveArgs<{ start: number; end: number | undefined; step: number } & CreateOptions>("arange", args, ["start", "end", "step"], {
+    start: undefined as unknown as number, end: undefined, step: 1, dtype: undefined, requiresGrad: undefined, device: undefined,
+  });
+  const { start: first, end: last, step, ...opts } = o;
+  let [start, end] = [first, last];
+  if (typeof start !== "number") throw new TypeError("arange: expected arange(end), arange(start, end) or arange(start, end, step)");
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -112,6 +150,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 /** `steps` evenly spaced values from start to end inclusive (torch.linspace). */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkOptionNames("linspace", opts, CREATE_KEYS);
   const dtype = opts.dtype ?? "float32";
   const arr = allocArray(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -121,7 +160,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 /** Identity matrix n×m (torch.eye). */
-export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+export function eye(n: number, ...args: Args<[m: number], CreateOptions>): Tensor {
+  const { m = n, ...opts } = resolveArgs<{ m: number | undefined } & CreateOptions>("eye", args, ["m"], { m: undefined, dtype: undefined, requiresGrad: undefined, device: undefined });
   checkShape("eye", [n, m]);
   const dtype = opts.dtype ?? "float32";
   const arr = allocArray(dtype, n * m);
@@ -138,19 +178,27 @@ function randomTensor(op: string, shape: readonly number[], opts: RandomOptions,
   return finish(arr, shape, opts, dtype);
 }
 
-/** Uniform on [0, 1) (torch.rand). */
-export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor("rand", shape, opts, (g) => g.random());
-/** Standard normal (torch.randn). */
-export const randn = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor("randn", shape, opts, (g) => g.normal());
+/** Uniform on [0, 1): rand(2, 3) or rand([2, 3]), then { dtype, device, generator, … } (torch.rand). */
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>("rand", args, RANDOM_KEYS);
+  return randomTensor("rand", shape, opts, (g) => g.random());
+}
+/** Standard normal: randn(2, 3) or randn([2, 3]), then options (torch.randn). */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>("randn", args, RANDOM_KEYS);
+  return randomTensor("randn", shape, opts, (g) => g.normal());
+}
 
 /** Uniform integers in [low, high), int32 by default (torch.randint). */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+  checkOptionNames("randint", opts, RANDOM_KEYS);
   return randomTensor("randint", shape, { dtype: "int32", ...opts }, (g) => g.integer(low, high));
 }
 
 /** A random permutation of 0..n-1 as int32 (torch.randperm), Fisher–Yates. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkOptionNames("randperm", opts, RANDOM_KEYS);
   const g = opts.generator ?? defaultGenerator;
   const arr = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

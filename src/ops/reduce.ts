@@ -2,6 +2,7 @@
 // softmax family. Primitives always keep reduced dims; the keepdim=false squeeze happens here.
 
 import { isFloating } from "../dtype.js";
+import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, normDim, normDims } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { apply } from "./dispatch.js";
@@ -68,11 +69,26 @@ export function maxWithIndices(op: "argmax" | "argmin", x: Tensor, dim: number, 
 export interface VarOptions {
   /** Bessel's correction: divide by N − correction (torch default 1). */
   correction?: number;
+  /** torch's older flag: true is correction 1, false is correction 0. */
+  unbiased?: boolean;
   keepdim?: boolean;
 }
 
-/** Variance: Σ(x − mean)² / (N − correction), as torch.var. */
-export function variance(x: Tensor, dim?: Dims, { correction = 1, keepdim = false }: VarOptions = {}): Tensor {
+/** torch's var/std arguments: (dim?, unbiased?, keepdim?, { correction, unbiased, keepdim }), or (unbiased) alone. */
+export type VarArgs = Args<[unbiased: boolean, keepdim: boolean], VarOptions>;
+
+function varArgs(op: string, dim: Dims | boolean, args: readonly unknown[]): { dim: Dims; correction: number; keepdim: boolean } {
+  if (typeof dim === "boolean") return varArgs(op, undefined, [dim, ...args]); // x.var(false), as torch
+  const o = resolveArgs(op, args, ["unbiased", "keepdim"], { unbiased: undefined as boolean | undefined, correction: undefined as number | undefined, keepdim: false });
+  if (o.unbiased !== undefined && typeof o.unbiased !== "boolean") throw new TypeError(`${op}: unbiased must be a boolean, got ${typeof o.unbiased}`);
+  if (o.unbiased !== undefined && o.correction !== undefined) throw new TypeError(`${op}: give either unbiased or correction, not both`);
+  if (o.correction !== undefined && !(typeof o.correction === "number" && o.correction >= 0)) throw new TypeError(`${op}: correction must be a non-negative number, got ${String(o.correction)}`);
+  return { dim, correction: o.correction ?? (o.unbiased === false ? 0 : 1), keepdim: o.keepdim };
+}
+
+/** Variance: Σ(x − mean)² / (N − correction), as torch.var: `x.var(0, false)` is the biased (population) variance. */
+export function variance(x: Tensor, dimArg?: Dims | boolean, ...args: VarArgs): Tensor {
+  const { dim, correction, keepdim } = varArgs("var", dimArg, args);
   const dims = normDims("var", dim, x.ndim);
   const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
   const centered = x.sub(mean(x, dims, true));
@@ -90,7 +106,10 @@ function rootAtZero(s: Tensor, root: (t: Tensor) => Tensor): Tensor {
 }
 
 /** Standard deviation: √var (torch.std); the gradient is 0 where std is 0, as in torch. */
-export const std = (x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor => rootAtZero(variance(x, dim, opts), (v) => v.sqrt());
+export function std(x: Tensor, dimArg?: Dims | boolean, ...args: VarArgs): Tensor {
+  const { dim, correction, keepdim } = varArgs("std", dimArg, args);
+  return rootAtZero(variance(x, dim, { correction, keepdim }), (v) => v.sqrt());
+}
 
 /** log Σ exp(x), computed as m + log Σ exp(x − m) with m = max(x) so nothing overflows. */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -119,8 +138,19 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   return shifted.sub(shifted.exp().sum(d, true).log());
 }
 
-/** p-norm over dims: (Σ|x|ᵖ)^(1/p); p = ±Infinity gives max/min |x|, p = 0 counts non-zeros (torch.linalg.vector_norm). */
-export function norm(x: Tensor, p: number = 2, dim?: Dims, keepdim = false): Tensor {
+/**
+ * p-norm over dims: (Σ|x|ᵖ)^(1/p); p = ±Infinity gives max/min |x|, p = 0 counts non-zeros
+ * (torch.linalg.vector_norm). p = 'fro' is the 2-norm over the dims (torch.norm's default; for a
+ * matrix it is the Frobenius norm). Arguments as torch.norm: (p, dim, keepdim) or an options object.
+ */
+export type NormArgs = Args<[p: number | "fro", dim: Dims, keepdim: boolean], { p?: number | "fro"; dim?: Dims; keepdim?: boolean }>;
+export function norm(x: Tensor, ...args: NormArgs): Tensor {
+  const o = resolveArgs<{ p: number | "fro"; dim: Dims; keepdim: boolean }>("norm", args, ["p", "dim", "keepdim"], { p: "fro", dim: undefined, keepdim: false });
+  const { dim, keepdim } = o;
+  const given = o.p as unknown;
+  if (given === "nuc") throw new Error("norm: the nuclear norm ('nuc') is not implemented; it needs an SVD");
+  if (given !== "fro" && typeof given !== "number") throw new TypeError(`norm: p must be a number or 'fro', got ${typeof given === "string" ? `'${given}'` : typeof given}`);
+  const p = o.p === "fro" ? 2 : o.p;
   if (p === Infinity) return amax(x.abs(), dim, keepdim);
   if (p === -Infinity) return amin(x.abs(), dim, keepdim);
   if (p === 0) return cast(sum(x.ne(0), dim, keepdim), x.dtype); // the count of non-zeros; no gradient, as in torch

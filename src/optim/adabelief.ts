@@ -1,6 +1,7 @@
 // AdaBelief: Adam whose second moment tracks (g − m)², the "belief" in the current gradient.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { zerosLike } from "../ops/creation.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -26,9 +27,8 @@ type AdaBeliefState = { step: number; exp_avg: Tensor; exp_avg_var: Tensor };
  * const opt = new optim.AdaBelief(params, { lr: 1e-3 });
  */
 export class AdaBelief extends Optimizer<Opts, AdaBeliefState> {
-  constructor(params: Params<Opts>, opts: AdaBeliefOptions = {}) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-16 } = opts;
-    super(params, { lr, betas, eps }, "AdaBelief", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number], AdaBeliefOptions>) {
+    super(params, "AdaBelief", args, ["lr", "betas", "eps"], { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-16 });
   }
 
   protected validate(g: Opts): void {

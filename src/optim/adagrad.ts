@@ -1,6 +1,7 @@
 // Adagrad and Adadelta: per-coordinate step sizes from accumulated squared gradients.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
 import { checkNonNegative, checkRange, Optimizer, type ParamGroup, type ParamGroupSpec, type Params } from "./optimizer.js";
 
@@ -28,9 +29,8 @@ type AdagradState = { step: number; sum: Tensor };
  * const opt = new optim.Adagrad(params, { lr: 0.01 });
  */
 export class Adagrad extends Optimizer<AdagradOpts, AdagradState> {
-  constructor(params: Params<AdagradOpts>, opts: AdagradOptions = {}) {
-    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = opts;
-    super(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize }, "Adagrad", opts);
+  constructor(params: Params<AdagradOpts>, ...args: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], AdagradOptions>) {
+    super(params, "Adagrad", args, ["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps"], { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
   }
 
   override addParamGroup(spec: ParamGroupSpec<AdagradOpts>): void {
@@ -77,9 +77,8 @@ type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
  * const opt = new optim.Adadelta(params); // lr 1.0, rho 0.9
  */
 export class Adadelta extends Optimizer<AdadeltaOpts, AdadeltaState> {
-  constructor(params: Params<AdadeltaOpts>, opts: AdadeltaOptions = {}) {
-    const { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false } = opts;
-    super(params, { lr, rho, eps, weightDecay, maximize }, "Adadelta", opts);
+  constructor(params: Params<AdadeltaOpts>, ...args: Args<[lr: number, rho: number, eps: number, weightDecay: number], AdadeltaOptions>) {
+    super(params, "Adadelta", args, ["lr", "rho", "eps", "weightDecay"], { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false });
   }
 
   protected validate(g: AdadeltaOpts): void {

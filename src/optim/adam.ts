@@ -3,6 +3,7 @@
 
 import { Tensor } from "../tensor.js";
 import { zerosLike } from "../ops/creation.js";
+import type { Args } from "../options.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -33,9 +34,12 @@ type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_av
  * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
  */
 export class Adam extends Optimizer<Opts, AdamState> {
-  constructor(params: Params<Opts>, opts: AdamOptions = {}, name = "Adam") {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, decoupledWeightDecay = false, maximize = false } = opts;
-    super(params, { lr, betas, eps, weightDecay, amsgrad, decoupledWeightDecay, maximize }, name, opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>) {
+    // AdamW is Adam with decoupled decay on by default and a larger default weightDecay, as in torch
+    const w = new.target === AdamW || new.target.prototype instanceof AdamW;
+    super(params, w ? "AdamW" : "Adam", args, ["lr", "betas", "eps", "weightDecay", "amsgrad"], {
+      lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: w ? 1e-2 : 0, amsgrad: false, decoupledWeightDecay: w, maximize: false,
+    });
   }
 
   protected validate(g: Opts): void {
@@ -88,7 +92,7 @@ export class Adam extends Optimizer<Opts, AdamState> {
  * const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends Adam {
-  constructor(params: Params<Opts>, opts: Omit<AdamOptions, "decoupledWeightDecay"> = {}) {
-    super(params, { weightDecay: 1e-2, ...opts, decoupledWeightDecay: true }, "AdamW");
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Omit<AdamOptions, "decoupledWeightDecay">>) {
+    super(params, ...(args as Args<[], AdamOptions>));
   }
 }

@@ -1,6 +1,7 @@
 // Adamax: Adam with the infinity norm in place of the second moment.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { zerosLike } from "../ops/creation.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -25,9 +26,8 @@ type AdamaxState = { step: number; exp_avg: Tensor; exp_inf: Tensor };
  * const opt = new optim.Adamax(params, { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<Opts, AdamaxState> {
-  constructor(params: Params<Opts>, opts: AdamaxOptions = {}) {
-    const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, maximize = false } = opts;
-    super(params, { lr, betas, eps, weightDecay, maximize }, "Adamax", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number], AdamaxOptions>) {
+    super(params, "Adamax", args, ["lr", "betas", "eps", "weightDecay"], { lr: 2e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, maximize: false });
   }
 
   protected validate(g: Opts): void {

@@ -1,6 +1,7 @@
 // COCOB-Backprop: learning-rate-free training by coin betting on each coordinate.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -27,9 +28,8 @@ type COCOBState = { step: number; initial_weight: Tensor; max_grad: Tensor; sum_
  * const opt = new optim.COCOB(model.parameters());
  */
 export class COCOB extends Optimizer<Opts, COCOBState> {
-  constructor(params: Params<Opts>, opts: COCOBOptions = {}) {
-    const { alpha = 100, eps = 1e-8 } = opts;
-    super(params, { alpha, eps }, "COCOB", opts);
+  constructor(params: Params<Opts>, ...args: Args<[alpha: number, eps: number], COCOBOptions>) {
+    super(params, "COCOB", args, ["alpha", "eps"], { alpha: 100, eps: 1e-8 });
   }
 
   protected validate(g: Opts): void {

@@ -1,6 +1,7 @@
 // LAMB: Adam's direction rescaled per layer by a trust ratio ‖θ‖/‖r‖ (large-batch training).
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { zerosLike } from "../ops/creation.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -27,9 +28,8 @@ type LAMBState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new optim.LAMB(params, { lr: 1e-3, weightDecay: 0.01 });
  */
 export class LAMB extends Optimizer<Opts, LAMBState> {
-  constructor(params: Params<Opts>, opts: LAMBOptions = {}) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-6, weightDecay = 0 } = opts;
-    super(params, { lr, betas, eps, weightDecay }, "LAMB", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number], LAMBOptions>) {
+    super(params, "LAMB", args, ["lr", "betas", "eps", "weightDecay"], { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-6, weightDecay: 0 });
   }
 
   protected validate(g: Opts): void {

@@ -1,6 +1,7 @@
 // Lookahead: wraps any optimizer; every k of its steps, pulls slow weights toward the fast ones.
 
 import type { Tensor } from "../tensor.js";
+import { resolveArgs, type Args } from "../options.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { checkRange, Optimizer, type BaseOptions, type OptimizerStateDict, type ParamGroupSpec, type ParamState } from "./optimizer.js";
 
@@ -31,9 +32,10 @@ export class Lookahead<O extends BaseOptions = BaseOptions> extends Optimizer<O,
   alpha: number;
   #step = 0;
 
-  constructor(optimizer: Optimizer<O>, { k = 5, alpha = 0.5 }: LookaheadOptions = {}) {
+  constructor(optimizer: Optimizer<O>, ...args: Args<[k: number, alpha: number], LookaheadOptions>) {
     if (!(optimizer instanceof Optimizer)) throw new TypeError("Lookahead: expected an optimizer to wrap, e.g. new Lookahead(new Adam(params))");
-    super(optimizer.paramGroups.map((g) => ({ params: g.params }) as unknown as ParamGroupSpec<O>), optimizer.defaults, "Lookahead");
+    super(optimizer.paramGroups.map((g) => ({ params: g.params }) as unknown as ParamGroupSpec<O>), "Lookahead", [], [], optimizer.defaults);
+    const { k, alpha } = resolveArgs("optim.Lookahead", args, ["k", "alpha"], { k: 5, alpha: 0.5 });
     if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`Lookahead: invalid k ${k}; expected an integer >= 1`);
     checkRange("Lookahead", "alpha", alpha, 0, 1);
     this.optimizer = optimizer;

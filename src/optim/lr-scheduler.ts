@@ -2,7 +2,10 @@
 // schedules with closed forms or short recurrences (torch.optim.lr_scheduler). OneCycleLR and
 // ReduceLROnPlateau live in one-cycle.ts and plateau.ts.
 
+import { resolveArgs, type Args } from "../options.js";
 import { Optimizer, type ParamGroup } from "./optimizer.js";
+
+type LrLambda = (epoch: number) => number;
 
 /** The serializable state of a scheduler: its numeric fields (torch's scheduler.state_dict()). */
 export type SchedulerStateDict = Record<string, unknown>;
@@ -100,7 +103,9 @@ export abstract class LRScheduler {
 export class LambdaLR extends LRScheduler {
   lrLambdas: ((epoch: number) => number)[];
 
-  constructor(optimizer: Optimizer, { lrLambda, lastEpoch = -1 }: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, ...args: Args<[lrLambda: LrLambda | LrLambda[], lastEpoch: number], { lrLambda?: LrLambda | LrLambda[]; lastEpoch?: number }>) {
+    const { lrLambda, lastEpoch } = resolveArgs<{ lrLambda: LrLambda | LrLambda[]; lastEpoch: number }>("LambdaLR", args, ["lrLambda", "lastEpoch"], { lrLambda: undefined as unknown as LrLambda, lastEpoch: -1 });
+    if (typeof lrLambda !== "function" && !Array.isArray(lrLambda)) throw new TypeError("LambdaLR: lrLambda (a function of the epoch, or one per group) is required");
     super(optimizer, lastEpoch, "LambdaLR");
     const n = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new Error(`LambdaLR: expected ${n} lrLambdas (one per group), got ${lrLambda.length}`);
@@ -123,7 +128,8 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: Optimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, ...args: Args<[stepSize: number, gamma: number, lastEpoch: number], { stepSize?: number; gamma?: number; lastEpoch?: number }>) {
+    const { stepSize, gamma, lastEpoch } = resolveArgs("StepLR", args, ["stepSize", "gamma", "lastEpoch"], { stepSize: undefined as unknown as number, gamma: 0.1, lastEpoch: -1 });
     super(optimizer, lastEpoch, "StepLR");
     if (!(Number.isInteger(stepSize) && stepSize >= 1)) throw new RangeError(`StepLR: invalid stepSize ${stepSize}; expected an integer >= 1`);
     this.stepSize = stepSize;
@@ -147,7 +153,9 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: Optimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, ...args: Args<[milestones: number[], gamma: number, lastEpoch: number], { milestones?: number[]; gamma?: number; lastEpoch?: number }>) {
+    const { milestones, gamma, lastEpoch } = resolveArgs("MultiStepLR", args, ["milestones", "gamma", "lastEpoch"], { milestones: undefined as unknown as number[], gamma: 0.1, lastEpoch: -1 });
+    if (!Array.isArray(milestones)) throw new TypeError("MultiStepLR: milestones (an array of epochs) is required");
     super(optimizer, lastEpoch, "MultiStepLR");
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
@@ -170,7 +178,9 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, ...args: Args<[gamma: number, lastEpoch: number], { gamma?: number; lastEpoch?: number }>) {
+    const { gamma, lastEpoch } = resolveArgs("ExponentialLR", args, ["gamma", "lastEpoch"], { gamma: undefined as unknown as number, lastEpoch: -1 });
+    if (typeof gamma !== "number") throw new TypeError("ExponentialLR: gamma is required");
     super(optimizer, lastEpoch, "ExponentialLR");
     this.gamma = gamma;
     this.start();
@@ -194,7 +204,8 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: Optimizer, { tMax, etaMin = 0, lastEpoch = -1 }: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, ...args: Args<[tMax: number, etaMin: number, lastEpoch: number], { tMax?: number; etaMin?: number; lastEpoch?: number }>) {
+    const { tMax, etaMin, lastEpoch } = resolveArgs("CosineAnnealingLR", args, ["tMax", "etaMin", "lastEpoch"], { tMax: undefined as unknown as number, etaMin: 0, lastEpoch: -1 });
     super(optimizer, lastEpoch, "CosineAnnealingLR");
     if (!(tMax > 0)) throw new RangeError(`CosineAnnealingLR: invalid tMax ${tMax}; expected tMax > 0`);
     this.tMax = tMax;
@@ -223,7 +234,8 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: Optimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer, ...args: Args<[startFactor: number, endFactor: number, totalIters: number, lastEpoch: number], { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number }>) {
+    const { startFactor, endFactor, totalIters, lastEpoch } = resolveArgs("LinearLR", args, ["startFactor", "endFactor", "totalIters", "lastEpoch"], { startFactor: 1 / 3, endFactor: 1, totalIters: 5, lastEpoch: -1 });
     super(optimizer, lastEpoch, "LinearLR");
     if (!(startFactor > 0 && startFactor <= 1)) throw new RangeError(`LinearLR: invalid startFactor ${startFactor}; expected 0 < startFactor <= 1`);
     if (!(endFactor >= 0 && endFactor <= 1)) throw new RangeError(`LinearLR: invalid endFactor ${endFactor}; expected 0 <= endFactor <= 1`);

@@ -1,6 +1,7 @@
 // NAdam: Adam with Nesterov momentum and Dozat's momentum-decay schedule.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { zerosLike } from "../ops/creation.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -33,9 +34,8 @@ type NAdamState = { step: number; mu_product: number; exp_avg: Tensor; exp_avg_s
  * const opt = new optim.NAdam(params, { lr: 2e-3 });
  */
 export class NAdam extends Optimizer<Opts, NAdamState> {
-  constructor(params: Params<Opts>, opts: NAdamOptions = {}) {
-    const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3, decoupledWeightDecay = false, maximize = false } = opts;
-    super(params, { lr, betas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize }, "NAdam", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number], NAdamOptions>) {
+    super(params, "NAdam", args, ["lr", "betas", "eps", "weightDecay", "momentumDecay"], { lr: 2e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false });
   }
 
   protected validate(g: Opts): void {

@@ -1,6 +1,7 @@
 // NovoGrad: SGD momentum on gradients normalized by a per-layer (per-tensor) second moment.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { zerosLike } from "../ops/creation.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -29,9 +30,8 @@ type NovoGradState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new optim.NovoGrad(params, { lr: 0.01, weightDecay: 1e-3 });
  */
 export class NovoGrad extends Optimizer<Opts, NovoGradState> {
-  constructor(params: Params<Opts>, opts: NovoGradOptions = {}) {
-    const { lr = 1e-3, betas = [0.95, 0.98], eps = 1e-8, weightDecay = 0 } = opts;
-    super(params, { lr, betas, eps, weightDecay }, "NovoGrad", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number], NovoGradOptions>) {
+    super(params, "NovoGrad", args, ["lr", "betas", "eps", "weightDecay"], { lr: 1e-3, betas: [0.95, 0.98] as [number, number], eps: 1e-8, weightDecay: 0 });
   }
 
   protected validate(g: Opts): void {

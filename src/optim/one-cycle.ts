@@ -2,6 +2,7 @@
 // with momentum cycled the other way.
 
 import type { Optimizer } from "./optimizer.js";
+import { resolveArgs, type Args } from "../options.js";
 import { LRScheduler } from "./lr-scheduler.js";
 
 export interface OneCycleLROptions {
@@ -27,6 +28,12 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
+type OneCycleDefaults = Required<Omit<OneCycleLROptions, "totalSteps" | "epochs" | "stepsPerEpoch">> & Pick<OneCycleLROptions, "totalSteps" | "epochs" | "stepsPerEpoch">;
+const ONE_CYCLE: OneCycleDefaults = {
+  maxLr: undefined as unknown as number, totalSteps: undefined, epochs: undefined, stepsPerEpoch: undefined, pctStart: 0.3, annealStrategy: "cos",
+  cycleMomentum: true, baseMomentum: 0.85, maxMomentum: 0.95, divFactor: 25, finalDivFactor: 1e4, threePhase: false, lastEpoch: -1,
+};
+
 interface Phase {
   endStep: number;
   startLr: "initialLr" | "maxLr";
@@ -51,9 +58,9 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
   phases: Phase[];
 
-  constructor(optimizer: Optimizer, opts: OneCycleLROptions) {
-    const { maxLr, totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true,
-      baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = opts;
+  constructor(optimizer: Optimizer, ...args: Args<[maxLr: number | number[], totalSteps: number, epochs: number, stepsPerEpoch: number, pctStart: number, annealStrategy: "cos" | "linear"], Partial<OneCycleLROptions>>) {
+    const { maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase, lastEpoch } = resolveArgs<OneCycleDefaults>(
+      "OneCycleLR", args, ["maxLr", "totalSteps", "epochs", "stepsPerEpoch", "pctStart", "annealStrategy"], ONE_CYCLE);
     super(optimizer, lastEpoch, "OneCycleLR");
     const posInt = (v: number | undefined) => v !== undefined && Number.isInteger(v) && v > 0;
     if (totalSteps !== undefined) {
@@ -86,6 +93,7 @@ export class OneCycleLR extends LRScheduler {
       if (v.length !== groups.length) throw new Error(`OneCycleLR: expected ${groups.length} values for ${name} (one per group), got ${v.length}`);
       return v;
     };
+    if (typeof maxLr !== "number" && !Array.isArray(maxLr)) throw new TypeError("OneCycleLR: maxLr is required (new OneCycleLR(optimizer, maxLr, totalSteps) or { maxLr, totalSteps })");
     const maxLrs = perGroup("maxLr", maxLr);
     if (lastEpoch === -1)
       groups.forEach((g, i) => {

@@ -5,6 +5,7 @@
 import type { Tensor } from "../tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { fmtShape, shapesEqual } from "../shape.js";
+import { checkOptionNames, resolveArgs } from "../options.js";
 import { withScope } from "../scope.js";
 
 /** One entry of an optimizer's per-parameter state: a tensor buffer or a counter. */
@@ -54,11 +55,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   /** The class name used in error messages. */
   protected readonly name: string;
 
-  /** `given`, the options as the caller wrote them, is checked for keys the optimizer does not know. */
-  constructor(params: Params<O>, defaults: O, name: string, given: object = {}) {
+  /**
+   * `args` are the constructor's arguments after `params`: torch's positionals (`positional`, in
+   * torch's order), then an options object, resolved against `defaults` by the shared resolveArgs
+   * (unknown and snake_case names throw with the intended name).
+   */
+  constructor(params: Params<O>, name: string, args: readonly unknown[], positional: readonly (keyof O & string)[], defaults: O) {
     this.name = name;
-    this.defaults = Object.freeze({ ...defaults });
-    this.#checkKeys(given);
+    this.defaults = Object.freeze(resolveArgs(`optim.${name}`, args, positional, defaults));
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<O>>)];
     if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
     const groups = list.every(isTensor) ? [{ params: list } as unknown as ParamGroupSpec<O>] : list;
@@ -79,11 +83,6 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    */
   protected abstract update(p: Tensor, g: Tensor, state: S, group: ParamGroup<O>, step: number): Tensor;
 
-  #checkKeys(opts: object): void {
-    for (const key of Object.keys(opts))
-      if (key !== "params" && !(key in this.defaults))
-        throw new Error(`${this.name}: unknown option '${key}'; expected one of ${Object.keys(this.defaults).join(", ")}`);
-  }
 
   /** Adds a group of parameters with its own options (torch.optim.Optimizer.add_param_group). */
   addParamGroup(spec: ParamGroupSpec<O>): void {
@@ -92,7 +91,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
       if (!isTensor(p)) throw new TypeError(`${this.name}: can only optimize Tensors, but parameter ${i} of group ${this.paramGroups.length} is ${typeof p}`);
       if (!p.isLeaf) throw new Error(`${this.name}: cannot optimize a non-leaf tensor (parameter ${i} of group ${this.paramGroups.length}); pass leaves, e.g. detach() them and set requiresGrad`);
     }
-    this.#checkKeys(spec);
+    const { params: _params, ...given } = spec;
+    checkOptionNames(`optim.${this.name} parameter group`, given, Object.keys(this.defaults));
     if (new Set(params).size !== params.length) throw new Error(`${this.name}: a parameter group contains the same tensor twice`);
     for (const g of this.paramGroups)
       if (g.params.some((p) => params.includes(p))) throw new Error(`${this.name}: some parameters appear in more than one parameter group`);

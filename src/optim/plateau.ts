@@ -1,6 +1,7 @@
 // ReduceLROnPlateau: cut the lr by a factor when a monitored metric stops improving.
 
 import type { Tensor } from "../tensor.js";
+import { resolveArgs, type Args } from "../options.js";
 import { Optimizer } from "./optimizer.js";
 import { lrOf, type SchedulerStateDict } from "./lr-scheduler.js";
 
@@ -47,8 +48,10 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   lastLr: number[];
 
-  constructor(optimizer: Optimizer, opts: ReduceLROnPlateauOptions = {}) {
-    const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
+  constructor(optimizer: Optimizer, ...args: Args<[mode: "min" | "max", factor: number, patience: number, threshold: number, thresholdMode: "rel" | "abs", cooldown: number, minLr: number | number[], eps: number], ReduceLROnPlateauOptions>) {
+    const { mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps } = resolveArgs<Required<ReduceLROnPlateauOptions>>(
+      "ReduceLROnPlateau", args, ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr", "eps"],
+      { mode: "min", factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: "rel", cooldown: 0, minLr: 0, eps: 1e-8 });
     if (!(optimizer instanceof Optimizer)) throw new TypeError(`ReduceLROnPlateau: expected an Optimizer, got ${typeof optimizer}`);
     if (!(factor < 1)) throw new RangeError(`ReduceLROnPlateau: invalid factor ${factor}; expected factor < 1`);
     if (mode !== "min" && mode !== "max") throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${String(mode)}'`);

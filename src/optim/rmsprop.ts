@@ -1,6 +1,7 @@
 // RMSprop: steps scaled by a running average of squared gradients, optionally centered and with momentum.
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { zerosLike } from "../ops/creation.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -30,9 +31,8 @@ type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor
  * const opt = new optim.RMSprop(params, { lr: 0.01, centered: true });
  */
 export class RMSprop extends Optimizer<Opts, RMSpropState> {
-  constructor(params: Params<Opts>, opts: RMSpropOptions = {}) {
-    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = opts;
-    super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize }, "RMSprop", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], RMSpropOptions>) {
+    super(params, "RMSprop", args, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered"], { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
   }
 
   protected validate(g: Opts): void {

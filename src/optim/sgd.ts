@@ -1,6 +1,7 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD).
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -30,9 +31,11 @@ type SGDState = { momentum_buffer?: Tensor };
  * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<Opts, SGDState> {
-  constructor(params: Params<Opts>, opts: SGDOptions = {} as SGDOptions) {
-    const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = opts;
-    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize }, "SGD", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>>) {
+    // lr has no default (torch 1.13); validate() names it when missing
+    super(params, "SGD", args, ["lr", "momentum", "dampening", "weightDecay", "nesterov"], {
+      lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false,
+    });
   }
 
   protected validate(g: Opts): void {

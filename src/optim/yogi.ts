@@ -1,6 +1,7 @@
 // Yogi: Adam whose second moment moves additively, v ← v − (1 − β₂)·sign(v − g²)·g².
 
 import type { Tensor } from "../tensor.js";
+import type { Args } from "../options.js";
 import { fullLike, zerosLike } from "../ops/creation.js";
 import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
@@ -28,9 +29,8 @@ type YogiState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new optim.Yogi(params, { lr: 1e-2 });
  */
 export class Yogi extends Optimizer<Opts, YogiState> {
-  constructor(params: Params<Opts>, opts: YogiOptions = {}) {
-    const { lr = 1e-2, betas = [0.9, 0.999], eps = 1e-3, initialAccumulatorValue = 0 } = opts;
-    super(params, { lr, betas, eps, initialAccumulatorValue }, "Yogi", opts);
+  constructor(params: Params<Opts>, ...args: Args<[lr: number, betas: [number, number], eps: number, initialAccumulatorValue: number], YogiOptions>) {
+    super(params, "Yogi", args, ["lr", "betas", "eps", "initialAccumulatorValue"], { lr: 1e-2, betas: [0.9, 0.999] as [number, number], eps: 1e-3, initialAccumulatorValue: 0 });
   }
 
   protected validate(g: Opts): void {

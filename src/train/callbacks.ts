@@ -1,6 +1,7 @@
 // Training callbacks (Keras's names and behaviour): hooks fit() calls around epochs and batches,
 // plus EarlyStopping and LR scheduling. File-writing callbacks live in node-callbacks.ts.
 
+import { resolveArgs } from "../options.js";
 import type { AnyModule } from "../nn/module.js";
 import type { Tensor } from "../tensor.js";
 import type { History, OptimizerLike } from "./fit.js";
@@ -54,7 +55,8 @@ export class Monitor {
   readonly minDelta: number;
   best: number;
 
-  constructor({ monitor = "val_loss", mode = "auto", minDelta = 0 }: MonitorOptions = {}) {
+  constructor(options: MonitorOptions = {}) {
+    const { monitor, mode, minDelta } = resolveArgs<Required<MonitorOptions>>("Monitor", [options], [], { monitor: "val_loss", mode: "auto", minDelta: 0 });
     this.monitor = monitor;
     this.mode = mode === "auto" ? (/acc|auc|precision|recall|f1/.test(monitor) ? "max" : "min") : mode;
     this.minDelta = Math.abs(minDelta);
@@ -105,7 +107,9 @@ export class EarlyStopping implements Callback {
   stoppedEpoch = -1;
   bestEpoch = -1;
 
-  constructor({ patience = 0, restoreBestWeights = false, ...monitor }: MonitorOptions & { patience?: number; restoreBestWeights?: boolean } = {}) {
+  constructor(options: MonitorOptions & { patience?: number; restoreBestWeights?: boolean } = {}) {
+    const { patience, restoreBestWeights, ...monitor } = resolveArgs<Required<MonitorOptions> & { patience: number; restoreBestWeights: boolean }>(
+      "EarlyStopping", [options], [], { monitor: "val_loss", mode: "auto", minDelta: 0, patience: 0, restoreBestWeights: false });
     this.#monitor = new Monitor(monitor);
     this.patience = patience;
     this.restoreBestWeights = restoreBestWeights;
@@ -153,7 +157,9 @@ export class LRSchedulerCallback implements Callback {
   constructor(
     readonly scheduler: SchedulerLike,
     readonly opts: { monitor?: string; perBatch?: boolean } = {},
-  ) {}
+  ) {
+    resolveArgs("LRSchedulerCallback", [opts], [], { monitor: undefined as string | undefined, perBatch: false });
+  }
 
   onBatchEnd(): void {
     if (this.opts.perBatch) stepScheduler(this.scheduler);

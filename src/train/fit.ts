@@ -3,10 +3,12 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import type { Module } from "../nn/module.js";
-import type { Tensor } from "../tensor.js";
+import { resolveArgs } from "../options.js";
+import { Tensor } from "../tensor.js";
 import type { Callback, FitContext, Logs } from "./callbacks.js";
 import { resolveMetric, type MetricFn } from "./metric-names.js";
 import { penalty, type Regularization } from "./regularization.js";
+import { progressFor, type Verbose } from "./progress.js";
 
 /** A batch: [input, target]. */
 export type Batch = readonly [Tensor, Tensor];
@@ -45,7 +47,14 @@ export interface FitOptions {
    * that a resumed run never trains on from fresh weights.
    */
   resume?: { epoch: number; history?: History; optimizer?: unknown; model: Record<string, Tensor> };
+  /** Keras's verbose: 0 silent, 1 progress bar, 2 one line per epoch; 'auto' (default): a bar on a terminal, else lines. */
+  verbose?: Verbose;
 }
+
+const FIT_DEFAULTS: Record<keyof FitOptions, unknown> = {
+  train: undefined, validation: undefined, loss: undefined, optimizer: undefined, epochs: 1, metrics: undefined,
+  callbacks: undefined, regularization: undefined, resume: undefined, verbose: "auto",
+};
 
 type Model = Module<[Tensor], Tensor>;
 
@@ -69,8 +78,11 @@ function batchMetrics(metrics: [string, MetricFn][], out: Tensor, y: Tensor): Lo
 }
 
 /** Trains `model` and returns its history. */
-export async function fit(model: Model, opts: FitOptions): Promise<History> {
-  const { train, validation, loss, optimizer, epochs = 1, callbacks = [], regularization, resume } = opts;
+export async function fit(model: Model, options: FitOptions): Promise<History> {
+  const opts = resolveArgs("fit", [options], [], FIT_DEFAULTS) as FitOptions;
+  for (const k of ["train", "loss", "optimizer"] as const) if (opts[k] === undefined) throw new TypeError(`fit: the '${k}' option is required (fit(model, { train, loss, optimizer, epochs }))`);
+  const { train, validation, loss, optimizer, epochs = 1, regularization, resume } = opts;
+  const callbacks = [...(opts.callbacks ?? []), ...progressFor(opts.verbose ?? "auto", opts.callbacks ?? [])];
   const metrics = (opts.metrics ?? []).map(resolveMetric);
   const history: History = resume?.history ?? { epoch: [], history: {} };
   const initialEpoch = resume?.epoch ?? 0;
@@ -118,7 +130,8 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
 }
 
 /** Mean loss and metrics over `data` in eval mode without gradients. Keys get `prefix`. */
-export async function evaluate(model: Model, data: Batches, { loss, metrics = [], prefix = "" }: { loss?: LossFn; metrics?: (string | MetricFn)[]; prefix?: string } = {}): Promise<Logs> {
+export async function evaluate(model: Model, data: Batches, options: { loss?: LossFn; metrics?: (string | MetricFn)[]; prefix?: string } = {}): Promise<Logs> {
+  const { loss, metrics, prefix } = resolveArgs("evaluate", [options], [], { loss: undefined as LossFn | undefined, metrics: [] as (string | MetricFn)[], prefix: "" });
   const resolved = metrics.map(resolveMetric);
   const wasTraining = model.training;
   model.eval();
@@ -137,8 +150,18 @@ export async function evaluate(model: Model, data: Batches, { loss, metrics = []
   return avg.means(prefix);
 }
 
-/** Model outputs for every batch input (targets ignored), in eval mode without gradients. */
-export async function predict(model: Model, data: Batches | Iterable<Tensor> | AsyncIterable<Tensor>): Promise<Tensor[]> {
+/**
+ * Model outputs in eval mode without gradients: for a Tensor, the output for that whole input
+ * (as Keras's predict(x)); for batches (a DataLoader, arrays of [x, y] or of inputs), one output per
+ * batch input, targets ignored.
+ */
+export async function predict(model: Model, data: Tensor): Promise<Tensor>;
+export async function predict(model: Model, data: Batches | Iterable<Tensor> | AsyncIterable<Tensor>): Promise<Tensor[]>;
+export async function predict(model: Model, data: Tensor | Batches | Iterable<Tensor> | AsyncIterable<Tensor>): Promise<Tensor | Tensor[]> {
+  if (data instanceof Tensor) return (await predict(model, [data]))[0]!;
+  const d = data as unknown;
+  if (d === null || typeof d !== "object" || !(Symbol.iterator in d || Symbol.asyncIterator in d))
+    throw new TypeError(`predict: expected a Tensor, a DataLoader or an iterable of batches, got ${d === null ? "null" : typeof d}`);
   const wasTraining = model.training;
   model.eval();
   const outs: Tensor[] = [];

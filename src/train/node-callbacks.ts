@@ -43,7 +43,7 @@ export class ModelCheckpoint implements Callback {
     readonly dir: string,
     readonly opts: ModelCheckpointOptions = {},
   ) {
-    this.#monitor = opts.saveBestOnly ? new Monitor(opts) : null;
+    this.#monitor = opts.saveBestOnly ? new Monitor({ monitor: opts.monitor, mode: opts.mode, minDelta: opts.minDelta }) : null;
   }
 
   onTrainBegin(_info: TrainInfo, ctx: FitContext): void {

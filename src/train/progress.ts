@@ -23,6 +23,17 @@ export interface ProgressOptions {
   bar?: boolean;
 }
 
+/** Keras's verbose: 0 silent, 1 progress bar, 2 one line per epoch, 'auto' a bar on a terminal and lines otherwise. */
+export type Verbose = 0 | 1 | 2 | "auto";
+
+/** The progress callback fit() adds for `verbose`, unless the caller already passed a Progress. */
+export function progressFor(verbose: Verbose, callbacks: readonly Callback[]): Callback[] {
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2 && verbose !== "auto")
+    throw new TypeError(`fit: verbose must be 0 (silent), 1 (progress bar), 2 (one line per epoch) or 'auto', got ${JSON.stringify(verbose)}`);
+  if (verbose === 0 || callbacks.some((c) => c instanceof Progress)) return [];
+  return [new Progress(verbose === "auto" ? {} : { bar: verbose === 1 })];
+}
+
 /** Prints a bar per epoch (rate, ETA, running loss and metrics) and a summary line per epoch. */
 export class Progress implements Callback {
   readonly #log: (line: string) => void;

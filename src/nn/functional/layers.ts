@@ -6,10 +6,12 @@ import { rand } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
 import type { Generator } from "../../random.js";
 import { fmtShape, shapesEqual } from "../../shape.js";
+import { resolveArgs, type Args } from "../../options.js";
 import type { Tensor } from "../../tensor.js";
 
 /** y = x·Wᵀ + b, x [..., in], W [out, in], b [out] → [..., out]. Matches torch.nn.functional.linear. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export function linear(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | null], { bias?: Tensor | null }>): Tensor {
+  const { bias } = resolveArgs("F.linear", args, ["bias"], { bias: null as Tensor | null });
   const inF = weight.shape[1];
   if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== inF)
     throw new Error(`linear: expected input [..., ${inF ?? "?"}] for weight ${fmtShape(weight.shape)}, got ${fmtShape(x.shape)}`);
@@ -24,8 +26,14 @@ export interface DropoutOptions {
 }
 
 function checkP(op: string, p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
 }
+
+const dropoutArgs = (op: string, args: readonly unknown[], training: boolean): Required<Omit<DropoutOptions, "generator">> & DropoutOptions => {
+  const o = resolveArgs(op, args, ["p", "training"], { p: 0.5, training, generator: undefined as Generator | undefined });
+  checkP(op, o.p);
+  return o;
+};
 
 /** A {0, 1} keep-mask in x's dtype with P(1) = 1 − p. */
 const keepMask = (x: Tensor, p: number, generator?: Generator): Tensor =>
@@ -35,8 +43,8 @@ const keepMask = (x: Tensor, p: number, generator?: Generator): Tensor =>
  * Zeroes each element with probability p while training and scales the survivors by 1/(1 − p);
  * the identity when not training. Matches torch.nn.functional.dropout.
  */
-export function dropout(x: Tensor, { p = 0.5, training = true, generator }: DropoutOptions = {}): Tensor {
-  checkP("dropout", p);
+export function dropout(x: Tensor, ...args: Args<[p: number, training: boolean], DropoutOptions>): Tensor {
+  const { p, training, generator } = dropoutArgs("F.dropout", args, true);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   return x.mul(keepMask(x, p, generator)).div(1 - p);
@@ -50,8 +58,8 @@ const ALPHA_PRIME = 1.7580993408473766;
  * map a·x + b restores zero mean and unit variance. Identity when not training (torch's default
  * training = false). Matches torch.nn.functional.alpha_dropout.
  */
-export function alphaDropout(x: Tensor, { p = 0.5, training = false, generator }: DropoutOptions = {}): Tensor {
-  checkP("alphaDropout", p);
+export function alphaDropout(x: Tensor, ...args: Args<[p: number, training: boolean], DropoutOptions>): Tensor {
+  const { p, training, generator } = dropoutArgs("F.alphaDropout", args, false);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   const keep = keepMask(x, p, generator);
@@ -70,7 +78,8 @@ export interface NormOptions {
  * (x − E[x])/√(Var[x] + ε)·γ + β over the trailing `normalizedShape` dims, with the biased variance.
  * Matches torch.nn.functional.layer_norm.
  */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], { weight, bias, eps = 1e-5 }: NormOptions = {}): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...args: Args<[weight: Tensor | null, bias: Tensor | null, eps: number], NormOptions>): Tensor {
+  const { weight, bias, eps } = resolveArgs("F.layerNorm", args, ["weight", "bias", "eps"], { weight: null as Tensor | null, bias: null as Tensor | null, eps: 1e-5 });
   const k = normalizedShape.length;
   if (k === 0 || x.ndim < k || !shapesEqual(x.shape.slice(x.ndim - k), normalizedShape))
     throw new Error(`layerNorm: expected input [..., ${normalizedShape.join(",")}] (normalizedShape ${fmtShape(normalizedShape)}), got ${fmtShape(x.shape)}`);
@@ -99,8 +108,11 @@ export function batchNorm(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  { weight, bias, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+  ...args: Args<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormOptions>
 ): Tensor {
+  const { weight, bias, training, momentum, eps } = resolveArgs("F.batchNorm", args, ["weight", "bias", "training", "momentum", "eps"], {
+    weight: null as Tensor | null, bias: null as Tensor | null, training: false, momentum: 0.1, eps: 1e-5,
+  });
   if (x.ndim < 2) throw new Error(`batchNorm: expected input [N, C, ...] with at least 2 dims, got ${fmtShape(x.shape)}`);
   const c = x.shape[1]!;
   const bshape = x.shape.map((s, d) => (d === 1 ? s : 1));
@@ -134,7 +146,8 @@ export function batchNorm(
  * Looks up rows of `weight` [numEmbeddings, D] for int32 indices [...] → [..., D]. The row at
  * paddingIdx receives no gradient. Matches torch.nn.functional.embedding.
  */
-export function embedding(input: Tensor, weight: Tensor, { paddingIdx }: { paddingIdx?: number | null } = {}): Tensor {
+export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingIdx: number | null], { paddingIdx?: number | null }>): Tensor {
+  const { paddingIdx } = resolveArgs("F.embedding", args, ["paddingIdx"], { paddingIdx: null as number | null });
   if (input.dtype !== "int32") throw new TypeError(`embedding: indices must be an int32 tensor, got ${input.dtype}`);
   const n = weight.shape[0]!;
   // bounds are checked on the host where the backend can read synchronously (a bad index must not

@@ -5,67 +5,14 @@
 import { isFloating } from "../../dtype.js";
 import { arange, tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
-import { broadcastShapes, fmtShape, shapesEqual } from "../../shape.js";
+import type { Args } from "../../options.js";
+import { fmtShape, shapesEqual } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
+import {
+  checkBroadcastsTo, checkFloat, checkPair, checkReduction, checkSameShape, checkSigns, lossArgs, R, reduce, type RArgs, type Reduction, type ReductionOptions,
+} from "./loss-checks.js";
 
-/** How per-element losses are combined: averaged, summed, or returned as they are. */
-export type Reduction = "mean" | "sum" | "none";
-
-export interface ReductionOptions {
-  reduction?: Reduction;
-}
-
-// ---- checks shared by the losses -------------------------------------------------------------
-
-function checkReduction(op: string, reduction: string, allowed: readonly string[] = ["mean", "sum", "none"]): void {
-  if (!allowed.includes(reduction))
-    throw new Error(`${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(", ")}, got '${reduction}'`);
-}
-
-function checkFloat(op: string, what: string, t: Tensor): void {
-  if (!isFloating(t.dtype)) throw new TypeError(`${op}: ${what} must be a floating-point tensor, got ${t.dtype}`);
-}
-
-// torch broadcasts input against target with a warning; a mismatch is almost always a bug
-// ([N,1] predictions against [N] targets silently give an [N,N] loss), so myelin refuses it.
-function checkSameShape(op: string, input: Tensor, target: Tensor): void {
-  if (!shapesEqual(input.shape, target.shape))
-    throw new Error(`${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
-}
-
-/** Elementwise losses: floating input and target of the same shape. */
-function checkPair(op: string, input: Tensor, target: Tensor, reduction: string): void {
-  checkReduction(op, reduction);
-  checkFloat(op, "input", input);
-  checkFloat(op, "target", target);
-  checkSameShape(op, input, target);
-}
-
-/** Labels of the margin losses must be −1 or 1. */
-function checkSigns(op: string, input: Tensor, target: Tensor, reduction: string): void {
-  checkReduction(op, reduction);
-  checkFloat(op, "input", input);
-  if (target.dtype === "bool") throw new TypeError(`${op}: target must hold -1 or 1 (float32 or int32), got a bool tensor`);
-  checkSameShape(op, input, target);
-  for (const v of target.dataSync())
-    if (v !== 1 && v !== -1) throw new RangeError(`${op}: target values must be -1 or 1, got ${v}`);
-}
-
-/** A weight (or posWeight) must broadcast to the loss's shape without growing it. */
-function checkBroadcastsTo(op: string, what: string, w: Tensor, shape: readonly number[]): void {
-  checkFloat(op, what, w);
-  let ok: boolean;
-  try {
-    ok = shapesEqual(broadcastShapes(op, w.shape, shape), shape);
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new Error(`${op}: ${what} ${fmtShape(w.shape)} must broadcast to the input's shape ${fmtShape(shape)}`);
-}
-
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  return reduction === "none" ? loss : reduction === "sum" ? loss.sum() : loss.mean();
-}
+export type { Reduction, ReductionOptions } from "./loss-checks.js";
 
 // ---- regression ------------------------------------------------------------------------------
 
@@ -73,13 +20,15 @@ function reduce(loss: Tensor, reduction: Reduction): Tensor {
  * Mean squared error: ℓ = (x − y)², reduced. input and target share one shape (no broadcasting,
  * unlike torch, which only warns). Matches torch.nn.functional.mse_loss.
  */
-export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: ReductionOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, ...args: RArgs): Tensor {
+  const { reduction } = lossArgs("mseLoss", args, [], R);
   checkPair("mseLoss", input, target, reduction);
   return reduce(input.sub(target).square(), reduction);
 }
 
 /** Mean absolute error: ℓ = |x − y|, reduced (gradient 0 where x = y). Matches torch.nn.functional.l1_loss. */
-export function l1Loss(input: Tensor, target: Tensor, { reduction = "mean" }: ReductionOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, ...args: RArgs): Tensor {
+  const { reduction } = lossArgs("l1Loss", args, [], R);
   checkPair("l1Loss", input, target, reduction);
   return reduce(input.sub(target).abs(), reduction);
 }
@@ -88,7 +37,8 @@ export function l1Loss(input: Tensor, target: Tensor, { reduction = "mean" }: Re
  * Huber loss: ℓ = ½d² if |d| < δ else δ(|d| − ½δ), d = x − y (δ = 1 by default; deck 002's Huber).
  * Matches torch.nn.functional.huber_loss.
  */
-export function huberLoss(input: Tensor, target: Tensor, { reduction = "mean", delta = 1 }: ReductionOptions & { delta?: number } = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reduction: Reduction, delta: number], ReductionOptions & { delta?: number }>): Tensor {
+  const { reduction, delta } = lossArgs("huberLoss", args, ["reduction", "delta"], { ...R, delta: 1 });
   checkPair("huberLoss", input, target, reduction);
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
   const d = input.sub(target);
@@ -100,7 +50,8 @@ export function huberLoss(input: Tensor, target: Tensor, { reduction = "mean", d
  * Smooth L1: ℓ = ½d²/β if |d| < β else |d| − ½β (β = 0 is the L1 loss); equals huberLoss / β.
  * Matches torch.nn.functional.smooth_l1_loss.
  */
-export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = "mean", beta = 1 }: ReductionOptions & { beta?: number } = {}): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[], ReductionOptions & { beta?: number }>): Tensor {
+  const { reduction, beta } = lossArgs("smoothL1Loss", args, [], { ...R, beta: 1 });
   checkPair("smoothL1Loss", input, target, reduction);
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   const d = input.sub(target);
@@ -122,8 +73,9 @@ export interface WeightOptions extends ReductionOptions {
  * floats (usually 0/1, soft labels allowed). Where x is exactly 0 or 1 the clamped log passes no
  * gradient (torch instead divides by max(x(1−x), 1e−12)). Matches torch.nn.functional.binary_cross_entropy.
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, { reduction = "mean", weight = null }: WeightOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: Args<[weight: Tensor | null], WeightOptions>): Tensor {
   const op = "binaryCrossEntropy";
+  const { reduction, weight } = lossArgs(op, args, ["weight"], { ...R, weight: null as Tensor | null });
   checkPair(op, input, target, reduction);
   for (const v of input.dataSync())
     if (!(v >= 0 && v <= 1)) throw new RangeError(`${op}: input values must be probabilities in [0, 1], got ${v}; apply sigmoid first or use binaryCrossEntropyWithLogits`);
@@ -144,9 +96,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { reduction = 
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
-  { reduction = "mean", weight = null, posWeight = null }: WeightOptions & { posWeight?: Tensor | null } = {},
+  ...args: Args<[weight: Tensor | null], WeightOptions & { posWeight?: Tensor | null }>
 ): Tensor {
   const op = "binaryCrossEntropyWithLogits";
+  const { reduction, weight, posWeight } = lossArgs(op, args, ["weight"], { ...R, weight: null as Tensor | null, posWeight: null as Tensor | null });
   checkPair(op, input, target, reduction);
   if (weight) checkBroadcastsTo(op, "weight", weight, input.shape);
   if (posWeight) checkBroadcastsTo(op, "posWeight", posWeight, input.shape);
@@ -165,7 +118,8 @@ export function binaryCrossEntropyWithLogits(
  * and target (labels y, float32 or int32) share one shape. torch has no direct equivalent;
  * hingeEmbeddingLoss is a different loss.
  */
-export function hingeLoss(input: Tensor, target: Tensor, { reduction = "mean" }: ReductionOptions = {}): Tensor {
+export function hingeLoss(input: Tensor, target: Tensor, ...args: RArgs): Tensor {
+  const { reduction } = lossArgs("hingeLoss", args, [], R);
   checkSigns("hingeLoss", input, target, reduction);
   return reduce(input.mul(target).neg().add(1).relu(), reduction);
 }
@@ -174,7 +128,8 @@ export function hingeLoss(input: Tensor, target: Tensor, { reduction = "mean" }:
  * Hinge embedding loss: ℓ = x where y = 1 and max(0, margin − x) where y = −1 (x is usually a
  * distance). Matches torch.nn.functional.hinge_embedding_loss (margin 1).
  */
-export function hingeEmbeddingLoss(input: Tensor, target: Tensor, { reduction = "mean", margin = 1 }: ReductionOptions & { margin?: number } = {}): Tensor {
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: Args<[margin: number], ReductionOptions & { margin?: number }>): Tensor {
+  const { reduction, margin } = lossArgs("hingeEmbeddingLoss", args, ["margin"], { ...R, margin: 1 });
   checkSigns("hingeEmbeddingLoss", input, target, reduction);
   const loss = input.neg().add(margin).clamp(0).where(target.eq(-1), input);
   return reduce(loss, reduction);
@@ -198,7 +153,8 @@ function checkPairwise(op: string, x1: Tensor, x2: Tensor, target: Tensor, reduc
  * Margin ranking loss: ℓ = max(0, −y·(x1 − x2) + margin), y = 1 when x1 should rank higher and
  * −1 when x2 should; x1, x2 and y share one shape. Matches torch.nn.functional.margin_ranking_loss.
  */
-export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, { reduction = "mean", margin = 0 }: ReductionOptions & { margin?: number } = {}): Tensor {
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: Args<[margin: number], ReductionOptions & { margin?: number }>): Tensor {
+  const { reduction, margin } = lossArgs("marginRankingLoss", args, ["margin"], { ...R, margin: 0 });
   checkPairwise("marginRankingLoss", input1, input2, target, reduction, input1.shape);
   return reduce(input1.sub(input2).mul(target).neg().add(margin).clamp(0), reduction);
 }
@@ -208,8 +164,9 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
  * ℓ = 1 − cos(x1, x2) where y = 1 and max(0, cos − margin) where y = −1, with
  * cos = x1·x2 / √((‖x1‖² + 1e−12)(‖x2‖² + 1e−12)). Matches torch.nn.functional.cosine_embedding_loss.
  */
-export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, { reduction = "mean", margin = 0 }: ReductionOptions & { margin?: number } = {}): Tensor {
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: Args<[margin: number], ReductionOptions & { margin?: number }>): Tensor {
   const op = "cosineEmbeddingLoss";
+  const { reduction, margin } = lossArgs(op, args, ["margin"], { ...R, margin: 0 });
   if (input1.ndim < 1 || input1.ndim > 2) throw new Error(`${op}: inputs must be [D] or [N, D], got ${fmtShape(input1.shape)}`);
   checkPairwise(op, input1, input2, target, reduction, input1.shape.slice(0, -1));
   const eps = 1e-12;
@@ -252,7 +209,8 @@ interface ClassTargets {
 /** Checks int32 class-index targets (dtype, shape, range) against an input [C] or [N, C, d1, …]. */
 function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number): ClassTargets {
   const { cd, numClasses } = classDims(op, input);
-  if (target.dtype !== "int32") throw new TypeError(`${op}: target must be an int32 tensor of class indices, got ${target.dtype}`);
+  if (target.dtype !== "int32")
+    throw new TypeError(`${op}: target must be an int32 tensor of class indices, got ${target.dtype}; create it with { dtype: "int32" } or convert it with .to("int32") (JS numbers become float32 by default)`);
   const expected = input.shape.filter((_, d) => d !== cd);
   if (!shapesEqual(target.shape, expected))
     throw new Error(`${op}: target ${fmtShape(target.shape)} must have shape ${fmtShape(expected)} for input ${fmtShape(input.shape)} (class dim ${cd} removed)`);
@@ -289,7 +247,8 @@ const weightedReduce = (loss: Tensor, w: Tensor, reduction: Reduction): Tensor =
  * [N, C, d1, …] with targets [N, d1, …]); targets equal to ignoreIndex (−100) are skipped. 'mean'
  * divides by Σ w[yᵢ] over the kept elements. Matches torch.nn.functional.nll_loss.
  */
-export function nllLoss(input: Tensor, target: Tensor, { reduction = "mean", weight = null, ignoreIndex = -100 }: ClassOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, ...args: Args<[weight: Tensor | null], ClassOptions>): Tensor {
+  const { reduction, weight, ignoreIndex } = lossArgs("nllLoss", args, ["weight"], { ...R, weight: null as Tensor | null, ignoreIndex: -100 });
   checkReduction("nllLoss", reduction);
   checkFloat("nllLoss", "input", input);
   const targets = classTargets("nllLoss", input, target, weight, ignoreIndex);
@@ -311,9 +270,10 @@ export interface CrossEntropyOptions extends ClassOptions {
 export function crossEntropy(
   input: Tensor,
   target: Tensor,
-  { reduction = "mean", weight = null, ignoreIndex = -100, labelSmoothing = 0 }: CrossEntropyOptions = {},
+  ...args: Args<[weight: Tensor | null], CrossEntropyOptions>
 ): Tensor {
   const op = "crossEntropy";
+  const { reduction, weight, ignoreIndex, labelSmoothing } = lossArgs(op, args, ["weight"], { ...R, weight: null as Tensor | null, ignoreIndex: -100, labelSmoothing: 0 });
   checkReduction(op, reduction);
   checkFloat(op, "input", input);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
@@ -322,7 +282,10 @@ export function crossEntropy(
   const weighted = (t: Tensor): Tensor => (weight ? t.mul(classView(weight, input, cd)) : t);
   if (isFloating(target.dtype)) {
     if (!shapesEqual(target.shape, input.shape))
-      throw new Error(`${op}: probability target ${fmtShape(target.shape)} must have the input's shape ${fmtShape(input.shape)}`);
+      throw new Error(
+        `${op}: probability target ${fmtShape(target.shape)} must have the input's shape ${fmtShape(input.shape)}` +
+          (target.ndim === input.ndim - 1 ? `; for class-index labels use an int32 tensor, e.g. tensor(labels, { dtype: "int32" }) (JS numbers become float32 by default)` : ""),
+      );
     if (ignoreIndex >= 0) throw new Error(`${op}: ignoreIndex is not supported for class-probability (floating-point) targets`);
     if (weight) checkClassWeight(op, weight, numClasses);
     const y = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / numClasses) : target;
@@ -345,9 +308,10 @@ export function crossEntropy(
 export function multiMarginLoss(
   input: Tensor,
   target: Tensor,
-  { reduction = "mean", p = 1, margin = 1, weight = null }: WeightOptions & { p?: 1 | 2; margin?: number } = {},
+  ...args: Args<[p: 1 | 2, margin: number, weight: Tensor | null], WeightOptions & { p?: 1 | 2; margin?: number }>
 ): Tensor {
   const op = "multiMarginLoss";
+  const { reduction, p, margin, weight } = lossArgs<{ reduction: Reduction; p: 1 | 2; margin: number; weight: Tensor | null }>(op, args, ["p", "margin", "weight"], { ...R, p: 1, margin: 1, weight: null });
   checkReduction(op, reduction);
   checkFloat(op, "input", input);
   if (p !== 1 && p !== 2) throw new RangeError(`${op}: p must be 1 or 2, got ${String(p)}`);
@@ -372,9 +336,10 @@ export function multiMarginLoss(
 export function klDiv(
   input: Tensor,
   target: Tensor,
-  { reduction = "mean", logTarget = false }: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {},
+  ...args: Args<[], { reduction?: Reduction | "batchmean"; logTarget?: boolean }>
 ): Tensor {
   const op = "klDiv";
+  const { reduction, logTarget } = lossArgs<{ reduction: Reduction | "batchmean"; logTarget: boolean }>(op, args, [], { reduction: "mean", logTarget: false });
   checkReduction(op, reduction, ["mean", "batchmean", "sum", "none"]);
   checkFloat(op, "input", input);
   checkFloat(op, "target", target);
