@@ -162,6 +162,8 @@ const F_ARGS: Record<string, () => unknown[]> = {
   marginRankingLoss: () => [zeros(2), zeros(2), ones(2)], cosineEmbeddingLoss: () => [zeros(2, 3), zeros(2, 3), ones(2)],
   nllLoss: () => [x23(), int([0, 1])], crossEntropy: () => [x23(), int([0, 1])], multiMarginLoss: () => [x23(), int([0, 1])],
   klDiv: () => [x23(), x23()],
+  cosineSimilarity: () => [x23(), x23()], unfold: () => [zeros(1, 1, 4, 4), 2], fold: () => [zeros(1, 4, 9), [4, 4], 2],
+  interpolate: () => [zeros(1, 1, 4), 8],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {
