@@ -1,7 +1,7 @@
 // Elementwise ops with PyTorch's names: type promotion and broadcasting happen here, once, so that
 // the primitives below always see operands of one dtype and one shape.
 
-import { isFloating, promoteTensorTypes, promoteWithScalar, type DType } from "../dtype.js";
+import { checkDType, isFloating, promoteTensorTypes, promoteWithScalar, type DType } from "../dtype.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { apply } from "./dispatch.js";
@@ -16,7 +16,7 @@ export function scalarLike(like: Tensor, v: number | boolean, dtype: DType): Ten
 
 /** Converts to `dtype` (no-op when it already is). Float → int truncates toward zero. */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  return x.dtype === dtype ? x : apply("cast", [x], { dtype });
+  return x.dtype === dtype ? x : apply("cast", [x], { dtype: checkDType("cast", dtype) });
 }
 
 /** Broadcasts every operand to one shape (views; no copy). */

@@ -12,6 +12,11 @@ export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : apply("contiguous", [x], null);
 }
 
+/** A copy on device (backend) `device` that stays on the graph; x itself when it is there (torch.Tensor.to). */
+export function toDevice(x: Tensor, device: string): Tensor {
+  return x.device === device ? x : apply("toDevice", [x], { device });
+}
+
 /** A copy with its own storage that stays on the graph (torch.clone). */
 export function clone(x: Tensor): Tensor {
   return apply("contiguous", [x], null);

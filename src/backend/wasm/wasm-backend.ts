@@ -7,7 +7,7 @@ import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primiti
 import type { AdamHyper, Backend, Storage, View } from "../backend.js";
 import { contiguousStrides, isContiguous, numel } from "../../shape.js";
 import { loadKernels, type KernelExports, type LoadOptions } from "./loader.js";
-import { WasmHeap, WasmStorage } from "./memory.js";
+import { MAX_BYTES, WasmHeap, WasmStorage } from "./memory.js";
 import { ThreadPool } from "./pool.js";
 import { collapse, forBlocks, offsets } from "../strided.js";
 import { CpuBackend, CpuStorage } from "../cpu.js";
@@ -76,6 +76,7 @@ export class WasmBackend implements Backend {
   readonly #scopes: WasmStorage[][] = [];
   readonly name = "wasm";
   readonly supportsFloat64 = true;
+  readonly maxBytes = MAX_BYTES;
   /** Which kernel build runs: "relaxed-simd" (FMA), "simd128", or "simd128-single" (no threads). */
   readonly variant: string;
   readonly #heap: WasmHeap;

@@ -1,0 +1,96 @@
+// Reliability regressions (issue 13), values part: bad dtypes and devices stop where they enter,
+// devices move like PyTorch's, and no op returns a silently wrong value where PyTorch errs or differs.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { arange, eye, listBackends, nn, ones, rand, randn, tensor, zeros, type DType } from "../src/index.js";
+import { createWasmBackend } from "../src/backend/wasm/wasm-backend.js";
+import { contiguousView } from "../src/backend/wasm/testkit.js";
+
+const hasWasm = listBackends().includes("wasm");
+const devices = listBackends().filter((d) => d === "cpu" || d === "wasm");
+const bad = (d: string): DType => d as DType;
+
+test("unknown dtypes are rejected where they enter, and the wasm heap stays sound after them", () => {
+  for (const device of devices) {
+    const entries: [string, () => unknown, RegExp][] = [
+      ["zeros", () => zeros([2], { dtype: bad("int64"), device }), /unknown dtype 'int64' \(myelin's integer dtype is int32\); expected one of float32, float64, int32, bool/],
+      ["tensor", () => tensor([1, 2], { dtype: bad("long"), device }), /tensor: unknown dtype 'long'/],
+      ["randn", () => randn([2], { dtype: bad("half"), device }), /randn: unknown dtype 'half' \(half precision is not supported/],
+      ["arange", () => arange(3, undefined, 1, { dtype: bad("float16"), device }), /arange: unknown dtype 'float16'/],
+      ["eye", () => eye(2, 2, { dtype: bad("double"), device }), /eye: unknown dtype 'double' \(use 'float64'\)/],
+      ["Tensor.to", () => ones([2], { device }).to("int64"), /to: unknown dtype 'int64'/],
+      ["cast", () => ones([2], { device }).to(bad("uint8")), /to: unknown dtype 'uint8'/],
+      ["Module.to", () => new nn.Linear(2, 2).to("int64"), /Linear\.to: unknown dtype 'int64'/],
+      ["Module.to device", () => new nn.Linear(2, 2).to("cuda"), /Linear\.to: 'cuda' is neither a dtype .* nor a device \(cpu/],
+      ["device", () => zeros([2], { device: "cuda" }), /unknown device 'cuda'; the devices here are the backends 'cpu'/],
+      ["Tensor.to device", () => ones([2], { device }).to("gpu"), /to: 'gpu' is neither a device here \(cpu/],
+    ];
+    for (const [what, f, msg] of entries) assert.throws(f, msg, `${what} on ${device}`);
+    // later ops on the same device still compute (before: undefined values or "offset is out of bounds")
+    for (let i = 0; i < 50; i++) assert.deepEqual(zeros([3], { device }).add(i).toArray(), [i, i, i]);
+    assert.deepEqual(new nn.Linear(2, 1).to("float64").weight.dtype, "float64");
+  }
+});
+
+test("the wasm allocator rejects unknown dtypes, NaN, negative and oversized sizes before its counters move", { skip: !hasWasm && "no wasm backend here" }, async () => {
+  const be = await createWasmBackend({ numThreads: 1 });
+  try {
+    const live = be.liveBytes;
+    assert.throws(() => be.full(2, bad("int64"), 0), /wasm backend: unknown dtype int64/);
+    assert.throws(() => be.full(NaN, "float32", 0), /wasm backend: invalid storage length NaN/);
+    assert.throws(() => be.full(-4, "float32", 0), /invalid storage length -4/);
+    assert.throws(() => be.full(2 ** 31, "float64", 0), /out of memory allocating 17179869184 bytes/);
+    assert.equal(be.liveBytes, live);
+    const s = be.full(5, "float32", 1.5);
+    assert.deepEqual([...be.readSync(contiguousView(s, [5]))], [1.5, 1.5, 1.5, 1.5, 1.5]);
+  } finally {
+    be.close();
+  }
+});
+
+test("creating a tensor larger than the wasm memory fails at once, before filling a host array", { skip: !hasWasm && "no wasm backend here" }, () => {
+  const start = performance.now();
+  assert.throws(() => randn([2 ** 30], { device: "wasm" }), /randn: 1073741824 float32 elements need 4294967296 bytes, more than the 'wasm' device can hold/);
+  assert.throws(() => rand([1 << 16, 1 << 15], { device: "wasm", dtype: "float64" }), /rand: .* more than the 'wasm' device can hold/);
+  assert.throws(() => arange(0, 2 ** 31, 1, { device: "wasm" }), /arange: .* more than the 'wasm' device can hold/);
+  assert.ok(performance.now() - start < 2000, "the size check comes first");
+});
+
+test("devices: to('cpu') / to('wasm') copy differentiably, modules move in place, mixed devices name both", { skip: !hasWasm && "no wasm backend here" }, () => {
+  const x = randn([3], { device: "wasm", requiresGrad: true });
+  const y = x.to("cpu");
+  assert.equal(y.device, "cpu");
+  assert.equal(x.to("wasm"), x, "no copy when already there");
+  assert.equal(x.cpu().device, "cpu");
+  y.mul(tensor([1, 2, 3], { device: "cpu" })).sum().backward();
+  assert.equal(x.grad!.device, "wasm");
+  assert.deepEqual(x.grad!.toArray(), [1, 2, 3]);
+  const z = ones([2], { device: "cpu" }).to("wasm", "float64");
+  assert.equal(z.device, "wasm");
+  assert.equal(z.dtype, "float64");
+  assert.equal(ones([1]).to(z).dtype, "float64");
+
+  const lin = new nn.Linear(3, 2);
+  const weight = lin.weight;
+  lin.to("cpu");
+  assert.equal(lin.weight, weight, "same Parameter object");
+  assert.equal(lin.weight.device, "cpu");
+  assert.equal(lin.forward(ones([1, 3], { device: "cpu" })).device, "cpu");
+  assert.throws(() => lin.forward(ones([1, 3], { device: "wasm" })), /tensors are on different devices \('wasm' and 'cpu'\); move one with \.to\('wasm'\)/);
+  lin.to("wasm", "float64");
+  assert.equal(lin.weight.device, "wasm");
+  assert.equal(lin.bias!.dtype, "float64");
+  const before = lin.weight.toArray();
+  lin.cpu();
+  assert.deepEqual(lin.weight.toArray(), before);
+});
+
+test("size(d) out of range throws as in PyTorch instead of returning undefined", () => {
+  const x = zeros([2, 3]);
+  assert.equal(x.size(-1), 3);
+  assert.throws(() => x.size(5), /size: dim 5 is out of range for a tensor of shape \[2,3\] \(expected -2\.\.1\)/);
+  assert.throws(() => x.size(-3), /dim -3 is out of range/);
+  assert.throws(() => x.size(1.5), /dim 1.5 is out of range/);
+  assert.throws(() => tensor(1).size(0), /it is 0-d/);
+});
