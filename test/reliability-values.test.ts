@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, eye, listBackends, nn, ones, rand, randn, tensor, zeros, type DType } from "../src/index.js";
+import { arange, eye, listBackends, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
 import { createWasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import { contiguousView } from "../src/backend/wasm/testkit.js";
 
@@ -93,4 +93,41 @@ test("size(d) out of range throws as in PyTorch instead of returning undefined",
   assert.throws(() => x.size(-3), /dim -3 is out of range/);
   assert.throws(() => x.size(1.5), /dim 1.5 is out of range/);
   assert.throws(() => tensor(1).size(0), /it is 0-d/);
+});
+
+test("no optimizer's state aliases p.grad: zeroGrad({ setToNone: false }) and clipping after a step change nothing", () => {
+  type Make = (ps: Tensor[]) => { step(): unknown; zeroGrad(o: { setToNone: boolean }): void };
+  const makers: [string, Make][] = [
+    ["SGD momentum", (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9 })],
+    ["SGD nesterov", (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true })],
+    ["Adam", (ps) => new optim.Adam(ps, { lr: 0.1 })],
+    ["AdamW amsgrad", (ps) => new optim.AdamW(ps, { lr: 0.1, amsgrad: true })],
+    ["Adagrad", (ps) => new optim.Adagrad(ps, { lr: 0.1 })],
+    ["Adadelta", (ps) => new optim.Adadelta(ps)],
+    ["RMSprop centered", (ps) => new optim.RMSprop(ps, { lr: 0.01, momentum: 0.5, centered: true })],
+    ["Adamax", (ps) => new optim.Adamax(ps)],
+    ["NAdam", (ps) => new optim.NAdam(ps)],
+    ["LAMB", (ps) => new optim.LAMB(ps)],
+    ["Yogi", (ps) => new optim.Yogi(ps)],
+    ["AdaBelief", (ps) => new optim.AdaBelief(ps)],
+    ["NovoGrad", (ps) => new optim.NovoGrad(ps)],
+    ["COCOB", (ps) => new optim.COCOB(ps)],
+    ["Lookahead(SGD)", (ps) => new optim.Lookahead(new optim.SGD(ps, { lr: 0.1, momentum: 0.9 }), { k: 2 })],
+  ];
+  const run = (make: Make, mode: "none" | "zeros" | "clip"): number[] => {
+    const w = tensor([0.5, -1, 2], { requiresGrad: true });
+    const opt = make([w]);
+    for (let step = 0; step < 4; step++) {
+      w.mul(w).mul(tensor([1, 2, 3])).sum().backward();
+      opt.step();
+      if (mode === "clip") optim.clipGradValue([w], 1e-3); // changes p.grad after the step
+      opt.zeroGrad({ setToNone: mode === "none" });
+    }
+    return [...w.dataSync()];
+  };
+  for (const [name, make] of makers) {
+    const want = run(make, "none");
+    assert.deepEqual(run(make, "zeros"), want, `${name}: zeroGrad({ setToNone: false })`);
+    assert.deepEqual(run(make, "clip"), want, `${name}: clipping after the step`);
+  }
 });
