@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, eye, listBackends, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
+import { arange, data, eye, listBackends, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
 import { createWasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import { contiguousView } from "../src/backend/wasm/testkit.js";
 
@@ -130,4 +130,19 @@ test("no optimizer's state aliases p.grad: zeroGrad({ setToNone: false }) and cl
     assert.deepEqual(run(make, "zeros"), want, `${name}: zeroGrad({ setToNone: false })`);
     assert.deepEqual(run(make, "clip"), want, `${name}: clipping after the step`);
   }
+});
+
+test("DataLoader: a Subset with negative indices yields its rows, and number targets are float32 in every batch", () => {
+  const x = arange(0, 12).reshape(6, 2);
+  const y = arange(10, 16);
+  const sub = new data.Subset(new data.TensorDataset(x, y), [-1, 0, -6, 2]);
+  const slow = [...new data.DataLoader(sub, { batchSize: 4, collate: (s) => data.defaultCollate(s) })][0]!;
+  const [bx, by] = [...new data.DataLoader(sub, { batchSize: 4 })][0]!;
+  assert.deepEqual(bx!.toArray(), [[10, 11], [0, 1], [0, 1], [4, 5]]);
+  assert.deepEqual(by!.toArray(), [15, 10, 10, 12]);
+  assert.deepEqual(bx!.toArray(), slow[0]!.toArray());
+  // regression targets: whole numbers in one batch, fractions in the next
+  const ds = new data.TensorDataset(arange(0, 4)).map(([v], i) => ({ v, target: [1, 2, 2.5, 3][i]! }));
+  const dtypes = [...new data.DataLoader(ds, { batchSize: 2 })].map((b) => b.target.dtype);
+  assert.deepEqual(dtypes, ["float32", "float32"]);
 });
