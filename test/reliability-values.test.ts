@@ -3,7 +3,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, data, eye, listBackends, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
+import { arange, cat, data, eye, listBackends, stack, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
+import { gradcheck } from "../src/testing/index.js";
 import { createWasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import { contiguousView } from "../src/backend/wasm/testkit.js";
 
@@ -145,4 +146,29 @@ test("DataLoader: a Subset with negative indices yields its rows, and number tar
   const ds = new data.TensorDataset(arange(0, 4)).map(([v], i) => ({ v, target: [1, 2, 2.5, 3][i]! }));
   const dtypes = [...new data.DataLoader(ds, { batchSize: 2 })].map((b) => b.target.dtype);
   assert.deepEqual(dtypes, ["float32", "float32"]);
+});
+
+test("0-d tensors in movement ops: PyTorch's results (flip, gather, indexSelect, scatterAdd) or its errors", () => {
+  for (const device of devices) {
+    const x = tensor(3, { device });
+    const i0 = tensor(0, { dtype: "int32", device });
+    // PyTorch 1.13 refuses these on a 0-d tensor; before, myelin gave NaN shapes, NaN values or []
+    const refused: [string, () => unknown][] = [
+      ["cat", () => cat([x, x])], ["narrow", () => x.narrow(0, 0, 1)], ["slice", () => x.slice(0, 0, 1)],
+      ["split", () => x.split(1)], ["chunk", () => x.chunk(2)], ["unflatten", () => x.unflatten(0, [1])],
+      ["select", () => x.select(0, 0)], ["select", () => x.index(0)],
+    ];
+    for (const [op, f] of refused) assert.throws(f, new RegExp(`^RangeError: ${op}: .*0-d tensor`), `${op} on ${device}`);
+    assert.throws(() => cat([tensor([1], { device }), x]), /cat: the 0-d tensor at position 1 cannot be concatenated/);
+    // and computes these as torch does (values from torch 1.13)
+    assert.deepEqual(x.flip(0).toArray(), 3);
+    assert.deepEqual(x.gather(0, i0).toArray(), 3);
+    assert.deepEqual(x.gather(-1, tensor([0], { dtype: "int32", device })).toArray(), [3]);
+    assert.throws(() => x.gather(0, tensor(1, { dtype: "int32", device })), /index 1 is out of bounds for dimension 0 with size 1/);
+    assert.deepEqual(x.indexSelect(0, tensor([0], { dtype: "int32", device })).toArray(), 3);
+    assert.deepEqual(zeros([], { device }).scatterAdd(0, i0, tensor(2, { device })).toArray(), 2);
+    assert.deepEqual(stack([x, x]).toArray(), [3, 3]);
+  }
+  const w = tensor(0.7, { dtype: "float64", requiresGrad: true });
+  assert.ok(gradcheck((a) => a!.gather(0, tensor(0, { dtype: "int32" })).mul(a!.flip(0)), [w]));
 });
