@@ -97,8 +97,8 @@ export function castScalar(v: number, dtype: DType): number {
       return Math.fround(v);
     case "float64":
       return v;
-    case "int32":
-      return Math.trunc(v) | 0;
+    case "int32": // saturating like the cast kernels; NaN becomes 0
+      return Number.isNaN(v) ? 0 : Math.min(2147483647, Math.max(-2147483648, Math.trunc(v)));
     case "bool":
       return v !== 0 ? 1 : 0;
   }

@@ -174,6 +174,7 @@ export class Tensor implements View {
    * mutation in the API, used by optimizers and normalization layers, normally under noGrad.
    */
   assign(other: Tensor | number): this {
+    if (!(other instanceof Tensor) && typeof other !== "number") throw new TypeError(`assign: expected a Tensor or a number, got ${other === null ? "null" : typeof other}`);
     const src = typeof other === "number" ? ew.fullLike(this, other) : other;
     if (!shapesEqual(src.shape, this.shape))
       throw new Error(`assign: cannot assign a tensor of shape ${fmtShape(src.shape)} to one of shape ${fmtShape(this.shape)}`);
@@ -278,8 +279,8 @@ export class Tensor implements View {
 
   // ---- elementwise ----------------------------------------------------------------------------
 
-  add(o: TensorLike, { alpha = 1 } = {}): Tensor { return ew.add(this, alpha === 1 || typeof o === "boolean" ? o : ew.mul(o, alpha)); }
-  sub(o: TensorLike, { alpha = 1 } = {}): Tensor { return ew.sub(this, alpha === 1 || typeof o === "boolean" ? o : ew.mul(o, alpha)); }
+  add(o: TensorLike, { alpha = 1 } = {}): Tensor { return ew.add(this, ew.scaled("add", this, o, alpha)); }
+  sub(o: TensorLike, { alpha = 1 } = {}): Tensor { return ew.sub(this, ew.scaled("sub", this, o, alpha)); }
   mul(o: TensorLike): Tensor { return ew.mul(this, o); }
   div(o: TensorLike): Tensor { return ew.div(this, o); }
   pow(o: TensorLike): Tensor { return ew.pow(this, o); }

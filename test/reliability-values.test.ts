@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, cat, data, eye, listBackends, stack, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
+import { arange, cat, data, eye, full, listBackends, stack, nn, ones, optim, rand, randn, tensor, zeros, type DType, type Tensor } from "../src/index.js";
 import { gradcheck } from "../src/testing/index.js";
 import { createWasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import { contiguousView } from "../src/backend/wasm/testkit.js";
@@ -171,4 +171,74 @@ test("0-d tensors in movement ops: PyTorch's results (flip, gather, indexSelect,
   }
   const w = tensor(0.7, { dtype: "float64", requiresGrad: true });
   assert.ok(gradcheck((a) => a!.gather(0, tensor(0, { dtype: "int32" })).mul(a!.flip(0)), [w]));
+});
+
+test("operands: numbers, booleans, tensors and nested arrays convert properly; anything else throws", () => {
+  for (const device of devices) {
+    const z = zeros([3], { device });
+    assert.deepEqual(z.add([1, 2, 3]).toArray(), [1, 2, 3]); // was NaN
+    assert.deepEqual(zeros([2, 2], { device }).sub([[1, 2], [3, 4]]).toArray(), [[-1, -2], [-3, -4]]);
+    assert.equal(zeros([2], { dtype: "int32", device }).add([1, 2]).dtype, "int32"); // whole numbers stay weak
+    assert.equal(zeros([2], { dtype: "int32", device }).add([1.5, 2]).dtype, "float32");
+    assert.equal(zeros([2], { dtype: "float64", device }).mul([0.1, 2]).dtype, "float64");
+    assert.deepEqual(z.add(new Float32Array([1, 2, 3])).toArray(), [1, 2, 3]);
+    assert.deepEqual(z.add([1, 2, 3], { alpha: 2 }).toArray(), [2, 4, 6]);
+    assert.deepEqual(z.add(2, { alpha: 3 }).toArray(), [6, 6, 6]); // threw: mul of two numbers
+    assert.deepEqual(tensor([1, 2], { device }).eq([1, 3]).toArray(), [true, false]);
+    assert.deepEqual(z.add(true).toArray(), [1, 1, 1]);
+    const bad: [string, () => unknown, RegExp][] = [
+      ["mul undefined", () => z.mul(undefined as never), /^TypeError: mul: an operand must be a Tensor, a number, a boolean or a nested array of them, got undefined$/],
+      ["add null", () => z.add(null as never), /add: an operand .* got null/], // was x itself
+      ["sub string", () => z.sub("1" as never), /sub: an operand .* got a string \(1\)/],
+      ["div object", () => z.div({} as never), /div: an operand .* got an object \(Object\)/],
+      ["maximum", () => z.maximum(undefined as never), /maximum: an operand/],
+      ["pow", () => z.pow(null as never), /pow: an operand/],
+      ["ragged", () => z.add([1, [2]] as never), /add: the array operand is not a tensor's nested array: ragged/],
+      ["where", () => z.where(z.gt(0), undefined as never), /where: an operand/],
+      ["clamp", () => z.clamp("0" as never), /clamp: min must be a number or a Tensor, got a string/],
+      ["assign", () => z.assign(undefined as never), /assign: expected a Tensor or a number, got undefined/],
+    ];
+    for (const [what, f, msg] of bad) assert.throws(f, msg, `${what} on ${device}`);
+  }
+});
+
+test("edges where PyTorch differs now match it or throw: bool arithmetic, int32 overflow, empty dims, casts", () => {
+  for (const device of devices) {
+    const b = (v: boolean[]): Tensor => tensor(v, { device });
+    const i32 = (v: number[]): Tensor => tensor(v, { dtype: "int32", device });
+    // bool op bool (torch 1.13): + is or, * is and, / is float, - and ** are errors
+    assert.deepEqual(b([true, false]).add(b([true, true])).toArray(), [true, true]);
+    assert.deepEqual(b([true, false]).add(true).toArray(), [true, true]);
+    assert.deepEqual(b([true, false]).mul(b([true, true])).toArray(), [true, false]);
+    assert.deepEqual(b([true, false]).add(1).toArray(), [2, 1]);
+    assert.deepEqual(b([true, false]).div(b([true, true])).toArray(), [1, 0]);
+    assert.throws(() => b([true]).sub(b([true])), /sub: not supported for two bool operands, as in PyTorch; use a\.ne\(b\)/);
+    assert.throws(() => b([true]).pow(b([true])), /pow: not supported for two bool operands/);
+    // int32 overflow on creation: torch's "value cannot be converted to type int32 without overflow"
+    assert.throws(() => tensor([3e9], { dtype: "int32", device }), /tensor: value 3000000000 cannot be converted to int32 without overflow/);
+    assert.throws(() => tensor([NaN], { dtype: "int32", device }), /value NaN cannot be converted to int32/);
+    assert.throws(() => tensor(new Float64Array([-3e9]), { dtype: "int32", device }), /value -3000000000 cannot be converted/);
+    assert.throws(() => tensor([2147483647.5], { dtype: "int32", device }), /cannot be converted to int32/);
+    assert.throws(() => full([2], 2 ** 31, { dtype: "int32", device }), /full: value 2147483648 cannot be converted to int32/);
+    assert.equal(tensor([2147483647, -2147483648], { dtype: "int32", device }).sum().item(), -1);
+    // int32 sum/prod: torch gives the int64 value; myelin has no int64, so it refuses to wrap
+    assert.throws(() => i32([2 ** 30, 2 ** 30, 2 ** 30]).sum(), /sum: the result 3221225472 overflows int32 .*x\.double\(\)\.sum\(\)/);
+    assert.throws(() => i32([2 ** 16, 2 ** 16]).prod(), /prod: the result 4294967296 overflows int32/);
+    assert.deepEqual(i32([2 ** 30, 2 ** 30 - 1, -5]).sum().toArray(), 2 ** 31 - 6);
+    assert.deepEqual(b([true, true, false]).sum().toArray(), 2);
+    // reductions over an empty dim (torch 1.13 values)
+    const e = zeros([2, 0], { device });
+    assert.deepEqual(e.logsumexp(1).toArray(), [-Infinity, -Infinity]);
+    assert.deepEqual(e.softmax(1).shape, [2, 0]);
+    assert.deepEqual(e.logSoftmax(1).shape, [2, 0]);
+    assert.deepEqual(e.sum(1).toArray(), [0, 0]);
+    assert.deepEqual(e.prod(1).toArray(), [1, 1]);
+    assert.deepEqual(zeros([0, 3], { device }).argmax(1).shape, [0]);
+    assert.deepEqual(zeros([0, 3], { device }).max(1)[0].shape, [0]);
+    assert.throws(() => e.argmax(1), /argmax: cannot take the argmax over the empty dimension 1 of \[2,0\]/);
+    assert.throws(() => e.max(1), /max: cannot reduce over the empty dimension 1/);
+    assert.throws(() => e.amax(1), /amax: cannot reduce over an empty dimension/);
+    // out-of-range float → int32 casts saturate alike on both backends (NaN → 0)
+    assert.deepEqual(tensor([3e9, -3e9, NaN, -2.7], { device }).to("int32").toArray(), [2147483647, -2147483648, 0, -2]);
+  }
 });

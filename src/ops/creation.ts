@@ -51,7 +51,8 @@ function finish(data: TypedArray, shape: readonly number[], opts: CreateOptions,
   return t;
 }
 
-function inferNested(data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
+/** @internal the shape and flat values of nested arrays (ragged or non-numeric ones throw) */
+export function inferNested(data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
   const shape: number[] = [];
   for (let d: NestedArray = data; Array.isArray(d); d = (d as readonly NestedArray[])[0]!) {
     shape.push((d as readonly NestedArray[]).length);
