@@ -8,14 +8,27 @@ import type { Backend, Storage, View } from "./backend.js";
 import { offsets } from "./strided.js";
 import { binaryFns, int32Fns, unaryFns } from "./scalar-math.js";
 
-/** A storage backed by an ordinary typed array. */
+/** A storage backed by an ordinary typed array; free() drops it, and reading it afterwards throws. */
 export class CpuStorage implements Storage {
+  #data: TypedArray | null;
+  readonly length: number;
   constructor(
-    readonly data: TypedArray,
+    data: TypedArray,
     readonly dtype: DType,
-  ) {}
-  get length(): number {
-    return this.data.length;
+  ) {
+    this.#data = data;
+    this.length = data.length;
+  }
+  get data(): TypedArray {
+    if (!this.#data) throw new Error("cpu backend: storage used after free()");
+    return this.#data;
+  }
+  get live(): boolean {
+    return this.#data !== null;
+  }
+  /** Drops the array (Tensor.dispose), so it fails like the wasm backend's freed storages. */
+  release(): void {
+    this.#data = null;
   }
 }
 
@@ -76,6 +89,11 @@ export class CpuBackend implements Backend {
     const out = allocArray(dtype, data.length);
     out.set(data);
     return wrap(out, dtype);
+  }
+
+  /** Releases a storage early: later use throws, as on the wasm backend (Tensor.dispose). */
+  free(s: Storage): void {
+    if (s instanceof CpuStorage) s.release();
   }
 
   readSync(v: View): TypedArray {
