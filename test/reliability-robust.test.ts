@@ -103,7 +103,7 @@ test("safetensors entries named __proto__ or constructor stay ordinary entries",
   const { tensors, metadata } = io.parseSafetensors(bytes);
   assert.equal(Object.getPrototypeOf(tensors), Object.prototype, "the prototype is untouched");
   assert.deepEqual(Object.keys(tensors).sort(), ["__proto__", "constructor"]);
-  assert.equal(Object.getOwnPropertyDescriptor(tensors, "__proto__")!.value.item(), 1.5);
+  assert.equal((Object.getOwnPropertyDescriptor(tensors, "__proto__")!.value as Tensor).item(), 1.5);
   assert.equal((tensors["constructor"] as Tensor).item(), 2.5);
   assert.equal(Object.getOwnPropertyDescriptor(metadata, "__proto__")!.value, "x");
   // and they survive a round trip, as do nested state keys

@@ -27,8 +27,12 @@ export function broadcastAll(op: string, ...xs: Tensor[]): Tensor[] {
   return xs.map((x) => (shapesEqual(x.shape, shape) ? x : apply("expand", [x], { shape })));
 }
 
-const describe = (v: unknown): string =>
-  v === null || v === undefined ? String(v) : typeof v === "object" ? `an object (${(v as object).constructor?.name ?? "no prototype"})` : `a ${typeof v} (${String(v)})`;
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "object") return `an object (${v.constructor?.name ?? "no prototype"})`;
+  if (typeof v === "string") return `a string ('${v}')`;
+  return `a ${typeof v}`;
+}
 
 /**
  * Checks an operand and turns nested arrays (and typed arrays) into a tensor on `like`'s device.

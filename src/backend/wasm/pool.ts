@@ -82,7 +82,8 @@ export class ThreadPool {
     const here = error === null ? 0 : 1;
     this.#waitFor(() => Atomics.load(ctl, FINISHED) + Atomics.load(ctl, FAILED) + here >= claimed);
     Atomics.store(ctl, FAILED, 0);
-    throw error ?? new Error("wasm backend: a kernel failed on a worker thread");
+    if (error instanceof Error) throw error;
+    throw new Error("wasm backend: a kernel failed on a worker thread");
   }
 
   /** Polls `done`, spinning first and then sleeping on FINISHED (browsers' main threads only spin). */
