@@ -110,6 +110,7 @@ export function saveCheckpoint(dir: string, ckpt: Checkpoint, opts: SaveCheckpoi
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (backup && !existsSync(dir)) renameSync(backup, dir); // put the previous checkpoint back
+    else if (backup) rmSync(backup, { recursive: true, force: true }); // a concurrent save put a newer one in place
     throw e;
   } finally {
     releaseSibling(tmp);

@@ -45,7 +45,12 @@ export function removeStaleSiblings(path: string, kind: string): void {
     const full = join(parent, f);
     const pid = Number(f.slice(prefix.length).split("-")[0]);
     if (!Number.isInteger(pid) || pid <= 0 || inFlight.has(full)) continue;
-    if (pid === process.pid || !alive(pid)) rmSync(full, { recursive: true, force: true });
+    if (pid !== process.pid && alive(pid)) continue;
+    try {
+      rmSync(full, { recursive: true, force: true });
+    } catch {
+      // best effort: a leftover we may not remove (permissions) must not fail the save itself
+    }
   }
 }
 
