@@ -82,6 +82,7 @@ export class Tensor implements View {
   /** size() → shape, size(d) → shape[d] (negative d counts from the end; out of range throws, as in torch). */
   size(): readonly number[];
   size(dim: number): number;
+  size(dim?: number): number | readonly number[];
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
     if (!Number.isInteger(dim) || dim < -this.ndim || dim >= this.ndim)

@@ -16,7 +16,7 @@ export function scalarLike(like: Tensor, v: number | boolean, dtype: DType): Ten
   return Tensor.fromStorage(like.backend, like.backend.full(1, dtype, +v), [], dtype);
 }
 
-/** Converts to `dtype` (no-op when it already is). Float → int truncates toward zero. */
+/** Converts to `dtype` (no-op when it already is). Float → int truncates toward zero and saturates at int32's range. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : apply("cast", [x], { dtype: checkDType("cast", dtype) });
 }
