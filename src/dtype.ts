@@ -6,6 +6,32 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 
+/** Bytes per element (torch.Tensor.itemsize). */
+export const ITEMSIZE: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+const HINTS: Record<string, string> = {
+  int64: "myelin's integer dtype is int32", long: "myelin's integer dtype is int32", int: "use 'int32'", int8: "myelin's integer dtype is int32",
+  int16: "myelin's integer dtype is int32", uint8: "use 'bool' for masks or 'int32' for integers", float: "use 'float32'", double: "use 'float64'",
+  float16: "half precision is not supported; use 'float32'", half: "half precision is not supported; use 'float32'", bfloat16: "bfloat16 is not supported; use 'float32'",
+};
+
+/**
+ * Returns `d` when it names one of myelin's dtypes, and throws otherwise, naming `where`, the value
+ * and the valid dtypes: an unknown dtype must stop where it enters, before it reaches a backend.
+ */
+export function checkDType(where: string, d: unknown): DType {
+  if (typeof d === "string" && (DTYPES as readonly string[]).includes(d)) return d as DType;
+  const shown = typeof d === "string" ? `'${d}'` : String(d);
+  const hint = typeof d === "string" && Object.hasOwn(HINTS, d) ? ` (${HINTS[d]})` : "";
+  throw new TypeError(`${where}: unknown dtype ${shown}${hint}; expected one of ${DTYPES.join(", ")}`);
+}
+
+/** Whether `s` reads like a dtype name (int64, float16, double, …), known or not: picks the error to give. */
+export const looksLikeDType = (s: string): boolean => /^(u?int|float|bfloat|half|double|long|short|complex|bool)/.test(s);
+
+/** Whether `d` names one of myelin's dtypes. */
+export const isDType = (d: unknown): d is DType => typeof d === "string" && (DTYPES as readonly string[]).includes(d);
+
 const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
 /** Allocates a zero-filled typed array holding `length` elements of `dtype`. */
@@ -71,8 +97,8 @@ export function castScalar(v: number, dtype: DType): number {
       return Math.fround(v);
     case "float64":
       return v;
-    case "int32":
-      return Math.trunc(v) | 0;
+    case "int32": // saturating like the cast kernels; NaN becomes 0
+      return Number.isNaN(v) ? 0 : Math.min(2147483647, Math.max(-2147483648, Math.trunc(v)));
     case "bool":
       return v !== 0 ? 1 : 0;
   }

@@ -2,8 +2,8 @@
 // Methods are one-liners that delegate to ops/*; the math and the checks live there.
 
 import type { Backend, Storage, View } from "./backend/backend.js";
-import { backendByName } from "./backend/registry.js";
-import { DTYPES, isFloating, type DType, type TypedArray } from "./dtype.js";
+import { listBackends } from "./backend/registry.js";
+import { checkDType, DTYPES, isDType, isFloating, looksLikeDType, type DType, type TypedArray } from "./dtype.js";
 import { formatTensor, toNested, type Nested } from "./format.js";
 import { contiguousStrides, fmtShape, isContiguous, numel, shapesEqual } from "./shape.js";
 import { isGradEnabled } from "./autograd/grad-mode.js";
@@ -30,7 +30,7 @@ export class Tensor implements View {
   /** @internal element offset of the view */
   offset: number;
   readonly shape: readonly number[];
-  readonly backend: Backend;
+  #backend: Backend;
   #dtype: DType;
   /** Accumulated gradient after backward(), for leaves (and tensors that called retainGrad()). */
   grad: Tensor | null = null;
@@ -43,7 +43,7 @@ export class Tensor implements View {
   #disposed = false;
 
   private constructor(backend: Backend, storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
-    this.backend = backend;
+    this.#backend = backend;
     this.storage = storage;
     this.shape = Object.freeze([...shape]);
     this.strides = strides;
@@ -67,6 +67,10 @@ export class Tensor implements View {
     return Tensor.fromStorage(backend, backend.upload(data, dtype), shape, dtype);
   }
 
+  /** The backend holding the data; in myelin a device is a backend ('cpu', 'wasm'). */
+  get backend(): Backend {
+    return this.#backend;
+  }
   /** Element type: 'float32' (default), 'float64', 'int32' or 'bool'. */
   get dtype(): DType {
     return this.#dtype;
@@ -81,9 +85,15 @@ export class Tensor implements View {
   get device(): string {
     return this.backend.name;
   }
-  /** size() → shape, size(d) → shape[d] (negative d counts from the end). */
+  /** size() → shape, size(d) → shape[d] (negative d counts from the end; out of range throws, as in torch). */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[];
   size(dim?: number): number | readonly number[] {
-    return dim === undefined ? this.shape : this.shape[dim < 0 ? dim + this.ndim : dim]!;
+    if (dim === undefined) return this.shape;
+    if (!Number.isInteger(dim) || dim < -this.ndim || dim >= this.ndim)
+      throw new RangeError(`size: dim ${dim} is out of range for a tensor of shape ${fmtShape(this.shape)} (expected ${this.ndim ? `${-this.ndim}..${this.ndim - 1}` : "no dim: it is 0-d"})`);
+    return this.shape[dim < 0 ? dim + this.ndim : dim]!;
   }
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
@@ -174,6 +184,7 @@ export class Tensor implements View {
    * mutation in the API, used by optimizers and normalization layers, normally under noGrad.
    */
   assign(other: Tensor | number): this {
+    if (!(other instanceof Tensor) && typeof other !== "number") throw new TypeError(`assign: expected a Tensor or a number, got ${other === null ? "null" : typeof other}`);
     const src = typeof other === "number" ? ew.fullLike(this, other) : other;
     if (!shapesEqual(src.shape, this.shape))
       throw new Error(`assign: cannot assign a tensor of shape ${fmtShape(src.shape)} to one of shape ${fmtShape(this.shape)}`);
@@ -199,6 +210,18 @@ export class Tensor implements View {
     this.offset = c.offset;
     this.version++;
     return this;
+  }
+
+  /** @internal moves this tensor's own data (and its grad) to `backend` in place (Module.to keeps parameter identity). */
+  relocate(backend: Backend): void {
+    if (backend === this.#backend) return;
+    const data = this.dataSync();
+    this.storage = backend.upload(data, this.dtype);
+    this.strides = contiguousStrides(this.shape);
+    this.offset = 0;
+    this.#backend = backend;
+    if (this.grad) this.grad = noGradMove(this.grad, backend);
+    this.version++;
   }
 
   /** @internal converts this tensor's own data to `dtype` in place (Module.to keeps parameter identity). */
@@ -249,13 +272,27 @@ export class Tensor implements View {
 
   // ---- conversion -----------------------------------------------------------------------------
 
-  /** to('float64') converts the dtype (differentiable); to('cpu') copies to another backend. */
-  to(target: string): Tensor {
-    if ((DTYPES as readonly string[]).includes(target)) return ew.cast(this, target as DType);
-    const b = backendByName(target);
-    if (b === this.backend) return this;
-    return Tensor.fromArray(this.dataSync(), this.shape, b, this.dtype);
+  /**
+   * to('float64') converts the dtype; to('cpu') / to('wasm') copies to another device (a device is a
+   * backend); to('cpu', 'float64') does both; to(other) matches another tensor's device and dtype.
+   * Both are differentiable and return this tensor itself when nothing changes, as in torch.
+   */
+  to(target: string | Tensor, dtype?: DType): Tensor {
+    if (target instanceof Tensor) return this.to(target.device, target.dtype);
+    if (isDType(target)) {
+      if (dtype !== undefined) throw new TypeError(`to: got two dtypes ('${target}' and '${String(dtype)}'); pass a device and a dtype, or one of them`);
+      return ew.cast(this, target);
+    }
+    if (typeof target !== "string") throw new TypeError(`to: expected a dtype (${DTYPES.join(", ")}), a device (${listBackends().join(", ")}) or a tensor, got ${String(target)}`);
+    if (!listBackends().includes(target)) {
+      if (looksLikeDType(target)) checkDType("to", target);
+      throw new TypeError(`to: '${target}' is neither a device here (${listBackends().join(", ")}) nor a dtype (${DTYPES.join(", ")})`);
+    }
+    const moved = mv.toDevice(this, target);
+    return dtype === undefined ? moved : ew.cast(moved, checkDType("to", dtype));
   }
+  /** A copy on the cpu backend (torch.Tensor.cpu); this tensor itself when it is there already. */
+  cpu(): Tensor { return this.to("cpu"); }
   float(): Tensor { return ew.cast(this, "float32"); }
   double(): Tensor { return ew.cast(this, "float64"); }
   int(): Tensor { return ew.cast(this, "int32"); }
@@ -405,6 +442,11 @@ export class Tensor implements View {
   mm(o: Tensor): Tensor { return la.mm(this, o); }
   bmm(o: Tensor): Tensor { return la.bmm(this, o); }
   dot(o: Tensor): Tensor { return la.dot(this, o); }
+}
+
+/** A gradient moved along with its tensor (outside the graph, as torch moves .grad with .to()). */
+function noGradMove(g: Tensor, backend: Backend): Tensor {
+  return Tensor.fromArray(g.dataSync(), g.shape, backend, g.dtype);
 }
 
 /** Accepts both f(2, 3) and f([2, 3]), like PyTorch's varargs sizes. */

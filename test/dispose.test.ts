@@ -1,5 +1,5 @@
 // Explicit memory release for those who want it: dispose() and `using` free a tensor's storage
-// at once on backends that manage memory (wasm); on the reference backend they are harmless.
+// at once; on every backend a disposed tensor (and its views) fail the same way afterwards.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { backendByName, listBackends, randn, type WasmBackend } from "../src/index.js";
@@ -27,8 +27,9 @@ test("`using` disposes at the end of the block", { skip: !wasm && "the wasm back
   assert.ok(wasm!.liveBytes < before + 128 * 128 * 4);
 });
 
-test("dispose() on the reference backend only marks the tensor", () => {
+test("dispose() on the reference backend releases the storage: later use fails as on wasm", () => {
   const t = randn([3, 3], { device: "cpu" });
   t.dispose();
   assert.equal(t.isDisposed, true);
+  assert.throws(() => t.dataSync(), /storage used after free\(\)/);
 });

@@ -99,6 +99,7 @@ export const rules: { [P in Primitive]: VjpRule<P> } = {
     return xs.map((x) => g.narrow(dim, (at += x.shape[dim]!) - x.shape[dim]!, x.shape[dim]!));
   },
   cast: (g, [x]) => [x!.isFloatingPoint() ? g.to(x!.dtype) : null],
+  toDevice: (g, [x]) => [g.to(x!.device)],
   gather: (g, [x, index], _, { dim }) => [scatterAddNew(x!.shape, dim, index!, g), null],
   // src may be larger than index in any dim; its elements past the index's extent get gradient 0
   scatterAdd: (g, [index, src], _, { dim }) => [

@@ -39,6 +39,8 @@ export interface Backend {
   readonly name: string;
   /** float64 kernels exist (needed for gradcheck). */
   readonly supportsFloat64: boolean;
+  /** The largest storage in bytes the device can hold, if it has a hard limit (creation checks it first). */
+  readonly maxBytes?: number;
 
   /** Copies host data into a new storage of the array's dtype (Uint8Array = bool). */
   upload(data: TypedArray, dtype: DType): Storage;

@@ -8,14 +8,27 @@ import type { Backend, Storage, View } from "./backend.js";
 import { offsets } from "./strided.js";
 import { binaryFns, int32Fns, unaryFns } from "./scalar-math.js";
 
-/** A storage backed by an ordinary typed array. */
+/** A storage backed by an ordinary typed array; free() drops it, and reading it afterwards throws. */
 export class CpuStorage implements Storage {
+  #data: TypedArray | null;
+  readonly length: number;
   constructor(
-    readonly data: TypedArray,
+    data: TypedArray,
     readonly dtype: DType,
-  ) {}
-  get length(): number {
-    return this.data.length;
+  ) {
+    this.#data = data;
+    this.length = data.length;
+  }
+  get data(): TypedArray {
+    if (!this.#data) throw new Error("cpu backend: storage used after free()");
+    return this.#data;
+  }
+  get live(): boolean {
+    return this.#data !== null;
+  }
+  /** Drops the array (Tensor.dispose), so it fails like the wasm backend's freed storages. */
+  release(): void {
+    this.#data = null;
   }
 }
 
@@ -76,6 +89,11 @@ export class CpuBackend implements Backend {
     const out = allocArray(dtype, data.length);
     out.set(data);
     return wrap(out, dtype);
+  }
+
+  /** Releases a storage early: later use throws, as on the wasm backend (Tensor.dispose). */
+  free(s: Storage): void {
+    if (s instanceof CpuStorage) s.release();
   }
 
   readSync(v: View): TypedArray {
@@ -209,7 +227,8 @@ export class CpuBackend implements Backend {
     const offs = offsetsOf(x);
     const out = allocArray(dtype, offs.length);
     if (dtype === "bool") for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!] ? 1 : 0;
-    else if (dtype === "int32") for (let i = 0; i < offs.length; i++) out[i] = Math.trunc(src[offs[i]!]!);
+    // saturating, as the wasm kernels (i32.trunc_sat) and torch on ARM do; NaN becomes 0
+    else if (dtype === "int32") for (let i = 0; i < offs.length; i++) out[i] = Math.min(2147483647, Math.max(-2147483648, Math.trunc(src[offs[i]!]!)));
     else for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!]!;
     return wrap(out, dtype);
   }

@@ -32,10 +32,16 @@ export function setBackend(b: string | Backend): Backend {
   return found;
 }
 
-/** A registered backend by name. */
-export function backendByName(name: string): Backend {
-  const found = backends.get(name);
-  if (!found) throw new Error(`backend '${name}' is not available (available: ${[...backends.keys()].join(", ")})`);
+/**
+ * A registered backend by name: in myelin a device is a backend ('cpu', 'wasm'). `where` names the
+ * caller in the error for an unknown one.
+ */
+export function backendByName(name: string, where = "device"): Backend {
+  const found = typeof name === "string" ? backends.get(name) : undefined;
+  if (!found) {
+    const shown = typeof name === "string" ? `'${name}'` : String(name);
+    throw new Error(`${where}: unknown device ${shown}; the devices here are the backends ${[...backends.keys()].map((k) => `'${k}'`).join(", ")}`);
+  }
   return found;
 }
 

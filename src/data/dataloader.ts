@@ -22,17 +22,20 @@ export type Collated<T> = T extends Tensor
         : never;
 
 /**
- * Stacks samples into a batch: tensors along a new first dim, numbers into a 1-D tensor (int32 when
- * all are integers, else float32; torch would make int64/float64), booleans into bool, and tuples
- * and objects position by position. Matches torch.utils.data.default_collate.
+ * Stacks samples into a batch: tensors along a new first dim, numbers into a float32 1-D tensor,
+ * booleans into bool, and tuples and objects position by position. Matches
+ * torch.utils.data.default_collate, except that JS numbers do not say whether they are integers:
+ * they are float32 as in tensor(), in every batch alike (guessing int32 from one batch's values
+ * would type a regression target int32 whenever a batch happens to hold whole numbers). Labels for
+ * classification are int32 tensors in the samples (tensor(label, { dtype: "int32" })).
  */
 export function defaultCollate<T>(samples: readonly T[]): Collated<T> {
   if (samples.length === 0) throw new Error("defaultCollate: cannot collate an empty batch");
   const first = samples[0];
   if (first instanceof Tensor) return stack(samples as readonly Tensor[]) as Collated<T>;
   if (typeof first === "number") {
-    const nums = samples as readonly number[];
-    return tensor(nums, { dtype: nums.every(Number.isInteger) ? "int32" : "float32" }) as Collated<T>;
+    for (const s of samples) if (typeof s !== "number") throw new TypeError(`defaultCollate: a batch mixes numbers with ${typeof s} samples`);
+    return tensor(samples as readonly number[], { dtype: "float32" }) as Collated<T>;
   }
   if (typeof first === "boolean") return tensor(samples as unknown as boolean[]) as Collated<T>;
   if (Array.isArray(first)) {
@@ -145,7 +148,9 @@ function tensorSource(ds: Dataset<unknown>): { batch(idx: readonly number[]): Te
   let base = ds;
   let map: readonly number[] | null = null;
   while (base instanceof Subset) {
-    const inner: readonly number[] = base.indices;
+    // Subset accepts negative indices (counted from the end, as Python's); rows here must not be
+    const n = base.dataset.length;
+    const inner: readonly number[] = base.indices.map((i: number) => (i < 0 ? i + n : i));
     map = map ? map.map((i) => inner[i]!) : inner;
     base = base.dataset;
   }

@@ -27,6 +27,14 @@ export interface SafetensorsFile {
 const MAX_HEADER_SIZE = 100_000_000;
 
 /** Bytes per element of every dtype the format defines (reading unknown ones is an error). */
+/**
+ * obj[key] = value as an own property even for "__proto__" (which plain assignment turns into the
+ * object's prototype): names come from files, and a file must not reach a prototype.
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const DTYPE_SIZE: Record<string, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
   I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
@@ -77,7 +85,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array): { headerSize: number;
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("__metadata__ must be an object of strings");
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== "string") fail(`__metadata__["${k}"] must be a string, got ${JSON.stringify(v)}`);
-        metadata[k] = v as string;
+        setOwn(metadata, k, v as string);
       }
       continue;
     }
@@ -109,7 +117,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array): { headerSize: number;
 function checkInfo(name: string, raw: unknown): TensorInfo {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail(`tensor "${name}": entry must be an object with dtype, shape and data_offsets`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== "string" || !(dtype in DTYPE_SIZE))
+  if (typeof dtype !== "string" || !Object.hasOwn(DTYPE_SIZE, dtype))
     fail(`tensor "${name}": unknown dtype ${JSON.stringify(dtype)} (the format defines ${Object.keys(DTYPE_SIZE).join(", ")})`);
   const isIndex = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
   if (!Array.isArray(shape) || !shape.every(isIndex)) fail(`tensor "${name}": shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
@@ -130,7 +138,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   for (const [name, info] of entries) {
     const chunk = bytes.subarray(base + info.dataOffsets[0], base + info.dataOffsets[1]);
     const { data, dtype } = decode(name, info.dtype, chunk);
-    tensors[name] = tensor(data, { shape: info.shape, dtype });
+    setOwn(tensors, name, tensor(data, { shape: info.shape, dtype }));
   }
   return { tensors, metadata };
 }
@@ -215,13 +223,13 @@ export function serializeSafetensors(tensors: StateDict, metadata?: Record<strin
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) if (typeof v !== "string") fail(`metadata["${k}"] must be a string, got ${typeof v}`);
-    header["__metadata__"] = metadata;
+    header["__metadata__"] = { ...metadata };
   }
   let offset = 0;
   const chunks: Uint8Array[] = [];
   for (const { name, t, dtype } of items) {
     const bytes = encode(t);
-    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    setOwn(header, name, { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.length] });
     offset += bytes.length;
     chunks.push(bytes);
   }

@@ -2,7 +2,7 @@
 // tensor dict for safetensors plus a JSON skeleton, and put back together. No file system here.
 
 import { Tensor } from "../tensor.js";
-import type { StateDict } from "./safetensors.js";
+import { setOwn, type StateDict } from "./safetensors.js";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -20,8 +20,8 @@ export function flattenState(state: NestedState): { tensors: StateDict; skeleton
   const walk = (v: NestedState, path: string[]): JsonValue => {
     if (v instanceof Tensor) {
       const key = path.join(".");
-      if (key in tensors) throw new Error(`flattenState: two tensors map to the same name "${key}"; keys must not contain dots that collide`);
-      tensors[key] = v;
+      if (Object.hasOwn(tensors, key)) throw new Error(`flattenState: two tensors map to the same name "${key}"; keys must not contain dots that collide`);
+      setOwn(tensors, key, v);
       return { __tensor__: key };
     }
     if (typeof v === "number") return Number.isFinite(v) ? v : { __number__: String(v) };
@@ -31,7 +31,7 @@ export function flattenState(state: NestedState): { tensors: StateDict; skeleton
       const out: { [key: string]: JsonValue } = {};
       for (const [k, x] of Object.entries(v)) {
         if (k === "__tensor__" || k === "__number__") throw new Error(`flattenState: the key "${k}" is reserved`);
-        out[k] = walk(x, [...path, k]);
+        setOwn(out, k, walk(x, [...path, k]));
       }
       return out;
     }
@@ -50,14 +50,14 @@ export function unflattenState(skeleton: JsonValue, tensors: StateDict): NestedS
     const keys = Object.keys(v);
     if (keys.length === 1 && keys[0] === "__tensor__") {
       const name = v["__tensor__"];
-      const t = typeof name === "string" ? tensors[name] : undefined;
+      const t = typeof name === "string" && Object.hasOwn(tensors, name) ? tensors[name] : undefined;
       if (!t || typeof name !== "string") throw new Error(`unflattenState: tensor ${JSON.stringify(name)} is referenced by the state but missing from the tensor file`);
       used.add(name);
       return t;
     }
     if (keys.length === 1 && keys[0] === "__number__") return Number(v["__number__"]);
     const out: { [key: string]: NestedState } = {};
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, walk(x));
     return out;
   };
   const state = walk(skeleton);

@@ -3,7 +3,8 @@
 // `runningMean` saves as `running_mean` like PyTorch), or registered explicitly under exact names.
 
 import { noGrad } from "../autograd/grad-mode.js";
-import type { DType } from "../dtype.js";
+import { backendByName, listBackends } from "../backend/registry.js";
+import { checkDType, DTYPES, isDType, looksLikeDType, type DType } from "../dtype.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -253,12 +254,35 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Converts floating-point parameters and buffers to `dtype` (in place: same Tensor objects). */
-  to(dtype: DType): this {
+  /**
+   * Moves parameters and buffers in place (same Tensor objects, so an optimizer built before keeps
+   * working), as torch.nn.Module.to: to('float64') converts the floating-point ones, to('cpu') or
+   * to('wasm') moves all of them (and their gradients) to that device, to('cpu', 'float64') both.
+   */
+  to(target: string, dtype?: DType): this {
+    const where = `${this.constructor.name}.to`;
+    let device: string | undefined;
+    let to: DType | undefined;
+    if (isDType(target)) {
+      if (dtype !== undefined) throw new TypeError(`${where}: got two dtypes ('${target}' and '${String(dtype)}'); pass a device and a dtype, or one of them`);
+      to = target;
+    } else {
+      if (typeof target === "string" && looksLikeDType(target)) checkDType(where, target);
+      if (typeof target !== "string" || !listBackends().includes(target))
+        throw new TypeError(`${where}: ${typeof target === "string" ? `'${target}'` : String(target)} is neither a dtype (${DTYPES.join(", ")}) nor a device (${listBackends().join(", ")})`);
+      device = target;
+      if (dtype !== undefined) to = checkDType(where, dtype);
+    }
+    const tensors = [...this.parameters(), ...this.buffers()];
     noGrad(() => {
-      for (const t of [...this.parameters(), ...this.buffers()]) if (t.isFloatingPoint() && t.dtype !== dtype) t.retype(dtype);
+      if (device !== undefined) for (const t of tensors) t.relocate(backendByName(device));
+      if (to !== undefined) for (const t of tensors) if (t.isFloatingPoint() && t.dtype !== to) t.retype(to);
     });
     return this;
+  }
+  /** Moves everything to the cpu backend (torch.nn.Module.cpu). */
+  cpu(): this {
+    return this.to("cpu");
   }
   double(): this {
     return this.to("float64");

@@ -3,7 +3,7 @@
 
 import type { Backend } from "../backend/backend.js";
 import { backendByName, getBackend } from "../backend/registry.js";
-import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../dtype.js";
+import { allocArray, checkDType, dtypeOfArray, ITEMSIZE, type DType, type TypedArray } from "../dtype.js";
 import { checkOptionNames, isOptionsObject, resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { fmtShape, numel } from "../shape.js";
@@ -23,15 +23,37 @@ export interface RandomOptions extends CreateOptions {
 /** Nested arrays of numbers or booleans, as accepted by tensor(). */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-const backendOf = (device?: string): Backend => (device ? backendByName(device) : getBackend());
+/**
+ * Validates what a creation function was asked for, before any host array is filled: the dtype
+ * (an unknown one would reach the backend), the device, and that `n` elements fit the device.
+ */
+function target(op: string, opts: CreateOptions, n: number, fallback: DType = "float32"): { dtype: DType; backend: Backend } {
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`${op}: options must be an object, got ${String(opts)}`);
+  const dtype = checkDType(op, opts.dtype ?? fallback);
+  const backend = opts.device === undefined ? getBackend() : backendByName(opts.device, op);
+  const bytes = n * ITEMSIZE[dtype];
+  if (backend.maxBytes !== undefined && bytes > backend.maxBytes)
+    throw new RangeError(`${op}: ${n} ${dtype} elements need ${bytes} bytes, more than the '${backend.name}' device can hold (${backend.maxBytes})`);
+  return { dtype, backend };
+}
 
-function finish(data: TypedArray, shape: readonly number[], opts: CreateOptions, dtype: DType): Tensor {
-  const t = Tensor.fromArray(data, shape, backendOf(opts.device), dtype);
+/** Throws unless every value fits int32, as torch does ("value cannot be converted to type int32 without overflow"). */
+function checkInt32(op: string, values: ArrayLike<number | boolean>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = +values[i]!;
+    if (!(v >= -2147483648 && v <= 2147483647))
+      throw new RangeError(`${op}: value ${v} cannot be converted to int32 without overflow (int32 holds -2147483648..2147483647)`);
+  }
+}
+
+function finish(data: TypedArray, shape: readonly number[], opts: CreateOptions, dtype: DType, backend: Backend): Tensor {
+  const t = Tensor.fromArray(data, shape, backend, dtype);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
-function inferNested(data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
+/** @internal the shape and flat values of nested arrays (ragged or non-numeric ones throw) */
+export function inferNested(data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
   const shape: number[] = [];
   for (let d: NestedArray = data; Array.isArray(d); d = (d as readonly NestedArray[])[0]!) {
     shape.push((d as readonly NestedArray[]).length);
@@ -63,16 +85,19 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
   if (ArrayBuffer.isView(data)) {
     const shape = opts.shape ?? [data.length];
     if (numel(shape) !== data.length) throw new Error(`tensor: shape ${fmtShape(shape)} does not hold ${data.length} elements`);
-    const dtype = opts.dtype ?? dtypeOfArray(data);
+    const { dtype, backend } = target("tensor", opts, data.length, dtypeOfArray(data));
+    if (dtype === "int32" && !(data instanceof Int32Array) && !(data instanceof Uint8Array)) checkInt32("tensor", data);
     const arr = allocArray(dtype, data.length);
     arr.set(data);
-    return finish(arr, shape, opts, dtype);
+    return finish(arr, shape, opts, dtype, backend);
   }
   const { shape, flat } = inferNested(data);
-  const dtype = opts.dtype ?? (flat.length > 0 && flat.every((v) => typeof v === "boolean") ? "bool" : "float32");
+  const fallback = flat.length > 0 && flat.every((v) => typeof v === "boolean") ? "bool" : "float32";
+  const { dtype, backend } = target("tensor", opts, flat.length, fallback);
+  if (dtype === "int32") checkInt32("tensor", flat);
   const arr = allocArray(dtype, flat.length);
   flat.forEach((v, i) => (arr[i] = +v));
-  return finish(arr, opts.shape ?? shape, opts, dtype);
+  return finish(arr, opts.shape ?? shape, opts, dtype, backend);
 }
 
 function checkShape(op: string, shape: readonly number[]): void {
@@ -104,9 +129,10 @@ function sizeArgs<O extends CreateOptions>(op: string, args: readonly unknown[],
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   checkShape("full", shape);
   checkOptionNames("full", opts, CREATE_KEYS);
-  const dtype = opts.dtype ?? "float32";
-  const b = backendOf(opts.device);
-  const t = Tensor.fromStorage(b, b.full(numel(shape), dtype, value), shape, dtype);
+  const { dtype, backend: b } = target("full", opts, numel(shape));
+  if (typeof value !== "number" && typeof value !== "boolean") throw new TypeError(`full: fill value must be a number or boolean, got ${typeof value}`);
+  if (dtype === "int32") checkInt32("full", [value]);
+  const t = Tensor.fromStorage(b, b.full(numel(shape), dtype, +value), shape, dtype);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -141,41 +167,42 @@ export function arange(...args: Args<[start: number, end: number, step: number],
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? "float32";
+  if (!Number.isSafeInteger(n)) throw new RangeError(`arange: start ${start}, end ${end} and step ${step} do not give a finite length`);
+  const { dtype, backend } = target("arange", opts, n);
   const arr = allocArray(dtype, n);
   for (let i = 0; i < n; i++) arr[i] = start + i * step;
-  return finish(arr, [n], opts, dtype);
+  return finish(arr, [n], opts, dtype, backend);
 }
 
 /** `steps` evenly spaced values from start to end inclusive (torch.linspace). */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   checkOptionNames("linspace", opts, CREATE_KEYS);
-  const dtype = opts.dtype ?? "float32";
+  const { dtype, backend } = target("linspace", opts, steps);
   const arr = allocArray(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill from both ends like torch so the last value is exactly `end`
   for (let i = 0; i < steps; i++) arr[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
-  return finish(arr, [steps], opts, dtype);
+  return finish(arr, [steps], opts, dtype, backend);
 }
 
 /** Identity matrix n×m (torch.eye). */
 export function eye(n: number, ...args: Args<[m: number], CreateOptions>): Tensor {
   const { m = n, ...opts } = resolveArgs<{ m: number | undefined } & CreateOptions>("eye", args, ["m"], { m: undefined, dtype: undefined, requiresGrad: undefined, device: undefined });
   checkShape("eye", [n, m]);
-  const dtype = opts.dtype ?? "float32";
+  const { dtype, backend } = target("eye", opts, n * m);
   const arr = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) arr[i * m + i] = 1;
-  return finish(arr, [n, m], opts, dtype);
+  return finish(arr, [n, m], opts, dtype, backend);
 }
 
 function randomTensor(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
   checkShape(op, shape);
-  const dtype = opts.dtype ?? "float32";
+  const { dtype, backend } = target(op, opts, numel(shape));
   const g = opts.generator ?? defaultGenerator;
   const arr = allocArray(dtype, numel(shape));
   for (let i = 0; i < arr.length; i++) arr[i] = draw(g);
-  return finish(arr, shape, opts, dtype);
+  return finish(arr, shape, opts, dtype, backend);
 }
 
 /** Uniform on [0, 1): rand(2, 3) or rand([2, 3]), then { dtype, device, generator, … } (torch.rand). */
@@ -193,19 +220,22 @@ export function randn(...args: SizeArgs<RandomOptions>): Tensor {
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
   checkOptionNames("randint", opts, RANDOM_KEYS);
+  if ((opts.dtype ?? "int32") === "int32") checkInt32("randint", [low, high - 1]);
   return randomTensor("randint", shape, { dtype: "int32", ...opts }, (g) => g.integer(low, high));
 }
 
 /** A random permutation of 0..n-1 as int32 (torch.randperm), Fisher–Yates. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   checkOptionNames("randperm", opts, RANDOM_KEYS);
+  checkShape("randperm", [n]);
+  const { dtype, backend } = target("randperm", opts, n, "int32");
   const g = opts.generator ?? defaultGenerator;
   const arr = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = g.integer(0, i + 1);
     [arr[i], arr[j]] = [arr[j]!, arr[i]!];
   }
-  return finish(arr, [n], { dtype: "int32", ...opts }, opts.dtype ?? "int32");
+  return finish(arr, [n], opts, dtype, backend);
 }
 
 export const randLike = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape, { dtype: x.dtype, device: x.backend.name, ...opts });

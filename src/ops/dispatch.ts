@@ -5,6 +5,7 @@ import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor } from "../tensor.js";
 import { fmtShape, viewStrides } from "../shape.js";
 import type { Storage } from "../backend/backend.js";
+import { backendByName } from "../backend/registry.js";
 import type { DType } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, CompareOp, PrimAttrs, Primitive, ReduceOp, UnaryOp } from "./primitives.js";
 import { COMPARE_OPS } from "./primitives.js";
@@ -81,6 +82,12 @@ const forward: { [P in Primitive]: Forward<P> } = {
     return fresh(xs[0]!, xs[0]!.backend.cat(xs, dim, xs[0]!.dtype), shape);
   },
   cast: ([x], { dtype }) => fresh(x!, x!.backend.cast(x!, dtype), x!.shape, dtype),
+  toDevice: ([x], { device }) => {
+    const to = backendByName(device, "to");
+    const data = x!.backend.readSync(x!);
+    if (!data) throw new Error(`to: the '${x!.device}' backend cannot read synchronously, so it cannot copy to '${device}'`);
+    return Tensor.fromStorage(to, to.upload(data, x!.dtype), x!.shape, x!.dtype);
+  },
   gather: ([x, index], { dim }) => fresh(x!, x!.backend.gather(x!, dim, index!), index!.shape),
   scatterAdd: ([index, src], { dim, shape }) => fresh(src!, src!.backend.scatterAdd(shape, dim, index!, src!), shape),
   matmul: ([a, b]) => {
@@ -98,7 +105,7 @@ export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], att
   const backend = inputs[0]!.backend;
   for (const x of inputs)
     if (x.backend !== backend)
-      throw new Error(`${op}: tensors are on different backends ('${backend.name}' and '${x.backend.name}'); move one with .to()`);
+      throw new Error(`${op}: tensors are on different devices ('${backend.name}' and '${x.backend.name}'); move one with .to('${backend.name}')`);
   const out = (forward[op] as Forward<P>)(inputs, attrs);
   if (isGradEnabled() && !nonDifferentiable.has(op) && inputs.some((x) => x.requiresGrad)) {
     out.setGradFn({ op, inputs, attrs, versions: inputs.map((x) => x.version) });

@@ -1,23 +1,25 @@
 // Elementwise ops with PyTorch's names: type promotion and broadcasting happen here, once, so that
 // the primitives below always see operands of one dtype and one shape.
 
-import { isFloating, promoteTensorTypes, promoteWithScalar, type DType } from "../dtype.js";
+import { checkDType, isFloating, promoteTensorTypes, promoteWithScalar, type DType, type TypedArray } from "../dtype.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { resolveArgs } from "../options.js";
 import { apply } from "./dispatch.js";
+import { inferNested, tensor, type NestedArray } from "./creation.js";
 import type { ArithOp, CompareOp, UnaryOp } from "./primitives.js";
 
-export type TensorLike = Tensor | number | boolean;
+/** What elementwise ops take as operands: tensors, numbers, booleans and nested arrays of them. */
+export type TensorLike = Tensor | NestedArray | TypedArray;
 
 /** A 0-d tensor holding `v` in `dtype` on `like`'s backend. */
 export function scalarLike(like: Tensor, v: number | boolean, dtype: DType): Tensor {
   return Tensor.fromStorage(like.backend, like.backend.full(1, dtype, +v), [], dtype);
 }
 
-/** Converts to `dtype` (no-op when it already is). Float → int truncates toward zero. */
+/** Converts to `dtype` (no-op when it already is). Float → int truncates toward zero and saturates at int32's range. */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  return x.dtype === dtype ? x : apply("cast", [x], { dtype });
+  return x.dtype === dtype ? x : apply("cast", [x], { dtype: checkDType("cast", dtype) });
 }
 
 /** Broadcasts every operand to one shape (views; no copy). */
@@ -26,8 +28,43 @@ export function broadcastAll(op: string, ...xs: Tensor[]): Tensor[] {
   return xs.map((x) => (shapesEqual(x.shape, shape) ? x : apply("expand", [x], { shape })));
 }
 
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "object") return `an object (${v.constructor?.name ?? "no prototype"})`;
+  if (typeof v === "string") return `a string ('${v}')`;
+  return `a ${typeof v}`;
+}
+
+/**
+ * Checks an operand and turns nested arrays (and typed arrays) into a tensor on `like`'s device.
+ * A nested array's numbers are "weak" like a scalar's: they take `like`'s floating dtype, stay
+ * int32 next to an integer tensor when they are whole, and are float32 otherwise. Anything else
+ * (undefined, null, strings, objects) throws: it used to become NaN or 0 through `+v`.
+ */
+export function operand(op: string, v: unknown, like: Tensor): Tensor | number | boolean {
+  if (v instanceof Tensor || typeof v === "number" || typeof v === "boolean") return v;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return tensor(v as Float32Array, { device: like.device });
+  if (Array.isArray(v)) {
+    let flat: (number | boolean)[];
+    try {
+      flat = inferNested(v as NestedArray).flat;
+    } catch (e) {
+      throw new TypeError(`${op}: the array operand is not a tensor's nested array: ${(e as Error).message.replace(/^tensor: /, "")}`);
+    }
+    const dtype: DType = flat.length > 0 && flat.every((e) => typeof e === "boolean") ? "bool"
+      : isFloating(like.dtype) ? like.dtype
+      : flat.every((e) => Number.isInteger(+e) && Math.abs(+e) <= 2147483647) ? "int32" : "float32";
+    return tensor(v as NestedArray, { dtype, device: like.device });
+  }
+  throw new TypeError(`${op}: an operand must be a Tensor, a number, a boolean or a nested array of them, got ${describe(v)}`);
+}
+
 /** Turns a scalar operand into a tensor and finds the common dtype (scalars are "weak", as in torch). */
-function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
+function operands(op: string, a0: TensorLike, b0: TensorLike): [Tensor, Tensor, DType] {
+  const like = a0 instanceof Tensor ? a0 : b0 instanceof Tensor ? b0 : null;
+  if (!like) throw new TypeError(`${op}: at least one operand must be a Tensor`);
+  const a = operand(op, a0, like);
+  const b = operand(op, b0, like);
   if (a instanceof Tensor && b instanceof Tensor) {
     const d = promoteTensorTypes(a.dtype, a.ndim === 0, b.dtype, b.ndim === 0);
     return [a, b, d];
@@ -40,16 +77,21 @@ function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
     const d = promoteWithScalar(b.dtype, a);
     return [scalarLike(b, a, d), b, d];
   }
-  throw new TypeError("elementwise op: at least one operand must be a Tensor");
+  throw new TypeError(`${op}: at least one operand must be a Tensor`);
 }
 
 function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Tensor {
-  const [x, y, dt] = operands(a, b);
+  const [x, y, dt] = operands(op, a, b);
   let d = dt;
+  // bool op bool as in torch: + is or, * is and (results stay bool), - and ** are errors
+  const logical = d === "bool" && (op === "add" || op === "mul");
+  if (d === "bool" && (op === "sub" || op === "pow"))
+    throw new TypeError(`${op}: not supported for two bool operands, as in PyTorch; use ${op === "sub" ? "a.ne(b) for a logical xor, or " : ""}a cast to int32 or float first`);
   if (d === "bool" && op !== "maximum" && op !== "minimum") d = "int32";
   if (floatOnly && !isFloating(d)) d = "float32";
   const [bx, by] = broadcastAll(op, cast(x, d), cast(y, d));
-  return apply(op, [bx!, by!], null);
+  const out = apply(op, [bx!, by!], null);
+  return logical ? cast(out, "bool") : out;
 }
 
 /** torch's keyword-only `alpha`: add(a, b, { alpha }) = a + alpha·b. */
@@ -73,7 +115,7 @@ export const maximum = (a: Tensor, b: TensorLike): Tensor => arith("maximum", a,
 export const minimum = (a: Tensor, b: TensorLike): Tensor => arith("minimum", a, b);
 
 export function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, d] = operands(a, b);
+  const [x, y, d] = operands(op, a, b);
   const [bx, by] = broadcastAll(op, cast(x, d), cast(y, d));
   return apply(op, [bx!, by!], null);
 }
@@ -90,8 +132,10 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
 
 /** Elementwise select: cond ? a : b, broadcasting all three (torch.where). */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  if (cond.dtype !== "bool") throw new TypeError(`where: condition must be a bool tensor, got ${cond.dtype}`);
-  const [x, y, d] = operands(a instanceof Tensor || b instanceof Tensor ? a : scalarLike(cond, +a, "float32"), b);
+  if (!(cond instanceof Tensor) || cond.dtype !== "bool") throw new TypeError(`where: condition must be a bool tensor, got ${cond instanceof Tensor ? cond.dtype : describe(cond)}`);
+  const a1 = operand("where", a, cond);
+  const b1 = operand("where", b, cond);
+  const [x, y, d] = operands("where", a1 instanceof Tensor || b1 instanceof Tensor ? a1 : scalarLike(cond, +a1, "float32"), b1);
   const [c, bx, by] = broadcastAll("where", cond, cast(x, d), cast(y, d));
   return apply("where", [c!, bx!, by!], null);
 }
@@ -119,6 +163,8 @@ export const tan = (x: Tensor): Tensor => div(unary("sin", x), unary("cos", x));
  */
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
+  for (const [name, v] of [["min", min], ["max", max]] as const)
+    if (v != null && typeof v !== "number" && !(v instanceof Tensor)) throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
   let out = x;
   if (min != null) out = where(compare("lt", out, min), min, out);
   if (max != null) out = where(compare("gt", out, max), max, out);

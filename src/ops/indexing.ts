@@ -23,6 +23,8 @@ function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor): v
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor("gather", index);
   const d = normDim("gather", dim, x.ndim);
+  // torch reads a 0-d input (and a 0-d index) as one element along dim 0
+  if (x.ndim === 0 && index.ndim <= 1) return reshape(gather(reshape(x, [1]), 0, reshape(index, [-1])), index.shape);
   checkGatherShapes("gather", x, d, index);
   return apply("gather", [x, index], { dim: d });
 }
@@ -36,6 +38,7 @@ export function scatterAddNew(shape: readonly number[], dim: number, index: Tens
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor("scatterAdd", index);
   const d = normDim("scatterAdd", dim, x.ndim);
+  if (x.ndim === 0 && index.ndim <= 1 && src.ndim <= 1) return reshape(scatterAdd(reshape(x, [1]), 0, reshape(index, [-1]), reshape(src, [-1])), []);
   checkGatherShapes("scatterAdd", x, d, index);
   if (src.ndim !== index.ndim || index.shape.some((s, i) => s > src.shape[i]!))
     throw new Error(`scatterAdd: index ${fmtShape(index.shape)} must not be larger than src ${fmtShape(src.shape)} in any dim`);
@@ -47,6 +50,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor("indexSelect", index);
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got ${fmtShape(index.shape)}`);
   const d = normDim("indexSelect", dim, x.ndim);
+  if (x.ndim === 0) {
+    if (index.numel !== 1) throw new RangeError(`indexSelect: a 0-d input takes exactly one index, got ${fmtShape(index.shape)}`);
+    return reshape(indexSelect(reshape(x, [1]), 0, index), []);
+  }
   const idx = reshape(index, [-1]);
   const shape = x.shape.map((s, i) => (i === d ? idx.shape[0]! : s));
   const viewShape = x.shape.map((_, i) => (i === d ? idx.shape[0]! : 1));

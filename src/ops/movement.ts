@@ -8,8 +8,18 @@ import { cast } from "./elementwise.js";
 import { promoteTypes } from "../dtype.js";
 import { reduceKeep } from "./reduce.js";
 
+/** Ops that index into a dimension (narrow, slice, select, split, …) refuse 0-d tensors, as torch does. */
+function notZeroDim(op: string, x: Tensor): void {
+  if (x.ndim === 0) throw new RangeError(`${op}: cannot be applied to a 0-d tensor (it has no dimension to index); reshape it to [1] first`);
+}
+
 export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : apply("contiguous", [x], null);
+}
+
+/** A copy on device (backend) `device` that stays on the graph; x itself when it is there (torch.Tensor.to). */
+export function toDevice(x: Tensor, device: string): Tensor {
+  return x.device === device ? x : apply("toDevice", [x], { device });
 }
 
 /** A copy with its own storage that stays on the graph (torch.clone). */
@@ -85,6 +95,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  notZeroDim("unflatten", x);
   const d = normDim("unflatten", dim, x.ndim);
   const inner = inferShape("unflatten", sizes, x.shape[d]!, [x.shape[d]!]);
   return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
@@ -99,6 +110,7 @@ export function shrink(x: Tensor, starts: readonly number[], ends: readonly numb
 
 /** Python-style x[start:end:step] along one dim; negative and out-of-range bounds are clipped. */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
+  notZeroDim("slice", x);
   const d = normDim("slice", dim, x.ndim);
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
   const n = x.shape[d]!;
@@ -114,6 +126,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 
 /** The `length` elements starting at `start` along `dim` (torch.narrow). */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  notZeroDim("narrow", x);
   const d = normDim("narrow", dim, x.ndim);
   const n = x.shape[d]!;
   const s = start < 0 ? start + n : start;
@@ -124,6 +137,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The slice at `index` along `dim`, with that dim removed (torch.select, x[i]). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  notZeroDim("select", x);
   const d = normDim("select", dim, x.ndim);
   const n = x.shape[d]!;
   if (!Number.isInteger(index) || index < -n || index >= n)
@@ -133,13 +147,19 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 }
 
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  return apply("flip", [x], { dims: normDims("flip", typeof dims === "number" ? [dims] : [...dims], x.ndim) });
+  const d = normDims("flip", typeof dims === "number" ? [dims] : [...dims], x.ndim);
+  return x.ndim === 0 ? x : apply("flip", [x], { dims: d }); // a 0-d tensor accepts dim 0 and is its own flip
+
 }
 
 /** Concatenates along an existing dim; dtypes are promoted (torch.cat). */
 export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   if (xs.length === 0) throw new Error("cat: expected a non-empty list of tensors");
   const first = xs[0]!;
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`cat: element ${i} is not a Tensor`);
+    if (x.ndim === 0) throw new RangeError(`cat: the 0-d tensor at position ${i} cannot be concatenated; use stack, or reshape it to [1]`);
+  });
   const d = normDim("cat", dim, first.ndim);
   xs.forEach((x, i) => {
     if (x.ndim !== first.ndim || x.shape.some((s, j) => j !== d && s !== first.shape[j]))
@@ -164,6 +184,7 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
 
 /** Splits into chunks of `size` (last may be smaller), or into the given section sizes (torch.split). */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  notZeroDim("split", x);
   const d = normDim("split", dim, x.ndim);
   const n = x.shape[d]!;
   let sizes: number[];
@@ -181,6 +202,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
 
 /** Splits into `chunks` nearly equal parts (torch.chunk). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  notZeroDim("chunk", x);
   const d = normDim("chunk", dim, x.ndim);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.ceil(x.shape[d]! / chunks), d);

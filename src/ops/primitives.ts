@@ -49,6 +49,8 @@ export interface PrimAttrs {
   pad: { pads: [number, number][]; value: number };
   cat: { dim: number };
   cast: { dtype: DType };
+  /** copies to another device (backend) by name; no backend kernel: read here, upload there */
+  toDevice: { device: string };
   gather: { dim: number };
   scatterAdd: { dim: number; shape: number[] };
   matmul: null;

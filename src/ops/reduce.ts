@@ -27,8 +27,24 @@ function reduceOp(name: string, op: ReduceOp, x: Tensor, dim: Dims, keepdim: boo
   const dims = normDims(name, dim, x.ndim);
   if ((op === "max" || op === "min") && dims.some((d) => x.shape[d] === 0))
     throw new Error(`${name}: cannot reduce over an empty dimension of ${fmtShape(x.shape)}`);
-  const src = x.dtype === "bool" && op !== "max" && op !== "min" ? cast(x, "int32") : x;
-  return dropDims(reduceKeep(op, src, dims), dims, keepdim);
+  if ((op === "sum" || op === "prod") && !isFloating(x.dtype)) return dropDims(intReduce(name, op, x, dims), dims, keepdim);
+  return dropDims(reduceKeep(op, x, dims), dims, keepdim);
+}
+
+/**
+ * Integer sums and products. torch accumulates int32 and bool into int64, which myelin does not
+ * have, so the result is int32 when it fits and an error when it does not: computed exactly in
+ * float64 (integers to 2⁵³), checked, then cast, instead of wrapping silently at 2³¹.
+ */
+function intReduce(name: string, op: "sum" | "prod", x: Tensor, dims: readonly number[]): Tensor {
+  if (!x.backend.supportsFloat64) return reduceKeep(op, cast(x, "int32"), dims);
+  const wide = reduceKeep(op, cast(x, "float64"), dims);
+  const values = wide.backend.readSync(wide);
+  if (values)
+    for (const v of values)
+      if (!(v >= -2147483648 && v <= 2147483647))
+        throw new RangeError(`${name}: the result ${v} overflows int32 (torch would use int64, which myelin does not have); cast to float64 first: x.double().${name}()`);
+  return cast(wide, "int32");
 }
 
 /** Σ over `dim` (all dims when omitted). Bool/int sums are int32. */
@@ -46,9 +62,11 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 export function argReduce(op: "argmax" | "argmin", x: Tensor, dim?: number, keepdim = false): Tensor {
-  if (x.numel === 0) throw new Error(`${op}: cannot take the ${op} of an empty tensor`);
+  if (x.numel === 0 && dim === undefined) throw new Error(`${op}: cannot take the ${op} of an empty tensor`);
   if (dim === undefined) return argReduce(op, reshape(x, [-1]), 0);
   const d = normDim(op, dim, x.ndim);
+  // as torch: an empty reduced dim has no answer; other empty dims give an empty result
+  if (x.shape[d] === 0) throw new Error(`${op}: cannot take the ${op} over the empty dimension ${d} of ${fmtShape(x.shape)}`);
   const src = x.ndim === 0 ? reshape(x, [1]) : x;
   const out = apply(op, [src], { dim: x.ndim === 0 ? 0 : d });
   return x.ndim === 0 ? reshape(out, []) : dropDims(out, [d], keepdim);
@@ -60,6 +78,7 @@ export function argReduce(op: "argmax" | "argmin", x: Tensor, dim?: number, keep
  */
 export function maxWithIndices(op: "argmax" | "argmin", x: Tensor, dim: number, keepdim = false): [Tensor, Tensor] {
   const d = normDim(op === "argmax" ? "max" : "min", dim, x.ndim);
+  if (x.shape[d] === 0) throw new Error(`${op === "argmax" ? "max" : "min"}: cannot reduce over the empty dimension ${d} of ${fmtShape(x.shape)}`);
   if (x.ndim === 0) return [x, reshape(apply(op, [reshape(x, [1])], { dim: 0 }), [])];
   const idx = apply(op, [x], { dim: d });
   const values = gather(x, d, idx);
@@ -114,6 +133,8 @@ export function std(x: Tensor, dimArg?: Dims | boolean, ...args: VarArgs): Tenso
 /** log Σ exp(x), computed as m + log Σ exp(x − m) with m = max(x) so nothing overflows. */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims("logsumexp", dim, x.ndim);
+  // log of an empty sum is -inf (torch); there is no max to shift by
+  if (dims.some((d) => x.shape[d] === 0)) return sum(x, dims, keepdim).log();
   const mRaw = amax(x.detach(), dims, true);
   const m = where(mRaw.isinf(), 0, mRaw); // all -inf (or +inf) slices must not produce inf - inf
   const out = x.sub(m).exp().sum(dims, true).log().add(m);
@@ -123,6 +144,7 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), m = max x (stable; torch.softmax). */
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normDim("softmax", dim, x.ndim);
+  if (x.numel === 0) return x.exp(); // empty in, empty out (torch); no max to shift by
   const e = x.sub(amax(x.detach(), d, true)).exp();
   return e.div(e.sum(d, true));
 }
@@ -133,6 +155,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim("logSoftmax", dim, x.ndim);
+  if (x.numel === 0) return x.exp();
   const mRaw = amax(x.detach(), d, true);
   const shifted = x.sub(where(mRaw.isinf(), 0, mRaw));
   return shifted.sub(shifted.exp().sum(d, true).log());

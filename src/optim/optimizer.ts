@@ -124,7 +124,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
       for (const group of this.paramGroups)
         for (const p of group.params) {
           if (!p.grad) continue;
-          const g = group.maximize === true ? p.grad.neg() : p.grad;
+          // never p.grad itself: a state that kept it would change when zeroGrad or clipping assigns to it
+          const g = group.maximize === true ? p.grad.neg() : p.grad.detach();
           let state = this.state.get(p);
           if (!state) this.state.set(p, (state = this.initState(p, group)));
           if (typeof state.step === "number") (state as ParamState).step = state.step + 1;

@@ -54,7 +54,8 @@ export class SGD extends Optimizer<Opts, SGDState> {
   protected update(p: Tensor, g: Tensor, s: SGDState, { lr, momentum, dampening, weightDecay, nesterov }: ParamGroup<Opts>): Tensor {
     if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
     if (momentum !== 0) {
-      s.momentum_buffer = s.momentum_buffer ? s.momentum_buffer.mul(momentum).add(g.mul(1 - dampening)) : g;
+      // the first buffer is a copy of g, as in torch: g may be p.grad itself, which zeroGrad and clipping change
+      s.momentum_buffer = s.momentum_buffer ? s.momentum_buffer.mul(momentum).add(g.mul(1 - dampening)) : g.clone();
       g = nesterov ? g.add(s.momentum_buffer.mul(momentum)) : s.momentum_buffer;
     }
     return p.sub(g.mul(lr));

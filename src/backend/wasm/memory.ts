@@ -14,6 +14,9 @@ const PAGE = 65536;
 /** 65536 pages = 4 GiB, the wasm32 limit; V8 accepts it for shared memory (checked on Node 20). */
 export const MAX_PAGES = 65536;
 
+/** The largest block the heap can ever hand out. */
+export const MAX_BYTES = MAX_PAGES * PAGE - HEAP_BASE;
+
 export const ELEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** A block of the heap; `live` turns false exactly once, whoever (free() or the finalizer) gets there first. */
@@ -132,6 +135,9 @@ export class WasmHeap {
 
   /** A 16-aligned block of at least `bytes` bytes (raw, not tracked by the registry). */
   allocBytes(bytes: number): number {
+    // checked before any counter moves: a NaN or negative size would poison them for good
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`wasm backend: invalid allocation size ${bytes} bytes`);
+    if (bytes > MAX_BYTES) throw new RangeError(`wasm backend: out of memory allocating ${bytes} bytes (4 GiB limit of wasm32)`);
     const cls = sizeClass(bytes);
     const list = this.#free.get(cls);
     const reused = list?.pop();
@@ -163,6 +169,8 @@ export class WasmHeap {
 
   /** A new storage for `length` elements of `dtype`; its memory comes back when it is collected. */
   alloc(dtype: DType, length: number): WasmStorage {
+    if (!Object.hasOwn(ELEM_BYTES, dtype)) throw new TypeError(`wasm backend: unknown dtype ${String(dtype)}`);
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`wasm backend: invalid storage length ${length}`);
     const bytes = length * ELEM_BYTES[dtype];
     if (bytes === 0) return new WasmStorage(dtype, length, null);
     this.#sinceCollect += bytes;

@@ -60,23 +60,41 @@ export class ThreadPool {
     const ctl = this.#ctl;
     const n = Math.max(1, Math.min(nth, this.threads, chunks));
     Atomics.store(ctl, FINISHED, 0);
+    Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, CLAIM, chunks << 16);
     if (n > 1) {
       Atomics.store(ctl, NTH, n);
       Atomics.add(ctl, SEQ, 1);
       Atomics.notify(ctl, SEQ);
     }
-    this.#run(0, ARGS_BYTE);
+    let error: unknown = null;
+    try {
+      this.#run(0, ARGS_BYTE);
+    } catch (e) {
+      error = e; // a trap here: the workers may still be running chunks of this job
+    }
+    if (error === null) this.#waitFor(() => Atomics.load(ctl, FINISHED) >= chunks || Atomics.load(ctl, FAILED) !== 0);
+    if (error === null && Atomics.load(ctl, FAILED) === 0) return;
+    // A chunk trapped. Stop further claims, then wait until every claimed chunk has finished or
+    // failed (a trapped chunk never counts as finished), so no straggler of this job runs into,
+    // or counts toward, the next one; then clear the failure for the next job.
+    const claimed = Atomics.exchange(ctl, CLAIM, (chunks << 16) | chunks) & 0xffff;
+    const here = error === null ? 0 : 1;
+    this.#waitFor(() => Atomics.load(ctl, FINISHED) + Atomics.load(ctl, FAILED) + here >= claimed);
+    Atomics.store(ctl, FAILED, 0);
+    if (error instanceof Error) throw error;
+    throw new Error("wasm backend: a kernel failed on a worker thread");
+  }
+
+  /** Polls `done`, spinning first and then sleeping on FINISHED (browsers' main threads only spin). */
+  #waitFor(done: () => boolean): void {
     let spins = 0;
-    for (let d = Atomics.load(ctl, FINISHED); d < chunks; d = Atomics.load(ctl, FINISHED)) {
-      if (Atomics.load(ctl, FAILED) !== 0) break;
-      // Browsers forbid Atomics.wait on the main thread: there we only spin.
+    while (!done()) {
       if (++spins > SPIN && this.#canBlock) {
-        Atomics.wait(ctl, FINISHED, d, 1);
+        Atomics.wait(this.#ctl, FINISHED, Atomics.load(this.#ctl, FINISHED), 1);
         spins = 0;
       }
     }
-    if (Atomics.exchange(ctl, FAILED, 0) !== 0) throw new Error("wasm backend: a kernel failed on a worker thread");
   }
 
   /** Stops every worker (they also die with the process: they are unref'd). */

@@ -7,7 +7,7 @@ import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from "../../ops/primiti
 import type { AdamHyper, Backend, Storage, View } from "../backend.js";
 import { contiguousStrides, isContiguous, numel } from "../../shape.js";
 import { loadKernels, type KernelExports, type LoadOptions } from "./loader.js";
-import { WasmHeap, WasmStorage } from "./memory.js";
+import { MAX_BYTES, WasmHeap, WasmStorage } from "./memory.js";
 import { ThreadPool } from "./pool.js";
 import { collapse, forBlocks, offsets } from "../strided.js";
 import { CpuBackend, CpuStorage } from "../cpu.js";
@@ -76,6 +76,7 @@ export class WasmBackend implements Backend {
   readonly #scopes: WasmStorage[][] = [];
   readonly name = "wasm";
   readonly supportsFloat64 = true;
+  readonly maxBytes = MAX_BYTES;
   /** Which kernel build runs: "relaxed-simd" (FMA), "simd128", or "simd128-single" (no threads). */
   readonly variant: string;
   readonly #heap: WasmHeap;
@@ -86,6 +87,12 @@ export class WasmBackend implements Backend {
   /** See MAP_THREAD_MIN / GEMM_THREAD_MIN. */
   mapThreadMin = MAP_THREAD_MIN;
   gemmThreadMin = GEMM_THREAD_MIN;
+  /**
+   * The longest run one reduction kernel call covers. Kernel arguments are i32, so a longer run
+   * (only a broadcast view can have one: 2³¹ floats exceed the heap) is reduced in pieces whose
+   * partial results are reduced again. Settable so tests can exercise the pieces cheaply.
+   */
+  reduceRunMax = 2 ** 30;
 
   /** Use createWasmBackend(); the constructor needs the compiled kernels. */
   constructor(heap: WasmHeap, pool: ThreadPool, kernels: KernelExports, variant: string) {
@@ -289,6 +296,18 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dt, numel(outShape));
     if (out.length === 0) return out;
     if (x.storage.dtype === "float32" && this.#reduceF32(op, x, dims, out)) return out;
+    if (x.storage.dtype === "float32" && dims.length > 1 && numel(x.shape) > this.reduceRunMax) {
+      // Too many elements for the host path's offset table (a broadcast view): one dim at a time,
+      // broadcast (stride 0) dims first so every intermediate stays small.
+      const order = [...dims].sort((a, b) => (x.strides[a] === 0 ? 0 : 1) - (x.strides[b] === 0 ? 0 : 1) || b - a);
+      let v: View = x;
+      for (const d of order) {
+        const shape = v.shape.map((s, i) => (i === d ? 1 : s));
+        v = { storage: this.reduce(op, v, [d]), shape, strides: contiguousStrides(shape), offset: 0 };
+      }
+      this.#heap.free(out);
+      return v.storage;
+    }
     return this.#exact(out, this.#host.reduce(op, this.#onHost(x), dims));
   }
 
@@ -312,9 +331,37 @@ export class WasmBackend implements Backend {
     const xp = this.#ws(x.storage).ptr;
     const [chunks, threads] = this.#split(n * len, Math.min(n, this.#pool.threads));
     const code = { sum: 0, prod: 1, max: 2, min: 3 }[op];
-    for (let i = 0; i < outer.length; i++) {
-      this.#args([4, code, n, len, xp + outer[i]! * 4, os, rs, out.ptr + i * n * 4]);
-      this.#pool.dispatch(Math.min(chunks, n), threads);
+    const run = (count: number, runLen: number, from: number, outStride: number, runStride: number, to: number): void => {
+      this.#args([4, code, count, runLen, from, outStride, runStride, to]);
+      this.#pool.dispatch(Math.min(chunks, count), threads);
+    };
+    if (len > this.reduceRunMax && rs === 0) {
+      // a broadcast run repeats one value: reduce a run of 1, then apply the closed form (the
+      // kernel's f64 accumulation of len copies of v is v·len for sums and v^len for products)
+      for (let i = 0; i < outer.length; i++) run(n, 1, xp + outer[i]! * 4, os, 0, out.ptr + i * n * 4);
+      const o = this.#heap.f32.subarray(out.ptr / 4, out.ptr / 4 + out.length);
+      if (op === "sum") for (let j = 0; j < o.length; j++) o[j] = o[j]! * len;
+      else if (op === "prod") for (let j = 0; j < o.length; j++) o[j] = o[j]! ** len;
+      return true;
+    }
+    const pieces = Math.ceil(len / this.reduceRunMax);
+    // [pieces, n] partial results, reduced along the pieces afterwards (sum of sums, max of maxes, …)
+    const partial = pieces > 1 ? this.#heap.alloc("float32", pieces * n) : null;
+    try {
+      for (let i = 0; i < outer.length; i++) {
+        const from = xp + outer[i]! * 4;
+        if (!partial) {
+          run(n, len, from, os, rs, out.ptr + i * n * 4);
+          continue;
+        }
+        for (let k = 0; k < pieces; k++) {
+          const start = k * this.reduceRunMax;
+          run(n, Math.min(this.reduceRunMax, len - start), from + start * rs * 4, os, rs, partial.ptr + k * n * 4);
+        }
+        run(n, pieces, partial.ptr, 1, n, out.ptr + i * n * 4);
+      }
+    } finally {
+      if (partial) this.#heap.free(partial);
     }
     return true;
   }

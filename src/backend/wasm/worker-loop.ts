@@ -6,6 +6,7 @@ export const CTL_BYTE = 32768;
 export const SEQ = 0;
 export const NTH = 2;
 export const STOP = 3;
+/** The number of chunks of the current job that trapped on a worker. */
 export const FAILED = 4;
 /** (chunk count << 16 | next chunk) and the finished-chunk count; the kernels' run() uses both. */
 export const CLAIM = 5;
@@ -43,7 +44,7 @@ export function workerLoop(run: RunFn, ctl: Int32Array, tid: number, ready: () =
     try {
       run(tid, ARGS_BYTE);
     } catch {
-      Atomics.store(ctl, FAILED, 1);
+      Atomics.add(ctl, FAILED, 1); // counts trapped chunks: the dispatcher waits for them too
     }
     Atomics.notify(ctl, FINISHED);
   }
