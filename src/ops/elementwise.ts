@@ -98,15 +98,17 @@ function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Te
 export interface AlphaOptions {
   alpha?: number;
 }
-const scaled = (where: string, b: TensorLike, opts: AlphaOptions | undefined): TensorLike => {
+const scaled = (where: string, a: TensorLike, b: TensorLike, opts: AlphaOptions | undefined): TensorLike => {
   if (opts === undefined) return b; // the hot path: no option parsing per op
   const { alpha } = resolveArgs<Required<AlphaOptions>>(where, [opts], [], { alpha: 1 });
-  return alpha === 1 || typeof b === "boolean" ? b : typeof b === "number" ? b * alpha : arith("mul", b, alpha);
+  if (typeof alpha !== "number") throw new TypeError(`${where}: alpha must be a number, got ${typeof alpha}`);
+  const v = a instanceof Tensor ? operand(where, b, a) : b; // nested arrays become tensors first
+  return alpha === 1 || typeof v === "boolean" ? v : typeof v === "number" ? v * alpha : arith("mul", v, alpha);
 };
 /** a + alpha·b (torch.add). */
-export const add = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor => arith("add", a, scaled("add", b, opts));
+export const add = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor => arith("add", a, scaled("add", a, b, opts));
 /** a − alpha·b (torch.sub). */
-export const sub = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor => arith("sub", a, scaled("sub", b, opts));
+export const sub = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor => arith("sub", a, scaled("sub", a, b, opts));
 export const mul = (a: TensorLike, b: TensorLike): Tensor => arith("mul", a, b);
 /** True division: integer inputs give float32, like torch.div. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => arith("div", a, b, true);
