@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { data, Generator, getBackend, manualSeed, nn, noGrad, setBackend, type Tensor } from "../index.js";
-import { CSVLogger, loadCheckpoint, loadSafetensors, ModelCheckpoint, saveSafetensors } from "../node.js";
+import { cliProgressBar, CSVLogger, loadCheckpoint, loadSafetensors, ModelCheckpoint, saveSafetensors } from "../node.js";
 import type { JsonValue } from "../io/index.js";
 import { EarlyStopping, evaluate, fit, LambdaCallback, LRSchedulerCallback, plotHistory, Progress, type Batches, type Callback, type History } from "../train/index.js";
 import { recipeByName, recipes, type Recipe } from "./recipes.js";
@@ -128,7 +128,7 @@ ${commonHelp}`,
     console.log(`${model.numParameters().toLocaleString("en-US")} parameters · ${epochs} epochs · batch ${batchSize} · lr ${lr} · backend ${getBackend().name}`);
     // the checkpoint's config carries the schedule's state, refreshed after the scheduler steps
     const ckConfig: Record<string, unknown> = { ...config };
-    const callbacks: Callback[] = [new Progress()];
+    const callbacks: Callback[] = [new Progress({ barFactory: cliProgressBar })];
     if (scheduler)
       callbacks.push(new LRSchedulerCallback(scheduler), new LambdaCallback({ onEpochEnd: () => void (ckConfig.scheduler = scheduler.stateDict()) }));
     callbacks.push(new ModelCheckpoint(join(out, "checkpoint"), { config: ckConfig as JsonValue, generators }), new CSVLogger(join(out, "history.csv"), { append: Boolean(resume) }));

@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor.js";
 import type { Callback, FitContext, Logs } from "./callbacks.js";
 import { resolveMetric, type MetricFn } from "./metric-names.js";
 import { penalty, type Regularization } from "./regularization.js";
+import { yieldToEventLoop } from "./yield.js";
 
 /** A batch: [input, target]. */
 export type Batch = readonly [Tensor, Tensor];
@@ -39,6 +40,11 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** L1/L2 penalties on the weights (parameters with ≥ 2 dims unless `params` is given). */
   regularization?: Regularization & { params?: Tensor[] };
+  /**
+   * Give the event loop a turn every this many batches (default 100; 0: never), so a browser frees
+   * dead tensors' wasm memory and repaints during training (see yieldToEventLoop).
+   */
+  yieldEvery?: number;
   /** Continue a run: epochs already done and their history (from a checkpoint). */
   resume?: { epoch: number; history?: History; optimizer?: unknown };
 }
@@ -66,7 +72,8 @@ function batchMetrics(metrics: [string, MetricFn][], out: Tensor, y: Tensor): Lo
 
 /** Trains `model` and returns its history. */
 export async function fit(model: Model, opts: FitOptions): Promise<History> {
-  const { train, validation, loss, optimizer, epochs = 1, callbacks = [], regularization, resume } = opts;
+  const { train, validation, loss, optimizer, epochs = 1, callbacks = [], regularization, resume, yieldEvery = 100 } = opts;
+  if (!Number.isInteger(yieldEvery) || yieldEvery < 0) throw new RangeError(`fit: yieldEvery must be a non-negative integer, got ${yieldEvery}`);
   const metrics = (opts.metrics ?? []).map(resolveMetric);
   const history: History = resume?.history ?? { epoch: [], history: {} };
   const initialEpoch = resume?.epoch ?? 0;
@@ -99,6 +106,7 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
       avg.add({ loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) }, n);
       for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
       step++;
+      if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();
     }
     const logs: Logs = { ...avg.means(), ...(validation ? await evaluate(model, validation, { loss, metrics: opts.metrics, prefix: "val_" }) : {}) };
     history.epoch.push(epoch);
