@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -158,5 +158,63 @@ describe("Vite dev server", () => {
   });
   test("cross-origin isolated: threaded wasm; training", async () => {
     check(await load(`${server.resolvedUrls!.local[0]!.replace(/\/$/, "")}${PAGE}`), true);
+  });
+});
+
+/**
+ * A user's app: the package as npm installs it (its `files`) under node_modules/myelin, imported by
+ * name, so Vite pre-bundles it in dev and rewrites its worker and .wasm URLs in the build.
+ */
+async function userApp(): Promise<string> {
+  const app = join(repoRoot, ".tmp", "browser-app");
+  const pkg = join(app, "node_modules", "myelin");
+  await rm(app, { recursive: true, force: true });
+  await mkdir(join(pkg, "dist"), { recursive: true });
+  await cp(join(repoRoot, "package.json"), join(pkg, "package.json"));
+  for (const d of ["src", "wasm"]) await cp(join(repoRoot, "dist", d), join(pkg, "dist", d), { recursive: true });
+  await writeFile(
+    join(app, "index.html"),
+    `<!doctype html><html><head><link rel="icon" href="data:," /></head><body><script type="module">
+import { getBackend, randn } from "myelin";
+const be = getBackend();
+const a = randn([192, 160]), b = randn([160, 224]);
+const want = a.to("cpu").matmul(b.to("cpu")).dataSync(), got = a.matmul(b).dataSync();
+const gemmMaxDiff = got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
+globalThis.__myelin = { ok: true, isolated: crossOriginIsolated, backend: be.name, variant: be.variant, threads: be.getNumThreads(), gemmMaxDiff };
+</script></body></html>`,
+  );
+  return app;
+}
+
+function checkApp(r: PageResult, isolated: boolean): void {
+  assert.ok(r.ok, r.error);
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.isolated, isolated);
+  assert.equal(r.backend, "wasm");
+  assert.ok(isolated ? r.threads >= 2 && r.variant !== "simd128-single" : r.threads === 1 && r.variant === "simd128-single", `${r.variant} on ${r.threads} thread(s)`);
+  assert.ok(r.gemmMaxDiff < 1e-4, `GEMM differs from the cpu backend by ${r.gemmMaxDiff}`);
+}
+
+describe("the installed package imported by name (node_modules/myelin)", () => {
+  let app = "";
+  before(async () => (app = await userApp()));
+  for (const isolated of [true, false])
+    test(`Vite dev server, ${isolated ? "" : "not "}isolated`, async () => {
+      const server = await createViteServer({ root: app, configFile: false, logLevel: "warn", server: { host: "127.0.0.1", port: 0, headers: isolated ? ISOLATION : {}, watch: null } });
+      await server.listen();
+      try {
+        checkApp(await load(server.resolvedUrls!.local[0]!), isolated);
+      } finally {
+        await server.close();
+      }
+    });
+  test("vite build, isolated and not", async () => {
+    const outDir = join(app, "dist");
+    await build({ root: app, configFile: false, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+    for (const isolated of [true, false]) {
+      const s = await serve(outDir, isolated);
+      closers.push(s.close);
+      checkApp(await load(`${s.url}/index.html`), isolated);
+    }
   });
 });
