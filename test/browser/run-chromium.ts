@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -217,4 +218,72 @@ describe("the installed package imported by name (node_modules/myelin)", () => {
       checkApp(await load(`${s.url}/index.html`), isolated);
     }
   });
+});
+
+/** Decodes two PNGs (base64) in the page and counts pixels whose colour differs by more than 40 in a channel. */
+const PIXEL_DIFF = `async ([a, b]) => {
+  const decode = async (s) => {
+    const bmp = await createImageBitmap(new Blob([Uint8Array.from(atob(s), (c) => c.charCodeAt(0))], { type: "image/png" }));
+    const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext("2d");
+    ctx.drawImage(bmp, 0, 0);
+    return ctx.getImageData(0, 0, bmp.width, bmp.height);
+  };
+  const [x, y] = [await decode(a), await decode(b)];
+  if (x.width !== y.width || x.height !== y.height) return { differ: -1, total: 0, size: x.width + "x" + x.height + " vs " + y.width + "x" + y.height };
+  let differ = 0;
+  for (let i = 0; i < x.data.length; i += 4)
+    if (Math.max(Math.abs(x.data[i] - y.data[i]), Math.abs(x.data[i + 1] - y.data[i + 1]), Math.abs(x.data[i + 2] - y.data[i + 2])) > 40) differ++;
+  return { differ, total: x.width * x.height };
+}`;
+
+/**
+ * The playground's pages at fixed seeds, against the screenshots committed in test/browser/screenshots
+ * (at most 1% of the pixels may differ: antialiasing, and float32 kernels that round differently
+ * with and without FMA). UPDATE_SCREENSHOTS=1 rewrites them; look at them before committing.
+ */
+describe("playground (vite build of playground/, cross-origin isolated)", () => {
+  let base = "";
+  before(async () => {
+    await build({ configFile: join(repoRoot, "playground", "vite.config.js"), logLevel: "warn" });
+    const s = await serve(join(repoRoot, "playground", "dist"), true);
+    closers.push(s.close);
+    base = s.url;
+  });
+  const pages = [
+    { name: "index", path: "/index.html" },
+    { name: "classify-xor", path: "/classify.html?steps=300&dataset=xor&optimizer=SGD&lr=0.3", train: true },
+    { name: "classify-moons", path: "/classify.html?steps=300&dataset=moons&activation=ReLU&width=16", train: true },
+    { name: "activations", path: "/activations.html", full: true },
+  ];
+  for (const { name, path, train, full } of pages)
+    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}, and looks as committed`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
+      const problems: string[] = [];
+      page.on("console", (m) => void ((m.type() === "error" || m.type() === "warning") && problems.push(`console.${m.type()}: ${m.text()}`)));
+      page.on("pageerror", (e) => void problems.push(`uncaught: ${e.message}`));
+      try {
+        await page.goto(base + path);
+        await page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
+        assert.deepEqual(problems, []);
+        if (train) {
+          const { losses, accuracy } = await page.evaluate<{ losses: number[]; accuracy: number }>("globalThis.__playground");
+          const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+          const [first, last] = [mean(losses.slice(0, 20)), mean(losses.slice(-20))];
+          // the stated amount: the last 20 batches' mean loss is under a third of the first 20's
+          assert.ok(losses.length === 300 && last < first / 3 && accuracy >= 0.9, `loss ${first} → ${last}, accuracy ${accuracy}`);
+        }
+        const shot = await page.screenshot({ fullPage: full ?? false });
+        const file = join(repoRoot, "test", "browser", "screenshots", `${name}.png`);
+        if (process.env["UPDATE_SCREENSHOTS"] === "1" || !existsSync(file)) {
+          await mkdir(join(file, ".."), { recursive: true });
+          await writeFile(file, shot);
+          assert.fail(`wrote ${file}: look at it, commit it, and run again`);
+        }
+        const diff = await page.evaluate<{ differ: number; total: number; size?: string }>(`(${PIXEL_DIFF})(${JSON.stringify([shot.toString("base64"), (await readFile(file)).toString("base64")])})`);
+        assert.ok(diff.differ >= 0, `size ${diff.size}`);
+        assert.ok(diff.differ <= diff.total / 100, `${diff.differ} of ${diff.total} pixels differ from ${file}`);
+      } finally {
+        await page.close();
+      }
+    });
 });
