@@ -2,7 +2,7 @@
 // it got, runs the op table and a training run on both backends, optionally a long run for memory,
 // and publishes the results on globalThis.__myelin for the driver (run-chromium.ts).
 
-import { getBackend, randn, type Backend } from "../../src/index.js";
+import { getBackend, listBackends, randn, type Backend } from "../../src/index.js";
 import { runOpTable, type RowFixture } from "./conformance.js";
 import { trainLong, trainMoons } from "./workload.js";
 
@@ -27,9 +27,12 @@ async function main(): Promise<Record<string, unknown>> {
   if (params.has("ops")) {
     const res = await fetch(new URL("../../../test/fixtures/ops/ops.json", import.meta.url));
     const fixtures = ((await res.json()) as { rows: Record<string, RowFixture> }).rows;
-    out.ops = { cpu: runOpTable(fixtures, "cpu"), wasm: runOpTable(fixtures, "wasm") };
+    out.ops = Object.fromEntries(listBackends().map((d) => [d, runOpTable(fixtures, d)]));
   }
-  out.train = [await trainMoons("cpu"), await trainMoons("wasm")];
+  // both backends, or cpu alone where wasm did not load (the fallback tests)
+  const train = [];
+  for (const d of listBackends()) train.push(await trainMoons(d));
+  out.train = train;
   const long = Number(params.get("long") ?? 0);
   if (long > 0) out.memory = await trainLong("wasm", long);
   return out;

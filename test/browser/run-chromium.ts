@@ -23,10 +23,15 @@ const MIME: Record<string, string> = {
 };
 const PAGE = "/test/browser/index.html";
 
+/** What a misconfigured server answers for some paths instead of the file. */
+type Override = (path: string) => { status: number; type: string; body: string } | undefined;
+
 /** A static file server for `dir` (with COOP/COEP headers when `isolated`); 404s like a real one. */
-async function serve(dir: string, isolated: boolean): Promise<{ url: string; close(): void }> {
+async function serve(dir: string, isolated: boolean, override?: Override): Promise<{ url: string; close(): void }> {
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
+    const o = override?.(path);
+    if (o) return void res.writeHead(o.status, { "Content-Type": o.type, ...(isolated ? ISOLATION : {}) }).end(o.body);
     readFile(join(dir, path)).then(
       (body) => res.writeHead(200, { "Content-Type": MIME[extname(path)] ?? "application/octet-stream", ...(isolated ? ISOLATION : {}) }).end(body),
       () => res.writeHead(404, { "Content-Type": "text/html" }).end("<!doctype html><p>not found</p>"),
@@ -104,6 +109,7 @@ function check(r: PageResult, isolated: boolean): void {
     assert.ok(r.ops[d].rows > 100, `${d}: only ${r.ops[d].rows} op-table rows ran`);
     assert.deepEqual(r.ops[d].failures, [], `op table on ${d}`);
   }
+  assert.deepEqual(r.train.map((t) => t.device), ["cpu", "wasm"]);
   for (const [i, t] of r.train.entries()) {
     // the stated bar: the moons' loss falls to under a twentieth of the first epoch's, accuracy ≥ 98%
     assert.ok(t.lastLoss < t.firstLoss / 20 && t.accuracy >= 0.98, `${t.device}: loss ${t.firstLoss} → ${t.lastLoss}, accuracy ${t.accuracy}`);
@@ -148,6 +154,27 @@ describe("no bundler (<script type=module> from a static server)", () => {
       closers.push(s.close);
       check(await load(`${s.url}${PAGE}?ops`), isolated);
     });
+  test("a worker script that does not load: one warning saying so, then wasm on one thread", async () => {
+    const s = await serve(repoRoot, true, (p) => (p.endsWith("/web-worker.js") ? { status: 404, type: "text/html", body: "<p>gone</p>" } : undefined));
+    closers.push(s.close);
+    const r = await load(`${s.url}${PAGE}`);
+    const warning = r.problems.filter((p) => p.startsWith("console.warning"));
+    assert.equal(warning.length, 1, r.problems.join("\n"));
+    assert.match(warning[0]!, /myelin: the threaded WebAssembly backend failed \(wasm backend: Web Worker 1 failed to start \(.+\)\); using it on one thread/);
+    assert.ok(r.ok, r.error);
+    assert.deepEqual([r.backend, r.variant, r.threads], ["wasm", "simd128-single", 1]);
+  });
+  test("a server that answers .wasm with its HTML page: the cpu backend, with one warning naming the cause", async () => {
+    const html = "<!doctype html><html><body>app shell</body></html>";
+    const s = await serve(repoRoot, false, (p) => (p.endsWith(".wasm") ? { status: 200, type: "text/html", body: html } : undefined));
+    closers.push(s.close);
+    const r = await load(`${s.url}${PAGE}`);
+    assert.deepEqual(r.problems.length, 1, r.problems.join("\n"));
+    assert.match(r.problems[0]!, /myelin: the WebAssembly backend is unavailable \(wasm backend: http:\/\/127\.0\.0\.1:\d+\/dist\/wasm\/kernels-single\.wasm \(served as text\/html\) is not a WebAssembly file \(50 bytes starting "<!doctype html><"\)/);
+    assert.ok(r.ok, r.error);
+    assert.equal(r.backend, "cpu");
+    assert.deepEqual(r.train.map((t) => t.device), ["cpu"]);
+  });
 });
 
 describe("Vite dev server", () => {
