@@ -281,9 +281,10 @@ describe("playground (vite build of playground/, cross-origin isolated)", () => 
     { name: "classify-xor", path: "/classify.html?steps=300&dataset=xor&optimizer=SGD&lr=0.3", train: true },
     { name: "classify-moons", path: "/classify.html?steps=300&dataset=moons&activation=ReLU&width=16", train: true },
     { name: "activations", path: "/activations.html", full: true },
+    { name: "race-beale", path: "/race.html?steps=300&surface=beale", race: true },
   ];
-  for (const { name, path, train, full } of pages)
-    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}, and looks as committed`, async () => {
+  for (const { name, path, train, full, race } of pages)
+    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}${race ? ", every optimizer gets near the minimum" : ""}, and looks as committed`, async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
       const problems: string[] = [];
       page.on("console", (m) => void ((m.type() === "error" || m.type() === "warning") && problems.push(`console.${m.type()}: ${m.text()}`)));
@@ -298,6 +299,12 @@ describe("playground (vite build of playground/, cross-origin isolated)", () => 
           const [first, last] = [mean(losses.slice(0, 20)), mean(losses.slice(-20))];
           // the stated amount: the last 20 batches' mean loss is under a third of the first 20's
           assert.ok(losses.length === 300 && last < first / 3 && accuracy >= 0.9, `loss ${first} → ${last}, accuracy ${accuracy}`);
+        }
+        if (race) {
+          // on Beale (minimum 0 at (3, 0.5), 14.2 at the start), every racer ends below 0.2 in 300 steps
+          const { race: racers } = await page.evaluate<{ race: { name: string; loss: number; done: boolean; steps: number }[] }>("globalThis.__playground");
+          assert.equal(racers.length, 13);
+          for (const r of racers) assert.ok(!r.done && r.steps === 300 && r.loss < 0.2, `${r.name}: loss ${r.loss} after ${r.steps} steps${r.done ? ", left the plot" : ""}`);
         }
         const shot = await page.screenshot({ fullPage: full ?? false });
         const file = join(repoRoot, "test", "browser", "screenshots", `${name}.png`);
