@@ -282,9 +282,11 @@ describe("playground (vite build of playground/, cross-origin isolated)", () => 
     { name: "classify-moons", path: "/classify.html?steps=300&dataset=moons&activation=ReLU&width=16", train: true },
     { name: "activations", path: "/activations.html", full: true },
     { name: "race-beale", path: "/race.html?steps=300&surface=beale", race: true },
+    // a 7 drawn with the mouse: two strokes' corners, as a person would draw it
+    { name: "digit", path: "/digit.html", strokes: [[[80, 60], [200, 60], [120, 230]]], digit: 7 },
   ];
-  for (const { name, path, train, full, race } of pages)
-    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}${race ? ", every optimizer gets near the minimum" : ""}, and looks as committed`, async () => {
+  for (const { name, path, train, full, race, strokes, digit } of pages)
+    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}${race ? ", every optimizer gets near the minimum" : ""}${strokes ? `, a drawn ${digit} is read as ${digit}` : ""}, and looks as committed`, async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
       const problems: string[] = [];
       page.on("console", (m) => void ((m.type() === "error" || m.type() === "warning") && problems.push(`console.${m.type()}: ${m.text()}`)));
@@ -305,6 +307,17 @@ describe("playground (vite build of playground/, cross-origin isolated)", () => 
           const { race: racers } = await page.evaluate<{ race: { name: string; loss: number; done: boolean; steps: number }[] }>("globalThis.__playground");
           assert.equal(racers.length, 13);
           for (const r of racers) assert.ok(!r.done && r.steps === 300 && r.loss < 0.2, `${r.name}: loss ${r.loss} after ${r.steps} steps${r.done ? ", left the plot" : ""}`);
+        }
+        if (strokes) {
+          const box = (await page.locator("#pad").boundingBox())!;
+          for (const [first, ...rest] of strokes) {
+            await page.mouse.move(box.x + first![0]!, box.y + first![1]!);
+            await page.mouse.down();
+            for (const [x, y] of rest) await page.mouse.move(box.x + x!, box.y + y!, { steps: 8 });
+            await page.mouse.up();
+          }
+          const read = await page.evaluate<{ digit: number; probs: number[] }>("globalThis.__playground");
+          assert.equal(read.digit, digit, `probabilities ${read.probs.map((p) => p.toFixed(3)).join(" ")}`);
         }
         const shot = await page.screenshot({ fullPage: full ?? false });
         const file = join(repoRoot, "test", "browser", "screenshots", `${name}.png`);
