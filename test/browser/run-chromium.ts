@@ -43,9 +43,12 @@ async function serve(dir: string, isolated: boolean, override?: Override): Promi
 }
 
 function chromiumPath(): string {
-  const p = process.env["CHROMIUM"] ?? execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
-  if (!p) throw new Error("no chromium on PATH: apt-get install -y chromium (or set CHROMIUM)");
-  return p;
+  if (process.env["CHROMIUM"]) return process.env["CHROMIUM"];
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error("no chromium on PATH: apt-get install -y chromium (Debian), or set CHROMIUM to its path");
+  }
 }
 
 interface PageResult {
