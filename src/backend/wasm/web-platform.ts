@@ -1,6 +1,6 @@
 // Browser specifics of the wasm backend: fetch the .wasm next to this file and spawn module Web
 // Workers over the shared memory. Threads need crossOriginIsolated (SharedArrayBuffer); else one thread.
-// Every URL is written in the literal forms bundlers (Vite, esbuild, webpack, Parcel) find and rewrite.
+// Every URL is written in the literal forms bundlers (Vite, webpack, Parcel) find and rewrite.
 
 import type { SpawnFn } from "./pool.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
