@@ -6,3 +6,9 @@ export { saveModel, loadModel } from "./io/node/index.js";
 export { saveSafetensors, loadSafetensors, readSafetensors, writeFileAtomic, saveCheckpoint, loadCheckpoint, type Checkpoint, type SaveCheckpointOptions } from "./io/node/index.js";
 export { ModelCheckpoint, CSVLogger, type ModelCheckpointOptions } from "./train/node-callbacks.js";
 export { resumeFromCheckpoint, type ResumeTargets, type ResumeState } from "./train/node-resume.js";
+export { cliProgressBar } from "./train/node-progress.js";
+
+// fit's default progress output draws a terminal bar wherever myelin/node is loaded
+import { setDefaultBarFactory } from "./train/progress.js";
+import { cliProgressBar } from "./train/node-progress.js";
+setDefaultBarFactory(cliProgressBar);

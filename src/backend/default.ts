@@ -1,5 +1,6 @@
 // Chooses the backend at import time: the WebAssembly SIMD backend where it loads, the reference
 // cpu backend otherwise (with one line on stderr saying why). MYELIN_BACKEND=cpu|wasm forces one.
+// Where the threaded build fails (a worker script that does not load), single-threaded wasm comes first.
 
 import { registerBackend, setBackend } from "./registry.js";
 import { createWasmBackend } from "./wasm/wasm-backend.js";
@@ -20,14 +21,23 @@ export async function initDefaultBackend({ create = createWasmBackend, warn = (l
     setBackend(wanted);
     return;
   }
+  const threads = Number(env?.MYELIN_THREADS);
+  const opts = Number.isInteger(threads) && threads > 0 ? { numThreads: threads } : {};
+  let wasm;
   try {
-    const threads = Number(env?.MYELIN_THREADS);
-    const wasm = await create(Number.isInteger(threads) && threads > 0 ? { numThreads: threads } : {});
-    registerBackend(wasm);
-    setBackend(wasm);
-  } catch (e) {
-    if (wanted === "wasm") throw e;
-    setBackend("cpu");
-    warn(`myelin: the WebAssembly backend is unavailable (${(e as Error).message}); using the reference cpu backend`);
+    wasm = await create(opts);
+  } catch (threaded) {
+    try {
+      wasm = await create({ ...opts, noThreads: true });
+      warn(`myelin: the threaded WebAssembly backend failed (${(threaded as Error).message}); using it on one thread`);
+    } catch (e) {
+      if (wanted === "wasm") throw e;
+      setBackend("cpu");
+      const why = (e as Error).message === (threaded as Error).message ? "" : ` (threaded: ${(threaded as Error).message})`;
+      warn(`myelin: the WebAssembly backend is unavailable (${(e as Error).message})${why}; using the reference cpu backend`);
+      return;
+    }
   }
+  registerBackend(wasm);
+  setBackend(wasm);
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { data, Generator, getBackend, manualSeed, type Tensor } from "../index.js";
-import { CSVLogger, ModelCheckpoint, resumeFromCheckpoint, saveSafetensors, type ResumeState } from "../node.js";
+import { cliProgressBar, CSVLogger, ModelCheckpoint, resumeFromCheckpoint, saveSafetensors, type ResumeState } from "../node.js";
 import { EarlyStopping, evaluate, fit, LRSchedulerCallback, plotHistory, Progress, type Batches, type Callback } from "../train/index.js";
 import { recipeByName, recipes } from "./recipes.js";
 import { backendLine, common, commonHelp, loader, num, readConfig, str, useBackend, wrap, type Command, type RunConfig, type Values } from "./shared.js";
@@ -154,7 +154,7 @@ ${commonHelp()}`;
     console.log(`data: ${n(trainSet.length)} to train on · ${valSet ? `${n(valSet.length)} for validation` : "no validation split"} · ${n(ds.test.length)} for the test at the end`);
     console.log(`${n(model.numParameters())} parameters · ${epochs} epochs · batch ${batchSize} · lr ${lr} · backend ${backendLine()}`);
 
-    const callbacks: Callback[] = [new Progress()];
+    const callbacks: Callback[] = [new Progress({ barFactory: cliProgressBar })];
     if (scheduler) callbacks.push(new LRSchedulerCallback(scheduler));
     callbacks.push(new ModelCheckpoint(join(out, "checkpoint"), { config: { ...config }, generators, scheduler }), new CSVLogger(join(out, "history.csv"), { append: Boolean(resume) }));
     if (patience !== undefined) callbacks.push(new EarlyStopping({ patience, restoreBestWeights: true }));

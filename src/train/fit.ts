@@ -9,6 +9,7 @@ import type { Callback, FitContext, Logs } from "./callbacks.js";
 import { resolveMetric, type MetricFn } from "./metric-names.js";
 import { penalty, type Regularization } from "./regularization.js";
 import { progressFor, type Verbose } from "./progress.js";
+import { yieldToEventLoop } from "./yield.js";
 
 /** A batch: [input, target]. */
 export type Batch = readonly [Tensor, Tensor];
@@ -49,11 +50,16 @@ export interface FitOptions {
   resume?: { epoch: number; history?: History; optimizer?: unknown; model: Record<string, Tensor> };
   /** Keras's verbose: 0 silent, 1 progress bar, 2 one line per epoch; 'auto' (default): a bar on a terminal, else lines. */
   verbose?: Verbose;
+  /**
+   * Give the event loop a turn every this many batches (default 100; 0: never), so a browser frees
+   * dead tensors' wasm memory and repaints during training (see yieldToEventLoop).
+   */
+  yieldEvery?: number;
 }
 
 const FIT_DEFAULTS: Record<keyof FitOptions, unknown> = {
   train: undefined, validation: undefined, loss: undefined, optimizer: undefined, epochs: 1, metrics: undefined,
-  callbacks: undefined, regularization: undefined, resume: undefined, verbose: "auto",
+  callbacks: undefined, regularization: undefined, resume: undefined, verbose: "auto", yieldEvery: 100,
 };
 
 type Model = Module<[Tensor], Tensor>;
@@ -83,6 +89,8 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
   for (const k of ["train", "loss", "optimizer"] as const) if (opts[k] === undefined) throw new TypeError(`fit: the '${k}' option is required (fit(model, { train, loss, optimizer, epochs }))`);
   const { train, validation, loss, optimizer, epochs = 1, regularization, resume } = opts;
   const callbacks = [...(opts.callbacks ?? []), ...progressFor(opts.verbose ?? "auto", opts.callbacks ?? [])];
+  const yieldEvery = opts.yieldEvery ?? 100;
+  if (!Number.isInteger(yieldEvery) || yieldEvery < 0) throw new RangeError(`fit: yieldEvery must be a non-negative integer, got ${yieldEvery}`);
   const metrics = (opts.metrics ?? []).map(resolveMetric);
   const history: History = resume?.history ?? { epoch: [], history: {} };
   const initialEpoch = resume?.epoch ?? 0;
@@ -119,6 +127,7 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
       avg.add({ loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) }, n);
       for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
       step++;
+      if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();
     }
     const logs: Logs = { ...avg.means(), ...(validation ? await evaluate(model, validation, { loss, metrics: opts.metrics, prefix: "val_" }) : {}) };
     history.epoch.push(epoch);

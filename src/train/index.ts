@@ -2,8 +2,9 @@
 
 export { fit, evaluate, predict, type FitOptions, type History, type Batch, type Batches, type LossFn, type OptimizerLike } from "./fit.js";
 export { EarlyStopping, LRSchedulerCallback, LambdaCallback, Monitor, type Callback, type FitContext, type Logs, type MonitorOptions, type TrainInfo, type SchedulerLike } from "./callbacks.js";
-export { Progress, type ProgressOptions } from "./progress.js";
+export { Progress, setDefaultBarFactory, type ProgressOptions, type BarLike, type BarFactory } from "./progress.js";
 export { penalty, type Regularization } from "./regularization.js";
 export { historySpec, plotHistory } from "./plot.js";
 export { resolveMetric } from "./metric-names.js";
 export * as metrics from "./metrics.js";
+export { yieldToEventLoop } from "./yield.js";

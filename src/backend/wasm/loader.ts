@@ -5,7 +5,7 @@
 import { MAX_PAGES, HEAP_BASE, type SyncCollector } from "./memory.js";
 import type { SpawnFn } from "./pool.js";
 import type { RunFn } from "./worker-loop.js";
-import { wasmApi, type WasmMemory, type WasmModule } from "./wasm-api.js";
+import { checkWasmBytes, wasmApi, type WasmMemory, type WasmModule } from "./wasm-api.js";
 
 /** The functions wasm/kernels.ts exports (byte addresses, element strides). */
 export interface KernelExports {
@@ -58,11 +58,13 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
   const nodePlatform = "./node-platform.js";
   const node = isNode ? ((await import(/* @vite-ignore */ nodePlatform)) as typeof import("./node-platform.js")) : null;
   const web = isNode ? null : await import("./web-platform.js");
-  const read = async (name: string): Promise<Uint8Array> => (node ? node.readWasm(name) : web!.fetchWasm(name));
+  const read = async (name: "kernels-relaxed.wasm" | "kernels-simd.wasm" | "kernels-single.wasm"): Promise<Uint8Array> =>
+    node ? node.readWasm(name) : web!.fetchWasm(name);
   const shared = !opts.noThreads && sharedMemoryWorks();
   let bytes: Uint8Array;
   let variant: Loaded["variant"];
   const relaxed = shared && !opts.simd128Only ? (opts.wasmBytes?.relaxed ?? (await read("kernels-relaxed.wasm"))) : null;
+  if (relaxed) checkWasmBytes(relaxed, "the relaxed-SIMD kernels");
   // Engines that ship relaxed SIMD validate it as is; Node 20 needs a V8 flag, set only then (and
   // before compiling: V8 reads it at compile time).
   if (relaxed && node && !WA.validate(relaxed)) node.enableRelaxedSimd();
@@ -74,6 +76,7 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Loaded> {
       ? (opts.wasmBytes?.simd ?? (await read("kernels-simd.wasm")))
       : (opts.wasmBytes?.single ?? (await read("kernels-single.wasm")));
     variant = shared ? "simd128" : "simd128-single";
+    checkWasmBytes(bytes, `the ${variant} kernels`);
     if (!WA.validate(bytes))
       throw new Error(
         "wasm backend: this engine cannot run the kernels: WebAssembly SIMD128 (and, for threads, shared memory) " +

@@ -9,7 +9,8 @@ import type { WasmMemory } from "./wasm-api.js";
 export type SpawnFn = (tid: number) => Promise<{ terminate(): void }>;
 
 export class ThreadPool {
-  readonly #ctl: Int32Array;
+  readonly #memory: WasmMemory;
+  #ctlView: Int32Array;
   readonly #run: RunFn;
   readonly #spawn: SpawnFn | null;
   readonly #canBlock: boolean;
@@ -18,10 +19,21 @@ export class ThreadPool {
   #pending: Promise<void> = Promise.resolve();
 
   constructor(memory: WasmMemory, run: RunFn, spawn: SpawnFn | null, canBlock: boolean) {
-    this.#ctl = new Int32Array(memory.buffer, CTL_BYTE, 16);
+    this.#memory = memory;
+    this.#ctlView = new Int32Array(memory.buffer, CTL_BYTE, 16);
     this.#run = run;
     this.#spawn = spawn;
     this.#canBlock = canBlock;
+  }
+
+  /**
+   * The control block. Growing an unshared memory (the single-threaded build) detaches its old
+   * ArrayBuffer, and every view over it reads as length 0, so the view is re-made then. A shared
+   * memory grows in place and the old view stays valid.
+   */
+  get #ctl(): Int32Array {
+    if (this.#ctlView.length === 0) this.#ctlView = new Int32Array(this.#memory.buffer, CTL_BYTE, 16);
+    return this.#ctlView;
   }
 
   /** Threads a job uses now: the requested number, limited to the workers already listening. */
@@ -99,9 +111,10 @@ export class ThreadPool {
 
   /** Stops every worker (they also die with the process: they are unref'd). */
   close(): void {
-    Atomics.store(this.#ctl, STOP, 1);
-    Atomics.add(this.#ctl, SEQ, 1);
-    Atomics.notify(this.#ctl, SEQ);
+    const ctl = this.#ctl;
+    Atomics.store(ctl, STOP, 1);
+    Atomics.add(ctl, SEQ, 1);
+    Atomics.notify(ctl, SEQ);
     for (const w of this.#workers) w.terminate();
     this.#workers = [];
     this.#wanted = 1;

@@ -23,3 +23,16 @@ export interface WasmApi {
 
 /** globalThis.WebAssembly, or undefined in an engine without it. */
 export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * Throws unless `bytes` start with the wasm magic number "\0asm": a server that answers a missing
+ * file with its HTML page (SPA fallbacks, dev servers) would otherwise surface as "no SIMD".
+ */
+export function checkWasmBytes(bytes: Uint8Array, source: string): void {
+  if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return;
+  const head = Array.from(bytes.subarray(0, 16), (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
+  throw new Error(
+    `wasm backend: ${source} is not a WebAssembly file (${bytes.length} bytes starting "${head}"); ` +
+      "serve the package's dist/wasm/*.wasm files, or pass their bytes as wasmBytes",
+  );
+}

@@ -1,28 +1,49 @@
 // Browser specifics of the wasm backend: fetch the .wasm next to this file and spawn module Web
 // Workers over the shared memory. Threads need crossOriginIsolated (SharedArrayBuffer); else one thread.
+// Every URL is written in the literal forms bundlers (Vite, webpack, Parcel) find and rewrite.
 
 import type { SpawnFn } from "./pool.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
+import { checkWasmBytes } from "./wasm-api.js";
 
 interface WebWorker {
   postMessage(msg: unknown): void;
   terminate(): void;
-  addEventListener(type: "message" | "error", fn: (e: unknown) => void, opts?: { once: boolean }): void;
+  addEventListener(type: "message" | "error" | "messageerror", fn: (e: { message?: string; data?: unknown }) => void, opts?: { once: boolean }): void;
 }
+// Module-scoped declarations of the browser's globals (the project compiles without the DOM lib).
+// `new Worker(new URL(...))` must name the global `Worker` literally: bundlers only recognise that.
+declare const Worker: new (url: URL, opts: { type: "module" }) => WebWorker;
 interface WebGlobals {
   crossOriginIsolated?: boolean;
   navigator?: { hardwareConcurrency?: number };
-  Worker?: new (url: URL, opts: { type: "module" }) => WebWorker;
-  fetch?: (url: URL) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+  Worker?: unknown;
+  fetch?: (url: URL) => Promise<{ ok: boolean; status: number; headers: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> }>;
 }
 const g = globalThis as unknown as WebGlobals;
 
-export async function fetchWasm(name: string): Promise<Uint8Array> {
-  const url = new URL(`../../../wasm/${name}`, import.meta.url);
+export type KernelFile = "kernels-relaxed.wasm" | "kernels-simd.wasm" | "kernels-single.wasm";
+
+/** The kernel file's URL, one literal per file so that bundlers copy each and rewrite its URL. */
+function kernelUrl(name: KernelFile): URL {
+  switch (name) {
+    case "kernels-relaxed.wasm":
+      return new URL("../../../wasm/kernels-relaxed.wasm", import.meta.url);
+    case "kernels-simd.wasm":
+      return new URL("../../../wasm/kernels-simd.wasm", import.meta.url);
+    case "kernels-single.wasm":
+      return new URL("../../../wasm/kernels-single.wasm", import.meta.url);
+  }
+}
+
+export async function fetchWasm(name: KernelFile): Promise<Uint8Array> {
+  const url = kernelUrl(name);
   if (!g.fetch) throw new Error("wasm backend: no fetch() to load " + url.href);
   const res = await g.fetch(url);
   if (!res.ok) throw new Error(`wasm backend: fetching ${url.href} failed with HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  checkWasmBytes(bytes, `${url.href} (served as ${res.headers.get("content-type") ?? "no content type"})`);
+  return bytes;
 }
 
 export function webCpuCount(): number {
@@ -31,13 +52,26 @@ export function webCpuCount(): number {
 
 /** Worker threads exist only where SharedArrayBuffer may be shared (cross-origin isolated pages). */
 export function webSpawner(module: WasmModule, memory: WasmMemory): SpawnFn | null {
-  const W = g.Worker;
-  if (!W || g.crossOriginIsolated !== true) return null;
+  if (typeof g.Worker !== "function" || g.crossOriginIsolated !== true) return null;
   return (tid) =>
     new Promise((resolve, reject) => {
-      const w = new W(new URL("./web-worker.js", import.meta.url), { type: "module" });
-      w.addEventListener("error", reject, { once: true });
-      w.addEventListener("message", () => resolve({ terminate: () => w.terminate() }), { once: true });
+      const w = new Worker(new URL("./web-worker.js", import.meta.url), { type: "module" });
+      // A worker whose script cannot load fires an ErrorEvent, often without a message; say which.
+      const fail = (e: { message?: string }): void => {
+        w.terminate();
+        reject(new Error(`wasm backend: Web Worker ${tid} failed to start (${e.message || "its module script did not load"})`));
+      };
+      w.addEventListener("error", fail, { once: true });
+      w.addEventListener("messageerror", fail, { once: true });
+      w.addEventListener(
+        "message",
+        (e) => {
+          const err = (e.data as { error?: string } | undefined)?.error;
+          if (err) fail({ message: err });
+          else resolve({ terminate: () => w.terminate() });
+        },
+        { once: true },
+      );
       w.postMessage({ module, memory, tid });
     });
 }

@@ -14,8 +14,13 @@ const scope = globalThis as unknown as WorkerScope;
 scope.onmessage = (e) => {
   const { module, memory, tid } = e.data;
   scope.onmessage = null;
-  const instance = new wasmApi!.Instance(module, { env: { memory } });
-  workerLoop(instance.exports["run"] as RunFn, new Int32Array(memory.buffer, CTL_BYTE, 16), tid, () =>
-    scope.postMessage("ready"),
-  );
+  let run: RunFn;
+  try {
+    run = new wasmApi!.Instance(module, { env: { memory } }).exports["run"] as RunFn;
+  } catch (err) {
+    // Tell the pool why, instead of a silent worker it would wait for.
+    scope.postMessage({ error: `instantiating the kernels failed: ${String(err)}` });
+    return;
+  }
+  workerLoop(run, new Int32Array(memory.buffer, CTL_BYTE, 16), tid, () => scope.postMessage("ready"));
 };
