@@ -17,7 +17,7 @@ export {
   rand, randn, randint, randperm, randLike, randnLike, randintLike, type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
 export { add, sub, mul, div, pow, maximum, minimum, where, clamp, relu, sigmoid, cast } from "./ops/elementwise.js";
-export { cat, stack, split, chunk, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { cat, stack, split, chunk, unbind, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
 export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoftmax, norm } from "./ops/reduce.js";
 export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";

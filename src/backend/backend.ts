@@ -48,6 +48,11 @@ export interface Backend {
   read(v: View): Promise<TypedArray>;
   /** A new storage of `length` elements of `dtype`, every element `value`. */
   full(length: number, dtype: DType, value: number): Storage;
+  /**
+   * A writable zero-copy typed array over a storage's elements, optional: fused ops' host kernels
+   * (ops/fused/) run on it. Valid until the backend's next allocation (memory may grow).
+   */
+  hostView?(s: Storage): TypedArray;
   /** Releases a storage early; optional (garbage-collected backends ignore it). */
   free?(s: Storage): void;
   /**

@@ -8,6 +8,8 @@ import type { Storage } from "../backend/backend.js";
 import type { DType } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, CompareOp, PrimAttrs, Primitive, ReduceOp, UnaryOp } from "./primitives.js";
 import { COMPARE_OPS } from "./primitives.js";
+import { rules } from "../autograd/rules.js";
+import type { NodeRule } from "../autograd/tape.js";
 
 type Forward<P extends Primitive> = (xs: readonly Tensor[], attrs: PrimAttrs[P]) => Tensor;
 
@@ -89,6 +91,9 @@ const forward: { [P in Primitive]: Forward<P> } = {
   },
 };
 
+// Rules of these primitives never read their inputs' values, so assigning to an input later is harmless.
+const noSavedInputs = new Set<Primitive>(["add", "sub", "neg", "sum", "reshape", "permute", "expand", "slice", "flip", "contiguous", "pad", "cat", "cast"]);
+
 /** Primitives whose outputs never carry a gradient. */
 const nonDifferentiable = new Set<Primitive>([...COMPARE_OPS, "argmax", "argmin"] satisfies (CompareOp | Primitive)[]);
 
@@ -100,7 +105,8 @@ export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], att
       throw new Error(`${op}: tensors are on different backends ('${backend.name}' and '${x.backend.name}'); move one with .to()`);
   const out = (forward[op] as Forward<P>)(inputs, attrs);
   if (isGradEnabled() && !nonDifferentiable.has(op) && inputs.some((x) => x.requiresGrad)) {
-    out.setGradFn({ op, inputs, attrs, versions: inputs.map((x) => x.version) });
+    const versions = noSavedInputs.has(op) ? null : inputs.map((x) => x.version);
+    out.setGradFn({ op, inputs, attrs, outputs: [out], multi: false, rule: rules[op] as NodeRule, versions });
   }
   return out;
 }

@@ -204,6 +204,10 @@ export class WasmBackend implements Backend {
     return s;
   }
 
+  hostView(s: Storage): TypedArray {
+    return this.#arr(s);
+  }
+
   free(s: Storage): void {
     if (s instanceof WasmStorage) this.#heap.free(s);
   }

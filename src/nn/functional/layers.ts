@@ -4,6 +4,7 @@
 import { noGrad } from "../../autograd/grad-mode.js";
 import { rand } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
+import { applyFused } from "../../ops/fused/table.js";
 import type { Generator } from "../../random.js";
 import { fmtShape, shapesEqual } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
@@ -13,8 +14,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const inF = weight.shape[1];
   if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== inF)
     throw new Error(`linear: expected input [..., ${inF ?? "?"}] for weight ${fmtShape(weight.shape)}, got ${fmtShape(x.shape)}`);
-  const y = x.matmul(weight.t());
-  return bias ? y.add(bias) : y;
+  // one fused op (ops/fused/linear.ts): GEMM with the bias added in place, one tape node
+  return applyFused("linear", bias ? [x, weight, bias] : [x, weight], { activation: "none" })[0]!;
 }
 
 export interface DropoutOptions {
@@ -74,14 +75,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], { weigh
   const k = normalizedShape.length;
   if (k === 0 || x.ndim < k || !shapesEqual(x.shape.slice(x.ndim - k), normalizedShape))
     throw new Error(`layerNorm: expected input [..., ${normalizedShape.join(",")}] (normalizedShape ${fmtShape(normalizedShape)}), got ${fmtShape(x.shape)}`);
-  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-  const mu = x.mean(dims, true);
-  const centered = x.sub(mu);
-  const varB = centered.square().mean(dims, true);
-  let y = centered.mul(varB.add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  for (const [name, t] of [["weight", weight], ["bias", bias]] as const)
+    if (t && !shapesEqual(t.shape, normalizedShape))
+      throw new Error(`layerNorm: ${name} must have the normalized shape ${fmtShape(normalizedShape)}, got ${fmtShape(t.shape)}`);
+  // one fused op (ops/fused/layer-norm.ts): one pass per row, one tape node
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return applyFused("layerNorm", inputs, { k, eps, weight: !!weight, bias: !!bias })[0]!;
 }
 
 export interface BatchNormOptions extends NormOptions {
