@@ -56,7 +56,7 @@ function topoOrder(roots: readonly Tensor[]): Node[] {
 }
 
 export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again (torch's retain_graph). */
+  /** Keep the graph so backward can run through it again (torch's retain_graph; default: createGraph). */
   retainGraph?: boolean;
   /** Record the backward pass itself, so gradients can be differentiated again. */
   createGraph?: boolean;
@@ -81,7 +81,7 @@ export function runBackward(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   capture: (t: Tensor, g: Tensor) => void,
-  { retainGraph = false, createGraph = false }: BackwardOptions = {},
+  { createGraph = false, retainGraph = createGraph }: BackwardOptions = {},
 ): void {
   const grads = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor): void => {
