@@ -115,6 +115,16 @@ export class WasmBackend implements Backend {
   get liveBytes(): number {
     return this.#heap.liveBytes;
   }
+  /**
+   * Bytes of allocation (size classes plus an estimate of the JS objects per storage) after which
+   * the heap runs a synchronous garbage collection (Node); default 256 MiB. Tests lower it.
+   */
+  get collectEvery(): number {
+    return this.#heap.collectEvery;
+  }
+  set collectEvery(bytes: number) {
+    this.#heap.collectEvery = bytes;
+  }
 
   #ws(s: Storage): WasmStorage {
     if (!(s instanceof WasmStorage)) throw new TypeError("wasm backend: storage belongs to another backend");
@@ -136,9 +146,11 @@ export class WasmBackend implements Backend {
     this.#heap.view(out).set((result as CpuStorage).data);
     return out;
   }
+  /** Storages allocated inside a scope skip the FinalizationRegistry: popScope frees or registers them. */
   #alloc(dtype: DType, length: number): WasmStorage {
-    const s = this.#heap.alloc(dtype, length);
-    this.#scopes.at(-1)?.push(s);
+    const scope = this.#scopes.at(-1);
+    const s = this.#heap.alloc(dtype, length, !scope);
+    scope?.push(s);
     return s;
   }
 
@@ -172,8 +184,9 @@ export class WasmBackend implements Backend {
     if (!recorded) throw new Error("wasm backend: popScope() without a matching pushScope()");
     const parent = this.#scopes.at(-1);
     for (const s of recorded) {
-      if (keep.has(s)) parent?.push(s);
-      else this.#heap.free(s);
+      if (!keep.has(s)) this.#heap.free(s);
+      else if (parent) parent.push(s);
+      else this.#heap.register(s);
     }
   }
   #args(values: readonly number[]): void {
