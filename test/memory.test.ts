@@ -9,7 +9,7 @@ import { WasmHeap } from "../src/backend/wasm/memory.js";
 import { syncCollector } from "../src/backend/wasm/node-platform.js";
 import type { WasmMemory } from "../src/backend/wasm/wasm-api.js";
 
-const KiB = 1024, MiB = 1024 * KiB;
+const KiB = 1024;
 const wasmDefault = getBackend().name === "wasm";
 
 test("a loop of 3-element tensors stays flat: blocks and JS objects count toward the collection trigger", async () => {
