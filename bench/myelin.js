@@ -1,6 +1,6 @@
 // myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
 // and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
-// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp> [--backend wasm|cpu]
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop> [--backend wasm|cpu]
 //        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
 
 import { loadFashionMnist } from "../dist/src/node.js";
@@ -112,7 +112,28 @@ async function mlp() {
   }
 }
 
-const benches = { sgemm, sgemmT, mlp };
+/**
+ * Per-op fixed cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64] with autograd, forward and
+ * backward; µs per op = one iteration's time / 5 (the forward ops), as bench/perop_torch.py.
+ */
+async function perop() {
+  const x = randn([32, 64]);
+  const w = randn([32, 64]);
+  x.requiresGrad = true;
+  w.requiresGrad = true;
+  const step = () => {
+    x.grad = null;
+    w.grad = null;
+    x.mul(w).add(x).tanh().mul(w).sum().backward();
+  };
+  for (let i = 0; i < (WARM ?? 200); i++) step();
+  for (let s = 0; s < SAMPLES; s++) {
+    const r = await timeLoop(step, WINDOW, 10);
+    emit({ ...base(), value: (r.sec * 1e6) / r.iters / 5, unit: "us/op", iters: r.iters, sec: r.sec, cpu: r.cpu });
+  }
+}
+
+const benches = { sgemm, sgemmT, mlp, perop };
 if (!benches[bench]) {
   console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
   process.exit(2);

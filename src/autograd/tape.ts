@@ -6,6 +6,7 @@
 import type { Tensor } from "../tensor.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { enableGrad, noGrad } from "./grad-mode.js";
+import { withScope } from "../scope.js";
 
 /**
  * A rule as the tape calls it: single-output nodes get one gradient and one output, multi-output
@@ -84,6 +85,9 @@ export function runBackward(
   { createGraph = false, retainGraph = createGraph }: BackwardOptions = {},
 ): void {
   const grads = new Map<Tensor, Tensor>();
+  // What reaches `capture` is handed over after the walk, so that the walk can run in an
+  // allocation scope: the rules' temporaries are freed at once instead of by the collector.
+  const captured: [Tensor, Tensor][] = [];
   const accumulate = (t: Tensor, g: Tensor): void => {
     const prev = grads.get(t);
     grads.set(t, prev ? prev.add(g) : g);
@@ -92,7 +96,7 @@ export function runBackward(
     const g = grads.get(t);
     if (!g) return null;
     grads.delete(t); // free intermediate gradients as soon as they are consumed
-    capture(t, g);
+    captured.push([t, g]);
     return g;
   };
   const step = (): void => {
@@ -120,8 +124,10 @@ export function runBackward(
       });
       if (!retainGraph) node.freed = true;
     }
-    for (const [t, g] of grads) capture(t, g); // the leaves
+    for (const [t, g] of grads) captured.push([t, g]); // the leaves
   };
+  // With createGraph the gradients are part of a graph the caller keeps: no scope then.
   if (createGraph) enableGrad(step);
-  else noGrad(step);
+  else withScope(roots.map((r) => r.backend), () => noGrad(step), () => captured.map(([, g]) => g));
+  for (const [t, g] of captured) capture(t, g);
 }

@@ -24,6 +24,8 @@ export interface AdamHyper {
 export interface Storage {
   readonly dtype: DType;
   readonly length: number;
+  /** False once freed (backends with explicit release); absent or true otherwise. */
+  readonly live?: boolean;
 }
 
 /** A strided window onto a storage. Element i (multi-index) lives at offset + Σ idx·strides. */

@@ -52,7 +52,8 @@ export class WasmStorage implements Storage {
 /** Rounds a request up to a size class: 64 bytes, then 2^k and 1.5·2^k (at most 1/3 wasted), all 16-aligned. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 64) return 64;
-  const p = 2 ** Math.ceil(Math.log2(bytes));
+  // the next power of two by counting bits (Math.log2 showed in per-op profiles); past 2^31, by float math
+  const p = bytes <= 2 ** 31 ? 2 ** (32 - Math.clz32(bytes - 1)) : 2 ** Math.ceil(Math.log2(bytes));
   return p * 0.75 >= bytes ? p * 0.75 : p;
 }
 
