@@ -18,7 +18,7 @@ const constants = new WeakMap<Backend, Map<string, Tensor>>();
 /** A 0-d tensor holding `v` in `dtype` on `like`'s backend (cached; never hand it out). */
 export function scalarLike(like: Tensor, v: number | boolean, dtype: DType): Tensor {
   let cache = constants.get(like.backend);
-  if (!cache) constants.set(like.backend, (cache = new Map()));
+  if (!cache) constants.set(like.backend, (cache = new Map<string, Tensor>()));
   const key = dtype + (Object.is(v, -0) ? "-0" : String(+v));
   let t = cache.get(key);
   if (!t || t.storage.live === false) {

@@ -36,6 +36,19 @@ const CAST_CODE: Partial<Record<string, number>> = {
  * thresholds sit where two threads gain clearly (~1.6-2x), not where they first break even.
  */
 export const MAP_THREAD_MIN = 32768;
+
+/** 1 for a contiguous view, 0 for a single value broadcast everywhere, -1 otherwise. */
+function flatStep(shape: readonly number[], strides: readonly number[]): number {
+  let zero = true, contiguous = true, expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const s = shape[d]!;
+    if (s === 1) continue;
+    if (strides[d] !== 0) zero = false;
+    if (strides[d] !== expect) contiguous = false;
+    expect *= s;
+  }
+  return contiguous ? 1 : zero ? 0 : -1;
+}
 export const GEMM_THREAD_MIN = 64 * 64 * 64;
 
 export interface WasmBackendOptions extends LoadOptions {
@@ -230,6 +243,7 @@ export class WasmBackend implements Backend {
    * (y and z optional) of the given element byte sizes, writing contiguous `out` (outBytes each).
    */
   #map(fn: 2 | 3 | 5 | 6, op: number, shape: readonly number[], ops: readonly View[], bytes: readonly number[], out: WasmStorage, outBytes: number): boolean {
+    if (this.#flatMap(fn, op, ops, bytes, out)) return true;
     const views = [ops[0]!, ops[1] ?? ops[0]!, ops[2] ?? ops[0]!];
     const ptrs = views.map((v) => this.#ws(v.storage).ptr);
     const sizes = [bytes[0]!, bytes[1] ?? bytes[0]!, bytes[2] ?? bytes[0]!];
@@ -256,6 +270,34 @@ export class WasmBackend implements Backend {
       this.#args([fn, op, rows, cols, ...a(0), ...a(1), out.ptr + offs[3]! * outBytes, ...a(2)]);
       this.#pool.dispatch(...this.#split(rows * cols, threads));
     });
+    return true;
+  }
+
+  /**
+   * The common case without per-op allocations: every operand contiguous or one broadcast value,
+   * so the job is a single row of n elements (no dim merging, no block walk).
+   */
+  #flatMap(fn: 2 | 3 | 5 | 6, op: number, ops: readonly View[], bytes: readonly number[], out: WasmStorage): boolean {
+    const n = out.length;
+    const i32 = this.#heap.i32;
+    const b = ARGS_BYTE >> 2;
+    // operand k's (pointer, row stride, column stride) sit at 4, 7 and 11; the output at 10
+    for (let k = 0; k < 3; k++) {
+      const v = ops[k] ?? ops[0]!;
+      const step = flatStep(v.shape, v.strides);
+      if (step < 0) return false;
+      const at = b + (k === 2 ? 11 : 4 + 3 * k);
+      i32[at] = this.#ws(v.storage).ptr + v.offset * (bytes[k] ?? bytes[0]!);
+      i32[at + 1] = 0;
+      i32[at + 2] = step;
+    }
+    i32[b] = fn;
+    i32[b + 1] = op;
+    i32[b + 2] = 1;
+    i32[b + 3] = n;
+    i32[b + 10] = out.ptr;
+    if (n < this.mapThreadMin || this.#pool.threads <= 1) this.#pool.dispatch(1, 1);
+    else this.#pool.dispatch(...this.#split(n, this.#pool.threads));
     return true;
   }
 
