@@ -21,6 +21,7 @@ class Block {
   live = true;
   constructor(
     readonly ptr: number,
+    /** Its size class (see sizeClass). */
     readonly bytes: number,
     /** The collection epoch it was allocated in: freeing it before the next collection un-counts it. */
     readonly epoch: number,
@@ -210,10 +211,11 @@ export class WasmHeap {
   alloc(dtype: DType, length: number, register = true): WasmStorage {
     const bytes = length * ELEM_BYTES[dtype];
     if (bytes === 0) return new WasmStorage(dtype, length, null);
-    this.#sinceCollect += sizeClass(bytes) + JS_BYTES;
+    const cls = sizeClass(bytes);
+    this.#sinceCollect += cls + JS_BYTES;
     if (this.#sinceCollect > this.collectEvery && this.#sinceCollect > this.#liveAfter) this.collect();
-    const block = new Block(this.allocBytes(bytes), bytes, this.#epoch);
-    this.#storageBytes += sizeClass(bytes);
+    const block = new Block(this.allocBytes(cls), cls, this.#epoch);
+    this.#storageBytes += cls;
     const s = new WasmStorage(dtype, length, block);
     if (register) this.register(s);
     return s;
@@ -233,7 +235,7 @@ export class WasmHeap {
     if (!b || !b.live) return;
     if (this.#registered.has(b)) this.#registry.unregister(b);
     // freed before the next collection: it never needed one
-    if (b.epoch === this.#epoch) this.#sinceCollect = Math.max(0, this.#sinceCollect - sizeClass(b.bytes) - JS_BYTES);
+    if (b.epoch === this.#epoch) this.#sinceCollect = Math.max(0, this.#sinceCollect - b.bytes - JS_BYTES);
     this.#release(b);
   }
 
@@ -241,7 +243,7 @@ export class WasmHeap {
     if (!b.live) return;
     b.live = false;
     this.#registered.delete(b);
-    this.#storageBytes -= sizeClass(b.bytes);
+    this.#storageBytes -= b.bytes;
     this.freeBytes(b.ptr, b.bytes);
   }
 
