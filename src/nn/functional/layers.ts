@@ -3,7 +3,6 @@
 
 import { noGrad } from "../../autograd/grad-mode.js";
 import { rand } from "../../ops/creation.js";
-import { where } from "../../ops/elementwise.js";
 import { applyFused } from "../../ops/fused/table.js";
 import type { Generator } from "../../random.js";
 import { fmtShape, shapesEqual } from "../../shape.js";
@@ -140,11 +139,8 @@ export function embedding(input: Tensor, weight: Tensor, { paddingIdx }: { paddi
   // silently read another row)
   for (const v of input.backend.readSync(input) ?? [])
     if (v < 0 || v >= n) throw new RangeError(`embedding: index ${v} is out of range for ${n} embeddings (weight ${fmtShape(weight.shape)})`);
-  const flat = input.reshape([-1]);
-  let rows = weight.indexSelect(0, flat);
-  if (paddingIdx != null) {
-    const pad = paddingIdx < 0 ? paddingIdx + n : paddingIdx;
-    rows = where(flat.eq(pad).unsqueeze(1), rows.detach(), rows);
-  }
+  const pad = paddingIdx == null ? -1 : paddingIdx < 0 ? paddingIdx + n : paddingIdx;
+  // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
+  const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
   return rows.reshape([...input.shape, weight.shape[1]!]);
 }

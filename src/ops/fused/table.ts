@@ -9,6 +9,7 @@ import type { FusedDef } from "./def.js";
 import { adamStep } from "./adam.js";
 import { sigmoidBackward, tanhBackward } from "./activation-grad.js";
 import { crossEntropy } from "./cross-entropy.js";
+import { embedding, embeddingBackward } from "./embedding.js";
 import { layerNorm } from "./layer-norm.js";
 import { linear } from "./linear.js";
 import { logSoftmax, softmax } from "./softmax.js";
@@ -16,7 +17,7 @@ import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 
