@@ -455,6 +455,23 @@ export class WasmBackend implements Backend {
   cat(xs: readonly View[], dim: number, dtype: DType): Storage {
     const total = xs.reduce((acc, x) => acc + x.shape[dim]!, 0);
     const out = this.#alloc(dtype, numel(xs[0]!.shape.map((s, d) => (d === dim ? total : s))));
+    if (out.length === 0) return out;
+    // contiguous inputs of the output's dtype (the common case, e.g. stacking a sequence's
+    // gradients): block copies within wasm memory, outer × inputs of them
+    if (xs.every((x) => x.storage.dtype === dtype && isContiguous(x.shape, x.strides))) {
+      const o = this.#heap.view(out);
+      const outer = numel(xs[0]!.shape.slice(0, dim));
+      const inner = numel(xs[0]!.shape.slice(dim + 1));
+      let at = 0;
+      for (let i = 0; i < outer; i++)
+        for (const x of xs) {
+          const len = x.shape[dim]! * inner;
+          const src = this.#heap.view(this.#ws(x.storage));
+          o.set(src.subarray(x.offset + i * len, x.offset + (i + 1) * len), at);
+          at += len;
+        }
+      return out;
+    }
     return this.#exact(out, this.#host.cat(xs.map((x) => this.#onHost(x)), dim, dtype));
   }
 
