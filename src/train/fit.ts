@@ -103,7 +103,8 @@ export async function fit(model: Model, opts: FitOptions): Promise<History> {
       ctx.epochSamples += n;
       avg.add(logs, n);
       for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
-      step++;
+      // finalizers, which return dead storages where no synchronous collector exists (browsers), run between tasks only
+      if (++step % 64 === 0) await new Promise((r) => setTimeout(r, 0));
     }
     const logs: Logs = { ...avg.means(), ...(validation ? await evaluate(model, validation, { loss, metrics: opts.metrics, prefix: "val_" }) : {}) };
     history.epoch.push(epoch);
