@@ -348,6 +348,21 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dt, numel(outShape));
     if (out.length === 0) return out;
     if (x.storage.dtype === "float32" && this.#reduceF32(op, x, dims, out)) return out;
+    if (x.storage.dtype === "float32" && dims.length > 1 && numel(x.shape) > 0) {
+      // reduced dims that do not merge into one strided run (sum over dims 0 and 2): one Wasm
+      // job per dim, innermost first, instead of the float64 host loop
+      this.#heap.free(out);
+      let v: View = x;
+      let last: WasmStorage | null = null;
+      for (const d of [...dims].sort((a, b) => b - a)) {
+        const s = this.reduce(op, v, [d]) as WasmStorage;
+        if (last) this.#heap.free(last);
+        last = s;
+        const shape = v.shape.map((n, i) => (i === d ? 1 : n));
+        v = { storage: s, shape, strides: contiguousStrides(shape), offset: 0 };
+      }
+      return last!;
+    }
     return this.#exact(out, this.#host.reduce(op, this.#onHost(x), dims));
   }
 

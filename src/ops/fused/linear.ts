@@ -13,7 +13,7 @@ type Attrs = { activation: Activation };
 const act = (y: Tensor, a: Activation): Tensor => (a === "relu" ? relu(y) : a === "tanh" ? y.tanh() : a === "sigmoid" ? y.sigmoid() : y);
 
 // Above this many outputs the bias and activation run as backend kernels (SIMD, threads) instead of a host loop.
-const HOST_MAX = 1 << 15;
+const HOST_MAX = 1 << 13;
 
 const kernel: FusedKernel<Attrs> = ([x, w, b], { activation }) => {
   const be = x!.backend;
