@@ -48,6 +48,8 @@ export interface Backend {
   readSync(v: View): TypedArray | null;
   /** A contiguous host copy of a view's elements. */
   read(v: View): Promise<TypedArray>;
+  /** A new storage whose elements the caller overwrites before reading (optional; else full()). */
+  empty?(length: number, dtype: DType): Storage;
   /** A new storage of `length` elements of `dtype`, every element `value`. */
   full(length: number, dtype: DType, value: number): Storage;
   /**

@@ -230,6 +230,11 @@ export class WasmBackend implements Backend {
     return s;
   }
 
+  /** Uninitialized (a reused block keeps old values): for callers that write every element. */
+  empty(length: number, dtype: DType): Storage {
+    return this.#alloc(dtype, length);
+  }
+
   hostView(s: Storage): TypedArray {
     return this.#arr(s);
   }

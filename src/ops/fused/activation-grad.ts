@@ -7,11 +7,22 @@ import { hostKernels, onHost, type FusedDef, type FusedKernel } from "./def.js";
 // Above this size the composite's SIMD kernels beat one scalar host loop.
 const HOST_MAX = 1 << 15;
 
-const kernel = (f: (g: number, y: number) => number): FusedKernel<null> => ([g, y]) => {
+// The loops are written out per function (a callback per element is not reliably inlined).
+const kernel = (which: "tanh" | "sigmoid"): FusedKernel<null> => ([g, y]) => {
   if (g!.numel > HOST_MAX || g!.dtype !== y!.dtype || g!.ndim !== y!.ndim || g!.shape.some((s, d) => s !== y!.shape[d])) return null;
   return onHost([g!, y!], [[y!.shape, y!.dtype]], ([gi, yi], [out]) => {
-    for (let i = 0; i < out!.length; i++) out![i] = f(gi!.data[gi!.off + i]!, yi!.data[yi!.off + i]!);
-  });
+    const gd = gi!.data, yd = yi!.data, go = gi!.off, yo = yi!.off, o = out!, n = o.length;
+    if (which === "tanh")
+      for (let i = 0; i < n; i++) {
+        const v = yd[yo + i]!;
+        o[i] = gd[go + i]! * (1 - v * v);
+      }
+    else
+      for (let i = 0; i < n; i++) {
+        const v = yd[yo + i]!;
+        o[i] = gd[go + i]! * (v * (1 - v));
+      }
+  }, false);
 };
 
 /** g·(1 − y²) for y = tanh(x). */
@@ -22,7 +33,7 @@ export const tanhBackward: FusedDef<null> = {
     needs[0] ? gg!.mul(y!.square().neg().add(1)) : null,
     needs[1] ? gg!.mul(g!).mul(y!).mul(-2) : null,
   ],
-  kernels: hostKernels(kernel((g, y) => g * (1 - y * y))),
+  kernels: hostKernels(kernel("tanh")),
 };
 
 /** g·y·(1 − y) for y = sigmoid(x). */
@@ -33,5 +44,5 @@ export const sigmoidBackward: FusedDef<null> = {
     needs[0] ? gg!.mul(y!.mul(y!.neg().add(1))) : null,
     needs[1] ? gg!.mul(g!).mul(y!.mul(-2).add(1)) : null,
   ],
-  kernels: hostKernels(kernel((g, y) => g * (y * (1 - y)))),
+  kernels: hostKernels(kernel("sigmoid")),
 };

@@ -1,6 +1,7 @@
 // What a fused op is: a composite reference written in primitives (the oracle, and what runs where
 // a backend has no kernel), one backward rule, and optional kernels per backend. table.ts lists them.
 
+import type { Storage } from "../../backend/backend.js";
 import type { DType, TypedArray } from "../../dtype.js";
 import { numel } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
@@ -37,18 +38,21 @@ export interface HostIn {
 
 /**
  * Runs a host kernel on backends that expose their memory (Backend.hostView: the reference backend
- * and wasm): inputs made contiguous, outputs of the given shapes and dtypes allocated, then `body`
- * fills the outputs. Returns null (decline) on other backends.
+ * and wasm): inputs made contiguous, outputs of the given shapes and dtypes allocated (zeroed,
+ * unless `zeroed` is false because `body` writes every element), then `body` fills the outputs.
+ * Returns null (decline) on other backends.
  */
 export function onHost(
   xs: readonly Tensor[],
   outs: readonly (readonly [readonly number[], DType])[],
   body: (ins: HostIn[], outs: TypedArray[]) => void,
+  zeroed = true,
 ): Tensor[] | null {
   const b = xs[0]!.backend;
   if (!b.hostView) return null;
   const cs = xs.map(contiguous);
-  const os = outs.map(([shape, dtype]) => Tensor.fromStorage(b, b.full(numel(shape), dtype, 0), shape, dtype));
+  const make = (n: number, dtype: DType): Storage => (!zeroed && b.empty ? b.empty(n, dtype) : b.full(n, dtype, 0));
+  const os = outs.map(([shape, dtype]) => Tensor.fromStorage(b, make(numel(shape), dtype), shape, dtype));
   // views are taken after every allocation: a growing wasm memory replaces its buffer
   body(cs.map((c) => ({ data: b.hostView!(c.storage), off: c.offset })), os.map((o) => b.hostView!(o.storage)));
   return os;

@@ -31,7 +31,7 @@ export const embedding: FusedDef<Attrs> = {
         if (!(row >= 0 && row < n)) throw new RangeError(`embedding: index ${row} is out of range for ${n} embeddings`);
         out!.set(wi!.data.subarray(wi!.off + row * d, wi!.off + row * d + d), r * d);
       }
-    });
+    }, false);
   }),
 };
 

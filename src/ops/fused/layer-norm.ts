@@ -67,6 +67,6 @@ export const layerNorm: FusedDef<Attrs> = {
           y![r * n + j] = o;
         }
       }
-    });
+    }, false);
   }),
 };

@@ -47,7 +47,7 @@ function rowsKernel(log: boolean): FusedKernel<Attrs> {
             for (let j = 0; j < n; j++) y![base + j * inner] = xd[off + base + j * inner]! - m - ls;
           } else for (let j = 0; j < n; j++) y![base + j * inner] = y![base + j * inner]! / s;
         }
-    });
+    }, false);
   };
 }
 
