@@ -468,7 +468,26 @@ export class WasmBackend implements Backend {
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
-    const out = this.#alloc(x.storage.dtype, numel(x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1])));
+    const outShape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
+    const out = this.#alloc(x.storage.dtype, numel(outShape));
+    const n = numel(x.shape);
+    if (n > 0 && x.shape.length > 0 && isContiguous(x.shape, x.strides)) {
+      // a contiguous input: fill, then copy its last-dim rows into place (an odometer over the rest)
+      const o = this.#heap.view(out);
+      o.fill(castScalar(value, x.storage.dtype));
+      const src = this.#heap.view(this.#ws(x.storage));
+      const r = x.shape.length;
+      const last = x.shape[r - 1]!;
+      const os = contiguousStrides(outShape);
+      const idx = new Array<number>(r).fill(0);
+      for (let at = 0; at < n; at += last) {
+        let to = 0;
+        for (let d = 0; d < r; d++) to += (idx[d]! + pads[d]![0]) * os[d]!;
+        o.set(src.subarray(x.offset + at, x.offset + at + last), to);
+        for (let d = r - 2; d >= 0 && ++idx[d]! === x.shape[d]!; d--) idx[d] = 0;
+      }
+      return out;
+    }
     return this.#exact(out, this.#host.pad(this.#onHost(x), pads, value));
   }
 
