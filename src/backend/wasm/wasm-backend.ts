@@ -17,6 +17,7 @@ const UNARY_CODE: Record<UnaryOp, number> = {
   neg: 1, abs: 2, sqrt: 3, recip: 4, floor: 5, ceil: 6, round: 7, sign: 8,
   exp: 9, log: 10, log1p: 11, expm1: 12, sin: 13, cos: 14, tanh: 15, sigmoid: 16, erf: 17, atan: 18,
 };
+const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 const BINARY_CODE: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
 };
@@ -352,7 +353,7 @@ export class WasmBackend implements Backend {
     const dt = x.storage.dtype === "bool" && (op === "sum" || op === "prod") ? "int32" : x.storage.dtype;
     const out = this.#alloc(dt, numel(outShape));
     if (out.length === 0) return out;
-    if (x.storage.dtype === "float32" && this.#reduceF32(op, x, dims, out)) return out;
+    if (x.storage.dtype === "float32" && this.#reduceF32(REDUCE_CODE[op], x, dims, out)) return out;
     if (x.storage.dtype === "float32" && dims.length > 1 && numel(x.shape) > 0) {
       // reduced dims that do not merge into one strided run (sum over dims 0 and 2): one Wasm
       // job per dim, innermost first, instead of the float64 host loop
@@ -376,7 +377,7 @@ export class WasmBackend implements Backend {
    * (spaced `os` apart) over `len` elements (spaced `rs`), per block of the outer kept dims.
    * Returns false for layouts it does not cover (the caller then takes the exact slow path).
    */
-  #reduceF32(op: ReduceOp, x: View, dims: readonly number[], out: WasmStorage): boolean {
+  #reduceF32(code: number, x: View, dims: readonly number[], out: WasmStorage): boolean {
     const keep = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
     const red = collapse(dims.map((d) => x.shape[d]!), [dims.map((d) => x.strides[d]!)]);
     if (red.shape.length > 1) return false;
@@ -390,7 +391,6 @@ export class WasmBackend implements Backend {
     const outer = offsets(kept.shape.slice(0, Math.max(0, nk - 1)), kept.strides[0]!.slice(0, Math.max(0, nk - 1)), x.offset);
     const xp = this.#ws(x.storage).ptr;
     const [chunks, threads] = this.#split(n * len, Math.min(n, this.#pool.threads));
-    const code = { sum: 0, prod: 1, max: 2, min: 3 }[op];
     for (let i = 0; i < outer.length; i++) {
       this.#args([4, code, n, len, xp + outer[i]! * 4, os, rs, out.ptr + i * n * 4]);
       this.#pool.dispatch(Math.min(chunks, n), threads);
@@ -400,6 +400,8 @@ export class WasmBackend implements Backend {
 
   argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
     const out = this.#alloc("int32", numel(x.shape.map((s, d) => (d === dim ? 1 : s))));
+    // float32 along one dim: one Wasm pass per row (the reference loop also checks empty dims)
+    if (x.storage.dtype === "float32" && out.length > 0 && x.shape[dim]! > 0 && this.#reduceF32(op === "argmax" ? 4 : 5, x, [dim], out)) return out;
     return this.#exact(out, this.#host.argReduce(op, this.#onHost(x), dim));
   }
 
