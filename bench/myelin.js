@@ -1,6 +1,6 @@
 // myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
 // and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
-// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp> [--backend wasm|cpu]
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm> [--backend wasm|cpu]
 //        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
 
 import { loadFashionMnist } from "../dist/src/node.js";
@@ -112,7 +112,52 @@ async function mlp() {
   }
 }
 
-const benches = { sgemm, sgemmT, mlp };
+/**
+ * Per-op fixed cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64] with autograd, forward and
+ * backward; µs per op = one iteration's time / 5 (the forward ops), as bench/perop_torch.py.
+ */
+async function perop() {
+  const x = randn([32, 64]);
+  const w = randn([32, 64]);
+  x.requiresGrad = true;
+  w.requiresGrad = true;
+  const step = () => {
+    x.grad = null;
+    w.grad = null;
+    x.mul(w).add(x).tanh().mul(w).sum().backward();
+  };
+  for (let i = 0; i < (WARM ?? 200); i++) step();
+  for (let s = 0; s < SAMPLES; s++) {
+    const r = await timeLoop(step, WINDOW, 10);
+    emit({ ...base(), value: (r.sec * 1e6) / r.iters / 5, unit: "us/op", iters: r.iters, sec: r.sec, cpu: r.cpu });
+  }
+}
+
+/**
+ * The MLP step's GEMMs alone (same shapes and transposes as one `mlp` step at batch 128: forward
+ * x·Wᵀ, backward gyᵀ·x and gy·W except the input layer's): their time bounds the step, so
+ * B / (time per step's GEMMs) is the GEMM-bound ceiling in samples/s.
+ */
+async function mlpgemm() {
+  const B = 128;
+  const dims = [784, 256, 128, 10];
+  const layers = dims.slice(1).map((out, l) => ({ x: randn([B, dims[l]]), w: randn([out, dims[l]]), gy: randn([B, out]), first: l === 0 }));
+  const flop = layers.reduce((a, { x, w, first }) => a + 2 * B * x.shape[1] * w.shape[0] * (first ? 2 : 3), 0);
+  const step = () => {
+    for (const { x, w, gy, first } of layers) {
+      x.matmul(w.t());
+      gy.t().matmul(x);
+      if (!first) gy.matmul(w);
+    }
+  };
+  for (let i = 0; i < (WARM ?? 5); i++) step();
+  for (let s = 0; s < SAMPLES; s++) {
+    const r = await timeLoop(step, WINDOW, 2);
+    emit({ ...base(), value: (r.iters * B) / r.sec, unit: "samples/s", iters: r.iters, sec: r.sec, cpu: r.cpu, gflops: (flop * r.iters) / r.sec / 1e9 });
+  }
+}
+
+const benches = { sgemm, sgemmT, mlp, perop, mlpgemm };
 if (!benches[bench]) {
   console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
   process.exit(2);

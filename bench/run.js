@@ -1,7 +1,7 @@
 // `npm run bench`: myelin next to the peers of ../shared/bench-peers (PyTorch + OpenBLAS, TF.js wasm)
 // on the same machine in one run. Every config is a fresh process; configs are interleaved
 // round-robin (order rotated per round). Writes bench/results/latest.md and latest.jsonl.
-// Options: --quick (1 round, short windows), --rounds N, --only sgemm,sgemmT,mlp,memory,
+// Options: --quick (1 round, short windows), --rounds N, --only sgemm,sgemmT,mlp,perop,memory,
 //          --wait-quiet S (wait up to S s before each run for other load to drop), --out DIR.
 // Environment: BENCH_PEERS (default <repo>/../shared/bench-peers), PEERS_DIR (npm packages of the
 // peers, default /tmp/peers), TORCH_PYTHON (/usr/bin/python3), OPENBLAS_DIR (Debian's openblas-openmp).
@@ -18,7 +18,7 @@ const ROOT = resolve(HERE, "..");
 const args = parseArgs(process.argv.slice(2));
 const QUICK = args.quick === "true";
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
-const ALL = ["sgemm", "sgemmT", "mlp", "memory"];
+const ALL = ["sgemm", "sgemmT", "mlp", "perop", "memory"];
 const only = (args.only ?? "").split(",").filter(Boolean);
 for (const b of only) if (!ALL.includes(b)) throw new Error(`--only: unknown bench '${b}' (known: ${ALL.join(", ")})`);
 const benches = only.length ? ALL.filter((b) => only.includes(b)) : ALL;
@@ -59,11 +59,20 @@ const myelin = (bench, threads, extra, backend = "wasm") => ({
   cmd: [NODE, join(HERE, "myelin.js"), bench, "--backend", backend, "--threads", String(threads), ...extra],
   env: { MYELIN_BACKEND: backend },
 });
-const torch = (bench, threads, extra) => ({
+// PyTorch at its best (../shared/bench-peers/README.md): OpenMP OpenBLAS, its own choice of kernel
+// (no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE), and a glibc heap that does not mmap/munmap the gradient
+// buffers every step.
+const torch = (bench, threads, extra, script = join(PEERS, "bench_torch.py")) => ({
   bench,
   label: `torch t${threads}`,
-  cmd: [TORCH_PY, join(PEERS, "bench_torch.py"), bench, "--threads", String(threads), ...extra],
-  env: { OMP_NUM_THREADS: String(threads), ...(existsSync(OPENBLAS_DIR) ? { LD_LIBRARY_PATH: OPENBLAS_DIR } : {}) },
+  cmd: [TORCH_PY, script, ...(bench === "perop" ? [] : [bench]), "--threads", String(threads), ...extra],
+  env: {
+    OMP_NUM_THREADS: String(threads),
+    ...(existsSync(OPENBLAS_DIR) ? { LD_LIBRARY_PATH: OPENBLAS_DIR } : {}),
+    MALLOC_MMAP_THRESHOLD_: "33554432",
+    MALLOC_TRIM_THRESHOLD_: "268435456",
+  },
+  unset: ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"],
 });
 const tfjs = (bench, extra) => ({
   bench,
@@ -79,7 +88,10 @@ const CONFIGS = {
     myelin("mlp", 1, TR), myelin("mlp", 2, TR), torch("mlp", 1, TR), torch("mlp", 2, TR), tfjs("mlp", TR),
     // the reference backend is ~10x slower: one short window is enough for the factor
     myelin("mlp", 1, ["--samples", "1", "--window", W(1.0), "--warm", "2"], "cpu"),
+    // the same step's GEMMs alone: the GEMM share of a step and the GEMM-bound ceiling
+    myelin("mlpgemm", 1, TR),
   ],
+  perop: [myelin("perop", 1, TR), myelin("perop", 1, TR, "cpu"), torch("perop", 1, TR, join(HERE, "perop_torch.py"))],
 };
 const runnable = (c) => (c.label.startsWith("torch") ? haveTorch : c.label.startsWith("tfjs") ? haveTfjs : true);
 
@@ -116,7 +128,9 @@ function run(cfg, round) {
   const b0 = machineBusySec();
   const c0 = childrenCpuSec();
   const t0 = performance.now();
-  const p = spawnSync(cfg.cmd[0], cfg.cmd.slice(1), { env: { ...process.env, ...cfg.env }, encoding: "utf8", timeout: 400_000, cwd: ROOT, maxBuffer: 64 << 20 });
+  const env = { ...process.env, ...cfg.env };
+  for (const k of cfg.unset ?? []) delete env[k];
+  const p = spawnSync(cfg.cmd[0], cfg.cmd.slice(1), { env, encoding: "utf8", timeout: 400_000, cwd: ROOT, maxBuffer: 64 << 20 });
   const wall = (performance.now() - t0) / 1000;
   const others = Math.max(0, (machineBusySec() - b0 - (childrenCpuSec() - c0)) / wall);
   const out = (p.stdout ?? "") + (p.stderr ?? "");
@@ -133,6 +147,16 @@ function run(cfg, round) {
   if (status !== "ok") console.log("   " + out.slice(-600).replaceAll("\n", "\n   "));
 }
 
+// The machine's SIMD (AVX-512 or AVX2), for the GEMM ceilings: Wasm SIMD128 has 4 lanes either way.
+const flags = (() => {
+  try {
+    return readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1]?.split(/\s+/) ?? [];
+  } catch {
+    return [];
+  }
+})();
+const simd = flags.includes("avx512f") ? "AVX-512" : flags.includes("avx2") ? "AVX2" : flags.length ? "no AVX2" : "unknown";
+notes.push(`machine SIMD: ${simd}${flags.includes("fma") ? " with FMA" : ""} (Wasm SIMD128: 4 float32 lanes)`);
 for (const n of notes) console.log(`note: ${n}`);
 console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "?"}; node ${process.version}; peers ${PEERS}`);
 const T0 = performance.now();

@@ -90,6 +90,23 @@ function targets(results) {
       rows.push([`MLP training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
     }
   }
+  const gemm = groups(results.filter((r) => r.bench === "mlpgemm"));
+  const g1 = find(gemm, "myelin-wasm", 1, undefined, undefined);
+  const m1 = find(mlp, "myelin-wasm", 1, undefined, undefined);
+  if (g1 && m1) {
+    const share = m1.median / g1.median; // (B / ceiling) / (B / mlp): the step's time spent in GEMM
+    const gf = median(results.filter((r) => r.bench === "mlpgemm" && typeof r.gflops === "number").map((r) => r.gflops));
+    rows.push([
+      "MLP training, 1 thread, within 10% of its GEMM-bound ceiling",
+      `${(share * 100).toFixed(0)}% of the step is GEMM: ${fmt(m1.median)} vs a ceiling of ${fmt(g1.median)} samples/s (the step's GEMMs alone, ${fmt(gf)} GFLOP/s)`,
+      status(share >= 0.9, `${((0.9 - share) * 100).toFixed(0)} points short`),
+    ]);
+  }
+  const po = groups(results.filter((r) => r.bench === "perop"));
+  const pw = find(po, "myelin-wasm", 1, undefined, undefined);
+  const pt = find(po, "torch", 1, undefined, undefined);
+  if (pw && pt)
+    rows.push(["Per-op cost (chain of 5 small ops, forward + backward), 1 thread ≤ torch", `${fmt(pw.median)} vs ${fmt(pt.median)} µs/op`, status(pw.median <= pt.median, `${(pw.median / pt.median).toFixed(1)}x torch`)]);
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);
@@ -122,13 +139,15 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     "",
   );
   const t = targets(results);
-  if (t.length) out.push("## Targets (issue 4)", "", ...t, "");
+  if (t.length) out.push("## Targets (issues 4 and 7)", "", ...t, "");
   const titles = {
     sgemm: "SGEMM: float32 C = A@B, GFLOP/s = 2n³/t",
     sgemmT: "SGEMM with transposed operands, n = 512 (TN = Aᵀ@B, NT = A@Bᵀ)",
     mlp: "MLP training: Fashion-MNIST 784-256-128-10 ReLU, cross-entropy, Adam 1e-3, batch 128",
+    mlpgemm: "The MLP step's GEMMs alone (its GEMM-bound ceiling), samples/s",
+    perop: "Per-op cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64], forward + backward, µs per op (lower is better; ÷ > 1 means slower)",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp"]) {
+  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }

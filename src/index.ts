@@ -12,6 +12,7 @@ await initDefaultBackend();
 export { Generator, manualSeed, defaultGenerator } from "./random.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { grad, type GradOptions } from "./autograd/grad.js";
+export { stepScope } from "./scope.js";
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, randLike, randnLike, randintLike, type CreateOptions, type RandomOptions, type NestedArray,
@@ -22,7 +23,7 @@ export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/s
 export { einsum } from "./composites/einsum.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
-export { cat, stack, split, chunk, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { cat, stack, split, chunk, unbind, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
 export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoftmax, norm } from "./ops/reduce.js";
 export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";

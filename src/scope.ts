@@ -1,22 +1,31 @@
 // Prompt release of temporaries: run a function inside allocation scopes of the backends involved,
-// then free every storage it allocated that the kept tensors do not use. Optimizer steps and fit's
-// training steps use it; storages are otherwise freed when garbage-collected.
+// then free every storage it allocated that the kept tensors do not use. Optimizer steps use
+// withScope; stepScope is the training-step form that fit opens and hand-written loops can use.
 
 import type { Backend, Storage } from "./backend/backend.js";
 import { Tensor } from "./tensor.js";
 
-/** Every Tensor inside a value: itself, array elements, Map values and plain-object fields. */
+/**
+ * Every Tensor inside a value: itself (and its .grad), array elements, Map values, and the own
+ * fields of objects (plain ones and class instances such as modules and optimizers).
+ */
 export function* tensorsIn(v: unknown, seen = new Set<unknown>()): Generator<Tensor> {
-  if (v === null || typeof v !== "object" || seen.has(v)) return;
+  if (v === null || typeof v !== "object" || seen.has(v) || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return;
   seen.add(v);
   if (v instanceof Tensor) {
     yield v;
     if (v.grad) yield v.grad;
     return;
   }
-  const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [];
+  const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : v instanceof Set ? [...v] : Object.values(v);
   for (const x of items) yield* tensorsIn(x, seen);
 }
+
+const storagesIn = (v: unknown): Set<Storage> => {
+  const out = new Set<Storage>();
+  for (const t of tensorsIn(v)) out.add(t.storage);
+  return out;
+};
 
 /**
  * Runs `fn`; afterwards (also when it throws) frees what it allocated on `backends`, except the
@@ -28,8 +37,43 @@ export function withScope<T>(backends: Iterable<Backend>, fn: () => T, keep: () 
   try {
     return fn();
   } finally {
-    const live = new Set<Storage>();
-    for (const t of tensorsIn(keep())) live.add(t.storage);
+    const live = scoped.length ? storagesIn(keep()) : new Set<Storage>();
     for (const b of scoped.reverse()) b.popScope!(live);
   }
+}
+
+/** Gradient storages that a step's backward made: the next step may free them once replaced. */
+const stepGrads = new WeakSet<Storage>();
+
+/**
+ * Runs one training step (zeroGrad → forward → loss → backward → step) and, when it returns,
+ * frees at once everything the step allocated except what is reachable from `keep` (pass the model
+ * and the optimizer: parameters, buffers, gradients, optimizer state) and from the step's result,
+ * plus the previous step's gradients that this one replaced. Nothing needs it: garbage collection
+ * reclaims the same memory later; the scope makes it immediate and skips the collector's
+ * bookkeeping for temporaries. A tensor made inside the step and kept elsewhere is freed with the
+ * rest (using it then throws "storage used after free()"): return it, or copy it outside the step.
+ * `fit` runs every step in one.
+ * @example
+ * for (const [x, y] of batches) {
+ *   const loss = stepScope(() => {
+ *     opt.zeroGrad();
+ *     const l = F.crossEntropy(model.forward(x), y);
+ *     l.backward();
+ *     opt.step();
+ *     return l.item();
+ *   }, model, opt);
+ * }
+ */
+export function stepScope<T>(fn: () => T, ...keep: unknown[]): T {
+  const kept = [...tensorsIn(keep)];
+  const before = new Set(kept.map((t) => t.storage));
+  const oldGrads = kept.flatMap((t) => (t.grad && stepGrads.has(t.grad.storage) ? [t.grad] : []));
+  let result: T | undefined;
+  withScope(kept.map((t) => t.backend), () => (result = fn()), () => [keep, result]);
+  const after = [...tensorsIn(keep)];
+  const live = new Set(after.map((t) => t.storage));
+  for (const g of oldGrads) if (!live.has(g.storage)) g.backend.free?.(g.storage);
+  for (const t of after) if (t.grad && !before.has(t.grad.storage)) stepGrads.add(t.grad.storage);
+  return result as T;
 }

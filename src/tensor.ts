@@ -411,6 +411,8 @@ export class Tensor implements View {
   repeat(...sizes: number[] | [readonly number[]]): Tensor { return mv.repeat(this, flatArgs(sizes)); }
   split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] { return mv.split(this, sizeOrSections, dim); }
   chunk(chunks: number, dim = 0): Tensor[] { return mv.chunk(this, chunks, dim); }
+  /** The slices along `dim` as views, one tape node (torch.unbind): `for (const row of x.unbind(0))`. */
+  unbind(dim = 0): Tensor[] { return mv.unbind(this, dim); }
   gather(dim: number, index: Tensor): Tensor { return ix.gather(this, dim, index); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return ix.indexSelect(this, dim, index); }

@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CORE = [/^src\/(tensor|shape|dtype|format|random)\.ts$/, /^src\/ops\//, /^src\/autograd\//, /^src\/backend\/(backend|cpu|registry|scalar-math)\.ts$/];
-const BUDGET = { core: 3000, warnFile: 400, failFile: 800 };
+// Entries of the fused-op table (one file each: reference, rule, kernels) are a catalogue of their
+// own that later issues grow (conv, recurrent cells, attention); its machinery (def.ts, table.ts)
+// stays in the core. See docs/architecture.md, "Line budget".
+const FUSED_ENTRY = /^src\/ops\/fused\/(?!def\.ts$|table\.ts$)[^/]+\.ts$/;
+const BUDGET = { core: 3000, fused: 1500, warnFile: 400, failFile: 800 };
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,7 +29,8 @@ const files = walk(join(root, "src")).map((p) => {
   return { rel, lines };
 });
 const total = (pred: (f: string) => boolean): number => files.filter((f) => pred(f.rel)).reduce((a, f) => a + f.lines, 0);
-const core = total((f) => CORE.some((re) => re.test(f)));
+const core = total((f) => CORE.some((re) => re.test(f)) && !FUSED_ENTRY.test(f));
+const fused = total((f) => FUSED_ENTRY.test(f));
 const src = total(() => true);
 const failures: string[] = [];
 for (const f of files) {
@@ -33,7 +38,8 @@ for (const f of files) {
   else if (f.lines > BUDGET.warnFile) console.log(`warning: ${f.rel} has ${f.lines} lines (aim for ≤ ${BUDGET.warnFile})`);
 }
 if (core > BUDGET.core) failures.push(`core: ${core} lines (budget ${BUDGET.core})`);
-console.log(`lines: core ${core}/${BUDGET.core}, src ${src} (no cap: the catalogue grows), ${files.length} files`);
+if (fused > BUDGET.fused) failures.push(`fused-op entries: ${fused} lines (budget ${BUDGET.fused})`);
+console.log(`lines: core ${core}/${BUDGET.core}, fused-op entries ${fused}/${BUDGET.fused}, src ${src} (no cap: the catalogue grows), ${files.length} files`);
 if (failures.length) {
   console.error(`line budget exceeded:\n  ${failures.join("\n  ")}`);
   process.exit(1);

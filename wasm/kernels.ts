@@ -100,7 +100,7 @@ function reduceChunk(c: i32, nch: i32, args: usize): void {
   const k0 = part(n, c, nch, align), k1 = part(n, c + 1, nch, align);
   if (k0 >= k1) return;
   // Outputs adjacent in memory and a strided reduction: SIMD across outputs; else along each row.
-  if (os == 1 && rstride != 1) reduceCols(op, k0, k1, len, x, rstride, out);
+  if (op < 4 && os == 1 && rstride != 1) reduceCols(op, k0, k1, len, x, rstride, out);
   else reduceRows(op, k0, k1, len, x, os, rstride, out);
 }
 

@@ -4,15 +4,32 @@
 import { at } from "./util";
 
 // ---- reductions -------------------------------------------------------------------------------
-// op 0 sum 1 prod 2 max 3 min. Sums and products accumulate in f64 (two f64x2 lanes per f32x4), so
+// op 0 sum 1 prod 2 max 3 min (4 argmax 5 argmin: indices, along rows only). Sums and products accumulate in f64 (two f64x2 lanes per f32x4), so
 // long rows stay accurate without torch's cascade; max/min are exact in f32 and propagate NaN.
 
 @inline function hsumF64(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-/** out[r] = reduce_c x[r*rs + c*cs] for r in [r0, r1). */
+/** out[r] = reduce_c x[r*rs + c*cs] for r in [r0, r1); ops 4 argmax and 5 argmin write i32 indices. */
 export function reduceRows(op: i32, r0: i32, r1: i32, cols: i32, x: usize, rs: i32, cs: i32, out: usize): void {
+  if (op >= 4) {
+    // the first extreme; a NaN wins at once and ends the row (torch.argmax / argmin)
+    for (let r = r0; r < r1; r++) {
+      const p = at(x, r * rs);
+      let best = load<f32>(p);
+      let bi = 0;
+      for (let j = 1; j < cols && best == best; j++) {
+        const v = load<f32>(at(p, j * cs));
+        if (v != v || (op == 4 ? v > best : v < best)) {
+          best = v;
+          bi = j;
+        }
+      }
+      store<i32>(out + (<usize>r << 2), bi);
+    }
+    return;
+  }
   for (let r = r0; r < r1; r++) {
     const p = at(x, r * rs);
     let j = 0;

@@ -8,6 +8,7 @@ import { shrink, sliceBackward, sumTo } from "../ops/movement.js";
 import { reduceKeep } from "../ops/reduce.js";
 import { scatterAddNew } from "../ops/indexing.js";
 import { where, zerosLike } from "../ops/elementwise.js";
+import { applyFused } from "../ops/fused/table.js";
 
 /** grads for each input (null where an input needs none), given the output gradient g. */
 export type VjpRule<P extends Primitive> = (
@@ -44,8 +45,8 @@ export const rules: { [P in Primitive]: VjpRule<P> } = {
   recip: (g, _, out) => [g.mul(out.square()).neg()],
   sin: (g, [x]) => [g.mul(x!.cos())],
   cos: (g, [x]) => [g.mul(x!.sin()).neg()],
-  tanh: (g, _, out) => [g.mul(out.square().neg().add(1))],
-  sigmoid: (g, _, out) => [g.mul(out.mul(out.neg().add(1)))],
+  tanh: (g, _, out) => applyFused("tanhBackward", [g, out], null), // g·(1 − y²) in one op
+  sigmoid: (g, _, out) => applyFused("sigmoidBackward", [g, out], null), // g·y·(1 − y)
   erf: (g, [x]) => [g.mul(x!.square().neg().exp().mul(TWO_OVER_SQRT_PI))], // d erf = 2/√π e^{-x²}
   atan: (g, [x]) => [g.div(x!.square().add(1))], // d atan = 1/(1+x²)
   abs: (g, [x]) => [g.mul(x!.sign())],

@@ -1,53 +1,89 @@
-// The dynamic tape: every recorded tensor points at the node that made it. backward() and grad()
-// walk those nodes in reverse topological order, apply the rule of each primitive and sum the
-// results per input (reverse-mode automatic differentiation, as in PyTorch's engine).
+// The dynamic tape: every recorded tensor points at the node that made it, and a node may have
+// several outputs (unbind, split, fused ops). backward() and grad() walk the nodes in reverse
+// topological order, give each rule the gradients of all its outputs at once, and sum the results
+// per input (reverse-mode automatic differentiation, as in PyTorch's engine).
 
 import type { Tensor } from "../tensor.js";
-import type { PrimAttrs, Primitive } from "../ops/primitives.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { enableGrad, noGrad } from "./grad-mode.js";
-import { rules } from "./rules.js";
+import { withScope } from "../scope.js";
 
-/** A recorded primitive application: what `out.gradFn` holds. */
-export interface Node<P extends Primitive = Primitive> {
-  readonly op: P;
+/**
+ * A rule as the tape calls it: single-output nodes get one gradient and one output, multi-output
+ * nodes an array of each (null where an output got no gradient). Returns one gradient per input.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NodeRule = (g: any, xs: readonly Tensor[], out: any, attrs: any, needs: readonly boolean[]) => (Tensor | null)[];
+
+/** A recorded op application: what `out.gradFn` holds. */
+export interface Node {
+  /** The primitive or fused op (shown as gradFn=<op>). */
+  readonly op: string;
   readonly inputs: readonly Tensor[];
-  readonly attrs: PrimAttrs[P];
-  /** Input versions at record time; assign() bumps a version, and a stale one makes backward throw. */
-  readonly versions: readonly number[];
+  readonly attrs: unknown;
+  readonly outputs: readonly Tensor[];
+  /** True when the rule takes arrays of output gradients (several outputs). */
+  readonly multi: boolean;
+  readonly rule: NodeRule;
+  /** Input versions at record time, for rules that read their inputs (null otherwise); assign() bumps a version. */
+  readonly versions: readonly number[] | null;
   freed?: boolean;
 }
 
-// Rules of these primitives never read their inputs' values, so assigning to an input later is harmless.
-const noSavedInputs = new Set<Primitive>(["add", "sub", "neg", "sum", "reshape", "permute", "expand", "slice", "flip", "contiguous", "pad", "cat", "cast"]);
-// Rules of these primitives read their output's value (`out` in autograd/rules.ts); outputs are
-// created at version 0, so a later assign() to one (under noGrad) makes backward throw, as torch does.
-const savesOutput = new Set<Primitive>(["exp", "expm1", "sqrt", "recip", "tanh", "sigmoid", "pow", "prod", "max", "min"]);
-
-/** Tensors reachable from `roots` through the tape, outputs before the inputs they depend on. */
-function topoOrder(roots: readonly Tensor[]): Tensor[] {
-  const seen = new Set<Tensor>();
-  const post: Tensor[] = [];
-  const stack: [Tensor, boolean][] = roots.map((r) => [r, false]);
+/** Nodes reachable from `roots`, consumers before the nodes that produced their inputs. */
+function topoOrder(roots: readonly Tensor[]): Node[] {
+  const seen = new Set<Node>();
+  const post: Node[] = [];
+  const stack: (Node | null)[] = [];
+  const nodeOf: Node[] = [];
+  for (const r of roots) if (r.gradFn) stack.push(r.gradFn);
+  // null in the stack marks "children done" for the node below it on nodeOf
   while (stack.length) {
-    const [t, expanded] = stack.pop()!;
-    if (expanded) {
-      post.push(t);
+    const n = stack.pop()!;
+    if (n === null) {
+      post.push(nodeOf.pop()!);
       continue;
     }
-    if (seen.has(t)) continue;
-    seen.add(t);
-    stack.push([t, true]);
-    for (const x of t.gradFn?.inputs ?? []) if (x.requiresGrad && !seen.has(x)) stack.push([x, false]);
+    if (seen.has(n)) continue;
+    seen.add(n);
+    nodeOf.push(n);
+    stack.push(null);
+    for (const x of n.inputs) {
+      const c = x.gradFn;
+      if (c && !seen.has(c)) stack.push(c);
+    }
   }
   return post.reverse();
 }
 
 export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again (torch's retain_graph). */
+  /** Keep the graph so backward can run through it again (torch's retain_graph; default: createGraph). */
   retainGraph?: boolean;
   /** Record the backward pass itself, so gradients can be differentiated again. */
   createGraph?: boolean;
+}
+
+// Rules that read their output's value (`out` in autograd/rules.ts, `y` in the fused softmax and
+// linear rules); outputs are created at version 0, so a later assign() to one (under noGrad) makes
+// backward throw, as torch does.
+const savesOutput = new Set<string>(["exp", "expm1", "sqrt", "recip", "tanh", "sigmoid", "pow", "prod", "max", "min", "softmax", "logSoftmax", "linear"]);
+
+function checkVersions(node: Node): void {
+  if (savesOutput.has(node.op))
+    for (const t of node.outputs)
+      if (t.version !== 0)
+        throw new Error(
+          `backward: the output ${fmtShape(t.shape)} of '${node.op}' was modified by assign() after it was computed, but its ` +
+            `gradient needs the original value (version ${t.version}, expected 0); compute it again after modifying it`,
+        );
+  node.versions?.forEach((v, i) => {
+    const x = node.inputs[i]!;
+    if (x.version !== v)
+      throw new Error(
+        `backward: an input ${fmtShape(x.shape)} of '${node.op}' was modified by assign() after it was used ` +
+          `(version ${x.version}, expected ${v}); compute the loss again after modifying it`,
+      );
+  });
 }
 
 /**
@@ -58,41 +94,38 @@ export function runBackward(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   capture: (t: Tensor, g: Tensor) => void,
-  { retainGraph = false, createGraph = false }: BackwardOptions = {},
+  { createGraph = false, retainGraph = createGraph }: BackwardOptions = {},
 ): void {
   const grads = new Map<Tensor, Tensor>();
+  // What reaches `capture` is handed over after the walk, so that the walk can run in an
+  // allocation scope: the rules' temporaries are freed at once instead of by the collector.
+  const captured: [Tensor, Tensor][] = [];
   const accumulate = (t: Tensor, g: Tensor): void => {
     const prev = grads.get(t);
     grads.set(t, prev ? prev.add(g) : g);
   };
+  const take = (t: Tensor): Tensor | null => {
+    const g = grads.get(t);
+    if (!g) return null;
+    grads.delete(t); // free intermediate gradients as soon as they are consumed
+    captured.push([t, g]);
+    return g;
+  };
   const step = (): void => {
     roots.forEach((r, i) => accumulate(r, seeds[i]!));
-    for (const t of topoOrder(roots)) {
-      const g = grads.get(t);
-      if (!g) continue;
-      const node = t.gradFn;
-      capture(t, g);
-      if (!node) continue;
+    for (const node of topoOrder(roots)) {
+      let g: Tensor | null | (Tensor | null)[];
+      if (node.multi) {
+        g = node.outputs.map(take);
+        if (g.every((x) => x === null)) continue;
+      } else if (!(g = take(node.outputs[0]!))) continue;
       if (node.freed)
         throw new Error(
           "backward: trying to backward through the graph a second time; pass { retainGraph: true } to the first backward",
         );
-      if (!noSavedInputs.has(node.op))
-        node.inputs.forEach((x, i) => {
-          if (x.version !== node.versions[i])
-            throw new Error(
-              `backward: an input ${fmtShape(x.shape)} of '${node.op}' was modified by assign() after it was used ` +
-                `(version ${x.version}, expected ${node.versions[i]}); compute the loss again after modifying it`,
-            );
-        });
-      if (t.version !== 0 && savesOutput.has(node.op))
-        throw new Error(
-          `backward: the output ${fmtShape(t.shape)} of '${node.op}' was modified by assign() after it was computed, but its ` +
-            `gradient needs the original value (version ${t.version}, expected 0); compute it again after modifying it`,
-        );
+      checkVersions(node);
       const needs = node.inputs.map((x) => x.requiresGrad);
-      const rule = rules[node.op] as (g: Tensor, xs: readonly Tensor[], out: Tensor, attrs: unknown, needs: boolean[]) => (Tensor | null)[];
-      const gs = rule(g, node.inputs, t, node.attrs, needs);
+      const gs = node.rule(g, node.inputs, node.multi ? node.outputs : node.outputs[0], node.attrs, needs);
       node.inputs.forEach((x, i) => {
         const gi = gs[i];
         if (!needs[i] || !gi) return;
@@ -102,9 +135,11 @@ export function runBackward(
         accumulate(x, gi);
       });
       if (!retainGraph) node.freed = true;
-      grads.delete(t); // free intermediate gradients as soon as they are consumed
     }
+    for (const [t, g] of grads) captured.push([t, g]); // the leaves
   };
+  // With createGraph the gradients are part of a graph the caller keeps: no scope then.
   if (createGraph) enableGrad(step);
-  else noGrad(step);
+  else withScope(roots.map((r) => r.backend), () => noGrad(step), () => captured.map(([, g]) => g));
+  for (const [t, g] of captured) capture(t, g);
 }

@@ -24,6 +24,8 @@ export interface AdamHyper {
 export interface Storage {
   readonly dtype: DType;
   readonly length: number;
+  /** False once freed (backends with explicit release); absent or true otherwise. */
+  readonly live?: boolean;
 }
 
 /** A strided window onto a storage. Element i (multi-index) lives at offset + Σ idx·strides. */
@@ -48,8 +50,15 @@ export interface Backend {
   readSync(v: View): TypedArray | null;
   /** A contiguous host copy of a view's elements. */
   read(v: View): Promise<TypedArray>;
+  /** A new storage whose elements the caller overwrites before reading (optional; else full()). */
+  empty?(length: number, dtype: DType): Storage;
   /** A new storage of `length` elements of `dtype`, every element `value`. */
   full(length: number, dtype: DType, value: number): Storage;
+  /**
+   * A writable zero-copy typed array over a storage's elements, optional: fused ops' host kernels
+   * (ops/fused/) run on it. Valid until the backend's next allocation (memory may grow).
+   */
+  hostView?(s: Storage): TypedArray;
   /** Releases a storage early; optional (garbage-collected backends ignore it). */
   free?(s: Storage): void;
   /**

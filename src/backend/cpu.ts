@@ -85,6 +85,10 @@ export class CpuBackend implements Backend {
   readonly name = "cpu";
   readonly supportsFloat64 = true;
 
+  hostView(s: Storage): TypedArray {
+    return (s as CpuStorage).data;
+  }
+
   upload(data: TypedArray, dtype: DType): Storage {
     const out = allocArray(dtype, data.length);
     out.set(data);

@@ -9,6 +9,8 @@ import { backendByName } from "../backend/registry.js";
 import type { DType } from "../dtype.js";
 import type { ArgReduceOp, BinaryOp, CompareOp, PrimAttrs, Primitive, ReduceOp, UnaryOp } from "./primitives.js";
 import { COMPARE_OPS } from "./primitives.js";
+import { rules } from "../autograd/rules.js";
+import type { NodeRule } from "../autograd/tape.js";
 
 type Forward<P extends Primitive> = (xs: readonly Tensor[], attrs: PrimAttrs[P]) => Tensor;
 
@@ -97,6 +99,9 @@ const forward: { [P in Primitive]: Forward<P> } = {
   argsort: ([x], { dim, descending }) => fresh(x!, x!.backend.argsort(x!, dim, descending), x!.shape, "int32"),
 };
 
+// Rules of these primitives never read their inputs' values, so assigning to an input later is harmless.
+const noSavedInputs = new Set<Primitive>(["add", "sub", "neg", "sum", "reshape", "permute", "expand", "slice", "flip", "contiguous", "pad", "cat", "cast"]);
+
 /** Primitives whose outputs never carry a gradient. */
 const nonDifferentiable = new Set<Primitive>([...COMPARE_OPS, "argmax", "argmin", "argsort"] satisfies (CompareOp | Primitive)[]);
 
@@ -108,7 +113,8 @@ export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], att
       throw new Error(`${op}: tensors are on different devices ('${backend.name}' and '${x.backend.name}'); move one with .to('${backend.name}')`);
   const out = (forward[op] as Forward<P>)(inputs, attrs);
   if (isGradEnabled() && !nonDifferentiable.has(op) && inputs.some((x) => x.requiresGrad)) {
-    out.setGradFn({ op, inputs, attrs, versions: inputs.map((x) => x.version) });
+    const versions = noSavedInputs.has(op) ? null : inputs.map((x) => x.version);
+    out.setGradFn({ op, inputs, attrs, outputs: [out], multi: false, rule: rules[op] as NodeRule, versions });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { checkDType, isFloating, promoteTensorTypes, promoteWithScalar, type DTy
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { resolveArgs } from "../options.js";
+import type { Backend } from "../backend/backend.js";
 import { apply } from "./dispatch.js";
 import { inferNested, tensor, type NestedArray } from "./creation.js";
 import type { ArithOp, CompareOp, UnaryOp } from "./primitives.js";
@@ -12,9 +13,23 @@ import type { ArithOp, CompareOp, UnaryOp } from "./primitives.js";
 /** What elementwise ops take as operands: tensors, numbers, booleans and nested arrays of them. */
 export type TensorLike = Tensor | NestedArray | TypedArray;
 
-/** A 0-d tensor holding `v` in `dtype` on `like`'s backend. */
+// Scalar operands (x.mul(2), the rules' add(1)) as cached 0-d tensors: one allocation per value,
+// not per use. They only ever enter primitives as inputs, never reach the user, and are never
+// assigned to; one freed by an allocation scope is made again.
+const constants = new WeakMap<Backend, Map<string, Tensor>>();
+
+/** A 0-d tensor holding `v` in `dtype` on `like`'s backend (cached; never hand it out). */
 export function scalarLike(like: Tensor, v: number | boolean, dtype: DType): Tensor {
-  return Tensor.fromStorage(like.backend, like.backend.full(1, dtype, +v), [], dtype);
+  let cache = constants.get(like.backend);
+  if (!cache) constants.set(like.backend, (cache = new Map<string, Tensor>()));
+  const key = dtype + (Object.is(v, -0) ? "-0" : String(+v));
+  let t = cache.get(key);
+  if (!t || t.storage.live === false) {
+    if (cache.size >= 1024) cache.clear();
+    t = Tensor.fromStorage(like.backend, like.backend.full(1, dtype, +v), [], dtype);
+    cache.set(key, t);
+  }
+  return t;
 }
 
 /** Converts to `dtype` (no-op when it already is). Float → int truncates toward zero and saturates at int32's range. */

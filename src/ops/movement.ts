@@ -7,6 +7,7 @@ import { apply } from "./dispatch.js";
 import { cast } from "./elementwise.js";
 import { promoteTypes } from "../dtype.js";
 import { reduceKeep } from "./reduce.js";
+import { applyFused } from "./fused/table.js";
 
 /** Ops that index into a dimension (narrow, slice, select, split, …) refuse 0-d tensors, as torch does. */
 function notZeroDim(op: string, x: Tensor): void {
@@ -196,8 +197,15 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== n) throw new Error(`split: sections ${fmtShape(sizes)} sum to ${total}, but dimension ${d} has size ${n}`);
   }
-  let at = 0;
-  return sizes.map((s) => narrow(x, d, (at += s) - s, s));
+  return applyFused("split", [x], { dim: d, sizes });
+}
+
+/**
+ * The slices along `dim`, with that dim removed (torch.unbind): views, and one tape node whose
+ * backward is a single stack, so `for (const row of x.unbind(0))` costs O(T) over T rows.
+ */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  return applyFused("unbind", [x], { dim: normDim("unbind", dim, x.ndim) });
 }
 
 /** Splits into `chunks` nearly equal parts (torch.chunk). */

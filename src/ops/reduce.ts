@@ -1,6 +1,7 @@
 // Reductions with PyTorch's names and `dim`/`keepdim` semantics, plus the numerically stable
 // softmax family. Primitives always keep reduced dims; the keepdim=false squeeze happens here.
 
+import { applyFused } from "./fused/table.js";
 import { isFloating } from "../dtype.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, normDim, normDims } from "../shape.js";
@@ -141,24 +142,20 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return dropDims(out, dims, keepdim);
 }
 
-/** softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), m = max x (stable; torch.softmax). */
+/** softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), m = max x (stable; torch.softmax). A fused op (ops/fused/softmax.ts). */
 export function softmax(x: Tensor, dim: number): Tensor {
-  const d = normDim("softmax", dim, x.ndim);
   if (x.numel === 0) return x.exp(); // empty in, empty out (torch); no max to shift by
-  const e = x.sub(amax(x.detach(), d, true)).exp();
-  return e.div(e.sum(d, true));
+  return applyFused("softmax", [x], { dim: normDim("softmax", dim, x.ndim) })[0]!;
 }
 
 /**
  * log softmax(x) = (x − m) − log Σ exp(x − m), m = max x: never log of an underflowed 0, and the
  * shift is subtracted before the log-sum is, so large |x| keep their precision (torch.log_softmax).
+ * A fused op (ops/fused/softmax.ts).
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const d = normDim("logSoftmax", dim, x.ndim);
   if (x.numel === 0) return x.exp();
-  const mRaw = amax(x.detach(), d, true);
-  const shifted = x.sub(where(mRaw.isinf(), 0, mRaw));
-  return shifted.sub(shifted.exp().sum(d, true).log());
+  return applyFused("logSoftmax", [x], { dim: normDim("logSoftmax", dim, x.ndim) })[0]!;
 }
 
 /**

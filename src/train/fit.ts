@@ -2,6 +2,7 @@
 // backward → step over batches, tracks loss and metrics, validates, and drives callbacks.
 
 import { noGrad } from "../autograd/grad-mode.js";
+import { stepScope } from "../scope.js";
 import type { Module } from "../nn/module.js";
 import { resolveArgs } from "../options.js";
 import { Tensor } from "../tensor.js";
@@ -113,18 +114,22 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     const avg = new Averages();
     let step = 0;
     for await (const [x, y] of train) {
-      optimizer.zeroGrad();
-      const out = model.forward(x);
-      let l = callLoss(loss, out, y);
-      const lossValue = l.item();
-      if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${step + 1}; lower the learning rate or check the data`);
-      const reg = regularization && penalty(regParams, regularization);
-      if (reg) l = l.add(reg);
-      l.backward();
-      optimizer.step();
+      // one step scope: the step's temporaries (and the previous gradients) are freed when it ends
+      const logs = stepScope(() => {
+        optimizer.zeroGrad();
+        const out = model.forward(x);
+        let l = callLoss(loss, out, y);
+        const lossValue = l.item();
+        if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${step + 1}; lower the learning rate or check the data`);
+        const reg = regularization && penalty(regParams, regularization);
+        if (reg) l = l.add(reg);
+        l.backward();
+        optimizer.step();
+        return { loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) };
+      }, model, optimizer, loss);
       const n = x.shape[0] ?? 1;
       ctx.epochSamples += n;
-      avg.add({ loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) }, n);
+      avg.add(logs, n);
       for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
       step++;
       if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();

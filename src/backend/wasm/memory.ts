@@ -24,7 +24,10 @@ class Block {
   live = true;
   constructor(
     readonly ptr: number,
+    /** Its size class (see sizeClass). */
     readonly bytes: number,
+    /** The collection epoch it was allocated in: freeing it before the next collection un-counts it. */
+    readonly epoch: number,
   ) {}
 }
 
@@ -53,7 +56,8 @@ export class WasmStorage implements Storage {
 /** Rounds a request up to a size class: 64 bytes, then 2^k and 1.5·2^k (at most 1/3 wasted), all 16-aligned. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 64) return 64;
-  const p = 2 ** Math.ceil(Math.log2(bytes));
+  // the next power of two by counting bits (Math.log2 showed in per-op profiles); past 2^31, by float math
+  const p = bytes <= 2 ** 31 ? 2 ** (32 - Math.clz32(bytes - 1)) : 2 ** Math.ceil(Math.log2(bytes));
   return p * 0.75 >= bytes ? p * 0.75 : p;
 }
 
@@ -76,8 +80,13 @@ export interface SyncCollector {
  * A full GC (6-10 ms measured with a 200K-object JS heap; the minor GC does not process finalization
  * registries in this V8) runs once this much has been allocated since the last one, or as much as
  * was live after it, whichever is larger: memory stays within ~2x the live set plus 256 MiB.
+ * Allocation counts its size class plus JS_BYTES (not the bytes requested: a 3-element tensor asks
+ * for 12 bytes but holds a 64-byte block and ~450 bytes of JS objects: Tensor, shape and strides
+ * arrays, Storage, Block, registry cell), and a block freed before the next collection is un-counted.
  */
-const COLLECT_EVERY = 256 << 20;
+export const COLLECT_EVERY = 256 << 20;
+/** Estimated JS heap bytes that come with each storage (measured ~450 with a Tensor around it). */
+export const JS_BYTES = 512;
 
 export class WasmHeap {
   readonly memory: WasmMemory;
@@ -88,7 +97,13 @@ export class WasmHeap {
   readonly #collector: SyncCollector | null;
   #liveBytes = 0;
   #sinceCollect = 0;
-  #collectAfter = COLLECT_EVERY;
+  #epoch = 0;
+  /** Allocation (size classes plus JS_BYTES each) between synchronous collections; see COLLECT_EVERY. */
+  collectEvery = COLLECT_EVERY;
+  /** Bytes of live storages (raw blocks such as GEMM scratch excluded). */
+  #storageBytes = 0;
+  /** Storage bytes right after the last collection: the next one waits for at least as much allocation. */
+  #liveAfter = 0;
   u8!: Uint8Array;
   i32!: Int32Array;
   f32!: Float32Array;
@@ -114,9 +129,10 @@ export class WasmHeap {
     const c = this.#collector;
     if (!c) return;
     this.#sinceCollect = 0;
+    this.#epoch++;
     c.gc();
     this.#registry.cleanupSome?.();
-    this.#collectAfter = Math.max(COLLECT_EVERY, this.#liveBytes);
+    this.#liveAfter = this.#storageBytes;
   }
 
   /** Bytes currently held by live storages (size classes included). */
@@ -133,30 +149,57 @@ export class WasmHeap {
     this.f64 = new Float64Array(buf);
   }
 
-  /** A 16-aligned block of at least `bytes` bytes (raw, not tracked by the registry). */
+  /**
+   * A 16-aligned block of at least `bytes` bytes (raw, not tracked by the registry). When memory
+   * cannot grow, collects dead storages and tries again before failing; a failed request is
+   * counted nowhere.
+   */
   allocBytes(bytes: number): number {
     // checked before any counter moves: a NaN or negative size would poison them for good
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`wasm backend: invalid allocation size ${bytes} bytes`);
     if (bytes > MAX_BYTES) throw new RangeError(`wasm backend: out of memory allocating ${bytes} bytes (4 GiB limit of wasm32)`);
     const cls = sizeClass(bytes);
-    const list = this.#free.get(cls);
-    const reused = list?.pop();
+    let ptr = this.#take(cls);
+    if (ptr < 0 && this.#collector) {
+      this.collect();
+      ptr = this.#take(cls);
+    }
+    if (ptr < 0)
+      throw new RangeError(
+        `wasm backend: out of memory allocating ${bytes} bytes (${(this.#liveBytes / 2 ** 20).toFixed(0)} MiB live; 4 GiB limit of wasm32)`,
+      );
     this.#liveBytes += cls;
+    return ptr;
+  }
+
+  /** A block of class `cls` from the free list or the top of the heap (growing memory), or -1. */
+  #take(cls: number): number {
+    const reused = this.#free.get(cls)?.pop();
     if (reused !== undefined) return reused;
     const ptr = this.#top;
     const end = ptr + cls;
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = have / PAGE;
+      if (Math.ceil(end / PAGE) > MAX_PAGES) return -1;
       // Grow by at least 1/4 of what we have, so a growing model does not grow page by page.
-      const want = Math.min(MAX_PAGES, Math.max(Math.ceil(end / PAGE), Math.ceil(pages * 1.25)));
-      if (Math.ceil(end / PAGE) > MAX_PAGES)
-        throw new RangeError(`wasm backend: out of memory allocating ${bytes} bytes (4 GiB limit of wasm32)`);
-      this.memory.grow(want - pages);
+      const need = Math.ceil(end / PAGE);
+      const want = Math.min(MAX_PAGES, Math.max(need, Math.ceil(pages * 1.25)));
+      if (!this.#grow(want - pages) && (want === need || !this.#grow(need - pages))) return -1;
       this.#refresh();
     }
     this.#top = end;
     return ptr;
+  }
+
+  /** False when the engine refuses (the memory's maximum, or the process's address space). */
+  #grow(pages: number): boolean {
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   freeBytes(ptr: number, bytes: number): void {
@@ -167,26 +210,40 @@ export class WasmHeap {
     list.push(ptr);
   }
 
-  /** A new storage for `length` elements of `dtype`; its memory comes back when it is collected. */
-  alloc(dtype: DType, length: number): WasmStorage {
+  /**
+   * A new storage for `length` elements of `dtype`. Registered (the default), its memory comes back
+   * when it is collected; unregistered, only free() (allocation scopes) or a later register() does.
+   */
+  alloc(dtype: DType, length: number, register = true): WasmStorage {
     if (!Object.hasOwn(ELEM_BYTES, dtype)) throw new TypeError(`wasm backend: unknown dtype ${String(dtype)}`);
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`wasm backend: invalid storage length ${length}`);
     const bytes = length * ELEM_BYTES[dtype];
     if (bytes === 0) return new WasmStorage(dtype, length, null);
-    this.#sinceCollect += bytes;
-    if (this.#sinceCollect > this.#collectAfter) this.collect();
-    const block = new Block(this.allocBytes(bytes), bytes);
+    const cls = sizeClass(bytes);
+    this.#sinceCollect += cls + JS_BYTES;
+    if (this.#sinceCollect > this.collectEvery && this.#sinceCollect > this.#liveAfter) this.collect();
+    const block = new Block(this.allocBytes(cls), cls, this.#epoch);
+    this.#storageBytes += cls;
     const s = new WasmStorage(dtype, length, block);
-    this.#registry.register(s, block, block);
-    this.#registered.add(block);
+    if (register) this.register(s);
     return s;
+  }
+
+  /** Hands a storage to the FinalizationRegistry: its block returns when the storage is collected. */
+  register(s: WasmStorage): void {
+    const b = s.blockOf();
+    if (!b || !b.live || this.#registered.has(b)) return;
+    this.#registry.register(s, b, b);
+    this.#registered.add(b);
   }
 
   /** Explicit release; a second call, or the finalizer later, does nothing. */
   free(s: WasmStorage): void {
     const b = s.blockOf();
     if (!b || !b.live) return;
-    this.#registry.unregister(b);
+    if (this.#registered.has(b)) this.#registry.unregister(b);
+    // freed before the next collection: it never needed one
+    if (b.epoch === this.#epoch) this.#sinceCollect = Math.max(0, this.#sinceCollect - b.bytes - JS_BYTES);
     this.#release(b);
   }
 
@@ -194,6 +251,7 @@ export class WasmHeap {
     if (!b.live) return;
     b.live = false;
     this.#registered.delete(b);
+    this.#storageBytes -= b.bytes;
     this.freeBytes(b.ptr, b.bytes);
   }
 

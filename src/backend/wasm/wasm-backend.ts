@@ -17,6 +17,7 @@ const UNARY_CODE: Record<UnaryOp, number> = {
   neg: 1, abs: 2, sqrt: 3, recip: 4, floor: 5, ceil: 6, round: 7, sign: 8,
   exp: 9, log: 10, log1p: 11, expm1: 12, sin: 13, cos: 14, tanh: 15, sigmoid: 16, erf: 17, atan: 18,
 };
+const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 const BINARY_CODE: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
 };
@@ -36,6 +37,19 @@ const CAST_CODE: Partial<Record<string, number>> = {
  * thresholds sit where two threads gain clearly (~1.6-2x), not where they first break even.
  */
 export const MAP_THREAD_MIN = 32768;
+
+/** 1 for a contiguous view, 0 for a single value broadcast everywhere, -1 otherwise. */
+function flatStep(shape: readonly number[], strides: readonly number[]): number {
+  let zero = true, contiguous = true, expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const s = shape[d]!;
+    if (s === 1) continue;
+    if (strides[d] !== 0) zero = false;
+    if (strides[d] !== expect) contiguous = false;
+    expect *= s;
+  }
+  return contiguous ? 1 : zero ? 0 : -1;
+}
 export const GEMM_THREAD_MIN = 64 * 64 * 64;
 
 export interface WasmBackendOptions extends LoadOptions {
@@ -122,6 +136,16 @@ export class WasmBackend implements Backend {
   get liveBytes(): number {
     return this.#heap.liveBytes;
   }
+  /**
+   * Bytes of allocation (size classes plus an estimate of the JS objects per storage) after which
+   * the heap runs a synchronous garbage collection (Node); default 256 MiB. Tests lower it.
+   */
+  get collectEvery(): number {
+    return this.#heap.collectEvery;
+  }
+  set collectEvery(bytes: number) {
+    this.#heap.collectEvery = bytes;
+  }
 
   #ws(s: Storage): WasmStorage {
     if (!(s instanceof WasmStorage)) throw new TypeError("wasm backend: storage belongs to another backend");
@@ -143,9 +167,11 @@ export class WasmBackend implements Backend {
     this.#heap.view(out).set((result as CpuStorage).data);
     return out;
   }
+  /** Storages allocated inside a scope skip the FinalizationRegistry: popScope frees or registers them. */
   #alloc(dtype: DType, length: number): WasmStorage {
-    const s = this.#heap.alloc(dtype, length);
-    this.#scopes.at(-1)?.push(s);
+    const scope = this.#scopes.at(-1);
+    const s = this.#heap.alloc(dtype, length, !scope);
+    scope?.push(s);
     return s;
   }
 
@@ -179,8 +205,9 @@ export class WasmBackend implements Backend {
     if (!recorded) throw new Error("wasm backend: popScope() without a matching pushScope()");
     const parent = this.#scopes.at(-1);
     for (const s of recorded) {
-      if (keep.has(s)) parent?.push(s);
-      else this.#heap.free(s);
+      if (!keep.has(s)) this.#heap.free(s);
+      else if (parent) parent.push(s);
+      else this.#heap.register(s);
     }
   }
   #args(values: readonly number[]): void {
@@ -211,6 +238,15 @@ export class WasmBackend implements Backend {
     return s;
   }
 
+  /** Uninitialized (a reused block keeps old values): for callers that write every element. */
+  empty(length: number, dtype: DType): Storage {
+    return this.#alloc(dtype, length);
+  }
+
+  hostView(s: Storage): TypedArray {
+    return this.#arr(s);
+  }
+
   free(s: Storage): void {
     if (s instanceof WasmStorage) this.#heap.free(s);
   }
@@ -220,6 +256,7 @@ export class WasmBackend implements Backend {
    * (y and z optional) of the given element byte sizes, writing contiguous `out` (outBytes each).
    */
   #map(fn: 2 | 3 | 5 | 6, op: number, shape: readonly number[], ops: readonly View[], bytes: readonly number[], out: WasmStorage, outBytes: number): boolean {
+    if (this.#flatMap(fn, op, ops, bytes, out)) return true;
     const views = [ops[0]!, ops[1] ?? ops[0]!, ops[2] ?? ops[0]!];
     const ptrs = views.map((v) => this.#ws(v.storage).ptr);
     const sizes = [bytes[0]!, bytes[1] ?? bytes[0]!, bytes[2] ?? bytes[0]!];
@@ -246,6 +283,34 @@ export class WasmBackend implements Backend {
       this.#args([fn, op, rows, cols, ...a(0), ...a(1), out.ptr + offs[3]! * outBytes, ...a(2)]);
       this.#pool.dispatch(...this.#split(rows * cols, threads));
     });
+    return true;
+  }
+
+  /**
+   * The common case without per-op allocations: every operand contiguous or one broadcast value,
+   * so the job is a single row of n elements (no dim merging, no block walk).
+   */
+  #flatMap(fn: 2 | 3 | 5 | 6, op: number, ops: readonly View[], bytes: readonly number[], out: WasmStorage): boolean {
+    const n = out.length;
+    const i32 = this.#heap.i32;
+    const b = ARGS_BYTE >> 2;
+    // operand k's (pointer, row stride, column stride) sit at 4, 7 and 11; the output at 10
+    for (let k = 0; k < 3; k++) {
+      const v = ops[k] ?? ops[0]!;
+      const step = flatStep(v.shape, v.strides);
+      if (step < 0) return false;
+      const at = b + (k === 2 ? 11 : 4 + 3 * k);
+      i32[at] = this.#ws(v.storage).ptr + v.offset * (bytes[k] ?? bytes[0]!);
+      i32[at + 1] = 0;
+      i32[at + 2] = step;
+    }
+    i32[b] = fn;
+    i32[b + 1] = op;
+    i32[b + 2] = 1;
+    i32[b + 3] = n;
+    i32[b + 10] = out.ptr;
+    if (n < this.mapThreadMin || this.#pool.threads <= 1) this.#pool.dispatch(1, 1);
+    else this.#pool.dispatch(...this.#split(n, this.#pool.threads));
     return true;
   }
 
@@ -295,18 +360,23 @@ export class WasmBackend implements Backend {
     const dt = x.storage.dtype === "bool" && (op === "sum" || op === "prod") ? "int32" : x.storage.dtype;
     const out = this.#alloc(dt, numel(outShape));
     if (out.length === 0) return out;
-    if (x.storage.dtype === "float32" && this.#reduceF32(op, x, dims, out)) return out;
-    if (x.storage.dtype === "float32" && dims.length > 1 && numel(x.shape) > this.reduceRunMax) {
-      // Too many elements for the host path's offset table (a broadcast view): one dim at a time,
-      // broadcast (stride 0) dims first so every intermediate stays small.
+    if (x.storage.dtype === "float32" && this.#reduceF32(REDUCE_CODE[op], x, dims, out)) return out;
+    if (x.storage.dtype === "float32" && dims.length > 1 && numel(x.shape) > 0) {
+      // reduced dims that do not merge into one strided run (sum over dims 0 and 2), or too many
+      // elements for one run (a broadcast view): one Wasm job per dim instead of the float64 host
+      // loop, broadcast (stride 0) dims first so every intermediate stays small
+      this.#heap.free(out);
       const order = [...dims].sort((a, b) => (x.strides[a] === 0 ? 0 : 1) - (x.strides[b] === 0 ? 0 : 1) || b - a);
       let v: View = x;
+      let last: WasmStorage | null = null;
       for (const d of order) {
-        const shape = v.shape.map((s, i) => (i === d ? 1 : s));
-        v = { storage: this.reduce(op, v, [d]), shape, strides: contiguousStrides(shape), offset: 0 };
+        const s = this.reduce(op, v, [d]) as WasmStorage;
+        if (last) this.#heap.free(last);
+        last = s;
+        const shape = v.shape.map((n, i) => (i === d ? 1 : n));
+        v = { storage: s, shape, strides: contiguousStrides(shape), offset: 0 };
       }
-      this.#heap.free(out);
-      return v.storage;
+      return last!;
     }
     return this.#exact(out, this.#host.reduce(op, this.#onHost(x), dims));
   }
@@ -316,7 +386,7 @@ export class WasmBackend implements Backend {
    * (spaced `os` apart) over `len` elements (spaced `rs`), per block of the outer kept dims.
    * Returns false for layouts it does not cover (the caller then takes the exact slow path).
    */
-  #reduceF32(op: ReduceOp, x: View, dims: readonly number[], out: WasmStorage): boolean {
+  #reduceF32(code: number, x: View, dims: readonly number[], out: WasmStorage): boolean {
     const keep = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
     const red = collapse(dims.map((d) => x.shape[d]!), [dims.map((d) => x.strides[d]!)]);
     if (red.shape.length > 1) return false;
@@ -330,7 +400,6 @@ export class WasmBackend implements Backend {
     const outer = offsets(kept.shape.slice(0, Math.max(0, nk - 1)), kept.strides[0]!.slice(0, Math.max(0, nk - 1)), x.offset);
     const xp = this.#ws(x.storage).ptr;
     const [chunks, threads] = this.#split(n * len, Math.min(n, this.#pool.threads));
-    const code = { sum: 0, prod: 1, max: 2, min: 3 }[op];
     const run = (count: number, runLen: number, from: number, outStride: number, runStride: number, to: number): void => {
       this.#args([4, code, count, runLen, from, outStride, runStride, to]);
       this.#pool.dispatch(Math.min(chunks, count), threads);
@@ -340,11 +409,12 @@ export class WasmBackend implements Backend {
       // kernel's f64 accumulation of len copies of v is v·len for sums and v^len for products)
       for (let i = 0; i < outer.length; i++) run(n, 1, xp + outer[i]! * 4, os, 0, out.ptr + i * n * 4);
       const o = this.#heap.f32.subarray(out.ptr / 4, out.ptr / 4 + out.length);
-      if (op === "sum") for (let j = 0; j < o.length; j++) o[j] = o[j]! * len;
-      else if (op === "prod") for (let j = 0; j < o.length; j++) o[j] = o[j]! ** len;
+      if (code === REDUCE_CODE.sum) for (let j = 0; j < o.length; j++) o[j] = o[j]! * len;
+      else if (code === REDUCE_CODE.prod) for (let j = 0; j < o.length; j++) o[j] = o[j]! ** len;
       return true;
     }
     const pieces = Math.ceil(len / this.reduceRunMax);
+    if (pieces > 1 && code > REDUCE_CODE.min) return false; // argmax/argmin indices do not combine across pieces
     // [pieces, n] partial results, reduced along the pieces afterwards (sum of sums, max of maxes, …)
     const partial = pieces > 1 ? this.#heap.alloc("float32", pieces * n) : null;
     try {
@@ -368,6 +438,8 @@ export class WasmBackend implements Backend {
 
   argReduce(op: ArgReduceOp, x: View, dim: number): Storage {
     const out = this.#alloc("int32", numel(x.shape.map((s, d) => (d === dim ? 1 : s))));
+    // float32 along one dim: one Wasm pass per row (the reference loop also checks empty dims)
+    if (x.storage.dtype === "float32" && out.length > 0 && x.shape[dim]! > 0 && this.#reduceF32(op === "argmax" ? 4 : 5, x, [dim], out)) return out;
     return this.#exact(out, this.#host.argReduce(op, this.#onHost(x), dim));
   }
 
@@ -436,13 +508,49 @@ export class WasmBackend implements Backend {
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
-    const out = this.#alloc(x.storage.dtype, numel(x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1])));
+    const outShape = x.shape.map((s, d) => s + pads[d]![0] + pads[d]![1]);
+    const out = this.#alloc(x.storage.dtype, numel(outShape));
+    const n = numel(x.shape);
+    if (n > 0 && x.shape.length > 0 && isContiguous(x.shape, x.strides)) {
+      // a contiguous input: fill, then copy its last-dim rows into place (an odometer over the rest)
+      const o = this.#heap.view(out);
+      o.fill(castScalar(value, x.storage.dtype));
+      const src = this.#heap.view(this.#ws(x.storage));
+      const r = x.shape.length;
+      const last = x.shape[r - 1]!;
+      const os = contiguousStrides(outShape);
+      const idx = new Array<number>(r).fill(0);
+      for (let at = 0; at < n; at += last) {
+        let to = 0;
+        for (let d = 0; d < r; d++) to += (idx[d]! + pads[d]![0]) * os[d]!;
+        o.set(src.subarray(x.offset + at, x.offset + at + last), to);
+        for (let d = r - 2; d >= 0 && ++idx[d]! === x.shape[d]!; d--) idx[d] = 0;
+      }
+      return out;
+    }
     return this.#exact(out, this.#host.pad(this.#onHost(x), pads, value));
   }
 
   cat(xs: readonly View[], dim: number, dtype: DType): Storage {
     const total = xs.reduce((acc, x) => acc + x.shape[dim]!, 0);
     const out = this.#alloc(dtype, numel(xs[0]!.shape.map((s, d) => (d === dim ? total : s))));
+    if (out.length === 0) return out;
+    // contiguous inputs of the output's dtype (the common case, e.g. stacking a sequence's
+    // gradients): block copies within wasm memory, outer × inputs of them
+    if (xs.every((x) => x.storage.dtype === dtype && isContiguous(x.shape, x.strides))) {
+      const o = this.#heap.view(out);
+      const outer = numel(xs[0]!.shape.slice(0, dim));
+      const inner = numel(xs[0]!.shape.slice(dim + 1));
+      let at = 0;
+      for (let i = 0; i < outer; i++)
+        for (const x of xs) {
+          const len = x.shape[dim]! * inner;
+          const src = this.#heap.view(this.#ws(x.storage));
+          o.set(src.subarray(x.offset + i * len, x.offset + (i + 1) * len), at);
+          at += len;
+        }
+      return out;
+    }
     return this.#exact(out, this.#host.cat(xs.map((x) => this.#onHost(x)), dim, dtype));
   }
 

@@ -146,11 +146,12 @@ for (const threads of [1, 2]) {
         }
     });
 
-    test("cat along each dim of mixed layouts", () => {
+    test("cat along each dim of mixed layouts, and of contiguous ones (block copies)", () => {
+      for (const mixed of [true, false])
       for (const dtype of DTYPES)
         for (let dim = 0; dim < 3; dim++) {
           const shapes = [[2, 3, 4], [2, 3, 4], [2, 3, 4]].map((s, i) => s.map((v, d) => (d === dim ? v + i : v)));
-          const xs: View[] = shapes.map((s, i) => makeView(be, s, dtype, LAYOUTS[i + 1]!, rng(i)));
+          const xs: View[] = shapes.map((s, i) => makeView(be, s, dtype, mixed ? LAYOUTS[i + 1]! : "contig", rng(i)));
           const outShape = shapes[0]!.map((v, d) => (d === dim ? shapes.reduce((a, s) => a + s[d]!, 0) : v));
           // oracle: walk the output index, find the input it falls in
           const vals = xs.map((x) => oracleRead(be, x));

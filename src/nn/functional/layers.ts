@@ -3,7 +3,7 @@
 
 import { noGrad } from "../../autograd/grad-mode.js";
 import { rand } from "../../ops/creation.js";
-import { where } from "../../ops/elementwise.js";
+import { applyFused } from "../../ops/fused/table.js";
 import type { Generator } from "../../random.js";
 import { fmtShape, shapesEqual } from "../../shape.js";
 import { resolveArgs, type Args } from "../../options.js";
@@ -15,8 +15,8 @@ export function linear(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | 
   const inF = weight.shape[1];
   if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== inF)
     throw new Error(`linear: expected input [..., ${inF ?? "?"}] for weight ${fmtShape(weight.shape)}, got ${fmtShape(x.shape)}`);
-  const y = x.matmul(weight.t());
-  return bias ? y.add(bias) : y;
+  // one fused op (ops/fused/linear.ts): GEMM with the bias added in place, one tape node
+  return applyFused("linear", bias ? [x, weight, bias] : [x, weight], { activation: "none" })[0]!;
 }
 
 export interface DropoutOptions {
@@ -83,14 +83,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...args
   const k = normalizedShape.length;
   if (k === 0 || x.ndim < k || !shapesEqual(x.shape.slice(x.ndim - k), normalizedShape))
     throw new Error(`layerNorm: expected input [..., ${normalizedShape.join(",")}] (normalizedShape ${fmtShape(normalizedShape)}), got ${fmtShape(x.shape)}`);
-  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-  const mu = x.mean(dims, true);
-  const centered = x.sub(mu);
-  const varB = centered.square().mean(dims, true);
-  let y = centered.mul(varB.add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  for (const [name, t] of [["weight", weight], ["bias", bias]] as const)
+    if (t && !shapesEqual(t.shape, normalizedShape))
+      throw new Error(`layerNorm: ${name} must have the normalized shape ${fmtShape(normalizedShape)}, got ${fmtShape(t.shape)}`);
+  // one fused op (ops/fused/layer-norm.ts): one pass per row, one tape node
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return applyFused("layerNorm", inputs, { k, eps, weight: !!weight, bias: !!bias })[0]!;
 }
 
 export interface BatchNormOptions extends NormOptions {
@@ -154,11 +152,8 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingI
   // silently read another row)
   for (const v of input.backend.readSync(input) ?? [])
     if (v < 0 || v >= n) throw new RangeError(`embedding: index ${v} is out of range for ${n} embeddings (weight ${fmtShape(weight.shape)})`);
-  const flat = input.reshape([-1]);
-  let rows = weight.indexSelect(0, flat);
-  if (paddingIdx != null) {
-    const pad = paddingIdx < 0 ? paddingIdx + n : paddingIdx;
-    rows = where(flat.eq(pad).unsqueeze(1), rows.detach(), rows);
-  }
+  const pad = paddingIdx == null ? -1 : paddingIdx < 0 ? paddingIdx + n : paddingIdx;
+  // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
+  const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
   return rows.reshape([...input.shape, weight.shape[1]!]);
 }

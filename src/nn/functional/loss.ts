@@ -6,6 +6,7 @@ import { isFloating } from "../../dtype.js";
 import { arange, tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/movement.js";
 import type { Args } from "../../options.js";
+import { applyFused } from "../../ops/fused/table.js";
 import { fmtShape, shapesEqual } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
 import {
@@ -206,8 +207,8 @@ interface ClassTargets {
   w: Tensor;
 }
 
-/** Checks int32 class-index targets (dtype, shape, range) against an input [C] or [N, C, d1, …]. */
-function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number): ClassTargets {
+/** Checks int32 class-index targets (dtype, shape, range) against an input [C] or [N, C, d1, …]; returns their values. */
+function checkClassTargets(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number): ArrayLike<number> {
   const { cd, numClasses } = classDims(op, input);
   if (target.dtype !== "int32")
     throw new TypeError(`${op}: target must be an int32 tensor of class indices, got ${target.dtype}; create it with { dtype: "int32" } or convert it with .to("int32") (JS numbers become float32 by default)`);
@@ -216,12 +217,19 @@ function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor 
     throw new Error(`${op}: target ${fmtShape(target.shape)} must have shape ${fmtShape(expected)} for input ${fmtShape(input.shape)} (class dim ${cd} removed)`);
   if (weight) checkClassWeight(op, weight, numClasses);
   const t = target.dataSync();
+  for (const c of t)
+    if (c !== ignoreIndex && (c < 0 || c >= numClasses)) throw new RangeError(`${op}: target class ${c} is out of range for ${numClasses} classes`);
+  return t;
+}
+
+/** Validated targets as tensors (see ClassTargets). */
+function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number): ClassTargets {
+  const t = checkClassTargets(op, input, target, weight, ignoreIndex);
   const safe = new Int32Array(t.length);
   const keep = new Float64Array(t.length);
   for (let i = 0; i < t.length; i++) {
     const c = t[i]!;
     if (c === ignoreIndex) continue;
-    if (c < 0 || c >= numClasses) throw new RangeError(`${op}: target class ${c} is out of range for ${numClasses} classes`);
     safe[i] = c;
     keep[i] = 1;
   }
@@ -278,7 +286,6 @@ export function crossEntropy(
   checkFloat(op, "input", input);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   const { cd, numClasses } = classDims(op, input);
-  const logp = input.logSoftmax(cd);
   const weighted = (t: Tensor): Tensor => (weight ? t.mul(classView(weight, input, cd)) : t);
   if (isFloating(target.dtype)) {
     if (!shapesEqual(target.shape, input.shape))
@@ -288,12 +295,20 @@ export function crossEntropy(
       );
     if (ignoreIndex >= 0) throw new Error(`${op}: ignoreIndex is not supported for class-probability (floating-point) targets`);
     if (weight) checkClassWeight(op, weight, numClasses);
+    const logp = input.logSoftmax(cd);
     const y = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / numClasses) : target;
     const loss = weighted(logp.mul(y)).sum(cd).neg();
     return reduction === "mean" ? loss.sum().div(input.numel / numClasses) : reduce(loss, reduction);
   }
   if (target.dtype !== "int32")
     throw new TypeError(`${op}: target must be int32 class indices or floating-point class probabilities, got ${target.dtype}`);
+  if (input.ndim === 2 && (!weight || weight.dtype === input.dtype)) {
+    // the common layout as one fused op (ops/fused/cross-entropy.ts): one pass, one tape node
+    checkClassTargets(op, input, target, weight, ignoreIndex);
+    const inputs = weight ? [input, target, weight] : [input, target];
+    return applyFused("crossEntropy", inputs, { ignoreIndex, labelSmoothing, reduction, weighted: !!weight })[0]!;
+  }
+  const logp = input.logSoftmax(cd);
   const targets = classTargets(op, input, target, weight, ignoreIndex);
   const nll = weightedReduce(pickedNll(logp, targets), targets.w, reduction);
   if (labelSmoothing === 0) return nll;

@@ -1,0 +1,48 @@
+// The backward of tanh and sigmoid as one op each: g·(1 − y²) and g·y·(1 − y) from the saved
+// output y. The composites cost three or four kernels per use; these rules are differentiable,
+// so gradients of gradients still work.
+
+import { hostKernels, onHost, type FusedDef, type FusedKernel } from "./def.js";
+
+// Above this size the composite's SIMD kernels beat one scalar host loop.
+const HOST_MAX = 1 << 15;
+
+// The loops are written out per function (a callback per element is not reliably inlined).
+const kernel = (which: "tanh" | "sigmoid"): FusedKernel<null> => ([g, y]) => {
+  if (g!.numel > HOST_MAX || g!.dtype !== y!.dtype || g!.ndim !== y!.ndim || g!.shape.some((s, d) => s !== y!.shape[d])) return null;
+  return onHost([g!, y!], [[y!.shape, y!.dtype]], ([gi, yi], [out]) => {
+    const gd = gi!.data, yd = yi!.data, go = gi!.off, yo = yi!.off, o = out!, n = o.length;
+    if (which === "tanh")
+      for (let i = 0; i < n; i++) {
+        const v = yd[yo + i]!;
+        o[i] = gd[go + i]! * (1 - v * v);
+      }
+    else
+      for (let i = 0; i < n; i++) {
+        const v = yd[yo + i]!;
+        o[i] = gd[go + i]! * (v * (1 - v));
+      }
+  }, false);
+};
+
+/** g·(1 − y²) for y = tanh(x). */
+export const tanhBackward: FusedDef<null> = {
+  reference: ([g, y]) => [g!.mul(y!.square().neg().add(1))],
+  // ∂/∂g = 1 − y², ∂/∂y = −2·g·y
+  backward: ([gg], [g, y], _, __, needs) => [
+    needs[0] ? gg!.mul(y!.square().neg().add(1)) : null,
+    needs[1] ? gg!.mul(g!).mul(y!).mul(-2) : null,
+  ],
+  kernels: hostKernels(kernel("tanh")),
+};
+
+/** g·y·(1 − y) for y = sigmoid(x). */
+export const sigmoidBackward: FusedDef<null> = {
+  reference: ([g, y]) => [g!.mul(y!.mul(y!.neg().add(1)))],
+  // ∂/∂g = y(1 − y), ∂/∂y = g·(1 − 2y)
+  backward: ([gg], [g, y], _, __, needs) => [
+    needs[0] ? gg!.mul(y!.mul(y!.neg().add(1))) : null,
+    needs[1] ? gg!.mul(g!).mul(y!.mul(-2).add(1)) : null,
+  ],
+  kernels: hostKernels(kernel("sigmoid")),
+};

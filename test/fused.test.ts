@@ -1,0 +1,151 @@
+// The fused-op table's one generic test: on every backend, every entry's kernel (or the reference,
+// where a backend has none) against its composite reference written in primitives: values, input
+// gradients through its one rule versus autograd through the reference, and a float64 gradcheck.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { backendByName } from "../src/backend/registry.js";
+import { Generator, grad, listBackends, tensor, type Tensor } from "../src/index.js";
+import { gradcheck } from "../src/testing/index.js";
+import { applyFused, fusedOps, kernelRuns, type FusedAttrs, type FusedName } from "../src/ops/fused/table.js";
+
+/** A float input uniform in [lo, hi] (requires grad unless `grad` is false), or explicit int32 values. */
+interface Spec {
+  shape: number[];
+  ints?: number[];
+  lo?: number;
+  hi?: number;
+  grad?: boolean;
+}
+interface Case<K extends FusedName> {
+  name: string;
+  inputs: Spec[];
+  attrs: FusedAttrs<K>;
+  /** Why a numerical gradient cannot agree (a gradient cut on purpose); omit to gradcheck. */
+  noGradcheck?: string;
+}
+
+const f = (shape: number[], lo = -2, hi = 2, grad = true): Spec => ({ shape, lo, hi, grad });
+const ints = (shape: number[], values: number[]): Spec => ({ shape, ints: values });
+const hyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01, bc2Sqrt: 0.05, weightDecay: 0, decay: 1 };
+
+// One row per entry at least: the type makes a missing entry a compile error.
+const CASES: { [K in FusedName]: Case<K>[] } = {
+  linear: [
+    { name: "with bias", inputs: [f([4, 5]), f([3, 5]), f([3])], attrs: { activation: "none" } },
+    { name: "no bias, 3-D input", inputs: [f([2, 4, 5]), f([3, 5])], attrs: { activation: "none" } },
+    { name: "relu", inputs: [f([6, 5]), f([3, 5]), f([3])], attrs: { activation: "relu" } },
+    { name: "tanh", inputs: [f([4, 5]), f([3, 5]), f([3])], attrs: { activation: "tanh" } },
+    { name: "sigmoid, 1-D input", inputs: [f([5]), f([3, 5]), f([3])], attrs: { activation: "sigmoid" } },
+  ],
+  softmax: [
+    { name: "last dim", inputs: [f([4, 6], -5, 5)], attrs: { dim: 1 } },
+    { name: "middle dim", inputs: [f([2, 3, 4], -5, 5)], attrs: { dim: 1 } },
+  ],
+  logSoftmax: [
+    { name: "last dim", inputs: [f([4, 6], -5, 5)], attrs: { dim: 1 } },
+    { name: "first dim", inputs: [f([3, 4], -5, 5)], attrs: { dim: 0 } },
+  ],
+  crossEntropy: [
+    { name: "mean", inputs: [f([5, 4]), ints([5], [0, 3, 1, 1, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
+    {
+      name: "weights, smoothing, ignoreIndex, mean",
+      inputs: [f([5, 4]), ints([5], [0, 3, -1, 1, 2]), f([4], 0.2, 2, false)],
+      attrs: { ignoreIndex: -1, labelSmoothing: 0.1, reduction: "mean", weighted: true },
+    },
+    { name: "sum, smoothing", inputs: [f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
+    { name: "none, weights", inputs: [f([3, 4]), ints([3], [2, 0, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
+  ],
+  layerNorm: [
+    { name: "weight and bias", inputs: [f([4, 6]), f([6]), f([6])], attrs: { k: 1, eps: 1e-5, weight: true, bias: true } },
+    { name: "two dims, no affine", inputs: [f([2, 3, 4])], attrs: { k: 2, eps: 1e-5, weight: false, bias: false } },
+    { name: "bias only", inputs: [f([3, 5]), f([5])], attrs: { k: 1, eps: 1e-3, weight: false, bias: true } },
+  ],
+  adamStep: [
+    { name: "Adam", inputs: [f([7, 3], -2, 2, false), f([7, 3], -2, 2, false), f([7, 3], -1, 1, false), f([7, 3], 0, 1, false)], attrs: hyper },
+    { name: "AdamW", inputs: [f([9], -2, 2, false), f([9], -2, 2, false), f([9], -1, 1, false), f([9], 0, 1, false)], attrs: { ...hyper, decay: 0.999 } },
+    { name: "L2 decay", inputs: [f([9], -2, 2, false), f([9], -2, 2, false), f([9], -1, 1, false), f([9], 0, 1, false)], attrs: { ...hyper, weightDecay: 0.1 } },
+  ],
+  split: [
+    { name: "sections along dim 1", inputs: [f([3, 6])], attrs: { dim: 1, sizes: [1, 3, 2] } },
+    { name: "equal parts along dim 0", inputs: [f([4, 2])], attrs: { dim: 0, sizes: [2, 2] } },
+  ],
+  tanhBackward: [{ name: "g·(1 − y²)", inputs: [f([4, 5]), f([4, 5], -0.99, 0.99)], attrs: null }],
+  sigmoidBackward: [{ name: "g·y·(1 − y)", inputs: [f([4, 5]), f([4, 5], 0.01, 0.99)], attrs: null }],
+  embedding: [
+    { name: "rows", inputs: [f([5, 3]), ints([4], [1, 0, 4, 1])], attrs: { paddingIdx: -1 } },
+    {
+      name: "padding row gets no gradient", inputs: [f([5, 3]), ints([5], [1, 0, 4, 1, 2])], attrs: { paddingIdx: 1 },
+      noGradcheck: "the padding row's gradient is cut on purpose (torch.nn.functional.embedding's padding_idx)",
+    },
+  ],
+  embeddingBackward: [
+    { name: "repeated rows add up", inputs: [f([4, 3]), ints([4], [1, 0, 4, 1])], attrs: { n: 5, paddingIdx: -1 } },
+    { name: "padding row stays zero", inputs: [f([4, 3]), ints([4], [1, 0, 4, 1])], attrs: { n: 5, paddingIdx: 0 } },
+  ],
+  unbind: [
+    { name: "dim 0", inputs: [f([3, 4])], attrs: { dim: 0 } },
+    { name: "dim 1", inputs: [f([2, 3, 2])], attrs: { dim: 1 } },
+  ],
+};
+
+function make(specs: Spec[], device: string, dtype: "float32" | "float64", seed: number): Tensor[] {
+  const gen = new Generator(seed);
+  return specs.map((s) => {
+    if (s.ints) return tensor(Int32Array.from(s.ints), { shape: s.shape, dtype: "int32", device });
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const data = Float64Array.from({ length: n }, () => s.lo! + (s.hi! - s.lo!) * gen.random());
+    return tensor(data, { shape: s.shape, dtype, device, requiresGrad: s.grad !== false });
+  });
+}
+
+function close(what: string, got: Tensor, want: Tensor, atol: number, rtol: number): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const a = got.dataSync(), b = want.dataSync();
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i]! - b[i]!) <= atol + rtol * Math.abs(b[i]!) || (Number.isNaN(a[i]) && Number.isNaN(b[i])), `${what}: element ${i}: ${a[i]} vs ${b[i]}`);
+}
+
+for (const device of listBackends()) {
+  describe(`fused ops on ${device}`, () => {
+    const ops = fusedOps();
+    for (const name of Object.keys(CASES) as FusedName[]) {
+      const def = ops[name];
+      for (const c of CASES[name] as Case<typeof name>[]) {
+        it(`${device} › ${name} › ${c.name}: kernel equals the reference (values and gradients)`, () => {
+          const kernel = def.kernels?.[device];
+          const before = kernelRuns.get(kernel) ?? 0;
+          const xs = make(c.inputs, device, "float32", 7);
+          const outs = applyFused(name, xs, c.attrs);
+          if (kernel) assert.ok((kernelRuns.get(kernel) ?? 0) > before, `the ${device} kernel of ${name} did not run`);
+          const refXs = make(c.inputs, device, "float32", 7);
+          const refs = (def.reference as (xs: Tensor[], a: unknown) => Tensor[])(refXs, c.attrs);
+          assert.equal(outs.length, refs.length);
+          outs.forEach((o, i) => close(`output ${i}`, o, refs[i]!, 1e-5, 1e-4));
+          if (!def.backward) return;
+          // a random linear functional of every float output, differentiated both ways
+          const loss = (ys: Tensor[], gen = new Generator(11)): Tensor =>
+            ys.filter((y) => y.isFloatingPoint()).map((y) => y.mul(tensor(Float64Array.from({ length: y.numel }, () => gen.normal()), { shape: y.shape, device })).sum()).reduce((a, b) => a.add(b));
+          const wanted = (ts: Tensor[]): Tensor[] => ts.filter((t) => t.requiresGrad);
+          const gk = grad(loss(outs), wanted(xs), { allowUnused: true });
+          const gr = grad(loss(refs), wanted(refXs), { allowUnused: true });
+          gk.forEach((g, i) => close(`grad of input ${i}`, g!, gr[i]!, 1e-4, 1e-3));
+        });
+        if (def.backward && !c.noGradcheck && backendByName(device).supportsFloat64)
+          it(`${device} › ${name} › ${c.name}: float64 gradcheck`, () => {
+            const xs = make(c.inputs, device, "float64", 3);
+            assert.ok(gradcheck((...ts: Tensor[]) => applyFused(name, ts, c.attrs), xs));
+          });
+      }
+    }
+  });
+}
+
+describe("fused-op table", () => {
+  it("lists every entry with a reference, and a rule or an explicit null", () => {
+    for (const [name, def] of Object.entries(fusedOps())) {
+      assert.equal(typeof def.reference, "function", name);
+      assert.ok(def.backward === null || typeof def.backward === "function", name);
+    }
+  });
+});
