@@ -40,7 +40,7 @@ export function applyFused<K extends FusedName>(name: K, inputs: readonly Tensor
   const backend = inputs[0]!.backend;
   for (const x of inputs)
     if (x.backend !== backend)
-      throw new Error(`${name}: tensors are on different backends ('${backend.name}' and '${x.backend.name}'); move one with .to()`);
+      throw new Error(`${name}: tensors are on different devices ('${backend.name}' and '${x.backend.name}'); move one with .to('${backend.name}')`);
   const kernel = def.kernels?.[backend.name];
   const run = (): Tensor[] => {
     const k = kernel?.(inputs, attrs);
