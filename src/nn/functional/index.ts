@@ -3,3 +3,4 @@
 export * from "./activation.js";
 export * from "./layers.js";
 export * from "./loss.js";
+export * from "./rnn.js";
