@@ -17,6 +17,10 @@ export interface RNNCellBaseOptions {
   dtype?: DType;
 }
 
+export interface RNNCellOptions extends RNNCellBaseOptions {
+  nonlinearity?: "tanh" | "relu";
+}
+
 /** The parameters of a cell with `gates` gate blocks, initialised U(−1/√H, 1/√H) as torch does. */
 abstract class CellBase<H, Out> extends Module<[Tensor, (H | null)?], Out> {
   weightIh: Tensor;
@@ -62,8 +66,8 @@ abstract class CellBase<H, Out> extends Module<[Tensor, (H | null)?], Out> {
  */
 export class RNNCell extends CellBase<Tensor, Tensor> {
   readonly nonlinearity: "tanh" | "relu";
-  constructor(inputSize: number, hiddenSize: number, ...args: Args<[bias: boolean, nonlinearity: "tanh" | "relu"], RNNCellBaseOptions & { nonlinearity?: "tanh" | "relu" }>) {
-    const o = resolveArgs("nn.RNNCell", args, ["bias", "nonlinearity"], { bias: true, nonlinearity: "tanh" as "tanh" | "relu", dtype: "float32" as DType });
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<[bias: boolean, nonlinearity: "tanh" | "relu"], RNNCellOptions>) {
+    const o = resolveArgs<Required<RNNCellOptions>>("nn.RNNCell", args, ["bias", "nonlinearity"], { bias: true, nonlinearity: "tanh", dtype: "float32" });
     if (o.nonlinearity !== "tanh" && o.nonlinearity !== "relu") throw new Error(`nn.RNNCell: unknown nonlinearity '${String(o.nonlinearity)}'; expected 'tanh' or 'relu'`);
     super("nn.RNNCell", inputSize, hiddenSize, 1, o.bias, o.dtype);
     this.nonlinearity = o.nonlinearity;
