@@ -18,3 +18,4 @@ export { RNN, LSTM, GRU, RNNBase, type RNNOptions, type LSTMOptions, type GRUOpt
 export { RNNCell, LSTMCell, GRUCell, type RNNCellBaseOptions, type RNNCellOptions } from "./rnn-cell.js";
 export { PackedSequence, padSequence, packSequence, packPaddedSequence, padPackedSequence } from "./packed.js";
 export * as utils from "./utils.js";
+export { JordanRNN, FullyRecurrent, SigmoidRNN, type JordanRNNOptions, type FullyRecurrentOptions, type SigmoidRNNOptions } from "./rnn-classic.js";

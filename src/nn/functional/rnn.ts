@@ -80,3 +80,55 @@ export function gruCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh
   const n = xn.add(r.mul(hn)).tanh();
   return n.add(z.mul(hx.sub(n))); // (1 − z)·n + z·h, with one product fewer
 }
+
+/** Activations the classic recurrent networks accept by name. */
+export type RecurrentActivation = "tanh" | "sigmoid" | "relu" | "identity" | "softmax";
+// Applies a RecurrentActivation (softmax over the last dim).
+function activate(name: RecurrentActivation, x: Tensor): Tensor {
+  switch (name) {
+    case "tanh": return x.tanh();
+    case "sigmoid": return x.sigmoid();
+    case "relu": return x.relu();
+    case "identity": return x;
+    case "softmax": return x.softmax(-1);
+    default: throw new Error(`activation: unknown activation '${String(name)}'; expected tanh, sigmoid, relu, identity or softmax`);
+  }
+}
+
+/**
+ * One step of a Jordan network (Jordan, 1986; deck 002), whose context is the previous output:
+ *
+ *   h_t = f(W_x x_t + W_h ŷ_{t−1} + b_h)      ŷ_t = g(W_y h_t + b_y)
+ *
+ * x [B, in], ŷ_{t−1} [B, out], W_x [H, in], W_h [H, out], W_y [out, H] → [h_t, ŷ_t].
+ */
+export function jordanCell(
+  input: Tensor, yPrev: Tensor, wX: Tensor, wH: Tensor, bH: Tensor | null, wY: Tensor, bY: Tensor | null,
+  f: RecurrentActivation = "tanh", g: RecurrentActivation = "identity",
+): [Tensor, Tensor] {
+  const h = activate(f, linear(input, wX, bH).add(linear(yPrev, wH)));
+  return [h, activate(g, linear(h, wY, bY))];
+}
+
+/**
+ * One step of a fully recurrent network (deck 000; Williams & Zipser, 1989): every unit sees the
+ * external input and the previous output of every unit, a_t = f(W [x_t; a_{t−1}] + b), with
+ * x [B, in], a [B, N], W [N, in + N] → a_t [B, N].
+ */
+export function fullyRecurrentCell(input: Tensor, aPrev: Tensor, weight: Tensor, bias: Tensor | null, f: RecurrentActivation = "tanh"): Tensor {
+  const inF = input.shape[1]!;
+  return activate(f, linear(input, weight.narrow(1, 0, inF), bias).add(linear(aPrev, weight.narrow(1, inF, weight.shape[1]! - inF))));
+}
+
+/**
+ * One step of deck 004's RNN: a sigmoid state and a softmax output,
+ *
+ *   S_t = σ(U X_t + W S_{t−1})      O_t = softmax(S_t V)
+ *
+ * (the deck writes S_t V for row vectors; here V is stored as a [classes, H] weight so O_t =
+ * softmax(V S_t), with optional biases). Returns [S_t, O_t].
+ */
+export function sigmoidRnnCell(input: Tensor, sPrev: Tensor, u: Tensor, w: Tensor, v: Tensor, bS: Tensor | null = null, bO: Tensor | null = null): [Tensor, Tensor] {
+  const s = linear(input, u, bS).add(linear(sPrev, w)).sigmoid();
+  return [s, linear(s, v, bO).softmax(-1)];
+}
