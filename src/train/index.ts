@@ -7,3 +7,4 @@ export { penalty, type Regularization } from "./regularization.js";
 export { historySpec, plotHistory } from "./plot.js";
 export { resolveMetric } from "./metric-names.js";
 export * as metrics from "./metrics.js";
+export { truncatedBptt, detachState, largestSingularValue, type RecurrentState, type ChunkInfo, type TruncatedBpttOptions } from "./bptt.js";
