@@ -90,6 +90,13 @@ function targets(results) {
       rows.push([`MLP training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
     }
   }
+  const lstm = groups(results.filter((r) => r.bench === "lstm"));
+  const ml = find(lstm, "myelin-wasm", 1, undefined, undefined);
+  const pl = find(lstm, "torch", 1, undefined, undefined);
+  if (ml && pl) {
+    const r = ml.median / pl.median;
+    rows.push(["LSTM training, 1 thread ≥ 1.0x torch steps/s (issue 9)", `${r.toFixed(2)}x (${fmt(ml.median)} vs ${fmt(pl.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
+  }
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);
@@ -127,8 +134,9 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     sgemm: "SGEMM: float32 C = A@B, GFLOP/s = 2n³/t",
     sgemmT: "SGEMM with transposed operands, n = 512 (TN = Aᵀ@B, NT = A@Bᵀ)",
     mlp: "MLP training: Fashion-MNIST 784-256-128-10 ReLU, cross-entropy, Adam 1e-3, batch 128",
+    lstm: "LSTM training: input 32, hidden 128, seq 50, batch 32, last step → fc 10, cross-entropy, Adam 1e-3",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp"]) {
+  for (const b of ["sgemm", "sgemmT", "mlp", "lstm"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }
