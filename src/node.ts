@@ -4,4 +4,4 @@
 export { loadMnist, loadFashionMnist, loadCsv, readIdxFile, FASHION_MNIST_DIR } from "./data/node/index.js";
 export { saveSafetensors, loadSafetensors, readSafetensors, writeFileAtomic, saveCheckpoint, loadCheckpoint, type Checkpoint, type SaveCheckpointOptions } from "./io/node/index.js";
 export { ModelCheckpoint, CSVLogger, type ModelCheckpointOptions } from "./train/node-callbacks.js";
-export { loadCo2, loadMobyDick, loadFemaleFirstNames, packageDir } from "./data/node/packages.js";
+export { loadCo2, loadMobyDick, loadFemaleFirstNames, loadSpamAssassin, packageDir } from "./data/node/packages.js";

