@@ -1,10 +1,10 @@
 // myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
 // and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
-// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm> [--backend wasm|cpu]
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm|lstm> [--backend wasm|cpu]
 //        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
 
 import { loadFashionMnist } from "../dist/src/node.js";
-import { getBackend, manualSeed, nn, optim, randn, setBackend, tensor } from "../dist/src/index.js";
+import { F, getBackend, manualSeed, nn, optim, randint, randn, setBackend, tensor } from "../dist/src/index.js";
 import { emit, mulberry32, parseArgs, timeLoop } from "./lib.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -157,7 +157,33 @@ async function mlpgemm() {
   }
 }
 
-const benches = { sgemm, sgemmT, mlp, perop, mlpgemm };
+
+/** bench_torch.py's lstm: LSTM(32 → 128, batchFirst), seq 50, batch 32, last step → fc 10, CE, Adam 1e-3. */
+async function lstm() {
+  const rnn = new nn.LSTM(32, 128, { batchFirst: true });
+  const fc = new nn.Linear(128, 10);
+  const opt = new optim.Adam([...rnn.parameters(), ...fc.parameters()], { lr: 1e-3 });
+  const x = randn([32, 50, 32]);
+  const y = randint(0, 10, [32]);
+  let loss = NaN;
+  const step = () => {
+    opt.zeroGrad();
+    const [out] = rnn.forward(x);
+    const l = F.crossEntropy(fc.forward(out.select(1, 49)), y);
+    l.backward();
+    opt.step();
+    loss = l.item();
+  };
+  const tw = performance.now();
+  for (let i = 0; i < (WARM ?? 3); i++) step();
+  const warmSec = (performance.now() - tw) / 1000;
+  for (let s = 0; s < SAMPLES; s++) {
+    const r = await timeLoop(step, WINDOW, 2);
+    emit({ ...base(), value: r.iters / r.sec, unit: "steps/s", iters: r.iters, sec: r.sec, cpu: r.cpu, loss, warmSec });
+  }
+}
+
+const benches = { sgemm, sgemmT, mlp, perop, mlpgemm, lstm };
 if (!benches[bench]) {
   console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
   process.exit(2);

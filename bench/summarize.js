@@ -107,6 +107,13 @@ function targets(results) {
   const pt = find(po, "torch", 1, undefined, undefined);
   if (pw && pt)
     rows.push(["Per-op cost (chain of 5 small ops, forward + backward), 1 thread ≤ torch", `${fmt(pw.median)} vs ${fmt(pt.median)} µs/op`, status(pw.median <= pt.median, `${(pw.median / pt.median).toFixed(1)}x torch`)]);
+  const lstm = groups(results.filter((r) => r.bench === "lstm"));
+  const ml = find(lstm, "myelin-wasm", 1, undefined, undefined);
+  const pl = find(lstm, "torch", 1, undefined, undefined);
+  if (ml && pl) {
+    const r = ml.median / pl.median;
+    rows.push(["LSTM training, 1 thread ≥ 1.0x torch steps/s (issue 9)", `${r.toFixed(2)}x (${fmt(ml.median)} vs ${fmt(pl.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
+  }
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);
@@ -146,8 +153,9 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     mlp: "MLP training: Fashion-MNIST 784-256-128-10 ReLU, cross-entropy, Adam 1e-3, batch 128",
     mlpgemm: "The MLP step's GEMMs alone (its GEMM-bound ceiling), samples/s",
     perop: "Per-op cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64], forward + backward, µs per op (lower is better; ÷ > 1 means slower)",
+    lstm: "LSTM training: input 32, hidden 128, seq 50, batch 32, last step → fc 10, cross-entropy, Adam 1e-3",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop"]) {
+  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }

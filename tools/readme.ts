@@ -20,6 +20,8 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "Module, Sequential/ModuleList/ModuleDict, state dicts with PyTorch keys, summary()", files: /^nn\.test/ },
   { area: "nn", feature: "Layers: Linear, Dropout, AlphaDropout, Embedding, LayerNorm, BatchNorm1d, Residual", files: /^nn(-layers)?\.test/ },
   { area: "nn", feature: "Activations: all of PyTorch's in the course, plus Heaviside, Sign, Arctan, Scale, Gaussian, Multiquadratic", files: /^activations\.test/ },
+  { area: "nn", feature: "Recurrent: RNN (tanh, relu), LSTM (projSize), GRU, their cells; stacked, bidirectional, batchFirst, packed sequences (PyTorch parity, both backends)", files: /^rnn\.test/ },
+  { area: "nn", feature: "Jordan, fully recurrent and deck 004's sigmoid/softmax RNNs, checked against their formulas", files: /^rnn-classic/ },
   { area: "nn", feature: "Losses: MSE, L1, Huber, SmoothL1, BCE, BCEWithLogits, CrossEntropy, NLL, hinge family, KLDiv", files: /^loss\.test/ },
   { area: "nn", feature: "Initializers: xavier/kaiming uniform and normal, orthogonal, calculateGain", files: /^init\.test/ },
   { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim(-fused)?\.test/ },
@@ -27,7 +29,9 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "data", feature: "Dataset, DataLoader, MNIST digits, Fashion-MNIST (IDX), XOR, moons, spirals, CSV, augmentation", files: /^data/ },
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },
   { area: "train", feature: "fit/evaluate/predict, callbacks, L1/L2 penalties, progress, plots, metrics", files: /^(train|regularization|metrics|examples-run)/ },
+  { area: "train", feature: "BPTT: truncated BPTT, deck 001's w¹⁰⁰⁰, gradient norms against σ_max(W_hh), clipping, linear cost over 1,000 steps", files: /^rnn-bptt/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
+  { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
 ];
 
 interface Result {

@@ -4,6 +4,7 @@
 import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
+import { rnnRecipes } from "./recipes-rnn.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -24,6 +25,8 @@ export interface Recipe {
   /** Augmentation applied to each training batch of inputs. */
   augment?(): data.Transform;
   metrics: string[];
+  /** Lines printed after training and evaluation (recipe-specific results, samples). */
+  report?(model: Model, splits: { train: Samples; test: Samples }): string;
 }
 
 const mlp = (sizes: number[], act: () => nn.AnyModule, dropout = 0): Model => {
@@ -94,7 +97,7 @@ const recipeList: Recipe[] = [
   },
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries(recipeList.map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...rnnRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

@@ -174,6 +174,7 @@ ${commonHelp()}`;
     writeFileSync(join(out, "history.svg"), await plotHistory(history, `${recipe.name}: loss and accuracy per epoch`));
     const acc = test.accuracy === undefined ? "" : ` · test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     console.log(`test loss ${test.loss!.toFixed(4)}${acc}`);
+    if (recipe.report) console.log(recipe.report(model, ds));
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  checkpoint/`);
   },
 };

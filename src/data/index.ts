@@ -11,3 +11,4 @@ export {
   RandomShift, RandomCrop, RandomHorizontalFlip, RandomRotation, GaussianNoise, Normalize, Compose, shift, rotate,
   type Transform, type TransformLike,
 } from "./transforms.js";
+export { slidingWindows, CharVocab, textChunks, parseCo2Csv, emailSubject, type WindowOptions } from "./sequence.js";

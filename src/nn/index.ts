@@ -14,3 +14,8 @@ export { summary, formatCount, type SummaryOptions } from "./summary.js";
 export * as init from "./init.js";
 export * as F from "./functional/index.js";
 export * from "./loss.js";
+export { RNN, LSTM, GRU, RNNBase, type RNNOptions, type LSTMOptions, type GRUOptions, type RNNBaseOptions } from "./rnn.js";
+export { RNNCell, LSTMCell, GRUCell, type RNNCellBaseOptions, type RNNCellOptions } from "./rnn-cell.js";
+export { PackedSequence, padSequence, packSequence, packPaddedSequence, padPackedSequence } from "./packed.js";
+export * as utils from "./utils.js";
+export { JordanRNN, FullyRecurrent, SigmoidRNN, type JordanRNNOptions, type FullyRecurrentOptions, type SigmoidRNNOptions } from "./rnn-classic.js";

@@ -8,3 +8,4 @@ export { historySpec, plotHistory } from "./plot.js";
 export { resolveMetric } from "./metric-names.js";
 export * as metrics from "./metrics.js";
 export { yieldToEventLoop } from "./yield.js";
+export { truncatedBptt, detachState, largestSingularValue, type RecurrentState, type ChunkInfo, type TruncatedBpttOptions } from "./bptt.js";

@@ -1,0 +1,189 @@
+// Recurrent layers against PyTorch (tools/fixtures/rnn.py) on every backend: nn.RNN/LSTM/GRU and the
+// cells load torch's state dict and must reproduce outputs, final states and the gradients of input,
+// initial states and parameters; padSequence and packing; float64 gradchecks of the cell functions.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { F, getBackend, listBackends, manualSeed, nn, randn, setBackend, type Tensor } from "../src/index.js";
+import { assertClose, gradcheck } from "../src/testing/index.js";
+import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
+
+interface Case {
+  name: string;
+  class: string;
+  args: number[];
+  options: Record<string, unknown>;
+  packed: { lengths: number[]; enforceSorted: boolean } | null;
+  stateDict: Record<string, FixtureTensor>;
+  input: FixtureTensor;
+  hx: FixtureTensor[];
+  out: FixtureTensor;
+  finals: FixtureTensor[];
+  gradOut: FixtureTensor;
+  gradFinals: FixtureTensor[];
+  gradInput: FixtureTensor;
+  gradHx: (FixtureTensor | null)[];
+  paramGrads: Record<string, FixtureTensor>;
+}
+interface Fx {
+  modules: Case[];
+  cells: Case[];
+  utils: { [K in "padded" | "paddedBatchFirst" | "packedData" | "batchSizes" | "sortedIndices" | "unsortedIndices" | "unpacked" | "lengths"]: FixtureTensor } & {
+    sequences: FixtureTensor[];
+  };
+}
+const fx = fixture<Fx>("rnn/modules.json");
+const F32 = { rtol: 1e-5, atol: 1e-5 };
+const GRAD = { rtol: 1e-4, atol: 1e-4 };
+
+type Ctor = new (...args: unknown[]) => nn.Module<unknown[], unknown>;
+const build = (c: Case): nn.Module<unknown[], unknown> => new ((nn as unknown as Record<string, Ctor>)[c.class]!)(...c.args, c.options);
+
+/** Runs fn with `device` as the default backend. */
+function on<T>(device: string, fn: () => T): T {
+  const before = getBackend();
+  setBackend(device);
+  try {
+    return fn();
+  } finally {
+    setBackend(before);
+  }
+}
+
+function runCase(c: Case, device: string): void {
+  const m = build(c);
+  assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.stateDict), "a fresh module has torch's keys in torch's order");
+  for (const [k, v] of Object.entries(m.stateDict())) assert.deepEqual(v.shape, c.stateDict[k]!.shape, `shape of ${k}`);
+  m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, decode(v)])));
+  const x = decode(c.input, { requiresGrad: true, device });
+  const hx = c.hx.map((h) => decode(h, { requiresGrad: true, device }));
+  const isCell = c.class.endsWith("Cell");
+  const lstm = c.class.startsWith("LSTM");
+  const state = hx.length === 0 ? null : lstm ? [hx[0]!, hx[1]!] : hx[0]!;
+  let out: Tensor, finals: Tensor[];
+  if (isCell) {
+    const y = m.forward(x, state) as Tensor | [Tensor, Tensor];
+    [out, ...finals] = Array.isArray(y) ? y : [y];
+  } else {
+    const batchFirst = c.options.batchFirst === true;
+    const input = c.packed ? nn.packPaddedSequence(x, c.packed.lengths, { batchFirst, enforceSorted: c.packed.enforceSorted }) : x;
+    const [y, h] = m.forward(input, state) as [Tensor | nn.PackedSequence, Tensor | [Tensor, Tensor]];
+    out = y instanceof nn.PackedSequence ? nn.padPackedSequence(y, { batchFirst })[0] : y;
+    finals = Array.isArray(h) ? h : [h];
+  }
+  assert.equal(out.device, device);
+  assertClose(out, values(c.out), F32, `${c.name} output`);
+  assert.deepEqual(out.shape, c.out.shape, `${c.name} output shape`);
+  finals.forEach((f, i) => {
+    assert.deepEqual(f.shape, c.finals[i]!.shape, `${c.name} final state ${i} shape`);
+    assertClose(f, values(c.finals[i]!), F32, `${c.name} final state ${i}`);
+  });
+  let loss = out.mul(decode(c.gradOut, { device })).sum();
+  finals.forEach((f, i) => (loss = loss.add(f.mul(decode(c.gradFinals[i]!, { device })).sum())));
+  loss.backward();
+  assertClose(x.grad!, values(c.gradInput), GRAD, `${c.name} input gradient`);
+  hx.forEach((h, i) => assertClose(h.grad!, values(c.gradHx[i]!), GRAD, `${c.name} initial state ${i} gradient`));
+  const params = Object.fromEntries(m.namedParameters());
+  assert.deepEqual(Object.keys(params), Object.keys(c.paramGrads));
+  for (const [k, g] of Object.entries(c.paramGrads)) assertClose(params[k]!.grad!, values(g), GRAD, `${c.name} gradient of ${k}`);
+}
+
+for (const device of listBackends()) {
+  describe(`recurrent layers match PyTorch on ${device}`, () => {
+    for (const c of fx.modules) test(`${c.name}`, () => on(device, () => runCase(c, device)));
+    for (const c of fx.cells) test(`${c.name}`, () => on(device, () => runCase(c, device)));
+  });
+}
+
+describe("padSequence and packing match torch.nn.utils.rnn", () => {
+  const u = fx.utils;
+  const seqs = u.sequences.map((s) => decode(s));
+  test("padSequence, with paddingValue and batchFirst", () => {
+    assertClose(nn.padSequence(seqs, { paddingValue: -1 }), values(u.padded), F32);
+    assertClose(nn.utils.rnn.padSequence(seqs, true), values(u.paddedBatchFirst), F32);
+    assert.deepEqual(nn.padSequence(seqs, true).shape, u.paddedBatchFirst.shape);
+  });
+  test("packSequence (unsorted) and padPackedSequence with totalLength, batchFirst and paddingValue", () => {
+    const p = nn.packSequence(seqs, { enforceSorted: false });
+    assertClose(p.data, values(u.packedData), F32);
+    assert.deepEqual([...p.batchSizes.dataSync()], values(u.batchSizes));
+    assert.deepEqual([...p.sortedIndices!.dataSync()], values(u.sortedIndices));
+    assert.deepEqual([...p.unsortedIndices!.dataSync()], values(u.unsortedIndices));
+    const [padded, lengths] = nn.padPackedSequence(p, { batchFirst: true, paddingValue: 7, totalLength: 6 });
+    assert.deepEqual(padded.shape, u.unpacked.shape);
+    assertClose(padded, values(u.unpacked), F32);
+    assert.deepEqual([...lengths.dataSync()], values(u.lengths));
+  });
+  test("errors name the function and the problem", () => {
+    assert.throws(() => nn.packSequence(seqs), /packPaddedSequence: lengths \[3, 5, 1\] are not sorted in decreasing order/);
+    assert.throws(() => nn.packPaddedSequence(randn([4, 2, 3]), [5, 1]), /length 5 of sequence 0 must be an integer in \[1, 4\]/);
+    assert.throws(() => nn.padSequence([randn([2, 3]), randn([2, 4])]), /padSequence: sequence 1 has shape \[2,4\]/);
+    assert.throws(() => nn.padSequence(seqs, { batch_first: true } as never), /unknown option 'batch_first' \(did you mean 'batchFirst'\?\)/);
+  });
+});
+
+describe("recurrent modules: arguments, shapes, errors and initialisation", () => {
+  test("torch's positional order, options by name, unknown options rejected", () => {
+    const a = new nn.RNN(3, 4, 2, "relu", false, true, 0, true);
+    assert.deepEqual([a.numLayers, a.nonlinearity, a.bias, a.batchFirst, a.bidirectional], [2, "relu", false, true, true]);
+    const b = new nn.LSTM(3, 4, 1, true, false, 0, false, 2);
+    assert.equal(b.projSize, 2);
+    assert.deepEqual(Object.keys(b.stateDict()), ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0"]);
+    assert.throws(() => new nn.GRU(3, 4, { num_layers: 2 } as never), /nn.GRU: unknown option 'num_layers' \(did you mean 'numLayers'\?\)/);
+    assert.throws(() => new nn.LSTM(3, 4, { projSize: 4 }), /projSize must be an integer in \[0, hiddenSize = 4\)/);
+    assert.throws(() => new nn.RNN(3, 4, { nonlinearity: "sigmoid" as never }), /nn.RNN: unknown nonlinearity 'sigmoid'/);
+    assert.throws(() => new nn.RNN(3, 4, { dropout: 1.5 }), /dropout should be a number in \[0, 1\]/);
+  });
+  test("wrong input and state shapes are errors that name the layer and the shapes", () => {
+    const lstm = new nn.LSTM(3, 4, 2);
+    assert.throws(() => lstm.forward(randn([5, 2, 6])), /nn.LSTM: input.size\(-1\) must be equal to inputSize. Expected 3, got 6/);
+    assert.throws(() => lstm.forward(randn([5, 2, 3]), [randn([1, 2, 4]), randn([2, 2, 4])]), /nn.LSTM: expected hidden state of shape \[2,2,4\], got \[1,2,4\]/);
+    assert.throws(() => new nn.GRUCell(3, 4).forward(randn([2, 3]), randn([3, 4])), /nn.GRUCell: expected hx of shape \[2,4\], got \[3,4\]/);
+    assert.throws(() => F.lstmCell(randn([2, 3]), [randn([2, 4]), randn([2, 5])], randn([16, 3]), randn([16, 4])), /lstmCell: expected cell state \[2, 4\]/);
+  });
+  test("every weight starts in U(−1/√H, 1/√H) and fills the range", () => {
+    manualSeed(3);
+    const m = new nn.GRU(10, 25, { numLayers: 2, bidirectional: true });
+    const v = m.parameters().flatMap((p) => [...p.dataSync()]);
+    const k = 1 / 5;
+    assert.ok(v.every((x) => Math.abs(x) <= k), "inside the bound");
+    assert.ok(Math.max(...v) > 0.95 * k && Math.min(...v) < -0.95 * k, "fills the range");
+  });
+  test("dropout between layers acts in training mode only, and never after the last layer", () => {
+    manualSeed(4);
+    const m = new nn.LSTM(3, 8, { numLayers: 2, dropout: 0.5 });
+    const x = randn([4, 2, 3]);
+    const evalOut = m.eval().forward(x)[0].dataSync();
+    const trainOut = m.train().forward(x)[0].dataSync();
+    assert.notDeepEqual(trainOut, evalOut);
+    const one = new nn.LSTM(3, 8, { dropout: 0.5 });
+    assert.deepEqual(one.train().forward(x)[0].dataSync(), one.eval().forward(x)[0].dataSync());
+  });
+});
+
+describe("float64 gradcheck of the cells (reference backend)", () => {
+  const x = (): Tensor[] => [randn([2, 3], { dtype: "float64", requiresGrad: true }), randn([2, 4], { dtype: "float64", requiresGrad: true })];
+  const w = (g: number, inp = 3, state = 4): Tensor[] =>
+    [[g * 4, inp], [g * 4, state], [g * 4], [g * 4]].map((s) => {
+      const t = randn(s, { dtype: "float64" }).mul(0.5); // away from saturation
+      t.requiresGrad = true;
+      return t;
+    });
+  test("rnnTanhCell and rnnReluCell", () => on("cpu", () => {
+    manualSeed(11);
+    assert.ok(gradcheck((a, h, ...ws) => F.rnnTanhCell(a, h, ...(ws as [Tensor, Tensor, Tensor, Tensor])), [...x(), ...w(1)]));
+    assert.ok(gradcheck((a, h, ...ws) => F.rnnReluCell(a, h, ...(ws as [Tensor, Tensor, Tensor, Tensor])), [...x(), ...w(1)]));
+  }));
+  test("lstmCell (h and c), with and without projection", () => on("cpu", () => {
+    manualSeed(12);
+    const c = randn([2, 4], { dtype: "float64", requiresGrad: true });
+    assert.ok(gradcheck((a, h, cc, ...ws) => F.lstmCell(a, [h, cc], ...(ws as [Tensor, Tensor, Tensor, Tensor])), [...x(), c, ...w(4)]));
+    const hp = randn([2, 2], { dtype: "float64", requiresGrad: true });
+    const hr = randn([2, 4], { dtype: "float64", requiresGrad: true });
+    assert.ok(gradcheck((a, h, cc, wi, wh, bi, bh, r) => F.lstmCell(a, [h, cc], wi, wh, bi, bh, r), [x()[0]!, hp, c, ...w(4, 3, 2), hr]));
+  }));
+  test("gruCell", () => on("cpu", () => {
+    manualSeed(13);
+    assert.ok(gradcheck((a, h, ...ws) => F.gruCell(a, h, ...(ws as [Tensor, Tensor, Tensor, Tensor])), [...x(), ...w(3)]));
+  }));
+});
