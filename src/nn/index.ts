@@ -14,3 +14,6 @@ export { summary, formatCount, type SummaryOptions } from "./summary.js";
 export * as init from "./init.js";
 export * as F from "./functional/index.js";
 export * from "./loss.js";
+export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./attention.js";
+export * from "./transformer.js";
+export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";

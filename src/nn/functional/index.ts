@@ -6,3 +6,4 @@ export * from "./loss.js";
 export * from "./unfold.js";
 export * from "./interpolate.js";
 export * from "./distance.js";
+export * from "./attention.js";

@@ -1,0 +1,168 @@
+// Attention against PyTorch on every backend: score functions, scaledDotProductAttention (torch 2.x
+// formula in float64), linear attention (its quadratic form), MultiheadAttention and the Transformer
+// modules in every mask mode with torch's state dicts; float64 gradchecks; mask errors.
+
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { backendByName, F, getBackend, listBackends, nn, randn, setBackend, tensor, zeros, type Tensor } from "../src/index.js";
+import { assertClose, gradcheck } from "../src/testing/index.js";
+import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
+
+type State = Record<string, FixtureTensor>;
+interface Ctor { class: string; args: unknown[]; options: Record<string, unknown>; layer?: Ctor; numLayers?: number; norm?: boolean }
+interface ModCase {
+  name: string;
+  ctor: Ctor;
+  stateDict: State;
+  inputs: FixtureTensor[];
+  options: Record<string, FixtureTensor | boolean | null>;
+  out: FixtureTensor;
+  weights: FixtureTensor | null;
+  gradOutput: FixtureTensor;
+  inputGrads: FixtureTensor[];
+  paramGrads: State;
+  selfAttention?: boolean;
+}
+interface Mods { mha: ModCase[]; layers: ModCase[]; stacks: ModCase[]; squareMask: FixtureTensor }
+interface Sdpa { name: string; attnMask?: FixtureTensor; options: Record<string, unknown>; out: FixtureTensor }
+interface Fn {
+  q: FixtureTensor; k: FixtureTensor; v: FixtureTensor; sdpa: Sdpa[];
+  dot: FixtureTensor; cosine: FixtureTensor; wQuery: FixtureTensor; wKey: FixtureTensor; vA: FixtureTensor; additive: FixtureTensor;
+  linear: { q: FixtureTensor; k: FixtureTensor; v: FixtureTensor; out: FixtureTensor; causal: FixtureTensor };
+}
+const mods = fixture<Mods>("attention/modules.json");
+const fn = fixture<Fn>("attention/functional.json");
+const F32 = { rtol: 1e-4, atol: 1e-5 };
+const GRAD = { rtol: 1e-3, atol: 1e-4 };
+
+type AnyCtor = new (...args: unknown[]) => nn.Module<never[], unknown>;
+function build(c: Ctor): nn.Module<never[], unknown> {
+  const cls = (nn as unknown as Record<string, AnyCtor>)[c.class]!;
+  if (c.layer) return new cls(build(c.layer), c.numLayers, c.norm ? new nn.LayerNorm(c.layer.args[0] as number) : null);
+  return new cls(...c.args, c.options);
+}
+
+/** Runs `body` with `device` as the default backend (modules create their parameters there). */
+function on(device: string, body: () => void): void {
+  const before = getBackend();
+  setBackend(backendByName(device));
+  try {
+    body();
+  } finally {
+    setBackend(before);
+  }
+}
+
+for (const device of listBackends()) {
+  const f64 = backendByName(device).supportsFloat64;
+  const dt = f64 ? "float64" : "float32";
+  const tol = f64 ? { rtol: 1e-9, atol: 1e-10 } : F32;
+  const d = (t: FixtureTensor, requiresGrad = false): Tensor => decode(t, { device, dtype: t.dtype === "float64" ? dt : undefined, requiresGrad });
+
+  describe(`attention functions on ${device}`, () => {
+    const q = d(fn.q), k = d(fn.k), v = d(fn.v);
+    for (const c of fn.sdpa)
+      test(`scaledDotProductAttention: ${c.name}`, () => {
+        const mask = c.attnMask ? d(c.attnMask) : undefined;
+        assertClose(F.scaledDotProductAttention(q, k, v, mask, { ...c.options }), values(c.out), tol, c.name);
+      });
+    test("dot-product, cosine and additive scores", () => {
+      assertClose(F.dotProductScores(q, k), values(fn.dot), tol, "dot");
+      assertClose(F.cosineScores(q, k), values(fn.cosine), tol, "cosine");
+      assertClose(F.additiveScores(q, k, d(fn.wQuery), d(fn.wKey), d(fn.vA)), values(fn.additive), tol, "additive");
+    });
+    test("linear attention (elu + 1) equals its quadratic form, plain and causal", () => {
+      const l = fn.linear;
+      assertClose(F.linearAttention(d(l.q), d(l.k), d(l.v)), values(l.out), tol, "linear");
+      assertClose(F.linearAttention(d(l.q), d(l.k), d(l.v), { causal: true }), values(l.causal), tol, "causal linear");
+    });
+    test("the read-out: weights sum to one, masked keys get zero weight", () => {
+      const scores = randn([2, 3, 4], { device });
+      const mask = tensor([true, false, true, true], { device, dtype: "bool" });
+      const [out, w] = F.attend(scores, randn([2, 4, 5], { device }), { mask });
+      assert.deepEqual(out.shape, [2, 3, 5]);
+      assertClose(w.sum(-1), Array(6).fill(1), F32);
+      assert.ok(w.select(-1, 1).dataSync().every((x) => x === 0));
+    });
+    test("wrong mask dtype or shape names the function and the shapes", () => {
+      assert.throws(() => F.scaledDotProductAttention(q, k, v, zeros([4, 5], { device, dtype: q.dtype })), /scaledDotProductAttention: attention mask \[4,5\] does not broadcast to the attention scores \[2,3,4,6\]/);
+      assert.throws(() => F.scaledDotProductAttention(q, k, v, zeros([4, 6], { device, dtype: "int32" })), /scaledDotProductAttention: attention mask must be bool .* got int32/);
+      assert.throws(() => F.scaledDotProductAttention(q, k, v, null, 0, false, { scael: 1 } as never), /unknown option 'scael' \(did you mean 'scale'\?\)/);
+    });
+  });
+
+  const runCase = (c: ModCase): void => {
+    on(device, () => {
+      const m = build(c.ctor);
+      assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.stateDict), "torch's state-dict keys in torch's order");
+      m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([key, t]) => [key, d(t)])));
+      m.eval();
+      const xs = c.inputs.map((t) => d(t, true));
+      const opts = Object.fromEntries(Object.entries(c.options).map(([key, t]) => [key, t && typeof t === "object" ? d(t) : t]));
+      const args = c.ctor.class === "MultiheadAttention" ? (c.selfAttention ? [xs[0], xs[0], xs[0]] : xs) : xs;
+      const res = (m.forward as (...a: unknown[]) => Tensor | [Tensor, Tensor | null])(...args, opts);
+      const [y, w] = Array.isArray(res) ? res : [res, null];
+      assertClose(y, values(c.out), F32, `${c.name} output`);
+      if (c.weights) assertClose(w!, values(c.weights), F32, `${c.name} weights`);
+      else if (Array.isArray(res)) assert.equal(w, null);
+      y.backward(d(c.gradOutput));
+      xs.forEach((x, i) => assertClose(x.grad!, values(c.inputGrads[i]!), GRAD, `${c.name} input ${i} gradient`));
+      const named = Object.fromEntries(m.namedParameters());
+      for (const [key, g] of Object.entries(c.paramGrads)) assertClose(named[key]!.grad!, values(g), GRAD, `${c.name} grad of ${key}`);
+    });
+  };
+  describe(`nn.MultiheadAttention matches torch on ${device}`, () => {
+    for (const c of mods.mha) test(c.name, () => runCase(c));
+  });
+  describe(`Transformer layers match torch on ${device}`, () => {
+    for (const c of [...mods.layers, ...mods.stacks]) test(c.name, () => runCase(c));
+  });
+}
+
+describe("attention: gradcheck (float64, cpu), masks and errors", () => {
+  test("scaledDotProductAttention, additive scores and linear attention", () => {
+    const o = { dtype: "float64" as const, requiresGrad: true, device: "cpu" };
+    const R = { maxFullOutputs: 0 }; // three random projections vᵀJ keep this fast
+    const q = randn([2, 3, 4], o), k = randn([2, 5, 4], o), v = randn([2, 5, 3], o);
+    const mask = tensor([[true, true, false, true, true]], { dtype: "bool", device: "cpu" });
+    assert.ok(gradcheck((a, b, c) => F.scaledDotProductAttention(a, b, c, mask), [q, k, v], R));
+    assert.ok(gradcheck((a, b, c) => F.scaledDotProductAttention(a, b, c, null, 0, true), [q, k, v], R));
+    assert.ok(gradcheck((a, b) => F.cosineScores(a, b), [q, k], R));
+    const wq = randn([6, 4], o), wk = randn([6, 4], o), va = randn([6], o);
+    assert.ok(gradcheck((a, b, c, e, f) => F.additiveScores(a, b, c, e, f), [q, k, wq, wk, va], R));
+    const l = randn([2, 5, 4], o);
+    assert.ok(gradcheck((a, b, c) => F.linearAttention(a, b, c, { causal: true }), [l, k, v], R));
+  });
+  test("MultiheadAttention and an encoder layer (float64, masks, inputs and parameters)", () => {
+    on("cpu", () => {
+      const m = new nn.MultiheadAttention(4, 2, { addBiasKv: true, dtype: "float64" });
+      const x = randn([3, 2, 4], { dtype: "float64", requiresGrad: true });
+      const kpm = tensor([[false, false, true], [false, false, false]], { dtype: "bool" });
+      const causal = nn.Transformer.generateSquareSubsequentMask(3, { dtype: "float64" });
+      assert.ok(gradcheck((a) => m.forward(a, a, a, kpm, true, causal)[0], [x], { maxFullOutputs: 0 }));
+      // Parameters: gradcheck passes perturbed copies, so the function puts them into the module.
+      const xd = x.detach();
+      assert.ok(gradcheck((w, bk, wo) => {
+        [m.inProjWeight, m.biasK, m.outProj.weight] = [w, bk, wo];
+        return m.forward(xd, xd, xd, kpm, true, causal)[0];
+      }, [m.inProjWeight!, m.biasK!, m.outProj.weight], { maxFullOutputs: 0 }));
+      const layer = new nn.TransformerEncoderLayer(4, 2, 6, 0, "gelu", { normFirst: true, dtype: "float64" }).eval();
+      assert.ok(gradcheck((a) => layer.forward(a, causal, kpm), [x], { maxFullOutputs: 0 }));
+    });
+  });
+  test("generateSquareSubsequentMask matches torch", () => {
+    assertClose(nn.Transformer.generateSquareSubsequentMask(4), values(mods.squareMask));
+  });
+  test("masks of the wrong shape or dtype throw errors naming the module and the shapes", () => {
+    const m = new nn.MultiheadAttention(4, 2);
+    const x = randn([3, 2, 4]);
+    assert.throws(() => m.forward(x, x, x, null, true, zeros([3, 4])), /nn\.MultiheadAttention: attnMask has shape \[3,4\], but should be \[L, S\] = \[3,3\] or \[N·numHeads, L, S\] = \[4,3,3\]/);
+    assert.throws(() => m.forward(x, x, x, zeros([3, 2], { dtype: "bool" })), /nn\.MultiheadAttention: keyPaddingMask has shape \[3,2\], but should be \[N, S\] = \[2,3\]/);
+    assert.throws(() => m.forward(x, x, x, null, true, zeros([3, 3], { dtype: "int32" })), /nn\.MultiheadAttention: attnMask must be bool .* got int32 with shape \[3,3\]/);
+    assert.throws(() => m.forward(x, randn([3, 2, 5]), x), /nn\.MultiheadAttention\(embedDim=4, kdim=4, vdim=4\): got query \[3,2,4\], key \[3,2,5\]/);
+    assert.throws(() => new nn.MultiheadAttention(5, 2), /embedDim \(5\) must be divisible by numHeads \(2\)/);
+    assert.throws(() => new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8 } as never), /nn\.TransformerEncoderLayer: unknown option 'dim_feedforward' \(did you mean 'dimFeedforward'\?\)/);
+    const layer = new nn.TransformerEncoderLayer(4, 2, 8);
+    assert.throws(() => layer.forward(x, zeros([2, 2])), /nn\.MultiheadAttention: attnMask has shape \[2,2\]/);
+  });
+});
