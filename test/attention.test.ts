@@ -166,3 +166,47 @@ describe("attention: gradcheck (float64, cpu), masks and errors", () => {
     assert.throws(() => layer.forward(x, zeros([2, 2])), /nn\.MultiheadAttention: attnMask has shape \[2,2\]/);
   });
 });
+
+describe("positional encodings and weight tying", () => {
+  test("the sinusoidal table follows sin(pos/10000^(2i/d)), cos(…) and is not in the state dict", () => {
+    const pe = new nn.SinusoidalPositionalEncoding(6, { maxLen: 10 });
+    const x = zeros([4, 2, 6]);
+    const y = pe.forward(x);
+    const expect: number[] = [];
+    for (let pos = 0; pos < 4; pos++)
+      for (let n = 0; n < 2; n++)
+        for (let i = 0; i < 6; i++) {
+          const a = pos * Math.exp((-Math.log(10000) * 2 * Math.floor(i / 2)) / 6); // torch tutorial's div_term form
+          expect.push(i % 2 ? Math.cos(a) : Math.sin(a));
+        }
+    assertClose(y, expect, F32);
+    assert.deepEqual(Object.keys(pe.stateDict()), []);
+    assert.throws(() => pe.forward(zeros([11, 1, 6])), /SinusoidalPositionalEncoding: expected \[L, N, 6\] or \[L, 6\] with L ≤ maxLen 10, got \[11,1,6\]/);
+    const bf = new nn.SinusoidalPositionalEncoding(6, { maxLen: 10, batchFirst: true }).forward(zeros([2, 4, 6]));
+    assertClose(bf.select(0, 1), y.select(1, 0).dataSync(), F32);
+  });
+  test("learned positions get a gradient per used row only", () => {
+    const pe = new nn.LearnedPositionalEncoding(8, 4, { batchFirst: true });
+    pe.forward(randn([2, 3, 4])).sum().backward();
+    const g = pe.weight.grad!.dataSync();
+    assert.ok(g.slice(0, 12).every((v) => v === 2) && g.slice(12).every((v) => v === 0));
+  });
+  test("tieWeights: one matrix, counted once, gradient from both uses", () => {
+    const emb = new nn.Embedding(5, 3), out = new nn.Linear(3, 5, false);
+    nn.tieWeights(emb, out);
+    assert.equal(out.weight, emb.weight);
+    const model = new nn.ModuleList([emb, out]);
+    assert.equal(model.parameters().length, 1);
+    assert.deepEqual(Object.keys(model.stateDict()), ["0.weight", "1.weight"]);
+    const ids = tensor([1, 2], { dtype: "int32" });
+    const h = emb.forward(ids);
+    out.forward(h).sum().backward();
+    // d/dW of sum(E[ids]·Wᵀ) with W = E: rows of E used as inputs get Σ_out W + their use as outputs
+    const e = emb.weight.detach();
+    const colSum = e.sum(0); // from the un-embedding: each row r gets h summed over positions
+    const expected = h.detach().sum(0).unsqueeze(0).expand(5, 3).add(
+      tensor([0, 1, 1, 0, 0], { shape: [5, 1] }).mul(colSum.unsqueeze(0)));
+    assertClose(emb.weight.grad!, expected.dataSync(), F32);
+    assert.throws(() => nn.tieWeights(new nn.Embedding(5, 3), new nn.Linear(3, 4)), /tieWeights: embedding weight \[5,3\] and output weight \[4,3\]/);
+  });
+});
