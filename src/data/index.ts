@@ -11,3 +11,4 @@ export {
   RandomShift, RandomCrop, RandomHorizontalFlip, RandomRotation, GaussianNoise, Normalize, Compose, shift, rotate,
   type Transform, type TransformLike,
 } from "./transforms.js";
+export { Tokenizer, CharTokenizer, BPETokenizer, padSequences, tokenizerFromJSON, type EncodeOptions, type PadOptions } from "./text.js";
