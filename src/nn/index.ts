@@ -17,3 +17,4 @@ export * from "./loss.js";
 export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./attention.js";
 export * from "./transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";
+export { GPT, generate, sampleLogits, type GPTOptions, type KVCache, type SampleOptions, type GenerateOptions } from "./gpt.js";
