@@ -150,6 +150,7 @@ ${commonHelp}`,
     writeFileSync(join(out, "history.svg"), await plotHistory(history, `${recipe.name}: loss and accuracy per epoch`));
     const acc = test.accuracy === undefined ? "" : ` · test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     console.log(`test loss ${test.loss!.toFixed(4)}${acc}`);
+    for (const line of (await recipe.afterTrain?.(model, out)) ?? []) console.log(line);
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  checkpoint/`);
   },
 };
@@ -180,16 +181,17 @@ const evalCmd: Command = {
 
 const predict: Command = {
   summary: "show a trained run's predictions on test samples",
-  usage: `myelin predict <run-dir> [options]
+  usage: `myelin predict <run-dir> [input…] [options]   (inputs: for text recipes such as numerals)
   --index N           first test sample (default 0)
   --count N           how many samples (default 5)
   --no-image          do not draw 28×28 inputs as text
 ${commonHelp}`,
   options: { ...common, index: { type: "string" }, count: { type: "string" }, "no-image": { type: "boolean" } },
   // eslint-disable-next-line @typescript-eslint/require-await -- commands share one async signature
-  async run(v, [runDir]) {
+  async run(v, [runDir, ...inputs]) {
     useBackend(v);
     const { recipe, model } = openRun(runDir);
+    if (recipe.predictText && inputs.length) return void inputs.forEach((t) => console.log(recipe.predictText!(model, t)));
     const { test, classes } = recipe.data({ dataDir: str(v, "data-dir") });
     const start = num(v, "index", 0, { integer: true, min: 0 });
     const count = num(v, "count", 5, { integer: true, min: 1 });

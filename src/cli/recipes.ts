@@ -4,6 +4,7 @@
 import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
+import { attentionRecipes } from "./recipes-attention.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -23,6 +24,10 @@ export interface Recipe {
   /** Augmentation applied to each training batch of inputs. */
   augment?(): data.Transform;
   metrics: string[];
+  /** Extra work after training (e.g. pictures, task metrics); returns lines to print. */
+  afterTrain?(model: Model, outDir: string): Promise<string[]>;
+  /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */
+  predictText?(model: Model, input: string): string;
 }
 
 const mlp = (sizes: number[], act: () => nn.AnyModule, dropout = 0): Model => {
@@ -89,7 +94,7 @@ const recipeList: Recipe[] = [
   },
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries(recipeList.map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...attentionRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

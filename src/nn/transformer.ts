@@ -140,6 +140,9 @@ export class TransformerDecoderLayer extends LayerBase {
   norm2: LayerNorm;
   norm3: LayerNorm;
   readonly #args: LayerArgs;
+  /** Not in torch: when true, forward keeps the cross-attention weights [N, L, S] (head-averaged) in lastCrossAttnWeights, for attention maps. */
+  keepAttnWeights = false;
+  lastCrossAttnWeights: Tensor | null = null;
   constructor(dModel: number, nhead: number, ...args: LayerArgs) {
     super("nn.TransformerDecoderLayer", dModel, nhead, args);
     this.#args = args;
@@ -160,7 +163,11 @@ export class TransformerDecoderLayer extends LayerBase {
     this.checkInput("nn.TransformerDecoderLayer", "tgt", tgt);
     this.checkInput("nn.TransformerDecoderLayer", "memory", memory);
     const sa = (x: Tensor): Tensor => this.drop(this.selfAttn.forward(x, x, x, { attnMask: m.tgtMask, keyPaddingMask: m.tgtKeyPaddingMask, needWeights: false })[0]);
-    const ca = (x: Tensor): Tensor => this.drop(this.multiheadAttn.forward(x, memory, memory, { attnMask: m.memoryMask, keyPaddingMask: m.memoryKeyPaddingMask, needWeights: false })[0]);
+    const ca = (x: Tensor): Tensor => {
+      const [y, w] = this.multiheadAttn.forward(x, memory, memory, { attnMask: m.memoryMask, keyPaddingMask: m.memoryKeyPaddingMask, needWeights: this.keepAttnWeights });
+      if (w) this.lastCrossAttnWeights = w.detach();
+      return this.drop(y);
+    };
     let x = tgt;
     if (this.cfg.normFirst) {
       x = x.add(sa(this.norm1.forward(x)));
