@@ -122,7 +122,7 @@ export function exactMatch(model: NumeralsTransformer, ns: number[], batch = 500
 /** The cross-attention map of one translation as an SVG heatmap (Vega-Lite): output letters × input digits. */
 export async function attentionSvg(model: NumeralsTransformer, n: number): Promise<string> {
   const { roman, attention } = model.translate([n]);
-  const digits = [...String(n)], letters = [...roman[0]!, "<eos>"];
+  const digits = [...String(n)], letters = [...roman[0]!, "<eos>"].slice(0, attention.shape[1]); // no <eos> when it ran to the end
   const w = attention.toArray() as number[][][];
   const values = letters.flatMap((l, i) => digits.map((d, j) => ({ out: `${i + 1}:${l}`, in: `${j + 1}:${d}`, weight: w[0]![i]![j]! })));
   const spec = {
