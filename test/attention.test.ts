@@ -4,7 +4,7 @@
 
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { backendByName, F, getBackend, listBackends, nn, randn, setBackend, tensor, zeros, type Tensor } from "../src/index.js";
+import { backendByName, F, Generator, getBackend, listBackends, manualSeed, nn, randn, setBackend, tensor, zeros, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
 
@@ -208,5 +208,34 @@ describe("positional encodings and weight tying", () => {
       tensor([0, 1, 1, 0, 0], { shape: [5, 1] }).mul(colSum.unsqueeze(0)));
     assertClose(emb.weight.grad!, expected.dataSync(), F32);
     assert.throws(() => nn.tieWeights(new nn.Embedding(5, 3), new nn.Linear(3, 4)), /tieWeights: embedding weight \[5,3\] and output weight \[4,3\]/);
+  });
+});
+
+describe("attention: dropout, unbatched inputs, initialisation", () => {
+  test("dropout on the weights is unbiased: the mean over seeds approaches the output without dropout", () => {
+    const q = randn([1, 3, 4]), k = randn([1, 5, 4]), v = randn([1, 5, 2]);
+    const exact = F.scaledDotProductAttention(q, k, v).dataSync();
+    const acc = new Float64Array(exact.length);
+    const runs = 400;
+    for (let s = 0; s < runs; s++) F.scaledDotProductAttention(q, k, v, null, 0.3, { generator: new Generator(s) }).dataSync().forEach((x, i) => (acc[i]! += x / runs));
+    acc.forEach((x, i) => assert.ok(Math.abs(x - exact[i]!) < 0.12, `element ${i}: ${x} vs ${exact[i]}`));
+    const a = F.scaledDotProductAttention(q, k, v, null, 0.3, { generator: new Generator(7) }).dataSync();
+    assert.deepEqual(a, F.scaledDotProductAttention(q, k, v, null, 0.3, { generator: new Generator(7) }).dataSync());
+    assert.notDeepEqual(a, exact);
+  });
+  test("MultiheadAttention: unbatched [L, E] equals batched with N = 1; eval turns dropout off", () => {
+    const m = new nn.MultiheadAttention(4, 2, { dropout: 0.5 }).eval();
+    const x = randn([3, 4]), kpm = tensor([false, true, false], { dtype: "bool" });
+    const [y1, w1] = m.forward(x, x, x, kpm);
+    const [y2, w2] = m.forward(x.unsqueeze(1), x.unsqueeze(1), x.unsqueeze(1), kpm.unsqueeze(0));
+    assertClose(y1, y2.squeeze(1).dataSync(), F32);
+    assertClose(w1!, w2!.squeeze(0).dataSync(), F32);
+    assert.deepEqual(w1!.shape, [3, 3]);
+  });
+  test("nn.Transformer re-initialises matrices with Xavier-uniform, as torch does", () => {
+    manualSeed(0);
+    const t = new nn.Transformer({ dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 });
+    const w = t.encoder.layers[0]!.linear1.weight; // [32, 16]: Xavier bound √(6/48) ≈ 0.354, Linear's would be 1/4
+    assert.ok(w.abs().amax().item() > 0.3 && w.abs().amax().item() <= Math.sqrt(6 / 48) + 1e-6);
   });
 });

@@ -1,6 +1,7 @@
 // The Transformer (Vaswani et al., 2017) as torch.nn builds it: encoder and decoder layers, their
 // stacks, nn.Transformer with generateSquareSubsequentMask; torch's arguments and state-dict keys.
 
+import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { full } from "../ops/creation.js";
 import { resolveArgs, type Args } from "../options.js";
@@ -9,6 +10,7 @@ import type { Tensor } from "../tensor.js";
 import { gelu, relu } from "./functional/activation.js";
 import { dropout as dropoutFn } from "./functional/layers.js";
 import { MultiheadAttention } from "./attention.js";
+import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { LayerNorm } from "./normalization.js";
@@ -236,8 +238,8 @@ export interface TransformerForwardOptions extends DecoderForwardOptions {
  * The encoder-decoder Transformer: encoder stack + LayerNorm, decoder stack + LayerNorm. Matches
  * torch.nn.Transformer(dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6,
  * dimFeedforward = 2048, dropout = 0.1, activation = relu, …). forward(src, tgt, srcMask, tgtMask,
- * memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask). Unlike torch (which
- * re-initialises every matrix with Xavier-uniform), each layer keeps its own default initialisation.
+ * memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask). Like torch, every
+ * parameter with more than one dim is re-initialised with Xavier-uniform.
  */
 export class Transformer extends Module<[Tensor, Tensor, ...Args<[srcMask: Tensor | null, tgtMask: Tensor | null, memoryMask: Tensor | null, srcKeyPaddingMask: Tensor | null, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null], TransformerForwardOptions>]> {
   encoder: TransformerEncoder;
@@ -256,6 +258,9 @@ export class Transformer extends Module<[Tensor, Tensor, ...Args<[srcMask: Tenso
     this.batchFirst = o.batchFirst;
     this.encoder = new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layer), numEncoderLayers, new LayerNorm(dModel, { eps: o.layerNormEps, dtype: o.dtype }));
     this.decoder = new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layer), numDecoderLayers, new LayerNorm(dModel, { eps: o.layerNormEps, dtype: o.dtype }));
+    noGrad(() => {
+      for (const p of this.parameters()) if (p.ndim > 1) xavierUniform(p);
+    });
   }
   forward(src: Tensor, tgt: Tensor, ...args: Args<[srcMask: Tensor | null, tgtMask: Tensor | null, memoryMask: Tensor | null, srcKeyPaddingMask: Tensor | null, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null], TransformerForwardOptions>): Tensor {
     const m = resolveArgs<TransformerForwardOptions>("nn.Transformer.forward", args,
