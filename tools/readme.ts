@@ -28,6 +28,10 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },
   { area: "train", feature: "fit/evaluate/predict, callbacks, L1/L2 penalties, progress, plots, metrics", files: /^(train|regularization|metrics|examples-run)/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
+  { area: "nn", feature: "Attention: dot/scaled/cosine/additive scores, scaledDotProductAttention, linear attention, MultiheadAttention, Transformer encoder/decoder (PyTorch parity in every mask mode), positional encodings, weight tying", files: /^attention\.test/ },
+  { area: "nn", feature: "GPT with a KV cache; greedy, temperature, top-k and top-p decoding", files: /^gpt\.test/ },
+  { area: "data", feature: "Tokenizers: characters and byte-level BPE (special tokens, save/load), padding and truncation", files: /^text\.test/ },
+  { area: "recipes", feature: "Deck 002's Arabic → Roman numerals with an encoder-decoder Transformer (`myelin train numerals`)", files: /^numerals\.test/ },
 ];
 
 interface Result {

@@ -74,6 +74,7 @@ export class NumeralsTransformer extends nn.Module {
     return this.out.forward(h);
   }
   forward(packed: Tensor): Tensor {
+    if (packed.dtype !== "int32") packed = packed.int(); // summary() feeds float zeros
     const src = packed.narrow(1, 0, SRC), tgtIn = packed.narrow(1, SRC, TGT);
     return this.decode(tgtIn, this.encode(src), src);
   }
