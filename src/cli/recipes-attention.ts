@@ -1,7 +1,8 @@
 // Attention recipes: deck 002's Arabic → Roman numerals with an encoder-decoder Transformer
-// (542 → DXLII), greedy decoding, exact-match accuracy and the cross-attention map as an SVG.
+// (542 → DXLII), greedy decoding, exact-match accuracy and the cross-attention map as an SVG; a
+// character-level GPT on an English text that ships with every Debian system.
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cat, data, F, Generator, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
 import type { Recipe } from "./recipes.js";
@@ -150,6 +151,38 @@ export async function attentionSvg(model: NumeralsTransformer, n: number): Promi
 
 const numeralsLoss = (out: Tensor, y: Tensor): Tensor => F.crossEntropy(out.reshape(-1, VOCAB.length), y.reshape(-1), { ignoreIndex: -100 });
 
+/** The char-GPT corpus: the GPL-3 text (35 kB of English) in /usr/share/common-licenses, or --data-dir/GPL-3. */
+export function readCorpus(dataDir?: string): string {
+  const path = dataDir ? join(dataDir, "GPL-3") : "/usr/share/common-licenses/GPL-3";
+  try {
+    return readFileSync(path, "utf8").replace(/[ \t]+/g, " ");
+  } catch (e) {
+    throw new Error(`char-gpt: cannot read the corpus ${path} (${(e as Error).message}); pass --data-dir with a GPL-3 text file`);
+  }
+}
+
+/** Windows of ctx + 1 characters: inputs ids[i … i+ctx), targets ids[i+1 … i+ctx]; the last 10% of the text is the test part. */
+export function charWindows(text: string, ctx: number, count: number, seed = 0): { tokenizer: data.CharTokenizer; train: data.TensorDataset<[Tensor, Tensor]>; test: data.TensorDataset<[Tensor, Tensor]> } {
+  const tokenizer = data.CharTokenizer.fromCorpus(text);
+  const ids = tokenizer.encode(text);
+  const cut = Math.floor(ids.length * 0.9);
+  const g = new Generator(seed);
+  const make = (lo: number, hi: number, n: number): data.TensorDataset<[Tensor, Tensor]> => {
+    const starts = Array.from({ length: n }, () => lo + Math.floor(g.random() * (hi - lo - ctx - 1)));
+    return new data.TensorDataset(
+      tensor(starts.map((s) => ids.slice(s, s + ctx)), { dtype: "int32" }),
+      tensor(starts.map((s) => ids.slice(s + 1, s + ctx + 1)), { dtype: "int32" }),
+    );
+  };
+  return { tokenizer, train: make(0, cut, count), test: make(cut, ids.length, Math.ceil(count / 10)) };
+}
+
+const CTX = 64;
+const gptLoss = (out: Tensor, y: Tensor): Tensor => F.crossEntropy(out.reshape(-1, out.shape[out.ndim - 1]!), y.reshape(-1));
+const charTokenizer = (): data.CharTokenizer => data.CharTokenizer.fromCorpus(readCorpus());
+const sampleText = (model: nn.GPT, tok: data.CharTokenizer, prompt: string, n: number, seed = 0): string =>
+  tok.decode(nn.generate(model, tok.encode(prompt), Math.min(n, CTX - prompt.length), { temperature: 0.8, topK: 10, generator: new Generator(seed) }).dataSync() as unknown as number[]);
+
 export const attentionRecipes: Recipe[] = [
   {
     name: "numerals",
@@ -176,6 +209,27 @@ export const attentionRecipes: Recipe[] = [
       const n = Number(text);
       if (!(Number.isInteger(n) && n >= 1 && n <= 3999)) throw new Error(`numerals: expected an integer 1 … 3999, got '${text}'`);
       return `${n} → ${(model as NumeralsTransformer).translate([n]).roman[0]} (true ${toRoman(n)})`;
+    },
+  },
+  {
+    name: "char-gpt",
+    description: "A character-level GPT (2 pre-LN layers, d 128, 4 heads, ctx 64) on the GPL-3 text; prints a sample",
+    defaults: { epochs: 4, batchSize: 32, lr: 2e-3 },
+    inputShape: [CTX],
+    data: ({ dataDir }) => {
+      const { train, test } = charWindows(readCorpus(dataDir), CTX, 6000);
+      return { train, test };
+    },
+    model: () => new nn.GPT(charTokenizer().vocabSize, { blockSize: CTX, nLayer: 2, nHead: 4, nEmbd: 128, dropout: 0.1 }),
+    loss: () => gptLoss,
+    optimizer: (params, lr) => new optim.AdamW(params, { lr, weightDecay: 0.01 }),
+    metrics: [],
+    afterTrain(model) {
+      return Promise.resolve([`sample: ${JSON.stringify(sampleText(model as nn.GPT, charTokenizer(), "The licen", 60))}`]);
+    },
+    predictText(model, text) {
+      const tok = charTokenizer();
+      return JSON.stringify(sampleText(model as nn.GPT, tok, text.slice(-(CTX - 8)), CTX));
     },
   },
 ];
