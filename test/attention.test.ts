@@ -239,3 +239,18 @@ describe("attention: dropout, unbatched inputs, initialisation", () => {
     assert.ok(w.abs().amax().item() > 0.3 && w.abs().amax().item() <= Math.sqrt(6 / 48) + 1e-6);
   });
 });
+
+test("nn.AdditiveAttention: Bahdanau scores, masked softmax, weighted sum; parameters get gradients", () => {
+  const m = new nn.AdditiveAttention(3, 4, 5);
+  assert.deepEqual(Object.keys(m.stateDict()), ["w_query", "w_key", "v"]);
+  const q = randn([2, 1, 3]), k = randn([2, 6, 4]), v = randn([2, 6, 2]);
+  const mask = tensor([[true, true, true, false, false, false], [true, true, true, true, true, true]], { dtype: "bool" });
+  const [ctx, w] = m.forward(q, k, v, mask);
+  const scores = F.additiveScores(q, k, m.wQuery, m.wKey, m.v);
+  const expectW = scores.maskedFill(mask.logicalNot().unsqueeze(1), -Infinity).softmax(-1);
+  assertClose(w, expectW.dataSync(), F32);
+  assertClose(ctx, expectW.matmul(v).dataSync(), F32);
+  assert.ok(w.select(0, 0).narrow(-1, 3, 3).dataSync().every((x) => x === 0));
+  ctx.sum().backward();
+  assert.ok(m.parameters().every((p) => p.grad !== null && p.grad.abs().sum().item() > 0));
+});
