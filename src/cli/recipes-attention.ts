@@ -188,8 +188,8 @@ export const attentionRecipes: Recipe[] = [
     name: "numerals",
     description:
       "Deck 002's Arabic → Roman numerals (542 → DXLII): encoder-decoder Transformer (d 64, 4 heads, 2+2 layers) on 1…3999, " +
-      "20% held out (542 among them); 6 epochs reach 94.75% held-out exact match (seed 0); writes the attention map",
-    defaults: { epochs: 6, batchSize: 128, lr: 3e-3 },
+      "20% held out (542 among them); 15 epochs reach 99.25% held-out exact match (seed 0; 6 epochs: 94.75%); writes the attention map",
+    defaults: { epochs: 15, batchSize: 128, lr: 3e-3 },
     inputShape: [SRC + TGT],
     data: () => {
       const { train, test } = numeralSplits();
