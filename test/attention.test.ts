@@ -207,6 +207,10 @@ describe("positional encodings and weight tying", () => {
     const expected = h.detach().sum(0).unsqueeze(0).expand(5, 3).add(
       tensor([0, 1, 1, 0, 0], { shape: [5, 1] }).mul(colSum.unsqueeze(0)));
     assertClose(emb.weight.grad!, expected.dataSync(), F32);
+    const fresh = new nn.ModuleList([new nn.Embedding(5, 3), new nn.Linear(3, 5, false)]);
+    nn.tieWeights(fresh.at(0) as nn.Embedding, fresh.at(1) as nn.Linear);
+    fresh.loadStateDict(model.stateDict()); // both keys of the tied matrix load, as in torch
+    assertClose((fresh.at(1) as nn.Linear).weight, emb.weight.dataSync(), F32);
     assert.throws(() => nn.tieWeights(new nn.Embedding(5, 3), new nn.Linear(3, 4)), /tieWeights: embedding weight \[5,3\] and output weight \[4,3\]/);
   });
 });
