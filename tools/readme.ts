@@ -32,6 +32,10 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "train", feature: "BPTT: truncated BPTT, deck 001's w¹⁰⁰⁰, gradient norms against σ_max(W_hh), clipping, linear cost over 1,000 steps", files: /^rnn-bptt/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
   { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
+  { area: "nn", feature: "Attention: dot/scaled/cosine/additive scores, scaledDotProductAttention, linear attention, MultiheadAttention, Transformer encoder/decoder (PyTorch parity in every mask mode), positional encodings, weight tying", files: /^attention\.test/ },
+  { area: "nn", feature: "GPT with a KV cache; greedy, temperature, top-k and top-p decoding", files: /^gpt\.test/ },
+  { area: "data", feature: "Tokenizers: characters and byte-level BPE (special tokens, save/load), padding and truncation", files: /^text\.test/ },
+  { area: "recipes", feature: "Deck 002's Arabic → Roman numerals with an encoder-decoder Transformer (`myelin train numerals`)", files: /^numerals\.test/ },
 ];
 
 interface Result {

@@ -51,7 +51,7 @@ const evalCmd: Command = {
 const predict: Command = {
   summary: "show a trained run's predictions on test samples",
   get usage() {
-    return `myelin predict <run-dir> [options]
+    return `myelin predict <run-dir> [input…] [options]   (inputs: for text recipes such as numerals)
   --index N           first test sample (default 0)
   --count N           how many samples (default 5)
   --no-image          do not draw 28×28 inputs as text
@@ -59,9 +59,10 @@ ${commonHelp()}`;
   },
   options: { ...common, index: { type: "string" }, count: { type: "string" }, "no-image": { type: "boolean" } },
   // eslint-disable-next-line @typescript-eslint/require-await -- commands share one async signature
-  async run(v, [runDir]) {
+  async run(v, [runDir, ...inputs]) {
     useBackend(v);
     const { recipe, model } = openRun(runDir);
+    if (recipe.predictText && inputs.length) return void inputs.forEach((t) => console.log(recipe.predictText!(model, t)));
     const { test, classes } = recipe.data({ dataDir: str(v, "data-dir") });
     const start = num(v, "index", 0, { integer: true, min: 0 });
     const count = num(v, "count", 5, { integer: true, min: 1 });

@@ -5,6 +5,7 @@ import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
+import { attentionRecipes } from "./recipes-attention.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -27,6 +28,10 @@ export interface Recipe {
   metrics: string[];
   /** Lines printed after training and evaluation (recipe-specific results, samples). */
   report?(model: Model, splits: { train: Samples; test: Samples }): string;
+  /** Extra work after training (e.g. pictures, task metrics); returns lines to print. */
+  afterTrain?(model: Model, outDir: string): Promise<string[]>;
+  /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */
+  predictText?(model: Model, input: string): string;
 }
 
 const mlp = (sizes: number[], act: () => nn.AnyModule, dropout = 0): Model => {
@@ -97,7 +102,7 @@ const recipeList: Recipe[] = [
   },
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...rnnRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...rnnRecipes, ...attentionRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

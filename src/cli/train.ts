@@ -175,6 +175,7 @@ ${commonHelp()}`;
     const acc = test.accuracy === undefined ? "" : ` · test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     console.log(`test loss ${test.loss!.toFixed(4)}${acc}`);
     if (recipe.report) console.log(recipe.report(model, ds));
+    for (const line of (await recipe.afterTrain?.(model, out)) ?? []) console.log(line);
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  checkpoint/`);
   },
 };

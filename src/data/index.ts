@@ -12,3 +12,4 @@ export {
   type Transform, type TransformLike,
 } from "./transforms.js";
 export { slidingWindows, CharVocab, textChunks, parseCo2Csv, emailSubject, type WindowOptions } from "./sequence.js";
+export { Tokenizer, CharTokenizer, BPETokenizer, padSequences, tokenizerFromJSON, type EncodeOptions, type PadOptions } from "./text.js";

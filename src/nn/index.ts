@@ -19,3 +19,7 @@ export { RNNCell, LSTMCell, GRUCell, type RNNCellBaseOptions, type RNNCellOption
 export { PackedSequence, padSequence, packSequence, packPaddedSequence, padPackedSequence } from "./packed.js";
 export * as utils from "./utils.js";
 export { JordanRNN, FullyRecurrent, SigmoidRNN, type JordanRNNOptions, type FullyRecurrentOptions, type SigmoidRNNOptions } from "./rnn-classic.js";
+export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./attention.js";
+export * from "./transformer.js";
+export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";
+export { GPT, generate, sampleLogits, type GPTOptions, type KVCache, type SampleOptions, type GenerateOptions } from "./gpt.js";

@@ -163,12 +163,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.namedModules().map(([, m]) => m);
   }
 
-  #named(kind: "param" | "buffer", recurse: boolean, persistentOnly = false): [string, Tensor][] {
+  #named(kind: "param" | "buffer", recurse: boolean, persistentOnly = false, dedupe = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
     const visit = (m: AnyModule, prefix: string): void => {
       for (const e of m.#entries()) {
-        if (e.kind === kind && !seen.has(e.value) && !(persistentOnly && e.kind === "buffer" && !e.persistent)) {
+        if (e.kind === kind && !(dedupe && seen.has(e.value)) && !(persistentOnly && e.kind === "buffer" && !e.persistent)) {
           seen.add(e.value);
           out.push([prefix + e.key, e.value]);
         }
@@ -212,7 +212,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    */
   loadStateDict(state: Record<string, Tensor>, ...args: Args<[strict: boolean], { strict?: boolean }>): LoadResult {
     const { strict } = resolveArgs("Module.loadStateDict", args, ["strict"], { strict: true });
-    const own = new Map<string, Tensor>([...this.#named("param", true), ...this.#named("buffer", true, true)]);
+    // Every key, shared (tied) tensors under each of their names, as stateDict() writes them and torch loads them.
+    const own = new Map<string, Tensor>([...this.#named("param", true, false, false), ...this.#named("buffer", true, true, false)]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
     const problems: string[] = [];

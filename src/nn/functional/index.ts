@@ -7,3 +7,4 @@ export * from "./unfold.js";
 export * from "./interpolate.js";
 export * from "./distance.js";
 export * from "./rnn.js";
+export * from "./attention.js";
