@@ -1,0 +1,6 @@
+// The models namespace: the course's networks beyond feed-forward ones (Hopfield, perceptron,
+// Boltzmann machines, Q-learning, …), each with its formula and source.
+
+export { Hopfield, type HopfieldRecallOptions } from "./hopfield.js";
+export { Perceptron, LinearSVM, type PerceptronFitOptions, type LinearSVMOptions, type LinearSVMFitOptions } from "./perceptron.js";
+export { RBM, bernoulli, type ContrastiveDivergenceOptions } from "./rbm.js";
