@@ -11,3 +11,4 @@ export {
   RandomShift, RandomCrop, RandomHorizontalFlip, RandomRotation, GaussianNoise, Normalize, Compose, shift, rotate,
   type Transform, type TransformLike,
 } from "./transforms.js";
+export { karateClub, KARATE_EDGES, KARATE_CLUBS } from "./graphs.js";
