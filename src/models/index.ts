@@ -5,3 +5,4 @@ export { Hopfield, type HopfieldRecallOptions } from "./hopfield.js";
 export { Perceptron, LinearSVM, type PerceptronFitOptions, type LinearSVMOptions, type LinearSVMFitOptions } from "./perceptron.js";
 export { RBM, bernoulli, type ContrastiveDivergenceOptions } from "./rbm.js";
 export { QLearning, PathTask, type Environment, type StepResult, type PathCell, type QLearningOptions } from "./q-learning.js";
+export { DBN, type PretrainOptions } from "./dbn.js";
