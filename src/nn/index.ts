@@ -15,3 +15,4 @@ export * as init from "./init.js";
 export * as F from "./functional/index.js";
 export * from "./loss.js";
 export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions } from "./graph.js";
+export { LIF, spike, type LIFOptions } from "./spiking.js";
