@@ -54,3 +54,12 @@ test("a spiking 196-64-10 LIF network learns the digits with surrogate gradients
   assert.ok(acc >= 0.75, `accuracy ${acc} ≥ 0.75`);
   assert.ok(rate > 0.01 && rate < 0.9, "the hidden layer spikes sparsely, neither silent nor saturated");
 });
+
+test("the spiking-digits recipe builds the LIF network for flattened 784-pixel digits", async () => {
+  const { recipeByName } = await import("../src/cli/recipes.js");
+  const r = recipeByName("spiking-digits");
+  assert.deepEqual(r.inputShape, [784]);
+  const out = r.model().forward(tensor(new Float32Array(2 * 784).fill(0.5), { shape: [2, 784] }));
+  assert.deepEqual(out.shape, [2, 10]);
+  assert.ok(out.ge(0).all().item() && out.le(8).all().item(), "outputs are spike counts over 8 steps");
+});

@@ -4,6 +4,7 @@
 import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
+import { courseRecipes } from "./recipes-course.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -94,7 +95,7 @@ const recipeList: Recipe[] = [
   },
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries(recipeList.map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...courseRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];
