@@ -7,3 +7,4 @@ export { RBM, bernoulli, type ContrastiveDivergenceOptions } from "./rbm.js";
 export { QLearning, PathTask, type Environment, type StepResult, type PathCell, type QLearningOptions } from "./q-learning.js";
 export { DBN, type PretrainOptions } from "./dbn.js";
 export { SpikingMLP, type SpikingMLPOptions } from "./spiking.js";
+export { BoltzmannMachine, type BoltzmannFitOptions } from "./boltzmann.js";
