@@ -8,3 +8,4 @@ export { QLearning, PathTask, type Environment, type StepResult, type PathCell, 
 export { DBN, type PretrainOptions } from "./dbn.js";
 export { SpikingMLP, type SpikingMLPOptions } from "./spiking.js";
 export { BoltzmannMachine, type BoltzmannFitOptions } from "./boltzmann.js";
+export { layerGradientNorms } from "./diagnostics.js";
