@@ -28,6 +28,9 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },
   { area: "train", feature: "fit/evaluate/predict, callbacks, L1/L2 penalties, progress, plots, metrics", files: /^(train|regularization|metrics|examples-run)/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
+  { area: "models", feature: "Energy-based: Hopfield (capacity ≈ 0.14·N measured), Boltzmann machine with hidden units, RBM (CD-k, PCD), deep belief net", files: /^(energy-(hopfield|boltzmann|rbm)|models-dbn)\.test/ },
+  { area: "models", feature: "Perceptron rule (AND, OR, not XOR), linear SVM by the hinge loss, tabular Q-learning on deck 001's path task", files: /^energy-(perceptron|qlearning)\.test/ },
+  { area: "models", feature: "GCNConv on a message-passing base (karate club), spiking LIF neurons with surrogate gradients, gradient-norm diagnostics", files: /^models-(gcn|spiking|diagnostics)\.test/ },
 ];
 
 interface Result {
