@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { data, eye, manualSeed, nn, optim, randn, tensor } from "../src/index.js";
+import { data, eye, manualSeed, nn, optim, randn, tensor, type Tensor } from "../src/index.js";
 import { gradcheck } from "../src/testing/index.js";
 
 test("karate club data: 34 members, 78 friendships, 17 in each club", () => {
@@ -70,4 +70,16 @@ test("a two-layer GCN classifies the karate club split from one labelled member 
   const acc = pred.indexSelect(0, rest).eq(labels.indexSelect(0, rest)).float().mean().item();
   console.log(`  accuracy on the 32 unlabelled members: ${(acc * 100).toFixed(1)}%`);
   assert.ok(acc >= 0.9, `accuracy ${acc} on the unlabelled members, expected ≥ 0.9`);
+});
+
+test("MessagePassing aggregates by sum or by mean over the in-degree", () => {
+  class MeanNeighbours extends nn.MessagePassing {
+    forward(x: Tensor, edgeIndex: Tensor): Tensor { return this.propagate(x, edgeIndex); }
+  }
+  const edgeIndex = tensor(Int32Array.from([0, 1, 2, 2, 2, 0]), { shape: [2, 3] }); // 0→2, 1→2, 2→0
+  const x = tensor([[1], [3], [10]]);
+  assert.deepEqual(Array.from(new MeanNeighbours("mean").forward(x, edgeIndex).dataSync()), [10, 0, 2]);
+  assert.deepEqual(Array.from(new MeanNeighbours({ aggr: "add" }).forward(x, edgeIndex).dataSync()), [10, 0, 4]);
+  assert.throws(() => new MeanNeighbours({ agr: "mean" } as never), /nn.MeanNeighbours: unknown option 'agr'.*aggr/);
+  assert.throws(() => new MeanNeighbours("max" as never), /aggr must be "add" or "mean"/);
 });

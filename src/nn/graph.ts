@@ -50,15 +50,31 @@ export function gcnNorm(edgeIndex: Tensor, numNodes: number): { edgeIndex: Tenso
   });
 }
 
+export interface MessagePassingOptions {
+  /** How incoming messages combine: their sum ("add") or their mean over the in-degree ("mean"). */
+  aggr?: "add" | "mean";
+}
+
 /**
  * The base of message-passing layers (Gilmer et al., "Neural message passing for quantum chemistry",
- * ICML 2017): xᵢ' = update(Σ_{j → i} message(xⱼ, w_ji)). Subclasses implement `forward` with
- * `propagate`; GCNConv is the case message = w_ji · Θxⱼ with Kipf and Welling's weights.
+ * ICML 2017; torch_geometric.nn.MessagePassing): xᵢ' = update(⊕_{j → i} message(xⱼ, w_ji)) with ⊕ the
+ * sum or the mean. Subclasses implement `forward` with `propagate`; GCNConv is the case
+ * message = w_ji · Θxⱼ, ⊕ = sum, with Kipf and Welling's weights.
  */
 export abstract class MessagePassing extends Module<[Tensor, Tensor], Tensor> {
-  /** Sums the weighted messages xⱼ (w_ji) into each target node i. */
+  readonly aggr: "add" | "mean";
+  constructor(...args: Args<[aggr: "add" | "mean"], MessagePassingOptions>) {
+    super();
+    ({ aggr: this.aggr } = resolveArgs<Required<MessagePassingOptions>>(`nn.${new.target.name}`, args, ["aggr"], { aggr: "add" }));
+    if (this.aggr !== "add" && this.aggr !== "mean") throw new Error(`nn.${new.target.name}: aggr must be "add" or "mean", got ${String(this.aggr)}`);
+  }
+
+  /** Combines the weighted messages xⱼ (w_ji) into each target node i by `aggr`. */
   propagate(x: Tensor, edgeIndex: Tensor, edgeWeight: Tensor | null = null): Tensor {
-    return propagate(x, edgeIndex, edgeWeight);
+    const out = propagate(x, edgeIndex, edgeWeight);
+    if (this.aggr === "add") return out;
+    const deg = propagate(ones([x.shape[0]!, 1], { dtype: x.dtype }), edgeIndex);
+    return out.div(deg.clamp(1));
   }
 }
 
@@ -81,7 +97,7 @@ export class GCNConv extends MessagePassing {
   readonly normalize: boolean;
   #cache: { key: Tensor; n: number; edgeIndex: Tensor; edgeWeight: Tensor } | null = null;
   constructor(readonly inChannels: number, readonly outChannels: number, ...args: Args<[], GCNConvOptions>) {
-    super();
+    super("add");
     const { bias, normalize } = resolveArgs<Required<GCNConvOptions>>("nn.GCNConv", args, [], { bias: true, normalize: true });
     this.normalize = normalize;
     this.lin = new Linear(inChannels, outChannels, false);

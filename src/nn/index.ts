@@ -14,5 +14,5 @@ export { summary, formatCount, type SummaryOptions } from "./summary.js";
 export * as init from "./init.js";
 export * as F from "./functional/index.js";
 export * from "./loss.js";
-export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions } from "./graph.js";
+export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions, type MessagePassingOptions } from "./graph.js";
 export { LIF, spike, type LIFOptions } from "./spiking.js";
