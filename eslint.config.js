@@ -40,4 +40,5 @@ export default tseslint.config(
   layer("optim", ["nn", "data", "train", "cli", "io"]),
   layer("data", ["nn", "optim", "train", "cli"]),
   layer("train", ["cli"]),
+  layer("models", ["cli", "train", "data", "io"]),
 );

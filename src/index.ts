@@ -33,3 +33,4 @@ export { F, init } from "./nn/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export * from "./train/index.js";
+export * as models from "./models/index.js";

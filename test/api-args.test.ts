@@ -133,7 +133,7 @@ describe("the issue's traps now do what PyTorch does", () => {
 /** Required arguments of each nn module class (the rest are optional); containers take modules, not options. */
 const MODULE_ARGS: Record<string, unknown[]> = {
   Linear: [4, 2], Threshold: [0.1, 0], Softmax: [1], LogSoftmax: [1], Softmin: [1], LayerNorm: [4], BatchNorm1d: [4],
-  Embedding: [10, 3], Unflatten: [1, [2, 2]],
+  Embedding: [10, 3], Unflatten: [1, [2, 2]], GCNConv: [4, 2], LIF: [0.9],
 };
 const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual"];
 

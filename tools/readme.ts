@@ -36,6 +36,9 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "GPT with a KV cache; greedy, temperature, top-k and top-p decoding", files: /^gpt\.test/ },
   { area: "data", feature: "Tokenizers: characters and byte-level BPE (special tokens, save/load), padding and truncation", files: /^text\.test/ },
   { area: "recipes", feature: "Deck 002's Arabic → Roman numerals with an encoder-decoder Transformer (`myelin train numerals`)", files: /^numerals\.test/ },
+  { area: "models", feature: "Energy-based: Hopfield (capacity ≈ 0.14·N measured), Boltzmann machine with hidden units, RBM (CD-k, PCD), deep belief net", files: /^(energy-(hopfield|boltzmann|rbm)|models-dbn)\.test/ },
+  { area: "models", feature: "Perceptron rule (AND, OR, not XOR), linear SVM by the hinge loss, tabular Q-learning on deck 001's path task", files: /^energy-(perceptron|qlearning)\.test/ },
+  { area: "models", feature: "GCNConv on a message-passing base (karate club), spiking LIF neurons with surrogate gradients, gradient-norm diagnostics", files: /^models-(gcn|spiking|diagnostics)\.test/ },
 ];
 
 interface Result {

@@ -6,6 +6,7 @@ import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
 import { attentionRecipes } from "./recipes-attention.js";
+import { courseRecipes } from "./recipes-course.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -102,7 +103,7 @@ const recipeList: Recipe[] = [
   },
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...rnnRecipes, ...attentionRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

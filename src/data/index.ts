@@ -13,3 +13,4 @@ export {
 } from "./transforms.js";
 export { slidingWindows, CharVocab, textChunks, parseCo2Csv, emailSubject, type WindowOptions } from "./sequence.js";
 export { Tokenizer, CharTokenizer, BPETokenizer, padSequences, tokenizerFromJSON, type EncodeOptions, type PadOptions } from "./text.js";
+export { karateClub, KARATE_EDGES, KARATE_CLUBS } from "./graphs.js";

@@ -23,3 +23,5 @@ export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, 
 export * from "./transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";
 export { GPT, generate, sampleLogits, type GPTOptions, type KVCache, type SampleOptions, type GenerateOptions } from "./gpt.js";
+export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions, type MessagePassingOptions } from "./graph.js";
+export { LIF, spike, type LIFOptions } from "./spiking.js";

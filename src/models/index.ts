@@ -1,0 +1,11 @@
+// The models namespace: the course's networks beyond feed-forward ones (Hopfield, perceptron,
+// Boltzmann machines, Q-learning, …), each with its formula and source.
+
+export { Hopfield, type HopfieldRecallOptions } from "./hopfield.js";
+export { Perceptron, LinearSVM, type PerceptronFitOptions, type LinearSVMOptions, type LinearSVMFitOptions } from "./perceptron.js";
+export { RBM, bernoulli, type ContrastiveDivergenceOptions } from "./rbm.js";
+export { QLearning, PathTask, type Environment, type StepResult, type PathCell, type QLearningOptions } from "./q-learning.js";
+export { DBN, type PretrainOptions } from "./dbn.js";
+export { SpikingMLP, type SpikingMLPOptions } from "./spiking.js";
+export { BoltzmannMachine, type BoltzmannFitOptions } from "./boltzmann.js";
+export { layerGradientNorms } from "./diagnostics.js";
