@@ -11,3 +11,5 @@ export {
   RandomShift, RandomCrop, RandomHorizontalFlip, RandomRotation, GaussianNoise, Normalize, Compose, shift, rotate,
   type Transform, type TransformLike,
 } from "./transforms.js";
+export { RandomAffine, RandomResizedCrop, ElasticTransform, RandomVerticalFlip, ColorJitter, hflip, vflip, type AugmentOptions, type RandomAffineOptions, type RandomResizedCropOptions, type ElasticOptions } from "./augment.js";
+export { coloredShapes, SHAPE_CLASSES, type ColoredShapesOptions } from "./shapes.js";
