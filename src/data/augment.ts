@@ -224,23 +224,26 @@ export interface ElasticOptions extends AugmentOptions {
   fill?: number;
 }
 
-/** 1-D Gaussian smoothing of an h×w field along rows or columns, edges clamped; kernel radius ⌈3σ⌉, normalised. */
-function blur(f: Float64Array, tmp: Float64Array, h: number, w: number, kernel: Float64Array): void {
-  const r = (kernel.length - 1) / 2;
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
+/**
+ * Separable Gaussian smoothing of an h×w field in place (rows, then columns), edges clamped: each
+ * line is copied into `line` with r clamped pixels either side, so the tap loop has no bounds checks.
+ */
+function blur(f: Float64Array, line: Float64Array, h: number, w: number, kernel: Float64Array): void {
+  blurLines(f, line, h, w, 1, w, kernel); // rows: line i starts at i·w, steps by 1
+  blurLines(f, line, w, h, w, 1, kernel); // columns: line i starts at i, steps by w
+}
+
+function blurLines(f: Float64Array, line: Float64Array, count: number, len: number, step: number, lineStride: number, kernel: Float64Array): void {
+  const taps = kernel.length, r = (taps - 1) / 2;
+  for (let i = 0; i < count; i++) {
+    const o = i * lineStride;
+    for (let j = -r; j < len + r; j++) line[j + r] = f[o + (j < 0 ? 0 : j >= len ? len - 1 : j) * step]!;
+    for (let j = 0; j < len; j++) {
       let v = 0;
-      if (x >= r && x + r < w) for (let k = -r, o = y * w + x; k <= r; k++) v += kernel[k + r]! * f[o + k]!;
-      else for (let k = -r; k <= r; k++) v += kernel[k + r]! * f[y * w + Math.min(w - 1, Math.max(0, x + k))]!;
-      tmp[y * w + x] = v;
+      for (let k = 0; k < taps; k++) v += kernel[k]! * line[j + k]!;
+      f[o + j * step] = v;
     }
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      let v = 0;
-      if (y >= r && y + r < h) for (let k = -r, o = y * w + x; k <= r; k++) v += kernel[k + r]! * tmp[o + k * w]!;
-      else for (let k = -r; k <= r; k++) v += kernel[k + r]! * tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x]!;
-      f[y * w + x] = v;
-    }
+  }
 }
 
 /**
@@ -270,15 +273,15 @@ export class ElasticTransform implements Transform {
   }
   forward(x: Tensor): Tensor {
     const g = this.generator;
-    let dy = new Float64Array(0), dx = dy, tmp = dy;
+    let dy = new Float64Array(0), dx = dy, line = dy;
     return perImage("ElasticTransform", x, this.imageSize, (src, out, { c, h, w }) => {
-      if (dy.length !== h * w) [dy, dx, tmp] = [new Float64Array(h * w), new Float64Array(h * w), new Float64Array(h * w)];
+      if (dy.length !== h * w) [dy, dx, line] = [new Float64Array(h * w), new Float64Array(h * w), new Float64Array(Math.max(h, w) + this.kernel.length)];
       for (let p = 0; p < h * w; p++) {
         dy[p] = 2 * g.random() - 1;
         dx[p] = 2 * g.random() - 1;
       }
-      blur(dy, tmp, h, w, this.kernel);
-      blur(dx, tmp, h, w, this.kernel);
+      blur(dy, line, h, w, this.kernel);
+      blur(dx, line, h, w, this.kernel);
       for (let y = 0, p = 0; y < h; y++)
         for (let xx = 0; xx < w; xx++, p++) {
           dy[p] = y + this.alpha * dy[p]!;
