@@ -97,7 +97,7 @@ test("RandomResizedCrop: scale 1 and the image's ratio is the identity; output s
   const flat = tensor(new Float32Array(3 * 784).fill(0.25), { shape: [3, 784] });
   const up = new RandomResizedCrop(14, { imageSize: 28, generator: new Generator(0) }).forward(flat);
   assert.deepEqual([...up.shape], [3, 196]);
-  close(vals(up), new Array(3 * 196).fill(0.25), 1e-7);
+  close(vals(up), new Array<number>(3 * 196).fill(0.25), 1e-7);
 });
 
 test("ElasticTransform: α = 0 is the identity; mass roughly conserved on a blob; seeded; displaces pixels", () => {
@@ -121,7 +121,7 @@ test("ElasticTransform: α = 0 is the identity; mass roughly conserved on a blob
   assert.ok(Math.abs(meanRatio - 1) < 0.05, `mean mass ratio ${meanRatio}`);
   // bilinear weights sum to one: a constant image with fill equal to it stays constant
   const flat = vals(new ElasticTransform(34, 4, { fill: 0.7, generator: new Generator(1) }).forward(tensor(new Float32Array(2 * 3 * 100).fill(0.7), { shape: [2, 3, 10, 10] })));
-  close(flat, new Array(600).fill(0.7), 1e-6);
+  close(flat, new Array<number>(600).fill(0.7), 1e-6);
   const diff = out.reduce((s, v, i) => s + Math.abs(v - blob[i]!), 0) / out.length;
   assert.ok(diff > 0.005, `mean |Δ| ${diff}: the distortion must move pixels`);
   assert.deepEqual(vals(el()), out);
@@ -131,12 +131,12 @@ test("ColorJitter: brightness factor on a constant image, contrast towards the m
   const b = batch();
   assert.deepEqual(vals(new ColorJitter().forward(b)), vals(b));
   const c = tensor(new Float32Array(3 * 4).fill(0.4), { shape: [1, 3, 2, 2] });
-  close(vals(new ColorJitter([1.5, 1.5]).forward(c)), new Array(12).fill(0.6), 1e-6);
-  close(vals(new ColorJitter([3, 3]).forward(c)), new Array(12).fill(1), 0); // clamped at 1
+  close(vals(new ColorJitter([1.5, 1.5]).forward(c)), new Array<number>(12).fill(0.6), 1e-6);
+  close(vals(new ColorJitter([3, 3]).forward(c)), new Array<number>(12).fill(1), 0); // clamped at 1
   // contrast 0 gives every pixel the mean gray; saturation 0 gives each pixel its own gray
   const rgb = tensor([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0], { shape: [1, 3, 2, 2] });
   const gray = [0.299, 0.587, 0.114, 0];
-  close(vals(new ColorJitter(0, [0, 0]).forward(rgb)), new Array(12).fill(0.25), 1e-6);
+  close(vals(new ColorJitter(0, [0, 0]).forward(rgb)), new Array<number>(12).fill(0.25), 1e-6);
   close(vals(new ColorJitter(0, 0, [0, 0]).forward(rgb)), [...gray, ...gray, ...gray], 1e-6);
   // random factors within range: brightness 0.5 scales a constant image by U(0.5, 1.5), seeded
   const cj = (): number[] => vals(new ColorJitter(0.5, { generator: new Generator(8) }).forward(tensor(new Float32Array(50 * 3).fill(0.5), { shape: [50, 3, 1, 1] })));

@@ -17,8 +17,8 @@ test("coloredShapes: float32 [N, 3, 32, 32] in [0, 1], int32 balanced labels, de
   assert.equal(ds.length, 100);
   const xs = x.dataSync();
   assert.ok(xs.every((v) => v >= 0 && v <= 1));
-  const counts = new Array(SHAPE_CLASSES.length).fill(0);
-  for (const l of y.dataSync()) counts[l]++;
+  const counts = new Array<number>(SHAPE_CLASSES.length).fill(0);
+  for (const l of y.dataSync()) counts[l] = counts[l]! + 1;
   assert.deepEqual(counts, [17, 17, 17, 17, 16, 16]);
   const again = coloredShapes(100, { generator: new Generator(3) }).tensors;
   assert.deepEqual([...again[0].dataSync()], [...xs]);

@@ -117,7 +117,7 @@ export class RandomAffine implements Transform {
   readonly imageSize: number | Pair | undefined;
   constructor(...args: Args<[degrees: number | Pair, translate: Pair | null, scale: Pair | null], RandomAffineOptions>) {
     const o = resolveArgs("data.RandomAffine", args, ["degrees", "translate", "scale"], {
-      degrees: 0 as number | Pair, translate: null as Pair | null, scale: null as Pair | null, fill: 0, generator: defaultGenerator, imageSize: undefined as number | Pair | undefined,
+      degrees: 0, translate: null as Pair | null, scale: null as Pair | null, fill: 0, generator: defaultGenerator, imageSize: undefined as number | Pair | undefined,
     });
     this.degrees = range("RandomAffine", "degrees", o.degrees, (d) => [-Math.abs(d), Math.abs(d)]);
     if (o.translate !== null && !(o.translate.length === 2 && o.translate.every((t) => t >= 0 && t <= 1)))
@@ -347,7 +347,7 @@ export class ColorJitter implements Transform {
   readonly imageSize: number | Pair | undefined;
   constructor(...args: Args<[brightness: number | Pair, contrast: number | Pair, saturation: number | Pair], AugmentOptions>) {
     const o = resolveArgs("data.ColorJitter", args, ["brightness", "contrast", "saturation"], {
-      brightness: 0 as number | Pair, contrast: 0 as number | Pair, saturation: 0 as number | Pair, generator: defaultGenerator, imageSize: undefined as number | Pair | undefined,
+      brightness: 0, contrast: 0, saturation: 0, generator: defaultGenerator, imageSize: undefined as number | Pair | undefined,
     });
     const f = (name: string, v: number | Pair): Pair | null => {
       const r = range("ColorJitter", name, v, (d) => {
