@@ -31,4 +31,5 @@ export * as optim from "./optim/index.js";
 export { F, init } from "./nn/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
+export * as models from "./models/index.js";
 export * from "./train/index.js";
