@@ -4,6 +4,7 @@
 import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
+import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -24,6 +25,8 @@ export interface Recipe {
   /** Augmentation applied to each training batch of inputs. */
   augment?(): data.Transform;
   metrics: string[];
+  /** Generative recipes train through custom steps instead of loss and metrics (recipes-generative.ts). */
+  generative?: GenerativeParts;
 }
 
 const mlp = (sizes: number[], act: () => nn.AnyModule, dropout = 0): Model => {
@@ -92,6 +95,7 @@ const recipeList: Recipe[] = [
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
   },
+  ...generativeRecipes,
 ];
 
 export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries(recipeList.map((r) => [r.name, r]));
