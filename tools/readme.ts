@@ -28,6 +28,10 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },
   { area: "train", feature: "fit/evaluate/predict, callbacks, L1/L2 penalties, progress, plots, metrics", files: /^(train|regularization|metrics|examples-run)/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
+  { area: "train", feature: "Custom training steps (trainStep): any batch, custom logged scalars, several optimizers, updates without backward", files: /^train-step\.test/ },
+  { area: "models", feature: "Auto-encoders (plain, denoising, sparse: L1 + KL(ρ‖ρ̂)) and the VAE on the digits, against measured bars", files: /^models-autoencoders\.test/ },
+  { area: "models", feature: "GAN (two optimizers) and DDPM diffusion on 2-D data: both modes covered", files: /^models-generative\.test/ },
+  { area: "cli", feature: "Generative recipes with pictures: autoencoder, denoising/sparse AE, vae, gan-2d, ddpm-2d", files: /^cli-generative\.test/ },
 ];
 
 interface Result {
