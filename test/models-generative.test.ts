@@ -1,4 +1,4 @@
-// GAN (two optimizers through fit's trainStep) and DDPM on 2-D data: two Gaussian blobs at (±2, 1)
+// GAN (two optimizers through fit's trainStep), DDPM and k-means/DEC pieces on 2-D data: blobs at (±2, 1)
 // with σ = 0.3; the samples must cover both blobs (no mode collapse) and lie on them.
 
 import { test } from "node:test";
@@ -58,4 +58,23 @@ test("DDPM on two 2-D blobs (T = 100, ε-prediction): samples split 40–60% bet
   assert.ok(Math.abs(s.meanY - 1) < 0.1 && Math.abs(s.stdY - 0.3) < 0.08, `y: mean ${s.meanY}, std ${s.stdY}`);
   assert.ok(h.history["loss"]!.at(-1)! < 0.3 * h.history["loss"]![0]!, `loss ${h.history["loss"]![0]} → ${h.history["loss"]!.at(-1)}`);
   assert.throws(() => new models.DDPM(net, { timesteps: 10 }), /need 0 < betaStart ≤ betaEnd < 1/);
+});
+
+test("kmeans finds three separated 2-D blobs (purity 1); softAssign and targetDistribution follow DEC's formulas", () => {
+  const centres = [[0, 0], [5, 0], [0, 5]];
+  const pts = tensor(Array.from({ length: 60 }, (_, i) => centres[i % 3]!).flat()).reshape([60, 2]).add(randn([60, 2], { generator: new Generator(6) }).mul(0.5));
+  const { centroids, labels } = models.kmeans(pts, 3, { generator: new Generator(7) });
+  assert.equal(models.clusterPurity(labels, Array.from({ length: 60 }, (_, i) => i % 3)), 1);
+  assert.deepEqual(centroids.shape, [3, 2]);
+  assert.equal(models.clusterPurity([0, 0, 1, 1], [3, 4, 4, 4]), 0.75);
+  // one point z = (1, 0), centroids (0, 0) and (3, 0): kernels 1/(1 + 1) and 1/(1 + 4) (α = 1)
+  const q = models.softAssign(tensor([[1, 0]]), tensor([[0, 0], [3, 0]]));
+  const [a, b] = [1 / 2, 1 / 5];
+  assert.deepEqual(Array.from(q.dataSync()).map((v) => +v.toFixed(6)), [a / (a + b), b / (a + b)].map((v) => +v.toFixed(6)));
+  // two points: p_ij ∝ q_ij² / f_j
+  const q2 = tensor([[0.8, 0.2], [0.4, 0.6]]);
+  const f = [1.2, 0.8];
+  const w = [[0.64 / f[0]!, 0.04 / f[1]!], [0.16 / f[0]!, 0.36 / f[1]!]];
+  const want = w.flatMap((r) => r.map((v) => v / (r[0]! + r[1]!)));
+  Array.from(models.targetDistribution(q2).dataSync()).forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-6, `p ${i}: ${v} vs ${want[i]}`));
 });
