@@ -37,7 +37,10 @@ export function kmeans(x: Tensor, k: number, { iters = 50, generator = defaultGe
     for (let i = 0; i < n; i++) {
       let arg = 0;
       for (let j = 1; j < k; j++) if (dist(i, c, j) < dist(i, c, arg)) arg = j;
-      if (arg !== labels[i]) (labels[i] = arg), (moved = true);
+      if (arg !== labels[i]) {
+        labels[i] = arg;
+        moved = true;
+      }
     }
     const sums = new Float64Array(k * d);
     const counts = new Array<number>(k).fill(0);
