@@ -31,7 +31,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "train", feature: "Custom training steps (trainStep): any batch, custom logged scalars, several optimizers, updates without backward", files: /^train-step\.test/ },
   { area: "models", feature: "Auto-encoders (plain, denoising, sparse: L1 + KL(ρ‖ρ̂)) and the VAE on the digits, against measured bars", files: /^models-autoencoders\.test/ },
   { area: "models", feature: "GAN (two optimizers) and DDPM diffusion on 2-D data: both modes covered", files: /^models-generative\.test/ },
-  { area: "cli", feature: "Generative recipes with pictures: autoencoder, denoising/sparse AE, vae, gan-2d, ddpm-2d", files: /^cli-generative\.test/ },
+  { area: "cli", feature: "Generative recipes with pictures: autoencoder, denoising-ae, sparse-ae, vae, gan-2d, ddpm-2d", files: /^cli-generative\.test/ },
 ];
 
 interface Result {

@@ -165,8 +165,8 @@ const ddpm2d: Recipe = {
 
 export const generativeRecipes: Recipe[] = [
   autoencoder("autoencoder", "an auto-encoder (784-128-32-128-784) compressing the digits to 32 numbers; reconstructions as a picture", "plain"),
-  autoencoder("denoising-autoencoder", "a denoising auto-encoder (784-128-32-128-784) rebuilding clean digits from ones with Gaussian noise (σ = 0.5)", "denoising"),
-  autoencoder("sparse-autoencoder", "a sparse auto-encoder (784-784-784, sigmoid) with L1 and KL(ρ‖ρ̂) penalties, ρ = 0.05", "sparse"),
+  autoencoder("denoising-ae", "a denoising auto-encoder (784-128-32-128-784) rebuilding clean digits from ones with Gaussian noise (σ = 0.5)", "denoising"),
+  autoencoder("sparse-ae", "a sparse auto-encoder (784-784-784, sigmoid) with L1 and KL(ρ‖ρ̂) penalties, ρ = 0.05", "sparse"),
   vae,
   gan2d,
   ddpm2d,
