@@ -51,6 +51,7 @@ export class DDPM extends Module<[Tensor, number[]], Tensor> {
   }
 
   forward(xt: Tensor, t: number[]): Tensor {
+    if (!Array.isArray(t)) throw new TypeError(`models.DDPM: forward(xt, t) needs the step t of each row (an array of integers in [0, ${this.timesteps})), got ${typeof t}`);
     if (xt.ndim !== 2 || xt.shape[0] !== t.length) throw new Error(`models.DDPM: expected x_t [N, D] and N steps, got [${xt.shape.join(", ")}] and ${t.length}`);
     return this.net.forward(cat([xt, column(t.map((s) => s / this.timesteps))], -1));
   }
