@@ -36,8 +36,7 @@ test("trainStep: object batches with two inputs; custom scalars are averaged per
     epochs: 30,
     verbose: 0,
     callbacks: [new Progress({ log: (l) => lines.push(l), bar: false })],
-    trainStep: (batch, ctx: StepContext) => {
-      const { a, b, y } = batch as { a: Tensor; b: Tensor; y: Tensor };
+    trainStep: ({ a, b, y }: { a: Tensor; b: Tensor; y: Tensor }, ctx: StepContext) => {
       const out = model.forward(cat([a, b], 1));
       const loss = out.sub(y).pow(2).mean();
       return { loss, mae: out.sub(y).abs().mean(), n: a.shape[0]!, epochSeen: ctx.epoch };

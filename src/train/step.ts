@@ -28,7 +28,11 @@ export interface StepContext {
  * record's `loss` (or the returned tensor) is what fit back-propagates.
  */
 export type StepResult = Tensor | Record<string, Tensor | number>;
-export type StepFn<B = unknown> = (batch: B, ctx: StepContext) => StepResult | Promise<StepResult>;
+/**
+ * A custom step. Declared as a method type so that a step annotating its batch, e.g.
+ * `([x, y]: Tensor[]) => …`, is accepted where fit passes its batches (method parameters are bivariant).
+ */
+export type StepFn<B = unknown> = { step(batch: B, ctx: StepContext): StepResult | Promise<StepResult> }["step"];
 
 /**
  * Several optimizers as one (a GAN's generator and discriminator): fit checkpoints and resumes
