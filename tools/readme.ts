@@ -39,6 +39,10 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "models", feature: "Energy-based: Hopfield (capacity ≈ 0.14·N measured), Boltzmann machine with hidden units, RBM (CD-k, PCD), deep belief net", files: /^(energy-(hopfield|boltzmann|rbm)|models-dbn)\.test/ },
   { area: "models", feature: "Perceptron rule (AND, OR, not XOR), linear SVM by the hinge loss, tabular Q-learning on deck 001's path task", files: /^energy-(perceptron|qlearning)\.test/ },
   { area: "models", feature: "GCNConv on a message-passing base (karate club), spiking LIF neurons with surrogate gradients, gradient-norm diagnostics", files: /^models-(gcn|spiking|diagnostics)\.test/ },
+  { area: "train", feature: "Custom training steps (trainStep): any batch, custom logged scalars, several optimizers, updates without backward", files: /^train-step\.test/ },
+  { area: "models", feature: "Auto-encoders (plain, denoising, sparse: L1 + KL(ρ‖ρ̂)) and the VAE on the digits, against measured bars", files: /^models-autoencoders\.test/ },
+  { area: "models", feature: "GAN (two optimizers) and DDPM diffusion on 2-D data: both modes covered", files: /^models-generative\.test/ },
+  { area: "cli", feature: "Generative recipes with pictures: autoencoder, denoising-ae, sparse-ae, vae, gan-2d, ddpm-2d", files: /^cli-generative\.test/ },
 ];
 
 interface Result {

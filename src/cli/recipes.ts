@@ -7,6 +7,7 @@ import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
 import { attentionRecipes } from "./recipes-attention.js";
 import { courseRecipes } from "./recipes-course.js";
+import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -33,6 +34,8 @@ export interface Recipe {
   afterTrain?(model: Model, outDir: string): Promise<string[]>;
   /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */
   predictText?(model: Model, input: string): string;
+  /** Generative recipes train through custom steps instead of loss and metrics (recipes-generative.ts). */
+  generative?: GenerativeParts;
 }
 
 const mlp = (sizes: number[], act: () => nn.AnyModule, dropout = 0): Model => {
@@ -101,6 +104,7 @@ const recipeList: Recipe[] = [
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
   },
+  ...generativeRecipes,
 ];
 
 export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));

@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { data, Generator, getBackend, manualSeed, type Tensor } from "../index.js";
+import { data, Generator, getBackend, manualSeed, type optim, type Tensor } from "../index.js";
 import { cliProgressBar, CSVLogger, ModelCheckpoint, resumeFromCheckpoint, saveSafetensors, type ResumeState } from "../node.js";
 import { EarlyStopping, evaluate, fit, LRSchedulerCallback, plotHistory, Progress, type Batches, type Callback } from "../train/index.js";
 import { recipeByName, recipes } from "./recipes.js";
@@ -136,7 +136,7 @@ ${commonHelp()}`;
     if (valSplit > 0 && (nVal < 1 || nVal >= ds.train.length)) throw new Error(`--val-split ${valSplit} leaves ${nVal} of ${ds.train.length} training samples for validation; choose a fraction that keeps at least one on each side`);
     const [trainSet, valSet] = nVal ? data.randomSplit(ds.train, [ds.train.length - nVal, nVal], { generator: shuffleRng }) : [ds.train, undefined];
     const model = recipe.model();
-    const optimizer = recipe.optimizer(model.parameters(), lr);
+    const optimizer = (recipe.generative?.optimizer?.(model, lr) ?? recipe.optimizer(model.parameters(), lr)) as optim.Optimizer;
     const scheduler = recipe.scheduler?.(optimizer, epochs);
     const generators = { shuffle: shuffleRng, default: dropoutRng };
     let resume: ResumeState | undefined;
@@ -161,21 +161,21 @@ ${commonHelp()}`;
     const history = await fit(model, {
       train: augmented(new data.DataLoader(trainSet, { batchSize, shuffle: true, generator: shuffleRng }), recipe.augment?.()),
       ...(valSet ? { validation: loader(valSet, 1000) } : {}),
-      loss: recipe.loss(),
+      ...(recipe.generative ? recipe.generative.steps(model) : { loss: recipe.loss(), metrics: recipe.metrics }),
       optimizer,
       epochs,
-      metrics: recipe.metrics,
       callbacks,
       resume,
     });
-    const test = await evaluate(model, loader(ds.test, 1000), { loss: recipe.loss(), metrics: recipe.metrics });
+    const test = recipe.generative ? recipe.generative.test(model, ds.test) : await evaluate(model, loader(ds.test, 1000), { loss: recipe.loss(), metrics: recipe.metrics });
     saveSafetensors(join(out, "model.safetensors"), model.stateDict(), { recipe: recipe.name });
     writeFileSync(join(out, "history.json"), JSON.stringify({ ...history, test }, null, 2) + "\n");
     writeFileSync(join(out, "history.svg"), await plotHistory(history, `${recipe.name}: loss and accuracy per epoch`));
+    const pictures = recipe.generative?.pictures(model, out, ds) ?? [];
     const acc = test.accuracy === undefined ? "" : ` · test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     console.log(`test loss ${test.loss!.toFixed(4)}${acc}`);
     if (recipe.report) console.log(recipe.report(model, ds));
     for (const line of (await recipe.afterTrain?.(model, out)) ?? []) console.log(line);
-    console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  checkpoint/`);
+    console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  ${pictures.map((f) => f + "  ").join("")}checkpoint/`);
   },
 };

@@ -9,3 +9,10 @@ export { DBN, type PretrainOptions } from "./dbn.js";
 export { SpikingMLP, type SpikingMLPOptions } from "./spiking.js";
 export { BoltzmannMachine, type BoltzmannFitOptions } from "./boltzmann.js";
 export { layerGradientNorms } from "./diagnostics.js";
+
+// Generative models: auto-encoders, VAE, GAN, diffusion, clustering.
+export { AutoEncoder, corrupt, l1Sparsity, klSparsity, type Activation, type AutoEncoderOptions, type CorruptOptions } from "./autoencoder.js";
+export { VAE, vaeLoss, gaussianKl, type VAEOutput, type VAEOptions } from "./vae.js";
+export { GAN, ganStep, discriminatorLoss, generatorLoss, type GANOptions } from "./gan.js";
+export { DDPM, type DDPMOptions } from "./diffusion.js";
+export { kmeans, softAssign, targetDistribution, clusterPurity } from "./clustering.js";

@@ -3,7 +3,7 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import { stepScope } from "../scope.js";
-import type { Module } from "../nn/module.js";
+import type { AnyModule, Module } from "../nn/module.js";
 import { resolveArgs } from "../options.js";
 import { Tensor } from "../tensor.js";
 import type { Callback, FitContext, Logs } from "./callbacks.js";
@@ -11,6 +11,7 @@ import { resolveMetric, type MetricFn } from "./metric-names.js";
 import { penalty, type Regularization } from "./regularization.js";
 import { progressFor, type Verbose } from "./progress.js";
 import { yieldToEventLoop } from "./yield.js";
+import { evaluateSteps, OptimizerGroup, runTrainStep, type AnyBatches, type StepFn } from "./step.js";
 
 /** A batch: [input, target]. */
 export type Batch = readonly [Tensor, Tensor];
@@ -33,9 +34,10 @@ export interface History {
 }
 
 export interface FitOptions {
-  train: Batches;
-  validation?: Batches;
-  loss: LossFn;
+  train: Batches | AnyBatches;
+  validation?: Batches | AnyBatches;
+  /** Required unless `trainStep` is given. */
+  loss?: LossFn;
   optimizer: OptimizerLike;
   epochs?: number;
   /** 'accuracy' or functions (output, target) → number, averaged over samples. */
@@ -56,11 +58,23 @@ export interface FitOptions {
    * dead tensors' wasm memory and repaints during training (see yieldToEventLoop).
    */
   yieldEvery?: number;
+  /**
+   * A custom step (Keras's train_step, Lightning's training_step; see step.ts): gets each batch,
+   * of any shape, and { model, optimizer, optimizers, epoch, step }; returns the loss and/or named
+   * scalars to log. fit does zeroGrad, backward of `loss` and step around it unless
+   * `manualOptimization` is true. Replaces `loss` and `metrics`.
+   */
+  trainStep?: StepFn;
+  /** Validation with a custom step (required with `trainStep` and `validation`): its logs get the val_ prefix. */
+  validationStep?: StepFn;
+  /** The step updates the weights itself (several optimizers, updates without backward). */
+  manualOptimization?: boolean;
 }
 
 const FIT_DEFAULTS: Record<keyof FitOptions, unknown> = {
   train: undefined, validation: undefined, loss: undefined, optimizer: undefined, epochs: 1, metrics: undefined,
   callbacks: undefined, regularization: undefined, resume: undefined, verbose: "auto", yieldEvery: 100,
+  trainStep: undefined, validationStep: undefined, manualOptimization: false,
 };
 
 type Model = Module<[Tensor], Tensor>;
@@ -85,10 +99,13 @@ function batchMetrics(metrics: [string, MetricFn][], out: Tensor, y: Tensor): Lo
 }
 
 /** Trains `model` and returns its history. */
-export async function fit(model: Model, options: FitOptions): Promise<History> {
+export async function fit(model: Model | AnyModule, options: FitOptions): Promise<History> {
   const opts = resolveArgs("fit", [options], [], FIT_DEFAULTS) as FitOptions;
-  for (const k of ["train", "loss", "optimizer"] as const) if (opts[k] === undefined) throw new TypeError(`fit: the '${k}' option is required (fit(model, { train, loss, optimizer, epochs }))`);
-  const { train, validation, loss, optimizer, epochs = 1, regularization, resume } = opts;
+  const { trainStep, validationStep } = opts;
+  for (const k of ["train", ...(trainStep ? [] : ["loss" as const]), "optimizer"] as const) if (opts[k] === undefined) throw new TypeError(`fit: the '${k}' option is required (fit(model, { train, loss, optimizer, epochs }))`);
+  if (trainStep) checkStepOptions(opts);
+  const { train, validation, optimizer, epochs = 1, regularization, resume } = opts;
+  const loss = opts.loss!;
   const callbacks = [...(opts.callbacks ?? []), ...progressFor(opts.verbose ?? "auto", opts.callbacks ?? [])];
   const yieldEvery = opts.yieldEvery ?? 100;
   if (!Number.isInteger(yieldEvery) || yieldEvery < 0) throw new RangeError(`fit: yieldEvery must be a non-negative integer, got ${yieldEvery}`);
@@ -113,11 +130,20 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     ctx.epochSamples = 0;
     const avg = new Averages();
     let step = 0;
-    for await (const [x, y] of train) {
+    for await (const batch of train) {
+      if (trainStep) {
+        const { logs, n } = await runTrainStep(trainStep, batch, { model, optimizer, optimizers: stepOptimizers(optimizer), epoch, step }, { manualOptimization: opts.manualOptimization ?? false });
+        ctx.epochSamples += n;
+        avg.add(logs, n);
+        for (const cb of callbacks) await cb.onBatchEnd?.(step++, avg.means(), ctx);
+        if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();
+        continue;
+      }
+      const [x, y] = batch as Batch;
       // one step scope: the step's temporaries (and the previous gradients) are freed when it ends
       const logs = stepScope(() => {
         optimizer.zeroGrad();
-        const out = model.forward(x);
+        const out = (model as Model).forward(x);
         let l = callLoss(loss, out, y);
         const lossValue = l.item();
         if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${step + 1}; lower the learning rate or check the data`);
@@ -134,13 +160,22 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
       step++;
       if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();
     }
-    const logs: Logs = { ...avg.means(), ...(validation ? await evaluate(model, validation, { loss, metrics: opts.metrics, prefix: "val_" }) : {}) };
+    const val = !validation ? {} : validationStep ? await evaluateSteps(model, validation, validationStep, { optimizer, optimizers: stepOptimizers(optimizer), epoch }, "val_") : await evaluate(model as Model, validation as Batches, { loss, metrics: opts.metrics, prefix: "val_" });
+    const logs: Logs = { ...avg.means(), ...val };
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
+}
+
+const stepOptimizers = (o: OptimizerLike): Record<string, OptimizerLike> => (o instanceof OptimizerGroup ? o.optimizers : { optimizer: o });
+
+function checkStepOptions(opts: FitOptions): void {
+  for (const k of ["loss", "metrics", "regularization"] as const)
+    if (opts[k] !== undefined) throw new TypeError(`fit: '${k}' does not apply with trainStep; compute it in the step and return it (return { loss, myMetric })`);
+  if (opts.validation && !opts.validationStep) throw new TypeError("fit: with trainStep, validation needs a validationStep (the same signature; run without gradients, logged with the val_ prefix)");
 }
 
 /** Mean loss and metrics over `data` in eval mode without gradients. Keys get `prefix`. */

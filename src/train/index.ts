@@ -1,6 +1,7 @@
 // train: fit/evaluate/predict, callbacks, progress output, penalties, metrics and plots.
 
 export { fit, evaluate, predict, type FitOptions, type History, type Batch, type Batches, type LossFn, type OptimizerLike } from "./fit.js";
+export { OptimizerGroup, type StepFn, type StepContext, type StepResult, type AnyBatches } from "./step.js";
 export { EarlyStopping, LRSchedulerCallback, LambdaCallback, Monitor, type Callback, type FitContext, type Logs, type MonitorOptions, type TrainInfo, type SchedulerLike } from "./callbacks.js";
 export { Progress, setDefaultBarFactory, type ProgressOptions, type BarLike, type BarFactory } from "./progress.js";
 export { penalty, type Regularization } from "./regularization.js";

@@ -1,0 +1,91 @@
+// A DDPM-style diffusion model (Ho, Jain & Abbeel, NeurIPS 2020): the forward noising process with
+// a linear β schedule, the ε-prediction loss, and ancestral sampling, around any ε-network.
+
+import { noGrad } from "../autograd/grad-mode.js";
+import { cat } from "../ops/movement.js";
+import { randn, randnLike, tensor } from "../ops/creation.js";
+import type { Args } from "../options.js";
+import { defaultGenerator, type Generator } from "../random.js";
+import type { Tensor } from "../tensor.js";
+import { Module } from "../nn/module.js";
+import { mseLoss } from "../nn/functional/loss.js";
+
+export interface DDPMOptions {
+  /** Diffusion steps T (default 100). */
+  timesteps?: number;
+  /** β₁ and β_T of the linear schedule (default Ho et al.'s 1e-4 and 0.02 for T = 1000, scaled by 1000/T). */
+  betaStart?: number;
+  betaEnd?: number;
+  /** Draws t, ε and the sampling noise (default: the global generator). */
+  generator?: Generator;
+}
+
+/**
+ * DDPM around an ε-network `net`: net(cat([x_t, t/T], -1)) → ε̂ with the shape of x_t ([N, D]).
+ * Forward process q(x_t | x₀) = N(√ᾱ_t x₀, (1 − ᾱ_t) I), ᾱ_t = Π_{s≤t}(1 − β_s); training loss
+ * ‖ε − ε_θ(√ᾱ_t x₀ + √(1 − ᾱ_t) ε, t)‖² with t uniform (Ho et al. 2020, Algorithm 1, L_simple);
+ * sampling x_{t−1} = (x_t − β_t/√(1 − ᾱ_t) · ε̂)/√α_t + √β_t · z (Algorithm 2, σ_t² = β_t).
+ * forward(xt, t) returns ε̂ for integer steps t (one per row, 0-based).
+ */
+export class DDPM extends Module<[Tensor, number[]], Tensor> {
+  net: Module<[Tensor], Tensor>;
+  readonly timesteps: number;
+  readonly betas: Float64Array;
+  readonly alphaBars: Float64Array;
+  rng: Generator | undefined;
+  constructor(net: Module<[Tensor], Tensor>, ...args: Args<[], DDPMOptions>) {
+    super();
+    const probe = resolveTimesteps(args);
+    const o = this.configure<Required<Omit<DDPMOptions, "generator">> & { generator: Generator | undefined }>("models.DDPM", {}, args, [], {
+      timesteps: 100, betaStart: 0.1 / probe, betaEnd: 20 / probe, generator: undefined,
+    });
+    if (!(o.betaStart > 0 && o.betaEnd < 1 && o.betaStart <= o.betaEnd)) throw new Error(`models.DDPM: need 0 < betaStart ≤ betaEnd < 1, got ${o.betaStart} and ${o.betaEnd}`);
+    this.net = net;
+    this.timesteps = o.timesteps;
+    this.rng = o.generator;
+    const T = o.timesteps;
+    this.betas = Float64Array.from({ length: T }, (_, t) => o.betaStart + (T === 1 ? 0 : ((o.betaEnd - o.betaStart) * t) / (T - 1)));
+    this.alphaBars = new Float64Array(T);
+    let prod = 1;
+    this.betas.forEach((b, t) => (this.alphaBars[t] = prod *= 1 - b));
+  }
+
+  forward(xt: Tensor, t: number[]): Tensor {
+    if (!Array.isArray(t)) throw new TypeError(`models.DDPM: forward(xt, t) needs the step t of each row (an array of integers in [0, ${this.timesteps})), got ${typeof t}`);
+    if (xt.ndim !== 2 || xt.shape[0] !== t.length) throw new Error(`models.DDPM: expected x_t [N, D] and N steps, got [${xt.shape.join(", ")}] and ${t.length}`);
+    return this.net.forward(cat([xt, column(t.map((s) => s / this.timesteps))], -1));
+  }
+
+  /** L_simple for a batch x₀ [N, D]: the mean squared error of the predicted noise. */
+  loss(x0: Tensor): Tensor {
+    const g = this.rng ?? defaultGenerator;
+    const n = x0.shape[0]!;
+    const t = Array.from({ length: n }, () => g.integer(0, this.timesteps));
+    const eps = randnLike(x0, { generator: this.rng });
+    const xt = x0.mul(column(t.map((s) => Math.sqrt(this.alphaBars[s]!)))).add(eps.mul(column(t.map((s) => Math.sqrt(1 - this.alphaBars[s]!)))));
+    return mseLoss(this.forward(xt, t), eps);
+  }
+
+  /** n samples of dimension `dim` by ancestral sampling from x_T ~ N(0, I), without gradients. */
+  sample(n: number, dim: number): Tensor {
+    return noGrad(() => {
+      let x = randn([n, dim], { generator: this.rng });
+      for (let t = this.timesteps - 1; t >= 0; t--) {
+        const beta = this.betas[t]!;
+        const eps = this.forward(x, new Array<number>(n).fill(t));
+        x = x.sub(eps.mul(beta / Math.sqrt(1 - this.alphaBars[t]!))).div(Math.sqrt(1 - beta));
+        if (t > 0) x = x.add(randnLike(x, { generator: this.rng }).mul(Math.sqrt(beta)));
+      }
+      return x;
+    });
+  }
+}
+
+const column = (v: number[]): Tensor => tensor(v).reshape([v.length, 1]);
+
+function resolveTimesteps(args: readonly unknown[]): number {
+  const o = (args[0] ?? {}) as DDPMOptions;
+  const T = typeof o === "object" && o.timesteps !== undefined ? o.timesteps : 100;
+  if (!Number.isInteger(T) || T < 1) throw new Error(`models.DDPM: timesteps must be a positive integer, got ${String(T)}`);
+  return T;
+}
