@@ -134,8 +134,16 @@ describe("the issue's traps now do what PyTorch does", () => {
 const MODULE_ARGS: Record<string, unknown[]> = {
   Linear: [4, 2], Threshold: [0.1, 0], Softmax: [1], LogSoftmax: [1], Softmin: [1], LayerNorm: [4], BatchNorm1d: [4],
   Embedding: [10, 3], Unflatten: [1, [2, 2]], GCNConv: [4, 2], LIF: [0.9],
+  RNN: [3, 4], LSTM: [3, 4], GRU: [3, 4], RNNCell: [3, 4], LSTMCell: [3, 4], GRUCell: [3, 4],
+  JordanRNN: [3, 4, 2], FullyRecurrent: [3, 4], SigmoidRNN: [3, 4, 2],
+  MultiheadAttention: [4, 2], AdditiveAttention: [4, 3, 5],
+  SinusoidalPositionalEncoding: [4], LearnedPositionalEncoding: [8, 4], GPT: [10],
+  TransformerEncoderLayer: [4, 2], TransformerDecoderLayer: [4, 2],
+  TransformerEncoder: [new nn.TransformerEncoderLayer(4, 2), 1], TransformerDecoder: [new nn.TransformerDecoderLayer(4, 2), 1],
 };
-const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual"];
+// Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
+// constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
+const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual", "RNNBase"];
 
 test("every nn module constructor rejects an unknown option, naming the class", () => {
   const classes = Object.entries(nn).filter(([, v]) => typeof v === "function" && v.prototype instanceof nn.Module) as [string, new (...a: unknown[]) => nn.Module][];
@@ -164,6 +172,20 @@ const F_ARGS: Record<string, () => unknown[]> = {
   klDiv: () => [x23(), x23()],
   cosineSimilarity: () => [x23(), x23()], unfold: () => [zeros(1, 1, 4, 4), 2], fold: () => [zeros(1, 4, 9), [4, 4], 2],
   interpolate: () => [zeros(1, 1, 4), 8],
+  // Attention: query [2, 3], key/value [4, 3]; trailing optional positionals are given so that the options object comes last.
+  dotProductScores: () => [x23(), randn(4, 3)], scaledDotProductScores: () => [x23(), randn(4, 3)], cosineScores: () => [x23(), randn(4, 3)],
+  additiveScores: () => [x23(), randn(4, 3), randn(5, 3), randn(5, 3), randn(5)],
+  attend: () => [randn(2, 4), randn(4, 3)], causalMask: () => [3, 3, undefined],
+  maskToBias: () => ["F.maskToBias", tensor([true, false, true, true], { dtype: "bool" }), [2, 4], "float32"],
+  scaledDotProductAttention: () => [x23(), randn(4, 3), randn(4, 3)], linearAttention: () => [x23(), randn(4, 3), randn(4, 3)],
+  // Recurrent cells: input [2, 3], hidden size 4.
+  rnnTanhCell: () => [x23(), randn(2, 4), randn(4, 3), randn(4, 4), null, null],
+  rnnReluCell: () => [x23(), randn(2, 4), randn(4, 3), randn(4, 4), null, null],
+  gruCell: () => [x23(), randn(2, 4), randn(12, 3), randn(12, 4), null, null],
+  lstmCell: () => [x23(), [randn(2, 4), randn(2, 4)], randn(16, 3), randn(16, 4), null, null, null],
+  jordanCell: () => [x23(), randn(2, 5), randn(4, 3), randn(4, 5), null, randn(5, 4), null, "tanh", "identity"],
+  fullyRecurrentCell: () => [x23(), randn(2, 4), randn(4, 7), null, "tanh"],
+  sigmoidRnnCell: () => [x23(), randn(2, 4), randn(4, 3), randn(4, 4), randn(5, 4), null, null],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

@@ -215,8 +215,9 @@ export class AdditiveAttention extends Module<[Tensor, Tensor, Tensor, (Tensor |
   wQuery: Tensor;
   wKey: Tensor;
   v: Tensor;
-  constructor(readonly queryDim: number, readonly keyDim: number, readonly attnDim: number, { dtype = "float32" }: AdditiveAttentionOptions = {}) {
+  constructor(readonly queryDim: number, readonly keyDim: number, readonly attnDim: number, ...args: Args<[], AdditiveAttentionOptions>) {
     super();
+    const { dtype } = this.configure<Required<AdditiveAttentionOptions>>("nn.AdditiveAttention", { queryDim, keyDim, attnDim }, args, [], { dtype: "float32" });
     this.wQuery = Parameter(zeros([attnDim, queryDim], { dtype }));
     this.wKey = Parameter(zeros([attnDim, keyDim], { dtype }));
     this.v = Parameter(zeros([attnDim], { dtype }));

@@ -5,6 +5,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { arange, full, tensor } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
+import type { Args } from "../options.js";
 import type { Generator } from "../random.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
@@ -90,8 +91,11 @@ export class GPT extends Module<[Tensor], Tensor> {
   head: Linear;
   readonly blockSize: number;
   readonly p: number;
-  constructor(readonly vocabSize: number, { blockSize = 64, nLayer = 2, nHead = 4, nEmbd = 64, dropout: p = 0, tieWeights: tie = true, dtype = "float32" }: GPTOptions = {}) {
+  constructor(readonly vocabSize: number, ...args: Args<[], GPTOptions>) {
     super();
+    const { blockSize, nLayer, nHead, nEmbd, dropout: p, tieWeights: tie, dtype } = this.configure<Required<GPTOptions>>(
+      "nn.GPT", { vocabSize }, args, [], { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0, tieWeights: true, dtype: "float32" },
+    );
     if (nEmbd % nHead !== 0) throw new Error(`nn.GPT: nEmbd (${nEmbd}) must be divisible by nHead (${nHead})`);
     this.blockSize = blockSize;
     this.p = p;

@@ -4,6 +4,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { tensor, zeros } from "../ops/creation.js";
+import type { Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { dropout } from "./functional/layers.js";
@@ -51,8 +52,11 @@ export class SinusoidalPositionalEncoding extends Module {
   readonly maxLen: number;
   readonly p: number;
   readonly batchFirst: boolean;
-  constructor(readonly dModel: number, { maxLen = 5000, dropout: p = 0, batchFirst = false, dtype = "float32" }: PositionalEncodingOptions = {}) {
+  constructor(readonly dModel: number, ...args: Args<[], PositionalEncodingOptions>) {
     super();
+    const { maxLen, dropout: p, batchFirst, dtype } = this.configure<Required<PositionalEncodingOptions>>(
+      "nn.SinusoidalPositionalEncoding", { dModel }, args, [], { maxLen: 5000, dropout: 0, batchFirst: false, dtype: "float32" },
+    );
     this.maxLen = maxLen;
     this.p = p;
     this.batchFirst = batchFirst;
@@ -71,8 +75,11 @@ export class LearnedPositionalEncoding extends Module {
   weight: Tensor;
   readonly p: number;
   readonly batchFirst: boolean;
-  constructor(readonly maxLen: number, readonly dModel: number, { dropout: p = 0, batchFirst = false, dtype = "float32" }: Omit<PositionalEncodingOptions, "maxLen"> = {}) {
+  constructor(readonly maxLen: number, readonly dModel: number, ...args: Args<[], Omit<PositionalEncodingOptions, "maxLen">>) {
     super();
+    const { dropout: p, batchFirst, dtype } = this.configure<Required<Omit<PositionalEncodingOptions, "maxLen">>>(
+      "nn.LearnedPositionalEncoding", { maxLen, dModel }, args, [], { dropout: 0, batchFirst: false, dtype: "float32" },
+    );
     this.p = p;
     this.batchFirst = batchFirst;
     this.weight = Parameter(zeros([maxLen, dModel], { dtype }));

@@ -190,8 +190,9 @@ export class TransformerDecoderLayer extends LayerBase {
 export class TransformerEncoder extends Module<[Tensor, ...Args<[mask: Tensor | null, srcKeyPaddingMask: Tensor | null], { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null }>]> {
   layers: TransformerEncoderLayer[];
   norm: LayerNorm | null;
-  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, norm: LayerNorm | null = null) {
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, ...args: Args<[norm: LayerNorm | null], { norm?: LayerNorm | null }>) {
     super();
+    const { norm } = resolveArgs("nn.TransformerEncoder", args, ["norm"], { norm: null as LayerNorm | null });
     if (!(Number.isInteger(numLayers) && numLayers >= 1)) throw new Error(`nn.TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, () => cloneLayer(encoderLayer));
     this.norm = norm;
@@ -208,8 +209,9 @@ export class TransformerEncoder extends Module<[Tensor, ...Args<[mask: Tensor | 
 export class TransformerDecoder extends Module<[Tensor, Tensor, ...DecoderArgs]> {
   layers: TransformerDecoderLayer[];
   norm: LayerNorm | null;
-  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, norm: LayerNorm | null = null) {
+  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, ...args: Args<[norm: LayerNorm | null], { norm?: LayerNorm | null }>) {
     super();
+    const { norm } = resolveArgs("nn.TransformerDecoder", args, ["norm"], { norm: null as LayerNorm | null });
     if (!(Number.isInteger(numLayers) && numLayers >= 1)) throw new Error(`nn.TransformerDecoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, () => cloneLayer(decoderLayer));
     this.norm = norm;

@@ -19,7 +19,8 @@ function checkQK(where: string, q: Tensor, k: Tensor): void {
 }
 
 /** Dot-product (Luong) scores q·kᵀ: query [..., L, E], key [..., S, E] → [..., L, S] (Luong et al., 2015). */
-export function dotProductScores(query: Tensor, key: Tensor): Tensor {
+export function dotProductScores(query: Tensor, key: Tensor, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.dotProductScores", args, [], {});
   checkQK("dotProductScores", query, key);
   return query.matmul(key.mT);
 }
@@ -28,13 +29,15 @@ export function dotProductScores(query: Tensor, key: Tensor): Tensor {
  * Scaled dot-product scores q·kᵀ·scale with scale = 1/√E by default (Vaswani et al., 2017): the
  * scaling keeps the variance of the scores near 1 for unit-variance q and k, so softmax does not saturate.
  */
-export function scaledDotProductScores(query: Tensor, key: Tensor, { scale }: { scale?: number | null } = {}): Tensor {
+export function scaledDotProductScores(query: Tensor, key: Tensor, ...args: Args<[], { scale?: number | null }>): Tensor {
+  const { scale } = resolveArgs("F.scaledDotProductScores", args, [], { scale: null as number | null });
   checkQK("scaledDotProductScores", query, key);
   return query.matmul(key.mT).mul(scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!));
 }
 
 /** Cosine scores qᵢ·kⱼ / (max(‖qᵢ‖, ε)·max(‖kⱼ‖, ε)) in [−1, 1] (Graves et al., 2014, content addressing). */
-export function cosineScores(query: Tensor, key: Tensor, { eps = 1e-8 }: { eps?: number } = {}): Tensor {
+export function cosineScores(query: Tensor, key: Tensor, ...args: Args<[], { eps?: number }>): Tensor {
+  const { eps } = resolveArgs("F.cosineScores", args, [], { eps: 1e-8 });
   checkQK("cosineScores", query, key);
   const qn = query.div(query.norm(2, -1, true).clamp(eps));
   const kn = key.div(key.norm(2, -1, true).clamp(eps));
@@ -45,7 +48,8 @@ export function cosineScores(query: Tensor, key: Tensor, { eps = 1e-8 }: { eps?:
  * Additive (Bahdanau) scores vᵀ·tanh(W_q·qᵢ + W_k·kⱼ) (Bahdanau et al., 2015, eq. 6 of their
  * appendix): query [..., L, Eq], key [..., S, Ek], wQuery [A, Eq], wKey [A, Ek], v [A] → [..., L, S].
  */
-export function additiveScores(query: Tensor, key: Tensor, wQuery: Tensor, wKey: Tensor, v: Tensor): Tensor {
+export function additiveScores(query: Tensor, key: Tensor, wQuery: Tensor, wKey: Tensor, v: Tensor, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.additiveScores", args, [], {});
   const where = "additiveScores";
   need(where, query.ndim >= 2 && key.ndim >= 2, `query and key need at least 2 dims, got ${fmtShape(query.shape)} and ${fmtShape(key.shape)}`);
   need(where, wQuery.ndim === 2 && wQuery.shape[1] === query.shape[query.ndim - 1], `wQuery must be [A, ${query.shape[query.ndim - 1]}], got ${fmtShape(wQuery.shape)}`);
@@ -57,7 +61,8 @@ export function additiveScores(query: Tensor, key: Tensor, wQuery: Tensor, wKey:
 }
 
 /** A causal mask [L, S] (true = may attend): position i sees keys j ≤ i (torch's tril alignment). */
-export function causalMask(L: number, S: number = L, device?: string): Tensor {
+export function causalMask(L: number, S: number = L, device?: string, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.causalMask", args, [], {});
   return full([L, S], 1, { dtype: "bool", device }).tril(0);
 }
 
@@ -66,7 +71,8 @@ export function causalMask(L: number, S: number = L, device?: string): Tensor {
  * (true = attend) becomes 0 / −∞, a float mask is added as is. Throws, naming `where`, when the mask
  * has another dtype or does not broadcast to the scores.
  */
-export function maskToBias(where: string, mask: Tensor, scoresShape: readonly number[], dtype: Tensor["dtype"]): Tensor {
+export function maskToBias(where: string, mask: Tensor, scoresShape: readonly number[], dtype: Tensor["dtype"], ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.maskToBias", args, [], {});
   need(where, mask.dtype === "bool" || mask.dtype === dtype, `attention mask must be bool (true = attend) or ${dtype} (added to the scores), got ${mask.dtype} with shape ${fmtShape(mask.shape)}`);
   let ok = mask.ndim <= scoresShape.length;
   if (ok) {
@@ -95,7 +101,8 @@ export interface AttendOptions {
  * scores [..., L, S], value [..., S, Ev] → [output [..., L, Ev], weights [..., L, S]]. Dropout (if
  * dropoutP > 0) is applied to the weights, as in torch. A row whose keys are all masked gives NaN, as in torch.
  */
-export function attend(scores: Tensor, value: Tensor, { mask = null, causal = false, dropoutP = 0, generator }: AttendOptions = {}): [Tensor, Tensor] {
+export function attend(scores: Tensor, value: Tensor, ...args: Args<[], AttendOptions>): [Tensor, Tensor] {
+  const { mask, causal, dropoutP = 0, generator } = resolveArgs<AttendOptions>("F.attend", args, [], { mask: null, causal: false, dropoutP: 0, generator: undefined });
   const where = "attend";
   need(where, value.ndim >= 2 && value.shape[value.ndim - 2] === scores.shape[scores.ndim - 1], `value ${fmtShape(value.shape)} must have as many rows as there are keys in the scores ${fmtShape(scores.shape)}`);
   let s = scores;
@@ -128,7 +135,7 @@ export interface SdpaOptions {
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: Args<[attnMask: Tensor | null, dropoutP: number, isCausal: boolean], SdpaOptions>): Tensor {
   const where = "scaledDotProductAttention";
-  const o = resolveArgs<SdpaOptions>(where, args, ["attnMask", "dropoutP", "isCausal"], { attnMask: null, dropoutP: 0, isCausal: false, scale: null, generator: undefined });
+  const o = resolveArgs<SdpaOptions>(`F.${where}`, args, ["attnMask", "dropoutP", "isCausal"], { attnMask: null, dropoutP: 0, isCausal: false, scale: null, generator: undefined });
   checkQK(where, query, key);
   need(where, value.ndim >= 2 && value.shape[value.ndim - 2] === key.shape[key.ndim - 2], `key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have the same number of keys S (dim −2)`);
   need(where, !(o.isCausal && o.attnMask), "attnMask and isCausal cannot both be set (as in torch)");
@@ -139,7 +146,10 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
 }
 
 /** The positive feature map of linear attention: φ(x) = elu(x) + 1 (Katharopoulos et al., 2020, eq. 7). */
-export const eluFeatureMap = (x: Tensor): Tensor => elu(x).add(1);
+export function eluFeatureMap(x: Tensor, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.eluFeatureMap", args, [], {});
+  return elu(x).add(1);
+}
 
 /**
  * Linear attention ("Transformers are RNNs", Katharopoulos et al., 2020, eq. 5-6): with φ = elu + 1,
@@ -147,7 +157,8 @@ export const eluFeatureMap = (x: Tensor): Tensor => elu(x).add(1);
  * softmax's O(N²). Causal: the sums run over j ≤ i (eq. 8-9, the RNN form), computed with cumsum.
  * query [..., L, E], key [..., S, E], value [..., S, M] → [..., L, M].
  */
-export function linearAttention(query: Tensor, key: Tensor, value: Tensor, { causal = false, eps = 1e-6 }: { causal?: boolean; eps?: number } = {}): Tensor {
+export function linearAttention(query: Tensor, key: Tensor, value: Tensor, ...args: Args<[], { causal?: boolean; eps?: number }>): Tensor {
+  const { causal, eps } = resolveArgs("F.linearAttention", args, [], { causal: false, eps: 1e-6 });
   const where = "linearAttention";
   checkQK(where, query, key);
   need(where, value.ndim >= 2 && value.shape[value.ndim - 2] === key.shape[key.ndim - 2], `key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have the same number of keys`);

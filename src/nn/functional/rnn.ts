@@ -2,6 +2,7 @@
 // LSTM and a GRU with PyTorch's gate orders. Modules in src/nn/rnn*.ts call these once per time
 // step; each function is also the reference (oracle) for a future fused kernel of the same cell.
 
+import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
 import { linear } from "./layers.js";
@@ -23,13 +24,15 @@ function checkCell(op: string, input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tens
  * One Elman step: h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) (Elman, 1990; deck 000's formula).
  * x [B, in], h [B, H], W_ih [H, in], W_hh [H, H] → h' [B, H]. Matches torch.rnn_tanh_cell.
  */
-export function rnnTanhCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+export function rnnTanhCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.rnnTanhCell", args, [], {});
   checkCell("rnnTanhCell", input, hx, wIh, wHh, 1);
   return linear(input, wIh, bIh).add(linear(hx, wHh, bHh)).tanh();
 }
 
 /** One Elman step with ReLU: h' = relu(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh). Matches torch.rnn_relu_cell. */
-export function rnnReluCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+export function rnnReluCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.rnnReluCell", args, [], {});
   checkCell("rnnReluCell", input, hx, wIh, wHh, 1);
   return linear(input, wIh, bIh).add(linear(hx, wHh, bHh)).relu();
 }
@@ -47,8 +50,9 @@ export function rnnReluCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor,
  * h' = (o ⊙ tanh(c'))·W_hrᵀ and h has P features. Returns [h', c']. Matches torch.lstm_cell.
  */
 export function lstmCell(
-  input: Tensor, [hx, cx]: readonly [Tensor, Tensor], wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null, wHr?: Tensor | null,
+  input: Tensor, [hx, cx]: readonly [Tensor, Tensor], wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null, wHr?: Tensor | null, ...args: Args<[], Record<never, never>>
 ): [Tensor, Tensor] {
+  resolveArgs("F.lstmCell", args, [], {});
   const cells = checkCell("lstmCell", input, hx, wIh, wHh, 4, !!wHr);
   if (wHr && (wHr.ndim !== 2 || wHr.shape[0] !== wHh.shape[1] || wHr.shape[1] !== cells))
     throw new Error(`lstmCell: expected weight_hr [${wHh.shape[1]}, ${cells}], got ${fmtShape(wHr.shape)}`);
@@ -71,7 +75,8 @@ export function lstmCell(
  * The reset gate multiplies W_hn h + b_hn (torch and cuDNN), not h before the product as in the
  * paper. Matches torch.gru_cell.
  */
-export function gruCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+export function gruCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.gruCell", args, [], {});
   checkCell("gruCell", input, hx, wIh, wHh, 3);
   const [xr, xz, xn] = linear(input, wIh, bIh).chunk(3, 1) as [Tensor, Tensor, Tensor];
   const [hr, hz, hn] = linear(hx, wHh, bHh).chunk(3, 1) as [Tensor, Tensor, Tensor];
@@ -104,8 +109,9 @@ function activate(name: RecurrentActivation, x: Tensor): Tensor {
  */
 export function jordanCell(
   input: Tensor, yPrev: Tensor, wX: Tensor, wH: Tensor, bH: Tensor | null, wY: Tensor, bY: Tensor | null,
-  f: RecurrentActivation = "tanh", g: RecurrentActivation = "identity",
+  f: RecurrentActivation = "tanh", g: RecurrentActivation = "identity", ...args: Args<[], Record<never, never>>
 ): [Tensor, Tensor] {
+  resolveArgs("F.jordanCell", args, [], {});
   const h = activate(f, linear(input, wX, bH).add(linear(yPrev, wH)));
   return [h, activate(g, linear(h, wY, bY))];
 }
@@ -115,7 +121,8 @@ export function jordanCell(
  * external input and the previous output of every unit, a_t = f(W [x_t; a_{t−1}] + b), with
  * x [B, in], a [B, N], W [N, in + N] → a_t [B, N].
  */
-export function fullyRecurrentCell(input: Tensor, aPrev: Tensor, weight: Tensor, bias: Tensor | null, f: RecurrentActivation = "tanh"): Tensor {
+export function fullyRecurrentCell(input: Tensor, aPrev: Tensor, weight: Tensor, bias: Tensor | null, f: RecurrentActivation = "tanh", ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.fullyRecurrentCell", args, [], {});
   const inF = input.shape[1]!;
   return activate(f, linear(input, weight.narrow(1, 0, inF), bias).add(linear(aPrev, weight.narrow(1, inF, weight.shape[1]! - inF))));
 }
@@ -128,7 +135,8 @@ export function fullyRecurrentCell(input: Tensor, aPrev: Tensor, weight: Tensor,
  * (the deck writes S_t V for row vectors; here V is stored as a [classes, H] weight so O_t =
  * softmax(V S_t), with optional biases). Returns [S_t, O_t].
  */
-export function sigmoidRnnCell(input: Tensor, sPrev: Tensor, u: Tensor, w: Tensor, v: Tensor, bS: Tensor | null = null, bO: Tensor | null = null): [Tensor, Tensor] {
+export function sigmoidRnnCell(input: Tensor, sPrev: Tensor, u: Tensor, w: Tensor, v: Tensor, bS: Tensor | null = null, bO: Tensor | null = null, ...args: Args<[], Record<never, never>>): [Tensor, Tensor] {
+  resolveArgs("F.sigmoidRnnCell", args, [], {});
   const s = linear(input, u, bS).add(linear(sPrev, w)).sigmoid();
   return [s, linear(s, v, bO).softmax(-1)];
 }
