@@ -14,3 +14,8 @@ export { summary, formatCount, type SummaryOptions } from "./summary.js";
 export * as init from "./init.js";
 export * as F from "./functional/index.js";
 export * from "./loss.js";
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./conv.js";
+export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample } from "./pooling.js";
+export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNormOptions } from "./normalization2d.js";
+export { Dropout2d } from "./dropout.js";
+export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
