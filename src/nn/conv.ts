@@ -108,11 +108,7 @@ abstract class ConvNd extends ConvBase {
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    this.#pads.forEach(([a, b], j) => {
-      const size = x.shape[2 + j]! + a + b;
-      if (this.dilation[j]! * (this.kernelSize[j]! - 1) + 1 > size)
-        throw new Error(`${this.toString()}: the kernel ${fmtShape(this.kernelSize)} (dilation ${fmtShape(this.dilation)}) is larger than the padded input (input ${fmtShape(x.shape)}, padding ${fmtShape(this.#pads.map(([p, q]) => p + q))} in total)`);
-    });
+    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.#pads);
     const padded = padSpatial(this.toString(), x, this.#pads, this.paddingMode);
     return convNd(this.toString(), padded, this.weight, this.bias, this.stride, this.dilation, this.groups);
   }

@@ -4,10 +4,10 @@
 
 import { resolveArgs, type Args } from "../../options.js";
 import { matmul } from "../../ops/linalg.js";
-import { pad, reshape, slice, unsqueeze } from "../../ops/movement.js";
+import { reshape } from "../../ops/movement.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
-import { padSpatial, tuple, windowCount, windows1d, type PaddingMode } from "./windows.js";
+import { selectWindows, tuple, windowDimCount, type PaddingMode, type WindowDim } from "./windows.js";
 
 export type Size = number | readonly number[];
 
@@ -55,26 +55,31 @@ export function convPadding(where: string, padding: Size | string, kernel: reado
 
 /**
  * The convolution (cross-correlation, as in torch and deck 002) of x [N, C, ...spatial] with
- * weight [O, C/groups, ...kernel] on already padded input: y[n, o, p] = Σ_{c,t} w[o, c, t]·x[n, c, p·s + t·d].
- * Columns [G, N·L, C/G·K] (im2col) times the weight [G, C/G·K, O/G] in one batched matmul.
+ * weight [O, C/groups, ...kernel]: y[n, o, p] = Σ_{c,t} w[o, c, t]·x̃[n, c, p·s + t·d], where x̃ is x
+ * zero-padded by `pads` and, for transposed convolutions, spread by `spread`. Columns
+ * [G, N·L, C/G·K] (im2col, see selectWindows) times the weight [G, C/G·K, O/G] in one batched matmul.
  */
-export function convNd(where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number): Tensor {
+export function convNd(
+  where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number,
+  pads: readonly (readonly [number, number])[] = stride.map(() => [0, 0]), spread: readonly number[] = stride.map(() => 1),
+): Tensor {
   const nsp = stride.length;
   const [n, c] = x.shape as [number, number];
   const [o, cg] = weight.shape as [number, number];
   const kernel = weight.shape.slice(2);
-  const spatial = x.shape.slice(2);
-  spatial.forEach((size, j) => {
-    if (dilation[j]! * (kernel[j]! - 1) + 1 > size)
-      throw new Error(`${where}: the kernel ${fmtShape(kernel)} (dilation ${fmtShape(dilation)}) is larger than the padded input ${fmtShape(x.shape)}`);
+  const dims: WindowDim[] = kernel.map((k, j) => ({ k, s: stride[j]!, d: dilation[j]!, before: pads[j]![0], after: pads[j]![1], u: spread[j]! }));
+  x.shape.slice(2).forEach((size, j) => {
+    const w = dims[j]!;
+    if (w.d * (w.k - 1) + 1 > (size - 1) * w.u + 1 + w.before + w.after)
+      throw new Error(`${where}: the kernel ${fmtShape(kernel)} (dilation ${fmtShape(dilation)}) is larger than the padded input (input ${fmtShape(x.shape)}, padding ${fmtShape(pads.map(([a, b]) => a + b))} in total)`);
   });
   const g = groups;
   if (c !== cg * g)
     throw new Error(`${where}: input ${fmtShape(x.shape)} has ${c} channels, but weight ${fmtShape(weight.shape)} with groups=${g} expects ${cg * g}`);
   // windows: [N, C, o1, k1, o2, k2, ...]
   let cols = x;
-  for (let j = 0; j < nsp; j++) cols = windows1d(cols, 2 + 2 * j, kernel[j]!, stride[j]!, dilation[j]!);
-  const outSp = spatial.map((size, j) => windowCount(size, kernel[j]!, stride[j]!, dilation[j]!));
+  for (let j = 0; j < nsp; j++) cols = selectWindows(cols, 2 + 2 * j, dims[j]!);
+  const outSp = x.shape.slice(2).map((size, j) => windowDimCount(size, dims[j]!));
   const grouped = reshape(cols, [n, g, cg, ...cols.shape.slice(2)]);
   // → [G, N, o..., Cg, k...]
   const perm = [1, 0, ...outSp.map((_, j) => 3 + 2 * j), 2, ...kernel.map((_, j) => 4 + 2 * j)];
@@ -106,7 +111,7 @@ function conv(where: string, nsp: number, x: Tensor, weight: Tensor, args: reado
   const stride = tuple(where, "stride", o.stride, nsp, 1);
   const dilation = tuple(where, "dilation", o.dilation, nsp, 1);
   const pads = convPadding(where, o.padding, weight.shape.slice(2), stride, dilation);
-  return convNd(where, padSpatial(where, x, pads, "zeros"), weight, o.bias, stride, dilation, o.groups);
+  return convNd(where, x, weight, o.bias, stride, dilation, o.groups, pads);
 }
 
 /**
@@ -125,8 +130,9 @@ export function conv1d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | 
 
 /**
  * The transposed convolution (the gradient of conv with respect to its input) as a convolution:
- * spread the input by the stride (s − 1 zeros between elements), pad each side by d(k − 1) − p
- * (negative pads crop) plus outputPadding after, and correlate with the spatially flipped weight
+ * the input spread by the stride (s − 1 zeros between elements) and padded on each side by
+ * d(k − 1) − p (negative pads crop) plus outputPadding after (both implicit in the window
+ * selection), correlated with the spatially flipped weight
  * whose in/out channel roles are swapped per group. Output size (i − 1)s − 2p + d(k − 1) + op + 1.
  */
 export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], padding: readonly number[], outputPadding: readonly number[], dilation: readonly number[], groups: number): Tensor {
@@ -140,36 +146,16 @@ export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: 
     if (op >= stride[j]! && op >= dilation[j]!)
       throw new Error(`${where}: outputPadding ${fmtShape(outputPadding)} must be smaller than either stride ${fmtShape(stride)} or dilation ${fmtShape(dilation)}`);
   });
-  // spread by the stride
-  let y = x;
-  for (let j = 0; j < nsp; j++) {
-    const s = stride[j]!;
-    const dim = 2 + j;
-    const i = y.shape[dim]!;
-    if (s === 1 || i === 0) continue;
-    const inner = unsqueeze(y, dim + 1);
-    const padded = pad(inner, [...Array<number>(2 * (nsp - 1 - j)).fill(0), 0, s - 1]);
-    y = slice(reshape(padded, [...y.shape.slice(0, dim), i * s, ...y.shape.slice(dim + 1)]), dim, 0, (i - 1) * s + 1);
-  }
+  // the input spread by the stride and padded by d(k − 1) − p (+ outputPadding after); negative pads crop
   const pads = kernel.map((k, j) => {
     const e = dilation[j]! * (k - 1) - padding[j]!;
     return [e, e + outputPadding[j]!] as [number, number];
   });
-  spatialCheck(where, x, kernel, pads, y);
-  const spread = pad(y, pads.flatMap((_, j) => [...pads[nsp - 1 - j]!]));
-  // weight [C, O/G, k...] → [O, C/G, k...], flipped
   const cg = c / groups;
   const sp = kernel.map((_, j) => 3 + j);
   const w = reshape(reshape(weight, [groups, cg, og, ...kernel]).permute(0, 2, 1, ...sp), [groups * og, cg, ...kernel]).flip(kernel.map((_, j) => 2 + j));
-  const out = convNd(where, spread, w, null, stride.map(() => 1), dilation, groups);
+  const out = convNd(where, x, w, null, stride.map(() => 1), dilation, groups, pads, stride);
   return bias ? out.add(reshape(bias, [groups * og, ...kernel.map(() => 1)])) : out;
-}
-
-function spatialCheck(where: string, x: Tensor, kernel: readonly number[], pads: readonly [number, number][], y: Tensor): void {
-  pads.forEach(([a, b], j) => {
-    if (y.shape[2 + j]! + a + b < 1)
-      throw new Error(`${where}: padding leaves no output for input ${fmtShape(x.shape)} and kernel ${fmtShape(kernel)}`);
-  });
 }
 
 function convTranspose(where: string, nsp: number, x: Tensor, weight: Tensor, args: readonly unknown[]): Tensor {

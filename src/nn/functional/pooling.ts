@@ -4,11 +4,11 @@
 
 import { tensor } from "../../ops/creation.js";
 import { scatterAddNew } from "../../ops/indexing.js";
-import { cat, pad, reshape, slice, squeeze, unsqueeze } from "../../ops/movement.js";
+import { cat, reshape, slice, squeeze, unsqueeze } from "../../ops/movement.js";
 import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
-import { tuple, windows1d } from "./windows.js";
+import { selectWindows, tuple, type WindowDim } from "./windows.js";
 import type { Size } from "./conv.js";
 
 export interface MaxPoolOptions {
@@ -65,13 +65,36 @@ function batched(where: string, x: Tensor, nsp: number): [Tensor, boolean] {
   throw new Error(`${where}: expected a ${nsp + 1}-D or ${nsp + 2}-D input ([N, C, ${nsp === 1 ? "L" : "H, W"}]), got ${fmtShape(x.shape)}`);
 }
 
-/** Pads by the pooling padding and the ceil-mode overhang, and returns the windows [N, C, ...out, K]. */
-function poolWindows(x: Tensor, g: PoolGeometry, value: number): Tensor {
-  const pads = g.inSp.map((i, j) => [g.padding[j]!, (g.outSp[j]! - 1) * g.stride[j]! + g.dilation[j]! * (g.kernel[j]! - 1) + 1 - i - g.padding[j]!]);
-  let w = pads.some(([a, b]) => a !== 0 || b !== 0) ? pad(x, pads.flatMap((_, j) => pads[g.n - 1 - j]!), value) : x;
-  for (let j = 0; j < g.n; j++) w = windows1d(w, 2 + 2 * j, g.kernel[j]!, g.stride[j]!, g.dilation[j]!);
+/**
+ * The windows [N, C, ...out, K] with the pooling padding and the ceil-mode overhang implicit;
+ * positions outside the input hold `fill` (−∞ for max pooling, 0 for averages).
+ */
+function poolWindows(x: Tensor, g: PoolGeometry, fill: number): Tensor {
+  const dims: WindowDim[] = g.inSp.map((i, j) => ({
+    k: g.kernel[j]!, s: g.stride[j]!, d: g.dilation[j]!, u: 1, before: g.padding[j]!,
+    after: (g.outSp[j]! - 1) * g.stride[j]! + g.dilation[j]! * (g.kernel[j]! - 1) + 1 - i - g.padding[j]!,
+  }));
+  let w = x;
+  for (let j = 0; j < g.n; j++) w = selectWindows(w, 2 + 2 * j, dims[j]!);
   const perm = [0, 1, ...g.outSp.map((_, j) => 2 + 2 * j), ...g.kernel.map((_, j) => 3 + 2 * j)];
-  return reshape(w.permute(...perm), [...w.shape.slice(0, 2), ...g.outSp, -1]);
+  const windows = reshape(w.permute(...perm), [...w.shape.slice(0, 2), ...g.outSp, -1]);
+  if (fill === 0 || g.padding.every((p, j) => p === 0 && dims[j]!.after <= 0)) return windows;
+  // taps that fall outside the input read 0 from the selection; move them to `fill`
+  const K = g.kernel.reduce((a, b) => a * b, 1);
+  const L = g.outSp.reduce((a, b) => a * b, 1);
+  const mask = new Float64Array(L * K);
+  for (let e = 0; e < L * K; e++) {
+    let pos = Math.floor(e / K), tap = e % K, outside = false;
+    for (let j = g.n - 1; j >= 0; j--) {
+      const o = pos % g.outSp[j]!, t = tap % g.kernel[j]!;
+      pos = Math.floor(pos / g.outSp[j]!);
+      tap = Math.floor(tap / g.kernel[j]!);
+      const q = o * g.stride[j]! + t * g.dilation[j]! - g.padding[j]!;
+      if (q < 0 || q >= g.inSp[j]!) outside = true;
+    }
+    if (outside) mask[e] = fill;
+  }
+  return windows.add(tensor(mask, { shape: [...g.outSp, K], dtype: x.dtype, device: x.device }));
 }
 
 function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
@@ -80,9 +103,15 @@ function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, ar
   });
   const [x, unbatched] = batched(where, input, nsp);
   const g = geometry(where, x, nsp, kernelSize, o);
-  const [values, arg] = poolWindows(x, g, -Infinity).max(-1);
+  const windows = poolWindows(x, g, -Infinity);
+  if (!o.returnIndices) {
+    // amax runs on the fast reductions; its gradient is shared among tied maxima (torch gives
+    // it all to the first), which changes nothing after a ReLU, where ties are zeros
+    const values = windows.amax(-1);
+    return unbatched ? squeeze(values, 0) : values;
+  }
+  const [values, arg] = windows.max(-1);
   const out = unbatched ? squeeze(values, 0) : values;
-  if (!o.returnIndices) return out;
   // flat input position of each window's maximum: Σ_j (o_j·s_j − p_j + t_j·d_j)·stride_j
   const a = arg.dataSync();
   const idx = new Int32Array(a.length);
@@ -105,7 +134,8 @@ type MaxPoolIndexArgs = Args<[stride: Size | null, padding: Size, dilation: Size
 /**
  * Max pooling over kH×kW windows of x [N, C, H, W] (or [C, H, W]); padding counts as −∞. With
  * returnIndices, returns [values, indices] where indices are flat positions h·W + w in the input.
- * The gradient flows to each window's (first) maximum (deck 002's max-pool backward). Matches
+ * The gradient flows to each window's maximum (deck 002's max-pool backward): to the first one
+ * with returnIndices, as torch; shared evenly among exactly tied maxima without. Matches
  * torch.nn.functional.max_pool2d (input, kernel_size, stride, padding, dilation, ceil_mode, return_indices).
  */
 export function maxPool2d(x: Tensor, kernelSize: Size, ...args: MaxPoolArgs): Tensor;

@@ -1,8 +1,9 @@
-// Sliding windows from movement primitives only (the im2col of convolution and pooling), and the
-// non-constant padding modes (reflect, replicate, circular). Composites: every step is a view, a
-// copy or a pad, so autograd differentiates them with the existing rules, and they remain the
-// oracle for a fused unfold kernel.
+// Sliding windows (the im2col of convolution and pooling) as composites of existing primitives,
+// and the non-constant padding modes (reflect, replicate, circular). Autograd differentiates them
+// with the existing rules; they remain the oracle for a fused unfold kernel.
 
+import { tensor } from "../../ops/creation.js";
+import { matmul } from "../../ops/linalg.js";
 import { cat, pad, reshape, slice } from "../../ops/movement.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
@@ -44,6 +45,73 @@ export function windows1d(x: Tensor, dim: number, k: number, s: number, d: numbe
   const ko = reshape(cols, [...lead, k, o, ...rest]);
   const perm = ko.shape.map((_, j) => (j === dim ? dim + 1 : j === dim + 1 ? dim : j));
   return ko.permute(...perm);
+}
+
+/** One spatial dim of a sliding window: kernel k, stride s, dilation d, zero padding [before, after], input spread u. */
+export interface WindowDim {
+  k: number;
+  s: number;
+  d: number;
+  before: number;
+  after: number;
+  /** u − 1 zeros between input elements (the stride of a transposed convolution); 1 = none. */
+  u: number;
+}
+
+/** Window count of a dim of size i: ⌊((i − 1)u + 1 + before + after − d(k − 1) − 1)/s⌋ + 1. */
+export const windowDimCount = (i: number, w: WindowDim): number => windowCount((i - 1) * w.u + 1 + w.before + w.after, w.k, w.s, w.d);
+
+const selections = new Map<string, Float64Array>();
+
+/**
+ * The 0/1 matrix [o·k, i] that picks window j's tap t: row j·k + t holds a 1 at the input element
+ * m with m·u = j·s + t·d − before, and no 1 where that position is padding or a spread zero.
+ * Cached as plain numbers: tensors made inside a training step's allocation scope are freed with it.
+ */
+function selection(i: number, o: number, w: WindowDim): Float64Array {
+  const key = `${i},${o},${w.k},${w.s},${w.d},${w.before},${w.u}`;
+  let m = selections.get(key);
+  if (!m) {
+    m = new Float64Array(o * w.k * i);
+    for (let j = 0; j < o; j++)
+      for (let t = 0; t < w.k; t++) {
+        const q = j * w.s + t * w.d - w.before;
+        if (q >= 0 && q % w.u === 0 && q / w.u < i) m[(j * w.k + t) * i + q / w.u] = 1;
+      }
+    if (selections.size > 256) selections.clear();
+    selections.set(key, m);
+  }
+  return m;
+}
+
+/**
+ * Replaces dim `dim` (size i) of x by two dims [o, k] holding the windows, zero padding and spread
+ * included, as one matmul with the selection matrix: x's dim contracted against [o·k, i]. Matmuls
+ * with a constant 0/1 matrix are exact, run on the GEMM kernel forward and backward (the input
+ * gradient is the transposed product), and replace the copies, pads and scatters an index-based
+ * unfold needs. The price: a non-finite input element spreads NaN over its row (0·∞), and the work
+ * grows with i·o·k, which suits images of tens of pixels, not hundreds.
+ */
+export function selectWindows(x: Tensor, dim: number, w: WindowDim): Tensor {
+  const i = x.shape[dim]!;
+  const o = windowDimCount(i, w);
+  const sel = selection(i, o, w);
+  const lead = x.shape.slice(0, dim);
+  const rest = x.shape.slice(dim + 1);
+  const opts = { dtype: x.dtype, device: x.device };
+  if (rest.length === 0) {
+    const st = tensor(transpose2(sel, o * w.k, i), { ...opts, shape: [i, o * w.k] });
+    return reshape(matmul(x, st), [...lead, o, w.k]);
+  }
+  const r = rest.reduce((a, b) => a * b, 1);
+  const y = matmul(tensor(sel, { ...opts, shape: [o * w.k, i] }), reshape(x, [...lead, i, r]));
+  return reshape(y, [...lead, o, w.k, ...rest]);
+}
+
+function transpose2(m: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
 }
 
 /** torch.nn.functional.pad's flat list for one dim of an n-d tensor. */
