@@ -74,7 +74,7 @@ test("bad values and unknown recipes exit 1 with a clear message", async () => {
     [["train", "xor", "--epochs", "abc"], /^myelin: --epochs expects an integer ≥ 1, got 'abc'$/m],
     [["train", "xor", "--epochs", "0"], /--epochs expects an integer ≥ 1, got '0'/],
     [["train", "xor", "--lr", "fast"], /--lr expects a number ≥ 0, got 'fast'/],
-    [["train", "nope"], /unknown recipe 'nope' \(available: digits, course-digits, xor, fashion\)/],
+    [["train", "nope"], /unknown recipe 'nope' \(available: digits, course-digits, xor, fashion, lenet, fashion-cnn, resnet-mini\)/],
     [["summary", "nope"], /unknown recipe 'nope'/],
     [["eval", tmp], /is not a run folder: it has no config\.json/],
     [["eval"], /expected a run folder/],

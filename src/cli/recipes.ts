@@ -4,6 +4,7 @@
 import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
+import { cnnRecipes } from "./recipes-cnn.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -89,7 +90,7 @@ const recipeList: Recipe[] = [
   },
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries(recipeList.map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

@@ -85,6 +85,11 @@ export class BatchNorm1d extends Module {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
+    return this.normalize(x);
+  }
+
+  /** Training-mode statistics and running-average updates, or eval-mode normalization, of a checked [N, C, ...]. */
+  protected normalize(x: Tensor): Tensor {
     let momentum = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       const nbt = this.numBatchesTracked;

@@ -20,6 +20,18 @@ export class BatchNorm2d extends BatchNorm1d {
     if (x.ndim !== 4 || x.shape[1] !== this.numFeatures)
       throw new Error(`BatchNorm2d(${this.numFeatures}): expected input [N, ${this.numFeatures}, H, W], got ${fmtShape(x.shape)}`);
   }
+  /**
+   * Runs BatchNorm1d on the [N·H·W, C] view of x (channels last): per-channel statistics and
+   * their gradients then reduce over one strided run, which the fast backend's reductions cover,
+   * where N, H and W together are not one run.
+   */
+  override forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const rows = x.transpose(0, 1).reshape([c, n * h * w]).transpose(0, 1);
+    const y = this.normalize(rows);
+    return y.transpose(0, 1).reshape([c, n, h, w]).transpose(0, 1);
+  }
 }
 
 /**

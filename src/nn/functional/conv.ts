@@ -87,9 +87,9 @@ export function convNd(
   const K = kernel.reduce((a, b) => a * b, 1);
   const a = reshape(grouped.permute(...perm), [g, n * L, cg * K]);
   const w = reshape(weight, [g, o / g, cg * K]).transpose(1, 2);
-  const y = matmul(a, w); // [G, N·L, O/G]
-  const out = reshape(reshape(y, [g, n, L, o / g]).permute(1, 0, 3, 2), [n, o, ...outSp]);
-  return bias ? out.add(reshape(bias, [o, ...outSp.map(() => 1)])) : out;
+  // the bias joins before the layout change, so its gradient is a sum over one run of rows
+  const y = bias ? matmul(a, w).add(reshape(bias, [g, 1, o / g])) : matmul(a, w); // [G, N·L, O/G]
+  return reshape(reshape(y, [g, n, L, o / g]).permute(1, 0, 3, 2), [n, o, ...outSp]);
 }
 
 function checkConvArgs(where: string, x: Tensor, weight: Tensor, bias: Tensor | null, nsp: number, groups: number): void {
