@@ -35,25 +35,28 @@ function trainAndScore(name: string, train: Split, test: Split, epochs: number, 
 }
 
 describe("CNN recipes learn on small seeded slices", () => {
-  test("lenet: MNIST digits, 1,000 train / 500 test, 4 epochs", () => {
+  test("lenet: MNIST digits, 1,000 train / 500 test, 3 epochs", () => {
     const { train, test } = loadMnist({ trainSize: 1000, testSize: 500 });
-    const acc = trainAndScore("lenet", head(train, 1000), head(test, 500), 4, 32);
+    const acc = trainAndScore("lenet", head(train, 1000), head(test, 500), 3, 32);
     assert.ok(acc > LENET_BAR, `lenet accuracy ${acc}`);
   });
   const fm = (): { train: Split; test: Split } => {
     const { train, test } = loadFashionMnist();
-    return { train: head(train, 1000), test: head(test, 500) };
+    return { train: head(train, 800), test: head(test, 500) };
   };
-  test("fashion-cnn: Fashion-MNIST, 1,000 train / 500 test, 3 epochs", () => {
+  test("fashion-cnn: Fashion-MNIST, 600 train / 500 test, 3 epochs", () => {
     const { train, test } = fm();
+    train.x = train.x.narrow(0, 0, 600);
+    train.y = train.y.narrow(0, 0, 600);
     const acc = trainAndScore("fashion-cnn", train, test, 3, 32);
     assert.ok(acc > FASHION_BAR, `fashion-cnn accuracy ${acc}`);
   });
-  test("resnet-mini: Fashion-MNIST, 1,000 train / 500 test, 2 epochs", () => {
+  test("resnet-mini: Fashion-MNIST, 800 train / 500 test, 2 epochs", () => {
     const { train, test } = fm();
     const acc = trainAndScore("resnet-mini", train, test, 2, 32);
     assert.ok(acc > RESNET_BAR, `resnet-mini accuracy ${acc}`);
   });
 });
 
-const LENET_BAR = 0, FASHION_BAR = 0, RESNET_BAR = 0;
+// measured with seed 0 on the wasm backend: lenet 0.792, fashion-cnn 0.780, resnet-mini 0.560 (chance 0.1)
+const LENET_BAR = 0.7, FASHION_BAR = 0.7, RESNET_BAR = 0.45;

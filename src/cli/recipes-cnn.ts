@@ -57,7 +57,7 @@ export const cnnRecipes: Recipe[] = [
   {
     name: "resnet-mini",
     description: "A small ResNet (stem + 3 BasicBlocks of 8/16/32 channels, global average pooling) on Fashion-MNIST, Adam",
-    defaults: { epochs: 3, batchSize: 128, lr: 2e-3 },
+    defaults: { epochs: 2, batchSize: 128, lr: 2e-3 },
     inputShape: [1, 28, 28],
     data: ({ dataDir }) => fashion(dataDir),
     model: resnetMini,
