@@ -90,6 +90,15 @@ function targets(results) {
       rows.push([`MLP training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
     }
   }
+  const cnn = groups(results.filter((r) => r.bench === "cnn"));
+  for (const t of [1, 2]) {
+    const m = find(cnn, "myelin-wasm", t, undefined, undefined);
+    const p = find(cnn, "torch", t, undefined, undefined);
+    if (m && p) {
+      const r = m.median / p.median;
+      rows.push([`LeNet training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
+    }
+  }
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);
@@ -127,8 +136,9 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     sgemm: "SGEMM: float32 C = A@B, GFLOP/s = 2n³/t",
     sgemmT: "SGEMM with transposed operands, n = 512 (TN = Aᵀ@B, NT = A@Bᵀ)",
     mlp: "MLP training: Fashion-MNIST 784-256-128-10 ReLU, cross-entropy, Adam 1e-3, batch 128",
+    cnn: "LeNet-5 training: Fashion-MNIST, conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, Adam 1e-3, batch 64",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp"]) {
+  for (const b of ["sgemm", "sgemmT", "mlp", "cnn"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }
