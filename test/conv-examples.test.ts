@@ -24,7 +24,7 @@ describe("deck 002: convolution as image preprocessing", () => {
     const digit = loadMnist({ trainSize: 1, testSize: 0 }).train.tensors[0].narrow(0, 0, 1);
     const px = digit.dataSync();
     for (const [name, k] of [["edge", EDGE], ["sharpen", SHARPEN], ["blur", BLUR]] as const) {
-      const y = F.conv2d(digit, img(k as number[][]), { padding: 1 }).dataSync();
+      const y = F.conv2d(digit, img(k), { padding: 1 }).dataSync();
       for (let i = 0; i < 28; i++)
         for (let j = 0; j < 28; j++) {
           let s = 0;

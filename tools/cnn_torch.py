@@ -75,7 +75,7 @@ def fashion():
 
 def digits():
     with tempfile.TemporaryDirectory() as d:
-        subprocess.run(["node", os.path.join(ROOT, "tools", "cnn-data.mjs"), d], check=True, capture_output=True)
+        subprocess.run(["node", os.path.join(ROOT, "dist", "tools", "cnn-data.js"), d], check=True, capture_output=True)
         def split(name):
             x = torch.from_numpy(np.fromfile(f"{d}/digits-{name}-x.f32", np.float32).copy()).reshape(-1, 1, 28, 28)
             return x, torch.from_numpy(np.fromfile(f"{d}/digits-{name}-y.i32", np.int32).astype(np.int64))

@@ -44,7 +44,7 @@ export class GroupNorm extends Module {
   readonly eps: number;
   constructor(readonly numGroups: number, readonly numChannels: number, ...args: Args<[eps: number, affine: boolean], { eps?: number; affine?: boolean; dtype?: DType }>) {
     super();
-    const { eps, affine, dtype } = resolveArgs("nn.GroupNorm", args, ["eps", "affine"], { eps: 1e-5, affine: true, dtype: "float32" as DType });
+    const { eps, affine, dtype } = resolveArgs<{ eps: number; affine: boolean; dtype: DType }>("nn.GroupNorm", args, ["eps", "affine"], { eps: 1e-5, affine: true, dtype: "float32" });
     if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0)
       throw new Error(`nn.GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
     this.eps = eps;

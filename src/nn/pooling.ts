@@ -59,7 +59,7 @@ export class MaxUnpool2d extends Module<[Tensor, Tensor, (readonly number[])?], 
   readonly padding: Size;
   constructor(readonly kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size], { stride?: Size | null; padding?: Size }>) {
     super();
-    const o = resolveArgs("nn.MaxUnpool2d", args, ["stride", "padding"], { stride: null as Size | null, padding: 0 as Size });
+    const o = resolveArgs<{ stride: Size | null; padding: Size }>("nn.MaxUnpool2d", args, ["stride", "padding"], { stride: null, padding: 0 });
     this.stride = o.stride;
     this.padding = o.padding;
   }

@@ -46,7 +46,7 @@ export class BasicBlock extends Module {
     if (x.ndim !== 4 || x.shape[1] !== this.inplanes)
       throw new Error(`BasicBlock(${this.inplanes}, ${this.planes}): expected input [N, ${this.inplanes}, H, W], got ${fmtShape(x.shape)}`);
     const h = this.bn2.forward(this.conv2.forward(this.bn1.forward(this.conv1.forward(x)).relu()));
-    const shortcut = this.downsample ? (this.downsample.forward as (t: Tensor) => Tensor)(x) : x;
+    const shortcut = this.downsample ? this.downsample.forward(x) : x;
     return h.add(shortcut).relu();
   }
 }

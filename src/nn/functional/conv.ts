@@ -136,7 +136,6 @@ export function conv1d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | 
  * whose in/out channel roles are swapped per group. Output size (i − 1)s − 2p + d(k − 1) + op + 1.
  */
 export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], padding: readonly number[], outputPadding: readonly number[], dilation: readonly number[], groups: number): Tensor {
-  const nsp = stride.length;
   const c = x.shape[1]!;
   const [cw, og] = weight.shape as [number, number];
   const kernel = weight.shape.slice(2);
