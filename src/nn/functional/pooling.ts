@@ -8,7 +8,7 @@ import { cat, reshape, slice, squeeze, unsqueeze } from "../../ops/movement.js";
 import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
-import { selectWindows, tuple, type WindowDim } from "./windows.js";
+import { selectWindows, tuple, windows1d, type WindowDim } from "./windows.js";
 import type { Size } from "./conv.js";
 
 export interface MaxPoolOptions {
@@ -74,8 +74,10 @@ function poolWindows(x: Tensor, g: PoolGeometry, fill: number): Tensor {
     k: g.kernel[j]!, s: g.stride[j]!, d: g.dilation[j]!, u: 1, before: g.padding[j]!,
     after: (g.outSp[j]! - 1) * g.stride[j]! + g.dilation[j]! * (g.kernel[j]! - 1) + 1 - i - g.padding[j]!,
   }));
+  // windows that tile the input exactly (the usual 2x2, stride 2) are a reshape; others a selection
+  const tiles = dims.every((w, j) => w.d === 1 && w.s === w.k && w.before === 0 && w.after === 0 && g.inSp[j]! === g.outSp[j]! * w.k);
   let w = x;
-  for (let j = 0; j < g.n; j++) w = selectWindows(w, 2 + 2 * j, dims[j]!);
+  for (let j = 0; j < g.n; j++) w = tiles ? windows1d(w, 2 + 2 * j, dims[j]!.k, dims[j]!.s, 1) : selectWindows(w, 2 + 2 * j, dims[j]!);
   const perm = [0, 1, ...g.outSp.map((_, j) => 2 + 2 * j), ...g.kernel.map((_, j) => 3 + 2 * j)];
   const windows = reshape(w.permute(...perm), [...w.shape.slice(0, 2), ...g.outSp, -1]);
   if (fill === 0 || g.padding.every((p, j) => p === 0 && dims[j]!.after <= 0)) return windows;
