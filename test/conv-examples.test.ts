@@ -132,6 +132,16 @@ describe("bad shapes name the layer and the shapes", () => {
 });
 
 describe("layers beyond the fixtures", () => {
+  test("a batch whose im2col exceeds MAX_COLUMNS runs in chunks with the same result", () => {
+    const conv = new nn.Conv2d(8, 4, 3, { padding: 1 });
+    const x = randn([80, 8, 28, 28]); // 80·8·784·9 > 2²² columns: chunks of 74 and 6
+    const y = conv.forward(x).dataSync();
+    const per = 4 * 784;
+    for (const i of [0, 73, 74, 79]) {
+      const yi = conv.forward(x.narrow(0, i, 1)).dataSync();
+      for (let j = 0; j < per; j++) assert.ok(Math.abs(y[i * per + j]! - yi[j]!) < 1e-5, `sample ${i}, element ${j}`);
+    }
+  });
   test("Dropout2d zeroes whole channels with probability p and scales the rest; identity in eval", () => {
     const d = new nn.Dropout2d(0.25);
     const y = d.forward(ones([40, 50, 3, 3])).reshape([2000, 9]).toArray() as number[][];

@@ -4,12 +4,15 @@
 
 import { resolveArgs, type Args } from "../../options.js";
 import { matmul } from "../../ops/linalg.js";
-import { reshape } from "../../ops/movement.js";
+import { cat, reshape, split } from "../../ops/movement.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
 import { selectWindows, tuple, windowDimCount, type PaddingMode, type WindowDim } from "./windows.js";
 
 export type Size = number | readonly number[];
+
+/** Elements of the largest im2col built at once (16 MiB of float32); larger batches run in chunks. */
+export const MAX_COLUMNS = 1 << 22;
 
 export interface ConvOptions {
   bias?: Tensor | null;
@@ -76,10 +79,16 @@ export function convNd(
   const g = groups;
   if (c !== cg * g)
     throw new Error(`${where}: input ${fmtShape(x.shape)} has ${c} channels, but weight ${fmtShape(weight.shape)} with groups=${g} expects ${cg * g}`);
+  const outSp = x.shape.slice(2).map((size, j) => windowDimCount(size, dims[j]!));
+  const perSample = c * outSp.reduce((p, q) => p * q, 1) * kernel.reduce((p, q) => p * q, 1);
+  if (n > 1 && n * perSample > MAX_COLUMNS) {
+    // big batches (evaluation) go in chunks, so that one im2col never holds more than MAX_COLUMNS
+    const per = Math.max(1, Math.floor(MAX_COLUMNS / perSample));
+    return cat(split(x, per, 0).map((xc) => convNd(where, xc, weight, bias, stride, dilation, groups, pads, spread)), 0);
+  }
   // windows: [N, C, o1, k1, o2, k2, ...]
   let cols = x;
   for (let j = 0; j < nsp; j++) cols = selectWindows(cols, 2 + 2 * j, dims[j]!);
-  const outSp = x.shape.slice(2).map((size, j) => windowDimCount(size, dims[j]!));
   const grouped = reshape(cols, [n, g, cg, ...cols.shape.slice(2)]);
   // → [G, N, o..., Cg, k...]
   const perm = [1, 0, ...outSp.map((_, j) => 3 + 2 * j), 2, ...kernel.map((_, j) => 4 + 2 * j)];
