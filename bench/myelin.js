@@ -1,6 +1,6 @@
 // myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
 // and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
-// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm|lstm> [--backend wasm|cpu]
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm|lstm|cnn> [--backend wasm|cpu]
 //        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
 
 import { loadFashionMnist } from "../dist/src/node.js";
@@ -85,9 +85,25 @@ function fashion(seed) {
 
 /** 784-256-128-10 ReLU, CrossEntropyLoss, Adam 1e-3, batch 128; contiguous slices of the shuffled data. */
 async function mlp() {
-  const B = 128;
-  const { X, Y, n } = fashion(1);
   const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  await classifier(model, 128, [784], 1);
+}
+
+/** bench_torch.py's LeNet-5 (conv 6@5x5 pad 2, maxpool 2, conv 16@5x5, maxpool 2, fc 120-84-10, ReLU), batch 64, Adam 1e-3. */
+async function cnn() {
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
+  );
+  await classifier(model, 64, [1, 28, 28], 2);
+}
+
+/** Training steps (CrossEntropyLoss, Adam 1e-3) on contiguous batches of the shuffled data, as bench_torch.py's classifier_run. */
+async function classifier(model, B, sampleShape, seed) {
+  const data = fashion(seed);
+  const X = data.X.reshape([data.n, ...sampleShape]);
+  const { Y, n } = data;
   const lossFn = new nn.CrossEntropyLoss();
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
   const nb = Math.floor(n / B);
@@ -183,7 +199,7 @@ async function lstm() {
   }
 }
 
-const benches = { sgemm, sgemmT, mlp, perop, mlpgemm, lstm };
+const benches = { sgemm, sgemmT, mlp, perop, mlpgemm, lstm, cnn };
 if (!benches[bench]) {
   console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
   process.exit(2);

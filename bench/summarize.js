@@ -114,6 +114,15 @@ function targets(results) {
     const r = ml.median / pl.median;
     rows.push(["LSTM training, 1 thread ≥ 1.0x torch steps/s (issue 9)", `${r.toFixed(2)}x (${fmt(ml.median)} vs ${fmt(pl.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
   }
+  const cnn = groups(results.filter((r) => r.bench === "cnn"));
+  for (const t of [1, 2]) {
+    const m = find(cnn, "myelin-wasm", t, undefined, undefined);
+    const p = find(cnn, "torch", t, undefined, undefined);
+    if (m && p) {
+      const r = m.median / p.median;
+      rows.push([`LeNet training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
+    }
+  }
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);
@@ -154,8 +163,9 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     mlpgemm: "The MLP step's GEMMs alone (its GEMM-bound ceiling), samples/s",
     perop: "Per-op cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64], forward + backward, µs per op (lower is better; ÷ > 1 means slower)",
     lstm: "LSTM training: input 32, hidden 128, seq 50, batch 32, last step → fc 10, cross-entropy, Adam 1e-3",
+    cnn: "LeNet-5 training: Fashion-MNIST, conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, Adam 1e-3, batch 64",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm"]) {
+  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm", "cnn"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }

@@ -2,7 +2,7 @@
 
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
-import { alphaDropout, dropout } from "./functional/layers.js";
+import { alphaDropout, dropout, dropout2d } from "./functional/layers.js";
 import type { Args } from "../options.js";
 import { Module } from "./module.js";
 
@@ -45,5 +45,21 @@ export class AlphaDropout extends Module {
   }
   forward(x: Tensor): Tensor {
     return alphaDropout(x, { p: this.p, training: this.training, generator: this.generator });
+  }
+}
+
+/**
+ * Zeroes whole channels of [N, C, H, W] with probability p in training mode and scales the rest
+ * by 1/(1 − p); identity in eval mode. Matches torch.nn.Dropout2d.
+ */
+export class Dropout2d extends Module {
+  readonly generator: Generator | undefined;
+  constructor(readonly p = 0.5, { generator }: DropoutModuleOptions = {}) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout2d: dropout probability has to be between 0 and 1, but got ${p}`);
+    this.generator = generator;
+  }
+  forward(x: Tensor): Tensor {
+    return dropout2d(x, { p: this.p, training: this.training, generator: this.generator });
   }
 }

@@ -87,9 +87,18 @@ export class BatchNorm1d extends Module {
     this.numBatchesTracked = trackRunningStats ? Buffer(zeros([], { dtype: "int32" })) : null;
   }
 
-  forward(x: Tensor): Tensor {
+  protected checkInput(x: Tensor): void {
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures)
       throw new Error(`BatchNorm1d(${this.numFeatures}): expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${fmtShape(x.shape)}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    return this.normalize(x);
+  }
+
+  /** Training-mode statistics and running-average updates, or eval-mode normalization, of a checked [N, C, ...]. */
+  protected normalize(x: Tensor): Tensor {
     let momentum = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       const nbt = this.numBatchesTracked;

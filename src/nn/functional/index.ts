@@ -8,3 +8,8 @@ export * from "./interpolate.js";
 export * from "./distance.js";
 export * from "./rnn.js";
 export * from "./attention.js";
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type Size } from "./conv.js";
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxUnpool2d } from "./pooling.js";
+export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from "./pooling.js";
+export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normalization.js";
+export { upsample, type UpsampleMode, type UpsampleOptions } from "./upsample.js";

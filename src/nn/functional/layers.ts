@@ -157,3 +157,18 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingI
   const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
   return rows.reshape([...input.shape, weight.shape[1]!]);
 }
+
+/**
+ * Zeroes whole channels of x [N, C, H, W] (or [C, H, W]) with probability p while training and
+ * scales the rest by 1/(1 − p) (Tompson et al., 2015); the identity when not training. Matches
+ * torch.nn.functional.dropout2d.
+ */
+export function dropout2d(x: Tensor, { p = 0.5, training = true, generator }: DropoutOptions = {}): Tensor {
+  checkP("dropout2d", p);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got ${fmtShape(x.shape)}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const maskShape = x.shape.map((s, d) => (d < x.ndim - 2 ? s : 1));
+  const keep = rand(maskShape, { dtype: x.dtype, device: x.device, generator }).ge(p).to(x.dtype);
+  return x.mul(keep).div(1 - p);
+}

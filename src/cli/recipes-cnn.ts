@@ -1,0 +1,68 @@
+// The convolutional recipes (decks 000-004: LeNet, a small BatchNorm CNN, ResNet BasicBlocks):
+// `myelin train lenet | fashion-cnn | resnet-mini`. Their networks are exported for the tests and
+// for tools/cnn_torch.py's PyTorch twins, which must stay layer for layer the same.
+
+import { nn, optim, type Tensor } from "../index.js";
+import { loadFashionMnist, loadMnist } from "../node.js";
+import type { Recipe } from "./recipes.js";
+
+type Model = nn.Module<[Tensor], Tensor>;
+
+/** LeNet-5 as in ../shared/bench-peers: conv 6@5x5 pad 2, ReLU, max-pool 2, conv 16@5x5, ReLU, max-pool 2, fc 120-84-10 (61,706 parameters). */
+export const lenet = (): Model => new nn.Sequential(
+  new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
+);
+
+/** Two conv (3x3) + BatchNorm + ReLU + max-pool stages (16, 32 channels), dropout, fc 128, fc 10. */
+export const fashionCnn = (): Model => new nn.Sequential(
+  new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Flatten(), new nn.Dropout(0.25), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout(0.25), new nn.Linear(128, 10),
+);
+
+/** A stem conv + BN + ReLU, three BasicBlocks (8, 16 and 32 channels; the last two stride 2), global average pooling, fc 10. */
+export const resnetMini = (): Model => new nn.Sequential(
+  new nn.Conv2d(1, 8, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(8), new nn.ReLU(),
+  new nn.BasicBlock(8, 8), new nn.BasicBlock(8, 16, 2), new nn.BasicBlock(16, 32, 2),
+  new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(32, 10),
+);
+
+const fashion = (dataDir?: string): ReturnType<typeof loadFashionMnist> => loadFashionMnist(dataDir ? { dir: dataDir } : {});
+
+export const cnnRecipes: Recipe[] = [
+  {
+    name: "lenet",
+    description: "LeNet-5 (conv 6@5x5, max-pool, conv 16@5x5, max-pool, fc 120-84-10) on the 10,000 MNIST digits (8,000 train / 2,000 test), Adam",
+    defaults: { epochs: 10, batchSize: 64, lr: 1e-3, valSplit: 0.1 },
+    inputShape: [1, 28, 28],
+    data: () => loadMnist(),
+    model: lenet,
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+  },
+  {
+    name: "fashion-cnn",
+    description: "Conv 16-32 (3x3) with BatchNorm, max-pooling and dropout, fc 128, on Fashion-MNIST (60,000 / 10,000), Adam",
+    defaults: { epochs: 5, batchSize: 128, lr: 1e-3, valSplit: 0.1 },
+    inputShape: [1, 28, 28],
+    data: ({ dataDir }) => fashion(dataDir),
+    model: fashionCnn,
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+  },
+  {
+    name: "resnet-mini",
+    description: "A small ResNet (stem + 3 BasicBlocks of 8/16/32 channels, global average pooling) on Fashion-MNIST, Adam",
+    defaults: { epochs: 2, batchSize: 128, lr: 2e-3, valSplit: 0.1 },
+    inputShape: [1, 28, 28],
+    data: ({ dataDir }) => fashion(dataDir),
+    model: resnetMini,
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    metrics: ["accuracy"],
+  },
+];
