@@ -140,6 +140,11 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   SinusoidalPositionalEncoding: [4], LearnedPositionalEncoding: [8, 4], GPT: [10],
   TransformerEncoderLayer: [4, 2], TransformerDecoderLayer: [4, 2],
   TransformerEncoder: [new nn.TransformerEncoderLayer(4, 2), 1], TransformerDecoder: [new nn.TransformerDecoderLayer(4, 2), 1],
+  // Convolutions, pooling, feature-map normalization: 2 → 3 channels, 3-wide kernels, 2-wide windows.
+  Conv1d: [2, 3, 3], Conv2d: [2, 3, 3], ConvTranspose1d: [2, 3, 3], ConvTranspose2d: [2, 3, 3],
+  MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],
+  AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
+  BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -186,6 +191,15 @@ const F_ARGS: Record<string, () => unknown[]> = {
   jordanCell: () => [x23(), randn(2, 5), randn(4, 3), randn(4, 5), null, randn(5, 4), null, "tanh", "identity"],
   fullyRecurrentCell: () => [x23(), randn(2, 4), randn(4, 7), null, "tanh"],
   sigmoidRnnCell: () => [x23(), randn(2, 4), randn(4, 3), randn(4, 4), randn(5, 4), null, null],
+  // Convolutions and pooling: [1, 2, 5] / [1, 2, 5, 5] inputs, 2 → 3 channels, 3-wide kernels, 2-wide windows.
+  conv1d: () => [randn(1, 2, 5), randn(3, 2, 3)], conv2d: () => [randn(1, 2, 5, 5), randn(3, 2, 3, 3)],
+  convTranspose1d: () => [randn(1, 2, 5), randn(2, 3, 3)], convTranspose2d: () => [randn(1, 2, 5, 5), randn(2, 3, 3, 3)],
+  maxPool1d: () => [randn(1, 2, 4), 2], maxPool2d: () => [randn(1, 2, 4, 4), 2],
+  avgPool1d: () => [randn(1, 2, 4), 2], avgPool2d: () => [randn(1, 2, 4, 4), 2],
+  adaptiveAvgPool1d: () => [randn(1, 2, 4), 2], adaptiveAvgPool2d: () => [randn(1, 2, 4, 4), 2], adaptiveMaxPool2d: () => [randn(1, 2, 4, 4), 2],
+  maxUnpool2d: () => [...F.maxPool2d(randn(1, 2, 4, 4), 2, { returnIndices: true }), 2],
+  groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
+  dropout2d: () => [randn(1, 2, 3, 3)],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

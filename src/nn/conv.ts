@@ -101,6 +101,7 @@ abstract class ConvNd extends ConvBase {
       stride: 1, padding: 0, dilation: 1, groups: 1, bias: true, paddingMode: "zeros", dtype: "float32",
     });
     super(name, inChannels, outChannels, kernelSize, o, false);
+    this.recordConfig({ args: Object.entries({ inChannels, outChannels, kernelSize }), options: o });
     if (!MODES.includes(o.paddingMode)) throw new Error(`${name}: paddingMode must be one of ${MODES.join(", ")}, got '${String(o.paddingMode)}'`);
     this.padding = o.padding;
     this.paddingMode = o.paddingMode;
@@ -142,6 +143,7 @@ abstract class ConvTransposeNd extends ConvBase {
       stride: 1, padding: 0, outputPadding: 0, groups: 1, bias: true, dilation: 1, paddingMode: "zeros", dtype: "float32",
     });
     super(name, inChannels, outChannels, kernelSize, o, true);
+    this.recordConfig({ args: Object.entries({ inChannels, outChannels, kernelSize }), options: o });
     if (o.paddingMode !== "zeros") throw new Error(`${name}: only paddingMode 'zeros' is supported for transposed convolutions (as torch), got '${String(o.paddingMode)}'`);
     const nsp = this.kernelSize.length;
     this.padding = tuple(name, "padding", o.padding, nsp);

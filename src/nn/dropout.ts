@@ -54,10 +54,12 @@ export class AlphaDropout extends Module {
  */
 export class Dropout2d extends Module {
   readonly generator: Generator | undefined;
-  constructor(readonly p = 0.5, { generator }: DropoutModuleOptions = {}) {
+  readonly p: number;
+  constructor(...args: Args<[p: number], DropoutModuleOptions & { p?: number }>) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout2d: dropout probability has to be between 0 and 1, but got ${p}`);
-    this.generator = generator;
+    ({ p: this.p, generator: this.generator } = this.configure("nn.Dropout2d", {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
+    const p = this.p;
+    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`nn.Dropout2d: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }
   forward(x: Tensor): Tensor {
     return dropout2d(x, { p: this.p, training: this.training, generator: this.generator });

@@ -73,7 +73,7 @@ export class BatchNorm1d extends Module {
   constructor(readonly numFeatures: number, ...args: Args<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>) {
     super();
     // momentum's default is undefined here so that null (torch's cumulative average) passes the number check
-    const { eps, momentum, affine, trackRunningStats, dtype } = this.configure<{ eps: number; momentum: number | null | undefined; affine: boolean; trackRunningStats: boolean; dtype: DType }>("nn.BatchNorm1d", { numFeatures }, args, ["eps", "momentum", "affine", "trackRunningStats"], {
+    const { eps, momentum, affine, trackRunningStats, dtype } = this.configure<{ eps: number; momentum: number | null | undefined; affine: boolean; trackRunningStats: boolean; dtype: DType }>(`nn.${new.target.name}`, { numFeatures }, args, ["eps", "momentum", "affine", "trackRunningStats"], {
       eps: 1e-5, momentum: undefined, affine: true, trackRunningStats: true, dtype: "float32",
     });
     this.eps = eps;

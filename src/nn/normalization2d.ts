@@ -3,7 +3,7 @@
 
 import type { DType } from "../dtype.js";
 import { ones, zeros } from "../ops/creation.js";
-import { resolveArgs, type Args } from "../options.js";
+import type { Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { groupNorm, instanceNorm } from "./functional/normalization.js";
@@ -44,7 +44,7 @@ export class GroupNorm extends Module {
   readonly eps: number;
   constructor(readonly numGroups: number, readonly numChannels: number, ...args: Args<[eps: number, affine: boolean], { eps?: number; affine?: boolean; dtype?: DType }>) {
     super();
-    const { eps, affine, dtype } = resolveArgs<{ eps: number; affine: boolean; dtype: DType }>("nn.GroupNorm", args, ["eps", "affine"], { eps: 1e-5, affine: true, dtype: "float32" });
+    const { eps, affine, dtype } = this.configure<{ eps: number; affine: boolean; dtype: DType }>("nn.GroupNorm", { numGroups, numChannels }, args, ["eps", "affine"], { eps: 1e-5, affine: true, dtype: "float32" });
     if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0)
       throw new Error(`nn.GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
     this.eps = eps;
@@ -81,7 +81,7 @@ abstract class InstanceNormNd extends Module {
   readonly momentum: number;
   constructor(readonly name: string, readonly numFeatures: number, args: readonly unknown[]) {
     super();
-    const { eps, momentum, affine, trackRunningStats, dtype } = resolveArgs<Required<InstanceNormOptions>>(`nn.${name}`, args, ["eps", "momentum", "affine", "trackRunningStats"], {
+    const { eps, momentum, affine, trackRunningStats, dtype } = this.configure<Required<InstanceNormOptions>>(`nn.${name}`, { numFeatures }, args, ["eps", "momentum", "affine", "trackRunningStats"], {
       eps: 1e-5, momentum: 0.1, affine: false, trackRunningStats: false, dtype: "float32",
     });
     this.eps = eps;

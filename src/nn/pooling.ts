@@ -1,7 +1,7 @@
 // Pooling and resizing layers: MaxPool1d/2d, MaxUnpool2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d,
 // AdaptiveMaxPool2d and Upsample. No parameters; the math lives in functional/pooling.ts.
 
-import { resolveArgs, type Args } from "../options.js";
+import type { Args } from "../options.js";
 import type { Tensor } from "../tensor.js";
 import type { Size } from "./functional/conv.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPoolNd, maxUnpool2d, type AvgPoolOptions, type MaxPoolOptions } from "./functional/pooling.js";
@@ -18,7 +18,7 @@ abstract class MaxPoolNd<Out extends PoolOut> extends Module<[Tensor], Out> {
   readonly returnIndices: boolean;
   constructor(readonly name: string, readonly kernelSize: Size, args: readonly unknown[]) {
     super();
-    const o = resolveArgs<Required<MaxPoolOptions>>(name, args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
+    const o = this.configure<Required<MaxPoolOptions>>(name, { kernelSize }, args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
       stride: null, padding: 0, dilation: 1, returnIndices: false, ceilMode: false,
     });
     this.stride = o.stride;
@@ -59,7 +59,7 @@ export class MaxUnpool2d extends Module<[Tensor, Tensor, (readonly number[])?], 
   readonly padding: Size;
   constructor(readonly kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size], { stride?: Size | null; padding?: Size }>) {
     super();
-    const o = resolveArgs<{ stride: Size | null; padding: Size }>("nn.MaxUnpool2d", args, ["stride", "padding"], { stride: null, padding: 0 });
+    const o = this.configure<{ stride: Size | null; padding: Size }>("nn.MaxUnpool2d", { kernelSize }, args, ["stride", "padding"], { stride: null, padding: 0 });
     this.stride = o.stride;
     this.padding = o.padding;
   }
@@ -72,7 +72,7 @@ abstract class AvgPoolNd extends Module {
   readonly options: Required<AvgPoolOptions>;
   constructor(readonly name: string, readonly kernelSize: Size, args: readonly unknown[], positional: (keyof AvgPoolOptions)[]) {
     super();
-    this.options = resolveArgs<Required<AvgPoolOptions>>(name, args, positional, {
+    this.options = this.configure<Required<AvgPoolOptions>>(name, { kernelSize }, args, positional, {
       stride: null, padding: 0, ceilMode: false, countIncludePad: true, divisorOverride: null,
     });
   }
@@ -105,13 +105,19 @@ type OutSize = number | null | readonly (number | null)[];
 
 /** Averages adaptive bins to a fixed [oH, oW] whatever the input size. Matches torch.nn.AdaptiveAvgPool2d. */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: OutSize) { super(); }
+  constructor(readonly outputSize: OutSize, ...args: Args<[], Record<never, never>>) {
+    super();
+    this.configure("nn.AdaptiveAvgPool2d", { outputSize }, args, [], {});
+  }
   forward(x: Tensor): Tensor { return adaptiveAvgPool2d(x, this.outputSize); }
 }
 
 /** Averages adaptive bins to a fixed length. Matches torch.nn.AdaptiveAvgPool1d. */
 export class AdaptiveAvgPool1d extends Module {
-  constructor(readonly outputSize: number) { super(); }
+  constructor(readonly outputSize: number, ...args: Args<[], Record<never, never>>) {
+    super();
+    this.configure("nn.AdaptiveAvgPool1d", { outputSize }, args, [], {});
+  }
   forward(x: Tensor): Tensor { return adaptiveAvgPool1d(x, this.outputSize); }
 }
 
@@ -120,7 +126,7 @@ export class AdaptiveMaxPool2d<Out extends PoolOut = Tensor> extends Module<[Ten
   readonly returnIndices: boolean;
   constructor(readonly outputSize: OutSize, ...args: Args<[returnIndices: boolean], { returnIndices?: boolean }>) {
     super();
-    this.returnIndices = resolveArgs("nn.AdaptiveMaxPool2d", args, ["returnIndices"], { returnIndices: false }).returnIndices;
+    this.returnIndices = this.configure("nn.AdaptiveMaxPool2d", { outputSize }, args, ["returnIndices"], { returnIndices: false }).returnIndices;
   }
   forward(x: Tensor): Out { return adaptiveMaxPool2d(x, this.outputSize, this.returnIndices) as Out; }
 }
@@ -133,7 +139,7 @@ export class Upsample extends Module {
   readonly options: Required<UpsampleOptions>;
   constructor(...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: UpsampleMode, alignCorners: boolean | null], UpsampleOptions>) {
     super();
-    this.options = resolveArgs<Required<UpsampleOptions>>("nn.Upsample", args, ["size", "scaleFactor", "mode", "alignCorners"], {
+    this.options = this.configure<Required<UpsampleOptions>>("nn.Upsample", {}, args, ["size", "scaleFactor", "mode", "alignCorners"], {
       size: null, scaleFactor: null, mode: "nearest", alignCorners: null,
     });
   }

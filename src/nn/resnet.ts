@@ -2,7 +2,7 @@
 // state-dict keys, so a torchvision ResNet-18/34 block loads as is.
 
 import type { DType } from "../dtype.js";
-import { resolveArgs, type Args } from "../options.js";
+import type { Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { Sequential } from "./container.js";
@@ -33,7 +33,7 @@ export class BasicBlock extends Module {
   downsample: Module | null;
   constructor(readonly inplanes: number, readonly planes: number, ...args: Args<[stride: number, downsample: Module | null], BasicBlockOptions>) {
     super();
-    const { stride, downsample, dtype } = resolveArgs<Required<BasicBlockOptions>>("nn.BasicBlock", args, ["stride", "downsample"], { stride: 1, downsample: null, dtype: "float32" });
+    const { stride, downsample, dtype } = this.configure<Required<BasicBlockOptions>>("nn.BasicBlock", { inplanes, planes }, args, ["stride", "downsample"], { stride: 1, downsample: null, dtype: "float32" });
     this.conv1 = new Conv2d(inplanes, planes, 3, { stride, padding: 1, bias: false, dtype });
     this.bn1 = new BatchNorm2d(planes, { dtype });
     this.conv2 = new Conv2d(planes, planes, 3, { stride: 1, padding: 1, bias: false, dtype });

@@ -129,12 +129,12 @@ function conv(where: string, nsp: number, x: Tensor, weight: Tensor, args: reado
  * (input, weight, bias, stride, padding, dilation, groups).
  */
 export function conv2d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | null, stride: Size, padding: Size | "same" | "valid", dilation: Size, groups: number], ConvOptions>): Tensor {
-  return conv("conv2d", 2, x, weight, args);
+  return conv("F.conv2d", 2, x, weight, args);
 }
 
 /** 1-D convolution of x [N, C, L] with weight [O, C/groups, k]. Matches torch.nn.functional.conv1d. */
 export function conv1d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | null, stride: Size, padding: Size | "same" | "valid", dilation: Size, groups: number], ConvOptions>): Tensor {
-  return conv("conv1d", 1, x, weight, args);
+  return conv("F.conv1d", 1, x, weight, args);
 }
 
 /**
@@ -184,12 +184,12 @@ function convTranspose(where: string, nsp: number, x: Tensor, weight: Tensor, ar
  * (input, weight, bias, stride, padding, output_padding, groups, dilation).
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | null, stride: Size, padding: Size, outputPadding: Size, groups: number, dilation: Size], ConvTransposeOptions>): Tensor {
-  return convTranspose("convTranspose2d", 2, x, weight, args);
+  return convTranspose("F.convTranspose2d", 2, x, weight, args);
 }
 
 /** Transposed 1-D convolution of x [N, C, L] with weight [C, O/groups, k]. Matches torch.nn.functional.conv_transpose1d. */
 export function convTranspose1d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | null, stride: Size, padding: Size, outputPadding: Size, groups: number, dilation: Size], ConvTransposeOptions>): Tensor {
-  return convTranspose("convTranspose1d", 1, x, weight, args);
+  return convTranspose("F.convTranspose1d", 1, x, weight, args);
 }
 
 export type { PaddingMode };

@@ -163,8 +163,8 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingI
  * scales the rest by 1/(1 − p) (Tompson et al., 2015); the identity when not training. Matches
  * torch.nn.functional.dropout2d.
  */
-export function dropout2d(x: Tensor, { p = 0.5, training = true, generator }: DropoutOptions = {}): Tensor {
-  checkP("dropout2d", p);
+export function dropout2d(x: Tensor, ...args: Args<[p: number, training: boolean], DropoutOptions>): Tensor {
+  const { p, training, generator } = dropoutArgs("F.dropout2d", args, true);
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got ${fmtShape(x.shape)}`);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);

@@ -2,6 +2,7 @@
 // Composites of mean and variance over reshaped groups.
 
 import { noGrad } from "../../autograd/grad-mode.js";
+import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
 import type { NormOptions } from "./layers.js";
@@ -20,7 +21,8 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
  * groups, each normalized by its own mean and biased variance, then the per-channel affine.
  * Matches torch.nn.functional.group_norm (input, num_groups, weight, bias, eps).
  */
-export function groupNorm(x: Tensor, numGroups: number, { weight, bias, eps = 1e-5 }: NormOptions = {}): Tensor {
+export function groupNorm(x: Tensor, numGroups: number, ...args: Args<[weight: Tensor | null, bias: Tensor | null, eps: number], NormOptions>): Tensor {
+  const { weight, bias, eps } = resolveArgs("F.groupNorm", args, ["weight", "bias", "eps"], { weight: null as Tensor | null, bias: null as Tensor | null, eps: 1e-5 });
   if (x.ndim < 2) throw new Error(`groupNorm: expected input [N, C, ...], got ${fmtShape(x.shape)}`);
   const [n, c] = x.shape as [number, number];
   if (!Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0)
@@ -35,6 +37,8 @@ export function groupNorm(x: Tensor, numGroups: number, { weight, bias, eps = 1e
 }
 
 export interface InstanceNormOptions extends NormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
   /** Normalize with each instance's statistics (training, or no running stats); else the running ones. */
   useInputStats?: boolean;
   momentum?: number;
@@ -44,14 +48,17 @@ export interface InstanceNormOptions extends NormOptions {
  * Instance normalization (Ulyanov et al., 2016): each channel of each sample of x [N, C, ...] is
  * normalized over its spatial dims (biased variance). With running statistics and useInputStats,
  * they are updated with the instance statistics averaged over the batch (unbiased variance), as
- * torch does. Matches torch.nn.functional.instance_norm.
+ * torch does. Matches torch.nn.functional.instance_norm (input, running_mean, running_var, weight,
+ * bias, use_input_stats, momentum, eps).
  */
 export function instanceNorm(
   x: Tensor,
-  runningMean: Tensor | null = null,
-  runningVar: Tensor | null = null,
-  { weight, bias, useInputStats = true, momentum = 0.1, eps = 1e-5 }: InstanceNormOptions = {},
+  ...args: Args<[runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, useInputStats: boolean, momentum: number, eps: number], InstanceNormOptions>
 ): Tensor {
+  const { runningMean, runningVar, weight, bias, useInputStats, momentum, eps } = resolveArgs<Required<InstanceNormOptions>>(
+    "F.instanceNorm", args, ["runningMean", "runningVar", "weight", "bias", "useInputStats", "momentum", "eps"],
+    { runningMean: null, runningVar: null, weight: null, bias: null, useInputStats: true, momentum: 0.1, eps: 1e-5 },
+  );
   if (x.ndim < 3) throw new Error(`instanceNorm: expected input [N, C, ...spatial], got ${fmtShape(x.shape)}`);
   const [n, c] = x.shape as [number, number];
   const dims = x.shape.slice(2).map((_, j) => 2 + j);

@@ -143,14 +143,14 @@ type MaxPoolIndexArgs = Args<[stride: Size | null, padding: Size, dilation: Size
 export function maxPool2d(x: Tensor, kernelSize: Size, ...args: MaxPoolArgs): Tensor;
 export function maxPool2d(x: Tensor, kernelSize: Size, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
 export function maxPool2d(x: Tensor, kernelSize: Size, ...args: readonly unknown[]): Tensor | [Tensor, Tensor] {
-  return maxPool("maxPool2d", 2, x, kernelSize, args);
+  return maxPool("F.maxPool2d", 2, x, kernelSize, args);
 }
 
 /** Max pooling over windows of x [N, C, L] (or [C, L]). Matches torch.nn.functional.max_pool1d. */
 export function maxPool1d(x: Tensor, kernelSize: Size, ...args: MaxPoolArgs): Tensor;
 export function maxPool1d(x: Tensor, kernelSize: Size, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
 export function maxPool1d(x: Tensor, kernelSize: Size, ...args: readonly unknown[]): Tensor | [Tensor, Tensor] {
-  return maxPool("maxPool1d", 1, x, kernelSize, args);
+  return maxPool("F.maxPool1d", 1, x, kernelSize, args);
 }
 
 /** The pooling behind the MaxPool modules (either return form). */
@@ -193,12 +193,12 @@ function avgPool(where: string, nsp: number, input: Tensor, kernelSize: Size, ar
  * kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override).
  */
 export function avgPool2d(x: Tensor, kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>): Tensor {
-  return avgPool("avgPool2d", 2, x, kernelSize, args);
+  return avgPool("F.avgPool2d", 2, x, kernelSize, args);
 }
 
 /** Average pooling of x [N, C, L] (or [C, L]). Matches torch.nn.functional.avg_pool1d (no divisorOverride, as torch). */
 export function avgPool1d(x: Tensor, kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size, ceilMode: boolean, countIncludePad: boolean], Omit<AvgPoolOptions, "divisorOverride">>): Tensor {
-  return avgPool("avgPool1d", 1, x, kernelSize, args);
+  return avgPool("F.avgPool1d", 1, x, kernelSize, args);
 }
 
 /** torch's adaptive bins: [⌊i·in/out⌋, ⌈(i + 1)·in/out⌉) for i < out. */
@@ -231,13 +231,15 @@ function adaptiveAvg(where: string, nsp: number, input: Tensor, outputSize: numb
 }
 
 /** Averages over torch's adaptive bins so that x [N, C, H, W] becomes [N, C, oH, oW]. Matches torch.nn.functional.adaptive_avg_pool2d. */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: number | null | readonly (number | null)[]): Tensor {
-  return adaptiveAvg("adaptiveAvgPool2d", 2, x, outputSize);
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | null | readonly (number | null)[], ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.adaptiveAvgPool2d", args, [], {});
+  return adaptiveAvg("F.adaptiveAvgPool2d", 2, x, outputSize);
 }
 
 /** Averages over adaptive bins so that x [N, C, L] becomes [N, C, oL]. Matches torch.nn.functional.adaptive_avg_pool1d. */
-export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
-  return adaptiveAvg("adaptiveAvgPool1d", 1, x, outputSize);
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number, ...args: Args<[], Record<never, never>>): Tensor {
+  resolveArgs("F.adaptiveAvgPool1d", args, [], {});
+  return adaptiveAvg("F.adaptiveAvgPool1d", 1, x, outputSize);
 }
 
 /**
@@ -246,7 +248,7 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
  * the flat positions h·W + w. Matches torch.nn.functional.adaptive_max_pool2d.
  */
 export function adaptiveMaxPool2d(input: Tensor, outputSize: number | null | readonly (number | null)[], ...args: Args<[returnIndices: boolean], { returnIndices?: boolean }>): Tensor | [Tensor, Tensor] {
-  const where = "adaptiveMaxPool2d";
+  const where = "F.adaptiveMaxPool2d";
   const { returnIndices } = resolveArgs(where, args, ["returnIndices"], { returnIndices: false });
   const [x, unbatched] = batched(where, input, 2);
   const [oh, ow] = outputSizes(where, x, outputSize, 2) as [number, number];
@@ -285,7 +287,7 @@ export interface MaxUnpoolOptions {
  * torch.nn.functional.max_unpool2d (input, indices, kernel_size, stride, padding, output_size).
  */
 export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size, outputSize: readonly number[] | null], MaxUnpoolOptions>): Tensor {
-  const where = "maxUnpool2d";
+  const where = "F.maxUnpool2d";
   const o = resolveArgs<Required<MaxUnpoolOptions>>(where, args, ["stride", "padding", "outputSize"], { stride: null, padding: 0, outputSize: null });
   const [x, unbatched] = batched(where, input, 2);
   const idx = unbatched ? unsqueeze(indices, 0) : indices;

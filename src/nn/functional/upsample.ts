@@ -43,7 +43,7 @@ function linearTaps(inSize: number, outSize: number, factor: number | null, alig
  * torch.nn.functional.upsample / interpolate (input, size, scale_factor, mode, align_corners).
  */
 export function upsample(x: Tensor, ...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: UpsampleMode, alignCorners: boolean | null], UpsampleOptions>): Tensor {
-  const where = "upsample";
+  const where = "F.upsample";
   const o = resolveArgs<Required<UpsampleOptions>>(where, args, ["size", "scaleFactor", "mode", "alignCorners"], {
     size: null, scaleFactor: null, mode: "nearest", alignCorners: null,
   });
