@@ -5,9 +5,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { backendByName } from "../src/backend/registry.js";
-import { F, getBackend, listBackends, nn, setBackend, type Tensor } from "../src/index.js";
+import { F, listBackends, nn, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
+import { decode, fixture, values, type FixtureTensor, on } from "./helpers.js";
 
 type State = Record<string, FixtureTensor>;
 interface LayerCase {
@@ -38,17 +38,6 @@ const decodeState = (s: State, device?: string): Record<string, Tensor> =>
   Object.fromEntries(Object.entries(s).map(([k, v]) => [k, decode(v, { device })]));
 const F32 = { rtol: 1e-4, atol: 1e-5 };
 const GRAD = { rtol: 1e-4, atol: 1e-4 };
-
-/** Runs `fn` with `device` as the default backend. */
-function on<T>(device: string, fn: () => T): T {
-  const before = getBackend();
-  setBackend(device);
-  try {
-    return fn();
-  } finally {
-    setBackend(before);
-  }
-}
 
 for (const device of listBackends()) {
   describe(`conv layers match PyTorch on ${device}`, () => {

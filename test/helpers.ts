@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { tensor, type Tensor, type DType } from "../src/index.js";
+import { getBackend, setBackend, tensor, type Backend, type Tensor, type DType } from "../src/index.js";
 
 /** An encoded tensor as written by tools/fixtures/common.py. */
 export interface FixtureTensor {
@@ -31,3 +31,14 @@ export function decode(t: FixtureTensor, opts: { dtype?: DType; requiresGrad?: b
 
 /** Path of the repository root (for tests that read files shipped with the repo). */
 export const repoRoot = root;
+
+/** Runs `fn` with `device` as the default backend, restoring the previous one afterwards. */
+export function on<T>(device: string | Backend, fn: () => T): T {
+  const before = getBackend();
+  setBackend(device);
+  try {
+    return fn();
+  } finally {
+    setBackend(before);
+  }
+}

@@ -6,20 +6,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CpuBackend, F, getBackend, grad, largestSingularValue, listBackends, manualSeed, nn, noGrad, optim, rand, randn, setBackend, tensor,
+  CpuBackend, F, grad, largestSingularValue, listBackends, manualSeed, nn, noGrad, optim, rand, randn, tensor,
   truncatedBptt, type Backend, type Tensor,
 } from "../src/index.js";
+import { on } from "./helpers.js";
 import { assertClose } from "../src/testing/index.js";
-
-function on<T>(device: string | Backend, fn: () => T): T {
-  const before = getBackend();
-  setBackend(device);
-  try {
-    return fn();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** Sets nn.RNN parameters by torch key. */
 function setParams(m: nn.Module<never[], unknown>, values: Record<string, number[][] | number[]>): void {

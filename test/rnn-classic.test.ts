@@ -4,7 +4,8 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { getBackend, listBackends, manualSeed, nn, noGrad, optim, randn, setBackend, tensor, type Tensor } from "../src/index.js";
+import { listBackends, manualSeed, nn, noGrad, optim, randn, tensor, type Tensor } from "../src/index.js";
+import { on } from "./helpers.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 
 type Mat = number[][];
@@ -18,16 +19,6 @@ const softmax = (v: number[]): number[] => {
   const m = Math.max(...v), e = v.map((x) => Math.exp(x - m)), s = e.reduce((a, b) => a + b, 0);
   return e.map((x) => x / s);
 };
-
-function on<T>(device: string, fn: () => T): T {
-  const before = getBackend();
-  setBackend(device);
-  try {
-    return fn();
-  } finally {
-    setBackend(before);
-  }
-}
 
 describe("nn.JordanRNN (deck 002: h_t = f(W_x x_t + W_h ŷ_{t−1} + b), ŷ_t = g(W_y h_t + b_y))", () => {
   test("matches a float64 loop of the deck's formula, with a given ŷ_0 and sigmoid output", () => {

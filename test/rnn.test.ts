@@ -4,9 +4,9 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { F, getBackend, listBackends, manualSeed, nn, randn, setBackend, type Tensor } from "../src/index.js";
+import { F, listBackends, manualSeed, nn, randn, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
+import { decode, fixture, values, type FixtureTensor, on } from "./helpers.js";
 
 interface Case {
   name: string;
@@ -38,17 +38,6 @@ const GRAD = { rtol: 1e-4, atol: 1e-4 };
 
 type Ctor = new (...args: unknown[]) => nn.Module<unknown[], unknown>;
 const build = (c: Case): nn.Module<unknown[], unknown> => new ((nn as unknown as Record<string, Ctor>)[c.class]!)(...c.args, c.options);
-
-/** Runs fn with `device` as the default backend. */
-function on<T>(device: string, fn: () => T): T {
-  const before = getBackend();
-  setBackend(device);
-  try {
-    return fn();
-  } finally {
-    setBackend(before);
-  }
-}
 
 function runCase(c: Case, device: string): void {
   const m = build(c);
