@@ -1,55 +1,21 @@
 // The library in a real browser: Debian's headless Chromium (never a downloaded one) driven by
 // playwright-core loads test/browser/index.html built by Vite, served by Vite's dev server, and
-// served unbundled from a static server, each with and without cross-origin isolation (COOP/COEP).
-// Run: `npm run test:browser` (CI: .ci/run). CHROMIUM overrides the browser's path.
+// served unbundled from a static server, each with and without cross-origin isolation (COOP/COEP);
+// and the installed package in a user's app, bundled by Vite and by esbuild.
+// Run: `npm run test:browser` (CI: .ci/run), with playground-chromium.ts. CHROMIUM overrides the browser's path.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { extname, join, normalize } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { cp, mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
 import { build, createServer as createViteServer, type ViteDevServer } from "vite";
 import { repoRoot } from "../helpers.js";
+import { ISOLATION, launch, serve } from "./harness.js";
 import { trainMoons, type MemoryResult, type TrainResult } from "./workload.js";
 import { getBackend } from "../../src/index.js";
 
-const ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
-const MIME: Record<string, string> = {
-  ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-  ".wasm": "application/wasm", ".map": "application/json", ".css": "text/css",
-};
 const PAGE = "/test/browser/index.html";
-
-/** What a misconfigured server answers for some paths instead of the file. */
-type Override = (path: string) => { status: number; type: string; body: string } | undefined;
-
-/** A static file server for `dir` (with COOP/COEP headers when `isolated`); 404s like a real one. */
-async function serve(dir: string, isolated: boolean, override?: Override): Promise<{ url: string; close(): void }> {
-  const server: Server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
-    const o = override?.(path);
-    if (o) return void res.writeHead(o.status, { "Content-Type": o.type, ...(isolated ? ISOLATION : {}) }).end(o.body);
-    readFile(join(dir, path)).then(
-      (body) => res.writeHead(200, { "Content-Type": MIME[extname(path)] ?? "application/octet-stream", ...(isolated ? ISOLATION : {}) }).end(body),
-      () => res.writeHead(404, { "Content-Type": "text/html" }).end("<!doctype html><p>not found</p>"),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
-
-function chromiumPath(): string {
-  if (process.env["CHROMIUM"]) return process.env["CHROMIUM"];
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
-  } catch {
-    throw new Error("no chromium on PATH: apt-get install -y chromium (Debian), or set CHROMIUM to its path");
-  }
-}
 
 interface PageResult {
   ok: boolean;
@@ -70,7 +36,7 @@ const closers: (() => unknown)[] = [];
 let nodeTrain: TrainResult[];
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+  browser = await launch();
   nodeTrain = [await trainMoons("cpu"), await trainMoons(getBackend().name)];
 });
 after(async () => {
@@ -194,7 +160,8 @@ describe("Vite dev server", () => {
 
 /**
  * A user's app: the package as npm installs it (its `files`) under node_modules/myelin, imported by
- * name, so Vite pre-bundles it in dev and rewrites its worker and .wasm URLs in the build.
+ * name, so Vite pre-bundles it in dev and rewrites its worker and .wasm URLs in the build, and esbuild
+ * bundles it with docs/browser.md's config. The page trains the moons as workload.ts does.
  */
 async function userApp(): Promise<string> {
   const app = join(repoRoot, ".tmp", "browser-app");
@@ -203,20 +170,32 @@ async function userApp(): Promise<string> {
   await mkdir(join(pkg, "dist"), { recursive: true });
   await cp(join(repoRoot, "package.json"), join(pkg, "package.json"));
   for (const d of ["src", "wasm"]) await cp(join(repoRoot, "dist", d), join(pkg, "dist", d), { recursive: true });
+  const html = (src: string): string => `<!doctype html><html><head><link rel="icon" href="data:," /></head><body><script type="module" src="${src}"></script></body></html>`;
+  await writeFile(join(app, "index.html"), html("./main.js"));
+  await writeFile(join(app, "esbuild.html"), html("./out/main.js"));
   await writeFile(
-    join(app, "index.html"),
-    `<!doctype html><html><head><link rel="icon" href="data:," /></head><body><script type="module">
-import { getBackend, randn } from "myelin";
+    join(app, "main.js"),
+    `import { data, fit, Generator, getBackend, manualSeed, nn, optim, randn } from "myelin";
+globalThis.onerror = (e) => void (globalThis.__myelin = { ok: false, error: String(e) });
+globalThis.onunhandledrejection = (e) => void (globalThis.__myelin = { ok: false, error: String(e.reason) });
 const be = getBackend();
 const a = randn([192, 160]), b = randn([160, 224]);
 const want = a.to("cpu").matmul(b.to("cpu")).dataSync(), got = a.matmul(b).dataSync();
 const gemmMaxDiff = got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
-globalThis.__myelin = { ok: true, isolated: crossOriginIsolated, backend: be.name, variant: be.variant, threads: be.getNumThreads(), gemmMaxDiff };
-</script></body></html>`,
+manualSeed(7);
+const ds = data.moons({ n: 200, noise: 0.1, generator: new Generator(1) });
+const loader = new data.DataLoader(ds, { batchSize: 32, shuffle: true, generator: new Generator(2) });
+const model = new nn.Sequential(new nn.Linear(2, 16), new nn.Tanh(), new nn.Linear(16, 16), new nn.Tanh(), new nn.Linear(16, 2));
+const optimizer = new optim.Adam(model.parameters(), { lr: 0.05 });
+const { history } = await fit(model, { train: loader, loss: new nn.CrossEntropyLoss(), optimizer, epochs: 60, metrics: ["accuracy"] });
+const train = [{ device: be.name, firstLoss: history.loss[0], lastLoss: history.loss.at(-1), accuracy: history.accuracy.at(-1) }];
+globalThis.__myelin = { ok: true, isolated: crossOriginIsolated, backend: be.name, variant: be.variant, threads: be.getNumThreads?.() ?? 1, gemmMaxDiff, train };
+`,
   );
   return app;
 }
 
+/** The app's page: wasm (threaded when isolated), GEMM as on cpu, and the moons trained to Node's numbers. */
 function checkApp(r: PageResult, isolated: boolean): void {
   assert.ok(r.ok, r.error);
   assert.deepEqual(r.problems, []);
@@ -224,6 +203,10 @@ function checkApp(r: PageResult, isolated: boolean): void {
   assert.equal(r.backend, "wasm");
   assert.ok(isolated ? r.threads >= 2 && r.variant !== "simd128-single" : r.threads === 1 && r.variant === "simd128-single", `${r.variant} on ${r.threads} thread(s)`);
   assert.ok(r.gemmMaxDiff < 1e-4, `GEMM differs from the cpu backend by ${r.gemmMaxDiff}`);
+  const [t, n] = [r.train[0]!, nodeTrain[1]!];
+  assert.equal(t.device, "wasm");
+  assert.ok(t.lastLoss < t.firstLoss / 20 && t.accuracy >= 0.98, `loss ${t.firstLoss} → ${t.lastLoss}, accuracy ${t.accuracy}`);
+  assert.ok(Math.abs(t.lastLoss - n.lastLoss) <= 1e-4 * n.lastLoss, `final loss ${t.lastLoss} in the page, ${n.lastLoss} in Node`);
 }
 
 describe("the installed package imported by name (node_modules/myelin)", () => {
@@ -248,92 +231,27 @@ describe("the installed package imported by name (node_modules/myelin)", () => {
       checkApp(await load(`${s.url}/index.html`), isolated);
     }
   });
-});
-
-/** Decodes two PNGs (base64) in the page and counts pixels whose colour differs by more than 40 in a channel. */
-const PIXEL_DIFF = `async ([a, b]) => {
-  const decode = async (s) => {
-    const bmp = await createImageBitmap(new Blob([Uint8Array.from(atob(s), (c) => c.charCodeAt(0))], { type: "image/png" }));
-    const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext("2d");
-    ctx.drawImage(bmp, 0, 0);
-    return ctx.getImageData(0, 0, bmp.width, bmp.height);
-  };
-  const [x, y] = [await decode(a), await decode(b)];
-  if (x.width !== y.width || x.height !== y.height) return { differ: -1, total: 0, size: x.width + "x" + x.height + " vs " + y.width + "x" + y.height };
-  let differ = 0;
-  for (let i = 0; i < x.data.length; i += 4)
-    if (Math.max(Math.abs(x.data[i] - y.data[i]), Math.abs(x.data[i + 1] - y.data[i + 1]), Math.abs(x.data[i + 2] - y.data[i + 2])) > 40) differ++;
-  return { differ, total: x.width * x.height };
-}`;
-
-/**
- * The playground's pages at fixed seeds, against the screenshots committed in test/browser/screenshots
- * (at most 1% of the pixels may differ: antialiasing, and float32 kernels that round differently
- * with and without FMA). UPDATE_SCREENSHOTS=1 rewrites them; look at them before committing.
- */
-describe("playground (vite build of playground/, cross-origin isolated)", () => {
-  let base = "";
-  before(async () => {
-    await build({ configFile: join(repoRoot, "playground", "vite.config.js"), logLevel: "warn" });
-    const s = await serve(join(repoRoot, "playground", "dist"), true);
-    closers.push(s.close);
-    base = s.url;
-  });
-  const pages = [
-    { name: "index", path: "/index.html" },
-    { name: "classify-xor", path: "/classify.html?steps=300&dataset=xor&optimizer=SGD&lr=0.3", train: true },
-    { name: "classify-moons", path: "/classify.html?steps=300&dataset=moons&activation=ReLU&width=16", train: true },
-    { name: "activations", path: "/activations.html", full: true },
-    { name: "race-beale", path: "/race.html?steps=300&surface=beale", race: true },
-    // a 7 drawn with the mouse: two strokes' corners, as a person would draw it
-    { name: "digit", path: "/digit.html", strokes: [[[80, 60], [200, 60], [120, 230]]], digit: 7 },
-  ];
-  for (const { name, path, train, full, race, strokes, digit } of pages)
-    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}${race ? ", every optimizer gets near the minimum" : ""}${strokes ? `, a drawn ${digit} is read as ${digit}` : ""}, and looks as committed`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
-      const problems: string[] = [];
-      page.on("console", (m) => void ((m.type() === "error" || m.type() === "warning") && problems.push(`console.${m.type()}: ${m.text()}`)));
-      page.on("pageerror", (e) => void problems.push(`uncaught: ${e.message}`));
-      try {
-        await page.goto(base + path);
-        await page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
-        assert.deepEqual(problems, []);
-        if (train) {
-          const { losses, accuracy } = await page.evaluate<{ losses: number[]; accuracy: number }>("globalThis.__playground");
-          const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-          const [first, last] = [mean(losses.slice(0, 20)), mean(losses.slice(-20))];
-          // the stated amount: the last 20 batches' mean loss is under a third of the first 20's
-          assert.ok(losses.length === 300 && last < first / 3 && accuracy >= 0.9, `loss ${first} → ${last}, accuracy ${accuracy}`);
-        }
-        if (race) {
-          // on Beale (minimum 0 at (3, 0.5), 14.2 at the start), every racer ends below 0.2 in 300 steps
-          const { race: racers } = await page.evaluate<{ race: { name: string; loss: number; done: boolean; steps: number }[] }>("globalThis.__playground");
-          assert.equal(racers.length, 13);
-          for (const r of racers) assert.ok(!r.done && r.steps === 300 && r.loss < 0.2, `${r.name}: loss ${r.loss} after ${r.steps} steps${r.done ? ", left the plot" : ""}`);
-        }
-        if (strokes) {
-          const box = (await page.locator("#pad").boundingBox())!;
-          for (const [first, ...rest] of strokes) {
-            await page.mouse.move(box.x + first![0]!, box.y + first![1]!);
-            await page.mouse.down();
-            for (const [x, y] of rest) await page.mouse.move(box.x + x!, box.y + y!, { steps: 8 });
-            await page.mouse.up();
-          }
-          const read = await page.evaluate<{ digit: number; probs: number[] }>("globalThis.__playground");
-          assert.equal(read.digit, digit, `probabilities ${read.probs.map((p) => p.toFixed(3)).join(" ")}`);
-        }
-        const shot = await page.screenshot({ fullPage: full ?? false });
-        const file = join(repoRoot, "test", "browser", "screenshots", `${name}.png`);
-        if (process.env["UPDATE_SCREENSHOTS"] === "1" || !existsSync(file)) {
-          await mkdir(join(file, ".."), { recursive: true });
-          await writeFile(file, shot);
-          assert.fail(`wrote ${file}: look at it, commit it, and run again`);
-        }
-        const diff = await page.evaluate<{ differ: number; total: number; size?: string }>(`(${PIXEL_DIFF})(${JSON.stringify([shot.toString("base64"), (await readFile(file)).toString("base64")])})`);
-        assert.ok(diff.differ >= 0, `size ${diff.size}`);
-        assert.ok(diff.differ <= diff.total / 100, `${diff.differ} of ${diff.total} pixels differ from ${file}`);
-      } finally {
-        await page.close();
-      }
+  test("esbuild (docs/browser.md's config: the worker and the .wasm files next to the bundle), isolated and not", async () => {
+    const { build: esbuild } = await import("esbuild");
+    await esbuild({
+      absWorkingDir: app,
+      entryPoints: {
+        main: "./main.js",
+        "web-worker": "myelin/web-worker.js",
+        "kernels-relaxed": "myelin/wasm/kernels-relaxed.wasm",
+        "kernels-simd": "myelin/wasm/kernels-simd.wasm",
+        "kernels-single": "myelin/wasm/kernels-single.wasm",
+      },
+      bundle: true,
+      format: "esm",
+      loader: { ".wasm": "copy" },
+      outdir: "out",
+      logLevel: "warning",
     });
+    for (const isolated of [true, false]) {
+      const s = await serve(app, isolated);
+      closers.push(s.close);
+      checkApp(await load(`${s.url}/esbuild.html`), isolated);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // Browser specifics of the wasm backend: fetch the .wasm next to this file and spawn module Web
 // Workers over the shared memory. Threads need crossOriginIsolated (SharedArrayBuffer); else one thread.
-// Every URL is written in the literal forms bundlers (Vite, webpack, Parcel) find and rewrite.
+// Every URL is written in the literal forms bundlers (Vite, webpack, Parcel) find and rewrite; in a
+// bundle whose tool leaves them alone (esbuild), the assets are looked for next to the bundle.
 
 import type { SpawnFn } from "./pool.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
@@ -36,8 +37,26 @@ function kernelUrl(name: KernelFile): URL {
   }
 }
 
+/**
+ * This module's own URL when it is loaded as a file (unbundled, Vite dev), or the URL of the bundle
+ * it was bundled into. Only in the second case can `import.meta.url` end elsewhere than here.
+ */
+const bundled = !import.meta.url.endsWith("/backend/wasm/web-platform.js");
+
+/**
+ * Where an asset is fetched from. Bundlers that rewrite `new URL("…", import.meta.url)` (Vite,
+ * webpack, Parcel) give the literal another value than resolving the same path at run time (which
+ * they leave alone); when both agree inside a bundle, nobody rewrote it (esbuild), and the literal
+ * would point three folders above the bundle: the asset is then expected next to the bundle, where
+ * docs/browser.md's esbuild setup copies it, and where esbuild's bundle already looks for the worker.
+ */
+export function assetUrl(literal: URL, relative: string, name: string): URL {
+  if (bundled && literal.href === new URL(relative, import.meta.url).href) return new URL(name, import.meta.url);
+  return literal;
+}
+
 export async function fetchWasm(name: KernelFile): Promise<Uint8Array> {
-  const url = kernelUrl(name);
+  const url = assetUrl(kernelUrl(name), "../../../wasm/" + name, name);
   if (!g.fetch) throw new Error("wasm backend: no fetch() to load " + url.href);
   const res = await g.fetch(url);
   if (!res.ok) throw new Error(`wasm backend: fetching ${url.href} failed with HTTP ${res.status}`);

@@ -1,0 +1,93 @@
+// The playground in a real browser: every page of playground/ (Vite build, cross-origin isolated)
+// loads in Debian's headless Chromium without console errors, trains or reads what it should, and
+// looks like the screenshot committed in test/browser/screenshots. Run: `npm run test:browser`.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { build } from "vite";
+import { repoRoot } from "../helpers.js";
+import { launch, PIXEL_DIFF, serve } from "./harness.js";
+
+let browser: Browser;
+const closers: (() => unknown)[] = [];
+before(async () => (browser = await launch()));
+after(async () => {
+  for (const c of closers) await c();
+  await browser?.close();
+});
+
+/**
+ * The playground's pages at fixed seeds, against the screenshots committed in test/browser/screenshots
+ * (at most 1% of the pixels may differ: antialiasing, and float32 kernels that round differently
+ * with and without FMA). UPDATE_SCREENSHOTS=1 rewrites them; look at them before committing.
+ */
+describe("playground (vite build of playground/, cross-origin isolated)", () => {
+  let base = "";
+  before(async () => {
+    await build({ configFile: join(repoRoot, "playground", "vite.config.js"), logLevel: "warn" });
+    const s = await serve(join(repoRoot, "playground", "dist"), true);
+    closers.push(s.close);
+    base = s.url;
+  });
+  const pages = [
+    { name: "index", path: "/index.html" },
+    { name: "classify-xor", path: "/classify.html?steps=300&dataset=xor&optimizer=SGD&lr=0.3", train: true },
+    { name: "classify-moons", path: "/classify.html?steps=300&dataset=moons&activation=ReLU&width=16", train: true },
+    { name: "activations", path: "/activations.html", full: true },
+    { name: "race-beale", path: "/race.html?steps=300&surface=beale", race: true },
+    // a 7 drawn with the mouse: two strokes' corners, as a person would draw it
+    { name: "digit", path: "/digit.html", strokes: [[[80, 60], [200, 60], [120, 230]]], digit: 7 },
+  ];
+  for (const { name, path, train, full, race, strokes, digit } of pages)
+    test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}${race ? ", every optimizer gets near the minimum" : ""}${strokes ? `, a drawn ${digit} is read as ${digit}` : ""}, and looks as committed`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
+      const problems: string[] = [];
+      page.on("console", (m) => void ((m.type() === "error" || m.type() === "warning") && problems.push(`console.${m.type()}: ${m.text()}`)));
+      page.on("pageerror", (e) => void problems.push(`uncaught: ${e.message}`));
+      try {
+        await page.goto(base + path);
+        await page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
+        assert.deepEqual(problems, []);
+        if (train) {
+          const { losses, accuracy } = await page.evaluate<{ losses: number[]; accuracy: number }>("globalThis.__playground");
+          const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+          const [first, last] = [mean(losses.slice(0, 20)), mean(losses.slice(-20))];
+          // the stated amount: the last 20 batches' mean loss is under a third of the first 20's
+          assert.ok(losses.length === 300 && last < first / 3 && accuracy >= 0.9, `loss ${first} → ${last}, accuracy ${accuracy}`);
+        }
+        if (race) {
+          // on Beale (minimum 0 at (3, 0.5), 14.2 at the start), every racer ends below 0.2 in 300 steps
+          const { race: racers } = await page.evaluate<{ race: { name: string; loss: number; done: boolean; steps: number }[] }>("globalThis.__playground");
+          assert.equal(racers.length, 13);
+          for (const r of racers) assert.ok(!r.done && r.steps === 300 && r.loss < 0.2, `${r.name}: loss ${r.loss} after ${r.steps} steps${r.done ? ", left the plot" : ""}`);
+        }
+        if (strokes) {
+          const box = (await page.locator("#pad").boundingBox())!;
+          for (const [first, ...rest] of strokes) {
+            await page.mouse.move(box.x + first![0]!, box.y + first![1]!);
+            await page.mouse.down();
+            for (const [x, y] of rest) await page.mouse.move(box.x + x!, box.y + y!, { steps: 8 });
+            await page.mouse.up();
+          }
+          const read = await page.evaluate<{ digit: number; probs: number[] }>("globalThis.__playground");
+          assert.equal(read.digit, digit, `probabilities ${read.probs.map((p) => p.toFixed(3)).join(" ")}`);
+        }
+        const shot = await page.screenshot({ fullPage: full ?? false });
+        const file = join(repoRoot, "test", "browser", "screenshots", `${name}.png`);
+        if (process.env["UPDATE_SCREENSHOTS"] === "1" || !existsSync(file)) {
+          await mkdir(join(file, ".."), { recursive: true });
+          await writeFile(file, shot);
+          assert.fail(`wrote ${file}: look at it, commit it, and run again`);
+        }
+        const diff = await page.evaluate<{ differ: number; total: number; size?: string }>(`(${PIXEL_DIFF})(${JSON.stringify([shot.toString("base64"), (await readFile(file)).toString("base64")])})`);
+        assert.ok(diff.differ >= 0, `size ${diff.size}`);
+        assert.ok(diff.differ <= diff.total / 100, `${diff.differ} of ${diff.total} pixels differ from ${file}`);
+      } finally {
+        await page.close();
+      }
+    });
+});
