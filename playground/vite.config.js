@@ -13,6 +13,6 @@ export default {
   build: {
     outDir: here("dist"),
     emptyOutDir: true,
-    rollupOptions: { input: { index: here("index.html"), classify: here("classify.html"), activations: here("activations.html"), race: here("race.html"), digit: here("digit.html"), textgen: here("textgen.html") } },
+    rollupOptions: { input: { index: here("index.html"), classify: here("classify.html"), activations: here("activations.html"), race: here("race.html"), digit: here("digit.html"), textgen: here("textgen.html"), attention: here("attention.html") } },
   },
 };

@@ -55,6 +55,28 @@ async function checkTextgen(page: Page): Promise<void> {
   assert.ok(words.length >= 30 && known >= 0.75, `${(known * 100).toFixed(0)}% of ${words.length} words are the rhymes' words: ${JSON.stringify(r.text)}`);
 }
 
+/** Which digit each letter of 542 and 1994 comes from (D ← 5, XL ← 4, II ← 2; M ← 1, CMXC ← 9, IV ← 4). */
+const SOURCES: Record<string, number[]> = { "542": [0, 1, 1, 2, 2], "1994": [0, 1, 1, 2, 2, 3, 3] };
+
+/**
+ * The attention viewer: 542 and a typed 1994 are translated right, and in some layer one head's
+ * cross-attention puts each letter's largest weight on the digit it comes from (measured: layer 2's
+ * head 4 for 542, its head 1 for 1994). The screenshot is taken at 542 again.
+ */
+async function checkAttention(page: Page): Promise<void> {
+  for (const [i, [n, roman]] of ([["542", "DXLII"], ["1994", "MCMXCIV"], ["542", "DXLII"]] as const).entries()) {
+    if (i > 0) await page.fill("#number", n); // typing fires input events: the page translates at once
+    const r = await page.evaluate<{ roman: string; truth: string; outputs: string[]; cross: number[][][][] }>("globalThis.__playground");
+    assert.deepEqual([r.roman, r.truth], [roman, roman]);
+    assert.equal(await page.textContent("#result"), `${n} → ${roman}correct`);
+    const want = SOURCES[n]!;
+    const argmax = (row: number[]): number => row.indexOf(Math.max(...row));
+    const aligned = r.cross.flatMap((heads, l) => heads.map((w, h) => ({ l, h, ok: want.every((d, i) => argmax(w[i]!) === d) })));
+    assert.equal(r.cross.length, 2);
+    assert.ok(aligned.some((a) => a.ok), `${n}: no head aligns letters with digits: ${JSON.stringify(r.cross.map((heads) => heads.map((w) => w.map(argmax))))}`);
+  }
+}
+
 /**
  * The playground's pages at fixed seeds, against the screenshots committed in test/browser/screenshots
  * (at most 1% of the pixels may differ: antialiasing, and float32 kernels that round differently
@@ -78,6 +100,7 @@ describe("playground (vite build of playground/, cross-origin isolated)", () => 
     { name: "digit", path: "/digit.html", strokes: [[[80, 60], [200, 60], [120, 230]]], digit: 7 },
     // the sampled text is masked in the screenshot: one rounding apart in a logit can change a draw
     { name: "textgen", path: "/textgen.html?steps=200", what: ", the LSTM learns the rhymes and writes words from them", check: checkTextgen, mask: ["#sample"] },
+    { name: "attention", path: "/attention.html?n=542", what: ", the numerals model translates what is typed and its cross-attention aligns letters with digits", check: checkAttention },
   ];
   for (const { name, path, train, full, race, strokes, digit, what, check, mask } of pages as Spec[])
     test(`${name}: loads without console errors${train ? ", training lowers the loss" : ""}${race ? ", every optimizer gets near the minimum" : ""}${strokes ? `, a drawn ${digit} is read as ${digit}` : ""}${what ?? ""}, and looks as committed`, async () => {
