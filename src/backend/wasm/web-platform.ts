@@ -41,7 +41,7 @@ function kernelUrl(name: KernelFile): URL {
  * This module's own URL when it is loaded as a file (unbundled, Vite dev), or the URL of the bundle
  * it was bundled into. Only in the second case can `import.meta.url` end elsewhere than here.
  */
-const bundled = !import.meta.url.endsWith("/backend/wasm/web-platform.js");
+const bundled = !new URL(import.meta.url).pathname.endsWith("/backend/wasm/web-platform.js");
 
 /**
  * Where an asset is fetched from. Bundlers that rewrite `new URL("…", import.meta.url)` (Vite,
