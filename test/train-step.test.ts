@@ -52,6 +52,22 @@ test("trainStep: object batches with two inputs; custom scalars are averaged per
   assert.match(lines[0]!, /^epoch 1\/30 · [\d.]+s · loss [\d.]+ · mae [\d.]+ · n 3\.6000 · epochSeen 0\.0000$/);
 });
 
+test("trainStep's ctx.step counts the batches of each epoch with no callbacks and with two that have onBatchEnd", async () => {
+  for (const callbacks of [[], [{ onBatchEnd: () => {} }, { onBatchEnd: () => {} }]]) {
+    const model = new nn.Linear(2, 1);
+    const seen: string[] = [];
+    await fit(model, {
+      train: objectBatches(),
+      optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+      epochs: 2,
+      verbose: 0,
+      callbacks,
+      trainStep: ({ a, b, y }: { a: Tensor; b: Tensor; y: Tensor }, ctx: StepContext) => (seen.push(`${ctx.epoch}.${ctx.step}`), model.forward(cat([a, b], 1)).sub(y).pow(2).mean()),
+    });
+    assert.deepEqual(seen, ["0.0", "0.1", "0.2", "1.0", "1.1", "1.2"], `${callbacks.length} callbacks`);
+  }
+});
+
 /** Two parameter vectors and a buffer, each moved by its own rule. */
 class Players extends nn.Module<[], void> {
   p = nn.Parameter(randn([3], { generator: new Generator(2) }));
