@@ -17,7 +17,8 @@ export interface GenerativeParts {
   /** run: the training split fit iterates over and the epochs it runs (for recipes that train in phases). */
   steps(model: nn.AnyModule, run?: { train: Samples; epochs: number }): { trainStep: StepFn; validationStep: StepFn; manualOptimization?: boolean };
   optimizer?(model: nn.AnyModule, lr: number): OptimizerLike;
-  test(model: nn.AnyModule, test: Samples): Logs;
+  /** train: the split the model trained on (for recipes that fit a judge, e.g. a digit classifier for GAN samples). */
+  test(model: nn.AnyModule, test: Samples, train?: Samples): Logs;
   /** Writes pictures into `out`; returns their file names. */
   pictures(model: nn.AnyModule, out: string, ds: Splits): string[];
 }

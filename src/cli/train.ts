@@ -167,7 +167,7 @@ ${commonHelp()}`;
       callbacks,
       resume,
     });
-    const test = recipe.generative ? recipe.generative.test(model, ds.test) : await evaluate(model, loader(ds.test, 1000), { loss: recipe.loss(), metrics: recipe.metrics });
+    const test = recipe.generative ? recipe.generative.test(model, ds.test, trainSet) : await evaluate(model, loader(ds.test, 1000), { loss: recipe.loss(), metrics: recipe.metrics });
     saveSafetensors(join(out, "model.safetensors"), model.stateDict(), { recipe: recipe.name });
     writeFileSync(join(out, "history.json"), JSON.stringify({ ...history, test }, null, 2) + "\n");
     writeFileSync(join(out, "history.svg"), await plotHistory(history, `${recipe.name}: loss and accuracy per epoch`));
