@@ -41,7 +41,7 @@ async function runRecipe(name: string, o: { trainSize: number; testSize: number;
 
 test("clustering-ae recipe: 1,500 digits, 12 epochs (7 pre-training, 5 DEC): held-out cluster purity > 0.5", async () => {
   const { test: t, history, pictures } = await runRecipe("clustering-ae", { trainSize: 1500, testSize: 500, epochs: 12, batchSize: 64 });
-  // measured (seed 0): held-out purity 0.584, about 7 s
+  // measured (seed 0): held-out purity 0.584, about 7 s; the full recipe (7,200 digits, 20 epochs, 1m12s): 0.64 on the 2,000 test digits
   assert.ok(t["purity"]! > 0.5, `purity ${t["purity"]}`);
   assert.deepEqual(pictures, ["clusters.png"]);
   assert.ok(history.history["rec"]![6]! < 0.6 * history.history["rec"]![0]!, `pre-training lowers the reconstruction error: ${history.history["rec"]!.join(", ")}`);

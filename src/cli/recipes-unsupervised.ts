@@ -73,7 +73,8 @@ const clusteringAe: Recipe = {
           }
           return logs(first(b), dec);
         },
-        validationStep: (b) => logs(first(b), true),
+        // validation scores the epoch's own objective, so that --patience compares like with like within a phase
+        validationStep: (b, ctx) => logs(first(b), ctx.epoch >= pretrain),
       };
     },
     test: (m, test) => {
