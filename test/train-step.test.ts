@@ -68,6 +68,19 @@ test("trainStep's ctx.step counts the batches of each epoch with no callbacks an
   }
 });
 
+test("fit keeps the gradients of parameters its optimizer does not update (a frozen first layer inside a Sequential)", async () => {
+  manualSeed(0);
+  const frozen = new nn.Linear(4, 4);
+  const trained = new nn.Linear(4, 2);
+  const x = randn([40, 4], { generator: new Generator(1) });
+  const y = x.narrow(1, 0, 2).mul(2);
+  const batches = [0, 10, 20, 30].map((s) => [x.narrow(0, s, 10), y.narrow(0, s, 10)] as [Tensor, Tensor]);
+  // the step scope once freed frozen.weight.grad (reachable only through Sequential's private list), and the next backward read it
+  await fit(new nn.Sequential(frozen, trained), { train: batches, optimizer: new optim.Adam(trained.parameters()), loss: (o: Tensor, t: Tensor) => o.sub(t).pow(2).mean(), epochs: 3, verbose: 0 });
+  assert.deepEqual(frozen.weight.grad?.shape, [4, 4]);
+  assert.ok(vals(frozen.weight.grad).every(Number.isFinite));
+});
+
 /** Two parameter vectors and a buffer, each moved by its own rule. */
 class Players extends nn.Module<[], void> {
   p = nn.Parameter(randn([3], { generator: new Generator(2) }));
