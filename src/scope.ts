@@ -18,6 +18,9 @@ export function* tensorsIn(v: unknown, seen = new Set<unknown>()): Generator<Ten
     return;
   }
   const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : v instanceof Set ? [...v] : Object.values(v);
+  // a module's children may sit in private fields (Sequential's #items), which Object.values cannot see
+  const m = v as { parameters?: unknown; buffers?: unknown };
+  if (typeof m.parameters === "function" && typeof m.buffers === "function") items.push(...(m.parameters as () => unknown[]).call(v), ...(m.buffers as () => unknown[]).call(v));
   for (const x of items) yield* tensorsIn(x, seen);
 }
 

@@ -52,6 +52,35 @@ test("trainStep: object batches with two inputs; custom scalars are averaged per
   assert.match(lines[0]!, /^epoch 1\/30 · [\d.]+s · loss [\d.]+ · mae [\d.]+ · n 3\.6000 · epochSeen 0\.0000$/);
 });
 
+test("trainStep's ctx.step counts the batches of each epoch with no callbacks and with two that have onBatchEnd", async () => {
+  for (const callbacks of [[], [{ onBatchEnd: () => {} }, { onBatchEnd: () => {} }]]) {
+    const model = new nn.Linear(2, 1);
+    const seen: string[] = [];
+    await fit(model, {
+      train: objectBatches(),
+      optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+      epochs: 2,
+      verbose: 0,
+      callbacks,
+      trainStep: ({ a, b, y }: { a: Tensor; b: Tensor; y: Tensor }, ctx: StepContext) => (seen.push(`${ctx.epoch}.${ctx.step}`), model.forward(cat([a, b], 1)).sub(y).pow(2).mean()),
+    });
+    assert.deepEqual(seen, ["0.0", "0.1", "0.2", "1.0", "1.1", "1.2"], `${callbacks.length} callbacks`);
+  }
+});
+
+test("fit keeps the gradients of parameters its optimizer does not update (a frozen first layer inside a Sequential)", async () => {
+  manualSeed(0);
+  const frozen = new nn.Linear(4, 4);
+  const trained = new nn.Linear(4, 2);
+  const x = randn([40, 4], { generator: new Generator(1) });
+  const y = x.narrow(1, 0, 2).mul(2);
+  const batches = [0, 10, 20, 30].map((s) => [x.narrow(0, s, 10), y.narrow(0, s, 10)] as [Tensor, Tensor]);
+  // the step scope once freed frozen.weight.grad (reachable only through Sequential's private list), and the next backward read it
+  await fit(new nn.Sequential(frozen, trained), { train: batches, optimizer: new optim.Adam(trained.parameters()), loss: (o: Tensor, t: Tensor) => o.sub(t).pow(2).mean(), epochs: 3, verbose: 0 });
+  assert.deepEqual(frozen.weight.grad?.shape, [4, 4]);
+  assert.ok(vals(frozen.weight.grad).every(Number.isFinite));
+});
+
 /** Two parameter vectors and a buffer, each moved by its own rule. */
 class Players extends nn.Module<[], void> {
   p = nn.Parameter(randn([3], { generator: new Generator(2) }));

@@ -9,25 +9,27 @@ import { OptimizerGroup, type Logs, type OptimizerLike, type StepFn } from "../t
 import type { Recipe } from "./recipes.js";
 import { imageGridPng, scatterSvg } from "./images.js";
 
-type Samples = data.Dataset<[Tensor, Tensor]>;
-type Splits = { train: Samples; test: Samples };
+export type Samples = data.Dataset<[Tensor, Tensor]>;
+export type Splits = { train: Samples; test: Samples };
 
 /** What a generative recipe adds: its steps, optimizer, held-out logs and pictures. */
 export interface GenerativeParts {
-  steps(model: nn.AnyModule): { trainStep: StepFn; validationStep: StepFn; manualOptimization?: boolean };
+  /** run: the training split fit iterates over and the epochs it runs (for recipes that train in phases). */
+  steps(model: nn.AnyModule, run?: { train: Samples; epochs: number }): { trainStep: StepFn; validationStep: StepFn; manualOptimization?: boolean };
   optimizer?(model: nn.AnyModule, lr: number): OptimizerLike;
-  test(model: nn.AnyModule, test: Samples): Logs;
+  /** train: the split the model trained on (for recipes that fit a judge, e.g. a digit classifier for GAN samples). */
+  test(model: nn.AnyModule, test: Samples, train?: Samples): Logs;
   /** Writes pictures into `out`; returns their file names. */
   pictures(model: nn.AnyModule, out: string, ds: Splits): string[];
 }
 
-const first = (b: unknown): Tensor => (b as [Tensor])[0];
-const all = (ds: Samples, n: number): Tensor => (ds as data.TensorDataset<[Tensor, Tensor]>).tensors[0].narrow(0, 0, Math.min(n, ds.length));
-const stepsOf = (fn: (x: Tensor) => Record<string, Tensor>): ReturnType<GenerativeParts["steps"]> => ({ trainStep: (b) => fn(first(b)), validationStep: (b) => fn(first(b)) });
-const digits = (): Splits => loadMnist({ flatten: true });
-const shape = { inputShape: [784], metrics: [], loss: () => F.mseLoss, optimizer: (p: Tensor[], lr: number) => new optim.Adam(p, { lr }) };
+export const first = (b: unknown): Tensor => (b as [Tensor])[0];
+export const all = (ds: Samples, n: number): Tensor => (ds as data.TensorDataset<[Tensor, Tensor]>).tensors[0].narrow(0, 0, Math.min(n, ds.length));
+export const stepsOf = (fn: (x: Tensor) => Record<string, Tensor>): ReturnType<GenerativeParts["steps"]> => ({ trainStep: (b) => fn(first(b)), validationStep: (b) => fn(first(b)) });
+export const digits = (): Splits => loadMnist({ flatten: true });
+export const shape = { inputShape: [784], metrics: [], loss: () => F.mseLoss, optimizer: (p: Tensor[], lr: number) => new optim.Adam(p, { lr }) };
 // fit reaches these models only through their steps; Recipe's type is the classifier one
-const asModel = (m: nn.AnyModule): ReturnType<Recipe["model"]> => m as unknown as ReturnType<Recipe["model"]>;
+export const asModel = (m: nn.AnyModule): ReturnType<Recipe["model"]> => m as unknown as ReturnType<Recipe["model"]>;
 
 /** Originals, (corrupted inputs,) reconstructions: one row of 16 each. */
 function reconstructionPicture(ae: models.AutoEncoder, ds: Splits, out: string, noisy?: (x: Tensor) => Tensor): string[] {
@@ -73,7 +75,7 @@ function autoencoder(name: string, description: string, kind: "plain" | "denoisi
   };
 }
 
-const CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 const vae: Recipe = {
   ...shape,

@@ -9,6 +9,7 @@ import { attentionRecipes } from "./recipes-attention.js";
 import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 import { cnnRecipes } from "./recipes-cnn.js";
+import { unsupervisedRecipes } from "./recipes-unsupervised.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -106,6 +107,7 @@ const recipeList: Recipe[] = [
     metrics: ["accuracy"],
   },
   ...generativeRecipes,
+  ...unsupervisedRecipes,
 ];
 
 export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));

@@ -161,19 +161,20 @@ ${commonHelp()}`;
     const history = await fit(model, {
       train: augmented(new data.DataLoader(trainSet, { batchSize, shuffle: true, generator: shuffleRng }), recipe.augment?.()),
       ...(valSet ? { validation: loader(valSet, 1000) } : {}),
-      ...(recipe.generative ? recipe.generative.steps(model) : { loss: recipe.loss(), metrics: recipe.metrics }),
+      ...(recipe.generative ? recipe.generative.steps(model, { train: trainSet, epochs }) : { loss: recipe.loss(), metrics: recipe.metrics }),
       optimizer,
       epochs,
       callbacks,
       resume,
     });
-    const test = recipe.generative ? recipe.generative.test(model, ds.test) : await evaluate(model, loader(ds.test, 1000), { loss: recipe.loss(), metrics: recipe.metrics });
+    const test = recipe.generative ? recipe.generative.test(model, ds.test, trainSet) : await evaluate(model, loader(ds.test, 1000), { loss: recipe.loss(), metrics: recipe.metrics });
     saveSafetensors(join(out, "model.safetensors"), model.stateDict(), { recipe: recipe.name });
     writeFileSync(join(out, "history.json"), JSON.stringify({ ...history, test }, null, 2) + "\n");
     writeFileSync(join(out, "history.svg"), await plotHistory(history, `${recipe.name}: loss and accuracy per epoch`));
     const pictures = recipe.generative?.pictures(model, out, ds) ?? [];
     const acc = test.accuracy === undefined ? "" : ` · test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
-    console.log(`test loss ${test.loss!.toFixed(4)}${acc}`);
+    const more = Object.entries(test).filter(([k]) => k !== "loss" && k !== "accuracy").map(([k, v]) => ` · ${k} ${v.toFixed(4)}`).join("");
+    console.log(`test loss ${test.loss!.toFixed(4)}${acc}${more}`);
     if (recipe.report) console.log(recipe.report(model, ds));
     for (const line of (await recipe.afterTrain?.(model, out)) ?? []) console.log(line);
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  ${pictures.map((f) => f + "  ").join("")}checkpoint/`);

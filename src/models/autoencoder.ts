@@ -18,6 +18,8 @@ export interface AutoEncoderOptions {
   activation?: Activation;
   /** Output activation: 'sigmoid' (default, pixels in [0, 1]) or 'none' (logits / real values). */
   outputActivation?: "sigmoid" | "none";
+  /** The code layer's activation (default: the hidden one); 'none' gives a linear code, as DEC's auto-encoder has. */
+  codeActivation?: Activation | "none";
 }
 
 const act = (a: Activation): Module => (a === "relu" ? new ReLU() : a === "sigmoid" ? new Sigmoid() : new Tanh());
@@ -38,7 +40,7 @@ function mlp(sizes: readonly number[], hidden: Activation, last: Activation | "n
  * x̂ = g(f(x)), trained to minimise a reconstruction error ‖x − x̂‖² (or the cross-entropy for
  * pixels in [0, 1]); a code narrower than the input makes it a learned lossy compression
  * (Goodfellow, Bengio & Courville, Deep Learning, §14.1; Hinton & Salakhutdinov, Science 2006).
- * The code layer gets the hidden activation too. State dict: `encoder.*`, `decoder.*`.
+ * The code layer gets the hidden activation too, unless codeActivation says otherwise. State dict: `encoder.*`, `decoder.*`.
  * @example const ae = new AutoEncoder([784, 128, 32]); const xHat = ae.forward(x);
  */
 export class AutoEncoder extends Module {
@@ -46,12 +48,16 @@ export class AutoEncoder extends Module {
   decoder: Sequential;
   constructor(readonly sizes: number[], ...args: Args<[], AutoEncoderOptions>) {
     super();
-    const { activation, outputActivation } = this.configure<Required<AutoEncoderOptions>>("models.AutoEncoder", { sizes }, args, [], { activation: "relu", outputActivation: "sigmoid" });
+    const o = this.configure<AutoEncoderOptions>("models.AutoEncoder", { sizes }, args, [], { activation: "relu", outputActivation: "sigmoid", codeActivation: undefined });
+    const activation = o.activation!;
+    const outputActivation = o.outputActivation!;
+    const codeActivation = o.codeActivation ?? activation;
     if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1))
       throw new Error(`models.AutoEncoder: sizes must be ≥ 2 positive integers [input, …, code], got [${String(sizes)}]`);
     if (!["relu", "sigmoid", "tanh"].includes(activation)) throw new Error(`models.AutoEncoder: activation must be 'relu', 'sigmoid' or 'tanh', got '${activation}'`);
     if (!["sigmoid", "none"].includes(outputActivation)) throw new Error(`models.AutoEncoder: outputActivation must be 'sigmoid' or 'none', got '${outputActivation}'`);
-    this.encoder = mlp(sizes, activation, activation);
+    if (!["relu", "sigmoid", "tanh", "none"].includes(codeActivation)) throw new Error(`models.AutoEncoder: codeActivation must be 'relu', 'sigmoid', 'tanh' or 'none', got '${codeActivation}'`);
+    this.encoder = mlp(sizes, activation, codeActivation);
     this.decoder = mlp([...sizes].reverse(), activation, outputActivation === "sigmoid" ? "sigmoid" : "none");
   }
   /** The code h = f(x). */

@@ -15,4 +15,4 @@ export { AutoEncoder, corrupt, l1Sparsity, klSparsity, type Activation, type Aut
 export { VAE, vaeLoss, gaussianKl, type VAEOutput, type VAEOptions } from "./vae.js";
 export { GAN, ganStep, discriminatorLoss, generatorLoss, type GANOptions } from "./gan.js";
 export { DDPM, type DDPMOptions } from "./diffusion.js";
-export { kmeans, softAssign, targetDistribution, clusterPurity } from "./clustering.js";
+export { kmeans, softAssign, targetDistribution, clusterPurity, DEC, decLoss, type DECOptions, type KMeansOptions } from "./clustering.js";

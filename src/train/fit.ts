@@ -135,7 +135,9 @@ export async function fit(model: Model | AnyModule, options: FitOptions): Promis
         const { logs, n } = await runTrainStep(trainStep, batch, { model, optimizer, optimizers: stepOptimizers(optimizer), epoch, step }, { manualOptimization: opts.manualOptimization ?? false });
         ctx.epochSamples += n;
         avg.add(logs, n);
-        for (const cb of callbacks) await cb.onBatchEnd?.(step++, avg.means(), ctx);
+        // step counts once per batch, whatever the callbacks (inside onBatchEnd?.() it advanced only for callbacks that have one)
+        for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
+        step++;
         if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();
         continue;
       }
