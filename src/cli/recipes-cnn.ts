@@ -1,9 +1,11 @@
-// The convolutional recipes (decks 000-004: LeNet, a small BatchNorm CNN, ResNet BasicBlocks):
-// `myelin train lenet | fashion-cnn | resnet-mini`. Their networks are exported for the tests and
-// for tools/cnn_torch.py's PyTorch twins, which must stay layer for layer the same.
+// The convolutional recipes (decks 000-004: LeNet, a small BatchNorm CNN, ResNet BasicBlocks, deck
+// 002's 32x32x3 colour images): `myelin train lenet | fashion-cnn | resnet-mini | shapes-cnn`. Their
+// networks are exported for the tests and for tools/cnn_torch.py's PyTorch twins, which must stay
+// layer for layer the same. Each run folder gets the filters, feature maps and confusion matrix.
 
-import { nn, optim, type Tensor } from "../index.js";
+import { data, Generator, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
+import { cnnPictures } from "./cnn-pictures.js";
 import type { Recipe } from "./recipes.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
@@ -29,6 +31,21 @@ export const resnetMini = (): Model => new nn.Sequential(
   new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(32, 10),
 );
 
+/** Three conv (3x3) + BatchNorm + ReLU + max-pool stages (16, 32, 64 channels) on 32x32x3, dropout, fc 6. */
+export const shapesCnn = (): Model => new nn.Sequential(
+  new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.BatchNorm2d(64), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Flatten(), new nn.Dropout(0.25), new nn.Linear(64 * 4 * 4, data.SHAPE_CLASSES.length),
+);
+
+/** The coloured-shapes split: 5,000 training and 1,000 test images drawn from two fixed seeds. */
+export const shapesData = (trainSize = 5000, testSize = 1000): { train: data.TensorDataset<[Tensor, Tensor]>; test: data.TensorDataset<[Tensor, Tensor]>; classes: readonly string[] } => ({
+  train: data.coloredShapes(trainSize, { generator: new Generator(0) }),
+  test: data.coloredShapes(testSize, { generator: new Generator(1) }),
+  classes: data.SHAPE_CLASSES,
+});
+
 const fashion = (dataDir?: string): ReturnType<typeof loadFashionMnist> => loadFashionMnist(dataDir ? { dir: dataDir } : {});
 
 export const cnnRecipes: Recipe[] = [
@@ -42,6 +59,7 @@ export const cnnRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    pictures: (m, out, ds) => cnnPictures(m, out, ds, "lenet"),
   },
   {
     name: "fashion-cnn",
@@ -53,6 +71,7 @@ export const cnnRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    pictures: (m, out, ds) => cnnPictures(m, out, ds, "fashion-cnn"),
   },
   {
     name: "resnet-mini",
@@ -64,5 +83,20 @@ export const cnnRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    pictures: (m, out, ds) => cnnPictures(m, out, ds, "resnet-mini"),
+  },
+  {
+    name: "shapes-cnn",
+    description: "deck 002's 32x32x3 colour classification: which of six shapes (circle, square, triangle, cross, ring, diamond) is drawn, " +
+      "in any colour on a striped, noisy background (data.coloredShapes: 5,000 train / 1,000 test), by conv 16-32-64 with BatchNorm, Adam",
+    defaults: { epochs: 8, batchSize: 64, lr: 2e-3, valSplit: 0.1 },
+    inputShape: [3, 32, 32],
+    data: () => shapesData(),
+    model: shapesCnn,
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    augment: () => new data.RandomVerticalFlip(0.5, { horizontal: true }),
+    metrics: ["accuracy"],
+    pictures: (m, out, ds) => cnnPictures(m, out, ds, "shapes-cnn"),
   },
 ];
