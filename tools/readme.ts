@@ -1,11 +1,13 @@
 // Keeps README.md true: its feature table comes from the last test run (dist/test-results.jsonl,
 // written by tools/test-reporter.ts during `npm test`) and its op summary from running the op
-// table. `npm run readme` rewrites README.md and docs/ops.md; `-- --check` fails when either is stale.
+// table, and its recipe table (between <!-- recipes --> markers) from docs/recipes.json, which
+// `npm run recipes` writes. `npm run readme` rewrites README.md and docs/ops.md; `-- --check` fails when either is stale.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { repoRoot } from "../test/helpers.js";
 import { opTable, type Mark } from "./optable-md.js";
+import { recipesMarkdown, type RecipeRun } from "./recipes-table.js";
 
 /** A README row: a feature and the test files (basename patterns) that prove it. */
 const FEATURES: { area: string; feature: string; files: RegExp }[] = [
@@ -116,6 +118,10 @@ function main(): void {
   const readme = readFileSync(readmePath, "utf8");
   let next = replaceSection(readme, "features", featureTable(results));
   next = replaceSection(next, "optable", opSummary(ops));
+  // the recipe table, where README.md has <!-- recipes:start/end --> markers, from `npm run recipes`'s docs/recipes.json
+  const recipesJson = `${repoRoot}docs/recipes.json`;
+  if (next.includes("<!-- recipes:start -->") && existsSync(recipesJson))
+    next = replaceSection(next, "recipes", recipesMarkdown(JSON.parse(readFileSync(recipesJson, "utf8")) as RecipeRun));
   const opsDoc = `# Op table\n\n${ops.markdown}\n`;
   if (process.argv.includes("--check")) {
     // test counts vary with the machine (a dataset present or not); statuses must not
