@@ -67,6 +67,6 @@ describe("CNN recipes learn on small seeded slices", () => {
   });
 });
 
-// measured with seed 0 on the wasm backend: lenet 0.792, fashion-cnn 0.780, resnet-mini 0.560 (chance 0.1)
+// measured with seed 0 on the wasm backend: lenet 0.792, fashion-cnn 0.770 (32/64 channels; 0.780 with 16/32), resnet-mini 0.560 (chance 0.1)
 const LENET_BAR = 0.7, FASHION_BAR = 0.7, RESNET_BAR = 0.45;
 const SHAPES_BAR = 0.45; // measured: 0.590 (chance 0.167)

@@ -17,11 +17,16 @@ export const lenet = (): Model => new nn.Sequential(
   new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
 );
 
-/** Two conv (3x3) + BatchNorm + ReLU + max-pool stages (16, 32 channels), dropout, fc 128, fc 10. */
+/**
+ * Two conv (3x3) + BatchNorm + ReLU + max-pool stages (32, 64 channels), dropout 0.25, fc 128,
+ * dropout 0.5, fc 10. The 16/32-channel version with dropout 0.25/0.25 reached 90.58% in PyTorch in
+ * 5 epochs; this one, 10 epochs with a cosine schedule and left-right flips, is PyTorch-checked in
+ * tools/cnn_torch.py.
+ */
 export const fashionCnn = (): Model => new nn.Sequential(
-  new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
-  new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
-  new nn.Flatten(), new nn.Dropout(0.25), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout(0.25), new nn.Linear(128, 10),
+  new nn.Conv2d(1, 32, 3, { padding: 1 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.BatchNorm2d(64), new nn.ReLU(), new nn.MaxPool2d(2),
+  new nn.Flatten(), new nn.Dropout(0.25), new nn.Linear(64 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(128, 10),
 );
 
 /** A stem conv + BN + ReLU, three BasicBlocks (8, 16 and 32 channels; the last two stride 2), global average pooling, fc 10. */
@@ -63,13 +68,15 @@ export const cnnRecipes: Recipe[] = [
   },
   {
     name: "fashion-cnn",
-    description: "Conv 16-32 (3x3) with BatchNorm, max-pooling and dropout, fc 128, on Fashion-MNIST (60,000 / 10,000), Adam",
-    defaults: { epochs: 5, batchSize: 128, lr: 1e-3, valSplit: 0.1 },
+    description: "Conv 32-64 (3x3) with BatchNorm, max-pooling and dropout, fc 128, on Fashion-MNIST (60,000 / 10,000), Adam with a cosine schedule, left-right flips",
+    defaults: { epochs: 10, batchSize: 128, lr: 1e-3, valSplit: 0.1 },
     inputShape: [1, 28, 28],
     data: ({ dataDir }) => fashion(dataDir),
     model: fashionCnn,
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
+    scheduler: (opt, epochs) => new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: epochs }),
+    augment: () => new data.RandomVerticalFlip(0.5, { horizontal: true }),
     metrics: ["accuracy"],
     pictures: (m, out, ds) => cnnPictures(m, out, ds, "fashion-cnn"),
   },
