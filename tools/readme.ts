@@ -41,6 +41,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "train", feature: "BPTT: truncated BPTT, deck 001's w¹⁰⁰⁰, gradient norms against σ_max(W_hh), clipping, linear cost over 1,000 steps", files: /^rnn-bptt/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
   { area: "cli", feature: "CNN recipes: lenet, fashion-cnn, resnet-mini, shapes-cnn (coloured 32x32x3 shapes) learn on seeded slices", files: /^recipes-cnn/ },
+  { area: "cli", feature: "`npm run recipes`: every recipe trained fully with its defaults, into docs/recipes.md and .json", files: /^train-recipes\.test/ },
   { area: "cli", feature: "CNN run-folder pictures: first-layer filters, one test image's feature maps, the confusion matrix", files: /^cnn-pictures\.test/ },
   { area: "cli", feature: "Resume from a checkpoint folder with checks; build once, rebuild what changed; mnist optional", files: /^(resume|packaging)\.test/ },
   { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
