@@ -6,8 +6,9 @@ import type { Backend, Storage } from "./backend/backend.js";
 import { Tensor } from "./tensor.js";
 
 /**
- * Every Tensor inside a value: itself (and its .grad), array elements, Map values, and the own
- * fields of objects (plain ones and class instances such as modules and optimizers).
+ * Every Tensor inside a value: itself (and its .grad), array elements, Map values, the own fields
+ * of objects (plain ones and class instances such as modules and optimizers), and a module's
+ * parameters() and buffers().
  */
 export function* tensorsIn(v: unknown, seen = new Set<unknown>()): Generator<Tensor> {
   if (v === null || typeof v !== "object" || seen.has(v) || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return;
@@ -22,6 +23,12 @@ export function* tensorsIn(v: unknown, seen = new Set<unknown>()): Generator<Ten
   const m = v as { parameters?: unknown; buffers?: unknown };
   if (typeof m.parameters === "function" && typeof m.buffers === "function") items.push(...(m.parameters as () => unknown[]).call(v), ...(m.buffers as () => unknown[]).call(v));
   for (const x of items) yield* tensorsIn(x, seen);
+  // a module's registered children, parameters and buffers live in private fields (Sequential's
+  // layers, registerBuffer's tensors) that Object.values misses: a BatchNorm's running statistics,
+  // reassigned in a step, were freed with the step's temporaries
+  const m = v as { parameters?: unknown; buffers?: unknown };
+  if (typeof m.parameters === "function" && typeof m.buffers === "function")
+    for (const x of [...(m.parameters as () => unknown[])(), ...(m.buffers as () => unknown[])()]) yield* tensorsIn(x, seen);
 }
 
 const storagesIn = (v: unknown): Set<Storage> => {

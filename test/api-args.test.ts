@@ -208,7 +208,7 @@ test("every F function rejects an unknown option, naming the function", () => {
   for (const [name, fn] of fns) {
     const lead = (F_ARGS[name] ?? (() => [x23()]))();
     assert.doesNotThrow(() => fn(...lead), `F.${name} runs on its required arguments`);
-    const shown = name === "swish" ? "silu" : name;
+    const shown = ({ swish: "silu", upsample: "interpolate" } as Record<string, string>)[name] ?? name; // aliases report the function they are
     assert.throws(() => fn(...lead, { bogusOption: 1 }), new RegExp(`F\\.${shown}: unknown option 'bogusOption'`), `F.${name} rejects an unknown option`);
   }
 });

@@ -47,5 +47,5 @@ test("encodePng writes a PNG whose IDAT inflates back to the filtered rows", () 
   const idat = png.indexOf("IDAT");
   const len = png.readUInt32BE(idat - 4);
   assert.deepEqual([...inflateSync(png.subarray(idat + 4, idat + 4 + len))], [0, 0, 128, 255, 0, 64, 191, 255]);
-  assert.throws(() => encodePng([0, 1], 3, 2), /2 pixels for 3×2/);
+  assert.throws(() => encodePng([0, 1], 3, 2), /2 values for 3×2/);
 });

@@ -127,7 +127,7 @@ describe("bad shapes name the layer and the shapes", () => {
     assert.throws(() => new nn.MaxPool2d(2, { padding: 2 }).forward(randn([1, 1, 8, 8])), /padding \[2,2\] should be at most half of the kernel size \[2,2\]/);
     assert.throws(() => new nn.ConvTranspose2d(1, 1, 3, { stride: 2, outputPadding: 2 }).forward(randn([1, 1, 3, 3])), /outputPadding \[2,2\] must be smaller than either stride/);
     assert.throws(() => new nn.BatchNorm2d(3).forward(randn([2, 3, 4])), /BatchNorm2d\(3\): expected input \[N, 3, H, W\], got \[2,3,4\]/);
-    assert.throws(() => new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }).forward(randn([1, 2, 5])), /upsample: mode 'bilinear' expects a 4-D input/);
+    assert.throws(() => new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }).forward(randn([1, 2, 5])), /nn\.Upsample: mode 'bilinear' expects 4-D input \[N, C, …\], got \[1,2,5\]/);
   });
 });
 

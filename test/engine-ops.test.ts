@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  backendByName, einsum, F, Generator, getNumThreads, listBackends, manualSeed, maskedFill, multinomial, randn, setNumThreads, tensor,
+  backendByName, einsum, F, Generator, getNumThreads, listBackends, manualSeed, maskedFill, multinomial, nn, randn, setNumThreads, tensor,
   topk, where, type Tensor,
 } from "../src/index.js";
 
@@ -125,5 +125,11 @@ describe("errors of the new ops", () => {
     assert.throws(() => F.interpolate(img, { size: 8, alignCorners: true }), /alignCorners can only be set with the interpolating modes/);
     assert.throws(() => F.interpolate(img), /exactly one of size and scaleFactor/);
     assert.throws(() => F.interpolate(img, { size: [8] }), /must have 2 entries/);
+    // torch keeps F.upsample as a deprecated alias of interpolate, and nn.Upsample calls it: one implementation, one wording
+    assert.equal(F.upsample, F.interpolate);
+    assert.throws(() => new nn.Upsample({ size: 8, mode: "linear" }).forward(img), /^Error: nn\.Upsample: mode 'linear' expects 3-D input/);
+    const x = randn([1, 2, 3, 5]);
+    assert.deepEqual(new nn.Upsample(null, 1.5, "bilinear", false, true).forward(x).dataSync(),
+      F.interpolate(x, { scaleFactor: 1.5, mode: "bilinear", recomputeScaleFactor: true }).dataSync());
   });
 });

@@ -103,3 +103,15 @@ test("stepScope frees the step's temporaries and the replaced gradients, keeps w
   assert.equal(typeof y.item(), "number");
   assert.deepEqual(w.grad!.shape, [2, 2]);
 });
+
+test("stepScope keeps what a Sequential's BatchNorm reassigns in a step (its running statistics live behind private fields)", { skip: !wasmDefault && "the wasm backend is not the default here" }, () => {
+  manualSeed(0);
+  const bn = new nn.BatchNorm2d(2);
+  const model = new nn.Sequential(new nn.Conv2d(1, 2, 3), bn, new nn.Flatten(), new nn.Linear(8, 2));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const x = tensor(Float32Array.from({ length: 2 * 16 }, (_, i) => Math.sin(i)), { shape: [2, 1, 4, 4] }), y = tensor([0, 1], { dtype: "int32" });
+  for (let s = 0; s < 3; s++) stepScope(() => { opt.zeroGrad(); F.crossEntropy(model.forward(x), y).backward(); opt.step(); }, model, opt);
+  // before the fix the second step threw "storage used after free()" on numBatchesTracked
+  assert.equal(bn.numBatchesTracked!.item(), 3);
+  assert.ok(bn.runningVar!.dataSync().every((v) => Number.isFinite(v) && v !== 1));
+});

@@ -1,11 +1,13 @@
 // Keeps README.md true: its feature table comes from the last test run (dist/test-results.jsonl,
 // written by tools/test-reporter.ts during `npm test`) and its op summary from running the op
-// table. `npm run readme` rewrites README.md and docs/ops.md; `-- --check` fails when either is stale.
+// table, and its recipe table (between <!-- recipes --> markers) from docs/recipes.json, which
+// `npm run recipes` writes. `npm run readme` rewrites README.md and docs/ops.md; `-- --check` fails when either is stale.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { repoRoot } from "../test/helpers.js";
 import { opTable, type Mark } from "./optable-md.js";
+import { recipesMarkdown, type RecipeRun } from "./recipes-table.js";
 
 /** A README row: a feature and the test files (basename patterns) that prove it. */
 const FEATURES: { area: string; feature: string; files: RegExp }[] = [
@@ -32,12 +34,15 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "Initializers: xavier/kaiming uniform and normal, orthogonal, calculateGain", files: /^init\.test/ },
   { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim(-fused)?\.test/ },
   { area: "optim", feature: "LR schedulers (Step, MultiStep, Exponential, CosineAnnealing, Linear, OneCycle, Lambda, ReduceLROnPlateau), gradient clipping", files: /^optim-sched\.test/ },
-  { area: "data", feature: "Dataset, DataLoader, MNIST digits, Fashion-MNIST (IDX), XOR, moons, spirals, CSV, augmentation", files: /^data/ },
+  { area: "data", feature: "Dataset, DataLoader, MNIST digits, Fashion-MNIST (IDX), XOR, moons, spirals, CSV, augmentation", files: /^data(?!-augment-benefit)/ },
+  { area: "data", feature: "Augmentation's measured benefit on 300 digits: affine and elastic help, resized crops do not, colour jitter survives faded digits", files: /^data-augment-benefit/ },
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },
   { area: "train", feature: "fit/evaluate/predict, callbacks, L1/L2 penalties, progress, plots, metrics", files: /^(train|regularization|metrics|examples-run)/ },
   { area: "train", feature: "BPTT: truncated BPTT, deck 001's w¹⁰⁰⁰, gradient norms against σ_max(W_hh), clipping, linear cost over 1,000 steps", files: /^rnn-bptt/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
-  { area: "cli", feature: "CNN recipes: lenet, fashion-cnn, resnet-mini learn on seeded slices", files: /^recipes-cnn/ },
+  { area: "cli", feature: "CNN recipes: lenet, fashion-cnn, resnet-mini, shapes-cnn (coloured 32x32x3 shapes) learn on seeded slices", files: /^recipes-cnn/ },
+  { area: "cli", feature: "`npm run recipes`: every recipe trained fully with its defaults, into docs/recipes.md and .json", files: /^train-recipes\.test/ },
+  { area: "cli", feature: "CNN run-folder pictures: first-layer filters, one test image's feature maps, the confusion matrix", files: /^cnn-pictures\.test/ },
   { area: "cli", feature: "Resume from a checkpoint folder with checks; build once, rebuild what changed; mnist optional", files: /^(resume|packaging)\.test/ },
   { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
   { area: "nn", feature: "Attention: dot/scaled/cosine/additive scores, scaledDotProductAttention, linear attention, MultiheadAttention, Transformer encoder/decoder (PyTorch parity in every mask mode), positional encodings, weight tying", files: /^attention\.test/ },
@@ -118,6 +123,10 @@ function main(): void {
   const readme = readFileSync(readmePath, "utf8");
   let next = replaceSection(readme, "features", featureTable(results));
   next = replaceSection(next, "optable", opSummary(ops));
+  // the recipe table, where README.md has <!-- recipes:start/end --> markers, from `npm run recipes`'s docs/recipes.json
+  const recipesJson = `${repoRoot}docs/recipes.json`;
+  if (next.includes("<!-- recipes:start -->") && existsSync(recipesJson))
+    next = replaceSection(next, "recipes", recipesMarkdown(JSON.parse(readFileSync(recipesJson, "utf8")) as RecipeRun));
   const opsDoc = `# Op table\n\n${ops.markdown}\n`;
   if (process.argv.includes("--check")) {
     // test counts vary with the machine (a dataset present or not); statuses must not

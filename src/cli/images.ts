@@ -1,5 +1,5 @@
-// Pictures for run folders: a grey-scale PNG encoder (node:zlib for the deflate), image grids of
-// [N, H·W] pixel rows, and an SVG scatter plot of 2-D point sets.
+// Pictures for run folders: a grey-scale or RGB PNG encoder (node:zlib for the deflate), image grids
+// of [N, H·W] pixel rows, and an SVG scatter plot of 2-D point sets.
 
 import { deflateSync } from "node:zlib";
 
@@ -22,16 +22,21 @@ function chunk(type: string, body: Uint8Array): Buffer {
   return Buffer.concat([head, body, crc]);
 }
 
-/** An 8-bit grey-scale PNG (PNG spec, ISO/IEC 15948: IHDR colour type 0, filter 0 per row) of values in [0, 1]. */
-export function encodePng(pixels: ArrayLike<number>, width: number, height: number): Buffer {
-  if (pixels.length !== width * height) throw new Error(`encodePng: ${pixels.length} pixels for ${width}×${height}`);
-  const raw = Buffer.alloc((width + 1) * height);
+/**
+ * An 8-bit PNG (PNG spec, ISO/IEC 15948: filter 0 per row) of values in [0, 1]: grey-scale (IHDR
+ * colour type 0) with one value per pixel, or RGB (colour type 2) with `channels` 3, interleaved.
+ */
+export function encodePng(pixels: ArrayLike<number>, width: number, height: number, channels: 1 | 3 = 1): Buffer {
+  if (pixels.length !== width * height * channels) throw new Error(`encodePng: ${pixels.length} values for ${width}×${height}${channels === 3 ? "×3" : ""}`);
+  const row = width * channels;
+  const raw = Buffer.alloc((row + 1) * height);
   for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) raw[y * (width + 1) + 1 + x] = Math.round(255 * Math.min(1, Math.max(0, pixels[y * width + x]!)));
+    for (let x = 0; x < row; x++) raw[y * (row + 1) + 1 + x] = Math.round(255 * Math.min(1, Math.max(0, pixels[y * row + x]!)));
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth; colour type 0 (grey), compression, filter and interlace 0
+  ihdr[8] = 8; // bit depth; compression, filter and interlace 0
+  ihdr[9] = channels === 3 ? 2 : 0;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array(0))]);
 }
 

@@ -32,6 +32,8 @@ export interface Recipe {
   metrics: string[];
   /** Lines printed after training and evaluation (recipe-specific results, samples). */
   report?(model: Model, splits: { train: Samples; test: Samples }): string;
+  /** Pictures written into the run folder after the test (cnn-pictures.ts); returns their file names and lines to print. */
+  pictures?(model: Model, out: string, ds: { test: Samples; classes?: readonly string[] }): { files: string[]; lines: string[] };
   /** Extra work after training (e.g. pictures, task metrics); returns lines to print. */
   afterTrain?(model: Model, outDir: string): Promise<string[]>;
   /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */

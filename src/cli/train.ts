@@ -7,10 +7,11 @@ import { data, Generator, getBackend, manualSeed, type optim, type Tensor } from
 import { cliProgressBar, CSVLogger, ModelCheckpoint, resumeFromCheckpoint, saveSafetensors, type ResumeState } from "../node.js";
 import { EarlyStopping, evaluate, fit, LRSchedulerCallback, plotHistory, Progress, type Batches, type Callback } from "../train/index.js";
 import { recipeByName, recipes } from "./recipes.js";
+import { CNN_PICTURES } from "./cnn-pictures.js";
 import { backendLine, common, commonHelp, loader, num, readConfig, str, useBackend, wrap, type Command, type RunConfig, type Values } from "./shared.js";
 
 /** What a run folder holds; --overwrite removes exactly these, nothing else. */
-export const RUN_FILES = ["config.json", "model.safetensors", "history.json", "history.csv", "history.svg", "checkpoint"];
+export const RUN_FILES = ["config.json", "model.safetensors", "history.json", "history.csv", "history.svg", "checkpoint", ...CNN_PICTURES];
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
 
@@ -171,11 +172,13 @@ ${commonHelp()}`;
     saveSafetensors(join(out, "model.safetensors"), model.stateDict(), { recipe: recipe.name });
     writeFileSync(join(out, "history.json"), JSON.stringify({ ...history, test }, null, 2) + "\n");
     writeFileSync(join(out, "history.svg"), await plotHistory(history, `${recipe.name}: loss and accuracy per epoch`));
-    const pictures = recipe.generative?.pictures(model, out, ds) ?? [];
+    const drawn = recipe.pictures?.(model, out, ds);
+    const pictures = recipe.generative?.pictures(model, out, ds) ?? drawn?.files ?? [];
     const acc = test.accuracy === undefined ? "" : ` · test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     const more = Object.entries(test).filter(([k]) => k !== "loss" && k !== "accuracy").map(([k, v]) => ` · ${k} ${v.toFixed(4)}`).join("");
     console.log(`test loss ${test.loss!.toFixed(4)}${acc}${more}`);
     if (recipe.report) console.log(recipe.report(model, ds));
+    for (const line of drawn?.lines ?? []) console.log(line);
     for (const line of (await recipe.afterTrain?.(model, out)) ?? []) console.log(line);
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  ${pictures.map((f) => f + "  ").join("")}checkpoint/`);
   },

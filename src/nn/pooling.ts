@@ -5,7 +5,7 @@ import type { Args } from "../options.js";
 import type { Tensor } from "../tensor.js";
 import type { Size } from "./functional/conv.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPoolNd, maxUnpool2d, type AvgPoolOptions, type MaxPoolOptions } from "./functional/pooling.js";
-import { upsample, type UpsampleMode, type UpsampleOptions } from "./functional/upsample.js";
+import { resample, type InterpolateMode, type InterpolateOptions } from "./functional/interpolate.js";
 import { Module } from "./module.js";
 
 type PoolOut = Tensor | [Tensor, Tensor];
@@ -133,15 +133,16 @@ export class AdaptiveMaxPool2d<Out extends PoolOut = Tensor> extends Module<[Ten
 
 /**
  * Up-sampling (decks 002/004) by `size` or `scaleFactor`, 'nearest' or '(bi)linear' with
- * alignCorners. Matches torch.nn.Upsample (size, scale_factor, mode, align_corners).
+ * alignCorners: F.interpolate as a layer. Matches torch.nn.Upsample (size, scale_factor, mode,
+ * align_corners, recompute_scale_factor).
  */
 export class Upsample extends Module {
-  readonly options: Required<UpsampleOptions>;
-  constructor(...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: UpsampleMode, alignCorners: boolean | null], UpsampleOptions>) {
+  readonly options: Required<InterpolateOptions>;
+  constructor(...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null], InterpolateOptions>) {
     super();
-    this.options = this.configure<Required<UpsampleOptions>>("nn.Upsample", {}, args, ["size", "scaleFactor", "mode", "alignCorners"], {
-      size: null, scaleFactor: null, mode: "nearest", alignCorners: null,
+    this.options = this.configure<Required<InterpolateOptions>>("nn.Upsample", {}, args, ["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor"], {
+      size: null, scaleFactor: null, mode: "nearest", alignCorners: null, recomputeScaleFactor: null,
     });
   }
-  forward(x: Tensor): Tensor { return upsample(x, { ...this.options }); }
+  forward(x: Tensor): Tensor { return resample("nn.Upsample", x, this.options); }
 }

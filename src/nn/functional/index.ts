@@ -4,7 +4,7 @@ export * from "./activation.js";
 export * from "./layers.js";
 export * from "./loss.js";
 export * from "./unfold.js";
-export * from "./interpolate.js";
+export { interpolate, upsample, type InterpolateMode, type InterpolateOptions, type UpsampleMode, type UpsampleOptions } from "./interpolate.js";
 export * from "./distance.js";
 export * from "./rnn.js";
 export * from "./attention.js";
@@ -12,4 +12,3 @@ export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, typ
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxUnpool2d } from "./pooling.js";
 export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from "./pooling.js";
 export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normalization.js";
-export { upsample, type UpsampleMode, type UpsampleOptions } from "./upsample.js";

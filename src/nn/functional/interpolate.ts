@@ -1,6 +1,7 @@
-// Resampling (F.interpolate): nearest, linear and bilinear, separable along each spatial dim. Source
-// indices and weights are computed on the host in float32 exactly as PyTorch's CPU kernels do, then
-// applied with indexSelect and a weighted sum, so autograd gives the adjoint (a scatter-add).
+// Resampling (F.interpolate, its deprecated alias F.upsample, and nn.Upsample's forward): nearest,
+// linear and bilinear, separable along each spatial dim. Source indices and weights are computed on the
+// host in float32 exactly as PyTorch's CPU kernels do, then applied with indexSelect and a weighted
+// sum, so autograd gives the adjoint (a scatter-add).
 
 import { Tensor } from "../../tensor.js";
 import { resolveArgs, type Args } from "../../options.js";
@@ -61,26 +62,37 @@ export function interpolate(
   input: Tensor,
   ...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null], InterpolateOptions>
 ): Tensor {
-  const o = resolveArgs<InterpolateOptions>("F.interpolate", args, ["size", "scaleFactor", "mode", "alignCorners"], {
+  return resample("F.interpolate", input, resolveArgs<InterpolateOptions>("F.interpolate", args, ["size", "scaleFactor", "mode", "alignCorners"], {
     size: null, scaleFactor: null, mode: "nearest", alignCorners: null, recomputeScaleFactor: null,
-  });
-  const mode = o.mode!;
-  if (!(mode in SPATIAL)) throw new Error(`F.interpolate: mode '${mode}' is not supported (nearest, linear, bilinear)`);
+  }));
+}
+
+/** torch.nn.functional.upsample, which torch keeps as a deprecated alias of interpolate: the same function. */
+export const upsample = interpolate;
+/** @deprecated the names of F.upsample's days as its own function; use InterpolateMode / InterpolateOptions. */
+export type UpsampleMode = InterpolateMode;
+/** @deprecated use InterpolateOptions. */
+export type UpsampleOptions = InterpolateOptions;
+
+/** F.interpolate's work on resolved options; `where` names the caller (F.interpolate or nn.Upsample) in errors. */
+export function resample(where: string, input: Tensor, o: InterpolateOptions): Tensor {
+  const mode = o.mode ?? "nearest";
+  if (!(mode in SPATIAL)) throw new Error(`${where}: mode '${mode}' is not supported (nearest, linear, bilinear)`);
   const nd = input.ndim - 2;
   if (!SPATIAL[mode].includes(nd))
-    throw new Error(`F.interpolate: mode '${mode}' expects ${SPATIAL[mode].map((k) => `${k + 2}-D`).join(" or ")} input [N, C, …], got ${fmtShape(input.shape)}`);
+    throw new Error(`${where}: mode '${mode}' expects ${SPATIAL[mode].map((k) => `${k + 2}-D`).join(" or ")} input [N, C, …], got ${fmtShape(input.shape)}`);
   if (mode === "nearest" && o.alignCorners != null)
-    throw new Error("F.interpolate: alignCorners can only be set with the interpolating modes (linear, bilinear)");
-  if ((o.size == null) === (o.scaleFactor == null)) throw new Error("F.interpolate: give exactly one of size and scaleFactor");
+    throw new Error(`${where}: alignCorners can only be set with the interpolating modes (linear, bilinear)`);
+  if ((o.size == null) === (o.scaleFactor == null)) throw new Error(`${where}: give exactly one of size and scaleFactor`);
   const perDim = (v: number | readonly number[], name: string): number[] => {
     const list = typeof v === "number" ? Array<number>(nd).fill(v) : [...v];
-    if (list.length !== nd) throw new Error(`F.interpolate: ${name} ${JSON.stringify(v)} must have ${nd} entries for input ${fmtShape(input.shape)}`);
+    if (list.length !== nd) throw new Error(`${where}: ${name} ${JSON.stringify(v)} must have ${nd} entries for input ${fmtShape(input.shape)}`);
     return list;
   };
   const inSizes = input.shape.slice(2);
   const factors = o.scaleFactor != null ? perDim(o.scaleFactor, "scaleFactor") : null;
   const sizes = o.size != null ? perDim(o.size, "size") : inSizes.map((s, i) => Math.floor(s * factors![i]!));
-  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`F.interpolate: output size ${fmtShape(sizes)} must be positive integers`);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`${where}: output size ${fmtShape(sizes)} must be positive integers`);
   const alignCorners = o.alignCorners ?? false;
   let out = input;
   // the last spatial dim first: the order in which torch's kernels combine the weights
