@@ -19,16 +19,12 @@ export function* tensorsIn(v: unknown, seen = new Set<unknown>()): Generator<Ten
     return;
   }
   const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : v instanceof Set ? [...v] : Object.values(v);
-  // a module's children may sit in private fields (Sequential's #items), which Object.values cannot see
+  // a module's children, parameters and buffers may sit in private fields (Sequential's #items,
+  // registered buffers) that Object.values cannot see: a BatchNorm's running statistics, reassigned
+  // in a step, were freed with the step's temporaries
   const m = v as { parameters?: unknown; buffers?: unknown };
   if (typeof m.parameters === "function" && typeof m.buffers === "function") items.push(...(m.parameters as () => unknown[]).call(v), ...(m.buffers as () => unknown[]).call(v));
   for (const x of items) yield* tensorsIn(x, seen);
-  // a module's registered children, parameters and buffers live in private fields (Sequential's
-  // layers, registerBuffer's tensors) that Object.values misses: a BatchNorm's running statistics,
-  // reassigned in a step, were freed with the step's temporaries
-  const m = v as { parameters?: unknown; buffers?: unknown };
-  if (typeof m.parameters === "function" && typeof m.buffers === "function")
-    for (const x of [...(m.parameters as () => unknown[])(), ...(m.buffers as () => unknown[])()]) yield* tensorsIn(x, seen);
 }
 
 const storagesIn = (v: unknown): Set<Storage> => {
