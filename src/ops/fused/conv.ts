@@ -4,7 +4,9 @@
 // one batched GEMM on the backend's threads, col2im for the input gradient. References: a sum over
 // kernel taps of strided slices of the padded input, each a grouped matmul (no im2col at all).
 
-import type { Tensor } from "../../tensor.js";
+import type { WasmBackend } from "../../backend/wasm/wasm-backend.js";
+import { biasJob, col2imJob, im2colJob } from "../../backend/wasm/conv-jobs.js";
+import { Tensor } from "../../tensor.js";
 import { matmul } from "../linalg.js";
 import { cat, pad, reshape, slice, stack } from "../movement.js";
 import type { FusedDef, FusedKernel } from "./def.js";
@@ -114,6 +116,41 @@ function refWeight(x: Tensor, gy: Tensor, a: WAttrs): Tensor {
 // ---- kernels: im2col + GEMM -------------------------------------------------------------------
 
 const sameDtype = (xs: readonly (Tensor | undefined)[]): boolean => xs.every((t) => !t || t.dtype === xs[0]!.dtype);
+/** The wasm backend with its convolution jobs, for float32 tensors; null elsewhere (host loops or decline). */
+const wasmOf = (t: Tensor): WasmBackend | null => (t.dtype === "float32" && t.backend.name === "wasm" ? (t.backend as WasmBackend) : null);
+const fresh = (like: Tensor, shape: readonly number[]): Tensor => {
+  const b = like.backend, n = shape.reduce((p, q) => p * q, 1);
+  return Tensor.fromStorage(b, b.empty ? b.empty(n, like.dtype) : b.full(n, like.dtype, 0), shape, like.dtype);
+};
+
+/** Columns of samples [n0, n1) of x, of shape `shape`, in the layout nStride/rowStride (conv-host.ts). */
+function columns(x: Tensor, g: Geometry, n0: number, n1: number, shape: readonly number[], nStride: number, rowStride: number): Tensor | null {
+  const be = wasmOf(x);
+  if (!be) return onHost([x], [[shape, x.dtype]], ([xi], [c]) => im2col(g, xi!.data, xi!.off, n0, n1, c!, nStride, rowStride), false)?.[0] ?? null;
+  const xc = x.contiguous(), cols = fresh(x, shape);
+  im2colJob(be, g, xc.storage, xc.offset + n0 * g.c * g.h * g.w, n1 - n0, cols.storage, nStride, rowStride);
+  return cols;
+}
+
+/** The image gradient [n, C, H, W] of columns [n, C·K, L] (col2im). */
+function image(cols: Tensor, g: Geometry, n: number): Tensor | null {
+  const shape = [n, g.c, g.h, g.w], K = g.c * g.kh * g.kw, L = g.oh * g.ow;
+  const be = wasmOf(cols);
+  if (!be) return onHost([cols], [[shape, cols.dtype]], ([ci], [d]) => col2im(g, ci!.data, ci!.off, 0, n, K * L, L, d!))?.[0] ?? null;
+  const cc = cols.contiguous(), dx = fresh(cols, shape);
+  col2imJob(be, g, cc.storage, cc.offset, n, dx.storage, K * L, L);
+  return dx;
+}
+
+/** y [N, O, ...] + b[o]: in place on wasm (y is fresh from the GEMM), broadcast elsewhere. */
+function addBias(y: Tensor, b: Tensor): Tensor {
+  const be = wasmOf(y);
+  const O = b.numel;
+  if (!be || y.offset !== 0 || !y.isContiguous()) return y.add(reshape(b, [O, 1, 1]));
+  const bc = b.contiguous(), planes = y.shape[0]! * O;
+  if (planes > 0) biasJob(be, y.storage, planes, O, y.numel / planes, bc.storage, bc.offset);
+  return y;
+}
 
 const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   if (!sameDtype([x, w, b])) return null;
@@ -122,12 +159,12 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   const wg = reshape(w!, [G, O / G, K / G]);
   const parts: Tensor[] = [];
   for (const [n0, n1] of chunks(g.n, K * L)) {
-    const cols = onHost([x!], [[[n1 - n0, K, L], x!.dtype]], ([xi], [c]) => im2col(g, xi!.data, xi!.off, n0, n1, c!, K * L, L), false);
+    const cols = columns(x!, g, n0, n1, [n1 - n0, K, L], K * L, L);
     if (!cols) return null;
-    parts.push(matmul(wg, reshape(cols[0]!, [n1 - n0, G, K / G, L])));
+    parts.push(matmul(wg, reshape(cols, [n1 - n0, G, K / G, L])));
   }
   const y = reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), [g.n, O, g.oh, g.ow]);
-  return [b ? y.add(reshape(b, [O, 1, 1])) : y];
+  return [b ? addBias(y, b) : y];
 };
 
 const inputKernel: FusedKernel<InAttrs> = ([gy, w], a) => {
@@ -139,10 +176,9 @@ const inputKernel: FusedKernel<InAttrs> = ([gy, w], a) => {
   const wt = reshape(w!, [G, O / G, K / G]).transpose(1, 2);
   const parts: Tensor[] = [];
   for (const [n0, n1] of chunks(n, K * L)) {
-    const cols = matmul(wt, reshape(gy!.narrow(0, n0, n1 - n0), [n1 - n0, G, O / G, L]));
-    const dx = onHost([cols], [[[n1 - n0, C, g.h, g.w], gy!.dtype]], ([ci], [d]) => col2im(g, ci!.data, ci!.off, 0, n1 - n0, K * L, L, d!));
+    const dx = image(matmul(wt, reshape(gy!.narrow(0, n0, n1 - n0), [n1 - n0, G, O / G, L])), g, n1 - n0);
     if (!dx) return null;
-    parts.push(dx[0]!);
+    parts.push(dx);
   }
   return [parts.length === 1 ? parts[0]! : cat(parts, 0)];
 };
@@ -156,10 +192,10 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   for (const [n0, n1] of chunks(n, K * L)) {
     const m = n1 - n0;
     // columns [C·K, m·L] against the output gradient as [G, O/G, m·L]: one GEMM with depth m·L per group
-    const cols = onHost([x!], [[[K, m * L], x!.dtype]], ([xi], [c]) => im2col(g, xi!.data, xi!.off, n0, n1, c!, L, m * L), false);
+    const cols = columns(x!, g, n0, n1, [K, m * L], L, m * L);
     if (!cols) return null;
     const gp = reshape(reshape(gy!.narrow(0, n0, m), [m, G, O / G, L]).permute(1, 2, 0, 3), [G, O / G, m * L]);
-    const part = matmul(gp, reshape(cols[0]!, [G, K / G, m * L]).transpose(1, 2));
+    const part = matmul(gp, reshape(cols, [G, K / G, m * L]).transpose(1, 2));
     gw = gw ? gw.add(part) : part;
   }
   return [reshape(gw!, [O, g.c / G, g.kh, g.kw])];

@@ -1,0 +1,103 @@
+// Convolution kernels (jobs 20-29; src/ops/fused/conv.ts drives them, src/backend/wasm/conv-jobs.ts
+// packs the args): im2col and its adjoint col2im for float32, chunked over (sample, channel)
+// planes, and the per-channel bias add. Same loops as src/ops/fused/conv-host.ts, with SIMD runs.
+
+@inline function arg(args: usize, i: i32): i32 {
+  return load<i32>(args + (<usize>i << 2));
+}
+
+@inline function part(total: i32, p: i32, parts: i32): i32 {
+  return min(total, ((total + parts - 1) / parts) * p);
+}
+
+// Output columns [lo, hi) whose tap at offset `off` (j·dw − pl) lands in [0, w).
+@inline function lowCol(off: i32, sw: i32, ow: i32): i32 {
+  // ⌈−off / sw⌉ for any sign of off
+  const q = -off > 0 ? (-off + sw - 1) / sw : 0;
+  return min(ow, q);
+}
+@inline function highCol(off: i32, sw: i32, ow: i32, w: i32, lo: i32): i32 {
+  const last = w - 1 - off;
+  const hi = last < 0 ? 0 : last / sw + 1;
+  return max(lo, min(ow, hi));
+}
+
+// args: 20|21, n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, x, cols, nStride, rowStride.
+// Chunk p covers planes (sample, channel) [part(p), part(p + 1)) of n·c.
+export function convChunk(fn: i32, p: i32, nch: i32, args: usize): void {
+  const c = arg(args, 2), h = arg(args, 3), w = arg(args, 4), kh = arg(args, 5), kw = arg(args, 6);
+  const sh = arg(args, 7), sw = arg(args, 8), dh = arg(args, 9), dw = arg(args, 10), pt = arg(args, 11), pl = arg(args, 12);
+  const oh = arg(args, 13), ow = arg(args, 14);
+  const x = <usize>arg(args, 15), cols = <usize>arg(args, 16), nStride = arg(args, 17), rowStride = arg(args, 18);
+  const planes = arg(args, 1) * c;
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  const hw = h * w;
+  for (let q = q0; q < q1; q++) {
+    const n = q / c, ch = q % c;
+    const xb = x + (<usize>(q * hw) << 2);
+    if (fn == 21) memory.fill(xb, 0, <usize>hw << 2);
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const off = j * dw - pl;
+        const lo = lowCol(off, sw, ow), hi = highCol(off, sw, ow, w, lo);
+        const ob = cols + (<usize>(n * nStride + ((ch * kh + i) * kw + j) * rowStride) << 2);
+        for (let r = 0; r < oh; r++) {
+          const ih = r * sh + i * dh - pt;
+          const d = ob + (<usize>(r * ow) << 2);
+          if (ih < 0 || ih >= h) {
+            if (fn == 20) memory.fill(d, 0, <usize>ow << 2);
+            continue;
+          }
+          const s = xb + (<usize>(ih * w + off) << 2); // input element of output column 0 (may lie before the row)
+          if (fn == 20) im2colRow(d, s, lo, hi, ow, sw);
+          else col2imRow(d, s, lo, hi, sw);
+        }
+      }
+  }
+}
+
+@inline function im2colRow(d: usize, s: usize, lo: i32, hi: i32, ow: i32, sw: i32): void {
+  if (lo > 0) memory.fill(d, 0, <usize>lo << 2);
+  if (sw == 1) {
+    let q = lo;
+    for (; q + 4 <= hi; q += 4) v128.store(d + (<usize>q << 2), v128.load(s + (<usize>q << 2)));
+    for (; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
+  } else {
+    for (let q = lo; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>(q * sw) << 2)));
+  }
+  if (hi < ow) memory.fill(d + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+}
+
+@inline function col2imRow(d: usize, s: usize, lo: i32, hi: i32, sw: i32): void {
+  if (sw == 1) {
+    let q = lo;
+    for (; q + 4 <= hi; q += 4) {
+      const a = s + (<usize>q << 2);
+      v128.store(a, f32x4.add(v128.load(a), v128.load(d + (<usize>q << 2))));
+    }
+    for (; q < hi; q++) {
+      const a = s + (<usize>q << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(d + (<usize>q << 2)));
+    }
+  } else {
+    for (let q = lo; q < hi; q++) {
+      const a = s + (<usize>(q * sw) << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(d + (<usize>q << 2)));
+    }
+  }
+}
+
+// args: 22, planes (n·o), o, l, y, bias: y[plane, :] += bias[plane % o] in place.
+export function biasChunk(p: i32, nch: i32, args: usize): void {
+  const planes = arg(args, 1), o = arg(args, 2), l = arg(args, 3);
+  const y = <usize>arg(args, 4), bias = <usize>arg(args, 5);
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  for (let q = q0; q < q1; q++) {
+    const b = load<f32>(bias + (<usize>(q % o) << 2));
+    const vb = f32x4.splat(b);
+    const row = y + (<usize>(q * l) << 2);
+    let i = 0;
+    for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
+    for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
+  }
+}
