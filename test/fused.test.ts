@@ -100,6 +100,13 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "padding 1", inputs: [f([2, 3, 5, 6]), f([2, 4, 5, 6])], attrs: { ...conv, pad: [1, 1, 1, 1], kernel: [3, 3] } },
     { name: "stride 2, dilation, groups 3", inputs: [f([2, 3, 7, 6]), f([2, 6, 3, 2])], attrs: { ...conv, stride: [2, 2], dilation: [1, 2], groups: 3, kernel: [2, 2] } },
   ],
+  maxPool2d: [
+    { name: "2x2, stride 2", inputs: [f([2, 3, 4, 6])], attrs: { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [2, 3] } },
+    { name: "3x2, stride (2, 1), padding, dilation, ceil-mode overhang", inputs: [f([1, 2, 7, 5])], attrs: { kernel: [3, 2], stride: [2, 1], dilation: [1, 2], pad: [1, 1], out: [4, 5] } },
+  ],
+  maxPool2dBackward: [
+    { name: "repeated positions add up", inputs: [f([1, 2, 2, 2]), ints([1, 2, 2, 2], [0, 5, 5, 8, 1, 1, 7, 3])], attrs: { size: [3, 3] } },
+  ],
   unbind: [
     { name: "dim 0", inputs: [f([3, 4])], attrs: { dim: 0 } },
     { name: "dim 1", inputs: [f([2, 3, 2])], attrs: { dim: 1 } },
