@@ -107,6 +107,8 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
   maxPool2dBackward: [
     { name: "repeated positions add up", inputs: [f([1, 2, 2, 2]), ints([1, 2, 2, 2], [0, 5, 5, 8, 1, 1, 7, 3])], attrs: { size: [3, 3] } },
   ],
+  relu: [{ name: "max(x, 0)", inputs: [f([5, 7])], attrs: null }],
+  reluBackward: [{ name: "g where y > 0", inputs: [f([5, 7]), f([5, 7], -1, 1, false)], attrs: null }],
   unbind: [
     { name: "dim 0", inputs: [f([3, 4])], attrs: { dim: 0 } },
     { name: "dim 1", inputs: [f([2, 3, 2])], attrs: { dim: 1 } },

@@ -101,3 +101,76 @@ export function biasChunk(p: i32, nch: i32, args: usize): void {
     for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
   }
 }
+
+// args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices. Max pooling:
+// per window the first in-bounds tap starts, a larger value or a NaN takes over (torch's rule).
+export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
+  const planes = arg(args, 1), h = arg(args, 2), w = arg(args, 3), oh = arg(args, 4), ow = arg(args, 5);
+  const kh = arg(args, 6), kw = arg(args, 7), sh = arg(args, 8), sw = arg(args, 9), dh = arg(args, 10), dw = arg(args, 11);
+  const pt = arg(args, 12), pl = arg(args, 13);
+  const x = <usize>arg(args, 14), vals = <usize>arg(args, 15), idx = <usize>arg(args, 16);
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  for (let q = q0; q < q1; q++) {
+    const xb = x + (<usize>(q * h * w) << 2);
+    let e = q * oh * ow;
+    for (let r = 0; r < oh; r++)
+      for (let s = 0; s < ow; s++, e++) {
+        let best: f32 = -Infinity, at = -1;
+        for (let i = 0; i < kh; i++) {
+          const ih = r * sh - pt + i * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = s * sw - pl + j * dw;
+            if (iw < 0 || iw >= w) continue;
+            const v = load<f32>(xb + (<usize>(ih * w + iw) << 2));
+            if (v > best || v != v || at < 0) {
+              best = v;
+              at = ih * w + iw;
+            }
+          }
+        }
+        store<f32>(vals + (<usize>e << 2), best);
+        store<i32>(idx + (<usize>e << 2), at);
+      }
+  }
+}
+
+// args: 24, planes, hw, l, g, indices, dx: dx (planes × hw, zeroed here) += g at the indices.
+export function maxPoolBackChunk(p: i32, nch: i32, args: usize): void {
+  const planes = arg(args, 1), hw = arg(args, 2), l = arg(args, 3);
+  const g = <usize>arg(args, 4), idx = <usize>arg(args, 5), dx = <usize>arg(args, 6);
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  for (let q = q0; q < q1; q++) {
+    const db = dx + (<usize>(q * hw) << 2);
+    memory.fill(db, 0, <usize>hw << 2);
+    for (let e = q * l; e < (q + 1) * l; e++) {
+      const at = load<i32>(idx + (<usize>e << 2));
+      if (at < 0) continue;
+      const a = db + (<usize>at << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(g + (<usize>e << 2)));
+    }
+  }
+}
+
+// args: 25, n, x, (unused), out: out = max(x, 0) (NaN stays NaN; −0 becomes +0, as where(x ≤ 0, 0, x)).
+// args: 26, n, g, y, out: out = g where not (y ≤ 0), else 0 (ReLU's backward from its output).
+export function reluChunk(fn: i32, p: i32, nch: i32, args: usize): void {
+  const n = arg(args, 1);
+  const i0 = min(n, (((n + nch - 1) / nch + 3) & ~3) * p), i1 = min(n, (((n + nch - 1) / nch + 3) & ~3) * (p + 1));
+  const a = <usize>arg(args, 2), b = <usize>arg(args, 3), out = <usize>arg(args, 4);
+  const zero = f32x4.splat(0);
+  let i = i0;
+  if (fn == 25) {
+    for (; i + 4 <= i1; i += 4) v128.store(out + (<usize>i << 2), f32x4.max(v128.load(a + (<usize>i << 2)), zero));
+    for (; i < i1; i++) {
+      const v = load<f32>(a + (<usize>i << 2));
+      store<f32>(out + (<usize>i << 2), v <= 0 ? 0 : v);
+    }
+  } else {
+    for (; i + 4 <= i1; i += 4) {
+      const keep = v128.not(f32x4.le(v128.load(b + (<usize>i << 2)), zero));
+      v128.store(out + (<usize>i << 2), v128.and(v128.load(a + (<usize>i << 2)), keep));
+    }
+    for (; i < i1; i++) store<f32>(out + (<usize>i << 2), load<f32>(b + (<usize>i << 2)) <= 0 ? 0 : load<f32>(a + (<usize>i << 2)));
+  }
+}

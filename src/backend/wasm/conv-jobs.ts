@@ -22,3 +22,19 @@ export function col2imJob(be: WasmBackend, g: Geometry, cols: Storage, cOff: num
 export function biasJob(be: WasmBackend, y: Storage, planes: number, o: number, l: number, bias: Storage, bOff: number): void {
   be.job([22, planes, o, l, be.ptr(y), be.ptr(bias) + 4 * bOff], planes * l >= 32768 ? chunks(be, planes) : 1);
 }
+
+/** Max pooling of `planes` [h, w] planes of x into values and int32 indices [planes, oh, ow]; p: the pooling geometry. */
+export function maxPoolJob(be: WasmBackend, p: readonly number[], planes: number, x: Storage, xOff: number, values: Storage, indices: Storage): void {
+  be.job([23, planes, ...p, be.ptr(x) + 4 * xOff, be.ptr(values), be.ptr(indices)], chunks(be, planes));
+}
+
+/** dx [planes, hw] = g [planes, l] scattered to the int32 indices (both contiguous from the given element offsets). */
+export function maxPoolBackJob(be: WasmBackend, planes: number, hw: number, l: number, g: Storage, gOff: number, indices: Storage, iOff: number, dx: Storage): void {
+  be.job([24, planes, hw, l, be.ptr(g) + 4 * gOff, be.ptr(indices) + 4 * iOff, be.ptr(dx)], chunks(be, planes));
+}
+
+/** ReLU (25: out = max(a, 0)) or its backward (26: out = a where b > 0 or NaN) over n contiguous float32 elements. */
+export function reluJob(be: WasmBackend, fn: 25 | 26, n: number, a: Storage, aOff: number, b: Storage, bOff: number, out: Storage): void {
+  const parts = n >= 32768 ? chunks(be, Math.ceil(n / 16384)) : 1;
+  be.job([fn, n, be.ptr(a) + 4 * aOff, be.ptr(b) + 4 * bOff, be.ptr(out)], parts);
+}

@@ -1,8 +1,19 @@
 // im2col and col2im over host memory (typed arrays, also wasm's): the two loops of the fused
-// convolution (conv.ts). Rows of the columns are (channel, kernel row, kernel column); each row
+// convolution (conv.ts), and the helpers the CNN kernels share to reach the wasm jobs. Rows of the columns are (channel, kernel row, kernel column); each row
 // holds one output map's worth of input taps, so a GEMM with the weight gives the output map.
 
-import type { TypedArray } from "../../dtype.js";
+import type { WasmBackend } from "../../backend/wasm/wasm-backend.js";
+import type { DType, TypedArray } from "../../dtype.js";
+import { Tensor } from "../../tensor.js";
+
+/** The wasm backend, whose jobs (backend/wasm/conv-jobs.ts) take float32 tensors; null elsewhere (host loops run). */
+export const wasmOf = (t: Tensor): WasmBackend | null => (t.dtype === "float32" && t.backend.name === "wasm" ? (t.backend as WasmBackend) : null);
+
+/** A new contiguous tensor on like's backend whose elements the caller writes. */
+export function fresh(like: Tensor, shape: readonly number[], dtype: DType = like.dtype): Tensor {
+  const b = like.backend, n = shape.reduce((p, q) => p * q, 1);
+  return Tensor.fromStorage(b, b.empty ? b.empty(n, dtype) : b.full(n, dtype, 0), shape, dtype);
+}
 
 /** A 2-D convolution's geometry: input [N, C, H, W], kernel [kh, kw], output [oh, ow]. */
 export interface Geometry {

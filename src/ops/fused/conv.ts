@@ -4,14 +4,13 @@
 // one batched GEMM on the backend's threads, col2im for the input gradient. References: a sum over
 // kernel taps of strided slices of the padded input, each a grouped matmul (no im2col at all).
 
-import type { WasmBackend } from "../../backend/wasm/wasm-backend.js";
 import { biasJob, col2imJob, im2colJob } from "../../backend/wasm/conv-jobs.js";
-import { Tensor } from "../../tensor.js";
+import type { Tensor } from "../../tensor.js";
 import { matmul } from "../linalg.js";
 import { cat, pad, reshape, slice, stack } from "../movement.js";
 import type { FusedDef, FusedKernel } from "./def.js";
 import { onHost } from "./def.js";
-import { col2im, im2col, type Geometry } from "./conv-host.js";
+import { col2im, fresh, im2col, wasmOf, type Geometry } from "./conv-host.js";
 import { applyFused } from "./table.js";
 
 /** stride, dilation: [rows, columns]; pad: zeros [top, bottom, left, right]; groups divide both channel counts. */
@@ -116,13 +115,6 @@ function refWeight(x: Tensor, gy: Tensor, a: WAttrs): Tensor {
 // ---- kernels: im2col + GEMM -------------------------------------------------------------------
 
 const sameDtype = (xs: readonly (Tensor | undefined)[]): boolean => xs.every((t) => !t || t.dtype === xs[0]!.dtype);
-/** The wasm backend with its convolution jobs, for float32 tensors; null elsewhere (host loops or decline). */
-const wasmOf = (t: Tensor): WasmBackend | null => (t.dtype === "float32" && t.backend.name === "wasm" ? (t.backend as WasmBackend) : null);
-const fresh = (like: Tensor, shape: readonly number[]): Tensor => {
-  const b = like.backend, n = shape.reduce((p, q) => p * q, 1);
-  return Tensor.fromStorage(b, b.empty ? b.empty(n, like.dtype) : b.full(n, like.dtype, 0), shape, like.dtype);
-};
-
 /** Columns of samples [n0, n1) of x, of shape `shape`, in the layout nStride/rowStride (conv-host.ts). */
 function columns(x: Tensor, g: Geometry, n0: number, n1: number, shape: readonly number[], nStride: number, rowStride: number): Tensor | null {
   const be = wasmOf(x);

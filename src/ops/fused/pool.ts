@@ -7,6 +7,8 @@ import type { Tensor } from "../../tensor.js";
 import { tensor } from "../creation.js";
 import { gather, scatterAddNew } from "../indexing.js";
 import { pad, reshape, slice, stack } from "../movement.js";
+import { maxPoolBackJob, maxPoolJob } from "../../backend/wasm/conv-jobs.js";
+import { fresh, wasmOf } from "./conv-host.js";
 import { hostKernels, onHost, type FusedDef } from "./def.js";
 import { applyFused } from "./table.js";
 
@@ -51,6 +53,12 @@ export const maxPool2d: FusedDef<PoolAttrs> = {
     const [n, c, h, w] = x!.shape as [number, number, number, number];
     const [oh, ow] = a.out, [kh, kw] = a.kernel, [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pl] = a.pad;
     const shape = [n, c, oh, ow];
+    const be = wasmOf(x!);
+    if (be) {
+      const xc = x!.contiguous(), v = fresh(x!, shape), ix = fresh(x!, shape, "int32");
+      if (v.numel > 0) maxPoolJob(be, [h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl], n * c, xc.storage, xc.offset, v.storage, ix.storage);
+      return [v, ix];
+    }
     return onHost([x!], [[shape, x!.dtype], [shape, "int32"]], ([xi], [v, ix]) => {
       const xd = xi!.data;
       let e = 0;
@@ -94,6 +102,12 @@ export const maxPool2dBackward: FusedDef<{ size: readonly [number, number] }> = 
   kernels: hostKernels(([g, idx], { size }) => {
     const [n, c] = g!.shape as [number, number];
     const hw = size[0] * size[1], l = g!.numel / Math.max(1, n * c);
+    const be = wasmOf(g!);
+    if (be && idx!.dtype === "int32") {
+      const gc = g!.contiguous(), ic = idx!.contiguous(), dx = fresh(g!, [n, c, ...size]);
+      if (n * c > 0) maxPoolBackJob(be, n * c, hw, l, gc.storage, gc.offset, ic.storage, ic.offset, dx.storage);
+      return [dx];
+    }
     return onHost([g!, idx!], [[[n, c, ...size], g!.dtype]], ([gi, ii], [dx]) => {
       for (let q = 0; q < n * c; q++)
         for (let e = q * l; e < (q + 1) * l; e++) {
