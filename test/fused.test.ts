@@ -86,6 +86,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
   ],
   conv2d: [
     { name: "bias, padding 1", inputs: [f([2, 3, 5, 6]), f([4, 3, 3, 3]), f([4])], attrs: { ...conv, pad: [1, 1, 1, 1], bias: true } },
+    { name: "groups 2, the forward's columns kept for the weight gradient", inputs: [f([2, 4, 5, 5]), f([6, 2, 3, 2]), f([6])], attrs: { ...conv, pad: [1, 0, 0, 1], groups: 2, bias: true, keep: true } },
     { name: "stride 2, dilation (2, 1), asymmetric padding", inputs: [f([2, 2, 7, 6]), f([3, 2, 2, 3])], attrs: { ...conv, stride: [2, 2], dilation: [2, 1], pad: [0, 1, 2, 0], bias: false } },
     { name: "groups 2", inputs: [f([1, 4, 5, 5]), f([6, 2, 3, 2]), f([6])], attrs: { ...conv, groups: 2, bias: true } },
     { name: "depthwise, stride (1, 2)", inputs: [f([2, 3, 6, 7]), f([3, 1, 3, 3])], attrs: { ...conv, stride: [1, 2], pad: [1, 1, 1, 1], groups: 3, bias: false } },

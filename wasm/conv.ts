@@ -110,6 +110,11 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
   const pt = arg(args, 12), pl = arg(args, 13);
   const x = <usize>arg(args, 14), vals = <usize>arg(args, 15), idx = <usize>arg(args, 16);
   const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  // 2x2 windows inside the input (LeNet's, VGG's): no bounds checks, taps unrolled
+  if (kh == 2 && kw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w) {
+    for (let q = q0; q < q1; q++) maxPool2x2(x + (<usize>(q * h * w) << 2), w, oh, ow, sh, sw, vals, idx, q * oh * ow);
+    return;
+  }
   for (let q = q0; q < q1; q++) {
     const xb = x + (<usize>(q * h * w) << 2);
     let e = q * oh * ow;
@@ -133,6 +138,24 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
         store<i32>(idx + (<usize>e << 2), at);
       }
   }
+}
+
+function maxPool2x2(xb: usize, w: i32, oh: i32, ow: i32, sh: i32, sw: i32, vals: usize, idx: usize, e0: i32): void {
+  let e = e0;
+  for (let r = 0; r < oh; r++)
+    for (let s = 0; s < ow; s++, e++) {
+      const at0 = r * sh * w + s * sw;
+      const a = xb + (<usize>at0 << 2);
+      let best = load<f32>(a), at = at0;
+      const v1 = load<f32>(a, 4);
+      if (v1 > best || v1 != v1) { best = v1; at = at0 + 1; }
+      const v2 = load<f32>(a + (<usize>w << 2));
+      if (v2 > best || v2 != v2) { best = v2; at = at0 + w; }
+      const v3 = load<f32>(a + (<usize>w << 2), 4);
+      if (v3 > best || v3 != v3) { best = v3; at = at0 + w + 1; }
+      store<f32>(vals + (<usize>e << 2), best);
+      store<i32>(idx + (<usize>e << 2), at);
+    }
 }
 
 // args: 24, planes, hw, l, g, indices, dx: dx (planes × hw, zeroed here) += g at the indices.

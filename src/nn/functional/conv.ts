@@ -2,6 +2,7 @@
 // movement primitives, then one grouped matmul). The composite is the oracle a fused kernel will
 // be checked against; its gradients come from the existing rules.
 
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 import { resolveArgs, type Args } from "../../options.js";
 import { matmul } from "../../ops/linalg.js";
 import { applyFused } from "../../ops/fused/table.js";
@@ -94,6 +95,7 @@ function fusedConv(x: Tensor, weight: Tensor, bias: Tensor | null, stride: reado
     pad: [a, b, c, d] as const,
     groups,
     bias: bias !== null,
+    keep: isGradEnabled() && weight.requiresGrad,
   };
   const y = applyFused("conv2d", [one ? x.unsqueeze(2) : x, one ? weight.unsqueeze(2) : weight, ...(bias ? [bias] : [])], attrs)[0]!;
   return one ? y.squeeze(2) : y;

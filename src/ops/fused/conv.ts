@@ -20,11 +20,15 @@ export interface ConvAttrs {
   pad: readonly [number, number, number, number];
   groups: number;
 }
-type FwdAttrs = ConvAttrs & { bias: boolean };
+/** keep: save the forward's columns for the weight gradient (set when the weight will get one). */
+type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean };
 /** size: the spatial size [H, W] of the input whose gradient this is (a transposed convolution's output size). */
 type InAttrs = ConvAttrs & { size: readonly [number, number] };
 /** kernel: the weight's spatial size [kh, kw]. */
-type WAttrs = ConvAttrs & { kernel: readonly [number, number] };
+type WAttrs = ConvAttrs & { kernel: readonly [number, number]; cols?: Tensor };
+
+/** The forward's columns [N, C·K, L] by output, for the weight gradient (recomputing them costs as much as the GEMM). */
+const saved = new WeakMap<Tensor, Tensor>();
 
 /** Elements of the largest column buffer built at once (16 MiB of float32); larger batches run in chunks of samples. */
 export const MAX_COLUMNS = 1 << 22;
@@ -150,13 +154,17 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
   const wg = reshape(w!, [G, O / G, K / G]);
   const parts: Tensor[] = [];
+  let lastCols: Tensor | null = null;
   for (const [n0, n1] of chunks(g.n, K * L)) {
     const cols = columns(x!, g, n0, n1, [n1 - n0, K, L], K * L, L);
     if (!cols) return null;
+    lastCols = cols;
     parts.push(matmul(wg, reshape(cols, [n1 - n0, G, K / G, L])));
   }
   const y = reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), [g.n, O, g.oh, g.ow]);
-  return [b ? addBias(y, b) : y];
+  const out = b ? addBias(y, b) : y;
+  if (a.keep && lastCols && parts.length === 1) saved.set(out, lastCols);
+  return [out];
 };
 
 const inputKernel: FusedKernel<InAttrs> = ([gy, w], a) => {
@@ -180,6 +188,11 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const g = geometry(x!.shape, a.kernel, [oh, ow], a), G = a.groups;
   const K = g.c * g.kh * g.kw, L = oh * ow;
+  if (a.cols) {
+    // the forward's columns [N, C·K, L]: one GEMM per sample, summed over the batch
+    const per = matmul(reshape(gy!, [n, G, O / G, L]), reshape(a.cols, [n, G, K / G, L]).transpose(2, 3));
+    return [reshape(per.sum(0), [O, g.c / G, g.kh, g.kw])];
+  }
   let gw: Tensor | null = null;
   for (const [n0, n1] of chunks(n, K * L)) {
     const m = n1 - n0;
@@ -197,9 +210,9 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
 
 export const conv2d: FusedDef<FwdAttrs> = {
   reference: ([x, w, b], a) => [refConv(x!, w!, b ?? null, a)],
-  backward: ([g], [x, w, b], _, a, needs) => [
+  backward: ([g], [x, w, b], [y], a, needs) => [
     needs[0] ? applyFused("conv2dInput", [g!, w!], { ...attrsOf(a), size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null,
-    needs[1] ? applyFused("conv2dWeight", [x!, g!], { ...attrsOf(a), kernel: [w!.shape[2]!, w!.shape[3]!] })[0]! : null,
+    needs[1] ? applyFused("conv2dWeight", [x!, g!], { ...attrsOf(a), kernel: [w!.shape[2]!, w!.shape[3]!], cols: saved.get(y!) })[0]! : null,
     b && needs[2] ? g!.sum([0, 2, 3]) : null,
   ],
   kernels: { cpu: convKernel, wasm: convKernel },
