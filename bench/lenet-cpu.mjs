@@ -1,4 +1,7 @@
-// scratch: CPU time per LeNet step (1 thread), forward / backward / step split
+// CPU time per LeNet-5 training step (bench_torch.py's network, batch 64, Adam, wasm on 1 thread),
+// split into forward / backward / optimizer step: a load-tolerant complement to `npm run bench`
+// (CPU seconds, not wall time), and the script to run under `node --cpu-prof` for a profile.
+// Usage (after `npm run build`): node bench/lenet-cpu.mjs [steps]
 import { getBackend, manualSeed, nn, optim, randn, randint, setBackend } from "../dist/src/index.js";
 setBackend("wasm");
 const be = getBackend();
