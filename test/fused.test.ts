@@ -27,6 +27,7 @@ interface Case<K extends FusedName> {
 
 const f = (shape: number[], lo = -2, hi = 2, grad = true): Spec => ({ shape, lo, hi, grad });
 const ints = (shape: number[], values: number[]): Spec => ({ shape, ints: values });
+const conv = { stride: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], groups: 1 } as const;
 const hyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01, bc2Sqrt: 0.05, weightDecay: 0, decay: 1 };
 
 // One row per entry at least: the type makes a missing entry a compile error.
@@ -83,6 +84,32 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "repeated rows add up", inputs: [f([4, 3]), ints([4], [1, 0, 4, 1])], attrs: { n: 5, paddingIdx: -1 } },
     { name: "padding row stays zero", inputs: [f([4, 3]), ints([4], [1, 0, 4, 1])], attrs: { n: 5, paddingIdx: 0 } },
   ],
+  conv2d: [
+    { name: "bias, padding 1", inputs: [f([2, 3, 5, 6]), f([4, 3, 3, 3]), f([4])], attrs: { ...conv, pad: [1, 1, 1, 1], bias: true } },
+    { name: "groups 2, the forward's columns kept for the weight gradient", inputs: [f([2, 4, 5, 5]), f([6, 2, 3, 2]), f([6])], attrs: { ...conv, pad: [1, 0, 0, 1], groups: 2, bias: true, keep: true } },
+    { name: "stride 2, dilation (2, 1), asymmetric padding", inputs: [f([2, 2, 7, 6]), f([3, 2, 2, 3])], attrs: { ...conv, stride: [2, 2], dilation: [2, 1], pad: [0, 1, 2, 0], bias: false } },
+    { name: "groups 2", inputs: [f([1, 4, 5, 5]), f([6, 2, 3, 2]), f([6])], attrs: { ...conv, groups: 2, bias: true } },
+    { name: "depthwise, stride (1, 2)", inputs: [f([2, 3, 6, 7]), f([3, 1, 3, 3])], attrs: { ...conv, stride: [1, 2], pad: [1, 1, 1, 1], groups: 3, bias: false } },
+    { name: "1-D as [N, C, 1, L]", inputs: [f([2, 2, 1, 9]), f([3, 2, 1, 4]), f([3])], attrs: { ...conv, stride: [1, 2], pad: [0, 0, 2, 1], bias: true } },
+  ],
+  conv2dInput: [
+    { name: "padding 1", inputs: [f([2, 4, 5, 6]), f([4, 3, 3, 3])], attrs: { ...conv, pad: [1, 1, 1, 1], size: [5, 6] } },
+    { name: "stride 2, dilation, groups 2", inputs: [f([2, 4, 3, 3]), f([4, 1, 2, 3])], attrs: { ...conv, stride: [2, 2], dilation: [1, 2], groups: 2, size: [6, 9] } },
+    { name: "fewer windows than the size allows (outputPadding)", inputs: [f([1, 2, 3, 3]), f([2, 3, 3, 3])], attrs: { ...conv, stride: [2, 3], dilation: [3, 2], size: [13, 13] } },
+  ],
+  conv2dWeight: [
+    { name: "padding 1", inputs: [f([2, 3, 5, 6]), f([2, 4, 5, 6])], attrs: { ...conv, pad: [1, 1, 1, 1], kernel: [3, 3] } },
+    { name: "stride 2, dilation, groups 3", inputs: [f([2, 3, 7, 6]), f([2, 6, 3, 2])], attrs: { ...conv, stride: [2, 2], dilation: [1, 2], groups: 3, kernel: [2, 2] } },
+  ],
+  maxPool2d: [
+    { name: "2x2, stride 2", inputs: [f([2, 3, 4, 6])], attrs: { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [2, 3] } },
+    { name: "3x2, stride (2, 1), padding, dilation, ceil-mode overhang", inputs: [f([1, 2, 7, 5])], attrs: { kernel: [3, 2], stride: [2, 1], dilation: [1, 2], pad: [1, 1], out: [4, 5] } },
+  ],
+  maxPool2dBackward: [
+    { name: "repeated positions add up", inputs: [f([1, 2, 2, 2]), ints([1, 2, 2, 2], [0, 5, 5, 8, 1, 1, 7, 3])], attrs: { size: [3, 3] } },
+  ],
+  relu: [{ name: "max(x, 0)", inputs: [f([5, 7])], attrs: null }],
+  reluBackward: [{ name: "g where y > 0", inputs: [f([5, 7]), f([5, 7], -1, 1, false)], attrs: null }],
   unbind: [
     { name: "dim 0", inputs: [f([3, 4])], attrs: { dim: 0 } },
     { name: "dim 1", inputs: [f([2, 3, 2])], attrs: { dim: 1 } },

@@ -9,6 +9,7 @@ import { MR, NR, sgemm } from "./gemm";
 import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } from "./map";
 import { reduceCols, reduceRows } from "./reduce";
 import { adamRange } from "./optim";
+import { biasChunk, convChunk, maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 
 export { gemmScratchBytes } from "./gemm";
 export { erf64 } from "./math";
@@ -158,6 +159,11 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 4) reduceChunk(c, nch, args);
     else if (fn == 7) unaryNdChunk(c, nch, args);
     else if (fn == 8) adamChunk(c, nch, args);
+    else if (fn == 20 || fn == 21) convChunk(fn, c, nch, args);
+    else if (fn == 22) biasChunk(c, nch, args);
+    else if (fn == 23) maxPoolChunk(c, nch, args);
+    else if (fn == 24) maxPoolBackChunk(c, nch, args);
+    else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

@@ -196,6 +196,19 @@ export class WasmBackend implements Backend {
     return [outs[0], outs[1], outs[2]];
   }
 
+  /**
+   * Runs kernel job args[0] (i32 args; ids 20-29 are wasm/conv.ts, packed by conv-jobs.ts) in
+   * `chunks` chunks on the pool's threads. Storage addresses come from ptr().
+   */
+  job(args: readonly number[], chunks: number): void {
+    this.#args(args);
+    this.#pool.dispatch(chunks, this.#pool.threads);
+  }
+  /** The byte address of a live storage in the wasm memory. */
+  ptr(s: Storage): number {
+    return this.#ws(s).ptr;
+  }
+
   pushScope(): void {
     this.#scopes.push([]);
   }

@@ -4,6 +4,7 @@
 
 import { rand } from "../../ops/creation.js";
 import { where } from "../../ops/elementwise.js";
+import { applyFused } from "../../ops/fused/table.js";
 import type { Generator } from "../../random.js";
 import { fmtShape } from "../../shape.js";
 import { resolveArgs, type Args } from "../../options.js";
@@ -20,8 +21,8 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 export const SELU_ALPHA = 1.6732632423543772848170429916717;
 export const SELU_SCALE = 1.0507009873554804934193349852946;
 
-/** max(0, x); gradient 0 at x = 0, NaN stays NaN. Matches torch.nn.functional.relu. */
-export const relu = (x: Tensor, ...args: NoOptions): Tensor => (none("relu", args), where(x.le(0), 0, x));
+/** max(0, x); gradient 0 at x = 0, NaN stays NaN (the fused op ops/fused/relu.ts). Matches torch.nn.functional.relu. */
+export const relu = (x: Tensor, ...args: NoOptions): Tensor => (none("relu", args), applyFused("relu", [x], null)[0]!);
 
 /** min(max(0, x), 6). Matches torch.nn.functional.relu6. */
 export const relu6 = (x: Tensor, ...args: NoOptions): Tensor => (none("relu6", args), hardtanh(x, { minVal: 0, maxVal: 6 }));

@@ -2,8 +2,10 @@
 // movement primitives, then one grouped matmul). The composite is the oracle a fused kernel will
 // be checked against; its gradients come from the existing rules.
 
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 import { resolveArgs, type Args } from "../../options.js";
 import { matmul } from "../../ops/linalg.js";
+import { applyFused } from "../../ops/fused/table.js";
 import { cat, reshape, split } from "../../ops/movement.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
@@ -59,18 +61,18 @@ export function convPadding(where: string, padding: Size | string, kernel: reado
 /**
  * The convolution (cross-correlation, as in torch and deck 002) of x [N, C, ...spatial] with
  * weight [O, C/groups, ...kernel]: y[n, o, p] = Σ_{c,t} w[o, c, t]·x̃[n, c, p·s + t·d], where x̃ is x
- * zero-padded by `pads` and, for transposed convolutions, spread by `spread`. Columns
- * [G, N·L, C/G·K] (im2col, see selectWindows) times the weight [G, C/G·K, O/G] in one batched matmul.
+ * zero-padded by `pads`. 1-D and 2-D run the fused conv2d (ops/fused/conv.ts: im2col and the
+ * backend's GEMM); `composite` (and more spatial dims) runs convWindows.
  */
 export function convNd(
   where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number,
-  pads: readonly (readonly [number, number])[] = stride.map(() => [0, 0]), spread: readonly number[] = stride.map(() => 1),
+  pads: readonly (readonly [number, number])[] = stride.map(() => [0, 0]), composite = false,
 ): Tensor {
   const nsp = stride.length;
-  const [n, c] = x.shape as [number, number];
-  const [o, cg] = weight.shape as [number, number];
+  const c = x.shape[1]!;
+  const cg = weight.shape[1]!;
   const kernel = weight.shape.slice(2);
-  const dims: WindowDim[] = kernel.map((k, j) => ({ k, s: stride[j]!, d: dilation[j]!, before: pads[j]![0], after: pads[j]![1], u: spread[j]! }));
+  const dims: WindowDim[] = kernel.map((k, j) => ({ k, s: stride[j]!, d: dilation[j]!, before: pads[j]![0], after: pads[j]![1], u: 1 }));
   x.shape.slice(2).forEach((size, j) => {
     const w = dims[j]!;
     if (w.d * (w.k - 1) + 1 > (size - 1) * w.u + 1 + w.before + w.after)
@@ -79,12 +81,42 @@ export function convNd(
   const g = groups;
   if (c !== cg * g)
     throw new Error(`${where}: input ${fmtShape(x.shape)} has ${c} channels, but weight ${fmtShape(weight.shape)} with groups=${g} expects ${cg * g}`);
+  if (nsp <= 2 && !composite) return fusedConv(x, weight, bias, stride, dilation, groups, pads);
+  return convWindows(x, weight, bias, dims, groups);
+}
+
+/** The fused 2-D convolution (ops/fused/conv.ts); a 1-D one is a 2-D one of height 1. */
+function fusedConv(x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number, pads: readonly (readonly [number, number])[]): Tensor {
+  const one = stride.length === 1;
+  const [[a, b], [c, d]] = one ? [[0, 0], pads[0]!] : [pads[0]!, pads[1]!];
+  const attrs = {
+    stride: (one ? [1, stride[0]!] : stride) as [number, number],
+    dilation: (one ? [1, dilation[0]!] : dilation) as [number, number],
+    pad: [a, b, c, d] as const,
+    groups,
+    bias: bias !== null,
+    keep: isGradEnabled() && weight.requiresGrad,
+  };
+  const y = applyFused("conv2d", [one ? x.unsqueeze(2) : x, one ? weight.unsqueeze(2) : weight, ...(bias ? [bias] : [])], attrs)[0]!;
+  return one ? y.squeeze(2) : y;
+}
+
+/**
+ * The composite convolution (window-selection matmuls, see selectWindows) for any number of
+ * spatial dims and input spread: an independent oracle of the fused one (test/conv-fused.test.ts).
+ */
+export function convWindows(x: Tensor, weight: Tensor, bias: Tensor | null, dims: readonly WindowDim[], groups: number): Tensor {
+  const nsp = dims.length;
+  const [n, c] = x.shape as [number, number];
+  const [o, cg] = weight.shape as [number, number];
+  const kernel = weight.shape.slice(2);
+  const g = groups;
   const outSp = x.shape.slice(2).map((size, j) => windowDimCount(size, dims[j]!));
   const perSample = c * outSp.reduce((p, q) => p * q, 1) * kernel.reduce((p, q) => p * q, 1);
   if (n > 1 && n * perSample > MAX_COLUMNS) {
     // big batches (evaluation) go in chunks, so that one im2col never holds more than MAX_COLUMNS
     const per = Math.max(1, Math.floor(MAX_COLUMNS / perSample));
-    return cat(split(x, per, 0).map((xc) => convNd(where, xc, weight, bias, stride, dilation, groups, pads, spread)), 0);
+    return cat(split(x, per, 0).map((xc) => convWindows(xc, weight, bias, dims, groups)), 0);
   }
   // windows: [N, C, o1, k1, o2, k2, ...]
   let cols = x;
@@ -143,8 +175,9 @@ export function conv1d(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | 
  * d(k − 1) − p (negative pads crop) plus outputPadding after (both implicit in the window
  * selection), correlated with the spatially flipped weight
  * whose in/out channel roles are swapped per group. Output size (i − 1)s − 2p + d(k − 1) + op + 1.
+ * Runs the fused conv2dInput; `composite` runs the window-selection form instead (a test oracle).
  */
-export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], padding: readonly number[], outputPadding: readonly number[], dilation: readonly number[], groups: number): Tensor {
+export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], padding: readonly number[], outputPadding: readonly number[], dilation: readonly number[], groups: number, composite = false): Tensor {
   const c = x.shape[1]!;
   const [cw, og] = weight.shape as [number, number];
   const kernel = weight.shape.slice(2);
@@ -154,6 +187,19 @@ export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: 
     if (op >= stride[j]! && op >= dilation[j]!)
       throw new Error(`${where}: outputPadding ${fmtShape(outputPadding)} must be smaller than either stride ${fmtShape(stride)} or dilation ${fmtShape(dilation)}`);
   });
+  if (kernel.length <= 2 && !composite) {
+    // the gradient of a convolution with respect to its input (ops/fused/conv.ts); 1-D as height 1
+    const one = kernel.length === 1;
+    const two = (v: readonly number[], fill: number): [number, number] => (one ? [fill, v[0]!] : [v[0]!, v[1]!]);
+    const size = x.shape.slice(2).map((i, j) => (i - 1) * stride[j]! - 2 * padding[j]! + dilation[j]! * (kernel[j]! - 1) + outputPadding[j]! + 1);
+    if (size.some((v) => v < 1))
+      throw new Error(`${where}: input ${fmtShape(x.shape)} with weight ${fmtShape(weight.shape)}, stride ${fmtShape(stride)} and padding ${fmtShape(padding)} gives an empty output ${fmtShape(size)}`);
+    const [ph, pw] = two(padding, 0);
+    const attrs = { stride: two(stride, 1), dilation: two(dilation, 1), pad: [ph, ph, pw, pw] as [number, number, number, number], groups, size: two(size, 1) };
+    const y = applyFused("conv2dInput", [one ? x.unsqueeze(2) : x, one ? weight.unsqueeze(2) : weight], attrs)[0]!;
+    const out = one ? y.squeeze(2) : y;
+    return bias ? out.add(reshape(bias, [-1, ...kernel.map(() => 1)])) : out;
+  }
   // the input spread by the stride and padded by d(k − 1) − p (+ outputPadding after); negative pads crop
   const pads = kernel.map((k, j) => {
     const e = dilation[j]! * (k - 1) - padding[j]!;
@@ -162,7 +208,8 @@ export function convTransposeNd(where: string, x: Tensor, weight: Tensor, bias: 
   const cg = c / groups;
   const sp = kernel.map((_, j) => 3 + j);
   const w = reshape(reshape(weight, [groups, cg, og, ...kernel]).permute(0, 2, 1, ...sp), [groups * og, cg, ...kernel]).flip(kernel.map((_, j) => 2 + j));
-  const out = convNd(where, x, w, null, stride.map(() => 1), dilation, groups, pads, stride);
+  const dims = kernel.map((k, j) => ({ k, s: 1, d: dilation[j]!, before: pads[j]![0], after: pads[j]![1], u: stride[j]! }));
+  const out = convWindows(x, w, null, dims, groups);
   return bias ? out.add(reshape(bias, [groups * og, ...kernel.map(() => 1)])) : out;
 }
 

@@ -3,6 +3,7 @@
 // routes its gradient to one element per window (torch's first maximum), via max's gather.
 
 import { tensor } from "../../ops/creation.js";
+import { applyFused } from "../../ops/fused/table.js";
 import { scatterAddNew } from "../../ops/indexing.js";
 import { cat, reshape, slice, squeeze, unsqueeze } from "../../ops/movement.js";
 import { resolveArgs, type Args } from "../../options.js";
@@ -105,6 +106,14 @@ function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, ar
   });
   const [x, unbatched] = batched(where, input, nsp);
   const g = geometry(where, x, nsp, kernelSize, o);
+  if (nsp <= 2) {
+    // the fused op (ops/fused/pool.ts): one pass, the gradient to each window's first maximum as torch
+    const two = (v: readonly number[], fill: number): [number, number] => (nsp === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
+    const attrs = { kernel: two(g.kernel, 1), stride: two(g.stride, 1), dilation: two(g.dilation, 1), pad: two(g.padding, 0), out: two(g.outSp, 1) };
+    const [v, i] = applyFused("maxPool2d", [nsp === 1 ? x.unsqueeze(2) : x], attrs).map((t) => (nsp === 1 ? squeeze(t, 2) : t));
+    const [values, indices] = unbatched ? [squeeze(v!, 0), squeeze(i!, 0)] : [v!, i!];
+    return o.returnIndices ? [values, indices] : values;
+  }
   const windows = poolWindows(x, g, -Infinity);
   if (!o.returnIndices) {
     // amax runs on the fast reductions; its gradient is shared among tied maxima (torch gives
@@ -136,8 +145,8 @@ type MaxPoolIndexArgs = Args<[stride: Size | null, padding: Size, dilation: Size
 /**
  * Max pooling over kH×kW windows of x [N, C, H, W] (or [C, H, W]); padding counts as −∞. With
  * returnIndices, returns [values, indices] where indices are flat positions h·W + w in the input.
- * The gradient flows to each window's maximum (deck 002's max-pool backward): to the first one
- * with returnIndices, as torch; shared evenly among exactly tied maxima without. Matches
+ * The gradient flows to each window's maximum (deck 002's max-pool backward), to the first one on
+ * ties, as torch (the fused op ops/fused/pool.ts). Matches
  * torch.nn.functional.max_pool2d (input, kernel_size, stride, padding, dilation, ceil_mode, return_indices).
  */
 export function maxPool2d(x: Tensor, kernelSize: Size, ...args: MaxPoolArgs): Tensor;

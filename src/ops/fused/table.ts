@@ -8,16 +8,19 @@ import type { Tensor } from "../../tensor.js";
 import type { FusedDef } from "./def.js";
 import { adamStep } from "./adam.js";
 import { sigmoidBackward, tanhBackward } from "./activation-grad.js";
+import { conv2d, conv2dInput, conv2dWeight } from "./conv.js";
 import { crossEntropy } from "./cross-entropy.js";
 import { embedding, embeddingBackward } from "./embedding.js";
 import { layerNorm } from "./layer-norm.js";
 import { linear } from "./linear.js";
+import { maxPool2d, maxPool2dBackward } from "./pool.js";
+import { relu, reluBackward } from "./relu.js";
 import { logSoftmax, softmax } from "./softmax.js";
 import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 

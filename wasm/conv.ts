@@ -1,0 +1,199 @@
+// Convolution kernels (jobs 20-29; src/ops/fused/conv.ts drives them, src/backend/wasm/conv-jobs.ts
+// packs the args): im2col and its adjoint col2im for float32, chunked over (sample, channel)
+// planes, and the per-channel bias add. Same loops as src/ops/fused/conv-host.ts, with SIMD runs.
+
+@inline function arg(args: usize, i: i32): i32 {
+  return load<i32>(args + (<usize>i << 2));
+}
+
+@inline function part(total: i32, p: i32, parts: i32): i32 {
+  return min(total, ((total + parts - 1) / parts) * p);
+}
+
+// Output columns [lo, hi) whose tap at offset `off` (j·dw − pl) lands in [0, w).
+@inline function lowCol(off: i32, sw: i32, ow: i32): i32 {
+  // ⌈−off / sw⌉ for any sign of off
+  const q = -off > 0 ? (-off + sw - 1) / sw : 0;
+  return min(ow, q);
+}
+@inline function highCol(off: i32, sw: i32, ow: i32, w: i32, lo: i32): i32 {
+  const last = w - 1 - off;
+  const hi = last < 0 ? 0 : last / sw + 1;
+  return max(lo, min(ow, hi));
+}
+
+// args: 20|21, n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, x, cols, nStride, rowStride.
+// Chunk p covers planes (sample, channel) [part(p), part(p + 1)) of n·c.
+export function convChunk(fn: i32, p: i32, nch: i32, args: usize): void {
+  const c = arg(args, 2), h = arg(args, 3), w = arg(args, 4), kh = arg(args, 5), kw = arg(args, 6);
+  const sh = arg(args, 7), sw = arg(args, 8), dh = arg(args, 9), dw = arg(args, 10), pt = arg(args, 11), pl = arg(args, 12);
+  const oh = arg(args, 13), ow = arg(args, 14);
+  const x = <usize>arg(args, 15), cols = <usize>arg(args, 16), nStride = arg(args, 17), rowStride = arg(args, 18);
+  const planes = arg(args, 1) * c;
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  const hw = h * w;
+  for (let q = q0; q < q1; q++) {
+    const n = q / c, ch = q % c;
+    const xb = x + (<usize>(q * hw) << 2);
+    if (fn == 21) memory.fill(xb, 0, <usize>hw << 2);
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const off = j * dw - pl;
+        const lo = lowCol(off, sw, ow), hi = highCol(off, sw, ow, w, lo);
+        const ob = cols + (<usize>(n * nStride + ((ch * kh + i) * kw + j) * rowStride) << 2);
+        for (let r = 0; r < oh; r++) {
+          const ih = r * sh + i * dh - pt;
+          const d = ob + (<usize>(r * ow) << 2);
+          if (ih < 0 || ih >= h) {
+            if (fn == 20) memory.fill(d, 0, <usize>ow << 2);
+            continue;
+          }
+          const s = xb + (<usize>(ih * w + off) << 2); // input element of output column 0 (may lie before the row)
+          if (fn == 20) im2colRow(d, s, lo, hi, ow, sw);
+          else col2imRow(d, s, lo, hi, sw);
+        }
+      }
+  }
+}
+
+@inline function im2colRow(d: usize, s: usize, lo: i32, hi: i32, ow: i32, sw: i32): void {
+  if (lo > 0) memory.fill(d, 0, <usize>lo << 2);
+  if (sw == 1) {
+    let q = lo;
+    for (; q + 4 <= hi; q += 4) v128.store(d + (<usize>q << 2), v128.load(s + (<usize>q << 2)));
+    for (; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
+  } else {
+    for (let q = lo; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>(q * sw) << 2)));
+  }
+  if (hi < ow) memory.fill(d + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+}
+
+@inline function col2imRow(d: usize, s: usize, lo: i32, hi: i32, sw: i32): void {
+  if (sw == 1) {
+    let q = lo;
+    for (; q + 4 <= hi; q += 4) {
+      const a = s + (<usize>q << 2);
+      v128.store(a, f32x4.add(v128.load(a), v128.load(d + (<usize>q << 2))));
+    }
+    for (; q < hi; q++) {
+      const a = s + (<usize>q << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(d + (<usize>q << 2)));
+    }
+  } else {
+    for (let q = lo; q < hi; q++) {
+      const a = s + (<usize>(q * sw) << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(d + (<usize>q << 2)));
+    }
+  }
+}
+
+// args: 22, planes (n·o), o, l, y, bias: y[plane, :] += bias[plane % o] in place.
+export function biasChunk(p: i32, nch: i32, args: usize): void {
+  const planes = arg(args, 1), o = arg(args, 2), l = arg(args, 3);
+  const y = <usize>arg(args, 4), bias = <usize>arg(args, 5);
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  for (let q = q0; q < q1; q++) {
+    const b = load<f32>(bias + (<usize>(q % o) << 2));
+    const vb = f32x4.splat(b);
+    const row = y + (<usize>(q * l) << 2);
+    let i = 0;
+    for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
+    for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
+  }
+}
+
+// args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices. Max pooling:
+// per window the first in-bounds tap starts, a larger value or a NaN takes over (torch's rule).
+export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
+  const planes = arg(args, 1), h = arg(args, 2), w = arg(args, 3), oh = arg(args, 4), ow = arg(args, 5);
+  const kh = arg(args, 6), kw = arg(args, 7), sh = arg(args, 8), sw = arg(args, 9), dh = arg(args, 10), dw = arg(args, 11);
+  const pt = arg(args, 12), pl = arg(args, 13);
+  const x = <usize>arg(args, 14), vals = <usize>arg(args, 15), idx = <usize>arg(args, 16);
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  // 2x2 windows inside the input (LeNet's, VGG's): no bounds checks, taps unrolled
+  if (kh == 2 && kw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w) {
+    for (let q = q0; q < q1; q++) maxPool2x2(x + (<usize>(q * h * w) << 2), w, oh, ow, sh, sw, vals, idx, q * oh * ow);
+    return;
+  }
+  for (let q = q0; q < q1; q++) {
+    const xb = x + (<usize>(q * h * w) << 2);
+    let e = q * oh * ow;
+    for (let r = 0; r < oh; r++)
+      for (let s = 0; s < ow; s++, e++) {
+        let best: f32 = -Infinity, at = -1;
+        for (let i = 0; i < kh; i++) {
+          const ih = r * sh - pt + i * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = s * sw - pl + j * dw;
+            if (iw < 0 || iw >= w) continue;
+            const v = load<f32>(xb + (<usize>(ih * w + iw) << 2));
+            if (v > best || v != v || at < 0) {
+              best = v;
+              at = ih * w + iw;
+            }
+          }
+        }
+        store<f32>(vals + (<usize>e << 2), best);
+        store<i32>(idx + (<usize>e << 2), at);
+      }
+  }
+}
+
+function maxPool2x2(xb: usize, w: i32, oh: i32, ow: i32, sh: i32, sw: i32, vals: usize, idx: usize, e0: i32): void {
+  let e = e0;
+  for (let r = 0; r < oh; r++)
+    for (let s = 0; s < ow; s++, e++) {
+      const at0 = r * sh * w + s * sw;
+      const a = xb + (<usize>at0 << 2);
+      let best = load<f32>(a), at = at0;
+      const v1 = load<f32>(a, 4);
+      if (v1 > best || v1 != v1) { best = v1; at = at0 + 1; }
+      const v2 = load<f32>(a + (<usize>w << 2));
+      if (v2 > best || v2 != v2) { best = v2; at = at0 + w; }
+      const v3 = load<f32>(a + (<usize>w << 2), 4);
+      if (v3 > best || v3 != v3) { best = v3; at = at0 + w + 1; }
+      store<f32>(vals + (<usize>e << 2), best);
+      store<i32>(idx + (<usize>e << 2), at);
+    }
+}
+
+// args: 24, planes, hw, l, g, indices, dx: dx (planes × hw, zeroed here) += g at the indices.
+export function maxPoolBackChunk(p: i32, nch: i32, args: usize): void {
+  const planes = arg(args, 1), hw = arg(args, 2), l = arg(args, 3);
+  const g = <usize>arg(args, 4), idx = <usize>arg(args, 5), dx = <usize>arg(args, 6);
+  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
+  for (let q = q0; q < q1; q++) {
+    const db = dx + (<usize>(q * hw) << 2);
+    memory.fill(db, 0, <usize>hw << 2);
+    for (let e = q * l; e < (q + 1) * l; e++) {
+      const at = load<i32>(idx + (<usize>e << 2));
+      if (at < 0) continue;
+      const a = db + (<usize>at << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(g + (<usize>e << 2)));
+    }
+  }
+}
+
+// args: 25, n, x, (unused), out: out = max(x, 0) (NaN stays NaN; −0 becomes +0, as where(x ≤ 0, 0, x)).
+// args: 26, n, g, y, out: out = g where not (y ≤ 0), else 0 (ReLU's backward from its output).
+export function reluChunk(fn: i32, p: i32, nch: i32, args: usize): void {
+  const n = arg(args, 1);
+  const i0 = min(n, (((n + nch - 1) / nch + 3) & ~3) * p), i1 = min(n, (((n + nch - 1) / nch + 3) & ~3) * (p + 1));
+  const a = <usize>arg(args, 2), b = <usize>arg(args, 3), out = <usize>arg(args, 4);
+  const zero = f32x4.splat(0);
+  let i = i0;
+  if (fn == 25) {
+    for (; i + 4 <= i1; i += 4) v128.store(out + (<usize>i << 2), f32x4.max(v128.load(a + (<usize>i << 2)), zero));
+    for (; i < i1; i++) {
+      const v = load<f32>(a + (<usize>i << 2));
+      store<f32>(out + (<usize>i << 2), v <= 0 ? 0 : v);
+    }
+  } else {
+    for (; i + 4 <= i1; i += 4) {
+      const keep = v128.not(f32x4.le(v128.load(b + (<usize>i << 2)), zero));
+      v128.store(out + (<usize>i << 2), v128.and(v128.load(a + (<usize>i << 2)), keep));
+    }
+    for (; i < i1; i++) store<f32>(out + (<usize>i << 2), load<f32>(b + (<usize>i << 2)) <= 0 ? 0 : load<f32>(a + (<usize>i << 2)));
+  }
+}
