@@ -7,6 +7,7 @@ import type { NodeRule } from "../../autograd/tape.js";
 import type { Tensor } from "../../tensor.js";
 import type { FusedDef } from "./def.js";
 import { adamStep } from "./adam.js";
+import { scaledDotProductAttention } from "./attention.js";
 import { sigmoidBackward, tanhBackward } from "./activation-grad.js";
 import { crossEntropy } from "./cross-entropy.js";
 import { embedding, embeddingBackward } from "./embedding.js";
@@ -17,7 +18,7 @@ import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, scaledDotProductAttention });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 
