@@ -6,6 +6,7 @@ import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
 import { attentionRecipes } from "./recipes-attention.js";
+import { transformerRecipes } from "./recipes-transformers.js";
 import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 import { cnnRecipes } from "./recipes-cnn.js";
@@ -108,7 +109,7 @@ const recipeList: Recipe[] = [
   ...generativeRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

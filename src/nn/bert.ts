@@ -89,7 +89,7 @@ export class BertForMaskedLM extends Module<[Tensor], Tensor> {
   bias: Tensor;
   constructor(readonly bert: BertEncoder, ...args: Args<[], { dtype?: DType }>) {
     super();
-    const { dtype } = resolveArgs("nn.BertForMaskedLM", args, [], { dtype: "float32" as DType });
+    const { dtype } = resolveArgs<{ dtype: DType }>("nn.BertForMaskedLM", args, [], { dtype: "float32" });
     this.transform = new Linear(bert.dModel, bert.dModel, { dtype });
     this.norm = new LayerNorm(bert.dModel, { dtype });
     this.bias = Parameter(zeros([bert.vocabSize], { dtype }));
@@ -110,7 +110,7 @@ export class BertForSequenceClassification extends Module<[Tensor], Tensor> {
   readonly p: number;
   constructor(readonly bert: BertEncoder, readonly numLabels: number, ...args: Args<[], { dropout?: number; dtype?: DType }>) {
     super();
-    const o = resolveArgs("nn.BertForSequenceClassification", args, [], { dropout: 0.1, dtype: "float32" as DType });
+    const o = resolveArgs<{ dropout: number; dtype: DType }>("nn.BertForSequenceClassification", args, [], { dropout: 0.1, dtype: "float32" });
     this.p = o.dropout;
     this.pooler = new Linear(bert.dModel, bert.dModel, { dtype: o.dtype });
     this.classifier = new Linear(bert.dModel, numLabels, { dtype: o.dtype });

@@ -23,6 +23,7 @@ export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, 
 export * from "./transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";
 export { BertEncoder, BertForMaskedLM, BertForSequenceClassification, maskTokens, type BertOptions, type MaskTokensOptions } from "./bert.js";
+export { PatchEmbedding, VisionTransformer, type PatchEmbeddingOptions, type VisionTransformerOptions } from "./vit.js";
 export { GPT, generate, sampleLogits, type GPTOptions, type KVCache, type SampleOptions, type GenerateOptions } from "./gpt.js";
 export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions, type MessagePassingOptions } from "./graph.js";
 export { LIF, spike, type LIFOptions } from "./spiking.js";

