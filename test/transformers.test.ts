@@ -169,3 +169,31 @@ describe("text augmentation by synonym replacement (deck 004)", () => {
     assert.ok(Math.abs(changed - 0.3) < 0.03, `${changed}`);
   });
 });
+
+describe("T5's span corruption (denoising pre-training data)", () => {
+  test("spans become sentinels; the targets give them back; noise count and span count as T5", () => {
+    const ids = Array.from({ length: 100 }, (_, i) => 10 + (i % 50));
+    for (const seed of [0, 1, 2]) {
+      const { inputs, targets } = data.spanCorruption(ids, { vocabSize: 1000, eosId: 1, generator: new Generator(seed) });
+      const isSentinel = (t: number): boolean => t >= 990;
+      assert.equal(targets.at(-1), 1, "eos last");
+      const spans = new Map<number, number[]>();
+      let cur: number[] = [];
+      for (const t of targets.slice(0, -1)) {
+        if (isSentinel(t)) spans.set(t, (cur = []));
+        else cur.push(t);
+      }
+      assert.equal(spans.size, 5, "round(15 / 3) spans");
+      assert.equal([...spans.values()].reduce((a, s) => a + s.length, 0), 15, "round(100 · 0.15) noise tokens");
+      assert.ok([...spans.values()].every((s) => s.length > 0));
+      assert.deepEqual([...spans.keys()], [999, 998, 997, 996, 995], "<extra_id_0> = vocabSize − 1, then down");
+      const back = inputs.flatMap((t) => (isSentinel(t) ? spans.get(t)! : [t]));
+      assert.deepEqual(back, ids, "inputs with the spans put back are the original");
+      assert.ok(!isSentinel(inputs[0]!), "the sequence starts with kept tokens");
+    }
+    const a = data.spanCorruption(ids, { vocabSize: 1000, generator: new Generator(4) });
+    assert.deepEqual(data.spanCorruption(ids, { vocabSize: 1000, generator: new Generator(4) }), a, "seeded");
+    assert.throws(() => data.spanCorruption(ids), /pass sentinel \(k → id\) or vocabSize/);
+    assert.throws(() => data.spanCorruption(ids, { noise_density: 0.2 } as never), /data\.spanCorruption: unknown option 'noise_density'/);
+  });
+});
