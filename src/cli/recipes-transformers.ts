@@ -119,6 +119,56 @@ const bertSplits = (): SubjectSplits => (bertData ??= subjectSplits(spamSubjects
 /** The vit recipe's network: 7×7 patches (16 tokens + a class token), d 64, 2 pre-LN layers, 4 heads, MLP 128. */
 export const vit = (): nn.VisionTransformer => new nn.VisionTransformer(28, 7, { embedDim: 64, depth: 2, numHeads: 4, mlpDim: 128 });
 
+// ---- T5-style denoising pre-training over characters ---------------------------------------------
+
+/** <pad> <bos> <eos>, 10 sentinels (<extra_id_0> … <extra_id_9>), then printable ASCII. */
+export const T5_PAD = 0, T5_BOS = 1, T5_EOS = 2, T5_SENTINELS = 10;
+export const T5_VOCAB = 3 + T5_SENTINELS + 95;
+export const t5Chars = (s: string): number[] => [...s].map((c) => { const k = c.charCodeAt(0); return k >= 32 && k <= 126 ? 13 + k - 32 : 13; });
+
+/**
+ * A T5-style encoder-decoder (Raffel et al., 2020): one embedding shared by encoder, decoder and the
+ * tied un-embedding, sinusoidal positions, nn.Transformer (pre-LN). forward(src [N, S], tgtIn [N, T]) → logits [N, T, vocab].
+ */
+export class DenoisingTransformer extends nn.Module<[Tensor, Tensor], Tensor> {
+  emb: nn.Embedding;
+  pe: nn.SinusoidalPositionalEncoding;
+  transformer: nn.Transformer;
+  constructor(readonly vocabSize: number, readonly dModel = 64, nhead = 4, layers = 2) {
+    super();
+    this.emb = new nn.Embedding(vocabSize, dModel, { paddingIdx: T5_PAD });
+    this.pe = new nn.SinusoidalPositionalEncoding(dModel, { maxLen: 128, batchFirst: true, dropout: 0 });
+    this.transformer = new nn.Transformer({ dModel, nhead, numEncoderLayers: layers, numDecoderLayers: layers, dimFeedforward: 2 * dModel, dropout: 0, batchFirst: true, normFirst: true });
+  }
+  forward(src: Tensor, tgtIn: Tensor): Tensor {
+    const e = (ids: Tensor): Tensor => this.pe.forward(this.emb.forward(ids).mul(Math.sqrt(this.dModel)));
+    const T = tgtIn.shape[1]!;
+    const h = this.transformer.forward(e(src), e(tgtIn), {
+      tgtMask: nn.Transformer.generateSquareSubsequentMask(T), srcKeyPaddingMask: src.eq(T5_PAD), tgtKeyPaddingMask: tgtIn.eq(T5_PAD), memoryKeyPaddingMask: src.eq(T5_PAD),
+    });
+    return h.matmul(this.emb.weight.t());
+  }
+}
+
+/** A batch of span-corrupted windows of `ids`: [src [N, S], decoder input [N, T] (<bos> + targets), decoder targets [N, T] (−100 on padding)]. */
+export function denoisingBatch(ids: readonly number[], n: number, window: number, g: Generator): [Tensor, Tensor, Tensor] {
+  const rows = Array.from({ length: n }, () => {
+    const at = Math.floor(g.random() * (ids.length - window));
+    return data.spanCorruption(ids.slice(at, at + window), { sentinel: (k) => 3 + k, eosId: T5_EOS, generator: g });
+  });
+  const S = Math.max(...rows.map((r) => r.inputs.length)), T = Math.max(...rows.map((r) => r.targets.length));
+  const pad = (a: number[], len: number, v: number): number[] => [...a, ...Array<number>(len - a.length).fill(v)];
+  return [
+    tensor(rows.map((r) => pad(r.inputs, S, T5_PAD)), { dtype: "int32" }),
+    tensor(rows.map((r) => pad([T5_BOS, ...r.targets.slice(0, -1)], T, T5_PAD)), { dtype: "int32" }),
+    tensor(rows.map((r) => pad(r.targets, T, -100)), { dtype: "int32" }),
+  ];
+}
+
+/** Denoising loss of `model` (cross-entropy over the target tokens) on a batch. */
+export const denoisingLoss = (model: DenoisingTransformer, [src, tgtIn, tgtOut]: [Tensor, Tensor, Tensor]): Tensor =>
+  F.crossEntropy(model.forward(src, tgtIn).reshape(-1, model.vocabSize), tgtOut.reshape(-1), { ignoreIndex: -100 });
+
 export const transformerRecipes: Recipe[] = [
   {
     name: "bert",
