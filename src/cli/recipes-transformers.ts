@@ -181,22 +181,30 @@ export function captionIds(captions: readonly string[]): [Tensor, Tensor] {
 }
 
 /**
- * Image captioning with a CNN encoder and a Transformer decoder: two conv + max-pool stages give a
- * 6×6 grid of features, each a memory token (plus a learned position); the decoder attends over them
- * (cross-attention) while writing the caption. forward(images [N, 3, 24, 24], tgtIn [N, T]) → logits [N, T, vocab].
+ * Image captioning in deck 003's two designs, both with a Transformer decoder that attends over 36
+ * memory tokens (cross-attention) while writing the caption: "cnn": two conv + max-pool stages give a
+ * 6×6 grid of features; "transformer" (Transformers only): 4×4 patches through a patch embedding and
+ * a pre-LN Transformer encoder layer. forward(images [N, 3, 24, 24], tgtIn [N, T]) → logits [N, T, vocab].
  */
 export class CaptionNet extends nn.Module<[Tensor, Tensor], Tensor> {
-  cnn: nn.Sequential;
-  proj: nn.Linear;
+  cnn: nn.Sequential | null = null;
+  proj: nn.Linear | null = null;
+  patches: nn.PatchEmbedding | null = null;
+  encoder: nn.TransformerEncoder | null = null;
   memPos: Tensor;
   emb: nn.Embedding;
   pos: nn.Embedding;
   decoder: nn.TransformerDecoder;
   out: nn.Linear;
-  constructor(readonly dModel = 32) {
+  constructor(readonly design: "cnn" | "transformer" = "cnn", readonly dModel = 32) {
     super();
-    this.cnn = new nn.Sequential(new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2));
-    this.proj = new nn.Linear(32, dModel);
+    if (design === "cnn") {
+      this.cnn = new nn.Sequential(new nn.Conv2d(3, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2));
+      this.proj = new nn.Linear(32, dModel);
+    } else {
+      this.patches = new nn.PatchEmbedding(24, 4, 3, dModel);
+      this.encoder = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(dModel, 4, 2 * dModel, 0, { batchFirst: true, normFirst: true }), 1);
+    }
     this.memPos = nn.Parameter(randn([1, 36, dModel]).mul(0.02));
     this.emb = new nn.Embedding(CAPTION_VOCAB.length, dModel);
     this.pos = new nn.Embedding(8, dModel);
@@ -204,8 +212,9 @@ export class CaptionNet extends nn.Module<[Tensor, Tensor], Tensor> {
     this.out = new nn.Linear(dModel, CAPTION_VOCAB.length);
   }
   memory(images: Tensor): Tensor {
-    const f = this.cnn.forward(images); // [N, 32, 6, 6]
-    return this.proj.forward(f.flatten(2).transpose(1, 2)).add(this.memPos);
+    if (this.patches) return this.encoder!.forward(this.patches.forward(images).add(this.memPos));
+    const f = this.cnn!.forward(images); // [N, 32, 6, 6]
+    return this.proj!.forward(f.flatten(2).transpose(1, 2)).add(this.memPos);
   }
   decode(tgtIn: Tensor, memory: Tensor): Tensor {
     const T = tgtIn.shape[1]!;
