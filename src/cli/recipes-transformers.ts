@@ -165,6 +165,24 @@ export function denoisingBatch(ids: readonly number[], n: number, window: number
   ];
 }
 
+/**
+ * A seq2seq fine-tuning task for the denoiser: `window` characters with their spaces removed → the
+ * characters with spaces. Returns [src [N, window], decoder input [N, window + 1], targets [N, window + 1]].
+ */
+export function spaceRestorationBatch(ids: readonly number[], n: number, window: number, g: Generator): [Tensor, Tensor, Tensor] {
+  const space = t5Chars(" ")[0]!;
+  const rows = Array.from({ length: n }, () => {
+    const at = Math.floor(g.random() * (ids.length - window));
+    return ids.slice(at, at + window);
+  });
+  const pad = (a: number[], len: number): number[] => [...a, ...Array<number>(len - a.length).fill(T5_PAD)];
+  return [
+    tensor(rows.map((r) => pad(r.filter((c) => c !== space), window)), { dtype: "int32" }),
+    tensor(rows.map((r) => [T5_BOS, ...r]), { dtype: "int32" }),
+    tensor(rows.map((r) => [...r, T5_EOS]), { dtype: "int32" }),
+  ];
+}
+
 /** Denoising loss of `model` (cross-entropy over the target tokens) on a batch. */
 export const denoisingLoss = (model: DenoisingTransformer, [src, tgtIn, tgtOut]: [Tensor, Tensor, Tensor]): Tensor =>
   F.crossEntropy(model.forward(src, tgtIn).reshape(-1, model.vocabSize), tgtOut.reshape(-1), { ignoreIndex: -100 });
