@@ -1,8 +1,9 @@
 // myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
 // and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
-// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm|lstm|cnn> [--backend wasm|cpu]
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm|lstm|cnn|gpt> [--backend wasm|cpu]
 //        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
 
+import { readFileSync } from "node:fs";
 import { loadFashionMnist } from "../dist/src/node.js";
 import { F, getBackend, manualSeed, nn, optim, randint, randn, setBackend, tensor } from "../dist/src/index.js";
 import { emit, mulberry32, parseArgs, timeLoop } from "./lib.js";
@@ -199,7 +200,55 @@ async function lstm() {
   }
 }
 
-const benches = { sgemm, sgemmT, mlp, perop, mlpgemm, lstm, cnn };
+/**
+ * bench_torch.py's gpt: a char GPT of 2 pre-LN nn.TransformerEncoderLayer (d 128, 4 heads, FFN 512
+ * ReLU, no dropout) with a causal float mask, learned positions, untied head; context 64, batch 16,
+ * Adam 1e-3, random windows of the peers' text (64 most frequent chars + 1 "other" = vocab 65).
+ */
+async function gpt() {
+  const B = 16, T = 64, D = 128, V = 65;
+  const text = readFileSync(process.env.TEXT_FILE ?? "/usr/share/common-licenses/GPL-3", "utf8");
+  const freq = new Map();
+  for (const ch of text) freq.set(ch, (freq.get(ch) ?? 0) + 1);
+  const chars = [...freq.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 64).map((e) => e[0]);
+  const idx = new Map(chars.map((c, i) => [c, i]));
+  const ids = Int32Array.from([...text], (c) => idx.get(c) ?? 64);
+  const wte = new nn.Embedding(V, D);
+  const wpe = nn.Parameter(randn([T, D]).mul(0.02));
+  const blocks = [0, 1].map(() => new nn.TransformerEncoderLayer(D, 4, 512, 0, "relu", { batchFirst: true, normFirst: true }));
+  const lnf = new nn.LayerNorm(D);
+  const head = new nn.Linear(D, V);
+  const mask = nn.Transformer.generateSquareSubsequentMask(T);
+  const params = [...wte.parameters(), wpe, ...blocks.flatMap((b) => [...b.parameters()]), ...lnf.parameters(), ...head.parameters()];
+  const nparams = params.reduce((a, p) => a + p.numel, 0);
+  const opt = new optim.Adam(params, { lr: 1e-3 });
+  const r = mulberry32(5);
+  let loss = NaN;
+  const step = () => {
+    const xb = new Int32Array(B * T), yb = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const s = Math.floor(r() * (ids.length - T - 1));
+      xb.set(ids.subarray(s, s + T), b * T);
+      yb.set(ids.subarray(s + 1, s + T + 1), b * T);
+    }
+    opt.zeroGrad();
+    let x = wte.forward(tensor(xb, { shape: [B, T] })).add(wpe);
+    for (const blk of blocks) x = blk.forward(x, mask);
+    const l = F.crossEntropy(head.forward(lnf.forward(x)).reshape([-1, V]), tensor(yb));
+    l.backward();
+    opt.step();
+    loss = l.item();
+  };
+  const tw = performance.now();
+  for (let i = 0; i < (WARM ?? 3); i++) step();
+  const warmSec = (performance.now() - tw) / 1000;
+  for (let s = 0; s < SAMPLES; s++) {
+    const t = await timeLoop(step, WINDOW, 2);
+    emit({ ...base(), value: (t.iters * B * T) / t.sec, unit: "tokens/s", iters: t.iters, sec: t.sec, cpu: t.cpu, loss, warmSec, params: nparams });
+  }
+}
+
+const benches = { sgemm, sgemmT, mlp, perop, mlpgemm, lstm, cnn, gpt };
 if (!benches[bench]) {
   console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
   process.exit(2);

@@ -1,7 +1,7 @@
 // `npm run bench`: myelin next to the peers of ../shared/bench-peers (PyTorch + OpenBLAS, TF.js wasm)
 // on the same machine in one run. Every config is a fresh process; configs are interleaved
 // round-robin (order rotated per round). Writes bench/results/latest.md and latest.jsonl.
-// Options: --quick (1 round, short windows), --rounds N, --only sgemm,sgemmT,mlp,perop,lstm,cnn,memory,
+// Options: --quick (1 round, short windows), --rounds N, --only sgemm,sgemmT,mlp,perop,lstm,cnn,gpt,memory,
 //          --wait-quiet S (wait up to S s before each run for other load to drop), --out DIR.
 // Environment: BENCH_PEERS (default <repo>/../shared/bench-peers), PEERS_DIR (npm packages of the
 // peers, default /tmp/peers), TORCH_PYTHON (/usr/bin/python3), OPENBLAS_DIR (Debian's openblas-openmp).
@@ -18,7 +18,7 @@ const ROOT = resolve(HERE, "..");
 const args = parseArgs(process.argv.slice(2));
 const QUICK = args.quick === "true";
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
-const ALL = ["sgemm", "sgemmT", "mlp", "perop", "lstm", "cnn", "memory"];
+const ALL = ["sgemm", "sgemmT", "mlp", "perop", "lstm", "cnn", "gpt", "memory"];
 const only = (args.only ?? "").split(",").filter(Boolean);
 for (const b of only) if (!ALL.includes(b)) throw new Error(`--only: unknown bench '${b}' (known: ${ALL.join(", ")})`);
 const benches = only.length ? ALL.filter((b) => only.includes(b)) : ALL;
@@ -95,6 +95,9 @@ const CONFIGS = {
   lstm: [myelin("lstm", 1, TR), myelin("lstm", 2, TR), torch("lstm", 1, TR), torch("lstm", 2, TR), tfjs("lstm", TR)],
   // LeNet-5 of bench_torch.py (tfjs-wasm cannot train convolutions: no Conv2DBackpropFilter)
   cnn: [myelin("cnn", 1, TR), myelin("cnn", 2, TR), torch("cnn", 1, TR), torch("cnn", 2, TR)],
+  // bench_torch.py's char GPT (2 pre-LN layers, d 128, 4 heads, ctx 64, batch 16, Adam), tokens/s;
+  // tfjs-wasm (~0.6k tokens/s) would take minutes per window and is left out
+  gpt: [myelin("gpt", 1, TR), myelin("gpt", 2, TR), torch("gpt", 1, TR), torch("gpt", 2, TR)],
 };
 const runnable = (c) => (c.label.startsWith("torch") ? haveTorch : c.label.startsWith("tfjs") ? haveTfjs : true);
 

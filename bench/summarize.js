@@ -123,6 +123,13 @@ function targets(results) {
       rows.push([`LeNet training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
     }
   }
+  const gpt = groups(results.filter((r) => r.bench === "gpt"));
+  const mg = find(gpt, "myelin-wasm", 1, undefined, undefined);
+  const pg = find(gpt, "torch", 1, undefined, undefined);
+  if (mg && pg) {
+    const r = mg.median / pg.median;
+    rows.push(["char-GPT training, 1 thread ≥ 1.0x torch tokens/s (issue 10)", `${r.toFixed(2)}x (${fmt(mg.median)} vs ${fmt(pg.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
+  }
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);
@@ -164,8 +171,9 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     perop: "Per-op cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64], forward + backward, µs per op (lower is better; ÷ > 1 means slower)",
     lstm: "LSTM training: input 32, hidden 128, seq 50, batch 32, last step → fc 10, cross-entropy, Adam 1e-3",
     cnn: "LeNet-5 training: Fashion-MNIST, conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, Adam 1e-3, batch 64",
+    gpt: "char-GPT training: 2 pre-LN layers, d 128, 4 heads, FFN 512 ReLU, ctx 64, vocab 65, batch 16, Adam 1e-3, tokens/s",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm", "cnn"]) {
+  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm", "cnn", "gpt"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }

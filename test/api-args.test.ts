@@ -140,6 +140,8 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   SinusoidalPositionalEncoding: [4], LearnedPositionalEncoding: [8, 4], GPT: [10],
   TransformerEncoderLayer: [4, 2], TransformerDecoderLayer: [4, 2],
   TransformerEncoder: [new nn.TransformerEncoderLayer(4, 2), 1], TransformerDecoder: [new nn.TransformerDecoderLayer(4, 2), 1],
+  BertEncoder: [10], BertForMaskedLM: [new nn.BertEncoder(10)], BertForSequenceClassification: [new nn.BertEncoder(10), 2],
+  PatchEmbedding: [4, 2, 1, 3], VisionTransformer: [4, 2],
   // Convolutions, pooling, feature-map normalization: 2 → 3 channels, 3-wide kernels, 2-wide windows.
   Conv1d: [2, 3, 3], Conv2d: [2, 3, 3], ConvTranspose1d: [2, 3, 3], ConvTranspose2d: [2, 3, 3],
   MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { backendByName, F, Generator, getBackend, listBackends, manualSeed, nn, randn, setBackend, tensor, zeros, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
+import { fusedOps, kernelRuns } from "../src/ops/fused/table.js";
 
 type State = Record<string, FixtureTensor>;
 interface Ctor { class: string; args: unknown[]; options: Record<string, unknown>; layer?: Ctor; numLayers?: number; norm?: boolean }
@@ -165,6 +166,31 @@ describe("attention: gradcheck (float64, cpu), masks and errors", () => {
     const layer = new nn.TransformerEncoderLayer(4, 2, 8);
     assert.throws(() => layer.forward(x, zeros([2, 2])), /nn\.MultiheadAttention: attnMask has shape \[2,2\]/);
   });
+});
+
+describe("attention runs the fused scaledDotProductAttention op", () => {
+  for (const device of listBackends())
+    test(`${device}: F.scaledDotProductAttention and MultiheadAttention record one fused node whose kernel ran; dropout takes the composite`, () => {
+      on(device, () => {
+        const kernel = fusedOps().scaledDotProductAttention.kernels![device];
+        const runs = (): number => kernelRuns.get(kernel) ?? 0;
+        const before = runs();
+        const q = randn([2, 3, 4], { requiresGrad: true }), k = randn([2, 5, 4]), v = randn([2, 5, 3]);
+        const y = F.scaledDotProductAttention(q, k, v, tensor([true, false, true, true, true], { dtype: "bool" }));
+        assert.equal(y.gradFn?.op, "scaledDotProductAttention");
+        assert.equal(runs(), before + 1);
+        const m = new nn.MultiheadAttention(4, 2, { batchFirst: true });
+        const x = randn([2, 3, 4], { requiresGrad: true });
+        const [out, w] = m.forward(x, x, x, tensor([[false, false, true], [false, false, false]], { dtype: "bool" }));
+        assert.equal(runs(), before + 2);
+        assertClose(w!.sum(-1), tensor([[1, 1, 1], [1, 1, 1]]), { atol: 1e-6 });
+        out.sum().backward();
+        assert.ok(x.grad && x.grad.abs().sum().item() > 0);
+        const train = new nn.MultiheadAttention(4, 2, { dropout: 0.5, batchFirst: true });
+        train.forward(x, x, x);
+        assert.equal(runs(), before + 2, "with dropout the composite runs");
+      });
+    });
 });
 
 describe("positional encodings and weight tying", () => {

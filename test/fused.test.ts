@@ -13,6 +13,7 @@ import { applyFused, fusedOps, kernelRuns, type FusedAttrs, type FusedName } fro
 interface Spec {
   shape: number[];
   ints?: number[];
+  bools?: boolean[];
   lo?: number;
   hi?: number;
   grad?: boolean;
@@ -28,6 +29,8 @@ interface Case<K extends FusedName> {
 const f = (shape: number[], lo = -2, hi = 2, grad = true): Spec => ({ shape, lo, hi, grad });
 const ints = (shape: number[], values: number[]): Spec => ({ shape, ints: values });
 const conv = { stride: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], groups: 1 } as const;
+const bools = (shape: number[], pattern: (i: number) => boolean): Spec => ({ shape, bools: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => pattern(i)) });
+const sdpa = (scale: number, causal: boolean, mask: "none" | "bool" | "float") => ({ scale, causal, mask });
 const hyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01, bc2Sqrt: 0.05, weightDecay: 0, decay: 1 };
 
 // One row per entry at least: the type makes a missing entry a compile error.
@@ -110,6 +113,15 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
   ],
   relu: [{ name: "max(x, 0)", inputs: [f([5, 7])], attrs: null }],
   reluBackward: [{ name: "g where y > 0", inputs: [f([5, 7]), f([5, 7], -1, 1, false)], attrs: null }],
+  scaledDotProductAttention: [
+    { name: "no mask, [N, H, L, E]", inputs: [f([2, 2, 3, 4]), f([2, 2, 5, 4]), f([2, 2, 5, 3])], attrs: sdpa(0.5, false, "none") },
+    { name: "causal, L = S", inputs: [f([2, 4, 3]), f([2, 4, 3]), f([2, 4, 2])], attrs: sdpa(0.6, true, "none") },
+    { name: "causal, L < S", inputs: [f([3, 4]), f([5, 4]), f([5, 2])], attrs: sdpa(0.5, true, "none") },
+    { name: "bool mask [L, S] broadcast", inputs: [f([2, 3, 4]), f([2, 5, 4]), f([2, 5, 3]), bools([3, 5], (i) => i % 5 !== 1 && i % 7 !== 3)], attrs: sdpa(0.5, false, "bool") },
+    { name: "float mask [N, 1, 1, S] (key padding), gradient to the mask", inputs: [f([2, 2, 3, 4]), f([2, 2, 4, 4]), f([2, 2, 4, 3]), f([2, 1, 1, 4], -3, 1)], attrs: sdpa(0.5, false, "float") },
+    { name: "float mask, full shape, causal too", inputs: [f([2, 3, 4]), f([2, 3, 4]), f([2, 3, 2]), f([2, 3, 3], -1, 1)], attrs: sdpa(0.7, true, "float") },
+    { name: "key and value broadcast over the batch", inputs: [f([2, 3, 4]), f([4, 4]), f([4, 2])], attrs: sdpa(0.5, false, "none") },
+  ],
   unbind: [
     { name: "dim 0", inputs: [f([3, 4])], attrs: { dim: 0 } },
     { name: "dim 1", inputs: [f([2, 3, 2])], attrs: { dim: 1 } },
@@ -119,6 +131,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
 function make(specs: Spec[], device: string, dtype: "float32" | "float64", seed: number): Tensor[] {
   const gen = new Generator(seed);
   return specs.map((s) => {
+    if (s.bools) return tensor(s.bools, { shape: s.shape, dtype: "bool", device });
     if (s.ints) return tensor(Int32Array.from(s.ints), { shape: s.shape, dtype: "int32", device });
     const n = s.shape.reduce((a, b) => a * b, 1);
     const data = Float64Array.from({ length: n }, () => s.lo! + (s.hi! - s.lo!) * gen.random());

@@ -6,6 +6,7 @@ import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
 import { attentionRecipes } from "./recipes-attention.js";
+import { transformerRecipes } from "./recipes-transformers.js";
 import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 import { cnnRecipes } from "./recipes-cnn.js";
@@ -34,6 +35,8 @@ export interface Recipe {
   report?(model: Model, splits: { train: Samples; test: Samples }): string;
   /** Pictures written into the run folder after the test (cnn-pictures.ts); returns their file names and lines to print. */
   pictures?(model: Model, out: string, ds: { test: Samples; classes?: readonly string[] }): { files: string[]; lines: string[] };
+  /** Runs once on a fresh model before training (BERT's masked-LM pre-training); returns lines to print. */
+  pretrain?(model: Model): string[];
   /** Extra work after training (e.g. pictures, task metrics); returns lines to print. */
   afterTrain?(model: Model, outDir: string): Promise<string[]>;
   /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */
@@ -112,7 +115,7 @@ const recipeList: Recipe[] = [
   ...unsupervisedRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

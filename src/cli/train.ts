@@ -137,6 +137,7 @@ ${commonHelp()}`;
     if (valSplit > 0 && (nVal < 1 || nVal >= ds.train.length)) throw new Error(`--val-split ${valSplit} leaves ${nVal} of ${ds.train.length} training samples for validation; choose a fraction that keeps at least one on each side`);
     const [trainSet, valSet] = nVal ? data.randomSplit(ds.train, [ds.train.length - nVal, nVal], { generator: shuffleRng }) : [ds.train, undefined];
     const model = recipe.model();
+    if (!resumeDir) for (const line of recipe.pretrain?.(model) ?? []) console.log(line);
     const optimizer = (recipe.generative?.optimizer?.(model, lr) ?? recipe.optimizer(model.parameters(), lr)) as optim.Optimizer;
     const scheduler = recipe.scheduler?.(optimizer, epochs);
     const generators = { shuffle: shuffleRng, default: dropoutRng };

@@ -15,4 +15,7 @@ export { slidingWindows, CharVocab, textChunks, parseCo2Csv, emailSubject, type 
 export { Tokenizer, CharTokenizer, BPETokenizer, padSequences, tokenizerFromJSON, type EncodeOptions, type PadOptions } from "./text.js";
 export { karateClub, KARATE_EDGES, KARATE_CLUBS } from "./graphs.js";
 export { RandomAffine, RandomResizedCrop, ElasticTransform, RandomVerticalFlip, ColorJitter, hflip, vflip, type AugmentOptions, type RandomAffineOptions, type RandomResizedCropOptions, type ElasticOptions } from "./augment.js";
+export { spanCorruption, type SpanCorruptionOptions } from "./denoise.js";
+export { captionedShapes, CAPTION_COLOURS, CAPTION_SHAPES, CAPTION_SIZES, type CaptionedShapesOptions } from "./captions.js";
+export { synonymReplace, SYNONYM_GROUPS, type SynonymOptions } from "./synonyms.js";
 export { coloredShapes, SHAPE_CLASSES, type ColoredShapesOptions } from "./shapes.js";

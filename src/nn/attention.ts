@@ -10,6 +10,7 @@ import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { additiveScores, attend } from "./functional/attention.js";
 import { linear } from "./functional/layers.js";
+import { fusedAttention } from "./functional/sdpa.js";
 import { constant, uniform, xavierNormal, xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
@@ -158,7 +159,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, ...Args<
       S++;
     }
     const heads = (t: Tensor): Tensor => t.reshape(N, t.shape[1]!, H, hd).transpose(1, 2); // [N, H, *, hd]
-    let qh = heads(q), kh = heads(k), vh = heads(v);
+    const qh = heads(q);
+    let kh = heads(k), vh = heads(v);
     if (this.addZeroAttn) {
       const z = zeros([N, H, 1, hd], { dtype: kh.dtype, device: kh.backend.name });
       kh = cat([kh, z], 2);
@@ -173,8 +175,9 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, ...Args<
       const kb = toBias(kpm, query.dtype).reshape(N, 1, 1, S);
       bias = bias ? bias.add(kb) : kb;
     }
-    qh = qh.mul(1 / Math.sqrt(hd));
-    const [ctx, weights] = attend(qh.matmul(kh.mT), vh, { mask: bias, dropoutP: this.training ? this.dropout : 0 });
+    // the fused op unless the weights take dropout (the composite draws the mask)
+    const p = this.training ? this.dropout : 0;
+    const [ctx, weights] = p > 0 ? attend(qh.mul(1 / Math.sqrt(hd)).matmul(kh.mT), vh, { mask: bias, dropoutP: p }) : fusedAttention(qh, kh, vh, bias, false, 1 / Math.sqrt(hd));
     let out = this.outProj.forward(ctx.transpose(1, 2).reshape(N, L, E));
     out = !batched ? out.squeeze(0) : this.batchFirst ? out : out.transpose(0, 1);
     if (!o.needWeights) return [out, null];

@@ -22,6 +22,8 @@ export { JordanRNN, FullyRecurrent, SigmoidRNN, type JordanRNNOptions, type Full
 export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./attention.js";
 export * from "./transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";
+export { BertEncoder, BertForMaskedLM, BertForSequenceClassification, maskTokens, type BertOptions, type BertClassifierOptions, type MaskTokensOptions } from "./bert.js";
+export { PatchEmbedding, VisionTransformer, type PatchEmbeddingOptions, type VisionTransformerOptions } from "./vit.js";
 export { GPT, generate, sampleLogits, type GPTOptions, type KVCache, type SampleOptions, type GenerateOptions } from "./gpt.js";
 export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions, type MessagePassingOptions } from "./graph.js";
 export { LIF, spike, type LIFOptions } from "./spiking.js";

@@ -2,12 +2,14 @@
 // product, cosine, additive), the read-out, scaled_dot_product_attention and linear attention.
 
 import { full } from "../../ops/creation.js";
+import { promoteTypes } from "../../dtype.js";
 import { resolveArgs, type Args } from "../../options.js";
 import type { Generator } from "../../random.js";
 import { broadcastShapes, fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
 import { elu } from "./activation.js";
 import { dropout } from "./layers.js";
+import { fusedAttention } from "./sdpa.js";
 
 function need(where: string, cond: boolean, msg: string): void {
   if (!cond) throw new Error(`${where}: ${msg}`);
@@ -73,6 +75,12 @@ export function causalMask(L: number, S: number = L, device?: string, ...args: A
  */
 export function maskToBias(where: string, mask: Tensor, scoresShape: readonly number[], dtype: Tensor["dtype"], ...args: Args<[], Record<never, never>>): Tensor {
   resolveArgs("F.maskToBias", args, [], {});
+  checkMask(where, mask, scoresShape, dtype);
+  if (mask.dtype !== "bool") return mask;
+  return full(mask.shape, 0, { dtype, device: mask.backend.name }).maskedFill(mask.logicalNot(), -Infinity);
+}
+
+function checkMask(where: string, mask: Tensor, scoresShape: readonly number[], dtype: Tensor["dtype"]): void {
   need(where, mask.dtype === "bool" || mask.dtype === dtype, `attention mask must be bool (true = attend) or ${dtype} (added to the scores), got ${mask.dtype} with shape ${fmtShape(mask.shape)}`);
   let ok = mask.ndim <= scoresShape.length;
   if (ok) {
@@ -83,8 +91,6 @@ export function maskToBias(where: string, mask: Tensor, scoresShape: readonly nu
     }
   }
   need(where, ok, `attention mask ${fmtShape(mask.shape)} does not broadcast to the attention scores ${fmtShape(scoresShape)} ([..., L, S])`);
-  if (mask.dtype !== "bool") return mask;
-  return full(mask.shape, 0, { dtype, device: mask.backend.name }).maskedFill(mask.logicalNot(), -Infinity);
 }
 
 export interface AttendOptions {
@@ -130,8 +136,8 @@ export interface SdpaOptions {
  * query [..., L, E], key [..., S, E], value [..., S, Ev] → [..., L, Ev]; attnMask bool (true = take
  * part in attention) or float (added to the scores), broadcastable to [..., L, S]; isCausal masks
  * keys j > i (it cannot be combined with attnMask, as in torch); dropoutP is applied to the weights
- * whenever it is > 0 (pass 0 in eval mode, as torch expects). Written as composites so that a fused
- * op can later take its place with this function as its oracle.
+ * whenever it is > 0 (pass 0 in eval mode, as torch expects). Runs as one fused op (src/ops/fused/attention.ts:
+ * two batched GEMMs, one softmax pass, a closed-form backward); with dropoutP > 0 as composites.
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: Args<[attnMask: Tensor | null, dropoutP: number, isCausal: boolean], SdpaOptions>): Tensor {
   const where = "scaledDotProductAttention";
@@ -140,9 +146,17 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   need(where, value.ndim >= 2 && value.shape[value.ndim - 2] === key.shape[key.ndim - 2], `key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have the same number of keys S (dim −2)`);
   need(where, !(o.isCausal && o.attnMask), "attnMask and isCausal cannot both be set (as in torch)");
   need(where, o.dropoutP! >= 0 && o.dropoutP! < 1, `dropoutP must be in [0, 1), got ${o.dropoutP}`);
-  const scores = scaledDotProductScores(query, key, { scale: o.scale });
-  const mask = o.attnMask ? maskToBias(where, o.attnMask, scores.shape, scores.dtype) : null;
-  return attend(scores, value, { mask, causal: o.isCausal, dropoutP: o.dropoutP, generator: o.generator })[0];
+  if (o.dropoutP! > 0) {
+    // dropout on the weights: the composite (the fused op has no random stream)
+    const scores = scaledDotProductScores(query, key, { scale: o.scale });
+    const mask = o.attnMask ? maskToBias(where, o.attnMask, scores.shape, scores.dtype) : null;
+    return attend(scores, value, { mask, causal: o.isCausal, dropoutP: o.dropoutP, generator: o.generator })[0];
+  }
+  const L = query.shape[query.ndim - 2]!, S = key.shape[key.ndim - 2]!;
+  const batch = broadcastShapes(where, broadcastShapes(where, query.shape.slice(0, -2), key.shape.slice(0, -2)), value.shape.slice(0, -2));
+  if (o.attnMask) checkMask(where, o.attnMask, [...batch, L, S], promoteTypes(query.dtype, key.dtype));
+  const scale = o.scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!);
+  return fusedAttention(query, key, value, o.attnMask ?? null, o.isCausal!, scale)[0];
 }
 
 /** The positive feature map of linear attention: φ(x) = elu(x) + 1 (Katharopoulos et al., 2020, eq. 7). */

@@ -7,6 +7,7 @@ import type { NodeRule } from "../../autograd/tape.js";
 import type { Tensor } from "../../tensor.js";
 import type { FusedDef } from "./def.js";
 import { adamStep } from "./adam.js";
+import { scaledDotProductAttention } from "./attention.js";
 import { sigmoidBackward, tanhBackward } from "./activation-grad.js";
 import { conv2d, conv2dInput, conv2dWeight } from "./conv.js";
 import { crossEntropy } from "./cross-entropy.js";
@@ -20,7 +21,7 @@ import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward, scaledDotProductAttention });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 
