@@ -24,7 +24,7 @@ const tmp = mkdtempSync(join(tmpdir(), "myelin-cli-gen-"));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test("the generative recipes are registered", () => {
-  for (const r of ["autoencoder", "denoising-ae", "sparse-ae", "vae", "gan-2d", "ddpm-2d", "clustering-ae", "gan-digits", "semi-supervised"]) assert.ok(recipes[r]?.generative, r);
+  for (const r of ["autoencoder", "denoising-ae", "sparse-ae", "vae", "gan-2d", "ddpm-2d", "clustering-ae", "gan-digits", "ddpm-digits", "semi-supervised"]) assert.ok(recipes[r]?.generative, r);
 });
 
 test("myelin train gan-2d: 1 epoch, then --resume to 2, writes samples.svg and a two-optimizer checkpoint", async () => {

@@ -1,0 +1,68 @@
+// The ddpm-digits recipe end to end, in-process: its data, model, optimizer, steps, test and pictures
+// on a small seeded slice of the 14×14 digits, judged by the gan-digits recipe's digit classifier.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { data, Generator, manualSeed, models, type Tensor } from "../src/index.js";
+import { fit } from "../src/train/index.js";
+import { recipeByName } from "../src/cli/recipes.js";
+import { ddpmDigits, digitJudge, judgeSamples } from "../src/cli/recipes-unsupervised.js";
+
+type Samples = data.TensorDataset<[Tensor, Tensor]>;
+const tmp = mkdtempSync(join(tmpdir(), "myelin-recipes-ddpm-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const head = (ds: Samples, n: number): Samples => new data.TensorDataset(ds.tensors[0].narrow(0, 0, n), ds.tensors[1].narrow(0, 0, n));
+const TRAIN = 2000;
+const EPOCHS = 12;
+const meanImage = (x: Tensor): Tensor => x.mean(0);
+
+test("ddpm-digits recipe: 2,000 14×14 digits, 12 epochs of batch 32: held-out L_simple < 0.3 (untrained ≈ 1), the judge recognises 10 points more of its samples than of an untrained model's, in ≥ 4 classes", async () => {
+  const t0 = performance.now();
+  const r = recipeByName("ddpm-digits");
+  const g = r.generative!;
+  manualSeed(0);
+  const ds = r.data({}) as { train: Samples; test: Samples };
+  const splits = { train: head(ds.train, TRAIN), test: head(ds.test, 500) };
+  const untrained = r.model() as unknown as models.DDPM;
+  const judge = digitJudge(splits.train);
+  const before = judgeSamples(judge, ddpmDigits(untrained, 500));
+  manualSeed(0);
+  const model = r.model();
+  const optimizer = r.optimizer(model.parameters(), 2e-3);
+  const train = new data.DataLoader(splits.train, { batchSize: 32, shuffle: true, generator: new Generator(0) });
+  const history = await fit(model, { train, optimizer, epochs: EPOCHS, verbose: 0, ...g.steps(model, { train: splits.train, epochs: EPOCHS }) });
+  const t1 = performance.now();
+  const [start, end] = [ddpmDigits(untrained, 500), ddpmDigits(model as unknown as models.DDPM, 500)];
+  const after = judgeSamples(judge, end);
+  const held = g.test(model, splits.test);
+  const heldBefore = g.test(untrained, splits.test);
+  const mse = (s: Tensor): number => meanImage(s).sub(meanImage(splits.train.tensors[0])).square().mean().item();
+  const [mseBefore, mseAfter] = [mse(start), mse(end)];
+  const pictures = g.pictures(model, tmp, splits);
+  if (process.env.MYELIN_SHOW)
+    console.log(`ddpm-digits: loss ${history.history["loss"]!.map((v) => v.toFixed(3)).join(" ")}; held-out ${heldBefore["loss"]} → ${held["loss"]}; mean-image MSE ${mseBefore} → ${mseAfter}; recognised ${before.recognised} → ${after.recognised} [${after.perClass.join(" ")}]; train ${((t1 - t0) / 1000).toFixed(1)} s, total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // measured (seed 0, about 15 s): held-out L_simple 0.999 → 0.237; recognised 0.178 → 0.378 in 6 classes [100 2 45 7 0 0 7 28 0 0];
+  // mean-image MSE to the data 0.219 → 0.183 (many samples still end in saturated speckle: the MLP's ε̂ is poor at small t).
+  // the full recipe (8,000 digits, 30 epochs of batch 64, lr 1e-3, about 2 min on a loaded machine): training L_simple 0.158,
+  // samples mostly legible digits, recognised 0.303 over all ten classes, where that judge calls 54% of untrained noise a digit.
+  // The judge (an MLP) calls 18% of an untrained model's clamped noise a digit with p > 0.9, so its rate is a weak bar here
+  assert.ok(held["loss"]! < 0.3 && heldBefore["loss"]! > 0.8, `held-out L_simple ${heldBefore["loss"]} → ${held["loss"]}`);
+  assert.ok(after.recognised > before.recognised + 0.1, `recognised share ${before.recognised} → ${after.recognised}`);
+  assert.ok(after.perClass.filter((n) => n > 0).length >= 4, `recognised classes ${after.perClass.join(" ")}`);
+  assert.deepEqual(pictures, ["samples.png"]);
+  assert.ok(existsSync(join(tmp, "samples.png")));
+});
+
+test("DDPM timeEmbedding: the Transformer's sinusoidal features of t (sin(t·ω_i), cos(t·ω_i), ω_i = 10000^(−2i/d)); odd sizes rejected", () => {
+  const net = { forward: (x: Tensor) => x } as unknown as ConstructorParameters<typeof models.DDPM>[0];
+  const e = new models.DDPM(net, { timesteps: 100, timeEmbedding: 4 }).embed([0, 7]);
+  const w = [1, 0.01]; // 10000^0, 10000^(−2/4)
+  const expected = [0, 0, 1, 1, Math.sin(7 * w[0]!), Math.sin(7 * w[1]!), Math.cos(7 * w[0]!), Math.cos(7 * w[1]!)];
+  assert.deepEqual(e.shape, [2, 4]);
+  Array.from(e.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6, `feature ${i}: ${v}, expected ${expected[i]}`));
+  assert.throws(() => new models.DDPM(net, { timeEmbedding: 3 }), /timeEmbedding must be 0 \(the feature t\/T\) or an even number/);
+});
