@@ -45,7 +45,8 @@ export class Tensor implements View {
   private constructor(backend: Backend, storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this.#backend = backend;
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
+    // a frozen shape (another tensor's) is shared, not copied: per-op allocations are the fixed cost
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.strides = strides;
     this.offset = offset;
     this.#dtype = dtype;

@@ -41,8 +41,30 @@ function scmp(op: i32, x: f32, y: f32): u8 {
 }
 
 // One row: out[j] = a[j*sa] op b[j*sb], SIMD when both strides are 0 (splat) or 1.
+// One loop per stride pattern (no select per vector), 8 floats per step.
 @inline function binRowOp(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
   let j = 0;
+  if (sa == 1 && sb == 1) {
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      v128.store(out + o, vbin(op, v128.load(a + o), v128.load(b + o)));
+      v128.store(out + o, vbin(op, v128.load(a + o, 16), v128.load(b + o, 16)), 16);
+    }
+  } else if (sa == 1 && sb == 0) {
+    const vb = v128.load32_splat(b);
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      v128.store(out + o, vbin(op, v128.load(a + o), vb));
+      v128.store(out + o, vbin(op, v128.load(a + o, 16), vb), 16);
+    }
+  } else if (sa == 0 && sb == 1) {
+    const va = v128.load32_splat(a);
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      v128.store(out + o, vbin(op, va, v128.load(b + o)));
+      v128.store(out + o, vbin(op, va, v128.load(b + o, 16)), 16);
+    }
+  }
   if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
     const va = v128.load32_splat(a);
     const vb = v128.load32_splat(b);

@@ -256,7 +256,6 @@ export class WasmBackend implements Backend {
    * (y and z optional) of the given element byte sizes, writing contiguous `out` (outBytes each).
    */
   #map(fn: 2 | 3 | 5 | 6, op: number, shape: readonly number[], ops: readonly View[], bytes: readonly number[], out: WasmStorage, outBytes: number): boolean {
-    if (this.#flatMap(fn, op, ops, bytes, out)) return true;
     const views = [ops[0]!, ops[1] ?? ops[0]!, ops[2] ?? ops[0]!];
     const ptrs = views.map((v) => this.#ws(v.storage).ptr);
     const sizes = [bytes[0]!, bytes[1] ?? bytes[0]!, bytes[2] ?? bytes[0]!];
@@ -288,27 +287,32 @@ export class WasmBackend implements Backend {
 
   /**
    * The common case without per-op allocations: every operand contiguous or one broadcast value,
-   * so the job is a single row of n elements (no dim merging, no block walk).
+   * so the job is a single row of n elements (no dim merging, no block walk). Operands y and z are
+   * optional (x stands in); their element sizes are xb, yb, zb bytes.
    */
-  #flatMap(fn: 2 | 3 | 5 | 6, op: number, ops: readonly View[], bytes: readonly number[], out: WasmStorage): boolean {
+  #flatMap(fn: 2 | 3 | 5 | 6, op: number, out: WasmStorage, x: View, xb: number, y: View = x, yb = xb, z: View = x, zb = xb): boolean {
+    const sx = flatStep(x.shape, x.strides);
+    const sy = y === x ? sx : flatStep(y.shape, y.strides);
+    const sz = z === x ? sx : flatStep(z.shape, z.strides);
+    if (sx < 0 || sy < 0 || sz < 0) return false;
     const n = out.length;
     const i32 = this.#heap.i32;
     const b = ARGS_BYTE >> 2;
     // operand k's (pointer, row stride, column stride) sit at 4, 7 and 11; the output at 10
-    for (let k = 0; k < 3; k++) {
-      const v = ops[k] ?? ops[0]!;
-      const step = flatStep(v.shape, v.strides);
-      if (step < 0) return false;
-      const at = b + (k === 2 ? 11 : 4 + 3 * k);
-      i32[at] = this.#ws(v.storage).ptr + v.offset * (bytes[k] ?? bytes[0]!);
-      i32[at + 1] = 0;
-      i32[at + 2] = step;
-    }
     i32[b] = fn;
     i32[b + 1] = op;
     i32[b + 2] = 1;
     i32[b + 3] = n;
+    i32[b + 4] = this.#ws(x.storage).ptr + x.offset * xb;
+    i32[b + 5] = 0;
+    i32[b + 6] = sx;
+    i32[b + 7] = this.#ws(y.storage).ptr + y.offset * yb;
+    i32[b + 8] = 0;
+    i32[b + 9] = sy;
     i32[b + 10] = out.ptr;
+    i32[b + 11] = this.#ws(z.storage).ptr + z.offset * zb;
+    i32[b + 12] = 0;
+    i32[b + 13] = sz;
     if (n < this.mapThreadMin || this.#pool.threads <= 1) this.#pool.dispatch(1, 1);
     else this.#pool.dispatch(...this.#split(n, this.#pool.threads));
     return true;
@@ -325,14 +329,14 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dt, numel(x.shape));
     if (out.length === 0) return out;
     // f32 and int32 are both 4-byte words: the f32 copy kernel moves their bits unchanged.
-    const fast = (dt === "float32" || dt === "int32") && this.#map(3, 0, x.shape, [x], [4], out, 4);
+    const fast = (dt === "float32" || dt === "int32") && (this.#flatMap(3, 0, out, x, 4) || this.#map(3, 0, x.shape, [x], [4], out, 4));
     return fast ? out : this.#exact(out, this.#host.contiguous(this.#onHost(x)));
   }
 
   unary(op: UnaryOp, x: View, dtype: DType): Storage {
     const out = this.#alloc(dtype, numel(x.shape));
     if (out.length === 0) return out;
-    const fast = x.storage.dtype === "float32" && dtype === "float32" && this.#map(3, UNARY_CODE[op], x.shape, [x], [4], out, 4);
+    const fast = x.storage.dtype === "float32" && dtype === "float32" && (this.#flatMap(3, UNARY_CODE[op], out, x, 4) || this.#map(3, UNARY_CODE[op], x.shape, [x], [4], out, 4));
     return fast ? out : this.#exact(out, this.#host.unary(op, this.#onHost(x), dtype));
   }
 
@@ -342,7 +346,7 @@ export class WasmBackend implements Backend {
     const code = BINARY_CODE[op];
     const fast =
       a.storage.dtype === "float32" && b.storage.dtype === "float32" && dtype === (code >= 7 ? "bool" : "float32");
-    if (fast && this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4)) return out;
+    if (fast && (this.#flatMap(2, code, out, a, 4, b, 4) || this.#map(2, code, a.shape, [a, b], [4, 4], out, code >= 7 ? 1 : 4))) return out;
     return this.#exact(out, this.#host.binary(op, this.#onHost(a), this.#onHost(b), dtype));
   }
 
@@ -350,7 +354,7 @@ export class WasmBackend implements Backend {
     const out = this.#alloc(dtype, numel(a.shape));
     if (out.length === 0) return out;
     const fast = cond.storage.dtype === "bool" && dtype === "float32" && a.storage.dtype === "float32" && b.storage.dtype === "float32";
-    if (fast && this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4)) return out;
+    if (fast && (this.#flatMap(5, 0, out, a, 4, b, 4, cond, 1) || this.#map(5, 0, a.shape, [a, b, cond], [4, 4, 1], out, 4))) return out;
     return this.#exact(out, this.#host.where(this.#onHost(cond), this.#onHost(a), this.#onHost(b), dtype));
   }
 
@@ -503,7 +507,7 @@ export class WasmBackend implements Backend {
     if (out.length === 0) return out;
     const code = CAST_CODE[`${x.storage.dtype}>${dtype}`];
     const bytes = (d: DType): number => (d === "bool" ? 1 : 4);
-    const fast = code !== undefined && this.#map(6, code, x.shape, [x], [bytes(x.storage.dtype)], out, bytes(dtype));
+    const fast = code !== undefined && (this.#flatMap(6, code, out, x, bytes(x.storage.dtype)) || this.#map(6, code, x.shape, [x], [bytes(x.storage.dtype)], out, bytes(dtype)));
     return fast ? out : this.#exact(out, this.#host.cast(this.#onHost(x), dtype));
   }
 
