@@ -14,6 +14,7 @@ import { WasmCtx } from "./context.js";
 import * as maps from "./maps.js";
 import * as red from "./reduce-ops.js";
 import { GemmScratch, matmul } from "./matmul.js";
+import { activationGrad, fmaRoofline } from "./engine-ops.js";
 import { ARGS_BYTE } from "./worker-loop.js";
 
 /**
@@ -227,6 +228,13 @@ export class WasmBackend implements Backend {
   }
   matmul(a: View, b: View, dtype: DType): Storage {
     return matmul(this.#c, this.#scratch, a, b, dtype);
+  }
+  activationGrad(op: "tanh" | "sigmoid", g: View, y: View): Storage | null {
+    return activationGrad(this.#c, op, g, y);
+  }
+  /** The benchmark's FMA roofline: `iterations` × 96 flops on registers, on `threads` threads (default 1). */
+  fmaRoofline(iterations: number, threads = 1): void {
+    fmaRoofline(this.#c, iterations, threads);
   }
 
   pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
