@@ -8,6 +8,7 @@ import { contiguousStrides, numel } from "../../shape.js";
 import { collapse, offsets } from "../strided.js";
 import type { WasmCtx } from "./context.js";
 import type { WasmStorage } from "./memory.js";
+import { flatStep } from "./maps.js";
 
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 
@@ -44,6 +45,13 @@ export function reduce(c: WasmCtx, op: ReduceOp, x: View, dims: readonly number[
  * Returns false for layouts it does not cover (the caller then takes the exact slow path).
  */
 function reduceF32(c: WasmCtx, code: number, x: View, dims: readonly number[], out: WasmStorage): boolean {
+  const total = numel(x.shape);
+  if (out.length === 1 && total > 0 && total <= c.tuning.reduceRunMax && flatStep(x.shape, x.strides) === 1) {
+    // everything into one value from a contiguous view (loss.sum(), mean()): one run, no dim merging
+    c.args([4, code, 1, total, c.ws(x.storage).ptr + x.offset * 4, 0, 1, out.ptr]);
+    c.pool.dispatch(1, 1);
+    return true;
+  }
   const keep = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
   const red = collapse(dims.map((d) => x.shape[d]!), [dims.map((d) => x.strides[d]!)]);
   if (red.shape.length > 1) return false;

@@ -15,6 +15,7 @@ import * as maps from "./maps.js";
 import * as red from "./reduce-ops.js";
 import { GemmScratch, matmul } from "./matmul.js";
 import { activationGrad, fmaRoofline } from "./engine-ops.js";
+import * as ix from "./index-ops.js";
 import { ARGS_BYTE } from "./worker-loop.js";
 
 /**
@@ -215,7 +216,8 @@ export class WasmBackend implements Backend {
     return maps.binary(this.#c, op, a, b, dtype);
   }
   where(cond: View, a: View, b: View, dtype: DType): Storage {
-    return maps.where(this.#c, cond, a, b, dtype);
+    // float32: the SIMD map kernel (any strides); other dtypes: a byte-moving kernel, else the host
+    return (dtype !== "float32" && ix.where(this.#c, cond, a, b, dtype)) || maps.where(this.#c, cond, a, b, dtype);
   }
   cast(x: View, dtype: DType): Storage {
     return maps.cast(this.#c, x, dtype);
@@ -285,11 +287,15 @@ export class WasmBackend implements Backend {
   }
 
   gather(x: View, dim: number, index: View): Storage {
+    const fast = ix.gather(this.#c, x, dim, index);
+    if (fast) return fast;
     const out = this.#alloc(x.storage.dtype, numel(index.shape));
     return this.#exact(out, this.#c.host.gather(this.#onHost(x), dim, this.#onHost(index)));
   }
 
   scatterAdd(shape: readonly number[], dim: number, index: View, src: View): Storage {
+    const fast = ix.scatterAdd(this.#c, shape, dim, index, src);
+    if (fast) return fast;
     const out = this.#alloc(src.storage.dtype, numel(shape));
     return this.#exact(out, this.#c.host.scatterAdd(shape, dim, this.#onHost(index), this.#onHost(src)));
   }
