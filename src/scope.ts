@@ -25,7 +25,7 @@ const storagesIn = (v: unknown): Set<Storage> => {
   const out = new Set<Storage>();
   // a flat list of tensors (what every backward pass keeps) without the generator's allocations
   if (Array.isArray(v) && v.every((x) => x instanceof Tensor)) {
-    for (const t of v as Tensor[]) {
+    for (const t of v) {
       out.add(t.storage);
       if (t.grad) out.add(t.grad.storage);
     }

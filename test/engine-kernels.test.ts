@@ -28,12 +28,12 @@ describe("wasm engine kernels match the reference backend bit for bit", () => {
       // the index as large as x outside dim (the kernel's case: cross-entropy, embeddings)
       const shape = x.shape.map((s, i) => (i === d ? 9 : s));
       const idx = randint(0, x.shape[d]!, shape).int();
-      both(`gather dim ${d}`, [x, idx], (a, i) => a.gather(d, i!));
-      both(`gather dim ${d} int32`, [x.mul(100).int(), idx], (a, i) => a.gather(d, i!));
+      both(`gather dim ${d}`, [x, idx], (a, i) => a.gather(d, i));
+      both(`gather dim ${d} int32`, [x.mul(100).int(), idx], (a, i) => a.gather(d, i));
       // a transposed view and a smaller index: the host path, checked all the same
-      both(`gather dim ${d} of a transposed view`, [x, idx], (a, i) => a.transpose(0, 2).gather(2 - d, i!.transpose(0, 2)));
+      both(`gather dim ${d} of a transposed view`, [x, idx], (a, i) => a.transpose(0, 2).gather(2 - d, i.transpose(0, 2)));
       const small = x.shape.map((s, i) => (i === d ? 3 : s - 1));
-      both(`gather dim ${d}, smaller index`, [x, randint(0, x.shape[d]!, small).int()], (a, i) => a.gather(d, i!));
+      both(`gather dim ${d}, smaller index`, [x, randint(0, x.shape[d]!, small).int()], (a, i) => a.gather(d, i));
     }
     assert.ok(indexKernelRuns.gather - before >= 6, `the gather kernel ran ${indexKernelRuns.gather - before} times`);
   });
@@ -43,7 +43,7 @@ describe("wasm engine kernels match the reference backend bit for bit", () => {
     const x = randn([4, 5, 6]);
     for (let d = 0; d < 3; d++) {
       const idx = tensor([0, x.shape[d]! - 1, 1, 1, 0], { dtype: "int32" });
-      both(`indexSelect dim ${d}`, [x, idx], (a, i) => a.indexSelect(d, i!));
+      both(`indexSelect dim ${d}`, [x, idx], (a, i) => a.indexSelect(d, i));
     }
     assert.ok(indexKernelRuns.gather - before >= 3);
   });
@@ -55,11 +55,11 @@ describe("wasm engine kernels match the reference backend bit for bit", () => {
       // the index as large as the output outside dim (the kernel's case: embedding backward, fold)
       const shape = [4, 5, 6].map((s, i) => (i === d ? 11 : s));
       const idx = randint(0, base.shape[d]!, shape).int();
-      both(`scatterAdd dim ${d}`, [base, idx, randn(shape)], (b, i, s) => b.scatterAdd(d, i!, s!));
+      both(`scatterAdd dim ${d}`, [base, idx, randn(shape)], (b, i, s) => b.scatterAdd(d, i, s));
       // a larger src (its extra elements ignored) and a smaller index (the host path)
-      both(`scatterAdd dim ${d}, larger src`, [base, idx, randn(shape.map((n) => n + 1))], (b, i, s) => b.scatterAdd(d, i!, s!));
+      both(`scatterAdd dim ${d}, larger src`, [base, idx, randn(shape.map((n) => n + 1))], (b, i, s) => b.scatterAdd(d, i, s));
       const small = shape.map((n, i) => (i === d ? n : n - 1));
-      both(`scatterAdd dim ${d}, smaller index`, [base, randint(0, base.shape[d]!, small).int(), randn(small)], (b, i, s) => b.scatterAdd(d, i!, s!));
+      both(`scatterAdd dim ${d}, smaller index`, [base, randint(0, base.shape[d]!, small).int(), randn(small)], (b, i, s) => b.scatterAdd(d, i, s));
     }
     assert.ok(indexKernelRuns.scatterAdd - before >= 3, `the scatterAdd kernel ran ${indexKernelRuns.scatterAdd - before} times`);
   });
@@ -70,8 +70,8 @@ describe("wasm engine kernels match the reference backend bit for bit", () => {
     for (const dtype of ["float64", "int32", "bool"] as const) {
       const a = randn([3, 7]).mul(5).to(dtype);
       const b = randn([3, 7]).mul(5).to(dtype);
-      both(`where ${dtype}`, [c, a, b], (cc, x, y) => x!.where(cc!, y!));
-      both(`where ${dtype} scalar`, [c, a], (cc, x) => x!.where(cc!, tensor(1, { dtype, device: x!.device })));
+      both(`where ${dtype}`, [c, a, b], (cc, x, y) => x.where(cc, y));
+      both(`where ${dtype} scalar`, [c, a], (cc, x) => x.where(cc, tensor(1, { dtype, device: x.device })));
     }
     assert.ok(indexKernelRuns.where - before >= 6);
   });
@@ -83,7 +83,7 @@ describe("wasm engine kernels match the reference backend bit for bit", () => {
       for (const op of ["tanhBackward", "sigmoidBackward"] as const) {
         const yy = op === "tanhBackward" ? y : y.abs();
         // the reference backend runs the host loop (f64, rounded once) on the same inputs
-        both(`${op}, ${n} elements`, [g, yy], (a, b) => applyFused(op, [a!, b!], null)[0]!);
+        both(`${op}, ${n} elements`, [g, yy], (a, b) => applyFused(op, [a, b], null)[0]!);
       }
     }
   });
