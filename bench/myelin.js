@@ -1,6 +1,6 @@
 // myelin's side of the peer benchmarks (../shared/bench-peers): the same workloads, timing windows
 // and "RESULT {json}" lines as bench_torch.py / bench_tfjs.js, through myelin's public API.
-// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|mlp|perop|mlpgemm|lstm|cnn|gpt> [--backend wasm|cpu]
+// Usage (after `npm run build`): node bench/myelin.js <sgemm|sgemmT|fma|mlp|perop|mlpgemm|lstm|cnn|gpt> [--backend wasm|cpu]
 //        [--threads N] [--samples 3] [--window 1.2] [--warm 5] [--sizes 256,512,1024]
 
 import { readFileSync } from "node:fs";
@@ -44,6 +44,21 @@ async function sgemm() {
       const r = await timeLoop(() => a.matmul(b), Math.min(WINDOW, 1.0), 1);
       emit({ ...base(), n, value: (flop * r.iters) / r.sec / 1e9, unit: "GFLOP/s", iters: r.iters, sec: r.sec, cpu: r.cpu });
     }
+  }
+}
+
+/**
+ * The Wasm roofline: a loop of independent f32x4 multiply-adds on registers only (relaxed-SIMD FMA
+ * where the build has it), the most one core can compute in Wasm with no memory traffic. GEMM
+ * efficiency is reported as a share of it (bench/summarize.js).
+ */
+async function fma() {
+  if (typeof be.fmaRoofline !== "function") throw new Error("fma: the backend has no roofline loop (wasm only)");
+  const iters = 1 << 20; // 96 flops each: ~100 Mflop per call
+  be.fmaRoofline(iters);
+  for (let s = 0; s < SAMPLES; s++) {
+    const r = await timeLoop(() => be.fmaRoofline(iters, threads), Math.min(WINDOW, 1.0), 3);
+    emit({ ...base(), value: (96 * iters * threads * r.iters) / r.sec / 1e9, unit: "GFLOP/s", iters: r.iters, sec: r.sec, cpu: r.cpu });
   }
 }
 
@@ -248,7 +263,7 @@ async function gpt() {
   }
 }
 
-const benches = { sgemm, sgemmT, mlp, perop, mlpgemm, lstm, cnn, gpt };
+const benches = { sgemm, sgemmT, fma, mlp, perop, mlpgemm, lstm, cnn, gpt };
 if (!benches[bench]) {
   console.error(`usage: node bench/myelin.js <${Object.keys(benches).join("|")}> [--backend wasm|cpu] [--threads N] [--samples 3] [--window 1.2]`);
   process.exit(2);

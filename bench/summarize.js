@@ -71,8 +71,11 @@ function targets(results) {
   const mlp = groups(results.filter((r) => r.bench === "mlp"));
   const rows = [];
   const status = (ok, gap) => (ok ? "met" : `**missed** (${gap})`);
+  const roof = find(groups(results.filter((r) => r.bench === "fma")), "myelin-wasm", 1, undefined, undefined);
+  if (roof) rows.push(["Wasm FMA roofline, 1 thread (registers only: the ceiling of any Wasm kernel)", `${fmt(roof.median)} GFLOP/s`, "reference"]);
   for (const n of [...new Set(sg.map((e) => e.n))]) {
     const m1 = find(sg, "myelin-wasm", 1, n, undefined);
+    if (m1 && roof) rows.push([`SGEMM n=${n}, 1 thread, share of the Wasm FMA roofline`, `${((m1.median / roof.median) * 100).toFixed(0)}% (${fmt(m1.median)} of ${fmt(roof.median)} GFLOP/s)`, "reference"]);
     const m2 = find(sg, "myelin-wasm", 2, n, undefined);
     const t1 = find(sg, "torch", 1, n, undefined);
     if (m1) rows.push([`SGEMM n=${n}, 1 thread ≥ 40 GFLOP/s`, `${fmt(m1.median)} GFLOP/s`, status(m1.median >= 40, `${fmt(40 - m1.median)} GFLOP/s short, ${((m1.median / 40) * 100).toFixed(0)}% of target`)]);
@@ -98,7 +101,7 @@ function targets(results) {
     const gf = median(results.filter((r) => r.bench === "mlpgemm" && typeof r.gflops === "number").map((r) => r.gflops));
     rows.push([
       "MLP training, 1 thread, within 10% of its GEMM-bound ceiling",
-      `${(share * 100).toFixed(0)}% of the step is GEMM: ${fmt(m1.median)} vs a ceiling of ${fmt(g1.median)} samples/s (the step's GEMMs alone, ${fmt(gf)} GFLOP/s)`,
+      `${(share * 100).toFixed(0)}% of the step is GEMM: ${fmt(m1.median)} vs a ceiling of ${fmt(g1.median)} samples/s (the step's GEMMs alone, ${fmt(gf)} GFLOP/s${roof ? `, ${((gf / roof.median) * 100).toFixed(0)}% of the FMA roofline` : ""})`,
       status(share >= 0.9, `${((0.9 - share) * 100).toFixed(0)} points short`),
     ]);
   }
@@ -164,6 +167,7 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
   const t = targets(results);
   if (t.length) out.push("## Targets (issues 4 and 7)", "", ...t, "");
   const titles = {
+    fma: "Wasm FMA roofline: independent f32x4 multiply-adds on registers, GFLOP/s (the ceiling of any Wasm kernel)",
     sgemm: "SGEMM: float32 C = A@B, GFLOP/s = 2n³/t",
     sgemmT: "SGEMM with transposed operands, n = 512 (TN = Aᵀ@B, NT = A@Bᵀ)",
     mlp: "MLP training: Fashion-MNIST 784-256-128-10 ReLU, cross-entropy, Adam 1e-3, batch 128",
@@ -173,7 +177,7 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     cnn: "LeNet-5 training: Fashion-MNIST, conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, Adam 1e-3, batch 64",
     gpt: "char-GPT training: 2 pre-LN layers, d 128, 4 heads, FFN 512 ReLU, ctx 64, vocab 65, batch 16, Adam 1e-3, tokens/s",
   };
-  for (const b of ["sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm", "cnn", "gpt"]) {
+  for (const b of ["fma", "sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm", "cnn", "gpt"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }

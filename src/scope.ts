@@ -29,6 +29,14 @@ export function* tensorsIn(v: unknown, seen = new Set<unknown>()): Generator<Ten
 
 const storagesIn = (v: unknown): Set<Storage> => {
   const out = new Set<Storage>();
+  // a flat list of tensors (what every backward pass keeps) without the generator's allocations
+  if (Array.isArray(v) && v.every((x) => x instanceof Tensor)) {
+    for (const t of v) {
+      out.add(t.storage);
+      if (t.grad) out.add(t.grad.storage);
+    }
+    return out;
+  }
   for (const t of tensorsIn(v)) out.add(t.storage);
   return out;
 };

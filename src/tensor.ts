@@ -2,12 +2,11 @@
 // Methods are one-liners that delegate to ops/*; the math and the checks live there.
 
 import type { Backend, Storage, View } from "./backend/backend.js";
-import { listBackends } from "./backend/registry.js";
-import { checkDType, DTYPES, isDType, isFloating, looksLikeDType, type DType, type TypedArray } from "./dtype.js";
-import { formatTensor, toNested, type Nested } from "./format.js";
-import { contiguousStrides, fmtShape, isContiguous, numel, shapesEqual } from "./shape.js";
-import { isGradEnabled } from "./autograd/grad-mode.js";
-import { runBackward, type BackwardOptions, type Node } from "./autograd/tape.js";
+import { isFloating, type DType, type TypedArray } from "./dtype.js";
+import { toNested, type Nested } from "./format.js";
+import { contiguousStrides, fmtShape, isContiguous, numel } from "./shape.js";
+import type { BackwardOptions, Node } from "./autograd/tape.js";
+import { assignedValue, backwardFrom, releaseOwner, tensorRepr, toTarget } from "./tensor-ops.js";
 import * as ew from "./ops/elementwise.js";
 import * as mv from "./ops/movement.js";
 import * as rd from "./ops/reduce.js";
@@ -18,9 +17,6 @@ import * as sel from "./composites/selection.js";
 import * as smp from "./composites/sampling.js";
 import type { TensorLike } from "./ops/elementwise.js";
 import type { Dims } from "./ops/reduce.js";
-
-/** Storages owned by more than one tensor through assign(), with their owner count. */
-const sharedOwners = new WeakMap<Storage, number>();
 
 export class Tensor implements View {
   /** @internal the backend buffer this tensor views (shared by views of one tensor) */
@@ -45,7 +41,8 @@ export class Tensor implements View {
   private constructor(backend: Backend, storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this.#backend = backend;
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
+    // a frozen shape (another tensor's) is shared, not copied: per-op allocations are the fixed cost
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.strides = strides;
     this.offset = offset;
     this.#dtype = dtype;
@@ -138,20 +135,7 @@ export class Tensor implements View {
    * `gradient` is required unless this tensor has one element (torch.Tensor.backward).
    */
   backward(gradient?: Tensor, opts: BackwardOptions = {}): void {
-    if (!this.requiresGrad) throw new Error("backward: this tensor does not require grad and has no gradFn");
-    let seed = gradient;
-    if (!seed) {
-      if (this.numel !== 1)
-        throw new Error(`backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${fmtShape(this.shape)}, pass a gradient`);
-      seed = ew.fullLike(this, 1);
-    } else if (!shapesEqual(seed.shape, this.shape)) {
-      throw new Error(`backward: gradient shape ${fmtShape(seed.shape)} does not match the tensor's shape ${fmtShape(this.shape)}`);
-    }
-    runBackward([this], [seed], (t, g) => {
-      if (!t.isLeaf && !t.retainsGrad) return;
-      const gd = opts.createGraph ? g : g.detach();
-      t.grad = t.grad ? (opts.createGraph ? t.grad.add(gd) : t.grad.add(gd).detach()) : gd;
-    }, opts);
+    backwardFrom(this, gradient, opts);
   }
 
   /**
@@ -163,9 +147,7 @@ export class Tensor implements View {
     if (this.#disposed) return;
     this.#disposed = true;
     // storage adopted by assign() has several owners: only the last one to go frees it
-    const owners = sharedOwners.get(this.storage);
-    if (owners !== undefined && owners > 1) sharedOwners.set(this.storage, owners - 1);
-    else this.backend.free?.(this.storage);
+    if (releaseOwner(this.storage)) this.backend.free?.(this.storage);
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -184,27 +166,7 @@ export class Tensor implements View {
    * mutation in the API, used by optimizers and normalization layers, normally under noGrad.
    */
   assign(other: Tensor | number): this {
-    if (!(other instanceof Tensor) && typeof other !== "number") throw new TypeError(`assign: expected a Tensor or a number, got ${other === null ? "null" : typeof other}`);
-    const src = typeof other === "number" ? ew.fullLike(this, other) : other;
-    if (!shapesEqual(src.shape, this.shape))
-      throw new Error(`assign: cannot assign a tensor of shape ${fmtShape(src.shape)} to one of shape ${fmtShape(this.shape)}`);
-    if (isGradEnabled() && this.isLeaf && this.requiresGrad)
-      throw new Error("assign: a leaf tensor that requires grad cannot be modified while grad mode is on; wrap it in noGrad()");
-    // torch would rebase the history onto `other`; keeping the old gradFn would silently send
-    // gradients down a path that no longer produced these values
-    if (isGradEnabled() && this.gradFn)
-      throw new Error(
-        `assign: this tensor ${fmtShape(this.shape)} is the output of a recorded '${this.gradFn.op}' op; modifying it while grad ` +
-          "mode is on would corrupt its gradient: wrap the assign in noGrad(), or assign to a detach()ed copy",
-      );
-    const c = mv.contiguous(ew.cast(src, this.dtype));
-    if (c.storage === src.storage) {
-      // adopted without a copy: both tensors own the storage now (see dispose)
-      const owners = sharedOwners.get(c.storage) ?? 1;
-      sharedOwners.set(c.storage, owners + 1);
-    }
-    const prev = sharedOwners.get(this.storage);
-    if (prev !== undefined && this.storage !== c.storage) sharedOwners.set(this.storage, prev - 1);
+    const c = assignedValue(this, other);
     this.storage = c.storage;
     this.strides = c.strides;
     this.offset = c.offset;
@@ -257,14 +219,7 @@ export class Tensor implements View {
     return this.dataSync()[0]!;
   }
   toString(): string {
-    // torch omits the dtype when it is the one the values imply (default float, or bool)
-    const suffix: string[] = [];
-    if (this.numel === 0 && this.ndim !== 1) suffix.push(`size=${fmtShape(this.shape)}`);
-    if (this.dtype !== "float32" && this.dtype !== "bool") suffix.push(`dtype=${this.dtype}`);
-    if (this.gradFn) suffix.push(`gradFn=<${this.gradFn.op}>`);
-    else if (this.requiresGrad) suffix.push("requires_grad=True");
-    if (this.numel === 0) return `tensor(${["[]", ...suffix].join(", ")})`;
-    return formatTensor(this.dataSync(), this.shape, this.dtype, suffix);
+    return tensorRepr(this);
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
@@ -278,18 +233,7 @@ export class Tensor implements View {
    * Both are differentiable and return this tensor itself when nothing changes, as in torch.
    */
   to(target: string | Tensor, dtype?: DType): Tensor {
-    if (target instanceof Tensor) return this.to(target.device, target.dtype);
-    if (isDType(target)) {
-      if (dtype !== undefined) throw new TypeError(`to: got two dtypes ('${target}' and '${String(dtype)}'); pass a device and a dtype, or one of them`);
-      return ew.cast(this, target);
-    }
-    if (typeof target !== "string") throw new TypeError(`to: expected a dtype (${DTYPES.join(", ")}), a device (${listBackends().join(", ")}) or a tensor, got ${String(target)}`);
-    if (!listBackends().includes(target)) {
-      if (looksLikeDType(target)) checkDType("to", target);
-      throw new TypeError(`to: '${target}' is neither a device here (${listBackends().join(", ")}) nor a dtype (${DTYPES.join(", ")})`);
-    }
-    const moved = mv.toDevice(this, target);
-    return dtype === undefined ? moved : ew.cast(moved, checkDType("to", dtype));
+    return toTarget(this, target, dtype);
   }
   /** A copy on the cpu backend (torch.Tensor.cpu); this tensor itself when it is there already. */
   cpu(): Tensor { return this.to("cpu"); }

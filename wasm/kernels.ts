@@ -10,6 +10,7 @@ import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } 
 import { reduceCols, reduceRows } from "./reduce";
 import { adamRange } from "./optim";
 import { biasChunk, convChunk, maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
+import { engineJob } from "./engine";
 
 export { gemmScratchBytes } from "./gemm";
 export { erf64 } from "./math";
@@ -139,7 +140,7 @@ function adamChunk(c: i32, nch: i32, args: usize): void {
   adamRange(i0, i1, p, g, m, v, <usize>arg(args, 6), <usize>arg(args, 7), <usize>arg(args, 8), args + 36);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -164,6 +165,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 23) maxPoolChunk(c, nch, args);
     else if (fn == 24) maxPoolBackChunk(c, nch, args);
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
+    else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

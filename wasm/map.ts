@@ -41,8 +41,30 @@ function scmp(op: i32, x: f32, y: f32): u8 {
 }
 
 // One row: out[j] = a[j*sa] op b[j*sb], SIMD when both strides are 0 (splat) or 1.
+// One loop per stride pattern (no select per vector), 8 floats per step.
 @inline function binRowOp(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
   let j = 0;
+  if (sa == 1 && sb == 1) {
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      v128.store(out + o, vbin(op, v128.load(a + o), v128.load(b + o)));
+      v128.store(out + o, vbin(op, v128.load(a + o, 16), v128.load(b + o, 16)), 16);
+    }
+  } else if (sa == 1 && sb == 0) {
+    const vb = v128.load32_splat(b);
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      v128.store(out + o, vbin(op, v128.load(a + o), vb));
+      v128.store(out + o, vbin(op, v128.load(a + o, 16), vb), 16);
+    }
+  } else if (sa == 0 && sb == 1) {
+    const va = v128.load32_splat(a);
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      v128.store(out + o, vbin(op, va, v128.load(b + o)));
+      v128.store(out + o, vbin(op, va, v128.load(b + o, 16)), 16);
+    }
+  }
   if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
     const va = v128.load32_splat(a);
     const vb = v128.load32_splat(b);
@@ -184,7 +206,19 @@ export function unary2d(op: i32, rows: i32, cols: i32, x: usize, rs: i32, cs: i3
 
 /** out[j] = cond[j*sc] != 0 ? a[j*sa] : b[j*sb]; cond is bytes (bool), a, b and out f32. */
 export function whereRow(n: i32, cond: usize, sc: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  if (sc == 1 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
+    // four condition bytes widened to lane masks, then a bitwise select (relu and its backward)
+    const va = v128.load32_splat(a);
+    const vb = v128.load32_splat(b);
+    for (; j + 4 <= n; j += 4) {
+      const c = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(cond + <usize>j)));
+      const x = sa ? v128.load(a + (<usize>j << 2)) : va;
+      const y = sb ? v128.load(b + (<usize>j << 2)) : vb;
+      v128.store(out + (<usize>j << 2), v128.bitselect(x, y, i32x4.ne(c, i32x4.splat(0))));
+    }
+  }
+  for (; j < n; j++) {
     const v = load<u8>(cond + <usize>(j * sc)) != 0 ? load<f32>(at(a, j * sa)) : load<f32>(at(b, j * sb));
     store<f32>(out + (<usize>j << 2), v);
   }

@@ -76,6 +76,12 @@ export interface Backend {
    * otherwise): returns new storages for the parameter and both moments, all of p's shape.
    */
   adamStep?(p: View, g: View, m: View, v: View, h: AdamHyper): [Storage, Storage, Storage];
+  /**
+   * The backward of tanh, g·(1 − y²), or of sigmoid, g·y·(1 − y), from the saved output y, optional
+   * (ops/fused/activation-grad.ts has a host kernel and a composite): a fresh storage of g's shape,
+   * or null to decline a layout or dtype.
+   */
+  activationGrad?(op: "tanh" | "sigmoid", g: View, y: View): Storage | null;
 
   /** A contiguous copy of the view. */
   contiguous(x: View): Storage;

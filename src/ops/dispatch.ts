@@ -20,12 +20,19 @@ const fresh = (x: Tensor, storage: Storage, shape: readonly number[], dtype: DTy
 const view = (x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor =>
   Tensor.fromView(x, shape, strides, offset);
 
-const unary = <P extends UnaryOp>(op: P): Forward<P> => ([x]) =>
-  fresh(x!, x!.backend.unary(op, x!, x!.dtype), x!.shape);
+// Inputs are read by index, not destructured: destructuring runs the iterator protocol per op.
+const unary = <P extends UnaryOp>(op: P): Forward<P> => (xs) => {
+  const x = xs[0]!;
+  return fresh(x, x.backend.unary(op, x, x.dtype), x.shape);
+};
 
-const binary = <P extends BinaryOp>(op: P): Forward<P> => ([a, b]) => {
-  const dtype = (COMPARE_OPS as readonly string[]).includes(op) ? "bool" : a!.dtype;
-  return fresh(a!, a!.backend.binary(op, a!, b!, dtype), a!.shape, dtype);
+const binary = <P extends BinaryOp>(op: P): Forward<P> => {
+  const compares = (COMPARE_OPS as readonly string[]).includes(op);
+  return (xs) => {
+    const a = xs[0]!, b = xs[1]!;
+    const dtype = compares ? "bool" : a.dtype;
+    return fresh(a, a.backend.binary(op, a, b, dtype), a.shape, dtype);
+  };
 };
 
 const reduce = <P extends ReduceOp>(op: P): Forward<P> => ([x], { dims }) => {
@@ -46,7 +53,10 @@ const forward: { [P in Primitive]: Forward<P> } = {
   add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"),
   maximum: binary("maximum"), minimum: binary("minimum"),
   eq: binary("eq"), ne: binary("ne"), lt: binary("lt"), le: binary("le"), gt: binary("gt"), ge: binary("ge"),
-  where: ([c, a, b]) => fresh(a!, a!.backend.where(c!, a!, b!, a!.dtype), a!.shape),
+  where: (xs) => {
+    const a = xs[1]!;
+    return fresh(a, a.backend.where(xs[0]!, a, xs[2]!, a.dtype), a.shape);
+  },
   sum: reduce("sum"), prod: reduce("prod"), max: reduce("max"), min: reduce("min"),
   argmax: argReduce("argmax"), argmin: argReduce("argmin"),
 
@@ -60,10 +70,12 @@ const forward: { [P in Primitive]: Forward<P> } = {
     return view(x!, shape, strides, x!.offset);
   },
   permute: ([x], { dims }) => view(x!, dims.map((d) => x!.shape[d]!), dims.map((d) => x!.strides[d]!), x!.offset),
-  expand: ([x], { shape }) => {
-    const lead = shape.length - x!.ndim;
-    const strides = shape.map((s, d) => (d < lead || x!.shape[d - lead] !== s ? 0 : x!.strides[d - lead]!));
-    return view(x!, shape, strides, x!.offset);
+  expand: (xs, { shape }) => {
+    const x = xs[0]!;
+    const lead = shape.length - x.ndim;
+    const strides = new Array<number>(shape.length);
+    for (let d = 0; d < shape.length; d++) strides[d] = d < lead || x.shape[d - lead] !== shape[d] ? 0 : x.strides[d - lead]!;
+    return view(x, shape, strides, x.offset);
   },
   slice: ([x], { starts, ends, steps }) => {
     const shape = starts.map((s, d) => Math.max(0, Math.ceil((ends[d]! - s) / steps[d]!)));
@@ -107,13 +119,22 @@ const nonDifferentiable = new Set<Primitive>([...COMPARE_OPS, "argmax", "argmin"
 
 /** Runs primitive `op` and, when grad mode is on and an input requires grad, records it on the tape. */
 export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+  // plain loops, no closures or arrays beyond the node's own: this runs for every op
   const backend = inputs[0]!.backend;
-  for (const x of inputs)
+  let track = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
     if (x.backend !== backend)
       throw new Error(`${op}: tensors are on different devices ('${backend.name}' and '${x.backend.name}'); move one with .to('${backend.name}')`);
+    if (x.requiresGrad) track = true;
+  }
   const out = (forward[op] as Forward<P>)(inputs, attrs);
-  if (isGradEnabled() && !nonDifferentiable.has(op) && inputs.some((x) => x.requiresGrad)) {
-    const versions = noSavedInputs.has(op) ? null : inputs.map((x) => x.version);
+  if (track && isGradEnabled() && !nonDifferentiable.has(op)) {
+    let versions: number[] | null = null;
+    if (!noSavedInputs.has(op)) {
+      versions = new Array<number>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]!.version;
+    }
     out.setGradFn({ op, inputs, attrs, outputs: [out], multi: false, rule: rules[op] as NodeRule, versions });
   }
   return out;

@@ -39,6 +39,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** Broadcasts every operand to one shape (views; no copy). */
 export function broadcastAll(op: string, ...xs: Tensor[]): Tensor[] {
+  if (xs.length === 2 && shapesEqual(xs[0]!.shape, xs[1]!.shape)) return xs;
   const shape = broadcastShapes(op, ...xs.map((x) => x.shape));
   return xs.map((x) => (shapesEqual(x.shape, shape) ? x : apply("expand", [x], { shape })));
 }
@@ -96,6 +97,16 @@ function operands(op: string, a0: TensorLike, b0: TensorLike): [Tensor, Tensor, 
 }
 
 function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Tensor {
+  // The hot path (two floating tensors of one dtype and shape, or one and a number): no promotion,
+  // no broadcasting, no arrays; the general path below gives the same result for these.
+  if (a instanceof Tensor && isFloating(a.dtype)) {
+    if (b instanceof Tensor) {
+      if (b.dtype === a.dtype && shapesEqual(a.shape, b.shape)) return apply(op, [a, b], null);
+    } else if (typeof b === "number") {
+      const s = scalarLike(a, b, a.dtype);
+      return apply(op, [a, a.ndim === 0 ? s : apply("expand", [s], { shape: a.shape })], null);
+    }
+  }
   const [x, y, dt] = operands(op, a, b);
   let d = dt;
   // bool op bool as in torch: + is or, * is and (results stay bool), - and ** are errors

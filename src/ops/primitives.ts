@@ -41,7 +41,7 @@ export interface PrimAttrs {
   // views: no data moves, only shape/strides/offset change
   reshape: { shape: number[] };
   permute: { dims: number[] };
-  expand: { shape: number[] };
+  expand: { shape: readonly number[] };
   slice: { starts: number[]; ends: number[]; steps: number[] };
   flip: { dims: number[] };
   // data movement that needs a kernel

@@ -22,6 +22,8 @@ export const ELEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32
 /** A block of the heap; `live` turns false exactly once, whoever (free() or the finalizer) gets there first. */
 class Block {
   live = true;
+  /** Handed to the FinalizationRegistry (once at most). */
+  registered = false;
   constructor(
     readonly ptr: number,
     /** Its size class (see sizeClass). */
@@ -93,7 +95,12 @@ export class WasmHeap {
   #top = HEAP_BASE;
   readonly #free = new Map<number, number[]>();
   readonly #registry: SyncRegistry<Block>;
-  readonly #registered = new Set<Block>();
+  /**
+   * The one unregister token of every registration. A per-block token costs a hash-table entry per
+   * register (~3x a plain one) and an unregister per free(); with one shared token free() leaves the
+   * cell in place (the finalizer then finds the block already released), and exit drops them all.
+   */
+  readonly #token = {};
   readonly #collector: SyncCollector | null;
   #liveBytes = 0;
   #sinceCollect = 0;
@@ -117,10 +124,7 @@ export class WasmHeap {
     // A cleanup task of this other-context registry that runs while Node tears the environment
     // down aborts the process ("illegal access", seen about once in 8 test runs under load), so
     // nothing stays registered past 'exit'.
-    collector?.onExit?.(() => {
-      for (const b of this.#registered) this.#registry.unregister(b);
-      this.#registered.clear();
-    });
+    collector?.onExit?.(() => this.#registry.unregister(this.#token));
     this.#refresh();
   }
 
@@ -232,16 +236,15 @@ export class WasmHeap {
   /** Hands a storage to the FinalizationRegistry: its block returns when the storage is collected. */
   register(s: WasmStorage): void {
     const b = s.blockOf();
-    if (!b || !b.live || this.#registered.has(b)) return;
-    this.#registry.register(s, b, b);
-    this.#registered.add(b);
+    if (!b || !b.live || b.registered) return;
+    b.registered = true;
+    this.#registry.register(s, b, this.#token);
   }
 
   /** Explicit release; a second call, or the finalizer later, does nothing. */
   free(s: WasmStorage): void {
     const b = s.blockOf();
     if (!b || !b.live) return;
-    if (this.#registered.has(b)) this.#registry.unregister(b);
     // freed before the next collection: it never needed one
     if (b.epoch === this.#epoch) this.#sinceCollect = Math.max(0, this.#sinceCollect - b.bytes - JS_BYTES);
     this.#release(b);
@@ -250,7 +253,6 @@ export class WasmHeap {
   #release(b: Block): void {
     if (!b.live) return;
     b.live = false;
-    this.#registered.delete(b);
     this.#storageBytes -= b.bytes;
     this.freeBytes(b.ptr, b.bytes);
   }

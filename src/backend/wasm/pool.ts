@@ -85,7 +85,11 @@ export class ThreadPool {
     } catch (e) {
       error = e; // a trap here: the workers may still be running chunks of this job
     }
-    if (error === null) this.#waitFor(() => Atomics.load(ctl, FINISHED) >= chunks || Atomics.load(ctl, FAILED) !== 0);
+    if (error === null) {
+      // the common case (the caller ran every chunk) returns without a closure or a wait
+      if (Atomics.load(ctl, FINISHED) >= chunks && Atomics.load(ctl, FAILED) === 0) return;
+      this.#waitFor(() => Atomics.load(ctl, FINISHED) >= chunks || Atomics.load(ctl, FAILED) !== 0);
+    }
     if (error === null && Atomics.load(ctl, FAILED) === 0) return;
     // A chunk trapped. Stop further claims, then wait until every claimed chunk has finished or
     // failed (a trapped chunk never counts as finished), so no straggler of this job runs into,

@@ -2,14 +2,12 @@
 // output y. The composites cost three or four kernels per use; these rules are differentiable,
 // so gradients of gradients still work.
 
-import { hostKernels, onHost, type FusedDef, type FusedKernel } from "./def.js";
-
-// Above this size the composite's SIMD kernels beat one scalar host loop.
-const HOST_MAX = 1 << 15;
+import { Tensor } from "../../tensor.js";
+import { onHost, type FusedDef, type FusedKernel } from "./def.js";
 
 // The loops are written out per function (a callback per element is not reliably inlined).
 const kernel = (which: "tanh" | "sigmoid"): FusedKernel<null> => ([g, y]) => {
-  if (g!.numel > HOST_MAX || g!.dtype !== y!.dtype || g!.ndim !== y!.ndim || g!.shape.some((s, d) => s !== y!.shape[d])) return null;
+  if (g!.dtype !== y!.dtype || g!.ndim !== y!.ndim || g!.shape.some((s, d) => s !== y!.shape[d])) return null;
   return onHost([g!, y!], [[y!.shape, y!.dtype]], ([gi, yi], [out]) => {
     const gd = gi!.data, yd = yi!.data, go = gi!.off, yo = yi!.off, o = out!, n = o.length;
     if (which === "tanh")
@@ -25,6 +23,19 @@ const kernel = (which: "tanh" | "sigmoid"): FusedKernel<null> => ([g, y]) => {
   }, false);
 };
 
+// The wasm backend's SIMD kernel (same f64 arithmetic, so the same bits), else the host loop; both
+// serve every size, so the two backends agree bit for bit.
+const viaBackend = (which: "tanh" | "sigmoid"): FusedKernel<null> => {
+  const host = kernel(which);
+  return (xs, attrs) => {
+    const [g, y] = [xs[0]!, xs[1]!];
+    const b = g.backend;
+    const s = g.dtype === y.dtype && g.ndim === y.ndim && g.shape.every((n, d) => n === y.shape[d]) ? b.activationGrad?.(which, g, y) : null;
+    return s ? [Tensor.fromStorage(b, s, g.shape, g.dtype)] : host(xs, attrs);
+  };
+};
+const kernelsFor = (which: "tanh" | "sigmoid"): Record<string, FusedKernel<null>> => ({ cpu: kernel(which), wasm: viaBackend(which) });
+
 /** g·(1 − y²) for y = tanh(x). */
 export const tanhBackward: FusedDef<null> = {
   reference: ([g, y]) => [g!.mul(y!.square().neg().add(1))],
@@ -33,7 +44,7 @@ export const tanhBackward: FusedDef<null> = {
     needs[0] ? gg!.mul(y!.square().neg().add(1)) : null,
     needs[1] ? gg!.mul(g!).mul(y!).mul(-2) : null,
   ],
-  kernels: hostKernels(kernel("tanh")),
+  kernels: kernelsFor("tanh"),
 };
 
 /** g·y·(1 − y) for y = sigmoid(x). */
@@ -44,5 +55,5 @@ export const sigmoidBackward: FusedDef<null> = {
     needs[0] ? gg!.mul(y!.mul(y!.neg().add(1))) : null,
     needs[1] ? gg!.mul(g!).mul(y!.mul(-2).add(1)) : null,
   ],
-  kernels: hostKernels(kernel("sigmoid")),
+  kernels: kernelsFor("sigmoid"),
 };
