@@ -13,11 +13,12 @@ import { embedding, embeddingBackward } from "./embedding.js";
 import { layerNorm } from "./layer-norm.js";
 import { linear } from "./linear.js";
 import { logSoftmax, softmax } from "./softmax.js";
+import { rnn } from "./rnn.js";
 import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, rnn });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 
