@@ -5,6 +5,7 @@ import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
+import { seq2seqRecipes } from "./recipes-seq2seq.js";
 import { attentionRecipes } from "./recipes-attention.js";
 import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
@@ -108,7 +109,7 @@ const recipeList: Recipe[] = [
   ...generativeRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...seq2seqRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];
