@@ -210,6 +210,16 @@ export class WasmBackend implements Backend {
       else this.#heap.register(s);
     }
   }
+  /** Runs kernel job `args` (args[0] the job id of wasm/kernels.ts) in `chunks` chunks on the pool: for glue beside this file (wasm-rnn.ts). */
+  runJob(args: readonly number[], chunks: number): void {
+    this.#args(args);
+    this.#pool.dispatch(chunks, this.#pool.threads);
+  }
+  /** The byte address of element `offset` of a float32 storage, for runJob's arguments. */
+  addressOf(s: Storage, offset = 0): number {
+    return this.#ws(s).ptr + offset * 4;
+  }
+
   #args(values: readonly number[]): void {
     const i32 = this.#heap.i32;
     const base = ARGS_BYTE / 4;

@@ -6,6 +6,7 @@ import type { Storage } from "../../backend/backend.js";
 import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { contiguous } from "../movement.js";
+import { lstmBackwardStep, lstmKernels } from "../../backend/wasm/wasm-rnn.js";
 import { hostParts, mat, matT, RNN_GATES, saved, savedWidth, type RnnAttrs } from "./rnn.js";
 
 /**
@@ -36,7 +37,20 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (gcN) dc.set(view(gcN.storage).subarray(gcN.offset, gcN.offset + B * H));
   const dGx = be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0);
   const dGh = gru ? (be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0)) : dGx;
-  for (let k = T - 1; k >= 0; k--) {
+  // float32 LSTM on wasm: each step's pointwise part is one SIMD kernel (wasm/rnn.ts), dh and dc live in wasm memory
+  const simd = lstm && dt === "float32" ? lstmKernels(be, H) : null;
+  let dhS: Storage | null = simd ? be.upload(dh, dt) : null;
+  const dcS: Storage | null = simd ? be.upload(dc, dt) : null;
+  for (let k = T - 1; simd && k >= 0; k--) {
+    const t = a.reverse ? T - 1 - k : k, tp = a.reverse ? t + 1 : t - 1;
+    const cp = k === 0 ? ([p.c0!.storage, p.c0!.offset] as const) : ([S!.storage, S!.offset + tp * B * SW + 4 * H] as const);
+    const gy = gY ? ([gY.storage, gY.offset + t * B * H] as const) : null;
+    lstmBackwardStep(simd, B, H, [S!.storage, S!.offset + t * B * SW], cp, k === 0 ? H : SW, [dhS!, 0], gy, [dcS!, 0], [dGx, t * B * GH]);
+    const back = be.matmul(mat(dGx, B, GH, t * B * GH), mat(p.wHh.storage, GH, H, p.wHh.offset), dt);
+    be.free?.(dhS!);
+    dhS = back;
+  }
+  for (let k = T - 1; !simd && k >= 0; k--) {
     const t = a.reverse ? T - 1 - k : k, tp = a.reverse ? t + 1 : t - 1;
     const Gx = view(dGx), Gh = view(dGh), Y = view(ys.storage), yo = ys.offset;
     const W = S ? view(S.storage) : Y, so = S?.offset ?? 0;
@@ -107,8 +121,8 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   }
   const grads: (Tensor | null)[] = [
     wants("x") ? wrap(be.matmul(mat(dGx, TB, GH), mat(p.wIh.storage, GH, I, p.wIh.offset), dt), [T, B, I]) : null,
-    wants("h0") ? wrap(be.upload(dh, dt), [B, H]) : null,
-    ...(lstm ? [wants("c0") ? wrap(be.upload(dc, dt), [B, H]) : null] : []),
+    wants("h0") ? wrap(dhS ?? be.upload(dh, dt), [B, H]) : null,
+    ...(lstm ? [wants("c0") ? wrap(dcS ?? be.upload(dc, dt), [B, H]) : null] : []),
     wants("wIh") ? wrap(be.matmul(matT(dGx, TB, GH), mat(p.x.storage, TB, I, p.x.offset), dt), [GH, I]) : null,
     dWhh,
     ...(a.bias ? [wants("bIh") ? colSums(dGx) : null, wants("bHh") ? colSums(dGh) : null] : []),
