@@ -5,7 +5,7 @@ export { loadMnist, loadFashionMnist, loadCsv, readIdxFile, FASHION_MNIST_DIR } 
 export { saveModel, loadModel } from "./io/node/index.js";
 export { saveSafetensors, loadSafetensors, readSafetensors, writeFileAtomic, saveCheckpoint, loadCheckpoint, type Checkpoint, type SaveCheckpointOptions } from "./io/node/index.js";
 export { ModelCheckpoint, CSVLogger, type ModelCheckpointOptions } from "./train/node-callbacks.js";
-export { loadCo2, loadMobyDick, loadFemaleFirstNames, loadSpamAssassin, packageDir } from "./data/node/packages.js";
+export { loadCo2, loadMobyDick, loadFemaleFirstNames, loadSpamAssassin, loadCmudict, packageDir } from "./data/node/packages.js";
 export { resumeFromCheckpoint, type ResumeTargets, type ResumeState } from "./train/node-resume.js";
 export { cliProgressBar } from "./train/node-progress.js";
 

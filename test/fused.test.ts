@@ -122,6 +122,16 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "float mask, full shape, causal too", inputs: [f([2, 3, 4]), f([2, 3, 4]), f([2, 3, 2]), f([2, 3, 3], -1, 1)], attrs: sdpa(0.7, true, "float") },
     { name: "key and value broadcast over the batch", inputs: [f([2, 3, 4]), f([4, 4]), f([4, 2])], attrs: sdpa(0.5, false, "none") },
   ],
+  rnn: [
+    { name: "LSTM", inputs: [f([4, 3, 5], -1, 1), f([3, 6], -1, 1), f([3, 6], -1, 1), f([24, 5], -0.5, 0.5), f([24, 6], -0.5, 0.5), f([24], -0.5, 0.5), f([24], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: false, bias: true } },
+    { name: "LSTM reversed, no bias", inputs: [f([3, 2, 4], -1, 1), f([2, 5], -1, 1), f([2, 5], -1, 1), f([20, 4], -0.5, 0.5), f([20, 5], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: true, bias: false } },
+    { name: "LSTM, H = 8 (wasm: the SIMD step kernels)", inputs: [f([5, 3, 4], -1, 1), f([3, 8], -1, 1), f([3, 8], -1, 1), f([32, 4], -0.5, 0.5), f([32, 8], -0.5, 0.5), f([32], -0.5, 0.5), f([32], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: false, bias: true } },
+    { name: "LSTM, H = 4, reversed, no bias (SIMD)", inputs: [f([4, 2, 3], -1, 1), f([2, 4], -1, 1), f([2, 4], -1, 1), f([16, 3], -0.5, 0.5), f([16, 4], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: true, bias: false } },
+    { name: "GRU", inputs: [f([4, 3, 5], -1, 1), f([3, 6], -1, 1), f([18, 5], -0.5, 0.5), f([18, 6], -0.5, 0.5), f([18], -0.5, 0.5), f([18], -0.5, 0.5)], attrs: { mode: "GRU", reverse: false, bias: true } },
+    { name: "GRU reversed", inputs: [f([3, 2, 4], -1, 1), f([2, 5], -1, 1), f([15, 4], -0.5, 0.5), f([15, 5], -0.5, 0.5), f([15], -0.5, 0.5), f([15], -0.5, 0.5)], attrs: { mode: "GRU", reverse: true, bias: true } },
+    { name: "Elman tanh", inputs: [f([5, 3, 4], -1, 1), f([3, 6], -1, 1), f([6, 4], -0.5, 0.5), f([6, 6], -0.5, 0.5), f([6], -0.5, 0.5), f([6], -0.5, 0.5)], attrs: { mode: "RNN_TANH", reverse: false, bias: true } },
+    { name: "Elman relu reversed", inputs: [f([4, 2, 3], -1, 1), f([2, 5], -1, 1), f([5, 3], -0.5, 0.5), f([5, 5], -0.5, 0.5)], attrs: { mode: "RNN_RELU", reverse: true, bias: false } },
+  ],
   unbind: [
     { name: "dim 0", inputs: [f([3, 4])], attrs: { dim: 0 } },
     { name: "dim 1", inputs: [f([2, 3, 2])], attrs: { dim: 1 } },

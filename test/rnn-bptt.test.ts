@@ -179,8 +179,50 @@ describe("1,000 steps train in linear cost", () => {
     const [a, b] = [250, 1000].map((T) => cost(T, false)) as [number, number];
     assert.ok(b / a < 4.1 && b / a > 3.9, `elements written: ${a}, ${b}`);
   });
-  test("the counter would catch quadratic growth: an input that needs its gradient (select's backward pads per step)", () => {
+  test("an input that needs its gradient stays linear (the fused layer's dx is one GEMM)", () => {
     const [a, b] = [250, 500].map((T) => cost(T, true)) as [number, number];
+    assert.ok(b / a < 2.1, `elements written: ${a}, ${b}`);
+  });
+  test("the counter would catch quadratic growth: a per-step select of an input that needs its gradient (each backward pads to full length)", () => {
+    const quadratic = (T: number): number => on(backend, () => {
+      const x = randn([T, 1, 2], { requiresGrad: true });
+      const before = written();
+      let s = x.select(0, 0).sum();
+      for (let t = 1; t < T; t++) s = s.add(x.select(0, t).sum());
+      s.backward();
+      return written() - before;
+    });
+    const [a, b] = [250, 500].map(quadratic) as [number, number];
     assert.ok(b / a > 2.2, `elements written: ${a}, ${b}`);
   });
+});
+
+describe("gradients of gradients through the fused layer", () => {
+  for (const device of listBackends())
+    test(`∂/∂W of ‖∂L/∂x‖² matches the composite cells for LSTM and GRU (${device})`, () => on(device, () => {
+      for (const Layer of [nn.LSTM, nn.GRU]) {
+        manualSeed(5);
+        const m = new Layer(3, 4, { dtype: "float64" });
+        const x = randn([5, 2, 3], { dtype: "float64", requiresGrad: true });
+        const w = m.namedParameters().find(([k]) => k === "weight_hh_l0")![1];
+        // composite: the cells of F, one step at a time, all on the tape
+        const composite = (): Tensor => {
+          const ps = Object.fromEntries(m.namedParameters());
+          let h = tensor(new Float64Array(8), { shape: [2, 4], dtype: "float64" }), c = h;
+          const outs: Tensor[] = [];
+          for (let t = 0; t < 5; t++) {
+            if (Layer === nn.LSTM) [h, c] = F.lstmCell(x.select(0, t), [h, c], ps.weight_ih_l0!, ps.weight_hh_l0!, ps.bias_ih_l0, ps.bias_hh_l0);
+            else h = F.gruCell(x.select(0, t), h, ps.weight_ih_l0!, ps.weight_hh_l0!, ps.bias_ih_l0, ps.bias_hh_l0);
+            outs.push(h);
+          }
+          return outs.map((o) => o.square().sum()).reduce((a, b) => a.add(b));
+        };
+        const second = (loss: Tensor): Tensor => {
+          const [gx] = grad(loss, [x], { createGraph: true });
+          return grad(gx!.square().sum(), [w])[0]!;
+        };
+        const fused = (): Tensor => (m.forward as (x: Tensor) => [Tensor, unknown])(x)[0].square().sum();
+        assertClose(second(fused()), second(composite()), { atol: 1e-10, rtol: 1e-8 });
+      }
+    }));
 });

@@ -11,6 +11,7 @@ import { reduceCols, reduceRows } from "./reduce";
 import { adamRange } from "./optim";
 import { biasChunk, convChunk, maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 import { engineJob } from "./engine";
+import { lstmBackwardRows, lstmForwardRows } from "./rnn";
 
 export { gemmScratchBytes } from "./gemm";
 export { erf64 } from "./math";
@@ -140,7 +141,18 @@ function adamChunk(c: i32, nch: i32, args: usize): void {
   adamRange(i0, i1, p, g, m, v, <usize>arg(args, 6), <usize>arg(args, 7), <usize>arg(args, 8), args + 36);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts). */
+// args: 30, B, H, x, rec, bias, cp, cps, save, y (forward) or 31, B, H, save, cp, cps, dh, gy, dc, dg (backward): one LSTM step, chunks over rows.
+function lstmChunk(c: i32, nch: i32, args: usize): void {
+  const B = arg(args, 1);
+  const b0 = part(B, c, nch, 1), b1 = part(B, c + 1, nch, 1);
+  if (b0 >= b1) return;
+  const H = arg(args, 2);
+  const p3 = <usize>arg(args, 3), p4 = <usize>arg(args, 4), p6 = <usize>arg(args, 6), p8 = <usize>arg(args, 8), p9 = <usize>arg(args, 9);
+  if (arg(args, 0) == 30) lstmForwardRows(b0, b1, H, p3, p4, <usize>arg(args, 5), p6, arg(args, 7), p8, p9);
+  else lstmBackwardRows(b0, b1, H, p3, p4, arg(args, 5), p6, <usize>arg(args, 7), p8, p9);
+}
+
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-26 conv.ts, 30-31 rnn.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -166,6 +178,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 24) maxPoolBackChunk(c, nch, args);
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
+    else if (fn == 30 || fn == 31) lstmChunk(c, nch, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

@@ -185,3 +185,11 @@ export function expm1Row(n: i32, x: usize, sx: i32, out: usize): void {
   }
   for (; j < n; j++) store<f32>(out + (<usize>j << 2), <f32>sun(op, <f64>load<f32>(at(x, j * sx))));
 }
+
+/** σ(x) and tanh(x) on four f32 lanes, for kernels outside the maps (rnn.ts). */
+@inline export function sigmoidF32x4(x: v128): v128 {
+  return vtrans32(16, x);
+}
+@inline export function tanhF32x4(x: v128): v128 {
+  return vtrans32(15, x);
+}

@@ -1,4 +1,4 @@
-// The subcommands of `myelin`: train, eval, predict, summary. Each declares its parseArgs
+// The subcommands of `myelin`: train, eval, predict, summary, gradients. Each declares its parseArgs
 // options and usage text; all of them are thin shells over recipes and fit().
 
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { evaluate } from "../train/index.js";
 import { recipeByName, type Recipe } from "./recipes.js";
 import { common, commonHelp, loader, num, readConfig, str, useBackend, type Command, type RunConfig } from "./shared.js";
 import { train } from "./train.js";
+import { gradients } from "./gradients.js";
 
 export type { Command } from "./shared.js";
 
@@ -93,4 +94,4 @@ const summaryCmd: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { train, eval: evalCmd, predict, summary: summaryCmd };
+export const commands: Record<string, Command> = { train, eval: evalCmd, predict, summary: summaryCmd, gradients };

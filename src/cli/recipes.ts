@@ -5,6 +5,7 @@ import { data, nn, optim, type Tensor } from "../index.js";
 import { loadFashionMnist, loadMnist } from "../node.js";
 import type { LossFn } from "../train/index.js";
 import { rnnRecipes } from "./recipes-rnn.js";
+import { seq2seqRecipes } from "./recipes-seq2seq.js";
 import { attentionRecipes } from "./recipes-attention.js";
 import { transformerRecipes } from "./recipes-transformers.js";
 import { courseRecipes } from "./recipes-course.js";
@@ -115,7 +116,7 @@ const recipeList: Recipe[] = [
   ...unsupervisedRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...seq2seqRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

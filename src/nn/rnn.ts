@@ -5,6 +5,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { zeros } from "../ops/creation.js";
+import { applyFused } from "../ops/fused/table.js";
 import { cat, stack } from "../ops/movement.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape } from "../shape.js";
@@ -128,8 +129,9 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
       timeDim = this.batchFirst ? 1 : 0;
       B = x.shape[1 - timeDim]!;
       inputFeatures = x.shape[2];
-      // TODO(#9): an O(T) unbind from the engine; select's backward is one pad per step when x needs grad
-      xs = Array.from({ length: x.shape[timeDim]! }, (_, t) => x.select(timeDim, t));
+      // the fused layer (ops/fused/rnn.ts) takes the whole [T, B, in] sequence; packed batches and
+      // projections walk the cells below
+      xs = this.projSize || !x.shape[timeDim] ? Array.from({ length: x.shape[timeDim]! }, (_, t) => x.select(timeDim, t)) : [x];
     }
     if (inputFeatures !== this.inputSize) throw new Error(`${name}: input.size(-1) must be equal to inputSize. Expected ${this.inputSize}, got ${inputFeatures}`);
     const w0 = this.#weights[0]!.wIh;
@@ -141,6 +143,7 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
         throw new Error(`${name}: expected ${k ? "cell" : "hidden"} state of shape ${fmtShape(batched ? want : [L * D, sizes[k]!])}, got ${fmtShape(h.shape)}`);
       return packed && input.sortedIndices ? got.indexSelect(1, input.sortedIndices) : got;
     });
+    if (!packed && !this.projSize && xs.length === 1 && xs[0]!.ndim === 3) return this.#fused(xs[0]!, states, batched);
     const finals: Tensor[][] = states.map(() => []);
     for (let l = 0; l < L; l++) {
       const outs: Tensor[][] = [];
@@ -159,6 +162,29 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
     });
     if (packed) return [new PackedSequence(cat(xs, 0), input.batchSizes, input.sortedIndices, input.unsortedIndices), finalStates];
     const output = stack(xs, timeDim);
+    return [batched ? output : output.squeeze(this.batchFirst ? 0 : 1), finalStates];
+  }
+
+  /** The padded path: one fused op per layer and direction over the whole sequence. */
+  #fused(x: Tensor, states: Tensor[], batched: boolean): [Tensor, Tensor[]] {
+    const D = this.numDirections;
+    const finals: Tensor[][] = states.map(() => []);
+    let seq = this.batchFirst ? x.transpose(0, 1) : x; // [T, B, features]
+    for (let l = 0; l < this.numLayers; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const w = this.#weights[l * D + d]!;
+        const init = states.map((s) => s.select(0, l * D + d));
+        const ins = [seq, ...init, w.wIh, w.wHh, ...(w.bIh && w.bHh ? [w.bIh, w.bHh] : [])];
+        const [ys, ...last] = applyFused("rnn", ins, { mode: this.mode, reverse: d === 1, bias: this.bias });
+        outs.push(ys!);
+        last.forEach((t, k) => finals[k]!.push(t));
+      }
+      seq = D === 2 ? cat(outs, 2) : outs[0]!;
+      if (this.dropout > 0 && this.training && l < this.numLayers - 1) seq = dropoutFn(seq, { p: this.dropout });
+    }
+    const output = this.batchFirst ? seq.transpose(0, 1) : seq;
+    const finalStates = finals.map((list) => (batched ? stack(list, 0) : stack(list, 0).squeeze(1)));
     return [batched ? output : output.squeeze(this.batchFirst ? 0 : 1), finalStates];
   }
 

@@ -5,8 +5,9 @@ export { OptimizerGroup, type StepFn, type StepContext, type StepResult, type An
 export { EarlyStopping, LRSchedulerCallback, LambdaCallback, Monitor, type Callback, type FitContext, type Logs, type MonitorOptions, type TrainInfo, type SchedulerLike } from "./callbacks.js";
 export { Progress, setDefaultBarFactory, type ProgressOptions, type BarLike, type BarFactory } from "./progress.js";
 export { penalty, type Regularization } from "./regularization.js";
-export { historySpec, plotHistory } from "./plot.js";
+export { historySpec, plotHistory, renderSvg } from "./plot.js";
 export { resolveMetric } from "./metric-names.js";
 export * as metrics from "./metrics.js";
 export { yieldToEventLoop } from "./yield.js";
 export { truncatedBptt, detachState, largestSingularValue, type RecurrentState, type ChunkInfo, type TruncatedBpttOptions } from "./bptt.js";
+export { gradientFlow, gradientFlowDemo, gradientFlowSpec, plotGradientFlow, type GradientFlow } from "./gradient-flow.js";

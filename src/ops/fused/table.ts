@@ -17,11 +17,12 @@ import { linear } from "./linear.js";
 import { maxPool2d, maxPool2dBackward } from "./pool.js";
 import { relu, reluBackward } from "./relu.js";
 import { logSoftmax, softmax } from "./softmax.js";
+import { rnn } from "./rnn.js";
 import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward, scaledDotProductAttention });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward, scaledDotProductAttention, rnn });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 
