@@ -9,6 +9,7 @@ import { attentionRecipes } from "./recipes-attention.js";
 import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 import { cnnRecipes } from "./recipes-cnn.js";
+import { energyRecipes } from "./recipes-energy.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -108,7 +109,7 @@ const recipeList: Recipe[] = [
   ...generativeRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...courseRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...attentionRecipes, ...courseRecipes, ...energyRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];
