@@ -10,6 +10,7 @@ import { OptimizerGroup, type OptimizerLike, type StepContext } from "../train/i
 import { imageGridPng } from "./images.js";
 import { graphSvg, normaliseRows, panelsPng, qTableSvg, springLayout } from "./pictures-energy.js";
 import type { Recipe } from "./recipes.js";
+import { demoRecipes } from "./recipes-demos.js";
 
 type Samples = data.Dataset<[Tensor, Tensor]>;
 const asModel = (m: nn.AnyModule): ReturnType<Recipe["model"]> => m as unknown as ReturnType<Recipe["model"]>;
@@ -388,4 +389,4 @@ const dbnDigits: Recipe = {
   },
 };
 
-export const energyRecipes: Recipe[] = [ntmCopy, hopfieldDigits, rbmDigits, gcnKarate, qLearningPath, perceptronGates, dbnDigits];
+export const energyRecipes: Recipe[] = [ntmCopy, hopfieldDigits, rbmDigits, gcnKarate, qLearningPath, perceptronGates, dbnDigits, ...demoRecipes];
