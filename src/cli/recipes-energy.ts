@@ -1,6 +1,6 @@
 // Recipes for the course's energy-based and other networks (issue 15): the NTM copy task, Hopfield
-// recall of digits, an RBM on the digits, a GCN on the karate club, Q-learning on the path task and
-// the perceptron rule on AND/OR/XOR. Those that learn without backward train through fit's trainStep.
+// recall of digits, RBM and DBN on the digits, a GCN on the karate club, Q-learning on the path task,
+// the perceptron rule on AND/OR/XOR; plus the demonstrations of recipes-demos.ts. Rule-learners use trainStep.
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
