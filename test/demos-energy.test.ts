@@ -97,3 +97,11 @@ test("fruit-table: one logistic neuron learns deck 001's four fruits and calls a
   const svg = readFileSync(join(out, "table.svg"), "utf8");
   assert.equal(svg.match(/P\(orange\) = /g)?.length, FRUIT.y.length);
 });
+
+test("vanishing-gradients: through 20 sigmoid layers the first layer's gradient is < 10⁻⁶ of the last's and the net stays at chance; ReLU (He) learns", async () => {
+  const { test: t, out } = await train("vanishing-gradients");
+  console.log(`  first/last gradient norm: sigmoid ${t.firstOverLastSigmoid!.toExponential(1)}, ReLU ${t.firstOverLastRelu!.toExponential(1)}; accuracy sigmoid ${(t.accuracySigmoid! * 100).toFixed(1)}%, ReLU ${(t.accuracyRelu! * 100).toFixed(1)}%`);
+  assert.ok(t.firstOverLastSigmoid! < 1e-6 && t.firstOverLastRelu! > 1e-2);
+  assert.ok(t.accuracySigmoid! <= 0.2 && t.accuracyRelu! >= 0.7, `${t.accuracySigmoid} vs ${t.accuracyRelu}`);
+  assert.equal(readFileSync(join(out, "gradients.svg"), "utf8").match(/<polyline/g)?.length, 2);
+});

