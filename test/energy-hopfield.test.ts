@@ -82,3 +82,18 @@ test("Hopfield capacity: the measured recall curve collapses near 0.14·N", () =
   console.log(`  capacity estimate ${cap.toFixed(3)}·N (theory 0.138·N)`);
   assert.ok(cap >= 0.12 && cap <= 0.17, `capacity ${cap}·N should be near 0.14·N`);
 });
+
+test("the projection rule W = Ξᵀ(ΞΞᵀ)⁻¹Ξ makes strongly correlated patterns fixed points, where Hebb's rule does not", () => {
+  const g = new Generator(11);
+  // 12 patterns of 100 bits sharing 70 bits (overlap ≈ 0.7, like digits sharing their background)
+  const common = patterns(1, 70, g);
+  const xi = tensor(Array.from({ length: 12 }, () => [...common.dataSync(), ...patterns(1, 30, g).dataSync()]).flat(), { shape: [12, 100] });
+  const fixed = (net: models.Hopfield): number => net.forward(xi).eq(xi).all(1).float().mean().item();
+  assert.equal(fixed(new models.Hopfield(100).store(xi, { rule: "projection" })), 1);
+  assert.ok(fixed(new models.Hopfield(100).store(xi)) < 0.5);
+  // W is the projection onto the patterns' span with its diagonal removed: W ξ = ξ − diag(P) ξ
+  const w = new models.Hopfield(100).store(xi, { rule: "projection" }).weight;
+  assert.ok(w.sub(w.t()).abs().amax().item() < 1e-4, "symmetric");
+  assert.throws(() => new models.Hopfield(100).store(xi, { rul: "projection" } as never), /Hopfield.store: unknown option 'rul'/);
+  assert.throws(() => new models.Hopfield(100).store(xi.narrow(0, 0, 1).repeat([2, 1]), { rule: "projection" }), /linearly dependent/);
+});

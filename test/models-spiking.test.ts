@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, models, nn, optim, randperm, tensor, Generator } from "../src/index.js";
+import { manualSeed, models, nn, optim, randperm, tensor, Generator, type Tensor } from "../src/index.js";
 import { digitsSlice } from "./digits-slice.js";
 
 test("spike: Heaviside forward, fast-sigmoid surrogate 1/(1 + k|x|)² backward", () => {
@@ -62,4 +62,25 @@ test("the spiking-digits recipe builds the LIF network for flattened 784-pixel d
   const out = r.model().forward(tensor(new Float32Array(2 * 784).fill(0.5), { shape: [2, 784] }));
   assert.deepEqual(out.shape, [2, 10]);
   assert.ok(out.ge(0).all().item() && out.le(8).all().item(), "outputs are spike counts over 8 steps");
+});
+
+test("the spiking-digits recipe draws the hidden layer's spike raster: four panels of 128 neurons × 8 steps of 0/1", async () => {
+  const { recipeByName } = await import("../src/cli/recipes.js");
+  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "myelin-raster-"));
+  try {
+    const r = recipeByName("spiking-digits");
+    const model = r.model();
+    const lines = await r.afterTrain!(model, dir);
+    assert.match(lines[0]!, /raster\.png/);
+    const png = readFileSync(join(dir, "raster.png"));
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [8 * 4, 4 * (128 + 2) * 4]);
+    const spikes = (model as unknown as { lastSpikes: Tensor }).lastSpikes;
+    assert.deepEqual(spikes.shape, [8, 4, 128]);
+    assert.ok(spikes.eq(0).logicalOr(spikes.eq(1)).all().item(), "spikes are 0 or 1");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

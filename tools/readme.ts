@@ -62,6 +62,9 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "models", feature: "Clustering auto-encoder (DEC: k-means on the codes, Student-t soft assignment, KL to the sharpened target): digit clusters of purity 0.58 on a slice (bar 0.5), 0.64 in the full clustering-ae recipe", files: /^models-clustering\.test/ },
   { area: "cli", feature: "Generative recipes run end to end on seeded slices against measured bars: clustering-ae, autoencoder, denoising-ae, sparse-ae, vae, ddpm-2d, gan-digits (14×14 GAN: 6% of samples recognised on the slice; 25% over all ten classes in the full recipe), semi-supervised (100 labels: 78.3% against 77.1% for the same network on the labels alone on the slice; 77.0% against 74.1% in the full recipe)", files: /^recipes-generative\.test/ },
   { area: "cli", feature: "ddpm-digits: a DDPM (T = 100, sinusoidal step embedding, MLP ε-network) drawing 14×14 digits with a sample grid: held-out L_simple 0.999 → 0.237 on a 2,000-digit slice, judge-recognised samples 18% → 38% over 6 classes (the MLP judge also passes 18% of untrained noise); all ten classes in the full recipe", files: /^recipes-ddpm\.test/ },
+  { area: "models", feature: "Neural Turing machine: content + location addressing (float64 gradcheck), copy task at 1.3% bit error on length 5 and 1.1% on length 10 (trained on 1-5)", files: /^energy-ntm\.test/ },
+  { area: "cli", feature: "Course-network recipes with pictures: ntm-copy, hopfield (projection rule 100% vs Hebb), rbm-digits, dbn-digits (86%), gcn-karate (96.9%), qlearning-path, perceptron", files: /^recipes-energy\.test/ },
+  { area: "cli", feature: "Demonstrations with pictures: decision boundaries with 0/3/20 hidden layers, double descent (peak at width = n), images ranked by a neuron, deck 001's fruit table, vanishing gradients (sigmoid vs ReLU, 20 layers)", files: /^demos-energy\.test/ },
 ];
 
 interface Result {

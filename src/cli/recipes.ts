@@ -12,6 +12,7 @@ import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 import { cnnRecipes } from "./recipes-cnn.js";
 import { unsupervisedRecipes } from "./recipes-unsupervised.js";
+import { energyRecipes } from "./recipes-energy.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -116,7 +117,7 @@ const recipeList: Recipe[] = [
   ...unsupervisedRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...seq2seqRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...seq2seqRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes, ...energyRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];

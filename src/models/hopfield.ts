@@ -11,6 +11,29 @@ import { checkOptionNames } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 
+/** The inverse of a small square matrix by Gauss-Jordan elimination with partial pivoting, in float64. */
+function inverse(m: Tensor, where: string): Tensor {
+  const n = m.shape[0]!;
+  const a = Float64Array.from(m.dataSync());
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]!) > Math.abs(a[piv * n + c]!)) piv = r;
+    if (Math.abs(a[piv * n + c]!) < 1e-9) throw new Error(`${where}: the patterns are linearly dependent (their Gram matrix is singular); the projection rule needs independent patterns`);
+    for (const arr of [a, inv])
+      for (let k = 0; k < n; k++) [arr[c * n + k], arr[piv * n + k]] = [arr[piv * n + k]!, arr[c * n + k]!];
+    const d = a[c * n + c]!;
+    for (let k = 0; k < n; k++) { a[c * n + k]! /= d; inv[c * n + k]! /= d; }
+    for (let r = 0; r < n; r++) {
+      const f = a[r * n + c]!;
+      if (r === c || f === 0) continue;
+      for (let k = 0; k < n; k++) { a[r * n + k]! -= f * a[c * n + k]!; inv[r * n + k]! -= f * inv[c * n + k]!; }
+    }
+  }
+  return tensor(Float32Array.from(inv), { shape: [n, n] });
+}
+
 export interface HopfieldRecallOptions {
   /** Sweeps over all neurons (async) or synchronous steps at most; stops early at a fixed point. */
   maxSteps?: number;
@@ -47,17 +70,26 @@ export class Hopfield extends Module {
       throw new Error(`Hopfield.${what}: expected states [${this.n}] or [batch, ${this.n}] of ±1, got ${fmtShape(x.shape)}`);
   }
 
-  /** Hebb's rule: W = (1/N) Σ_μ ξ^μ ξ^μᵀ, zero diagonal. `patterns` [P, N] of ±1; replaces W unless `add`. */
-  store(patterns: Tensor, { add = false } = {}): this {
+  /**
+   * Stores `patterns` [P, N] of ±1, replacing W unless `add`. `rule: "hebb"` (default): W = (1/N) Σ_μ ξ^μ ξ^μᵀ.
+   * `rule: "projection"` (the pseudo-inverse rule of L. Personnaz, I. Guyon and G. Dreyfus, J. Physique
+   * Lettres 46, 1985): W = Ξᵀ (Ξ Ξᵀ)⁻¹ Ξ, the projection onto the patterns' span, which makes every
+   * linearly independent pattern a fixed point however correlated they are (real images are: digits
+   * share their background, and Hebb's rule then merges them). Both with zero diagonal.
+   */
+  store(patterns: Tensor, opts: { add?: boolean; rule?: "hebb" | "projection" } = {}): this {
+    checkOptionNames("Hopfield.store", opts, ["add", "rule"]);
+    const { add = false, rule = "hebb" } = opts;
     this.#check("store", patterns);
+    if (rule !== "hebb" && rule !== "projection") throw new Error(`Hopfield.store: rule must be "hebb" or "projection", got ${String(rule)}`);
     noGrad(() => {
       const p = patterns.reshape([-1, this.n]).float();
-      const w = p.t().matmul(p).div(this.n).mul(ones([this.n, this.n]).sub(eye(this.n)));
+      const mix = rule === "hebb" ? p.t().div(this.n) : p.t().matmul(inverse(p.matmul(p.t()), "Hopfield.store"));
+      const w = mix.matmul(p).mul(ones([this.n, this.n]).sub(eye(this.n)));
       this.weight.assign(add ? this.weight.add(w) : w);
     });
     return this;
   }
-
   /** E(s) = −½ sᵀ W s for each state: [N] → scalar, [B, N] → [B]. */
   energy(s: Tensor): Tensor {
     this.#check("energy", s);

@@ -9,6 +9,7 @@ export { DBN, type PretrainOptions } from "./dbn.js";
 export { SpikingMLP, type SpikingMLPOptions } from "./spiking.js";
 export { BoltzmannMachine, type BoltzmannFitOptions } from "./boltzmann.js";
 export { layerGradientNorms } from "./diagnostics.js";
+export { NTM, ntmAddressing, contentAddressing, shiftConvolve, sharpen, ntmRead, ntmWrite, copyTask, type NTMOptions } from "./ntm.js";
 
 // Generative models: auto-encoders, VAE, GAN, diffusion, clustering.
 export { AutoEncoder, corrupt, l1Sparsity, klSparsity, type Activation, type AutoEncoderOptions, type CorruptOptions } from "./autoencoder.js";

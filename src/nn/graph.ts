@@ -95,7 +95,8 @@ export class GCNConv extends MessagePassing {
   lin: Linear;
   bias: Tensor | null;
   readonly normalize: boolean;
-  #cache: { key: Tensor; n: number; edgeIndex: Tensor; edgeWeight: Tensor } | null = null;
+  /** The normalised edges of the last graph. A plain field, not #private: fit's step scope keeps the tensors it finds on the model, so a cache filled inside a step survives it. */
+  normCache: { key: Tensor; n: number; edgeIndex: Tensor; edgeWeight: Tensor } | null = null;
   constructor(readonly inChannels: number, readonly outChannels: number, ...args: Args<[], GCNConvOptions>) {
     super("add");
     const { bias, normalize } = resolveArgs<Required<GCNConvOptions>>("nn.GCNConv", args, [], { bias: true, normalize: true });
@@ -111,8 +112,8 @@ export class GCNConv extends MessagePassing {
     let ei = edgeIndex, w: Tensor | null = null;
     if (this.normalize) {
       // the normalised edges depend only on the graph: reuse them while the same edgeIndex comes back
-      if (this.#cache?.key !== edgeIndex || this.#cache.n !== n) this.#cache = { key: edgeIndex, n, ...gcnNorm(edgeIndex, n) };
-      ({ edgeIndex: ei, edgeWeight: w } = this.#cache);
+      if (this.normCache?.key !== edgeIndex || this.normCache.n !== n) this.normCache = { key: edgeIndex, n, ...gcnNorm(edgeIndex, n) };
+      ({ edgeIndex: ei, edgeWeight: w } = this.normCache);
     }
     const out = this.propagate(this.lin.forward(x), ei, w);
     return this.bias ? out.add(this.bias) : out;
