@@ -44,6 +44,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "cli", feature: "`npm run recipes`: every recipe trained fully with its defaults, into docs/recipes.md and .json", files: /^train-recipes\.test/ },
   { area: "cli", feature: "CNN run-folder pictures: first-layer filters, one test image's feature maps, the confusion matrix", files: /^cnn-pictures\.test/ },
   { area: "cli", feature: "Resume from a checkpoint folder with checks; build once, rebuild what changed; mnist optional", files: /^(resume|packaging)\.test/ },
+  { area: "cli", feature: "boltzmann recipe: exact NLL of held-out 3x3 MNIST patches, 2.96 nats (9 visible + 4 hidden) vs 2.99 (no hidden), 5.25 (independent)", files: /^recipes-energy\.test/ },
   { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
   { area: "nn", feature: "Attention: dot/scaled/cosine/additive scores, scaledDotProductAttention (a fused op: batched GEMMs, closed-form backward), linear attention, MultiheadAttention, Transformer encoder/decoder (PyTorch parity in every mask mode), positional encodings, weight tying", files: /^attention\.test/ },
   { area: "cli", feature: "Seq2seq and tagging recipes: CMUdict spelling → pronunciation (encoder-decoder LSTM, phoneme error rate), word ends in unspaced Moby Dick (BiLSTM, F1)", files: /^rnn-seq2seq/ },

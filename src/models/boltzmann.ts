@@ -63,6 +63,22 @@ export class BoltzmannMachine {
     return p;
   }
 
+  /**
+   * The exact mean negative log-likelihood of visible data [B, nVisible] of 0/1 (nats per row):
+   * −(1/B) Σ_b log p(v_b), p(v) = Σ_h e^{−E(v, h)} / Z, Z = Σ_s e^{−E(s)}, both sums enumerated.
+   */
+  nll(data: Tensor): number {
+    if (data.ndim !== 2 || data.shape[1] !== this.nVisible) throw new Error(`BoltzmannMachine.nll: expected data [batch, ${this.nVisible}] of 0/1, got ${fmtShape(data.shape)}`);
+    const pv = this.visibleDistribution(), d = data.dataSync(), rows = data.shape[0]!, nv = this.nVisible;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      let v = 0;
+      for (let i = 0; i < nv; i++) if (d[r * nv + i]! > 0.5) v |= 1 << i;
+      sum -= Math.log(pv[v]!);
+    }
+    return sum / rows;
+  }
+
   #boltzmann(): Float64Array {
     const m = 1 << this.n;
     const logits = new Float64Array(m);
