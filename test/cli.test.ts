@@ -197,6 +197,20 @@ test("--out refuses a folder that is not empty unless --overwrite, which replace
   assert.equal(readFileSync(join(mixed, "notes.txt"), "utf8"), "mine");
 });
 
+test("--overwrite replaces a run whose recipe drew pictures of its own (the run lists its files in config.json)", async () => {
+  const out = join(tmp, "pictured");
+  assert.equal((await myelin(["train", "qlearning-path", "--out", out], tmp)).code, 0);
+  const files = (JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as { files: string[] }).files;
+  assert.ok(files.includes("qtable.svg") && files.includes("model.safetensors"), files.join(", "));
+  const over = await myelin(["train", "qlearning-path", "--out", out, "--overwrite"], tmp);
+  assert.equal(over.code, 0, over.stderr);
+  // a file the run did not write still stops --overwrite
+  writeFileSync(join(out, "notes.txt"), "mine");
+  const refused = await myelin(["train", "qlearning-path", "--out", out, "--overwrite"], tmp);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /not part of a run \(notes\.txt\)/);
+});
+
 test("myelin --version prints the package version", async () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
   for (const flag of ["--version", "-v"]) {

@@ -1,7 +1,7 @@
 // `myelin train`: trains a recipe with a validation split held out of its training data, reports
 // the test set once at the end, and writes a run folder that --resume continues.
 
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { data, Generator, getBackend, manualSeed, type optim, type Tensor } from "../index.js";
 import { cliProgressBar, CSVLogger, ModelCheckpoint, resumeFromCheckpoint, saveSafetensors, type ResumeState } from "../node.js";
@@ -34,9 +34,21 @@ function checkOut(out: string, { resumeDir, overwrite }: { resumeDir?: string; o
   if (inPlace || present.length === 0) return () => {};
   if (!overwrite)
     throw new Error(`--out ${out} is not empty (it holds ${present.slice(0, 5).join(", ")}${present.length > 5 ? ", …" : ""}); pass --overwrite to replace the run in it, or choose another folder`);
-  const foreign = present.filter((f) => !RUN_FILES.includes(f));
+  // a run lists what it wrote in config.json (recipes draw pictures of their own); older runs fall back to RUN_FILES
+  const listed = readRunFiles(out);
+  const foreign = present.filter((f) => !RUN_FILES.includes(f) && !listed.includes(f));
   if (foreign.length) throw new Error(`--overwrite: ${out} holds files that are not part of a run (${foreign.slice(0, 5).join(", ")}); refusing to write a run over them`);
   return () => present.forEach((f) => rmSync(join(out, f), { recursive: true, force: true }));
+}
+
+/** The files a finished run recorded in its config.json (none for runs from before the record, or a foreign config). */
+function readRunFiles(out: string): string[] {
+  try {
+    const files = (JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as { files?: unknown }).files;
+    return Array.isArray(files) ? files.filter((f): f is string => typeof f === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The loader with `transform` applied to every batch's inputs (length kept for the progress bar). */
@@ -181,6 +193,8 @@ ${commonHelp()}`;
     if (recipe.report) console.log(recipe.report(model, ds));
     for (const line of drawn?.lines ?? []) console.log(line);
     for (const line of (await recipe.afterTrain?.(model, out)) ?? []) console.log(line);
+    // everything in the folder now is this run's, so a later --overwrite may replace it
+    writeFileSync(join(out, "config.json"), JSON.stringify({ ...config, backend: getBackend().name, files: readdirSync(out).sort() }, null, 2) + "\n");
     console.log(`run saved to ${out}\n  model.safetensors  config.json  history.json  history.csv  history.svg  ${pictures.map((f) => f + "  ").join("")}checkpoint/`);
   },
 };
