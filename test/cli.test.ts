@@ -111,7 +111,8 @@ test("train xor writes a complete run folder; eval, predict and resume use it", 
   for (const f of ["model.safetensors", "config.json", "history.json", "history.csv", "history.svg", "checkpoint/checkpoint.json", "checkpoint/model.safetensors", "checkpoint/optimizer.safetensors"])
     assert.ok(existsSync(join(out, f)), `missing ${f}`);
   const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as Record<string, unknown>;
-  assert.deepEqual({ ...config, backend: undefined }, { recipe: "xor", epochs: 5, batchSize: 4, lr: 0.5, seed: 0, valSplit: 0, backend: undefined });
+  assert.deepEqual({ ...config, backend: undefined }, { recipe: "xor", epochs: 5, batchSize: 4, lr: 0.5, seed: 0, valSplit: 0, backend: undefined,
+    files: ["checkpoint", "config.json", "history.csv", "history.json", "history.svg", "model.safetensors"] });
   const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { epoch: number[]; history: Record<string, number[]>; test: Record<string, number> };
   assert.deepEqual(history.epoch, [0, 1, 2, 3, 4]);
   assert.equal(history.history.loss!.length, 5);
