@@ -29,6 +29,15 @@ export const stepsOf = (fn: (x: Tensor) => Record<string, Tensor>): ReturnType<G
 export const digits = (): Splits => loadMnist({ flatten: true });
 export const shape = { inputShape: [784], metrics: [], loss: () => F.mseLoss, optimizer: (p: Tensor[], lr: number) => new optim.Adam(p, { lr }) };
 // fit reaches these models only through their steps; Recipe's type is the classifier one
+/** A GAN's alternating steps and its two Adam optimizers (β₁ = 0.5, as DCGAN), shared by the GAN recipes. */
+export const ganTraining = {
+  steps: (m: unknown) => ({ trainStep: models.ganStep(m as models.GAN), validationStep: () => ({}), manualOptimization: true }),
+  optimizer: (m: unknown, lr: number): OptimizerGroup => {
+    const g = m as models.GAN;
+    const adam = (mod: nn.AnyModule): optim.Adam => new optim.Adam(mod.parameters(), { lr, betas: [0.5, 0.999] });
+    return new OptimizerGroup({ generator: adam(g.generator), discriminator: adam(g.discriminator) });
+  },
+};
 export const asModel = (m: nn.AnyModule): ReturnType<Recipe["model"]> => m as unknown as ReturnType<Recipe["model"]>;
 
 /** Originals, (corrupted inputs,) reconstructions: one row of 16 each. */
@@ -135,12 +144,7 @@ const gan2d: Recipe = {
     return asModel(new models.GAN(G, D, 2, { generator: new Generator(1) }));
   },
   generative: {
-    steps: (m) => ({ trainStep: models.ganStep(m as models.GAN), validationStep: () => ({}), manualOptimization: true }),
-    optimizer: (m, lr) => {
-      const g = m as models.GAN;
-      const adam = (mod: nn.AnyModule): optim.Adam => new optim.Adam(mod.parameters(), { lr, betas: [0.5, 0.999] });
-      return new OptimizerGroup({ generator: adam(g.generator), discriminator: adam(g.discriminator) });
-    },
+    ...ganTraining,
     test: (m, test) => {
       const g = m as models.GAN;
       const x = all(test, test.length);

@@ -7,10 +7,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { data, F, Generator, models, nn, noGrad, optim, stack, type Tensor } from "../index.js";
 import { loadMnist } from "../node.js";
-import { OptimizerGroup, type Logs } from "../train/index.js";
+import { type Logs } from "../train/index.js";
 import type { Recipe } from "./recipes.js";
 import { imageGridPng } from "./images.js";
-import { all, asModel, digits, first, shape, stepsOf, type Samples, type Splits } from "./recipes-generative.js";
+import { all, asModel, digits, first, ganTraining, shape, stepsOf, type Samples, type Splits } from "./recipes-generative.js";
 
 /** The first n inputs of any dataset of [x, y] samples, stacked. */
 export function inputsOf(ds: Samples, n = ds.length): Tensor {
@@ -154,12 +154,7 @@ const ganDigits: Recipe = {
     return asModel(new models.GAN(G, D, 64, { generator: new Generator(1) }));
   },
   generative: {
-    steps: (m) => ({ trainStep: models.ganStep(m as models.GAN), validationStep: () => ({}), manualOptimization: true }),
-    optimizer: (m, lr) => {
-      const g = m as models.GAN;
-      const adam = (mod: nn.AnyModule): optim.Adam => new optim.Adam(mod.parameters(), { lr, betas: [0.5, 0.999] });
-      return new OptimizerGroup({ generator: adam(g.generator), discriminator: adam(g.discriminator) });
-    },
+    ...ganTraining,
     test: (m, test, train) => {
       const g = m as models.GAN;
       const x = all(test, test.length);
