@@ -135,13 +135,7 @@ async function classifier(model, B, sampleShape, seed) {
     opt.step();
     loss = l.item();
   };
-  const tw = performance.now();
-  for (let i = 0; i < (WARM ?? 5); i++) step();
-  const warmSec = (performance.now() - tw) / 1000;
-  for (let s = 0; s < SAMPLES; s++) {
-    const r = await timeLoop(step, WINDOW, 2);
-    emit({ ...base(), value: (r.iters * B) / r.sec, unit: "samples/s", iters: r.iters, sec: r.sec, cpu: r.cpu, loss, warmSec });
-  }
+  await emitTraining(step, WARM ?? 5, B, "samples/s", () => loss);
 }
 
 /**
@@ -206,13 +200,7 @@ async function lstm() {
     opt.step();
     loss = l.item();
   };
-  const tw = performance.now();
-  for (let i = 0; i < (WARM ?? 3); i++) step();
-  const warmSec = (performance.now() - tw) / 1000;
-  for (let s = 0; s < SAMPLES; s++) {
-    const r = await timeLoop(step, WINDOW, 2);
-    emit({ ...base(), value: r.iters / r.sec, unit: "steps/s", iters: r.iters, sec: r.sec, cpu: r.cpu, loss, warmSec });
-  }
+  await emitTraining(step, WARM ?? 3, 1, "steps/s", () => loss);
 }
 
 /**
@@ -254,12 +242,17 @@ async function gpt() {
     opt.step();
     loss = l.item();
   };
+  await emitTraining(step, WARM ?? 3, B * T, "tokens/s", () => loss, { params: nparams });
+}
+
+/** Runs `step` `warm` times, then emits SAMPLES timed windows of it, each `perStep` units per step (training rows: loss read after each window). */
+async function emitTraining(step, warm, perStep, unit, loss, extra = {}) {
   const tw = performance.now();
-  for (let i = 0; i < (WARM ?? 3); i++) step();
+  for (let i = 0; i < warm; i++) step();
   const warmSec = (performance.now() - tw) / 1000;
   for (let s = 0; s < SAMPLES; s++) {
-    const t = await timeLoop(step, WINDOW, 2);
-    emit({ ...base(), value: (t.iters * B * T) / t.sec, unit: "tokens/s", iters: t.iters, sec: t.sec, cpu: t.cpu, loss, warmSec, params: nparams });
+    const r = await timeLoop(step, WINDOW, 2);
+    emit({ ...base(), value: (r.iters * perStep) / r.sec, unit, iters: r.iters, sec: r.sec, cpu: r.cpu, loss: loss(), warmSec, ...extra });
   }
 }
 
