@@ -164,7 +164,21 @@ describe("attention: gradcheck (float64, cpu), masks and errors", () => {
     assert.throws(() => new nn.MultiheadAttention(5, 2), /embedDim \(5\) must be divisible by numHeads \(2\)/);
     assert.throws(() => new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8 } as never), /nn\.TransformerEncoderLayer: unknown option 'dim_feedforward' \(did you mean 'dimFeedforward'\?\)/);
     const layer = new nn.TransformerEncoderLayer(4, 2, 8);
-    assert.throws(() => layer.forward(x, zeros([2, 2])), /nn\.MultiheadAttention: attnMask has shape \[2,2\]/);
+    assert.throws(() => layer.forward(x, zeros([2, 2])), /nn\.TransformerEncoderLayer \(self-attention\): srcMask has shape \[2,2\], but should be \[L, S\] = \[3,3\] .*\(query \[3,2,4\]/);
+    assert.throws(() => layer.forward(x, null, zeros([2, 3], { dtype: "int32" })), /nn\.TransformerEncoderLayer \(self-attention\): srcKeyPaddingMask must be bool .* got int32 with shape \[2,3\]/);
+    assert.throws(() => m.forward(x, x, x, zeros([2, 3], { dtype: "int32" })), /nn\.MultiheadAttention: keyPaddingMask must be bool .* got int32 with shape \[2,3\]/);
+    assert.throws(() => new nn.TransformerEncoder(layer, 2).forward(x, null, zeros([3, 2], { dtype: "bool" })), /nn\.TransformerEncoderLayer \(self-attention\): srcKeyPaddingMask has shape \[3,2\], but should be \[N, S\] = \[2,3\]/);
+    const dec = new nn.TransformerDecoderLayer(4, 2, 8), mem = randn([5, 2, 4]);
+    assert.throws(() => dec.forward(x, mem, zeros([3, 5])), /nn\.TransformerDecoderLayer \(self-attention\): tgtMask has shape \[3,5\], but should be \[L, S\] = \[3,3\]/);
+    assert.throws(() => dec.forward(x, mem, { memoryMask: zeros([3, 3]) }), /nn\.TransformerDecoderLayer \(cross-attention\): memoryMask has shape \[3,3\], but should be \[L, S\] = \[3,5\] .*key \[5,2,4\]/);
+    assert.throws(() => dec.forward(x, mem, { memoryKeyPaddingMask: zeros([2, 3], { dtype: "bool" }) }), /nn\.TransformerDecoderLayer \(cross-attention\): memoryKeyPaddingMask has shape \[2,3\], but should be \[N, S\] = \[2,5\]/);
+    assert.throws(() => dec.forward(x, mem, { tgtKeyPaddingMask: zeros([2, 3], { dtype: "float64" }) }), /nn\.TransformerDecoderLayer \(self-attention\): tgtKeyPaddingMask must be bool .* or float32 .* got float64/);
+    const tf = new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 });
+    assert.throws(() => tf.forward(mem, x, { srcMask: zeros([3, 3]) }), /nn\.TransformerEncoderLayer \(self-attention\): srcMask has shape \[3,3\], but should be \[L, S\] = \[5,5\]/);
+    assert.throws(() => tf.forward(mem, x, { memoryMask: zeros([5, 3]) }), /nn\.TransformerDecoderLayer \(cross-attention\): memoryMask has shape \[5,3\], but should be \[L, S\] = \[3,5\]/);
+    const add = new nn.AdditiveAttention(4, 4, 5), q = randn([2, 3, 4]), kv = randn([2, 5, 4]);
+    assert.throws(() => add.forward(q, kv, kv, zeros([2, 3], { dtype: "bool" })), /nn\.AdditiveAttention: mask must be bool \(true = attend\) of shape \[N, S\] = \[2,5\] or \[N, L, S\] = \[2,3,5\], got bool \[2,3\] \(query \[2,3,4\], key \[2,5,4\]\)/);
+    assert.throws(() => add.forward(q, kv, kv, zeros([2, 5])), /nn\.AdditiveAttention: mask must be bool .* got float32 \[2,5\]/);
   });
 });
 

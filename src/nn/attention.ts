@@ -6,7 +6,7 @@ import type { DType } from "../dtype.js";
 import { cat, pad } from "../ops/movement.js";
 import { full, zeros } from "../ops/creation.js";
 import { resolveArgs, type Args } from "../options.js";
-import { fmtShape } from "../shape.js";
+import { fmtShape, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { additiveScores, attend } from "./functional/attention.js";
 import { linear } from "./functional/layers.js";
@@ -232,7 +232,10 @@ export class AdditiveAttention extends Module<[Tensor, Tensor, Tensor, (Tensor |
   }
   forward(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | null = null): [Tensor, Tensor] {
     const scores = additiveScores(query, key, this.wQuery, this.wKey, this.v);
-    const m = mask && mask.ndim === 2 ? mask.unsqueeze(1) : mask;
+    const sShape = scores.shape, perKey = [...sShape.slice(0, -2), sShape.at(-1)!];
+    if (mask && (mask.dtype !== "bool" || !(shapesEqual(mask.shape, perKey) || shapesEqual(mask.shape, sShape))))
+      throw new Error(`nn.AdditiveAttention: mask must be bool (true = attend) of shape [N, S] = ${fmtShape(perKey)} or [N, L, S] = ${fmtShape(sShape)}, got ${mask.dtype} ${fmtShape(mask.shape)} (query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)})`);
+    const m = mask && mask.ndim === sShape.length - 1 ? mask.unsqueeze(-2) : mask;
     return attend(scores, value, { mask: m });
   }
 }

@@ -37,6 +37,21 @@ function resolveActivation(where: string, a: TransformerActivation): (x: Tensor)
   throw new Error(`${where}: activation should be relu/gelu or a function, not ${String(a)}`);
 }
 
+/**
+ * Runs one of a layer's attention blocks so that MultiheadAttention's mask errors name the layer, the
+ * block and the layer's own argument (tgtMask, memoryKeyPaddingMask, …) instead of attnMask/keyPaddingMask.
+ */
+function attention<T>(where: string, block: string, attnMask: string, keyPaddingMask: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (!/^nn\.MultiheadAttention: (attnMask|keyPaddingMask) /.test(msg)) throw e;
+    const named = msg.replace(/^nn\.MultiheadAttention: /, "").replace(/\battnMask\b/g, attnMask).replace(/\bkeyPaddingMask\b/g, keyPaddingMask);
+    throw new Error(`${where} (${block}): ${named}`, { cause: e });
+  }
+}
+
 /** A layer that can be copied with fresh storage but equal weights (torch deep-copies the layer it stacks). */
 interface Cloneable extends Module<never[], unknown> {
   clone(): this;
@@ -106,7 +121,8 @@ export class TransformerEncoderLayer extends LayerBase {
   forward(src: Tensor, ...args: Args<[srcMask: Tensor | null, srcKeyPaddingMask: Tensor | null], EncoderForwardOptions>): Tensor {
     const { srcMask, srcKeyPaddingMask } = resolveArgs<EncoderForwardOptions>("nn.TransformerEncoderLayer.forward", args, ["srcMask", "srcKeyPaddingMask"], { srcMask: null, srcKeyPaddingMask: null });
     this.checkInput("nn.TransformerEncoderLayer", "src", src);
-    const sa = (x: Tensor): Tensor => this.drop(this.selfAttn.forward(x, x, x, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask, needWeights: false })[0]);
+    const sa = (x: Tensor): Tensor => this.drop(attention("nn.TransformerEncoderLayer", "self-attention", "srcMask", "srcKeyPaddingMask",
+      () => this.selfAttn.forward(x, x, x, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask, needWeights: false })[0]));
     let x = src;
     if (this.cfg.normFirst) {
       x = x.add(sa(this.norm1.forward(x)));
@@ -164,9 +180,12 @@ export class TransformerDecoderLayer extends LayerBase {
     const m = resolveArgs<DecoderForwardOptions>("nn.TransformerDecoderLayer.forward", args, [...DEC_POS], DEC_DEFAULTS);
     this.checkInput("nn.TransformerDecoderLayer", "tgt", tgt);
     this.checkInput("nn.TransformerDecoderLayer", "memory", memory);
-    const sa = (x: Tensor): Tensor => this.drop(this.selfAttn.forward(x, x, x, { attnMask: m.tgtMask, keyPaddingMask: m.tgtKeyPaddingMask, needWeights: false })[0]);
+    const where = "nn.TransformerDecoderLayer";
+    const sa = (x: Tensor): Tensor => this.drop(attention(where, "self-attention", "tgtMask", "tgtKeyPaddingMask",
+      () => this.selfAttn.forward(x, x, x, { attnMask: m.tgtMask, keyPaddingMask: m.tgtKeyPaddingMask, needWeights: false })[0]));
     const ca = (x: Tensor): Tensor => {
-      const [y, w] = this.multiheadAttn.forward(x, memory, memory, { attnMask: m.memoryMask, keyPaddingMask: m.memoryKeyPaddingMask, needWeights: this.keepAttnWeights });
+      const [y, w] = attention(where, "cross-attention", "memoryMask", "memoryKeyPaddingMask",
+        () => this.multiheadAttn.forward(x, memory, memory, { attnMask: m.memoryMask, keyPaddingMask: m.memoryKeyPaddingMask, needWeights: this.keepAttnWeights }));
       if (w) this.lastCrossAttnWeights = w.detach();
       return this.drop(y);
     };
