@@ -199,7 +199,7 @@ function captioningRecipe(name: string, design: "cnn" | "transformer", what: str
   return {
     name,
     description:
-      `deck 003's image captioning, ${what}: a 2-layer pre-LN Transformer decoder (d 32, 4 heads) attends over 36 image tokens and writes ` +
+      `image captioning, ${what}: a 2-layer pre-LN Transformer decoder (d 32, 4 heads) attends over 36 image tokens and writes ` +
       `"size colour shape" for generated 24x24 images of shapes (4,000 train / 1,000 test, 40 possible captions); prints exact-match rates, writes captions.html`,
     defaults: { epochs: 10, batchSize: 32, lr: 3e-3, valSplit: 0.1 },
     inputShape: [PIXELS + 4],
