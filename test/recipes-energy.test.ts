@@ -1,4 +1,4 @@
-// The course-network recipes (src/cli/recipes-energy.ts) run through `myelin train` in process, each
+// The course-network recipes (src/cli/recipes-energy.ts, recipes-boltzmann.ts) run through `myelin train` in process, each
 // seeded and held to a measured bar on its test results, and each leaves its pictures in the run folder.
 
 import { test } from "node:test";
