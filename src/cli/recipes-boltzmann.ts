@@ -54,24 +54,33 @@ function digitPatches(images: Tensor, perImage: number, seed: number): Samples {
 }
 /**
  * The machine with 4 hidden units, the baseline without, and the bit counts of independent Bernoulli
- * units. Weights start N(0, 0.3²), not the model's N(0, 1) (measured on these patches: lower held-out NLL).
+ * units, all buffers, so model.safetensors and checkpoints hold them. Weights start N(0, 0.3²), not
+ * the model's N(0, 1) (measured on these patches: lower held-out NLL).
  */
-class PatchMachines extends nn.Module {
+export class PatchMachines extends nn.Module {
   full = new models.BoltzmannMachine(PATCH, 4, { generator: new Generator(1) });
   visibleOnly = new models.BoltzmannMachine(PATCH, 0, { generator: new Generator(1) });
-  ones = new Float64Array(PATCH);
-  rows = 0;
+  /** How often each pixel was 1 in the training patches seen, and how many patches. */
+  ones: Tensor = nn.Buffer(zeros([PATCH], { dtype: "float64" }));
+  rows: Tensor = nn.Buffer(zeros([], { dtype: "float64" }));
   lr = 0.3;
   constructor() {
     super();
-    for (const m of [this.full, this.visibleOnly]) m.w.forEach((v, i) => (m.w[i] = 0.3 * v));
+    noGrad(() => [this.full, this.visibleOnly].forEach((m) => m.weight.assign(m.weight.mul(0.3))));
   }
   forward(x: Tensor): Tensor {
     return x;
   }
+  /** Counts the pixels of a batch of patches [B, 9] for the independent model. */
+  count(x: Tensor): void {
+    noGrad(() => {
+      this.ones.assign(this.ones.add(x.double().sum(0)));
+      this.rows.assign(this.rows.add(x.shape[0]!));
+    });
+  }
   /** Independent units: −(1/B) Σ_b Σ_i log p_i^{x_bi} (1 − p_i)^{1−x_bi}, p_i = (ones_i + 1) / (rows + 2) (Laplace). */
   independentNll(x: Tensor): number {
-    const d = x.dataSync(), p = Array.from(this.ones, (o) => (o + 1) / (this.rows + 2));
+    const d = x.dataSync(), rows = this.rows.item(), p = Array.from(this.ones.dataSync(), (o) => (o + 1) / (rows + 2));
     let sum = 0;
     for (let k = 0; k < d.length; k++) sum -= Math.log(d[k]! > 0.5 ? p[k % PATCH]! : 1 - p[k % PATCH]!);
     return sum / x.shape[0]!;
@@ -98,9 +107,7 @@ export const boltzmannPatches: Recipe = {
       const pm = m as unknown as PatchMachines;
       return {
         trainStep: ([x]: Tensor[]) => {
-          const d = x!.dataSync();
-          for (let k = 0; k < d.length; k++) pm.ones[k % PATCH]! += d[k]!;
-          pm.rows += x!.shape[0]!;
+          pm.count(x!);
           const noHidden = pm.visibleOnly.fit(x!, { epochs: 1, lr: pm.lr })[0]!;
           return { loss: pm.full.fit(x!, { epochs: 1, lr: pm.lr })[0]!, noHiddenNll: noHidden };
         },
