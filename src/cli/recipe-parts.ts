@@ -1,5 +1,6 @@
-// What the course-network and demonstration recipes (recipes-energy, -boltzmann, -demos) share:
-// the shape of a model trained through its own steps, its no-op optimizer, and one-picture output.
+// What the course-network, demonstration and unsupervised recipes (recipes-energy, -boltzmann,
+// -demos, -unsupervised) share: the shape of a model trained through its own steps, its no-op
+// optimizer, and one-picture output.
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
