@@ -47,6 +47,11 @@ test("the course-network recipes are registered and declare a validation split",
   }
 });
 
+test("every recipe's model has tensors in its state dict, so a run's model.safetensors holds what it learned (boltzmann's was empty)", () => {
+  const empty = Object.values(recipes).filter((r) => Object.keys(r.model().stateDict()).length === 0).map((r) => r.name);
+  assert.deepEqual(empty, []);
+});
+
 test("ntm-copy: after 300 steps the copies of held-out length-5 and length-10 sequences are < 2% and < 5% wrong bits", async () => {
   const { test: t, out } = await train("ntm-copy", { epochs: "3" });
   console.log(`  bit error ${(t.bitError5! * 100).toFixed(2)}% at length 5, ${(t.bitError10! * 100).toFixed(2)}% at length 10 (trained on 1-5)`);
