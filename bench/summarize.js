@@ -71,6 +71,14 @@ function targets(results) {
   const mlp = groups(results.filter((r) => r.bench === "mlp"));
   const rows = [];
   const status = (ok, gap) => (ok ? "met" : `**missed** (${gap})`);
+  /** The row `label` for myelin-wasm's median over torch's at `threads` threads: met at 1.0x or more. */
+  const versusTorch = (g, threads, label) => {
+    const m = find(g, "myelin-wasm", threads, undefined, undefined);
+    const p = find(g, "torch", threads, undefined, undefined);
+    if (!m || !p) return;
+    const r = m.median / p.median;
+    rows.push([label, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
+  };
   const roof = find(groups(results.filter((r) => r.bench === "fma")), "myelin-wasm", 1, undefined, undefined);
   if (roof) rows.push(["Wasm FMA roofline, 1 thread (registers only: the ceiling of any Wasm kernel)", `${fmt(roof.median)} GFLOP/s`, "reference"]);
   for (const n of [...new Set(sg.map((e) => e.n))]) {
@@ -85,14 +93,7 @@ function targets(results) {
     }
     if (m2) rows.push([`SGEMM n=${n}, 2 threads ≥ 70 GFLOP/s`, `${fmt(m2.median)} GFLOP/s`, status(m2.median >= 70, `${fmt(70 - m2.median)} GFLOP/s short, ${((m2.median / 70) * 100).toFixed(0)}% of target`)]);
   }
-  for (const t of [1, 2]) {
-    const m = find(mlp, "myelin-wasm", t, undefined, undefined);
-    const p = find(mlp, "torch", t, undefined, undefined);
-    if (m && p) {
-      const r = m.median / p.median;
-      rows.push([`MLP training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
-    }
-  }
+  for (const t of [1, 2]) versusTorch(mlp, t, `MLP training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`);
   const gemm = groups(results.filter((r) => r.bench === "mlpgemm"));
   const g1 = find(gemm, "myelin-wasm", 1, undefined, undefined);
   const m1 = find(mlp, "myelin-wasm", 1, undefined, undefined);
@@ -110,29 +111,10 @@ function targets(results) {
   const pt = find(po, "torch", 1, undefined, undefined);
   if (pw && pt)
     rows.push(["Per-op cost (chain of 5 small ops, forward + backward), 1 thread ≤ torch", `${fmt(pw.median)} vs ${fmt(pt.median)} µs/op`, status(pw.median <= pt.median, `${(pw.median / pt.median).toFixed(1)}x torch`)]);
-  const lstm = groups(results.filter((r) => r.bench === "lstm"));
-  const ml = find(lstm, "myelin-wasm", 1, undefined, undefined);
-  const pl = find(lstm, "torch", 1, undefined, undefined);
-  if (ml && pl) {
-    const r = ml.median / pl.median;
-    rows.push(["LSTM training, 1 thread ≥ 1.0x torch steps/s (issue 9)", `${r.toFixed(2)}x (${fmt(ml.median)} vs ${fmt(pl.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
-  }
+  versusTorch(groups(results.filter((r) => r.bench === "lstm")), 1, "LSTM training, 1 thread ≥ 1.0x torch steps/s (issue 9)");
   const cnn = groups(results.filter((r) => r.bench === "cnn"));
-  for (const t of [1, 2]) {
-    const m = find(cnn, "myelin-wasm", t, undefined, undefined);
-    const p = find(cnn, "torch", t, undefined, undefined);
-    if (m && p) {
-      const r = m.median / p.median;
-      rows.push([`LeNet training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`, `${r.toFixed(2)}x (${fmt(m.median)} vs ${fmt(p.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
-    }
-  }
-  const gpt = groups(results.filter((r) => r.bench === "gpt"));
-  const mg = find(gpt, "myelin-wasm", 1, undefined, undefined);
-  const pg = find(gpt, "torch", 1, undefined, undefined);
-  if (mg && pg) {
-    const r = mg.median / pg.median;
-    rows.push(["char-GPT training, 1 thread ≥ 1.0x torch tokens/s (issue 10)", `${r.toFixed(2)}x (${fmt(mg.median)} vs ${fmt(pg.median)})`, status(r >= 1, `torch is ${(1 / r).toFixed(1)}x faster`)]);
-  }
+  for (const t of [1, 2]) versusTorch(cnn, t, `LeNet training, ${t} thread${t > 1 ? "s" : ""} ≥ 1.0x torch samples/s`);
+  versusTorch(groups(results.filter((r) => r.bench === "gpt")), 1, "char-GPT training, 1 thread ≥ 1.0x torch tokens/s (issue 10)");
   const c = find(mlp, "myelin-cpu", 1, undefined, undefined);
   const w = find(mlp, "myelin-wasm", 1, undefined, undefined);
   if (c && w) rows.push(["MLP training, wasm backend faster than the reference cpu backend", `${(w.median / c.median).toFixed(1)}x (${fmt(w.median)} vs ${fmt(c.median)})`, status(w.median > c.median, "slower")]);

@@ -1,9 +1,9 @@
 // The 2-D classification page: a small MLP trains on XOR, circles, moons or spirals while the
 // decision boundary and the loss curve redraw live. ?steps=N trains N steps and draws once (the
 // screenshot tests use it); every control can also be set from the query string (?dataset=moons).
-import { data, Generator, getBackend, manualSeed, nn, noGrad, optim, tensor, yieldToEventLoop } from "myelin";
+import { data, Generator, manualSeed, nn, noGrad, optim, tensor } from "myelin";
 import { ACTIVATIONS } from "./activations-table.js";
-import { plotLoss } from "./loss-plot.js";
+import { playLoop, showTraining, trainSteps } from "./loss-plot.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -157,26 +157,10 @@ function drawBoundary() {
 
 function draw() {
   const acc = drawBoundary();
-  plotLoss($("loss"), state.losses);
-  const last = state.losses.length ? state.losses.slice(-20).reduce((a, b) => a + b, 0) / Math.min(20, state.losses.length) : NaN;
-  $("stats").innerHTML = `step <b>${state.step}</b> · loss <b>${Number.isNaN(last) ? "–" : last.toFixed(3)}</b> · accuracy <b>${(acc * 100).toFixed(1)}%</b>`;
-  const be = getBackend();
-  $("backend").textContent = `backend: ${be.name}${be.variant ? ` (${be.variant}, ${be.getNumThreads()} thread${be.getNumThreads() > 1 ? "s" : ""})` : ""}`;
+  showTraining(state.step, state.losses, ` · accuracy <b>${(acc * 100).toFixed(1)}%</b>`);
 }
 
-let running = false;
-function frame() {
-  if (!running) return;
-  for (let i = 0; i < 8; i++) trainStep();
-  draw();
-  requestAnimationFrame(frame); // each frame is a task: dead tensors' wasm memory is freed between them
-}
-function setRunning(on) {
-  running = on;
-  $("play").textContent = on ? "❚❚ pause" : "▶ train";
-  if (on) requestAnimationFrame(frame);
-}
-$("play").onclick = () => setRunning(!running);
+const setRunning = playLoop(8, trainStep, draw);
 $("step").onclick = () => (trainStep(), draw());
 $("reset").onclick = () => reset();
 for (const el of document.querySelectorAll("select")) el.onchange = () => reset();
@@ -184,10 +168,7 @@ for (const el of document.querySelectorAll("select")) el.onchange = () => reset(
 reset();
 const fixed = Number(params.get("steps") ?? 0);
 if (fixed > 0) {
-  for (let i = 0; i < fixed; i++) {
-    trainStep();
-    if (i % 100 === 99) await yieldToEventLoop();
-  }
+  await trainSteps(fixed, 100, trainStep);
   draw();
   globalThis.__playground = { losses: state.losses, accuracy: drawBoundary() };
   document.body.dataset.ready = "true";

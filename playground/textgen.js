@@ -3,8 +3,8 @@
 // and writes new ones, one character at a time from its recurrent state. Sampling divides the
 // logits by the temperature first: below 1 safer, above 1 wilder.
 // ?steps=N trains N steps, then generates once (?seed, ?temperature; the browser tests use it).
-import { data, Generator, getBackend, manualSeed, nn, noGrad, optim, stepScope, tensor, yieldToEventLoop } from "myelin";
-import { plotLoss } from "./loss-plot.js";
+import { data, Generator, manualSeed, nn, noGrad, optim, stepScope, tensor } from "myelin";
+import { playLoop, showTraining, trainSteps } from "./loss-plot.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -95,28 +95,13 @@ function sample() {
 }
 
 function draw() {
-  const { losses } = state;
-  plotLoss($("loss"), losses);
-  const last = losses.length ? losses.slice(-20).reduce((a, b) => a + b, 0) / Math.min(20, losses.length) : NaN;
-  $("stats").innerHTML = `step <b>${losses.length}</b> · loss <b>${Number.isNaN(last) ? "–" : last.toFixed(3)}</b> (uniform guessing: ${Math.log(tokenizer.vocabSize).toFixed(2)})`;
-  const be = getBackend();
-  $("backend").textContent = `backend: ${be.name}${be.variant ? ` (${be.variant}, ${be.getNumThreads()} thread${be.getNumThreads() > 1 ? "s" : ""})` : ""}`;
+  showTraining(state.losses.length, state.losses, ` (uniform guessing: ${Math.log(tokenizer.vocabSize).toFixed(2)})`);
 }
 
-let running = false;
-function frame() {
-  if (!running) return;
-  for (let i = 0; i < 4; i++) trainStep();
+const setRunning = playLoop(4, trainStep, () => {
   draw();
   if (state.losses.length % 100 === 0) sample(); // watch the rhymes take shape
-  requestAnimationFrame(frame); // each frame is a task: dead tensors' wasm memory is freed between them
-}
-function setRunning(on) {
-  running = on;
-  $("play").textContent = on ? "❚❚ pause" : "▶ train";
-  if (on) requestAnimationFrame(frame);
-}
-$("play").onclick = () => setRunning(!running);
+});
 $("generate").onclick = () => sample();
 $("reset").onclick = () => (setRunning(false), reset());
 $("temperature").oninput = () => ($("tempValue").textContent = Number($("temperature").value).toFixed(2));
@@ -127,10 +112,7 @@ reset();
 const fixed = Number(params.get("steps") ?? 0);
 if (fixed > 0) {
   const t0 = performance.now();
-  for (let i = 0; i < fixed; i++) {
-    trainStep();
-    if (i % 50 === 49) await yieldToEventLoop();
-  }
+  await trainSteps(fixed, 50, trainStep);
   const ms = performance.now() - t0;
   draw();
   globalThis.__playground = { losses: state.losses, ms, ...sample() };

@@ -27,3 +27,20 @@ test("Boltzmann machine with hidden units learns 3-bit parity; without them it c
   assert.ok(nll0.at(-1)! > Math.log(8) - 0.01, `without hidden units NLL stays at ln 8 (uniform): ${nll0.at(-1)}`);
   assert.throws(() => withHidden.fit(parity, { epoch: 3 } as never), /epochs/);
 });
+
+test("Boltzmann machine: forward gives each row's exact log p(v); weight and bias are float64 buffers that save and load the machine", () => {
+  const bm = new models.BoltzmannMachine(3, 2, { generator: new Generator(2) });
+  bm.fit(parity, { epochs: 20, lr: 1 });
+  const logp = bm.forward(parity);
+  assert.equal(logp.dtype, "float64");
+  const pv = bm.visibleDistribution();
+  assert.deepEqual(Array.from(logp.dataSync()), [0, 6, 5, 3].map((v) => Math.log(pv[v]!)));
+  assert.ok(Math.abs(bm.nll(parity) + logp.mean().item()) < 1e-12);
+  assert.deepEqual(Object.keys(bm.stateDict()), ["weight", "bias"]);
+  assert.deepEqual([bm.weight.shape, bm.weight.dtype, bm.bias.shape], [[5, 5], "float64", [5]]);
+  const copy = new models.BoltzmannMachine(3, 2, { generator: new Generator(9) });
+  assert.notDeepEqual(Array.from(copy.visibleDistribution()), Array.from(pv));
+  copy.loadStateDict(bm.stateDict());
+  assert.deepEqual(Array.from(copy.visibleDistribution()), Array.from(pv));
+  assert.throws(() => bm.forward(tensor([[0, 1]])), /BoltzmannMachine.forward: expected data \[batch, 3\] of 0\/1, got \[1,2\]/);
+});

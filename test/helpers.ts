@@ -1,9 +1,10 @@
 // Shared test plumbing: loading JSON fixtures written by tools/fixtures/*.py and turning their
-// encoded tensors back into Tensors or flat arrays.
+// encoded tensors back into Tensors or flat arrays, and a seeded Adam loop for recipe tests. It must
+// not import src/node.js: that sets fit's default progress bar for every test that imports this file.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { getBackend, setBackend, tensor, type Backend, type Tensor, type DType } from "../src/index.js";
+import { data, Generator, getBackend, optim, setBackend, tensor, type Backend, type nn, type Tensor, type DType } from "../src/index.js";
 
 /** An encoded tensor as written by tools/fixtures/common.py. */
 export interface FixtureTensor {
@@ -41,4 +42,19 @@ export function on<T>(device: string | Backend, fn: () => T): T {
   } finally {
     setBackend(before);
   }
+}
+
+/**
+ * Trains `model` with Adam(lr) for `epochs` passes over `split` in shuffled batches, epoch e's
+ * order drawn from Generator(e), so a recipe test is seeded end to end.
+ */
+export function train(model: nn.Module<[Tensor], Tensor>, split: data.Dataset<[Tensor, Tensor]>, loss: (o: Tensor, y: Tensor) => Tensor, epochs: number, lr: number, batchSize: number): void {
+  const opt = new optim.Adam(model.parameters(), { lr });
+  model.train();
+  for (let e = 0; e < epochs; e++)
+    for (const [x, y] of new data.DataLoader(split, { batchSize, shuffle: true, generator: new Generator(e) })) {
+      opt.zeroGrad();
+      loss(model.forward(x), y).backward();
+      opt.step();
+    }
 }

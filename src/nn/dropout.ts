@@ -1,4 +1,4 @@
-// Dropout and AlphaDropout: active in training mode, the identity in eval mode.
+// Dropout, AlphaDropout and Dropout2d: active in training mode, the identity in eval mode.
 
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
@@ -11,21 +11,33 @@ export interface DropoutModuleOptions {
   generator?: Generator;
 }
 
+/** What the dropout modules share: p ∈ [0, 1] (default 0.5) and the masks' generator, torch's positional p. */
+abstract class DropoutBase extends Module {
+  readonly generator: Generator | undefined;
+  readonly p: number;
+  constructor(name: string, args: readonly unknown[]) {
+    super();
+    ({ p: this.p, generator: this.generator } = this.configure(name, {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
+    const p = this.p;
+    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`${name}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  }
+  /** The options of the functional form. */
+  protected get opts(): { p: number; training: boolean; generator: Generator | undefined } {
+    return { p: this.p, training: this.training, generator: this.generator };
+  }
+}
+type DropoutArgs = Args<[p: number], DropoutModuleOptions & { p?: number }>;
+
 /**
  * Zeroes each element with probability p (default 0.5) in training mode and scales the rest by
  * 1/(1 − p); identity in eval mode (Srivastava et al., 2014). Matches torch.nn.Dropout.
  */
-export class Dropout extends Module {
-  readonly generator: Generator | undefined;
-  readonly p: number;
-  constructor(...args: Args<[p: number], DropoutModuleOptions & { p?: number }>) {
-    super();
-    ({ p: this.p, generator: this.generator } = this.configure("nn.Dropout", {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
-    const p = this.p;
-    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`nn.Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+export class Dropout extends DropoutBase {
+  constructor(...args: DropoutArgs) {
+    super("nn.Dropout", args);
   }
   forward(x: Tensor): Tensor {
-    return dropout(x, { p: this.p, training: this.training, generator: this.generator });
+    return dropout(x, this.opts);
   }
 }
 
@@ -34,17 +46,12 @@ export class Dropout extends Module {
  * negative saturation and an affine correction follows (Klambauer et al., 2017). Identity in eval
  * mode. Matches torch.nn.AlphaDropout.
  */
-export class AlphaDropout extends Module {
-  readonly generator: Generator | undefined;
-  readonly p: number;
-  constructor(...args: Args<[p: number], DropoutModuleOptions & { p?: number }>) {
-    super();
-    ({ p: this.p, generator: this.generator } = this.configure("nn.AlphaDropout", {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
-    const p = this.p;
-    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`nn.AlphaDropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+export class AlphaDropout extends DropoutBase {
+  constructor(...args: DropoutArgs) {
+    super("nn.AlphaDropout", args);
   }
   forward(x: Tensor): Tensor {
-    return alphaDropout(x, { p: this.p, training: this.training, generator: this.generator });
+    return alphaDropout(x, this.opts);
   }
 }
 
@@ -52,16 +59,11 @@ export class AlphaDropout extends Module {
  * Zeroes whole channels of [N, C, H, W] with probability p in training mode and scales the rest
  * by 1/(1 − p); identity in eval mode. Matches torch.nn.Dropout2d.
  */
-export class Dropout2d extends Module {
-  readonly generator: Generator | undefined;
-  readonly p: number;
-  constructor(...args: Args<[p: number], DropoutModuleOptions & { p?: number }>) {
-    super();
-    ({ p: this.p, generator: this.generator } = this.configure("nn.Dropout2d", {}, args, ["p"], { p: 0.5, generator: undefined as Generator | undefined }));
-    const p = this.p;
-    if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`nn.Dropout2d: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+export class Dropout2d extends DropoutBase {
+  constructor(...args: DropoutArgs) {
+    super("nn.Dropout2d", args);
   }
   forward(x: Tensor): Tensor {
-    return dropout2d(x, { p: this.p, training: this.training, generator: this.generator });
+    return dropout2d(x, this.opts);
   }
 }

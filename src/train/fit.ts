@@ -124,6 +124,24 @@ export async function fit(model: Model | AnyModule, options: FitOptions): Promis
   const steps = typeof len === "number" ? len : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, initialEpoch, steps, model: ctx.model }, ctx);
 
+  /** fit's own step (no trainStep): loss, regularization, backward, optimizer step, and the batch's logs. */
+  const lossStep = ([x, y]: Batch, epoch: number, step: number): { logs: Logs; n: number } => ({
+    // one step scope: the step's temporaries (and the previous gradients) are freed when it ends
+    logs: stepScope(() => {
+      optimizer.zeroGrad();
+      const out = (model as Model).forward(x);
+      let l = callLoss(loss, out, y);
+      const lossValue = l.item();
+      if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${step + 1}; lower the learning rate or check the data`);
+      const reg = regularization && penalty(regParams, regularization);
+      if (reg) l = l.add(reg);
+      l.backward();
+      optimizer.step();
+      return { loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) };
+    }, model, optimizer, loss),
+    n: x.shape[0] ?? 1,
+  });
+
   for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
     model.train();
@@ -131,33 +149,12 @@ export async function fit(model: Model | AnyModule, options: FitOptions): Promis
     const avg = new Averages();
     let step = 0;
     for await (const batch of train) {
-      if (trainStep) {
-        const { logs, n } = await runTrainStep(trainStep, batch, { model, optimizer, optimizers: stepOptimizers(optimizer), epoch, step }, { manualOptimization: opts.manualOptimization ?? false });
-        ctx.epochSamples += n;
-        avg.add(logs, n);
-        // step counts once per batch, whatever the callbacks (inside onBatchEnd?.() it advanced only for callbacks that have one)
-        for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
-        step++;
-        if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();
-        continue;
-      }
-      const [x, y] = batch as Batch;
-      // one step scope: the step's temporaries (and the previous gradients) are freed when it ends
-      const logs = stepScope(() => {
-        optimizer.zeroGrad();
-        const out = (model as Model).forward(x);
-        let l = callLoss(loss, out, y);
-        const lossValue = l.item();
-        if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${step + 1}; lower the learning rate or check the data`);
-        const reg = regularization && penalty(regParams, regularization);
-        if (reg) l = l.add(reg);
-        l.backward();
-        optimizer.step();
-        return { loss: reg ? lossValue + reg.item() : lossValue, ...batchMetrics(metrics, out, y) };
-      }, model, optimizer, loss);
-      const n = x.shape[0] ?? 1;
+      const { logs, n } = trainStep
+        ? await runTrainStep(trainStep, batch, { model, optimizer, optimizers: stepOptimizers(optimizer), epoch, step }, { manualOptimization: opts.manualOptimization ?? false })
+        : lossStep(batch as Batch, epoch, step);
       ctx.epochSamples += n;
       avg.add(logs, n);
+      // step counts once per batch, whatever the callbacks (inside onBatchEnd?.() it advanced only for callbacks that have one)
       for (const cb of callbacks) await cb.onBatchEnd?.(step, avg.means(), ctx);
       step++;
       if (yieldEvery > 0 && step % yieldEvery === 0) await yieldToEventLoop();

@@ -98,14 +98,18 @@ export function saveSafetensors(path: string, tensors: StateDict, metadata?: Rec
   writeFileAtomic(path, serializeSafetensors(tensors, metadata));
 }
 
+/** Reads a whole file; one that cannot be read is an error saying `where: cannot read <path>: <why>`. */
+export function readBytes(where: string, path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new Error(`${where}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
 /** Reads a safetensors file with its `__metadata__`; errors name the file and what is wrong. */
 export function readSafetensors(path: string): SafetensorsFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`loadSafetensors: cannot read ${path}: ${(e as Error).message}`);
-  }
+  const bytes = readBytes("loadSafetensors", path);
   try {
     return parseSafetensors(bytes);
   } catch (e) {

@@ -3,8 +3,7 @@
 
 import type { AnyModule } from "../../nn/module.js";
 import { deserializeModel, serializeModel, type LoadModelOptions } from "../model.js";
-import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "./files.js";
+import { readBytes, writeFileAtomic } from "./files.js";
 
 /**
  * Saves `model` to `path` as one safetensors file: the state dict under torch's keys (so
@@ -22,12 +21,7 @@ export function saveModel(path: string, model: AnyModule): void {
  * without an architecture, or a rebuilt tree that differs from the saved one is an error.
  */
 export function loadModel<M extends AnyModule = AnyModule>(path: string, options: LoadModelOptions = {}): M {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`loadModel: cannot read ${path}: ${(e as Error).message}`);
-  }
+  const bytes = readBytes("loadModel", path);
   try {
     return deserializeModel(bytes, options) as M;
   } catch (e) {

@@ -1,0 +1,21 @@
+// The check of a recipe whose data set is an npm package (not a project dependency): kept out of
+// helpers.ts because src/node.js, which it needs, sets fit's default progress bar when imported.
+
+import assert from "node:assert/strict";
+import type { Recipe } from "../src/cli/recipes.js";
+import { packageDir } from "../src/node.js";
+
+/**
+ * A recipe whose data is an npm package loads more than 100 training samples where the package is
+ * installed, and otherwise fails with the install command.
+ */
+export function assertLoadsOrNamesPackage(recipe: Recipe, pkg: string): void {
+  let installed = true;
+  try {
+    packageDir(pkg, "test");
+  } catch {
+    installed = false;
+  }
+  if (installed) assert.ok(recipe.data({}).train.length > 100, `${recipe.name} loads ${pkg}`);
+  else assert.throws(() => recipe.data({}), new RegExp(`npm install ${pkg}`));
+}
