@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { repoRoot } from "../test/helpers.js";
 import { opTable, type Mark } from "./optable-md.js";
-import { recipesMarkdown, type RecipeRun } from "./recipes-table.js";
+import { readRecipesTable, recipesMarkdown } from "./recipes-table.js";
 
 /** A README row: a feature and the test files (basename patterns) that prove it. */
 const FEATURES: { area: string; feature: string; files: RegExp }[] = [
@@ -134,7 +134,7 @@ function main(): void {
   // the recipe table, where README.md has <!-- recipes:start/end --> markers, from `npm run recipes`'s docs/recipes.json
   const recipesJson = `${repoRoot}docs/recipes.json`;
   if (next.includes("<!-- recipes:start -->") && existsSync(recipesJson))
-    next = replaceSection(next, "recipes", recipesMarkdown(JSON.parse(readFileSync(recipesJson, "utf8")) as RecipeRun));
+    next = replaceSection(next, "recipes", recipesMarkdown(readRecipesTable(JSON.parse(readFileSync(recipesJson, "utf8")))));
   const opsDoc = `# Op table\n\n${ops.markdown}\n`;
   if (process.argv.includes("--check")) {
     // test counts vary with the machine (a dataset present or not); statuses must not
