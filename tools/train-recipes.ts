@@ -1,7 +1,8 @@
 // `npm run recipes [-- --only a,b]`: trains each named recipe fully with its defaults, exactly as a
 // user would (`myelin train <recipe>`, seed 0), and writes the results table: docs/recipes.md and
 // docs/recipes.json (test metrics, epochs, time, machine, command), which tools/readme.ts quotes.
-// The table accumulates: each finished recipe replaces its own row at once, the others stay.
+// The table accumulates: each finished recipe replaces its own row at once, the others stay; a recipe
+// stopped by a signal (to skip it) leaves its row as it was.
 // Trains one recipe at a time; all of them take a long while on a small machine.
 
 import { spawn } from "node:child_process";
@@ -21,8 +22,8 @@ const USAGE = `usage: npm run recipes [-- --only a,b] [--runs DIR] [--docs DIR] 
 
 const MAIN = join(repoRoot, "dist", "src", "cli", "main.js");
 
-/** Runs `myelin train name --out dir`, echoing its output; resolves with the exit code, the output and the seconds taken. */
-function trainOne(name: string, out: string): Promise<{ code: number; output: string; seconds: number }> {
+/** Runs `myelin train name --out dir`, echoing its output; resolves with the exit code (or the signal that stopped it), the output and the seconds taken. */
+function trainOne(name: string, out: string): Promise<{ code: number; signal: string | null; output: string; seconds: number }> {
   const t0 = performance.now();
   return new Promise((done) => {
     const child = spawn(process.execPath, [MAIN, "train", name, "--out", out, "--overwrite"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -30,7 +31,7 @@ function trainOne(name: string, out: string): Promise<{ code: number; output: st
     const echo = (to: NodeJS.WriteStream) => (b: Buffer): void => { output += b.toString(); to.write(b); };
     child.stdout.on("data", echo(process.stdout));
     child.stderr.on("data", echo(process.stderr));
-    child.on("close", (code) => done({ code: code ?? 1, output, seconds: (performance.now() - t0) / 1000 }));
+    child.on("close", (code, signal) => done({ code: code ?? 1, signal, output, seconds: (performance.now() - t0) / 1000 }));
   });
 }
 
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
     console.log(`\n== ${name} (${names.indexOf(name) + 1} of ${names.length}) ==`);
     const out = join(runs, name);
     const r = await trainOne(name, out);
+    if (r.signal) {
+      // stopped from outside (`kill` on its pid, to skip a recipe that runs too long here): no row, the earlier one stays
+      console.log(`${name}: stopped by ${r.signal} after ${r.seconds.toFixed(0)} s; not recorded`);
+      continue;
+    }
     const machine = { cpu: cpu[0]?.model.trim() ?? "unknown CPU", cores: cpu.length, node: process.versions.node, backend: /backend (.+)$/m.exec(r.output)?.[1] ?? "", platform: `${platform()} ${release()}` };
     const hist = join(out, "history.json"), config = join(out, "config.json");
     const ok = r.code === 0 && existsSync(hist);
