@@ -41,6 +41,15 @@ test("myelin train gan-2d: 1 epoch, then --resume to 2, writes samples.svg and a
   assert.deepEqual(rows.slice(1).map((r) => r.split(",")[0]), ["1", "2"]);
 });
 
+test("myelin train gan-2d with its defaults (seed 0) covers both blobs: no mode collapse in the full recipe", async () => {
+  // at 40 epochs (the default before) seed 0 put every sample on the left blob
+  const out = join(tmp, "gan-full");
+  const r = await myelin(["train", "gan-2d", "--out", out], tmp);
+  assert.equal(r.code, 0, r.stderr);
+  const { test: t } = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { test: { leftShare: number } };
+  assert.ok(t.leftShare > 0.35 && t.leftShare < 0.65, `mode collapse: ${t.leftShare} of the samples on the left blob (measured 0.50)`);
+});
+
 test("encodePng writes a PNG whose IDAT inflates back to the filtered rows", () => {
   const png = encodePng([0, 0.5, 1, 0.25, 0.75, 1], 3, 2);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

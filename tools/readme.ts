@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { repoRoot } from "../test/helpers.js";
 import { opTable, type Mark } from "./optable-md.js";
-import { recipesMarkdown, type RecipeRun } from "./recipes-table.js";
+import { readRecipesTable, recipesMarkdown } from "./recipes-table.js";
 
 /** A README row: a feature and the test files (basename patterns) that prove it. */
 const FEATURES: { area: string; feature: string; files: RegExp }[] = [
@@ -40,12 +40,12 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "train", feature: "fit/evaluate/predict, callbacks, L1/L2 penalties, progress, plots, metrics", files: /^(train|regularization|metrics|examples-run)/ },
   { area: "train", feature: "BPTT: truncated BPTT, deck 001's w¹⁰⁰⁰, gradient norms against σ_max(W_hh), clipping, linear cost over 1,000 steps", files: /^rnn-bptt/ },
   { area: "cli", feature: "The `myelin` command: train, eval, predict, summary", files: /^cli\.test/ },
-  { area: "cli", feature: "CNN recipes: lenet, fashion-cnn, resnet-mini, shapes-cnn (coloured 32x32x3 shapes) learn on seeded slices", files: /^recipes-cnn/ },
+  { area: "cli", feature: "CNN recipes: lenet, fashion-cnn, resnet-mini, shapes-cnn (coloured 32x32x3 shapes) learn on seeded slices; in full (10% validation split, held-out test set): resnet-mini 84.69% after its 2 epochs", files: /^recipes-cnn/ },
   { area: "cli", feature: "`npm run recipes`: every recipe trained fully with its defaults, into docs/recipes.md and .json", files: /^train-recipes\.test/ },
   { area: "cli", feature: "CNN run-folder pictures: first-layer filters, one test image's feature maps, the confusion matrix", files: /^cnn-pictures\.test/ },
   { area: "cli", feature: "Resume from a checkpoint folder with checks; build once, rebuild what changed; mnist optional", files: /^(resume|packaging)\.test/ },
   { area: "cli", feature: "boltzmann recipe: exact NLL of held-out 3x3 MNIST patches, 2.96 nats (9 visible + 4 hidden) vs 2.99 (no hidden), 5.25 (independent)", files: /^recipes-energy\.test/ },
-  { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick", files: /^rnn-recipes/ },
+  { area: "cli", feature: "Recurrent recipes: CO2 forecasting against the naive forecast, a character LSTM on Moby Dick; in full (10% validation split, held-out test set): co2 MAE 0.375 ppm vs 1.235 naive, spam 89.41% vs 69.1% majority class, names 2.77 bits per character", files: /^rnn-recipes/ },
   { area: "nn", feature: "Attention: dot/scaled/cosine/additive scores, scaledDotProductAttention (a fused op: batched GEMMs, closed-form backward), linear attention, MultiheadAttention, Transformer encoder/decoder (PyTorch parity in every mask mode), positional encodings, weight tying", files: /^attention\.test/ },
   { area: "cli", feature: "Seq2seq and tagging recipes: CMUdict spelling → pronunciation (encoder-decoder LSTM, phoneme error rate), word ends in unspaced Moby Dick (BiLSTM, F1)", files: /^rnn-seq2seq/ },
   { area: "train", feature: "Vanishing/exploding gradients plot: ‖∂L/∂h_t‖ per step against σ_max(W_hh)^(T−t) as SVG (`myelin gradients`)", files: /^rnn-gradient-plot/ },
@@ -136,7 +136,7 @@ function main(): void {
   // the recipe table, where README.md has <!-- recipes:start/end --> markers, from `npm run recipes`'s docs/recipes.json
   const recipesJson = `${repoRoot}docs/recipes.json`;
   if (next.includes("<!-- recipes:start -->") && existsSync(recipesJson))
-    next = replaceSection(next, "recipes", recipesMarkdown(JSON.parse(readFileSync(recipesJson, "utf8")) as RecipeRun));
+    next = replaceSection(next, "recipes", recipesMarkdown(readRecipesTable(JSON.parse(readFileSync(recipesJson, "utf8")))));
   const opsDoc = `# Op table\n\n${ops.markdown}\n`;
   if (process.argv.includes("--check")) {
     // test counts vary with the machine (a dataset present or not); statuses must not
