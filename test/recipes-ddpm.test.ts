@@ -35,7 +35,9 @@ test("ddpm-digits recipe: 2,000 14×14 digits, 12 epochs of batch 32: held-out L
   const train = new data.DataLoader(splits.train, { batchSize: 32, shuffle: true, generator: new Generator(0) });
   const history = await fit(model, { train, optimizer, epochs: EPOCHS, verbose: 0, ...g.steps(model, { train: splits.train, epochs: EPOCHS }) });
   const t1 = performance.now();
-  const [start, end] = [ddpmDigits(untrained, 500), ddpmDigits(model as unknown as models.DDPM, 500)];
+  // sampled with x̂₀ clamped to [−1, 1] (Ho et al.'s clip_denoised): the slice's under-trained ε-network saturates unclamped samples
+  // (precision 0.004); the full recipe samples unclamped
+  const [start, end] = [ddpmDigits(untrained, 500, true), ddpmDigits(model as unknown as models.DDPM, 500, true)];
   // improved precision and recall (Kynkäänniemi et al. 2019, k = 3) against 1,000 training digits in the judge's hidden features
   const reals = judgeFeatures(judge, splits.train.tensors[0].narrow(0, 0, 1000));
   const score = (x: Tensor): { precision: number; recall: number } => models.precisionRecall(reals, judgeFeatures(judge, x));
@@ -52,6 +54,8 @@ test("ddpm-digits recipe: 2,000 14×14 digits, 12 epochs of batch 32: held-out L
   // measured (seed 0, about 15 s idle, 60 s on a loaded machine): held-out L_simple 0.999 → 0.237; precision untrained 0.000, trained 0.300,
   // real held-out digits 0.896 (recall 0.000, 0.007, 0.905: the slice's samples are still noisy strokes of few shapes); 30 epochs: precision 0.714.
   // The judge's p > 0.9 rate was a weak bar: it passes 12% of the untrained model's clamped noise and 2% of these noisy samples.
+  // The full recipe (7,200 digits, 30 epochs, unclamped sampling, about 8 min on a loaded machine): precision 0.509, recall 0.389, where
+  // real test digits score 0.892 and 0.879 the same way; the judge recognises 47.8% of its samples, in all ten classes
   assert.ok(held["loss"]! < 0.3 && heldBefore["loss"]! > 0.8, `held-out L_simple ${heldBefore["loss"]} → ${held["loss"]}`);
   assert.ok(real.precision > 0.8 && before.precision < 0.01, `precision: real held-out ${real.precision}, untrained ${before.precision}`);
   assert.ok(after.precision > 0.2, `precision of the trained model's samples ${after.precision}`);
