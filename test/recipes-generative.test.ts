@@ -109,13 +109,12 @@ test("gan-digits recipe: 2,000 14×14 digits, 24 epochs: the digit classifier re
   assert.deepEqual(pictures, ["samples.png"]);
 });
 
-test("semi-supervised recipe: 2,000 digits of which 100 labelled, 20 epochs (12 pre-training, 8 on the labels): the pre-trained encoder's classifier beats the same network on the 100 labels alone", async () => {
-  const { test: t, pictures } = await runRecipe("semi-supervised", { trainSize: 2000, testSize: 1000, epochs: 20 });
-  if (process.env.MYELIN_SHOW) console.log(`semi-supervised: accuracy ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]}`);
-  // measured (seed 0, about 13 s): 0.783 against 0.771 supervised only (17 epochs: 0.777; 25: 0.784); the full recipe
-  // (7,200 images, 10 epochs, 25 s): 0.770 against 0.741. A small margin on the slice: the
-  // MLP on 100 labels is a strong baseline here, and pseudo-labelling, label propagation, entropy minimisation, joint
-  // reconstruction and fine-tuned AE/VAE encoders measured no better than it on this slice
-  assert.ok(t["accuracy"]! > t["supervisedOnlyAccuracy"]! + 0.005, `semi-supervised ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]}`);
+test("semi-supervised recipe: 2,000 digits of which 100 labelled, 20 epochs of batch 32 (5 pre-training, 15 fine-tuning with VAT): 5 points above the same network trained as many steps on the 100 labels alone", async () => {
+  const { test: t, pictures } = await runRecipe("semi-supervised", { trainSize: 2000, testSize: 1000, epochs: 20, batchSize: 32 });
+  if (process.env.MYELIN_SHOW) console.log(`semi-supervised: accuracy ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]} (${t["labelledSteps"]} steps)`);
+  // measured (seed 0, about 20 s idle, 65 s on a loaded machine): 0.829 against 0.756 for the same network trained 945 steps on the labels alone
+  // (+7.3 points; pre-training alone with a frozen linear head gained 1 point, fine-tuning the pre-trained encoder with shifts 1.3 points)
+  assert.ok(t["accuracy"]! > t["supervisedOnlyAccuracy"]! + 0.05, `semi-supervised ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]}`);
+  assert.ok(t["accuracy"]! > 0.8, `semi-supervised accuracy ${t["accuracy"]}`);
   assert.deepEqual(pictures, ["reconstructions.png"]);
 });

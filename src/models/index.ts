@@ -18,3 +18,4 @@ export { GAN, ganStep, discriminatorLoss, generatorLoss, type GANOptions } from 
 export { DDPM, type DDPMOptions, type DDPMSampleOptions } from "./diffusion.js";
 export { kmeans, softAssign, targetDistribution, clusterPurity, DEC, decLoss, type DECOptions, type KMeansOptions } from "./clustering.js";
 export { precisionRecall, type PrecisionRecallOptions } from "./sample-quality.js";
+export { vatLoss, type VATOptions } from "./semi-supervised.js";
