@@ -96,6 +96,7 @@ test("precisionRecall matches a brute-force count of points inside the other set
   assert.equal(models.precisionRecall(real, randn([40, 3], { generator: new Generator(3) }).add(20)).precision, 0);
   assert.throws(() => models.precisionRecall(real, fake, { k: 40 }), /k must be an integer in \[1, 39\]/);
   assert.throws(() => models.precisionRecall(real, randn([5, 2])), /same D/);
+  assert.throws(() => models.precisionRecall(real, fake, { K: 3 } as never), /K/);
 });
 
 test("DDPM.sample with clipDenoised: through x̂₀ and the posterior mean, equal to Algorithm 2 when nothing is clamped; inside [lo, hi] at the end", () => {
@@ -109,4 +110,25 @@ test("DDPM.sample with clipDenoised: through x̂₀ and the posterior mean, equa
   assert.ok(clipped.abs().max().item() <= 0.5 + 1e-6, `the last step returns x̂₀ clamped: ${clipped.abs().max().item()}`);
   assert.throws(() => ddpm.sample(4, 2, { clipDenoised: [1, -1] }), /clipDenoised must be \[lo, hi\] with lo < hi/);
   assert.throws(() => ddpm.sample(4, 2, { clip: [0, 1] } as never), /clip/);
+});
+
+test("vatLoss (Miyato et al. 2018): its power-iteration direction beats random ones of the same norm; trains the parameters", () => {
+  manualSeed(0);
+  const x = randn([16, 5], { generator: new Generator(6) });
+  const model = new nn.Sequential(new nn.Linear(5, 16), new nn.Tanh(), new nn.Linear(16, 3));
+  const p = model.forward(x);
+  const kl = (r: Tensor): number => {
+    const q = model.forward(x.add(r));
+    return p.softmax(1).mul(p.logSoftmax(1).sub(q.logSoftmax(1))).sum(1).mean().item();
+  };
+  const vat = models.vatLoss(model, x, { eps: 0.5, generator: new Generator(7) }).item();
+  const random = Array.from({ length: 5 }, (_, i) => {
+    const d = randn([16, 5], { generator: new Generator(20 + i) });
+    return kl(d.div(d.norm(2, 1, true)).mul(0.5));
+  });
+  assert.ok(random.every((v) => vat > 1.5 * v), `VAT's KL ${vat} against random directions' ${random.join(", ")}`);
+  const loss = models.vatLoss(model, x, { eps: 0.5, generator: new Generator(7) });
+  loss.backward();
+  assert.ok((model.at(0) as nn.Linear).weight.grad!.abs().sum().item() > 0, "the loss reaches the parameters");
+  assert.throws(() => models.vatLoss(model, x, { epsilon: 1 } as never), /epsilon/);
 });

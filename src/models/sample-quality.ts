@@ -2,6 +2,7 @@
 // (Kynkäänniemi et al., NeurIPS 2019), k-nearest-neighbour manifolds in any feature space.
 
 import { noGrad } from "../autograd/grad-mode.js";
+import { checkOptionNames } from "../options.js";
 import type { Tensor } from "../tensor.js";
 
 export interface PrecisionRecallOptions {
@@ -57,7 +58,9 @@ function coverage(query: Tensor, support: Tensor, radii: Float64Array): number {
  * collapse). Rows are feature vectors ([N, D], pixels or a classifier's features). Held-out real
  * data scores high on both; noise scores 0 on precision. Computed in float64 on the host.
  */
-export function precisionRecall(real: Tensor, fake: Tensor, { k = 3 }: PrecisionRecallOptions = {}): { precision: number; recall: number } {
+export function precisionRecall(real: Tensor, fake: Tensor, opts: PrecisionRecallOptions = {}): { precision: number; recall: number } {
+  checkOptionNames("models.precisionRecall", opts, ["k"]);
+  const { k = 3 } = opts;
   if (real.ndim !== 2 || fake.ndim !== 2 || real.shape[1] !== fake.shape[1])
     throw new Error(`models.precisionRecall: expected real [N, D] and fake [M, D] with the same D, got [${real.shape.join(", ")}] and [${fake.shape.join(", ")}]`);
   if (!Number.isInteger(k) || k < 1 || k >= Math.min(real.shape[0]!, fake.shape[0]!))

@@ -4,6 +4,7 @@
 import { grad } from "../autograd/grad.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { randn } from "../ops/creation.js";
+import { checkOptionNames } from "../options.js";
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
 import type { Module } from "../nn/module.js";
@@ -32,7 +33,9 @@ const unitRows = (d: Tensor): Tensor => d.div(d.flatten(1).norm(2, 1, true).add(
  * around every input, labelled or not. Differentiable in the model's parameters; the probe's
  * gradient does not touch their .grad.
  */
-export function vatLoss(model: Module<[Tensor], Tensor>, x: Tensor, { eps = 6, xi = 0.1, generator }: VATOptions = {}): Tensor {
+export function vatLoss(model: Module<[Tensor], Tensor>, x: Tensor, opts: VATOptions = {}): Tensor {
+  checkOptionNames("models.vatLoss", opts, ["eps", "xi", "generator"]);
+  const { eps = 6, xi = 0.1, generator } = opts;
   const p = noGrad(() => model.forward(x));
   const d = unitRows(randn(x.shape, { generator }));
   d.requiresGrad = true;
