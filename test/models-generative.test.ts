@@ -132,3 +132,14 @@ test("vatLoss (Miyato et al. 2018): its power-iteration direction beats random o
   assert.ok((model.at(0) as nn.Linear).weight.grad!.abs().sum().item() > 0, "the loss reaches the parameters");
   assert.throws(() => models.vatLoss(model, x, { epsilon: 1 } as never), /epsilon/);
 });
+
+test("discriminatorLoss with realLabel (one-sided label smoothing): −[y·log σ(r) + (1 − y)·log(1 − σ(r))] − log(1 − σ(f)); ganStep checks its options", () => {
+  const [r, f] = [tensor([[0.7], [-1.2]]), tensor([[0.3], [-0.4]])];
+  const s = (v: number): number => 1 / (1 + Math.exp(-v));
+  const bce = (v: number, y: number): number => -(y * Math.log(s(v)) + (1 - y) * Math.log(1 - s(v)));
+  const expected = (bce(0.7, 0.9) + bce(-1.2, 0.9)) / 2 + (bce(0.3, 0) + bce(-0.4, 0)) / 2;
+  assert.ok(Math.abs(models.discriminatorLoss(r, f, 0.9).item() - expected) < 1e-6, `${models.discriminatorLoss(r, f, 0.9).item()} against ${expected}`);
+  const gan = new models.GAN(new nn.Linear(2, 2), new nn.Linear(2, 1), 2);
+  assert.throws(() => models.ganStep(gan, { realLabel: 0 }), /realLabel must be in \(0, 1\]/);
+  assert.throws(() => models.ganStep(gan, { smoothing: 0.9 } as never), /smoothing/);
+});
