@@ -78,3 +78,68 @@ test("kmeans finds three separated 2-D blobs (purity 1); softAssign and targetDi
   const want = w.flatMap((r) => r.map((v) => v / (r[0]! + r[1]!)));
   Array.from(models.targetDistribution(q2).dataSync()).forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-6, `p ${i}: ${v} vs ${want[i]}`));
 });
+
+test("precisionRecall matches a brute-force count of points inside the other set's k-NN balls (Kynkäänniemi et al. 2019); noise has precision 0", () => {
+  const real = randn([60, 3], { generator: new Generator(1) });
+  const fake = randn([40, 3], { generator: new Generator(2) }).mul(1.5).add(0.5);
+  const rows = (t: Tensor): number[][] => Array.from({ length: t.shape[0]! }, (_, i) => Array.from(t.dataSync().slice(i * 3, i * 3 + 3)));
+  const d2 = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0);
+  const share = (q: number[][], s: number[][], k: number): number => {
+    const radii = s.map((p, i) => s.filter((_, j) => j !== i).map((o) => d2(p, o)).sort((a, b) => a - b)[k - 1]!);
+    return q.filter((p) => s.some((o, j) => d2(p, o) <= radii[j]!)).length / q.length;
+  };
+  const [r, f] = [rows(real), rows(fake)];
+  for (const k of [1, 3, 5]) {
+    const got = models.precisionRecall(real, fake, { k });
+    assert.ok(Math.abs(got.precision - share(f, r, k)) < 1e-12 && Math.abs(got.recall - share(r, f, k)) < 1e-12, `k = ${k}: ${JSON.stringify(got)}`);
+  }
+  assert.equal(models.precisionRecall(real, randn([40, 3], { generator: new Generator(3) }).add(20)).precision, 0);
+  assert.throws(() => models.precisionRecall(real, fake, { k: 40 }), /k must be an integer in \[1, 39\]/);
+  assert.throws(() => models.precisionRecall(real, randn([5, 2])), /same D/);
+  assert.throws(() => models.precisionRecall(real, fake, { K: 3 } as never), /K/);
+});
+
+test("DDPM.sample with clipDenoised: through x̂₀ and the posterior mean, equal to Algorithm 2 when nothing is clamped; inside [lo, hi] at the end", () => {
+  const net = new nn.Sequential(new nn.Linear(3, 8), new nn.Tanh(), new nn.Linear(8, 2));
+  const ddpm = new models.DDPM(net, { timesteps: 50, generator: new Generator(4) });
+  const draw = (o?: { clipDenoised: [number, number] }): Tensor => ((ddpm.rng = new Generator(4)), ddpm.sample(16, 2, o));
+  const [plain, wide] = [draw(), draw({ clipDenoised: [-1e6, 1e6] })];
+  // float32 rounding only: the x̂₀ path divides by √ᾱ_t (≈ 0.003 at t = T) before multiplying back
+  assert.ok(wide.sub(plain).abs().max().item() < 3e-3, `unclamped x̂₀ path differs by ${wide.sub(plain).abs().max().item()}`);
+  const clipped = ddpm.sample(16, 2, { clipDenoised: [-0.5, 0.5] });
+  assert.ok(clipped.abs().max().item() <= 0.5 + 1e-6, `the last step returns x̂₀ clamped: ${clipped.abs().max().item()}`);
+  assert.throws(() => ddpm.sample(4, 2, { clipDenoised: [1, -1] }), /clipDenoised must be \[lo, hi\] with lo < hi/);
+  assert.throws(() => ddpm.sample(4, 2, { clip: [0, 1] } as never), /clip/);
+});
+
+test("vatLoss (Miyato et al. 2018): its power-iteration direction beats random ones of the same norm; trains the parameters", () => {
+  manualSeed(0);
+  const x = randn([16, 5], { generator: new Generator(6) });
+  const model = new nn.Sequential(new nn.Linear(5, 16), new nn.Tanh(), new nn.Linear(16, 3));
+  const p = model.forward(x);
+  const kl = (r: Tensor): number => {
+    const q = model.forward(x.add(r));
+    return p.softmax(1).mul(p.logSoftmax(1).sub(q.logSoftmax(1))).sum(1).mean().item();
+  };
+  const vat = models.vatLoss(model, x, { eps: 0.5, generator: new Generator(7) }).item();
+  const random = Array.from({ length: 5 }, (_, i) => {
+    const d = randn([16, 5], { generator: new Generator(20 + i) });
+    return kl(d.div(d.norm(2, 1, true)).mul(0.5));
+  });
+  assert.ok(random.every((v) => vat > 1.5 * v), `VAT's KL ${vat} against random directions' ${random.join(", ")}`);
+  const loss = models.vatLoss(model, x, { eps: 0.5, generator: new Generator(7) });
+  loss.backward();
+  assert.ok((model.at(0) as nn.Linear).weight.grad!.abs().sum().item() > 0, "the loss reaches the parameters");
+  assert.throws(() => models.vatLoss(model, x, { epsilon: 1 } as never), /epsilon/);
+});
+
+test("discriminatorLoss with realLabel (one-sided label smoothing): −[y·log σ(r) + (1 − y)·log(1 − σ(r))] − log(1 − σ(f)); ganStep checks its options", () => {
+  const [r, f] = [tensor([[0.7], [-1.2]]), tensor([[0.3], [-0.4]])];
+  const s = (v: number): number => 1 / (1 + Math.exp(-v));
+  const bce = (v: number, y: number): number => -(y * Math.log(s(v)) + (1 - y) * Math.log(1 - s(v)));
+  const expected = (bce(0.7, 0.9) + bce(-1.2, 0.9)) / 2 + (bce(0.3, 0) + bce(-0.4, 0)) / 2;
+  assert.ok(Math.abs(models.discriminatorLoss(r, f, 0.9).item() - expected) < 1e-6, `${models.discriminatorLoss(r, f, 0.9).item()} against ${expected}`);
+  const gan = new models.GAN(new nn.Linear(2, 2), new nn.Linear(2, 1), 2);
+  assert.throws(() => models.ganStep(gan, { realLabel: 0 }), /realLabel must be in \(0, 1\]/);
+  assert.throws(() => models.ganStep(gan, { smoothing: 0.9 } as never), /smoothing/);
+});

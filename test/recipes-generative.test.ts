@@ -86,36 +86,45 @@ test("ddpm-2d recipe: 2,048 points, 30 epochs: samples split 35–65% between th
   assert.ok(near / 1000 > 0.8, `share within 3σ of a blob ${near / 1000}`);
 });
 
-test("gan-digits recipe: 2,000 14×14 digits, 24 epochs: the digit classifier recognises (p > 0.9) > 3% of the samples (untrained: none), in ≥ 3 classes", async () => {
+test("gan-digits recipe: 2,000 14×14 digits, 48 epochs: a digit classifier recognises (p > 0.9) > 25% of 1,000 samples (untrained: none), in all ten classes", async () => {
   const meanImage = (x: Tensor): Tensor => x.reshape([-1, 196]).mean(0);
   const train14 = (recipeByName("gan-digits").data({}) as unknown as { train: Samples }).train;
   const x14 = train14.tensors[0].narrow(0, 0, 2000);
   manualSeed(0);
   const untrained = recipeByName("gan-digits").model() as unknown as models.GAN;
   const start = untrained.sample(1000);
-  const { test: t, pictures, model } = await runRecipe("gan-digits", { trainSize: 2000, testSize: 500, epochs: 24 });
+  const { test: t, pictures, model } = await runRecipe("gan-digits", { trainSize: 2000, testSize: 500, epochs: 48 });
   const gan = model as models.GAN;
+  // the judge, an instrument apart from the GAN, learns from all 8,000 training digits: trained on the GAN's 2,000 it never
+  // gives a real 9 p > 0.9
+  const judge = digitJudge(train14);
+  const real = judgeSamples(judge, (recipeByName("gan-digits").data({}) as unknown as { test: Samples }).test.tensors[0].narrow(0, 0, 1000));
+  const [before, after] = [judgeSamples(judge, start), judgeSamples(judge, gan.sample(1000))];
   const mse = (s: Tensor): number => meanImage(s).sub(meanImage(x14)).square().mean().item();
-  const [before, after] = [mse(start), mse(gan.sample(1000))];
-  const untrainedRate = judgeSamples(digitJudge(head(train14, 2000)), start).recognised;
-  if (process.env.MYELIN_SHOW) console.log(`gan-digits: mean-image MSE ${before} → ${after}; recognised ${untrainedRate} → ${t["recognised"]} over ${t["classes"]} classes, judge accuracy ${t["judgeAccuracy"]}`);
-  // measured (seed 0, about 13 s): recognised 0 → 0.061 over 5 classes, judge accuracy 0.89, mean-image MSE 0.166 → 0.003;
-  // the full recipe (8,000 digits, 40 epochs, about 3 min): recognised 0.246 over all 10 classes, judge accuracy 0.93
-  assert.ok(t["judgeAccuracy"]! > 0.85, `the judge's held-out accuracy ${t["judgeAccuracy"]}`);
-  assert.ok(untrainedRate < 0.01, `an untrained generator's samples recognised: ${untrainedRate}`);
-  assert.ok(t["recognised"]! > 0.03, `recognised share ${t["recognised"]}`);
-  assert.ok(t["classes"]! >= 3, `recognised classes ${t["classes"]}`);
-  assert.ok(after < 0.1 * before, `mean-image MSE to the data ${before} → ${after}`);
+  const [mseBefore, mseAfter] = [mse(start), mse(gan.sample(1000))];
+  if (process.env.MYELIN_SHOW)
+    console.log(`gan-digits: mean-image MSE ${mseBefore} → ${mseAfter}; recognised ${before.recognised} → ${after.recognised} [${after.perClass.join(" ")}], real test digits ${real.recognised} [${real.perClass.join(" ")}]; recipe test ${JSON.stringify(t)}`);
+  // measured (seed 0, about 25 s on a loaded machine): recognised 0.009 → 0.359 [49 29 51 67 38 31 40 41 8 5], real test digits 0.728
+  // (the recipe's own judge, trained on the slice: 0.146 in all ten classes);
+  // before dropout and label smoothing in D (24 epochs, lr 5e-4): 0.06 in 5 classes. The full recipe (8,000 digits, 40 epochs,
+  // 2m44s on a loaded machine): its judge recognises 0.334 of the samples, in all ten classes (judge accuracy 0.924; was 0.246)
+  assert.ok(real.recognised > 0.6, `the judge recognises real test digits: ${real.recognised}`);
+  assert.ok(before.recognised < 0.03, `an untrained generator's samples recognised: ${before.recognised}`);
+  assert.ok(after.recognised > 0.25, `recognised share ${after.recognised}`);
+  assert.ok(after.perClass.every((n) => n > 0), `all ten classes among the recognised samples: ${after.perClass.join(" ")}`);
+  assert.ok(mseAfter < 0.1 * mseBefore, `mean-image MSE to the data ${mseBefore} → ${mseAfter}`);
   assert.deepEqual(pictures, ["samples.png"]);
 });
 
-test("semi-supervised recipe: 2,000 digits of which 100 labelled, 20 epochs (12 pre-training, 8 on the labels): the pre-trained encoder's classifier beats the same network on the 100 labels alone", async () => {
-  const { test: t, pictures } = await runRecipe("semi-supervised", { trainSize: 2000, testSize: 1000, epochs: 20 });
-  if (process.env.MYELIN_SHOW) console.log(`semi-supervised: accuracy ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]}`);
-  // measured (seed 0, about 13 s): 0.783 against 0.771 supervised only (17 epochs: 0.777; 25: 0.784); the full recipe
-  // (7,200 images, 10 epochs, 25 s): 0.770 against 0.741. A small margin on the slice: the
-  // MLP on 100 labels is a strong baseline here, and pseudo-labelling, label propagation, entropy minimisation, joint
-  // reconstruction and fine-tuned AE/VAE encoders measured no better than it on this slice
-  assert.ok(t["accuracy"]! > t["supervisedOnlyAccuracy"]! + 0.005, `semi-supervised ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]}`);
+test("semi-supervised recipe: 2,000 digits of which 100 labelled, 20 epochs of batch 32 (5 pre-training, 15 fine-tuning with VAT): 5 points above the same network trained as many steps on the 100 labels alone", async () => {
+  const { test: t, pictures } = await runRecipe("semi-supervised", { trainSize: 2000, testSize: 1000, epochs: 20, batchSize: 32 });
+  if (process.env.MYELIN_SHOW) console.log(`semi-supervised: accuracy ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]} (${t["labelledSteps"]} steps)`);
+  // measured (seed 0, 65 s on a loaded machine): 0.829 against 0.756 for the same network trained 945 steps on the labels alone
+  // (+7.3 points; pre-training alone with a frozen linear head gained 1 point, fine-tuning the pre-trained encoder with shifts 1.3 points).
+  // The full recipe (7,200 images, 20 epochs of batch 64, 1,695 fine-tuning steps): 0.791 against 0.758 on the 2,000 test digits, +3.3
+  // points only (30 epochs: 0.801 against 0.758; 40: 0.793 against 0.759): its random validation split labels another 100 images. The margin depends on which 100 are labelled: on 7,200 images with
+  // 1,000 steps, the 100 from image 0: 0.817 against 0.757; from image 1,000: 0.830 against 0.768; from image 3,000: 0.742 against 0.710
+  assert.ok(t["accuracy"]! > t["supervisedOnlyAccuracy"]! + 0.05, `semi-supervised ${t["accuracy"]}, supervised only ${t["supervisedOnlyAccuracy"]}`);
+  assert.ok(t["accuracy"]! > 0.8, `semi-supervised accuracy ${t["accuracy"]}`);
   assert.deepEqual(pictures, ["reconstructions.png"]);
 });

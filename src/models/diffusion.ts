@@ -4,7 +4,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { cat } from "../ops/movement.js";
 import { randn, randnLike, tensor } from "../ops/creation.js";
-import type { Args } from "../options.js";
+import { checkOptionNames, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
 import { Module } from "../nn/module.js";
@@ -24,6 +24,11 @@ export interface DDPMOptions {
   timeEmbedding?: number;
   /** Draws t, ε and the sampling noise (default: the global generator). */
   generator?: Generator;
+}
+
+export interface DDPMSampleOptions {
+  /** Clamp each step's predicted x̂₀ to [lo, hi], the data's range (default: no clamping). */
+  clipDenoised?: [number, number];
 }
 
 /**
@@ -91,15 +96,27 @@ export class DDPM extends Module<[Tensor, number[]], Tensor> {
     return mseLoss(this.forward(xt, t), eps);
   }
 
-  /** n samples of dimension `dim` by ancestral sampling from x_T ~ N(0, I), without gradients. */
-  sample(n: number, dim: number): Tensor {
+  /**
+   * n samples of dimension `dim` by ancestral sampling from x_T ~ N(0, I), without gradients. With `clipDenoised: [lo, hi]`
+   * each step goes through the predicted x̂₀ = (x_t − √(1 − ᾱ_t)·ε̂)/√ᾱ_t clamped to the data's range, then the posterior
+   * mean μ̃_t = √ᾱ_{t−1}β_t/(1 − ᾱ_t)·x̂₀ + √α_t(1 − ᾱ_{t−1})/(1 − ᾱ_t)·x_t (Ho et al. 2020, eq. 7, and their code's
+   * clip_denoised); unclamped, μ̃_t equals Algorithm 2's mean.
+   */
+  sample(n: number, dim: number, opts: DDPMSampleOptions = {}): Tensor {
+    checkOptionNames("models.DDPM.sample", opts, ["clipDenoised"]);
+    const { clipDenoised } = opts;
+    if (clipDenoised && !(clipDenoised[0] < clipDenoised[1])) throw new Error(`models.DDPM.sample: clipDenoised must be [lo, hi] with lo < hi, got [${clipDenoised.join(", ")}]`);
     return noGrad(() => {
       let x = randn([n, dim], { generator: this.rng });
       for (let t = this.timesteps - 1; t >= 0; t--) {
         const beta = this.betas[t]!;
         const eps = this.forward(x, new Array<number>(n).fill(t));
         const ab = this.alphaBars[t]!;
-        x = x.sub(eps.mul(beta / Math.sqrt(1 - ab))).div(Math.sqrt(1 - beta));
+        if (clipDenoised) {
+          const abPrev = t > 0 ? this.alphaBars[t - 1]! : 1;
+          const x0 = x.sub(eps.mul(Math.sqrt(1 - ab))).div(Math.sqrt(ab)).clamp(clipDenoised[0], clipDenoised[1]);
+          x = x0.mul((Math.sqrt(abPrev) * beta) / (1 - ab)).add(x.mul((Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - ab)));
+        } else x = x.sub(eps.mul(beta / Math.sqrt(1 - ab))).div(Math.sqrt(1 - beta));
         if (t > 0) x = x.add(randnLike(x, { generator: this.rng }).mul(Math.sqrt(beta)));
       }
       return x;

@@ -3,7 +3,7 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import { onesLike, randn, zerosLike } from "../ops/creation.js";
-import type { Args } from "../options.js";
+import { checkOptionNames, type Args } from "../options.js";
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
 import { Module } from "../nn/module.js";
@@ -50,9 +50,11 @@ export class GAN extends Module<[Tensor], Tensor> {
 /**
  * The discriminator's loss −[log D(x) + log(1 − D(G(z)))] (Goodfellow et al. 2014, eq. 1) as binary
  * cross-entropy on logits, averaged over the batch; `fakeLogits` should come from detached fakes.
+ * realLabel < 1 is one-sided label smoothing (Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016, §3.4):
+ * the target for real samples becomes realLabel, for fakes it stays 0.
  */
-export function discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor): Tensor {
-  return binaryCrossEntropyWithLogits(realLogits, onesLike(realLogits)).add(binaryCrossEntropyWithLogits(fakeLogits, zerosLike(fakeLogits)));
+export function discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor, realLabel = 1): Tensor {
+  return binaryCrossEntropyWithLogits(realLogits, onesLike(realLogits).mul(realLabel)).add(binaryCrossEntropyWithLogits(fakeLogits, zerosLike(fakeLogits)));
 }
 
 /** The non-saturating generator loss −log D(G(z)) (Goodfellow et al. 2014, §3, the heuristic that gives strong early gradients). */
@@ -66,13 +68,21 @@ const optimizerOf = (ctx: StepContext, name: string): StepContext["optimizer"] =
   return o;
 };
 
+export interface GANStepOptions {
+  /** The discriminator's target for real samples (default 1; 0.9 is one-sided label smoothing, Salimans et al. 2016). */
+  realLabel?: number;
+}
+
 /**
  * A custom fit step for `gan` (pass manualOptimization: true and an OptimizerGroup({ generator,
  * discriminator })): one discriminator update on the real batch and G(z) detached, then one
  * generator update (Goodfellow et al. 2014, Algorithm 1 with k = 1). The batch is the real samples
  * (a Tensor, or a tuple whose first element is). Logs lossD, lossG and D's mean outputs on real and fake.
  */
-export function ganStep(gan: GAN): StepFn {
+export function ganStep(gan: GAN, opts: GANStepOptions = {}): StepFn {
+  checkOptionNames("models.ganStep", opts, ["realLabel"]);
+  const { realLabel = 1 } = opts;
+  if (!(realLabel > 0 && realLabel <= 1)) throw new Error(`models.ganStep: realLabel must be in (0, 1], got ${realLabel}`);
   return (batch, ctx) => {
     const real = (Array.isArray(batch) ? batch[0] : batch) as Tensor;
     const n = real.shape[0]!;
@@ -83,7 +93,7 @@ export function ganStep(gan: GAN): StepFn {
     const fake = gan.generator.forward(gan.latent(n));
     const realLogits = d.forward(real);
     const fakeLogits = d.forward(fake.detach());
-    const lossD = discriminatorLoss(realLogits, fakeLogits);
+    const lossD = discriminatorLoss(realLogits, fakeLogits, realLabel);
     lossD.backward();
     optD.step();
     optG.zeroGrad();

@@ -14,6 +14,8 @@ export { NTM, ntmAddressing, contentAddressing, shiftConvolve, sharpen, ntmRead,
 // Generative models: auto-encoders, VAE, GAN, diffusion, clustering.
 export { AutoEncoder, corrupt, l1Sparsity, klSparsity, type Activation, type AutoEncoderOptions, type CorruptOptions } from "./autoencoder.js";
 export { VAE, vaeLoss, gaussianKl, type VAEOutput, type VAEOptions } from "./vae.js";
-export { GAN, ganStep, discriminatorLoss, generatorLoss, type GANOptions } from "./gan.js";
-export { DDPM, type DDPMOptions } from "./diffusion.js";
+export { GAN, ganStep, discriminatorLoss, generatorLoss, type GANOptions, type GANStepOptions } from "./gan.js";
+export { DDPM, type DDPMOptions, type DDPMSampleOptions } from "./diffusion.js";
 export { kmeans, softAssign, targetDistribution, clusterPurity, DEC, decLoss, type DECOptions, type KMeansOptions } from "./clustering.js";
+export { precisionRecall, type PrecisionRecallOptions } from "./sample-quality.js";
+export { vatLoss, type VATOptions } from "./semi-supervised.js";
