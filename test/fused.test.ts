@@ -79,6 +79,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "Adam", inputs: [f([7, 3], -2, 2, false), f([7, 3], -2, 2, false), f([7, 3], -1, 1, false), f([7, 3], 0, 1, false)], attrs: hyper },
     { name: "AdamW", inputs: [f([9], -2, 2, false), f([9], -2, 2, false), f([9], -1, 1, false), f([9], 0, 1, false)], attrs: { ...hyper, decay: 0.999 } },
     { name: "L2 decay", inputs: [f([9], -2, 2, false), f([9], -2, 2, false), f([9], -1, 1, false), f([9], 0, 1, false)], attrs: { ...hyper, weightDecay: 0.1 } },
+    { name: "m and v in place", inputs: [f([4, 5], -2, 2, false), f([4, 5], -2, 2, false), f([4, 5], -1, 1, false), f([4, 5], 0, 1, false)], attrs: { ...hyper, inPlace: true } },
   ],
   split: [
     { name: "sections along dim 1", inputs: [f([3, 6])], attrs: { dim: 1, sizes: [1, 3, 2] } },

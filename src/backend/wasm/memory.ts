@@ -36,6 +36,7 @@ class Block {
 /** A storage in Wasm memory: `ptr` is its byte address, elements are contiguous from there. */
 export class WasmStorage implements Storage {
   readonly #block: Block | null;
+  holders = 0;
   constructor(
     readonly dtype: DType,
     readonly length: number,
