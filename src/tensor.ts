@@ -41,6 +41,7 @@ export class Tensor implements View {
   private constructor(backend: Backend, storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this.#backend = backend;
     this.storage = storage;
+    storage.holders = (storage.holders ?? 0) + 1;
     // a frozen shape (another tensor's) is shared, not copied: per-op allocations are the fixed cost
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.strides = strides;
@@ -168,6 +169,7 @@ export class Tensor implements View {
   assign(other: Tensor | number): this {
     const c = assignedValue(this, other);
     this.storage = c.storage;
+    c.storage.holders = (c.storage.holders ?? 0) + 1;
     this.strides = c.strides;
     this.offset = c.offset;
     this.version++;

@@ -1,4 +1,4 @@
-// The wasm engine kernels (wasm/engine.ts, jobs 9-13) against the reference backend, bit for bit:
+// The wasm engine kernels (wasm/engine.ts, jobs 9-14) against the reference backend, bit for bit:
 // gather, indexSelect and scatterAdd over several dims and layouts, `where` for every dtype, the
 // tanh/sigmoid backward maps, and out-of-bounds indices reported exactly as the reference does.
 // The op table (test/optable.ts) checks the same ops against PyTorch; this checks the kernels ran.
@@ -62,6 +62,22 @@ describe("wasm engine kernels match the reference backend bit for bit", () => {
       both(`scatterAdd dim ${d}, smaller index`, [base, randint(0, base.shape[d]!, small).int(), randn(small)], (b, i, s) => b.scatterAdd(d, i, s));
     }
     assert.ok(indexKernelRuns.scatterAdd - before >= 3, `the scatterAdd kernel ran ${indexKernelRuns.scatterAdd - before} times`);
+  });
+
+  it("scatterAdd into int32 (engine job 14), wrapping past 2^31 as the reference's store does", () => {
+    const before = indexKernelRuns.scatterAddI32;
+    for (let d = 0; d < 3; d++) {
+      const base = randn([4, 5, 6]).mul(1000).int();
+      const shape = [4, 5, 6].map((s, i) => (i === d ? 11 : s));
+      const idx = randint(0, base.shape[d]!, shape).int();
+      both(`int32 scatterAdd dim ${d}`, [base, idx, randn(shape).mul(1000).int()], (b, i, s) => b.scatterAdd(d, i, s));
+      const small = shape.map((n, i) => (i === d ? n : n - 1));
+      both(`int32 scatterAdd dim ${d}, smaller index`, [base, randint(0, base.shape[d]!, small).int(), randn(small).mul(9).int()], (b, i, s) => b.scatterAdd(d, i, s));
+    }
+    const big = tensor([2e9, 2e9, -2e9, 5], { dtype: "int32" });
+    both("int32 scatterAdd overflow", [tensor([0, 0], { dtype: "int32" }), tensor([0, 0, 1, 1], { dtype: "int32" }), big], (b, i, s) => b.scatterAdd(0, i, s));
+    assert.throws(() => tensor([0, 0], { dtype: "int32", device: "wasm" }).scatterAdd(0, tensor([0, 2], { dtype: "int32", device: "wasm" }), tensor([1, 1], { dtype: "int32", device: "wasm" })), /out of bounds|out of range/);
+    assert.ok(indexKernelRuns.scatterAddI32 - before >= 3, `the int32 scatterAdd kernel ran ${indexKernelRuns.scatterAddI32 - before} times`);
   });
 
   it("where for float64, int32 and bool, with broadcast scalars", () => {

@@ -60,6 +60,16 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "sum, smoothing", inputs: [f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
     { name: "none, weights", inputs: [f([3, 4]), ints([3], [2, 0, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
   ],
+  crossEntropyBackward: [
+    { name: "mean", inputs: [f([]), f([5, 4], -4, 4), ints([5], [0, 3, 1, 1, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
+    {
+      name: "weights, smoothing, ignoreIndex, mean",
+      inputs: [f([]), f([5, 4], -4, 4), ints([5], [0, 3, -1, 1, 2]), f([4], 0.2, 2, false)],
+      attrs: { ignoreIndex: -1, labelSmoothing: 0.1, reduction: "mean", weighted: true },
+    },
+    { name: "sum, smoothing", inputs: [f([]), f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
+    { name: "none, weights, ignoreIndex", inputs: [f([3]), f([3, 4]), ints([3], [2, -100, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
+  ],
   layerNorm: [
     { name: "weight and bias", inputs: [f([4, 6]), f([6]), f([6])], attrs: { k: 1, eps: 1e-5, weight: true, bias: true } },
     { name: "two dims, no affine", inputs: [f([2, 3, 4])], attrs: { k: 2, eps: 1e-5, weight: false, bias: false } },
@@ -69,6 +79,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "Adam", inputs: [f([7, 3], -2, 2, false), f([7, 3], -2, 2, false), f([7, 3], -1, 1, false), f([7, 3], 0, 1, false)], attrs: hyper },
     { name: "AdamW", inputs: [f([9], -2, 2, false), f([9], -2, 2, false), f([9], -1, 1, false), f([9], 0, 1, false)], attrs: { ...hyper, decay: 0.999 } },
     { name: "L2 decay", inputs: [f([9], -2, 2, false), f([9], -2, 2, false), f([9], -1, 1, false), f([9], 0, 1, false)], attrs: { ...hyper, weightDecay: 0.1 } },
+    { name: "m and v in place", inputs: [f([4, 5], -2, 2, false), f([4, 5], -2, 2, false), f([4, 5], -1, 1, false), f([4, 5], 0, 1, false)], attrs: { ...hyper, inPlace: true } },
   ],
   split: [
     { name: "sections along dim 1", inputs: [f([3, 6])], attrs: { dim: 1, sizes: [1, 3, 2] } },

@@ -138,6 +138,33 @@ function scatterAddJob(args: usize): void {
   for (let e = 0; e < n; e++) store<f32>(out + (<usize>e << 2), <f32>load<f64>(acc + (<usize>e << 3)));
 }
 
+// ---- job 14: scatterAdd into int32 --------------------------------------------------------------
+// args as job 12 without acc (slot 13 unused): out is zeroed and summed into directly. i32 adds
+// wrap mod 2^32, which is what the reference's exact f64 sum gives once stored into an Int32Array.
+
+function scatterAddI32Job(args: usize): void {
+  const outer = arg(args, 1), k = arg(args, 2), inner = arg(args, 3);
+  const idx = <usize>arg(args, 4), io = arg(args, 5), ik = arg(args, 6), ii = arg(args, 7);
+  const src = <usize>arg(args, 8), so = arg(args, 9), sk = arg(args, 10), si = arg(args, 11);
+  const size = arg(args, 12), out = <usize>arg(args, 14);
+  const oo = arg(args, 16), od = arg(args, 17), oi = arg(args, 18);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) {
+      const ip = idx + (<usize>(o * io + j * ik) << 2);
+      const sp = src + (<usize>(o * so + j * sk) << 2);
+      for (let i = 0; i < inner; i++) {
+        const t = load<i32>(ip + (<usize>(i * ii) << 2));
+        if (<u32>t >= <u32>size) {
+          store<i32>(args + 80, 1);
+          return;
+        }
+        const a = out + (<usize>(o * oo + t * od + i * oi) << 2);
+        store<i32>(a, load<i32>(a) + load<i32>(sp + (<usize>(i * si) << 2)));
+      }
+    }
+  }
+}
+
 // ---- job 13: where for any element size ------------------------------------------------------------
 // args: 13, n, element bytes (1, 4 or 8), cond (bytes), cond step, a, a step, b, b step, out; steps
 // are 1 (contiguous) or 0 (one value broadcast). Bytes are moved, so every dtype is exact.
@@ -167,4 +194,5 @@ export function engineJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): voi
   else if (fn == 11) gatherChunk(c, nch, args);
   else if (fn == 12) scatterAddJob(args);
   else if (fn == 13) whereChunk(c, nch, args);
+  else if (fn == 14) scatterAddI32Job(args);
 }

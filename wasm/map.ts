@@ -2,7 +2,7 @@
 // row is contiguous or a broadcast scalar (stride 0), scalar loops for other strides.
 
 import { at } from "./util";
-import { expm1Row, expRow, sigmoidRow, sun, tanhRow } from "./math";
+import { erfRow, expm1Row, expRow, sigmoidRow, sun, tanhRow } from "./math";
 
 // ---- elementwise ------------------------------------------------------------------------------
 // Binary op codes (match BINARY_CODE in src/backend/wasm/wasm-backend.ts): 0 add 1 sub 2 mul 3 div 4 maximum 5 minimum
@@ -134,10 +134,11 @@ export function binary2d(op: i32, rows: i32, cols: i32, a: usize, ars: i32, acs:
 }
 
 // Unary op codes (match UNARY_CODE in src/backend/wasm/wasm-backend.ts): 0 copy 1 neg 2 abs 3 sqrt
-// 4 recip 5 floor 6 ceil 7 round 8 sign use f32 SIMD (all exact in f32). exp, tanh and sigmoid
-// (9, 15, 16) use f32x4 Cephes polynomials (measured <= 2.2e-7 relative error over 2M inputs, torch's
-// SLEEF kernels are within 1 ulp too); expm1 (12) an f64x2 polynomial rounded once; log 10, log1p 11,
-// sin 13, cos 14, erf 17, atan 18 scalar f64 libm rounded once: correctness before speed.
+// 4 recip 5 floor 6 ceil 7 round 8 sign use f32 SIMD (all exact in f32). exp and sigmoid (9, 16)
+// use f32x4 Cephes polynomials (measured <= 2.2e-7 relative error over 2M inputs, torch's SLEEF
+// kernels are within 1 ulp too), tanh and erf (15, 17) f32x4 rational functions (<= 4.3e-7, see
+// math.ts); expm1 (12) an f64x2 polynomial rounded once; log 10, log1p 11, sin 13, cos 14, atan 18
+// scalar f64 libm rounded once: correctness before speed. Tails past a multiple of 4 run the scalar f64 path.
 
 @inline function vun(op: i32, x: v128): v128 {
   if (op == 0) return x;
@@ -179,6 +180,7 @@ export function unRow(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
     case 12: expm1Row(n, x, sx, out); break;
     case 15: tanhRow(n, x, sx, out); break;
     case 16: sigmoidRow(n, x, sx, out); break;
+    case 17: erfRow(n, x, sx, out); break;
     default:
       for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), <f32>sun(op, <f64>load<f32>(at(x, j * sx))));
   }

@@ -84,6 +84,14 @@ const K: usize = memory.data<f32>([
   88.8, -104, 1.44269504088896341, 0.693359375, -2.12194440e-4, // 0-4: clamp, 1/ln2, ln2 hi/lo
   1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1, // 5-11
   -5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1, 0.625, 2, // 12-18
+  // 19-31: tanh as a rational function (Eigen's generic_fast_tanh_float): clamp, tiny, α₁…α₁₃, β₀…β₆
+  7.90531110763549805, 0.0004,
+  4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16,
+  4.89352518554385e-3, 2.26843463243900e-3, 1.18534705686654e-4, 1.19825839466702e-6,
+  // 32-44: erf as a rational function (Eigen's generic_fast_erf_float): clamp 4, α₁…α₁₃, β₀…β₈
+  4,
+  -1.60960333262415e-2, -2.95459980854025e-3, -7.34990630326855e-4, -5.69250639462346e-5, -2.10102402082508e-6, 2.77068142495902e-8, -2.72614225801306e-10,
+  -1.42647390514189e-2, -7.37332916720468e-3, -1.68282697438203e-3, -2.13374055278905e-4, -1.45660718464996e-5,
 ]);
 
 @inline function k(i: i32): v128 {
@@ -113,28 +121,51 @@ const K: usize = memory.data<f32>([
 }
 
 // op 9 exp, 16 sigmoid, 15 tanh in f32 lanes. sigmoid = e/(1+e) or 1/(1+e) with e = exp(-|x|)
-// (never overflows, keeps tiny results for x << 0). tanh below |x| = 0.625 uses Cephes' odd
-// polynomial (the exp formula would cancel), above it 1 - 2/(exp(2|x|) + 1); the sign of x is
-// copied onto either.
+// (never overflows, keeps tiny results for x << 0). tanh is x·P(x²)/Q(x²) on x clamped to
+// ±7.905 (odd degree 13 over even degree 6, Eigen's fast tanh), x itself below |x| = 4e-4: one
+// division and ten multiply-adds instead of an exp, a division and a polynomial (measured 2.6x
+// faster; at most 4e-7 relative error, |result| <= 1, over 4M inputs in [-12, 12]).
 @inline function vtrans32(op: i32, x: v128): v128 {
   if (op == 9) return expF32x4(x);
+  if (op == 17) return erfF32x4(x);
   const ax = f32x4.abs(x);
-  const sign = v128.and(x, i32x4.splat(0x80000000));
   if (op == 16) {
     const e = expF32x4(f32x4.neg(ax));
     const d = f32x4.add(k(11), e);
     return v128.bitselect(f32x4.div(e, d), f32x4.div(k(11), d), i32x4.shr_s(x, 31));
   }
-  const e = expF32x4(f32x4.add(ax, ax));
-  const big = f32x4.sub(k(11), f32x4.div(k(18), f32x4.add(e, k(11))));
-  const z = f32x4.mul(x, x);
-  let q = k(12);
-  q = f32x4.add(f32x4.mul(q, z), k(13));
-  q = f32x4.add(f32x4.mul(q, z), k(14));
-  q = f32x4.add(f32x4.mul(q, z), k(15));
-  q = f32x4.add(f32x4.mul(q, z), k(16));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(q, z), ax), ax);
-  return v128.or(v128.bitselect(small, big, f32x4.lt(ax, k(17))), sign);
+  const c = f32x4.pmax(f32x4.pmin(x, k(19)), f32x4.neg(k(19))); // pmin/pmax keep a NaN in x
+  const z = f32x4.mul(c, c);
+  let p = f32x4.add(f32x4.mul(k(27), z), k(26));
+  p = f32x4.add(f32x4.mul(p, z), k(25));
+  p = f32x4.add(f32x4.mul(p, z), k(24));
+  p = f32x4.add(f32x4.mul(p, z), k(23));
+  p = f32x4.add(f32x4.mul(p, z), k(22));
+  p = f32x4.add(f32x4.mul(p, z), k(21));
+  let q = f32x4.add(f32x4.mul(k(31), z), k(30));
+  q = f32x4.add(f32x4.mul(q, z), k(29));
+  q = f32x4.add(f32x4.mul(q, z), k(28));
+  const r = f32x4.div(f32x4.mul(p, c), q);
+  return v128.bitselect(x, r, f32x4.lt(ax, k(20)));
+}
+
+// erf(x) = x·P(x²)/Q(x²) on x clamped to ±4 (beyond, erf rounds to ±1 in f32): odd degree 13 over
+// even degree 8 (Eigen's fast erf). Measured against an f64 erf over 1.4M inputs in [1e-6, 6]: at
+// most 4.3e-7 relative error (7 ulp), where the scalar f64 series it replaces took ~100x longer.
+@inline function erfF32x4(x: v128): v128 {
+  const c = f32x4.pmax(f32x4.pmin(x, k(32)), f32x4.neg(k(32))); // pmin/pmax keep a NaN in x
+  const z = f32x4.mul(c, c);
+  let p = f32x4.add(f32x4.mul(k(39), z), k(38));
+  p = f32x4.add(f32x4.mul(p, z), k(37));
+  p = f32x4.add(f32x4.mul(p, z), k(36));
+  p = f32x4.add(f32x4.mul(p, z), k(35));
+  p = f32x4.add(f32x4.mul(p, z), k(34));
+  p = f32x4.add(f32x4.mul(p, z), k(33));
+  let q = f32x4.add(f32x4.mul(k(44), z), k(43));
+  q = f32x4.add(f32x4.mul(q, z), k(42));
+  q = f32x4.add(f32x4.mul(q, z), k(41));
+  q = f32x4.add(f32x4.mul(q, z), k(40));
+  return f32x4.div(f32x4.mul(p, c), q);
 }
 
 @inline function trans32RowOp(op: i32, n: i32, x: usize, sx: i32, out: usize): void {
@@ -159,6 +190,9 @@ export function tanhRow(n: i32, x: usize, sx: i32, out: usize): void {
 }
 export function sigmoidRow(n: i32, x: usize, sx: i32, out: usize): void {
   trans32RowOp(16, n, x, sx, out);
+}
+export function erfRow(n: i32, x: usize, sx: i32, out: usize): void {
+  trans32RowOp(17, n, x, sx, out);
 }
 
 export function expm1Row(n: i32, x: usize, sx: i32, out: usize): void {

@@ -18,6 +18,9 @@ export interface AdamHyper {
   weightDecay: number;
   /** 1 − lr·λ of decoupled (AdamW) decay: θ ← θ·(1 − lr·λ); 1 when off */
   decay: number;
+  /** Write m′ and v′ (and θ′ with inPlaceParam) over their inputs where those are plain float32 buffers. */
+  inPlace?: boolean;
+  inPlaceParam?: boolean;
 }
 
 /** A backend's opaque handle to a flat buffer of `length` elements of `dtype`. */
@@ -26,6 +29,8 @@ export interface Storage {
   readonly length: number;
   /** False once freed (backends with explicit release); absent or true otherwise. */
   readonly live?: boolean;
+  /** How many tensors took this storage (created over it, or assign()): lets optimizers prove a parameter's is its alone. */
+  holders?: number;
 }
 
 /** A strided window onto a storage. Element i (multi-index) lives at offset + Σ idx·strides. */

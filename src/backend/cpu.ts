@@ -11,6 +11,7 @@ import { binaryFns, int32Fns, unaryFns } from "./scalar-math.js";
 /** A storage backed by an ordinary typed array; free() drops it, and reading it afterwards throws. */
 export class CpuStorage implements Storage {
   #data: TypedArray | null;
+  holders = 0;
   readonly length: number;
   constructor(
     data: TypedArray,

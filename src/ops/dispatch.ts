@@ -35,8 +35,9 @@ const binary = <P extends BinaryOp>(op: P): Forward<P> => {
   };
 };
 
-const reduce = <P extends ReduceOp>(op: P): Forward<P> => ([x], { dims }) => {
-  const shape = x!.shape.map((s, d) => (dims.includes(d) ? 1 : s));
+// a sum over every dim may ask for a 0-d result (`scalar`): one node instead of a sum and a reshape
+const reduce = <P extends ReduceOp>(op: P): Forward<P> => ([x], attrs) => {
+  const dims = attrs.dims, shape = "scalar" in attrs && attrs.scalar ? [] : x!.shape.map((s, d) => (dims.includes(d) ? 1 : s));
   return fresh(x!, x!.backend.reduce(op, x!, dims), shape);
 };
 

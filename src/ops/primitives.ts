@@ -36,7 +36,7 @@ export interface PrimAttrs {
   eq: null; ne: null; lt: null; le: null; gt: null; ge: null;
   where: null;
   // reductions keep the reduced dims with size 1
-  sum: { dims: number[] }; prod: { dims: number[] }; max: { dims: number[] }; min: { dims: number[] };
+  sum: { dims: number[]; scalar?: boolean }; prod: { dims: number[] }; max: { dims: number[] }; min: { dims: number[] };
   argmax: { dim: number }; argmin: { dim: number };
   // views: no data moves, only shape/strides/offset change
   reshape: { shape: number[] };

@@ -29,6 +29,7 @@ function reduceOp(name: string, op: ReduceOp, x: Tensor, dim: Dims, keepdim: boo
   if ((op === "max" || op === "min") && dims.some((d) => x.shape[d] === 0))
     throw new Error(`${name}: cannot reduce over an empty dimension of ${fmtShape(x.shape)}`);
   if ((op === "sum" || op === "prod") && !isFloating(x.dtype)) return dropDims(intReduce(name, op, x, dims), dims, keepdim);
+  if (op === "sum" && !keepdim && x.ndim > 0 && dims.length === x.ndim) return apply("sum", [x], { dims, scalar: true });
   return dropDims(reduceKeep(op, x, dims), dims, keepdim);
 }
 

@@ -1,11 +1,12 @@
 // Adam and AdamW: bias-corrected first and second moment estimates, with coupled (L2) or decoupled
 // weight decay and the AMSGrad variant.
 
+import type { Storage } from "../backend/backend.js";
 import type { Tensor } from "../tensor.js";
 import { applyFused } from "../ops/fused/table.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Args } from "../options.js";
-import { checkBetas, checkNonNegative, Optimizer, type ParamGroup, type Params } from "./optimizer.js";
+import { checkBetas, checkNonNegative, Optimizer, type OptimizerStateDict, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
   lr?: number;
@@ -50,8 +51,25 @@ export class Adam extends Optimizer<Opts, AdamState> {
     checkNonNegative(this.name, "weightDecay", g.weightDecay);
   }
 
+  /**
+   * The fused step writes over buffers that nothing else can read: moment buffers made here (not
+   * handed out by stateDict() nor loaded) that no view was taken of, and a parameter whose storage
+   * is still the one the last step gave it with no other holder (Storage.holders: a view, a
+   * detach(), a stateDict() or an assign() of it adds one). Anything shared gets fresh buffers, so
+   * assign()'s value semantics hold: a snapshot never changes under it.
+   */
+  #own = new WeakSet<Tensor>();
+  #param = new WeakMap<Tensor, readonly [Storage, number]>();
+  #mine = (t: Tensor): boolean => this.#own.has(t) && t.storage.holders === 1;
+
+  override stateDict(): OptimizerStateDict {
+    this.#own = new WeakSet(); // the dict shares the buffers: the next step writes fresh ones
+    return super.stateDict();
+  }
+
   protected initState(p: Tensor, group: ParamGroup<Opts>): AdamState {
     const s: AdamState = { step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
+    this.#own.add(s.exp_avg).add(s.exp_avg_sq);
     if (group.amsgrad) s.max_exp_avg_sq = zerosLike(p);
     return s;
   }
@@ -63,10 +81,13 @@ export class Adam extends Optimizer<Opts, AdamState> {
       const h = {
         beta1: b1, beta2: b2, eps, stepSize: lr / (1 - b1 ** step), bc2Sqrt: Math.sqrt(1 - b2 ** step),
         weightDecay: decoupledWeightDecay ? 0 : weightDecay, decay: decoupledWeightDecay ? 1 - lr * weightDecay : 1,
+        inPlace: this.#mine(s.exp_avg) && this.#mine(s.exp_avg_sq),
+        inPlaceParam: this.#param.get(p)?.[0] === p.storage && this.#param.get(p)?.[1] === p.storage.holders,
       };
       const [np, m, v] = applyFused("adamStep", [p, g, s.exp_avg, s.exp_avg_sq], h);
-      s.exp_avg = m!;
-      s.exp_avg_sq = v!;
+      this.#own.add((s.exp_avg = m!)).add((s.exp_avg_sq = v!));
+      // a fresh θ′ is adopted by Optimizer.step's assign(), one more holder (its temporary tensor is the other)
+      if (np !== p) this.#param.set(p, [np!.storage, (np!.storage.holders ?? 0) + 1]);
       return np!;
     }
     if (weightDecay !== 0) {

@@ -130,7 +130,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
           if (!state) this.state.set(p, (state = this.initState(p, group)));
           if (typeof state.step === "number") (state as ParamState).step = state.step + 1;
           const next = this.update(p, g, state, group, typeof state.step === "number" ? state.step : 0);
-          p.assign(next);
+          if (next === p) p.version++; // updated in place (Adam, when p's storage is provably its own)
+          else p.assign(next);
         }
     }), () => [this.paramGroups.map((g) => g.params), this.state, loss]);
     return loss;
@@ -139,7 +140,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   /**
    * The optimizer's state in torch's layout: `state` keyed by the parameter's index (counting
    * through the groups in order), `paramGroups` with every option and `params` as indices. Tensors
-   * are shared, not copied (updates never modify state tensors in place).
+   * are shared, not copied (Adam's in-place update then writes fresh buffers).
    */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();

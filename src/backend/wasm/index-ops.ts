@@ -1,5 +1,5 @@
 // The wasm backend's index ops: gather (and so indexSelect, an expanded-index gather) of 4-byte
-// elements, scatterAdd into float32, and `where` for every dtype, as engine jobs 11-13 (wasm/engine.ts).
+// elements, scatterAdd into float32 and int32, and `where` for every dtype, as engine jobs 11-14 (wasm/engine.ts).
 // Layouts they do not cover, and out-of-bounds indices (whose error the reference reports), take
 // the exact host path.
 
@@ -13,7 +13,7 @@ import { ELEM_BYTES } from "./memory.js";
 import { ARGS_BYTE } from "./worker-loop.js";
 
 /** How often each kernel produced a result (tests check that the kernels, not the host path, ran). */
-export const indexKernelRuns = { gather: 0, scatterAdd: 0, where: 0 };
+export const indexKernelRuns = { gather: 0, scatterAdd: 0, scatterAddI32: 0, where: 0 };
 
 /**
  * The dims before and after `dim` of `shape`, each merged into one run for every operand's strides:
@@ -50,9 +50,10 @@ export function gather(c: WasmCtx, x: View, dim: number, index: View): Storage |
   return out;
 }
 
-/** A new tensor of `shape`, zero but for src scattered and summed along dim (float32); null: host path. */
+/** A new tensor of `shape`, zero but for src scattered and summed along dim (float32 or int32); null: host path. */
 export function scatterAdd(c: WasmCtx, shape: readonly number[], dim: number, index: View, src: View): Storage | null {
-  if (src.storage.dtype !== "float32" || index.storage.dtype !== "int32") return null;
+  if ((src.storage.dtype !== "float32" && src.storage.dtype !== "int32") || index.storage.dtype !== "int32") return null;
+  if (src.storage.dtype === "int32") return scatterAddI32(c, shape, dim, index, src);
   const n = numel(shape);
   const outStrides = contiguousStrides(shape);
   const s = sides(index.shape, dim, [index.strides, src.strides, outStrides]);
@@ -75,6 +76,27 @@ export function scatterAdd(c: WasmCtx, shape: readonly number[], dim: number, in
     return null;
   }
   indexKernelRuns.scatterAdd++;
+  return out;
+}
+
+/** scatterAdd into int32 (engine job 14): summed straight into the zeroed output, wrapping as the reference's store does. */
+function scatterAddI32(c: WasmCtx, shape: readonly number[], dim: number, index: View, src: View): Storage | null {
+  const n = numel(shape);
+  const outStrides = contiguousStrides(shape);
+  const s = sides(index.shape, dim, [index.strides, src.strides, outStrides]);
+  if (!s || n === 0) return null;
+  const [outer, inner, os, is] = s;
+  const out = c.alloc("int32", n);
+  c.heap.i32.fill(0, out.ptr / 4, out.ptr / 4 + n);
+  c.args([14, outer, index.shape[dim]!, inner, c.ws(index.storage).ptr + index.offset * 4, os[0]!, index.strides[dim]!, is[0]!,
+    c.ws(src.storage).ptr + src.offset * 4, os[1]!, src.strides[dim]!, is[1]!, shape[dim]!, 0, out.ptr, n,
+    os[2]!, outStrides[dim]!, is[2]!, 0, 0]);
+  if (numel(index.shape) > 0) c.pool.dispatch(1, 1);
+  if (c.heap.i32[ARGS_BYTE / 4 + 20] !== 0) {
+    c.heap.free(out);
+    return null;
+  }
+  indexKernelRuns.scatterAddI32++;
   return out;
 }
 

@@ -36,6 +36,7 @@ class Block {
 /** A storage in Wasm memory: `ptr` is its byte address, elements are contiguous from there. */
 export class WasmStorage implements Storage {
   readonly #block: Block | null;
+  holders = 0;
   constructor(
     readonly dtype: DType,
     readonly length: number,
@@ -58,8 +59,14 @@ export class WasmStorage implements Storage {
 /** Rounds a request up to a size class: 64 bytes, then 2^k and 1.5·2^k (at most 1/3 wasted), all 16-aligned. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 64) return 64;
-  // the next power of two by counting bits (Math.log2 showed in per-op profiles); past 2^31, by float math
-  const p = bytes <= 2 ** 31 ? 2 ** (32 - Math.clz32(bytes - 1)) : 2 ** Math.ceil(Math.log2(bytes));
+  // the next power of two by counting bits (Math.log2 showed in per-op profiles); past 2^30, by float
+  // math. Below, shifts keep the class a small integer: a float-valued Map key (2 ** k, p * 0.75)
+  // sends #free's lookups down a slow path, measured +0.25 µs per allocation.
+  if (bytes <= 2 ** 30) {
+    const p = 1 << (32 - Math.clz32(bytes - 1)), q = (p >> 2) * 3;
+    return q >= bytes ? q : p;
+  }
+  const p = 2 ** Math.ceil(Math.log2(bytes));
   return p * 0.75 >= bytes ? p * 0.75 : p;
 }
 

@@ -147,7 +147,9 @@ export class WasmBackend implements Backend {
       return plain ? this.#ws(x.storage) : this.#ws(this.cast({ ...x }, "float32"));
     };
     const ins = [p, g, m, v].map(flat);
-    const outs = [this.#alloc("float32", n), this.#alloc("float32", n), this.#alloc("float32", n)] as const;
+    // m and v updated over themselves when asked (the optimizer owns them) and flat() did not copy them
+    const over = (i: 0 | 2 | 3): WasmStorage => ((i ? h.inPlace : h.inPlaceParam) && ins[i] === [p, g, m, v][i]!.storage ? ins[i] : this.#alloc("float32", n));
+    const outs = [over(0), over(2), over(3)] as const;
     if (n === 0) return [outs[0], outs[1], outs[2]];
     this.#c.args([8, n, ...ins.map((s) => s.ptr), ...outs.map((s) => s.ptr)]);
     const f32 = this.#heap.f32;

@@ -1,6 +1,7 @@
 // One Adam/AdamW update of a parameter (optim/adam.ts): inputs p, g, m, v, outputs p', m', v'.
 // The wasm kernel (Backend.adamStep, wasm/optim.ts) runs the reference's float32 operations in the
-// same order in one pass, so both agree bit for bit. Not differentiable (optimizers run under noGrad).
+// same order in one pass, so both agree bit for bit; with h.inPlace it writes m′ and v′ over m and v
+// (the reference stays functional). Not differentiable (optimizers run under noGrad).
 
 import type { AdamHyper } from "../../backend/backend.js";
 import { Tensor } from "../../tensor.js";
@@ -21,7 +22,9 @@ export const adamStep: FusedDef<AdamHyper> = {
     wasm: ([p, g, m, v], h) => {
       const b = p!.backend;
       if (!b.adamStep || p!.dtype !== "float32") return null;
-      return b.adamStep(p!, g!, m!, v!, h).map((s) => Tensor.fromStorage(b, s, p!.shape, "float32"));
+      // an output written over its input is that input tensor (h.inPlace: m and v)
+      const xs = [p!, m!, v!]; // (p too with h.inPlaceParam)
+      return b.adamStep(p!, g!, m!, v!, h).map((s, i) => (s === xs[i]!.storage ? xs[i]! : Tensor.fromStorage(b, s, p!.shape, "float32")));
     },
   },
 };

@@ -8,8 +8,10 @@ import { where } from "../elementwise.js";
 import { oneHot } from "../indexing.js";
 import { unsqueeze } from "../movement.js";
 import { softmax as softmaxOf } from "../reduce.js";
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 import { hostKernels, onHost, type FusedDef } from "./def.js";
 import { logSoftmaxRef } from "./softmax.js";
+import { applyFused } from "./table.js";
 
 export type CrossEntropyReduction = "mean" | "sum" | "none";
 /** Inputs: x, target, then the class weights when `weighted`. */
@@ -35,15 +37,11 @@ export const crossEntropy: FusedDef<Attrs> = {
     }
     return [reduction === "none" ? loss : reduction === "sum" ? loss.sum() : loss.sum().div(wy.sum())];
   },
-  backward: ([g], [x, t, wc = null], _, { ignoreIndex, labelSmoothing: e, reduction }, needs) => {
+  // one host pass (crossEntropyBackward) unless the gradient must be differentiable again
+  backward: ([g], [x, t, wc = null], _, attrs, needs) => {
     if (!needs[0]) return [null, null, null];
-    const c = x!.shape[1]!;
-    const { keep, safe, wy } = targets(x!, t!, wc, ignoreIndex);
-    const hot = oneHot(safe, c).to(x!.dtype).mul(unsqueeze(wy.mul(1 - e), 1));
-    const a = e > 0 ? hot.add(unsqueeze(keep, 1).mul(wc ? wc.mul(e / c) : e / c)) : hot;
-    const total = e > 0 ? wy.mul(1 - e).add(keep.mul(wc ? wc.sum().mul(e / c) : e)) : wy;
-    const s = reduction === "none" ? unsqueeze(g!, 1) : reduction === "sum" ? g! : g!.div(wy.sum());
-    return [softmaxOf(x!, 1).mul(unsqueeze(total, 1)).sub(a).mul(s), null, null];
+    const ins = [g!, x!, t!, ...(wc ? [wc] : [])];
+    return [isGradEnabled() ? gradRef(ins, attrs) : applyFused("crossEntropyBackward", ins, attrs)[0]!, null, null];
   },
   kernels: hostKernels((xs, { ignoreIndex, labelSmoothing: e, reduction }) => {
     const [x, , wc] = xs;
@@ -76,6 +74,49 @@ export const crossEntropy: FusedDef<Attrs> = {
         wsum += wy;
       }
       if (reduction !== "none") out![0] = reduction === "sum" ? total : total / wsum;
+    });
+  }),
+};
+
+/** dx = s·(p·A − a) in primitives (A = Σ_c a_c; s = g, or g / Σ w[yᵢ] for 'mean'): the backward's oracle. */
+function gradRef([g, x, t, wc = null]: readonly (Tensor | null)[], { ignoreIndex, labelSmoothing: e, reduction }: Attrs): Tensor {
+  const c = x!.shape[1]!;
+  const { keep, safe, wy } = targets(x!, t!, wc, ignoreIndex);
+  const hot = oneHot(safe, c).to(x!.dtype).mul(unsqueeze(wy.mul(1 - e), 1));
+  const a = e > 0 ? hot.add(unsqueeze(keep, 1).mul(wc ? wc.mul(e / c) : e / c)) : hot;
+  const total = e > 0 ? wy.mul(1 - e).add(keep.mul(wc ? wc.sum().mul(e / c) : e)) : wy;
+  const s = reduction === "none" ? unsqueeze(g!, 1) : reduction === "sum" ? g! : g!.div(wy.sum());
+  return softmaxOf(x!, 1).mul(unsqueeze(total, 1)).sub(a).mul(s);
+}
+
+/** crossEntropy's input gradient from g, x, t (and the class weights): one host pass over the rows. */
+export const crossEntropyBackward: FusedDef<Attrs> = {
+  reference: (xs, attrs) => [gradRef(xs, attrs)],
+  backward: null, // crossEntropy's rule runs gradRef instead when the gradient needs a graph
+  kernels: hostKernels((xs, { ignoreIndex, labelSmoothing: e, reduction }) => {
+    const [g, x, , wc] = xs;
+    if ((wc && wc.dtype !== x!.dtype) || g!.dtype !== x!.dtype) return null;
+    const [n, c] = x!.shape as [number, number];
+    return onHost(xs, [[x!.shape, x!.dtype]], ([gi, xi, ti, wi], [out]) => {
+      const w = (j: number): number => (wi ? wi.data[wi.off + j]! : 1);
+      let cw = 0, wsum = 0; // Σ_c w_c and Σ_i w[yᵢ] over kept rows
+      for (let j = 0; j < c; j++) cw += w(j);
+      for (let i = 0; i < n; i++) if (ti!.data[ti!.off + i] !== ignoreIndex) wsum += w(ti!.data[ti!.off + i]!);
+      const gs = gi!.data[gi!.off]!;
+      for (let i = 0; i < n; i++) {
+        const y = ti!.data[ti!.off + i]!, at = xi!.off + i * c, o = i * c;
+        if (y === ignoreIndex) continue; // a zero row (outputs start zeroed)
+        const s = reduction === "none" ? gi!.data[gi!.off + i]! : reduction === "sum" ? gs : gs / wsum;
+        const wy = w(y), total = e > 0 ? wy * (1 - e) + cw * (e / c) : wy;
+        let m = -Infinity, z = 0;
+        for (let j = 0; j < c; j++) m = Math.max(m, xi!.data[at + j]!);
+        if (!Number.isFinite(m)) m = 0;
+        for (let j = 0; j < c; j++) z += (out![o + j] = Math.exp(xi!.data[at + j]! - m));
+        for (let j = 0; j < c; j++) {
+          const a = (j === y ? wy * (1 - e) : 0) + (e > 0 ? (w(j) * e) / c : 0);
+          out![o + j] = ((out![o + j]! / z) * total - a) * s;
+        }
+      }
     });
   }),
 };

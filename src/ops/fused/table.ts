@@ -10,7 +10,7 @@ import { adamStep } from "./adam.js";
 import { scaledDotProductAttention } from "./attention.js";
 import { sigmoidBackward, tanhBackward } from "./activation-grad.js";
 import { conv2d, conv2dInput, conv2dWeight } from "./conv.js";
-import { crossEntropy } from "./cross-entropy.js";
+import { crossEntropy, crossEntropyBackward } from "./cross-entropy.js";
 import { embedding, embeddingBackward } from "./embedding.js";
 import { layerNorm } from "./layer-norm.js";
 import { linear } from "./linear.js";
@@ -22,7 +22,7 @@ import { split, unbind } from "./split.js";
 
 // A function, not a constant: the entries import ops that import this file, and a constant
 // would read them before their modules have run.
-const table = () => ({ linear, softmax, logSoftmax, crossEntropy, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward, scaledDotProductAttention, rnn });
+const table = () => ({ linear, softmax, logSoftmax, crossEntropy, crossEntropyBackward, layerNorm, adamStep, split, unbind, tanhBackward, sigmoidBackward, embedding, embeddingBackward, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, relu, reluBackward, scaledDotProductAttention, rnn });
 type Table = ReturnType<typeof table>;
 let cached: Table | null = null;
 
