@@ -4,6 +4,7 @@
 // stop at the diagonal, so the masked half of the work is never done.
 
 import { expF32x4 } from "./math";
+import { layerNormJob } from "./attention-norm";
 
 @inline function arg(args: usize, i: i32): i32 {
   return load<i32>(args + (<usize>i << 2));
@@ -279,8 +280,12 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
   }
 }
 
-/** Chunk c of nch of job 40 or 41: a contiguous range of the nb batch matrices, on thread tid. */
+/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), or 42-43 (attention-norm.ts). */
 export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): void {
+  if (fn == 42 || fn == 43) {
+    layerNormJob(fn, c, nch, args);
+    return;
+  }
   const nb = arg(args, 1);
   const per = (nb + nch - 1) / nch;
   const m0 = c * per, m1 = min(nb, m0 + per);

@@ -92,3 +92,19 @@ export function causalBelow(be: WasmBackend, m: View, L: number, S: number): boo
     for (let i = 0; i < L; i++) for (let j = i + 1; j < S; j++) if (d[at + i * S + j] !== -Infinity) return false;
   return true;
 }
+
+/** A float32 window: a storage and the element offset where it starts. */
+export type At = readonly [Storage, number];
+const addr = (be: WasmBackend, a: At | null): number => (a ? be.ptr(a[0]) + 4 * a[1] : 0);
+/** Row chunks of a LayerNorm job: one per thread once the rows are worth splitting. */
+export const normChunks = (be: WasmBackend, rows: number, n: number): number => (rows * n >= 1 << 16 ? Math.max(1, Math.min(rows, be.getNumThreads())) : 1);
+
+/** y = (x − μ)·rstd·w + b over `rows` contiguous rows of n (job 42); w, b optional. */
+export function layerNormForwardJob(be: WasmBackend, rows: number, n: number, x: At, w: At | null, b: At | null, y: Storage, eps: number): void {
+  be.job([42, rows, n, addr(be, x), addr(be, w), addr(be, b), be.ptr(y), f32bits(eps)], normChunks(be, rows, n));
+}
+
+/** dx of LayerNorm (job 43), and per-chunk partial sums [normChunks, n] of g·x̂ (dw) and g (db) when wanted. */
+export function layerNormBackwardJob(be: WasmBackend, rows: number, n: number, g: At, x: At, w: At | null, dx: Storage, eps: number, dw: Storage | null, db: Storage | null): void {
+  be.job([43, rows, n, addr(be, g), addr(be, x), addr(be, w), be.ptr(dx), f32bits(eps), dw ? be.ptr(dw) : 0, db ? be.ptr(db) : 0], normChunks(be, rows, n));
+}
