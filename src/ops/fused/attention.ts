@@ -42,7 +42,7 @@ function plan(xs: readonly Tensor[], a: SdpaAttrs, more: (Tensor | null)[] = [])
   const m = a.mask === "none" ? null : xs[3]!, keep = a.dropout > 0 ? xs.at(-1)! : null;
   const batch = broadcastShapes("scaledDotProductAttention", q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2));
   const L = q.shape.at(-2)!, S = k.shape.at(-2)!;
-  const ok = (!m || m.ndim - 2 <= batch.length) && (!keep || keep.isContiguous()) && xs.every((x) => x.dtype === "float32" || x === m);
+  const ok = (!m || m.ndim - 2 <= batch.length) && (!keep || (keep.isContiguous() && keep.numel === L * S * batch.reduce((p, d) => p * d, 1))) && xs.every((x) => x.dtype === "float32" || x === m);
   const be = ok ? attentionKernels(q.backend, batch, q, k, v, keep, ...more) : null;
   // a float mask that is −∞ above the diagonal is causal: those scores are never computed
   const causal = a.causal || (!!be && a.mask === "float" && causalBelow(be, m!, L, S));
