@@ -184,7 +184,7 @@ describe("attention: gradcheck (float64, cpu), masks and errors", () => {
 
 describe("attention runs the fused scaledDotProductAttention op", () => {
   for (const device of listBackends())
-    test(`${device}: F.scaledDotProductAttention and MultiheadAttention record one fused node whose kernel ran; dropout takes the composite`, () => {
+    test(`${device}: F.scaledDotProductAttention and MultiheadAttention record one fused node whose kernel ran, with dropout too`, () => {
       on(device, () => {
         const kernel = fusedOps().scaledDotProductAttention.kernels![device];
         const runs = (): number => kernelRuns.get(kernel) ?? 0;
@@ -201,8 +201,9 @@ describe("attention runs the fused scaledDotProductAttention op", () => {
         out.sum().backward();
         assert.ok(x.grad && x.grad.abs().sum().item() > 0);
         const train = new nn.MultiheadAttention(4, 2, { dropout: 0.5, batchFirst: true });
-        train.forward(x, x, x);
-        assert.equal(runs(), before + 2, "with dropout the composite runs");
+        const [yd] = train.forward(x, x, x);
+        assert.equal(yd.gradFn?.op, "linear");
+        assert.equal(runs(), before + 3, "with dropout the fused kernel runs");
       });
     });
 });
@@ -267,6 +268,23 @@ describe("attention: dropout, unbatched inputs, initialisation", () => {
     assert.deepEqual(a, F.scaledDotProductAttention(q, k, v, null, 0.3, { generator: new Generator(7) }).dataSync());
     assert.notDeepEqual(a, exact);
   });
+  for (const device of listBackends())
+    test(`${device}: dropout inside the fused op equals the composite softmax → F.dropout → matmul with the same generator (values and gradients)`, () => {
+      on(device, () => {
+        const mk = (): Tensor[] => ([[2, 2, 5, 8], [2, 2, 6, 8], [2, 2, 6, 4]] as const).map((sh, i) => randn([...sh], { generator: new Generator(i + 1), requiresGrad: true }));
+        const mask = tensor(Array.from({ length: 30 }, (_, i) => i % 7 !== 3), { shape: [5, 6], dtype: "bool" });
+        const [q, k, v] = mk(), [q2, k2, v2] = mk();
+        const y = F.scaledDotProductAttention(q!, k!, v!, mask, 0.4, { generator: new Generator(9) });
+        assert.equal(y.gradFn?.op, "scaledDotProductAttention");
+        const scores = q2!.matmul(k2!.mT).mul(1 / Math.sqrt(8)).maskedFill(mask.logicalNot(), -Infinity);
+        const want = F.dropout(scores.softmax(-1), { p: 0.4, generator: new Generator(9) }).matmul(v2!);
+        assertClose(y, want, { atol: 1e-5 });
+        const gy = randn(y.shape, { generator: new Generator(4) });
+        y.mul(gy).sum().backward();
+        want.mul(gy).sum().backward();
+        for (const [a, b] of [[q, q2], [k, k2], [v, v2]] as const) assertClose(a!.grad!, b!.grad!, { atol: 1e-4 });
+      });
+    });
   test("MultiheadAttention: unbatched [L, E] equals batched with N = 1; eval turns dropout off", () => {
     const m = new nn.MultiheadAttention(4, 2, { dropout: 0.5 }).eval();
     const x = randn([3, 4]), kpm = tensor([false, true, false], { dtype: "bool" });

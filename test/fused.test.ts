@@ -14,6 +14,8 @@ interface Spec {
   shape: number[];
   ints?: number[];
   bools?: boolean[];
+  /** explicit float values (no gradient) */
+  vals?: number[];
   lo?: number;
   hi?: number;
   grad?: boolean;
@@ -30,7 +32,9 @@ const f = (shape: number[], lo = -2, hi = 2, grad = true): Spec => ({ shape, lo,
 const ints = (shape: number[], values: number[]): Spec => ({ shape, ints: values });
 const conv = { stride: [1, 1], dilation: [1, 1], pad: [0, 0, 0, 0], groups: 1 } as const;
 const bools = (shape: number[], pattern: (i: number) => boolean): Spec => ({ shape, bools: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => pattern(i)) });
-const sdpa = (scale: number, causal: boolean, mask: "none" | "bool" | "float") => ({ scale, causal, mask });
+const sdpa = (scale: number, causal: boolean, mask: "none" | "bool" | "float", dropout = 0) => ({ scale, causal, mask, dropout });
+const vals = (shape: number[], at: (i: number) => number): Spec => ({ shape, vals: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => at(i)) });
+const keep = (shape: number[]): Spec => vals(shape, (i) => ((i * 7) % 5 === 2 ? 0 : 1));
 const hyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 0.01, bc2Sqrt: 0.05, weightDecay: 0, decay: 1 };
 
 // One row per entry at least: the type makes a missing entry a compile error.
@@ -132,6 +136,10 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "float mask [N, 1, 1, S] (key padding), gradient to the mask", inputs: [f([2, 2, 3, 4]), f([2, 2, 4, 4]), f([2, 2, 4, 3]), f([2, 1, 1, 4], -3, 1)], attrs: sdpa(0.5, false, "float") },
     { name: "float mask, full shape, causal too", inputs: [f([2, 3, 4]), f([2, 3, 4]), f([2, 3, 2]), f([2, 3, 3], -1, 1)], attrs: sdpa(0.7, true, "float") },
     { name: "key and value broadcast over the batch", inputs: [f([2, 3, 4]), f([4, 4]), f([4, 2])], attrs: sdpa(0.5, false, "none") },
+    { name: "causal, E 20, Ev 36 (whole SIMD blocks)", inputs: [f([2, 9, 20]), f([2, 9, 20]), f([2, 9, 36])], attrs: sdpa(0.3, true, "none") },
+    { name: "float mask −∞ above the diagonal (runs as causal)", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 5]), vals([6, 6], (i) => (i % 6 > Math.floor(i / 6) ? -Infinity : (i % 3) / 4))], attrs: sdpa(0.4, false, "float") },
+    { name: "dropout, bool mask", inputs: [f([2, 2, 3, 4]), f([2, 2, 5, 4]), f([2, 2, 5, 3]), bools([3, 5], (i) => i % 5 !== 1), keep([2, 2, 3, 5])], attrs: sdpa(0.5, false, "bool", 0.25) },
+    { name: "dropout, causal, E 8", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 8]), keep([2, 6, 6])], attrs: sdpa(0.4, true, "none", 0.5) },
   ],
   rnn: [
     { name: "LSTM", inputs: [f([4, 3, 5], -1, 1), f([3, 6], -1, 1), f([3, 6], -1, 1), f([24, 5], -0.5, 0.5), f([24, 6], -0.5, 0.5), f([24], -0.5, 0.5), f([24], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: false, bias: true } },
@@ -153,6 +161,7 @@ function make(specs: Spec[], device: string, dtype: "float32" | "float64", seed:
   const gen = new Generator(seed);
   return specs.map((s) => {
     if (s.bools) return tensor(s.bools, { shape: s.shape, dtype: "bool", device });
+    if (s.vals) return tensor(Float64Array.from(s.vals), { shape: s.shape, dtype, device });
     if (s.ints) return tensor(Int32Array.from(s.ints), { shape: s.shape, dtype: "int32", device });
     const n = s.shape.reduce((a, b) => a * b, 1);
     const data = Float64Array.from({ length: n }, () => s.lo! + (s.hi! - s.lo!) * gen.random());

@@ -12,6 +12,7 @@ import { adamRange } from "./optim";
 import { biasChunk, convChunk, maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 import { engineJob } from "./engine";
 import { lstmBackwardRows, lstmForwardRows } from "./rnn";
+import { attentionJob } from "./attention";
 
 export { gemmScratchBytes } from "./gemm";
 export { erf64 } from "./math";
@@ -152,7 +153,7 @@ function lstmChunk(c: i32, nch: i32, args: usize): void {
   else lstmBackwardRows(b0, b1, H, p3, p4, arg(args, 5), p6, <usize>arg(args, 7), p8, p9);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-26 conv.ts, 30-31 rnn.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-26 conv.ts, 30-31 rnn.ts, 40-49 attention.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -179,6 +180,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
     else if (fn == 30 || fn == 31) lstmChunk(c, nch, args);
+    else if (fn >= 40 && fn <= 49) attentionJob(fn, c, nch, tid, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

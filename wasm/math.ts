@@ -101,7 +101,7 @@ const K: usize = memory.data<f32>([
 // exp on four f32 lanes (Cephes expf): n = round(x/ln2), r = x - n*ln2 with ln2 split in two
 // (Cody-Waite), exp(r) by Cephes' polynomial (about 1 ulp: measured < 1.2e-7 relative over 2M
 // inputs), then 2^n applied as two exponent-bit scalings so denormal results come out right.
-@inline function expF32x4(x: v128): v128 {
+@inline export function expF32x4(x: v128): v128 {
   x = f32x4.pmax(f32x4.pmin(x, k(0)), k(1)); // pmin/pmax keep a NaN in x
   const n = f32x4.nearest(f32x4.mul(x, k(2)));
   let r = f32x4.sub(x, f32x4.mul(n, k(3)));

@@ -175,9 +175,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, ...Args<
       const kb = toBias(kpm, query.dtype).reshape(N, 1, 1, S);
       bias = bias ? bias.add(kb) : kb;
     }
-    // the fused op unless the weights take dropout (the composite draws the mask)
-    const p = this.training ? this.dropout : 0;
-    const [ctx, weights] = p > 0 ? attend(qh.mul(1 / Math.sqrt(hd)).matmul(kh.mT), vh, { mask: bias, dropoutP: p }) : fusedAttention(qh, kh, vh, bias, false, 1 / Math.sqrt(hd));
+    // dropout on the weights inside the fused op (its keep-mask drawn as the composite's F.dropout draws it)
+    const [ctx, weights] = fusedAttention(qh, kh, vh, bias, false, 1 / Math.sqrt(hd), this.training ? this.dropout : 0);
     let out = this.outProj.forward(ctx.transpose(1, 2).reshape(N, L, E));
     out = !batched ? out.squeeze(0) : this.batchFirst ? out : out.transpose(0, 1);
     if (!o.needWeights) return [out, null];

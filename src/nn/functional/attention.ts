@@ -137,7 +137,7 @@ export interface SdpaOptions {
  * part in attention) or float (added to the scores), broadcastable to [..., L, S]; isCausal masks
  * keys j > i (it cannot be combined with attnMask, as in torch); dropoutP is applied to the weights
  * whenever it is > 0 (pass 0 in eval mode, as torch expects). Runs as one fused op (src/ops/fused/attention.ts:
- * two batched GEMMs, one softmax pass, a closed-form backward); with dropoutP > 0 as composites.
+ * one wasm kernel each way, or two batched GEMMs around one host pass; dropout inside it, drawn as F.dropout draws).
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: Args<[attnMask: Tensor | null, dropoutP: number, isCausal: boolean], SdpaOptions>): Tensor {
   const where = "scaledDotProductAttention";
@@ -146,17 +146,11 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   need(where, value.ndim >= 2 && value.shape[value.ndim - 2] === key.shape[key.ndim - 2], `key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must have the same number of keys S (dim −2)`);
   need(where, !(o.isCausal && o.attnMask), "attnMask and isCausal cannot both be set (as in torch)");
   need(where, o.dropoutP! >= 0 && o.dropoutP! < 1, `dropoutP must be in [0, 1), got ${o.dropoutP}`);
-  if (o.dropoutP! > 0) {
-    // dropout on the weights: the composite (the fused op has no random stream)
-    const scores = scaledDotProductScores(query, key, { scale: o.scale });
-    const mask = o.attnMask ? maskToBias(where, o.attnMask, scores.shape, scores.dtype) : null;
-    return attend(scores, value, { mask, causal: o.isCausal, dropoutP: o.dropoutP, generator: o.generator })[0];
-  }
   const L = query.shape[query.ndim - 2]!, S = key.shape[key.ndim - 2]!;
   const batch = broadcastShapes(where, broadcastShapes(where, query.shape.slice(0, -2), key.shape.slice(0, -2)), value.shape.slice(0, -2));
   if (o.attnMask) checkMask(where, o.attnMask, [...batch, L, S], promoteTypes(query.dtype, key.dtype));
   const scale = o.scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!);
-  return fusedAttention(query, key, value, o.attnMask ?? null, o.isCausal!, scale)[0];
+  return fusedAttention(query, key, value, o.attnMask ?? null, o.isCausal!, scale, o.dropoutP, o.generator)[0];
 }
 
 /** The positive feature map of linear attention: φ(x) = elu(x) + 1 (Katharopoulos et al., 2020, eq. 7). */

@@ -1,9 +1,13 @@
 // layerNorm over the last k dims: y = (x − μ)/√(σ² + ε)·w + b with biased σ² (Ba et al., 2016;
-// torch.nn.functional.layer_norm). One pass per row on the host, and a backward of ~12 ops where
-// the composite's tape has ~25.
+// torch.nn.functional.layer_norm). One pass per row (wasm: SIMD jobs 42/43 each way; elsewhere a
+// host loop and a backward of ~12 ops where the composite's tape has ~25).
 
+import { isGradEnabled } from "../../autograd/grad-mode.js";
+import { layerNormBackwardJob, layerNormForwardJob, normChunks } from "../../backend/wasm/attention-jobs.js";
+import type { WasmBackend } from "../../backend/wasm/wasm-backend.js";
 import type { Tensor } from "../../tensor.js";
 import { sumTo } from "../movement.js";
+import { wasmOf, fresh } from "./conv-host.js";
 import { hostKernels, onHost, type FusedDef } from "./def.js";
 
 /** k: how many trailing dims are normalized; weight/bias: whether those inputs follow x. */
@@ -23,6 +27,13 @@ function normalize(x: Tensor, k: number, eps: number): [Tensor, Tensor] {
   return [centered.mul(rstd), rstd];
 }
 
+/** The wasm backend when every input is float32 and there are rows to normalize; with [rows, n]. */
+function simd(xs: readonly Tensor[], k: number): [WasmBackend, number, number] | null {
+  const x = xs[0]!, n = x.shape.slice(x.ndim - k).reduce((a, c) => a * c, 1), be = wasmOf(x);
+  return be && n > 0 && x.numel > 0 && xs.every((t) => t.dtype === "float32") ? [be, x.numel / n, n] : null;
+}
+const at = (t: Tensor | null): readonly [Tensor["storage"], number] | null => (t ? [t.storage, t.offset] : null);
+
 export const layerNorm: FusedDef<Attrs> = {
   reference: (xs, attrs) => {
     const [w, b] = affine(xs, attrs);
@@ -34,6 +45,14 @@ export const layerNorm: FusedDef<Attrs> = {
   // dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = g·w; dw = Σ g·x̂, db = Σ g over the leading dims
   backward: ([g], xs, _, attrs, needs) => {
     const [w, b] = affine(xs, attrs);
+    const fast = isGradEnabled() ? null : simd(xs, attrs.k);
+    if (fast) {
+      const [be, rows, n] = fast, x = xs[0]!.contiguous(), ch = normChunks(be, rows, n);
+      const dx = fresh(x, x.shape), dw = w && needs[1] ? fresh(x, [ch, n]) : null, db = b && needs[attrs.weight ? 2 : 1] ? fresh(x, [ch, n]) : null;
+      layerNormBackwardJob(be, rows, n, at(g!.contiguous())!, at(x)!, at(w && w.contiguous()), dx.storage, attrs.eps, dw?.storage ?? null, db?.storage ?? null);
+      const gw = dw ? dw.sum(0).reshape(w!.shape) : null, gb = db ? db.sum(0).reshape(b!.shape) : null;
+      return attrs.weight ? [needs[0] ? dx : null, gw, ...(b ? [gb] : [])] : [needs[0] ? dx : null, gb];
+    }
     const dims = lastDims(xs[0]!, attrs.k);
     const [xhat, rstd] = normalize(xs[0]!, attrs.k, attrs.eps);
     const gh = w ? g!.mul(w) : g!;
@@ -46,6 +65,12 @@ export const layerNorm: FusedDef<Attrs> = {
     const x = xs[0]!;
     if (xs.some((t) => t.dtype !== x.dtype)) return null;
     const [w, b] = affine(xs, attrs);
+    const fast = simd(xs, attrs.k);
+    if (fast) {
+      const c = (t: Tensor | null): Tensor | null => t && t.contiguous(), xc = c(x)!, y = fresh(x, x.shape);
+      layerNormForwardJob(fast[0], fast[1], fast[2], at(xc)!, at(c(w)), at(c(b)), y.storage, attrs.eps);
+      return [y];
+    }
     const n = x.shape.slice(x.ndim - attrs.k).reduce((a, c) => a * c, 1);
     const rows = n === 0 ? 0 : x.numel / n;
     const parts = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
