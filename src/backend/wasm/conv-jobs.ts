@@ -1,4 +1,4 @@
-// Argument packing for the convolution kernels of wasm/conv.ts (jobs 20-22): im2col, col2im and
+// Argument packing for the convolution kernels of wasm/conv.ts (jobs 20-26) and wasm/conv-weight.ts (27): im2col, col2im and
 // the per-channel bias add over float32 storages. src/ops/fused/conv.ts calls these.
 
 import type { Storage } from "../backend.js";
@@ -37,4 +37,9 @@ export function maxPoolBackJob(be: WasmBackend, planes: number, hw: number, l: n
 export function reluJob(be: WasmBackend, fn: 25 | 26, n: number, a: Storage, aOff: number, b: Storage, bOff: number, out: Storage): void {
   const parts = n >= 32768 ? chunks(be, Math.ceil(n / 16384)) : 1;
   be.job([fn, n, be.ptr(a) + 4 * aOff, be.ptr(b) + 4 * bOff, be.ptr(out)], parts);
+}
+
+/** gw [G·og, kg] = Σ over n samples of gy [n, G·og, l] times cols [n, G·kg, l] transposed, per group (contiguous float32 from the given element offsets). */
+export function convWeightJob(be: WasmBackend, n: number, groups: number, og: number, kg: number, l: number, gy: Storage, gyOff: number, cols: Storage, cOff: number, gw: Storage): void {
+  be.job([27, n, groups, og, kg, l, be.ptr(gy) + 4 * gyOff, be.ptr(cols) + 4 * cOff, be.ptr(gw)], chunks(be, groups * Math.ceil(kg / 4)));
 }

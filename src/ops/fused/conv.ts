@@ -4,7 +4,7 @@
 // one batched GEMM on the backend's threads, col2im for the input gradient. References: a sum over
 // kernel taps of strided slices of the padded input, each a grouped matmul (no im2col at all).
 
-import { biasJob, col2imJob, im2colJob } from "../../backend/wasm/conv-jobs.js";
+import { biasJob, col2imJob, convWeightJob, im2colJob } from "../../backend/wasm/conv-jobs.js";
 import type { Tensor } from "../../tensor.js";
 import { matmul } from "../linalg.js";
 import { cat, pad, reshape, slice, stack } from "../movement.js";
@@ -188,6 +188,13 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const g = geometry(x!.shape, a.kernel, [oh, ow], a), G = a.groups;
   const K = g.c * g.kh * g.kw, L = oh * ow;
+  const be = wasmOf(gy!);
+  if (a.cols && be && n > 0) {
+    // the forward's columns [N, C·K, L]: dot products along L, summed over the batch in place (job 27)
+    const gc = gy!.contiguous(), cc = a.cols.contiguous(), gw = fresh(gy!, [O, g.c / G, g.kh, g.kw]);
+    convWeightJob(be, n, G, O / G, K / G, L, gc.storage, gc.offset, cc.storage, cc.offset, gw.storage);
+    return [gw];
+  }
   if (a.cols) {
     // the forward's columns [N, C·K, L]: one GEMM per sample, summed over the batch
     const per = matmul(reshape(gy!, [n, G, O / G, L]), reshape(a.cols, [n, G, K / G, L]).transpose(2, 3));
