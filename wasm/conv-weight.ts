@@ -1,11 +1,7 @@
-// The convolution's weight gradient from the forward's columns (job 27; src/ops/fused/conv.ts
-// drives it through src/backend/wasm/conv-jobs.ts): gw[g, o, k] = Σ_n Σ_l gy[n, g·Og + o, l] ·
-// cols[n, g·Kg + k, l]. Both operands run along l in memory, so dot products need no packing or
-// transposes (a GEMM would pack the columns transposed) and the batch sum happens in place.
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
+// The convolution's weight gradient against one sample's columns (conv-sample.ts, job 50, calls it):
+// gw[g, o, k] (+)= Σ_l gy[g·Og + o, l] · cols[g·Kg + k, l]. Both operands run along l in memory, so
+// dot products need no packing or transposes (a GEMM would pack the columns transposed) and the
+// batch sum happens in place.
 
 // Four lanes of sums: [Σ a, Σ b, Σ c, Σ d].
 @inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
@@ -73,32 +69,20 @@ function block(l: i32, p0: usize, p1: usize, p2: usize, p3: usize, q0: usize, q1
   }
 }
 
-// args: 27, n, groups, og (outputs per group), kg (column rows per group), l, gy, cols, gw.
-// gy [n, groups·og, l], cols [n, groups·kg, l], gw [groups·og, kg], all contiguous float32.
-// Chunk p covers blocks of 4 column rows [part(p), part(p + 1)) of groups·⌈kg/4⌉; every sample
-// is added into the chunk's own outputs, so chunks never share an output.
-export function convWeightChunk(p: i32, nch: i32, args: usize): void {
-  const n = arg(args, 1), groups = arg(args, 2), og = arg(args, 3), kg = arg(args, 4), l = arg(args, 5);
-  const gy = <usize>arg(args, 6), cols = <usize>arg(args, 7), gw = <usize>arg(args, 8);
-  const kb = (kg + 3) >> 2, total = groups * kb;
-  const per = (total + nch - 1) / nch;
-  const b0 = min(total, per * p), b1 = min(total, per * (p + 1));
+/** One sample's gy [groups·og, l] against its columns [groups·kg, l], into (first) or onto gw for the blocks of 4 column rows [b0, b1). */
+export function weightSample(gs: usize, cs: usize, groups: i32, og: i32, kg: i32, l: i32, gw: usize, b0: i32, b1: i32, first: bool): void {
+  const kb = (kg + 3) >> 2;
   const lb = <usize>l << 2;
-  const O = groups * og, K = groups * kg;
-  for (let s = 0; s < n; s++) {
-    const gs = gy + <usize>(s * O) * lb, cs = cols + <usize>(s * K) * lb;
-    for (let b = b0; b < b1; b++) {
-      const g = b / kb, k0 = (b % kb) * 4;
-      const kp = min(4, kg - k0);
-      const row = (g * kg + k0);
-      const p0 = cs + <usize>row * lb;
-      const p1 = kp > 1 ? p0 + lb : p0, p2 = kp > 2 ? p0 + 2 * lb : p0, p3 = kp > 3 ? p0 + 3 * lb : p0;
-      for (let o = 0; o < og; o += 2) {
-        const kq = min(2, og - o);
-        const q0 = gs + <usize>(g * og + o) * lb;
-        const q1 = kq > 1 ? q0 + lb : q0;
-        block(l, p0, p1, p2, p3, q0, q1, gw + (<usize>((g * og + o) * kg + k0) << 2), <usize>kg << 2, kp, kq, s == 0);
-      }
+  for (let b = b0; b < b1; b++) {
+    const g = b / kb, k0 = (b % kb) * 4;
+    const kp = min(4, kg - k0);
+    const p0 = cs + <usize>(g * kg + k0) * lb;
+    const p1 = kp > 1 ? p0 + lb : p0, p2 = kp > 2 ? p0 + 2 * lb : p0, p3 = kp > 3 ? p0 + 3 * lb : p0;
+    for (let o = 0; o < og; o += 2) {
+      const kq = min(2, og - o);
+      const q0 = gs + <usize>(g * og + o) * lb;
+      const q1 = kq > 1 ? q0 + lb : q0;
+      block(l, p0, p1, p2, p3, q0, q1, gw + (<usize>((g * og + o) * kg + k0) << 2), <usize>kg << 2, kp, kq, first);
     }
   }
 }

@@ -1,6 +1,6 @@
-// Convolution kernels (jobs 20-29; src/ops/fused/conv.ts drives them, src/backend/wasm/conv-jobs.ts
-// packs the args): im2col and its adjoint col2im for float32, chunked over (sample, channel)
-// planes, and the per-channel bias add. Same loops as src/ops/fused/conv-host.ts, with SIMD runs.
+// CNN kernels: one plane's im2col and its adjoint col2im (the loops of src/ops/fused/conv-host.ts,
+// with SIMD runs; conv-sample.ts runs them per sample), max pooling with torch's indices and its
+// backward (jobs 23-24), ReLU and its backward (25-26). src/backend/wasm/conv-jobs.ts packs the args.
 
 @inline function arg(args: usize, i: i32): i32 {
   return load<i32>(args + (<usize>i << 2));
@@ -22,38 +22,31 @@
   return max(lo, min(ow, hi));
 }
 
-// args: 20|21, n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, x, cols, nStride, rowStride.
-// Chunk p covers planes (sample, channel) [part(p), part(p + 1)) of n·c.
-export function convChunk(fn: i32, p: i32, nch: i32, args: usize): void {
-  const c = arg(args, 2), h = arg(args, 3), w = arg(args, 4), kh = arg(args, 5), kw = arg(args, 6);
+/**
+ * im2col (fn 20) or col2im (21, adding into a zeroed plane) of one input plane xb of channel ch,
+ * against the columns of its sample from cs (rows of rowStride floats); the geometry is args[2..14].
+ */
+export function convPlane(fn: i32, args: usize, xb: usize, ch: i32, cs: usize, rowStride: i32): void {
+  const h = arg(args, 3), w = arg(args, 4), kh = arg(args, 5), kw = arg(args, 6);
   const sh = arg(args, 7), sw = arg(args, 8), dh = arg(args, 9), dw = arg(args, 10), pt = arg(args, 11), pl = arg(args, 12);
   const oh = arg(args, 13), ow = arg(args, 14);
-  const x = <usize>arg(args, 15), cols = <usize>arg(args, 16), nStride = arg(args, 17), rowStride = arg(args, 18);
-  const planes = arg(args, 1) * c;
-  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
-  const hw = h * w;
-  for (let q = q0; q < q1; q++) {
-    const n = q / c, ch = q % c;
-    const xb = x + (<usize>(q * hw) << 2);
-    if (fn == 21) memory.fill(xb, 0, <usize>hw << 2);
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) {
-        const off = j * dw - pl;
-        const lo = lowCol(off, sw, ow), hi = highCol(off, sw, ow, w, lo);
-        const ob = cols + (<usize>(n * nStride + ((ch * kh + i) * kw + j) * rowStride) << 2);
-        for (let r = 0; r < oh; r++) {
-          const ih = r * sh + i * dh - pt;
-          const d = ob + (<usize>(r * ow) << 2);
-          if (ih < 0 || ih >= h) {
-            if (fn == 20) zeros(d, ow);
-            continue;
-          }
-          const s = xb + (<usize>(ih * w + off) << 2); // input element of output column 0 (may lie before the row)
-          if (fn == 20) im2colRow(d, s, lo, hi, ow, sw);
-          else col2imRow(d, s, lo, hi, sw);
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++) {
+      const off = j * dw - pl;
+      const lo = lowCol(off, sw, ow), hi = highCol(off, sw, ow, w, lo);
+      const ob = cs + (<usize>(((ch * kh + i) * kw + j) * rowStride) << 2);
+      for (let r = 0; r < oh; r++) {
+        const ih = r * sh + i * dh - pt;
+        const d = ob + (<usize>(r * ow) << 2);
+        if (ih < 0 || ih >= h) {
+          if (fn == 20) zeros(d, ow);
+          continue;
         }
+        const s = xb + (<usize>(ih * w + off) << 2); // input element of output column 0 (may lie before the row)
+        if (fn == 20) im2colRow(d, s, lo, hi, ow, sw);
+        else col2imRow(d, s, lo, hi, sw);
       }
-  }
+    }
 }
 
 // Zeros n floats at d: stores for the few padding columns of a row (memory.fill is a call).
@@ -100,19 +93,12 @@ export function convChunk(fn: i32, p: i32, nch: i32, args: usize): void {
   }
 }
 
-// args: 22, planes (n·o), o, l, y, bias: y[plane, :] += bias[plane % o] in place.
-export function biasChunk(p: i32, nch: i32, args: usize): void {
-  const planes = arg(args, 1), o = arg(args, 2), l = arg(args, 3);
-  const y = <usize>arg(args, 4), bias = <usize>arg(args, 5);
-  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
-  for (let q = q0; q < q1; q++) {
-    const b = load<f32>(bias + (<usize>(q % o) << 2));
-    const vb = f32x4.splat(b);
-    const row = y + (<usize>(q * l) << 2);
-    let i = 0;
-    for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
-    for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
-  }
+/** row[0:l] += b. */
+export function addToRow(row: usize, l: i32, b: f32): void {
+  const vb = f32x4.splat(b);
+  let i = 0;
+  for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
+  for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
 }
 
 // args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices. Max pooling:
