@@ -1,6 +1,6 @@
-// Convolution kernels (jobs 20-29; src/ops/fused/conv.ts drives them, src/backend/wasm/conv-jobs.ts
-// packs the args): im2col and its adjoint col2im for float32, chunked over (sample, channel)
-// planes, and the per-channel bias add. Same loops as src/ops/fused/conv-host.ts, with SIMD runs.
+// CNN kernels: one plane's im2col and its adjoint col2im (the loops of src/ops/fused/conv-host.ts,
+// with SIMD runs; conv-sample.ts runs them per sample), max pooling with torch's indices and its
+// backward (jobs 23-24), ReLU and its backward (25-26). src/backend/wasm/conv-jobs.ts packs the args.
 
 @inline function arg(args: usize, i: i32): i32 {
   return load<i32>(args + (<usize>i << 2));
@@ -22,50 +22,56 @@
   return max(lo, min(ow, hi));
 }
 
-// args: 20|21, n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, x, cols, nStride, rowStride.
-// Chunk p covers planes (sample, channel) [part(p), part(p + 1)) of n·c.
-export function convChunk(fn: i32, p: i32, nch: i32, args: usize): void {
-  const c = arg(args, 2), h = arg(args, 3), w = arg(args, 4), kh = arg(args, 5), kw = arg(args, 6);
+/**
+ * im2col (fn 20) or col2im (21, adding into a zeroed plane) of one input plane xb of channel ch,
+ * against the columns of its sample from cs (rows of rowStride floats); the geometry is args[2..14].
+ */
+export function convPlane(fn: i32, args: usize, xb: usize, ch: i32, cs: usize, rowStride: i32): void {
+  const h = arg(args, 3), w = arg(args, 4), kh = arg(args, 5), kw = arg(args, 6);
   const sh = arg(args, 7), sw = arg(args, 8), dh = arg(args, 9), dw = arg(args, 10), pt = arg(args, 11), pl = arg(args, 12);
   const oh = arg(args, 13), ow = arg(args, 14);
-  const x = <usize>arg(args, 15), cols = <usize>arg(args, 16), nStride = arg(args, 17), rowStride = arg(args, 18);
-  const planes = arg(args, 1) * c;
-  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
-  const hw = h * w;
-  for (let q = q0; q < q1; q++) {
-    const n = q / c, ch = q % c;
-    const xb = x + (<usize>(q * hw) << 2);
-    if (fn == 21) memory.fill(xb, 0, <usize>hw << 2);
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) {
-        const off = j * dw - pl;
-        const lo = lowCol(off, sw, ow), hi = highCol(off, sw, ow, w, lo);
-        const ob = cols + (<usize>(n * nStride + ((ch * kh + i) * kw + j) * rowStride) << 2);
-        for (let r = 0; r < oh; r++) {
-          const ih = r * sh + i * dh - pt;
-          const d = ob + (<usize>(r * ow) << 2);
-          if (ih < 0 || ih >= h) {
-            if (fn == 20) memory.fill(d, 0, <usize>ow << 2);
-            continue;
-          }
-          const s = xb + (<usize>(ih * w + off) << 2); // input element of output column 0 (may lie before the row)
-          if (fn == 20) im2colRow(d, s, lo, hi, ow, sw);
-          else col2imRow(d, s, lo, hi, sw);
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++) {
+      const off = j * dw - pl;
+      const lo = lowCol(off, sw, ow), hi = highCol(off, sw, ow, w, lo);
+      const ob = cs + (<usize>(((ch * kh + i) * kw + j) * rowStride) << 2);
+      for (let r = 0; r < oh; r++) {
+        const ih = r * sh + i * dh - pt;
+        const d = ob + (<usize>(r * ow) << 2);
+        if (ih < 0 || ih >= h) {
+          if (fn == 20) zeros(d, ow);
+          continue;
         }
+        const s = xb + (<usize>(ih * w + off) << 2); // input element of output column 0 (may lie before the row)
+        if (fn == 20) im2colRow(d, s, lo, hi, ow, sw);
+        else col2imRow(d, s, lo, hi, sw);
       }
+    }
+}
+
+// Zeros n floats at d: stores for the few padding columns of a row (memory.fill is a call).
+@inline function zeros(d: usize, n: i32): void {
+  if (n > 16) {
+    memory.fill(d, 0, <usize>n << 2);
+    return;
   }
+  let q = 0;
+  for (; q + 4 <= n; q += 4) v128.store(d + (<usize>q << 2), f32x4.splat(0));
+  for (; q < n; q++) store<f32>(d + (<usize>q << 2), 0);
 }
 
 @inline function im2colRow(d: usize, s: usize, lo: i32, hi: i32, ow: i32, sw: i32): void {
-  if (lo > 0) memory.fill(d, 0, <usize>lo << 2);
+  if (lo > 0) zeros(d, lo);
   if (sw == 1) {
     let q = lo;
     for (; q + 4 <= hi; q += 4) v128.store(d + (<usize>q << 2), v128.load(s + (<usize>q << 2)));
-    for (; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
+    // the last partial vector again from hi − 4 (overlapping the copied part: same values)
+    if (q < hi && hi - lo >= 4) v128.store(d + (<usize>(hi - 4) << 2), v128.load(s + (<usize>(hi - 4) << 2)));
+    else for (; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
   } else {
     for (let q = lo; q < hi; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>(q * sw) << 2)));
   }
-  if (hi < ow) memory.fill(d + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+  if (hi < ow) zeros(d + (<usize>hi << 2), ow - hi);
 }
 
 @inline function col2imRow(d: usize, s: usize, lo: i32, hi: i32, sw: i32): void {
@@ -87,19 +93,12 @@ export function convChunk(fn: i32, p: i32, nch: i32, args: usize): void {
   }
 }
 
-// args: 22, planes (n·o), o, l, y, bias: y[plane, :] += bias[plane % o] in place.
-export function biasChunk(p: i32, nch: i32, args: usize): void {
-  const planes = arg(args, 1), o = arg(args, 2), l = arg(args, 3);
-  const y = <usize>arg(args, 4), bias = <usize>arg(args, 5);
-  const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
-  for (let q = q0; q < q1; q++) {
-    const b = load<f32>(bias + (<usize>(q % o) << 2));
-    const vb = f32x4.splat(b);
-    const row = y + (<usize>(q * l) << 2);
-    let i = 0;
-    for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
-    for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
-  }
+/** row[0:l] += b. */
+export function addToRow(row: usize, l: i32, b: f32): void {
+  const vb = f32x4.splat(b);
+  let i = 0;
+  for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
+  for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
 }
 
 // args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices. Max pooling:
@@ -112,7 +111,10 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
   const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
   // 2x2 windows inside the input (LeNet's, VGG's): no bounds checks, taps unrolled
   if (kh == 2 && kw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w) {
-    for (let q = q0; q < q1; q++) maxPool2x2(x + (<usize>(q * h * w) << 2), w, oh, ow, sh, sw, vals, idx, q * oh * ow);
+    for (let q = q0; q < q1; q++) {
+      if (sh == 2 && sw == 2) maxPool2x2s2(x + (<usize>(q * h * w) << 2), w, oh, ow, vals, idx, q * oh * ow);
+      else maxPool2x2(x + (<usize>(q * h * w) << 2), w, oh, ow, sh, sw, vals, idx, q * oh * ow);
+    }
     return;
   }
   for (let q = q0; q < q1; q++) {
@@ -137,6 +139,55 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
         store<f32>(vals + (<usize>e << 2), best);
         store<i32>(idx + (<usize>e << 2), at);
       }
+  }
+}
+
+// (v, at) of a tap replace (best, where) per lane where v > best or v is NaN: torch's rule, branch-free.
+@inline function takeOver(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+}
+
+// 2x2 windows at stride 2: four outputs per step from two 8-float row loads split into even and
+// odd columns; selects instead of branches (random data mispredicts every other compare).
+function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usize, e0: i32): void {
+  const wb = <usize>w << 2;
+  const lanes = i32x4(0, 2, 4, 6);
+  const one = i32x4.splat(1);
+  for (let r = 0; r < oh; r++) {
+    const row = xb + (<usize>(2 * r * w) << 2);
+    let e = e0 + r * ow, s = 0;
+    for (; s + 4 <= ow; s += 4, e += 4) {
+      const a = row + (<usize>(2 * s) << 2);
+      const t0 = v128.load(a), t1 = v128.load(a, 16), u0 = v128.load(a + wb), u1 = v128.load(a + wb, 16);
+      let best = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+      let at = i32x4.add(i32x4.splat(2 * r * w + 2 * s), lanes);
+      let v = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+      let m = takeOver(v, best);
+      best = v128.bitselect(v, best, m);
+      at = v128.bitselect(i32x4.add(at, one), at, m);
+      v = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6);
+      m = takeOver(v, best);
+      best = v128.bitselect(v, best, m);
+      const base2 = i32x4.add(i32x4.splat(2 * r * w + 2 * s + w), lanes);
+      at = v128.bitselect(base2, at, m);
+      v = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+      m = takeOver(v, best);
+      v128.store(vals + (<usize>e << 2), v128.bitselect(v, best, m));
+      v128.store(idx + (<usize>e << 2), v128.bitselect(i32x4.add(base2, one), at, m));
+    }
+    for (; s < ow; s++, e++) {
+      const at0 = 2 * r * w + 2 * s;
+      const a = xb + (<usize>at0 << 2);
+      let best = load<f32>(a), at = at0;
+      const v1 = load<f32>(a, 4);
+      if (v1 > best || v1 != v1) { best = v1; at = at0 + 1; }
+      const v2 = load<f32>(a + wb);
+      if (v2 > best || v2 != v2) { best = v2; at = at0 + w; }
+      const v3 = load<f32>(a + wb, 4);
+      if (v3 > best || v3 != v3) { best = v3; at = at0 + w + 1; }
+      store<f32>(vals + (<usize>e << 2), best);
+      store<i32>(idx + (<usize>e << 2), at);
+    }
   }
 }
 

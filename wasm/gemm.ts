@@ -137,8 +137,8 @@ function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void
   }
 }
 
-// C[4x8] (+)= packedA sliver . packedB sliver; ldc in bytes.
-function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool): void {
+// C[4x8] (+)= packedA sliver . B sliver (packed: bstep 32; or B's own rows, bstep its row stride); ldc, bstep in bytes.
+function kernel(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
@@ -157,26 +157,39 @@ function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate:
     c30 = fma(a, b0, c30);
     c31 = fma(a, b1, c31);
     pa += 16;
-    pb += 32;
+    pb += bstep;
   }
+  // rows < 4: a partial sliver of A (6 output channels = 4 + 2) stores only its real rows
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c));
     c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(c + ldc));
-    c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-    c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
-    c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
-    c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
-    c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+    if (rows > 1) {
+      c10 = f32x4.add(c10, v128.load(c + ldc));
+      c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    }
+    if (rows > 2) {
+      c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
+      c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    }
+    if (rows > 3) {
+      c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
+      c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+    }
   }
   v128.store(c, c00);
   v128.store(c, c01, 16);
-  v128.store(c + ldc, c10);
-  v128.store(c + ldc, c11, 16);
-  v128.store(c + 2 * ldc, c20);
-  v128.store(c + 2 * ldc, c21, 16);
-  v128.store(c + 3 * ldc, c30);
-  v128.store(c + 3 * ldc, c31, 16);
+  if (rows > 1) {
+    v128.store(c + ldc, c10);
+    v128.store(c + ldc, c11, 16);
+  }
+  if (rows > 2) {
+    v128.store(c + 2 * ldc, c20);
+    v128.store(c + 2 * ldc, c21, 16);
+  }
+  if (rows > 3) {
+    v128.store(c + 3 * ldc, c30);
+    v128.store(c + 3 * ldc, c31, 16);
+  }
 }
 
 /**
@@ -195,25 +208,32 @@ export function sgemm(
     return;
   }
   const ldcBytes = <usize>ldc << 2;
+  // Few rows of A (a convolution's 6 or 16 output channels): each packed B sliver would serve at
+  // most 4 A slivers, so packing B costs as much as the product; the kernel reads B's rows in place
+  // (full 8-column slivers of a row-major B) and only the last partial sliver is packed.
+  const direct = csb == 1 && i1 - i0 <= 4 * MR;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB(pB, at(b, pc * rsb + jc * csb), rsb, csb, kc, nc);
+      const full = direct ? nc - nc % NR : 0;
+      if (full < nc) packB(pB + <usize>(full * kc * 4), at(b, pc * rsb + (jc + full) * csb), rsb, csb, kc, nc - full);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         packA(pA, at(a, ic * rsa + pc * csa), rsa, csa, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pb = pB + <usize>(jr * kc * 4);
+          const inPlace = jr < full;
+          const pb = inPlace ? at(b, pc * rsb + jc + jr) : pB + <usize>(jr * kc * 4);
+          const bstep: usize = inPlace ? <usize>rsb << 2 : 32;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const pa = pA + <usize>(ir * kc * 4);
             const cp = at(c, (ic + ir) * ldc + jc + jr);
-            if (mr == MR && nr == NR) {
-              kernel(kc, pa, pb, cp, ldcBytes, pc > 0);
+            if (nr == NR) {
+              kernel(kc, pa, pb, bstep, cp, ldcBytes, pc > 0, mr);
             } else {
-              kernel(kc, pa, pb, tmp, 32, false);
+              kernel(kc, pa, pb, bstep, tmp, 32, false, MR);
               for (let i = 0; i < mr; i++) {
                 for (let j = 0; j < nr; j++) {
                   const q = cp + <usize>i * ldcBytes + (<usize>j << 2);

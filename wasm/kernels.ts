@@ -9,12 +9,14 @@ import { MR, NR, sgemm } from "./gemm";
 import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } from "./map";
 import { reduceCols, reduceRows } from "./reduce";
 import { adamRange } from "./optim";
-import { biasChunk, convChunk, maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
+import { maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 import { engineJob } from "./engine";
+import { convSampleChunk } from "./conv-sample";
 import { lstmBackwardRows, lstmForwardRows } from "./rnn";
 import { attentionJob } from "./attention";
 
 export { gemmScratchBytes } from "./gemm";
+export { convSampleScratch } from "./conv-sample";
 export { erf64 } from "./math";
 
 // ---- thread dispatch --------------------------------------------------------------------------
@@ -153,7 +155,7 @@ function lstmChunk(c: i32, nch: i32, args: usize): void {
   else lstmBackwardRows(b0, b1, H, p3, p4, arg(args, 5), p6, <usize>arg(args, 7), p8, p9);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-26 conv.ts, 30-31 rnn.ts, 40-49 attention.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 23-26 conv.ts, 28-29 and 50 conv-sample.ts, 30-31 rnn.ts, 40-49 attention.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -173,11 +175,10 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 4) reduceChunk(c, nch, args);
     else if (fn == 7) unaryNdChunk(c, nch, args);
     else if (fn == 8) adamChunk(c, nch, args);
-    else if (fn == 20 || fn == 21) convChunk(fn, c, nch, args);
-    else if (fn == 22) biasChunk(c, nch, args);
     else if (fn == 23) maxPoolChunk(c, nch, args);
     else if (fn == 24) maxPoolBackChunk(c, nch, args);
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
+    else if (fn == 28 || fn == 29 || fn == 50) convSampleChunk(fn, c, nch, tid, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
     else if (fn == 30 || fn == 31) lstmChunk(c, nch, args);
     else if (fn >= 40 && fn <= 49) attentionJob(fn, c, nch, tid, args);

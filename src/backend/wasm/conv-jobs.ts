@@ -1,5 +1,6 @@
-// Argument packing for the convolution kernels of wasm/conv.ts (jobs 20-22): im2col, col2im and
-// the per-channel bias add over float32 storages. src/ops/fused/conv.ts calls these.
+// Argument packing for the CNN kernels over float32 storages: max pooling and ReLU (wasm/conv.ts,
+// jobs 23-26) and the per-sample convolution (wasm/conv-sample.ts, jobs 28, 29, 50). The fused ops
+// in src/ops/fused/ (conv.ts, pool.ts, relu.ts) call these.
 
 import type { Storage } from "../backend.js";
 import type { Geometry } from "../../ops/fused/conv-host.js";
@@ -7,21 +8,6 @@ import type { WasmBackend } from "./wasm-backend.js";
 
 const chunks = (be: WasmBackend, planes: number): number => Math.max(1, Math.min(planes, be.getNumThreads() > 1 ? be.getNumThreads() * 4 : 1));
 const geo = (g: Geometry, n: number): number[] => [n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow];
-
-/** im2col of n samples of x (float32 from element xOff) into cols (see conv-host.ts im2col for the layout). */
-export function im2colJob(be: WasmBackend, g: Geometry, x: Storage, xOff: number, n: number, cols: Storage, nStride: number, rowStride: number): void {
-  be.job([20, ...geo(g, n), be.ptr(x) + 4 * xOff, be.ptr(cols), nStride, rowStride], chunks(be, n * g.c));
-}
-
-/** col2im: dx (n samples, written whole) = the adjoint of im2col applied to cols (from element cOff). */
-export function col2imJob(be: WasmBackend, g: Geometry, cols: Storage, cOff: number, n: number, dx: Storage, nStride: number, rowStride: number): void {
-  be.job([21, ...geo(g, n), be.ptr(dx), be.ptr(cols) + 4 * cOff, nStride, rowStride], chunks(be, n * g.c));
-}
-
-/** y[p, :] += bias[p mod o] for the `planes` rows of length l of a contiguous float32 y, in place. */
-export function biasJob(be: WasmBackend, y: Storage, planes: number, o: number, l: number, bias: Storage, bOff: number): void {
-  be.job([22, planes, o, l, be.ptr(y), be.ptr(bias) + 4 * bOff], planes * l >= 32768 ? chunks(be, planes) : 1);
-}
 
 /** Max pooling of `planes` [h, w] planes of x into values and int32 indices [planes, oh, ow]; p: the pooling geometry. */
 export function maxPoolJob(be: WasmBackend, p: readonly number[], planes: number, x: Storage, xOff: number, values: Storage, indices: Storage): void {
@@ -37,4 +23,27 @@ export function maxPoolBackJob(be: WasmBackend, planes: number, hw: number, l: n
 export function reluJob(be: WasmBackend, fn: 25 | 26, n: number, a: Storage, aOff: number, b: Storage, bOff: number, out: Storage): void {
   const parts = n >= 32768 ? chunks(be, Math.ceil(n / 16384)) : 1;
   be.job([fn, n, be.ptr(a) + 4 * aOff, be.ptr(b) + 4 * bOff, be.ptr(out)], parts);
+}
+
+/** A contiguous float32 tensor's storage and first element. */
+type Operand = { storage: Storage; offset: number };
+
+/**
+ * The per-sample convolution jobs of wasm/conv-sample.ts over contiguous float32 tensors: 28 y =
+ * w ⋆ x (+ bias), operands x, w, bias, y; 29 dx = the input gradient of gy: gy, w, dx; 50 the weight
+ * gradient: x, gy, then one partial [o, K/groups] per chunk (the count is returned: the caller sums
+ * them). Each thread gets its own scratch for one sample's columns, freed when the job returns.
+ */
+export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[]): number {
+  const threads = be.getNumThreads();
+  const per = be.kernels.convSampleScratch(g.c * g.kh * g.kw * g.oh * g.ow);
+  const scratch = be.empty(threads * per / 4, "float32");
+  const parts = fn === 50 ? Math.min(g.n, threads) : chunks(be, g.n);
+  const at = (t: Operand | null | undefined): number => (t ? be.ptr(t.storage) + 4 * t.offset : 0);
+  try {
+    be.job([fn, ...geo(g, g.n), o, groups, be.ptr(scratch), per, ...[0, 1, 2, 3].map((i) => at(operands[i]))], parts);
+  } finally {
+    be.free(scratch);
+  }
+  return parts;
 }

@@ -11,6 +11,8 @@ import { checkWasmBytes, wasmApi, type WasmMemory, type WasmModule } from "./was
 export interface KernelExports {
   run: RunFn;
   gemmScratchBytes(): number;
+  /** Per-thread scratch bytes of the per-sample convolution jobs (wasm/conv-sample.ts) for `columns` floats of columns. */
+  convSampleScratch(columns: number): number;
   erf64(x: number): number;
 }
 

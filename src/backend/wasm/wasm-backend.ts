@@ -160,12 +160,16 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Runs kernel job args[0] (i32 args; ids 20-29 are wasm/conv.ts, packed by conv-jobs.ts) in
+   * Runs kernel job args[0] (i32 args; ids 20-29 and 50-59 are the CNN kernels, packed by conv-jobs.ts) in
    * `chunks` chunks on the pool's threads. Storage addresses come from ptr().
    */
   job(args: readonly number[], chunks: number): void {
     this.#c.args(args);
     this.#pool.dispatch(chunks, this.#pool.threads);
+  }
+  /** The kernels' exported functions (job glue reads sizes from them). */
+  get kernels(): KernelExports {
+    return this.#c.k;
   }
   /** The byte address of a live storage in the wasm memory. */
   ptr(s: Storage): number {

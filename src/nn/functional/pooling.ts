@@ -1,6 +1,6 @@
-// Pooling: F.maxPool1d/2d, F.avgPool1d/2d, F.adaptiveAvgPool1d/2d, F.adaptiveMaxPool2d and
-// F.maxUnpool2d as composites of sliding windows (windows.ts), reductions and gathers. The max
-// routes its gradient to one element per window (torch's first maximum), via max's gather.
+// Pooling: F.maxPool1d/2d (the fused op of ops/fused/pool.ts), and F.avgPool1d/2d,
+// F.adaptiveAvgPool1d/2d, F.adaptiveMaxPool2d and F.maxUnpool2d as composites of sliding windows
+// (windows.ts), reductions and gathers.
 
 import { tensor } from "../../ops/creation.js";
 import { applyFused } from "../../ops/fused/table.js";
@@ -66,11 +66,8 @@ function batched(where: string, x: Tensor, nsp: number): [Tensor, boolean] {
   throw new Error(`${where}: expected a ${nsp + 1}-D or ${nsp + 2}-D input ([N, C, ${nsp === 1 ? "L" : "H, W"}]), got ${fmtShape(x.shape)}`);
 }
 
-/**
- * The windows [N, C, ...out, K] with the pooling padding and the ceil-mode overhang implicit;
- * positions outside the input hold `fill` (−∞ for max pooling, 0 for averages).
- */
-function poolWindows(x: Tensor, g: PoolGeometry, fill: number): Tensor {
+/** The windows [N, C, ...out, K] with the pooling padding and the ceil-mode overhang implicit: positions outside the input hold 0. */
+function poolWindows(x: Tensor, g: PoolGeometry): Tensor {
   const dims: WindowDim[] = g.inSp.map((i, j) => ({
     k: g.kernel[j]!, s: g.stride[j]!, d: g.dilation[j]!, u: 1, before: g.padding[j]!,
     after: (g.outSp[j]! - 1) * g.stride[j]! + g.dilation[j]! * (g.kernel[j]! - 1) + 1 - i - g.padding[j]!,
@@ -80,24 +77,7 @@ function poolWindows(x: Tensor, g: PoolGeometry, fill: number): Tensor {
   let w = x;
   for (let j = 0; j < g.n; j++) w = tiles ? windows1d(w, 2 + 2 * j, dims[j]!.k, dims[j]!.s, 1) : selectWindows(w, 2 + 2 * j, dims[j]!);
   const perm = [0, 1, ...g.outSp.map((_, j) => 2 + 2 * j), ...g.kernel.map((_, j) => 3 + 2 * j)];
-  const windows = reshape(w.permute(...perm), [...w.shape.slice(0, 2), ...g.outSp, -1]);
-  if (fill === 0 || g.padding.every((p, j) => p === 0 && dims[j]!.after <= 0)) return windows;
-  // taps that fall outside the input read 0 from the selection; move them to `fill`
-  const K = g.kernel.reduce((a, b) => a * b, 1);
-  const L = g.outSp.reduce((a, b) => a * b, 1);
-  const mask = new Float64Array(L * K);
-  for (let e = 0; e < L * K; e++) {
-    let pos = Math.floor(e / K), tap = e % K, outside = false;
-    for (let j = g.n - 1; j >= 0; j--) {
-      const o = pos % g.outSp[j]!, t = tap % g.kernel[j]!;
-      pos = Math.floor(pos / g.outSp[j]!);
-      tap = Math.floor(tap / g.kernel[j]!);
-      const q = o * g.stride[j]! + t * g.dilation[j]! - g.padding[j]!;
-      if (q < 0 || q >= g.inSp[j]!) outside = true;
-    }
-    if (outside) mask[e] = fill;
-  }
-  return windows.add(tensor(mask, { shape: [...g.outSp, K], dtype: x.dtype, device: x.device }));
+  return reshape(w.permute(...perm), [...w.shape.slice(0, 2), ...g.outSp, -1]);
 }
 
 function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
@@ -106,37 +86,12 @@ function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, ar
   });
   const [x, unbatched] = batched(where, input, nsp);
   const g = geometry(where, x, nsp, kernelSize, o);
-  if (nsp <= 2) {
-    // the fused op (ops/fused/pool.ts): one pass, the gradient to each window's first maximum as torch
-    const two = (v: readonly number[], fill: number): [number, number] => (nsp === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
-    const attrs = { kernel: two(g.kernel, 1), stride: two(g.stride, 1), dilation: two(g.dilation, 1), pad: two(g.padding, 0), out: two(g.outSp, 1) };
-    const [v, i] = applyFused("maxPool2d", [nsp === 1 ? x.unsqueeze(2) : x], attrs).map((t) => (nsp === 1 ? squeeze(t, 2) : t));
-    const [values, indices] = unbatched ? [squeeze(v!, 0), squeeze(i!, 0)] : [v!, i!];
-    return o.returnIndices ? [values, indices] : values;
-  }
-  const windows = poolWindows(x, g, -Infinity);
-  if (!o.returnIndices) {
-    // amax runs on the fast reductions; its gradient is shared among tied maxima (torch gives
-    // it all to the first), which changes nothing after a ReLU, where ties are zeros
-    const values = windows.amax(-1);
-    return unbatched ? squeeze(values, 0) : values;
-  }
-  const [values, arg] = windows.max(-1);
-  const out = unbatched ? squeeze(values, 0) : values;
-  // flat input position of each window's maximum: Σ_j (o_j·s_j − p_j + t_j·d_j)·stride_j
-  const a = arg.dataSync();
-  const idx = new Int32Array(a.length);
-  const outSp = g.outSp;
-  const L = outSp.reduce((p, q) => p * q, 1);
-  for (let e = 0; e < a.length; e++) {
-    let rem = e % L, t = a[e]!, flat = 0;
-    const pos = outSp.map((_, j) => { const div = outSp.slice(j + 1).reduce((p, q) => p * q, 1); const v = Math.floor(rem / div); rem %= div; return v; });
-    const tap = g.kernel.map((_, j) => { const div = g.kernel.slice(j + 1).reduce((p, q) => p * q, 1); const v = Math.floor(t / div); t %= div; return v; });
-    for (let j = 0; j < nsp; j++) flat = flat * g.inSp[j]! + pos[j]! * g.stride[j]! - g.padding[j]! + tap[j]! * g.dilation[j]!;
-    idx[e] = flat;
-  }
-  const indices = tensor(idx, { shape: values.shape, dtype: "int32", device: x.device });
-  return [out, unbatched ? squeeze(indices, 0) : indices];
+  // the fused op (ops/fused/pool.ts): one pass, the gradient to each window's first maximum as torch
+  const two = (v: readonly number[], fill: number): [number, number] => (nsp === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
+  const attrs = { kernel: two(g.kernel, 1), stride: two(g.stride, 1), dilation: two(g.dilation, 1), pad: two(g.padding, 0), out: two(g.outSp, 1) };
+  const [v, i] = applyFused("maxPool2d", [nsp === 1 ? x.unsqueeze(2) : x], attrs).map((t) => (nsp === 1 ? squeeze(t, 2) : t));
+  const [values, indices] = unbatched ? [squeeze(v!, 0), squeeze(i!, 0)] : [v!, i!];
+  return o.returnIndices ? [values, indices] : values;
 }
 
 type MaxPoolArgs = Args<[stride: Size | null, padding: Size, dilation: Size, ceilMode: boolean, returnIndices: false], MaxPoolOptions & { returnIndices?: false }>;
@@ -175,7 +130,7 @@ function avgPool(where: string, nsp: number, input: Tensor, kernelSize: Size, ar
     throw new Error(`${where}: divisorOverride must be a non-zero number, got ${o.divisorOverride}`);
   const [x, unbatched] = batched(where, input, nsp);
   const g = geometry(where, x, nsp, kernelSize, o);
-  const sums = poolWindows(x, g, 0).sum(-1);
+  const sums = poolWindows(x, g).sum(-1);
   // torch's divisor: the window clipped to the padded input (countIncludePad) or to the input
   const L = g.outSp.reduce((p, q) => p * q, 1);
   const div = new Float64Array(L);

@@ -4,7 +4,7 @@
 // one batched GEMM on the backend's threads, col2im for the input gradient. References: a sum over
 // kernel taps of strided slices of the padded input, each a grouped matmul (no im2col at all).
 
-import { biasJob, col2imJob, im2colJob } from "../../backend/wasm/conv-jobs.js";
+import { convSampleJob } from "../../backend/wasm/conv-jobs.js";
 import type { Tensor } from "../../tensor.js";
 import { matmul } from "../linalg.js";
 import { cat, pad, reshape, slice, stack } from "../movement.js";
@@ -119,38 +119,26 @@ function refWeight(x: Tensor, gy: Tensor, a: WAttrs): Tensor {
 // ---- kernels: im2col + GEMM -------------------------------------------------------------------
 
 const sameDtype = (xs: readonly (Tensor | undefined)[]): boolean => xs.every((t) => !t || t.dtype === xs[0]!.dtype);
-/** Columns of samples [n0, n1) of x, of shape `shape`, in the layout nStride/rowStride (conv-host.ts). */
-function columns(x: Tensor, g: Geometry, n0: number, n1: number, shape: readonly number[], nStride: number, rowStride: number): Tensor | null {
-  const be = wasmOf(x);
-  if (!be) return onHost([x], [[shape, x.dtype]], ([xi], [c]) => im2col(g, xi!.data, xi!.off, n0, n1, c!, nStride, rowStride), false)?.[0] ?? null;
-  const xc = x.contiguous(), cols = fresh(x, shape);
-  im2colJob(be, g, xc.storage, xc.offset + n0 * g.c * g.h * g.w, n1 - n0, cols.storage, nStride, rowStride);
-  return cols;
-}
+/** Columns of samples [n0, n1) of x, of shape `shape`, in the layout nStride/rowStride (conv-host.ts); on the host (wasm's float32 runs wasm/conv-sample.ts). */
+const columns = (x: Tensor, g: Geometry, n0: number, n1: number, shape: readonly number[], nStride: number, rowStride: number): Tensor | null =>
+  onHost([x], [[shape, x.dtype]], ([xi], [c]) => im2col(g, xi!.data, xi!.off, n0, n1, c!, nStride, rowStride), false)?.[0] ?? null;
 
-/** The image gradient [n, C, H, W] of columns [n, C·K, L] (col2im). */
+/** The image gradient [n, C, H, W] of columns [n, C·K, L] (col2im), on the host. */
 function image(cols: Tensor, g: Geometry, n: number): Tensor | null {
   const shape = [n, g.c, g.h, g.w], K = g.c * g.kh * g.kw, L = g.oh * g.ow;
-  const be = wasmOf(cols);
-  if (!be) return onHost([cols], [[shape, cols.dtype]], ([ci], [d]) => col2im(g, ci!.data, ci!.off, 0, n, K * L, L, d!))?.[0] ?? null;
-  const cc = cols.contiguous(), dx = fresh(cols, shape);
-  col2imJob(be, g, cc.storage, cc.offset, n, dx.storage, K * L, L);
-  return dx;
-}
-
-/** y [N, O, ...] + b[o]: in place on wasm (y is fresh from the GEMM), broadcast elsewhere. */
-function addBias(y: Tensor, b: Tensor): Tensor {
-  const be = wasmOf(y);
-  const O = b.numel;
-  if (!be || y.offset !== 0 || !y.isContiguous()) return y.add(reshape(b, [O, 1, 1]));
-  const bc = b.contiguous(), planes = y.shape[0]! * O;
-  if (planes > 0) biasJob(be, y.storage, planes, O, y.numel / planes, bc.storage, bc.offset);
-  return y;
+  return onHost([cols], [[shape, cols.dtype]], ([ci], [d]) => col2im(g, ci!.data, ci!.off, 0, n, K * L, L, d!))?.[0] ?? null;
 }
 
 const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   if (!sameDtype([x, w, b])) return null;
   const g = geometry(x!.shape, w!.shape.slice(2), null, a), G = a.groups, O = w!.shape[0]!;
+  const be = wasmOf(x!);
+  if (be && g.n > 0) {
+    // one sample's columns at a time in the thread's scratch (wasm/conv-sample.ts)
+    const y = fresh(x!, [g.n, O, g.oh, g.ow]);
+    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y]);
+    return [y];
+  }
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
   const wg = reshape(w!, [G, O / G, K / G]);
   const parts: Tensor[] = [];
@@ -162,7 +150,7 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
     parts.push(matmul(wg, reshape(cols, [n1 - n0, G, K / G, L])));
   }
   const y = reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), [g.n, O, g.oh, g.ow]);
-  const out = b ? addBias(y, b) : y;
+  const out = b ? y.add(reshape(b, [O, 1, 1])) : y;
   if (a.keep && lastCols && parts.length === 1) saved.set(out, lastCols);
   return [out];
 };
@@ -173,6 +161,12 @@ const inputKernel: FusedKernel<InAttrs> = ([gy, w], a) => {
   const G = a.groups, C = w!.shape[1]! * G;
   const g = geometry([n, C, ...a.size], w!.shape.slice(2), [oh, ow], a);
   const K = C * g.kh * g.kw, L = oh * ow;
+  const be = wasmOf(gy!);
+  if (be && n > 0) {
+    const dx = fresh(gy!, [n, C, ...a.size]);
+    convSampleJob(be, 29, g, O, G, [gy!.contiguous(), w!.contiguous(), dx]);
+    return [dx];
+  }
   const wt = reshape(w!, [G, O / G, K / G]).transpose(1, 2);
   const parts: Tensor[] = [];
   for (const [n0, n1] of chunks(n, K * L)) {
@@ -188,6 +182,13 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const g = geometry(x!.shape, a.kernel, [oh, ow], a), G = a.groups;
   const K = g.c * g.kh * g.kw, L = oh * ow;
+  const be = wasmOf(gy!);
+  if (be && n > 0) {
+    // the columns again, one sample at a time in cache; one partial sum per thread
+    const parts = fresh(gy!, [Math.min(n, be.getNumThreads()), O, g.c / G, g.kh, g.kw]);
+    const count = convSampleJob(be, 50, g, O, G, [x!.contiguous(), gy!.contiguous(), parts]);
+    return [count === 1 ? reshape(parts, [O, g.c / G, g.kh, g.kw]) : parts.sum(0)];
+  }
   if (a.cols) {
     // the forward's columns [N, C·K, L]: one GEMM per sample, summed over the batch
     const per = matmul(reshape(gy!, [n, G, O / G, L]), reshape(a.cols, [n, G, K / G, L]).transpose(2, 3));
@@ -208,11 +209,24 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
 
 // ---- the three ops, each differentiated by the other two ------------------------------------------
 
+/**
+ * The weight gradient, from the forward's saved columns when there are some. They are freed once
+ * used: 5 MB a step for LeNet's first layer, which would otherwise wait for a garbage collection
+ * and make every step write cold memory; a second backward (retainGraph) finds none and builds them again.
+ */
+function weightFromSaved(x: Tensor, g: Tensor, y: Tensor, a: ConvAttrs, kernel: [number, number]): Tensor {
+  const cols = saved.get(y);
+  saved.delete(y);
+  const gw = applyFused("conv2dWeight", [x, g], { ...attrsOf(a), kernel, cols })[0]!;
+  if (cols) cols.backend.free?.(cols.storage);
+  return gw;
+}
+
 export const conv2d: FusedDef<FwdAttrs> = {
   reference: ([x, w, b], a) => [refConv(x!, w!, b ?? null, a)],
   backward: ([g], [x, w, b], [y], a, needs) => [
     needs[0] ? applyFused("conv2dInput", [g!, w!], { ...attrsOf(a), size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null,
-    needs[1] ? applyFused("conv2dWeight", [x!, g!], { ...attrsOf(a), kernel: [w!.shape[2]!, w!.shape[3]!], cols: saved.get(y!) })[0]! : null,
+    needs[1] ? weightFromSaved(x!, g!, y!, a, [w!.shape[2]!, w!.shape[3]!]) : null,
     b && needs[2] ? g!.sum([0, 2, 3]) : null,
   ],
   kernels: { cpu: convKernel, wasm: convKernel },
