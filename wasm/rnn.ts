@@ -1,8 +1,51 @@
 // The fused LSTM layer's pointwise work per time step (src/ops/fused/rnn.ts), in f32 SIMD: the gate
 // nonlinearities and the cell update forward, the gates' pre-activation gradients backward. The
-// GEMMs stay in gemm.ts; a step's rows b are split into chunks across threads.
+// GEMMs and the time loop are in rnn-seq.ts.
 
-import { sigmoidF32x4, tanhF32x4 } from "./math";
+// The gate nonlinearities are cheaper forms than math.ts's (one division each, FMA where the build
+// has relaxed SIMD): sigmoid = 1/(1 + exp(−x)) with Cephes' expf (≤ 1.2e-7 relative), tanh Eigen's
+// 13/6 rational (≤ 3.5e-7 absolute). pmin/pmax clamps keep a NaN in x.
+
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+@inline function K(v: f32): v128 {
+  return f32x4.splat(v);
+}
+
+@inline function expF(x: v128): v128 {
+  x = f32x4.pmax(f32x4.pmin(x, K(88.3)), K(-87.3));
+  const n = f32x4.nearest(f32x4.mul(x, K(1.44269504088896341)));
+  let r = fma(n, K(-0.693359375), x);
+  r = fma(n, K(2.12194440e-4), r);
+  let p = fma(K(1.9875691500e-4), r, K(1.3981999507e-3));
+  p = fma(p, r, K(8.3334519073e-3));
+  p = fma(p, r, K(4.1665795894e-2));
+  p = fma(p, r, K(1.6666665459e-1));
+  p = fma(p, r, K(5.0000001201e-1));
+  p = fma(f32x4.mul(p, r), r, f32x4.add(r, K(1)));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23));
+}
+
+@inline export function sigmoidF32x4(x: v128): v128 {
+  return f32x4.div(K(1), f32x4.add(K(1), expF(f32x4.neg(x))));
+}
+
+@inline export function tanhF32x4(x: v128): v128 {
+  x = f32x4.pmax(f32x4.pmin(x, K(7.99881172180175781)), K(-7.99881172180175781));
+  const z = f32x4.mul(x, x);
+  let p = fma(K(-2.76076847742355e-16), z, K(2.00018790482477e-13));
+  p = fma(p, z, K(-8.60467152213735e-11));
+  p = fma(p, z, K(5.12229709037114e-8));
+  p = fma(p, z, K(1.48572235717979e-5));
+  p = fma(p, z, K(6.37261928875436e-4));
+  p = fma(p, z, K(4.89352455891786e-3));
+  let q = fma(K(1.19825839466702e-6), z, K(1.18534705686654e-4));
+  q = fma(q, z, K(2.26843463243900e-3));
+  q = fma(q, z, K(4.89352518554385e-3));
+  return f32x4.div(f32x4.mul(p, x), q);
+}
 
 @inline function ld(p: usize, j: i32): v128 {
   return v128.load(p + (<usize>j << 2));
@@ -14,19 +57,21 @@ import { sigmoidF32x4, tanhF32x4 } from "./math";
   return p + (<usize>(r * width) << 2);
 }
 
+// r = 0: x already holds the recurrent part (rnn-seq.ts accumulates the GEMM into it)
 @inline function pre(x: usize, r: usize, bias: usize, j: i32): v128 {
-  return f32x4.add(f32x4.add(ld(x, j), ld(r, j)), ld(bias, j));
+  const v = f32x4.add(ld(x, j), ld(bias, j));
+  return r ? f32x4.add(v, ld(r, j)) : v;
 }
 
 /**
  * Forward rows [b0, b1) of one step, H a multiple of 4. x, rec: pre-activation parts [B, 4H]
- * (the input projection and h·W_hhᵀ), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
+ * (the input projection and h·W_hhᵀ; rec 0: x holds both), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
  * save: rows of 6H (i, f, g, o, c, tanh c); y: h_t rows of H.
  */
 export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, cp: usize, cps: i32, save: usize, y: usize): void {
   const G = 4 * H, SW = 6 * H;
   for (let b = b0; b < b1; b++) {
-    const xr = row(x, b, G), rr = row(rec, b, G), sr = row(save, b, SW), cr = row(cp, b, cps), yr = row(y, b, H);
+    const xr = row(x, b, G), rr = rec ? row(rec, b, G) : 0, sr = row(save, b, SW), cr = row(cp, b, cps), yr = row(y, b, H);
     for (let j = 0; j < H; j += 4) {
       const i = sigmoidF32x4(pre(xr, rr, bias, j)), f = sigmoidF32x4(pre(xr, rr, bias, H + j));
       const g = tanhF32x4(pre(xr, rr, bias, 2 * H + j)), o = sigmoidF32x4(pre(xr, rr, bias, 3 * H + j));

@@ -6,7 +6,7 @@ import type { Storage } from "../../backend/backend.js";
 import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { contiguous } from "../movement.js";
-import { lstmBackwardStep, lstmKernels } from "../../backend/wasm/wasm-rnn.js";
+import { lstmKernels, lstmSeqBackward, packPanel } from "../../backend/wasm/wasm-rnn.js";
 import { hostParts, mat, matT, RNN_GATES, saved, savedWidth, type RnnAttrs } from "./rnn.js";
 
 /**
@@ -37,18 +37,15 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (gcN) dc.set(view(gcN.storage).subarray(gcN.offset, gcN.offset + B * H));
   const dGx = be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0);
   const dGh = gru ? (be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0)) : dGx;
-  // float32 LSTM on wasm: each step's pointwise part is one SIMD kernel (wasm/rnn.ts), dh and dc live in wasm memory
+  // float32 LSTM on wasm: the whole backward time loop is one job (wasm/rnn-seq.ts), dh and dc live in wasm memory
   const simd = lstm && dt === "float32" ? lstmKernels(be, H) : null;
-  let dhS: Storage | null = simd ? be.upload(dh, dt) : null;
+  const dhS: Storage | null = simd ? be.upload(dh, dt) : null;
   const dcS: Storage | null = simd ? be.upload(dc, dt) : null;
-  for (let k = T - 1; simd && k >= 0; k--) {
-    const t = a.reverse ? T - 1 - k : k, tp = a.reverse ? t + 1 : t - 1;
-    const cp = k === 0 ? ([p.c0!.storage, p.c0!.offset] as const) : ([S!.storage, S!.offset + tp * B * SW + 4 * H] as const);
-    const gy = gY ? ([gY.storage, gY.offset + t * B * H] as const) : null;
-    lstmBackwardStep(simd, B, H, [S!.storage, S!.offset + t * B * SW], cp, k === 0 ? H : SW, [dhS!, 0], gy, [dcS!, 0], [dGx, t * B * GH]);
-    const back = be.matmul(mat(dGx, B, GH, t * B * GH), mat(p.wHh.storage, GH, H, p.wHh.offset), dt);
-    be.free?.(dhS!);
-    dhS = back;
+  if (simd) {
+    const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
+    const gy = gY ? ([gY.storage, gY.offset] as const) : null;
+    lstmSeqBackward(simd, B, T, H, a.reverse, [S!.storage, S!.offset], [p.c0!.storage, p.c0!.offset], gy, dhS!, dcS!, dGx, w);
+    be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
     const t = a.reverse ? T - 1 - k : k, tp = a.reverse ? t + 1 : t - 1;
