@@ -195,7 +195,7 @@ describe("wasm: the LSTM's whole-sequence jobs (wasm/rnn-seq.ts)", () => {
           d.requiresGrad = true;
           return d;
         }) as [Tensor, Tensor, Tensor];
-        const [y, [hN, cN]] = m.forward(x, [h, c]) as [Tensor, [Tensor, Tensor]];
+        const [y, [hN, cN]] = m.forward(x, [h, c]);
         y.mul(gy.to(device)).sum().add(hN.sum()).add(cN.mul(2).sum()).backward();
         return [y, hN, cN, x.grad!, h.grad!, c.grad!, ...[...m.parameters()].map((p) => p.grad!)];
       });
