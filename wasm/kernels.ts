@@ -11,7 +11,7 @@ import { reduceCols, reduceRows } from "./reduce";
 import { adamRange } from "./optim";
 import { biasChunk, convChunk, maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 import { engineJob } from "./engine";
-import { lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
+import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
 
 export { gemmScratchBytes } from "./gemm";
 export { erf64 } from "./math";
@@ -143,8 +143,10 @@ function adamChunk(c: i32, nch: i32, args: usize): void {
 
 // args: 32, k, n, dst, b, rsb, csb (pack a GEMM panel, one chunk); 33, B, T, H, reverse, gates, w, bias,
 // h0, c0, save, ys (LSTM forward sequence) or 34, B, T, H, reverse, save, c0, gy, dh, dc, dg, w
-// (backward sequence), then scratch and its bytes per chunk: chunks over blocks of 4 rows (rnn-seq.ts).
-function lstmSeqChunk(c: i32, nch: i32, args: usize): void {
+// (backward sequence), then scratch and its bytes per chunk; 35/36 the GRU's (c0 → rec [B, 3H]
+// forward; c0 → h0, dc → ys and arg 14 dgh backward), 37/38 Elman's (c0 → relu forward, save → ys and
+// c0 → relu backward, save and dc unused): chunks over blocks of 4 rows (rnn-seq.ts).
+function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   const fn = arg(args, 0);
   if (fn == 32) {
     packPanel(<usize>arg(args, 3), <usize>arg(args, 4), arg(args, 5), arg(args, 6), arg(args, 1), arg(args, 2));
@@ -157,10 +159,14 @@ function lstmSeqChunk(c: i32, nch: i32, args: usize): void {
   const p9 = <usize>arg(args, 9), p10 = <usize>arg(args, 10), p11 = <usize>arg(args, 11);
   const scratch = <usize>arg(args, 12) + <usize>(c * arg(args, 13));
   if (fn == 33) lstmSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
-  else lstmSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
+  else if (fn == 34) lstmSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
+  else if (fn == 35) gruSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
+  else if (fn == 36) gruSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, <usize>arg(args, 14));
+  else if (fn == 37) elmanSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9 != 0, p11, scratch);
+  else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-26 conv.ts, 32-34 rnn-seq.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-26 conv.ts, 32-38 rnn-seq.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -186,7 +192,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 24) maxPoolBackChunk(c, nch, args);
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
-    else if (fn >= 32 && fn <= 34) lstmSeqChunk(c, nch, args);
+    else if (fn >= 32 && fn <= 38) rnnSeqChunk(c, nch, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);
     else store<i32>(FINISHED, load<i32>(FINISHED) + 1);

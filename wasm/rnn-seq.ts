@@ -1,10 +1,10 @@
-// The fused LSTM layer's whole time loop in one job per direction (src/ops/fused/rnn.ts): W_hh is
+// The fused recurrent layer's whole time loop (LSTM, GRU, Elman) in one job per direction (src/ops/fused/rnn.ts): W_hh is
 // packed once into GEMM slivers, then every step's recurrence GEMM accumulates into that step's
 // pre-activations and the step kernel of rnn.ts follows, all inside wasm. Batch rows are independent
 // through time, so a chunk (a block of rows) runs the whole sequence with no synchronisation.
 
 import { kernel, packA, packB } from "./gemm";
-import { lstmBackwardRows, lstmForwardRows } from "./rnn";
+import { elmanBackwardRows, elmanForwardRows, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows } from "./rnn";
 
 /** Packs B [k, n] (element strides rsb, csb) into 8-column slivers of k rows each, zero-padded past n: what gemm.ts's kernel reads. */
 export function packPanel(dst: usize, b: usize, rsb: i32, csb: i32, k: i32, n: i32): void {
@@ -73,5 +73,49 @@ export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, revers
     const dgt = dg + <usize>(t * B * G) * 4;
     lstmBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dc, dgt);
     gemmRows(b0, b1, dgt, G, w, G, H, dh, H, false, scratch);
+  }
+}
+
+/**
+ * GRU forward rows [b0, b1) of all T steps: rec [B, 3H] = h_{t−1}·W_hhᵀ (w: k = H, n = 3H), then
+ * rnn.ts's GRU step on gates [T, B, 3H] (x·W_ihᵀ) with bias [4H]; save [T, B, 4H]; ys [T, B, H].
+ */
+export function gruSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, rec: usize, save: usize, ys: usize, scratch: usize): void {
+  const G = 3 * H, SW = 4 * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4;
+    gemmRows(b0, b1, hp, H, w, H, G, rec, G, false, scratch);
+    gruForwardRows(b0, b1, H, gates + <usize>(t * B * G) * 4, rec, bias, hp, save + <usize>(t * B * SW) * 4, ys + <usize>(t * B * H) * 4);
+  }
+}
+
+/** GRU backward rows [b0, b1) of all T steps into dgx and dgh [T, B, 3H]; dh [B, H] ends as h0's gradient. w: W_hh packed (k = 3H, n = H). */
+export function gruSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, h0: usize, gy: usize, dh: usize, ys: usize, dgx: usize, w: usize, scratch: usize, dgh: usize): void {
+  const G = 3 * H, SW = 4 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, o = <usize>(t * B * G) * 4;
+    gruBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, hp, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dgx + o, dgh + o);
+    gemmRows(b0, b1, dgh + o, G, w, G, H, dh, H, true, scratch);
+  }
+}
+
+/** Elman forward rows [b0, b1) of all T steps: gates [T, B, H] (x·W_ihᵀ) += h_{t−1}·W_hhᵀ, then y = tanh or relu of it + bias. */
+export function elmanSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, relu: bool, ys: usize, scratch: usize): void {
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const g = gates + <usize>(t * B * H) * 4;
+    gemmRows(b0, b1, s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, H, w, H, H, g, H, true, scratch);
+    elmanForwardRows(b0, b1, H, relu, g, bias, ys + <usize>(t * B * H) * 4);
+  }
+}
+
+/** Elman backward rows [b0, b1) of all T steps into dg [T, B, H]; dh [B, H] ends as h0's gradient. */
+export function elmanSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, ys: usize, relu: bool, gy: usize, dh: usize, dg: usize, w: usize, scratch: usize): void {
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s, o = <usize>(t * B * H) * 4;
+    elmanBackwardRows(b0, b1, H, relu, ys + o, dh, gy ? gy + o : 0, dg + o);
+    gemmRows(b0, b1, dg + o, H, w, H, H, dh, H, false, scratch);
   }
 }

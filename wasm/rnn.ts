@@ -109,3 +109,75 @@ export function lstmBackwardRows(b0: i32, b1: i32, H: i32, save: usize, cp: usiz
     }
   }
 }
+
+/**
+ * GRU forward rows [b0, b1) of one step, H a multiple of 4: x [B, 3H] the input projection, rec
+ * [B, 3H] = h_{t−1}·W_hhᵀ, bias [4H] (b_ir + b_hr, b_iz + b_hz, b_in, b_hn), hp h_{t−1} rows of H;
+ * save rows of 4H (r, z, n, W_hn h + b_hn), y h_t rows of H. n = tanh(x_n + b_in + r·(W_hn h + b_hn)).
+ */
+export function gruForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, hp: usize, save: usize, y: usize): void {
+  const G = 3 * H, SW = 4 * H;
+  for (let b = b0; b < b1; b++) {
+    const xr = row(x, b, G), rr = row(rec, b, G), sr = row(save, b, SW), hr = row(hp, b, H), yr = row(y, b, H);
+    for (let j = 0; j < H; j += 4) {
+      const r = sigmoidF32x4(pre(xr, rr, bias, j)), z = sigmoidF32x4(pre(xr, rr, bias, H + j));
+      const hn = f32x4.add(ld(rr, 2 * H + j), ld(bias, 3 * H + j));
+      const n = tanhF32x4(fma(r, hn, f32x4.add(ld(xr, 2 * H + j), ld(bias, 2 * H + j))));
+      st(sr, j, r);
+      st(sr, H + j, z);
+      st(sr, 2 * H + j, n);
+      st(sr, 3 * H + j, hn);
+      st(yr, j, fma(z, f32x4.sub(ld(hr, j), n), n));
+    }
+  }
+}
+
+/**
+ * GRU backward rows [b0, b1) of one step: d = dh + gy, dn = d·(1 − z)·(1 − n²), dr = dn·hn·r(1 − r),
+ * dz = d·(h_{t−1} − n)·z(1 − z) into dgx [B, 3H] (dr, dz, dn) and dgh (dr, dz, dn·r); dh ← d·z, the
+ * direct path, to which the caller adds dgh·W_hh.
+ */
+export function gruBackwardRows(b0: i32, b1: i32, H: i32, save: usize, hp: usize, dh: usize, gy: usize, dgx: usize, dgh: usize): void {
+  const G = 3 * H, SW = 4 * H, one = f32x4.splat(1);
+  for (let b = b0; b < b1; b++) {
+    const sr = row(save, b, SW), pr = row(hp, b, H), hr = row(dh, b, H), xr = row(dgx, b, G), gr = row(dgh, b, G);
+    const yr = gy ? row(gy, b, H) : 0;
+    for (let j = 0; j < H; j += 4) {
+      const r = ld(sr, j), z = ld(sr, H + j), n = ld(sr, 2 * H + j), hn = ld(sr, 3 * H + j);
+      const d = gy ? f32x4.add(ld(hr, j), ld(yr, j)) : ld(hr, j);
+      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+      const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(r, f32x4.sub(one, r)));
+      const dz = f32x4.mul(f32x4.mul(d, f32x4.sub(ld(pr, j), n)), f32x4.mul(z, f32x4.sub(one, z)));
+      st(xr, j, dr);
+      st(xr, H + j, dz);
+      st(xr, 2 * H + j, dn);
+      st(gr, j, dr);
+      st(gr, H + j, dz);
+      st(gr, 2 * H + j, f32x4.mul(dn, r));
+      st(hr, j, f32x4.mul(d, z));
+    }
+  }
+}
+
+/** Elman forward rows [b0, b1): y = tanh(x + bias) or relu (NaN kept), x [B, H] already holding x·W_ihᵀ + h·W_hhᵀ. */
+export function elmanForwardRows(b0: i32, b1: i32, H: i32, relu: bool, x: usize, bias: usize, y: usize): void {
+  for (let b = b0; b < b1; b++) {
+    const xr = row(x, b, H), yr = row(y, b, H);
+    for (let j = 0; j < H; j += 4) {
+      const v = f32x4.add(ld(xr, j), ld(bias, j));
+      st(yr, j, relu ? f32x4.pmax(v, f32x4.splat(0)) : tanhF32x4(v));
+    }
+  }
+}
+
+/** Elman backward rows [b0, b1): dg = (dh + gy)·(1 − y²) (tanh) or where y > 0 (relu). */
+export function elmanBackwardRows(b0: i32, b1: i32, H: i32, relu: bool, y: usize, dh: usize, gy: usize, dg: usize): void {
+  const one = f32x4.splat(1);
+  for (let b = b0; b < b1; b++) {
+    const yr = row(y, b, H), hr = row(dh, b, H), gr = row(dg, b, H), gyr = gy ? row(gy, b, H) : 0;
+    for (let j = 0; j < H; j += 4) {
+      const d = gy ? f32x4.add(ld(hr, j), ld(gyr, j)) : ld(hr, j), v = ld(yr, j);
+      st(gr, j, relu ? v128.and(d, f32x4.gt(v, f32x4.splat(0))) : f32x4.mul(d, f32x4.sub(one, f32x4.mul(v, v))));
+    }
+  }
+}

@@ -1,43 +1,62 @@
-// Glue for the fused LSTM layer's wasm kernels (wasm/rnn-seq.ts, jobs 32-34): argument layouts, the
-// row chunking of a whole sequence and its GEMM scratch. Used by src/ops/fused/rnn.ts on float32 storages.
+// Glue for the fused recurrent layer's wasm kernels (wasm/rnn-seq.ts, jobs 32-38): argument layouts,
+// the row chunking of a whole sequence and its GEMM scratch. Used by src/ops/fused/rnn.ts and
+// rnn-backward.ts on float32 storages.
 
 import type { Backend, Storage } from "../backend.js";
 import { WasmBackend } from "./wasm-backend.js";
 
 /** A float32 window: a storage and the element offset where it starts. */
 export type At = readonly [Storage, number];
+type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
-/** The wasm backend when its LSTM kernels apply (float32, H a multiple of 4), else null. */
-export function lstmKernels(be: Backend, H: number): WasmBackend | null {
-  return be instanceof WasmBackend && H % 4 === 0 ? be : null;
+/** The wasm backend when its sequence kernels apply (float32, H a multiple of 4), else null. */
+export function seqKernels(be: Backend, dt: string, H: number): WasmBackend | null {
+  return be instanceof WasmBackend && dt === "float32" && H % 4 === 0 ? be : null;
 }
 
 // Chunks of the whole-sequence jobs: blocks of 4 rows, one per thread when each gets real work.
 const seqChunks = (be: WasmBackend, B: number, H: number): number => Math.max(1, Math.min(Math.ceil(B / 4), be.getNumThreads(), Math.floor((B * H) / 1024)));
+const addr = (be: WasmBackend, w: At | null): number => (w ? be.ptr(w[0]) + w[1] * 4 : 0);
 
 /** B [k, n] (element strides rsb, csb, from w) packed into the 8-column slivers of wasm/rnn-seq.ts; the caller frees it. */
 export function packPanel(be: WasmBackend, w: At, k: number, n: number, rsb: number, csb: number): Storage {
   const dst = be.empty(Math.ceil(n / 8) * 8 * k, "float32");
-  be.job([32, k, n, be.ptr(dst), be.ptr(w[0]) + w[1] * 4, rsb, csb], 1);
+  be.job([32, k, n, be.ptr(dst), addr(be, w), rsb, csb], 1);
   return dst;
 }
 
 // Runs a whole-sequence job with per-chunk GEMM scratch (packed rows of depth k and a 4x8 edge tile, as wasm/rnn-seq.ts gemmRowsScratch).
-function seqJob(be: WasmBackend, args: number[], B: number, H: number, k: number): void {
+function seqJob(be: WasmBackend, args: number[], B: number, H: number, k: number, extra: number[] = []): void {
   const nch = seqChunks(be, B, H), rows = Math.ceil(Math.ceil(B / nch) / 4) * 4, per = rows * k + 32;
   const scratch = be.empty(nch * per, "float32");
-  be.job([...args, be.ptr(scratch), per * 4], nch);
+  be.job([...args, be.ptr(scratch), per * 4, ...extra], nch);
   be.free(scratch);
 }
 
-/** The LSTM forward of all T steps (wasm/rnn-seq.ts): gates [T, B, 4H] (x·W_ihᵀ, overwritten), wT: W_hhᵀ packed by packPanel. */
-export function lstmSeqForward(be: WasmBackend, B: number, T: number, H: number, reverse: boolean, gates: Storage, wT: Storage, bias: Storage, h0: At, c0: At, save: Storage, ys: Storage): void {
-  const a = (w: At): number => be.ptr(w[0]) + w[1] * 4;
-  seqJob(be, [33, B, T, H, reverse ? 1 : 0, be.ptr(gates), be.ptr(wT), be.ptr(bias), a(h0), a(c0), be.ptr(save), be.ptr(ys)], B, H, H);
+/**
+ * All T steps forward (wasm/rnn-seq.ts): gates [T, B, G·H] (x·W_ihᵀ, overwritten), wT: W_hhᵀ packed by
+ * packPanel, bias: LSTM b_ih + b_hh [4H], GRU [4H] (r, z sums, b_in, b_hn), Elman [H]; c0 (LSTM) and
+ * save (LSTM, GRU) as in rnn.ts; ys [T, B, H] written.
+ */
+export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage): void {
+  const head = [B, T, H, reverse ? 1 : 0, be.ptr(gates), be.ptr(wT), be.ptr(bias), addr(be, h0)];
+  const tail = [save ? be.ptr(save) : 0, be.ptr(ys)];
+  if (mode === "LSTM") seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, H);
+  else if (mode === "GRU") {
+    const rec = be.empty(B * 3 * H, "float32");
+    seqJob(be, [35, ...head, be.ptr(rec), ...tail], B, H, H);
+    be.free(rec);
+  } else seqJob(be, [37, ...head, mode === "RNN_RELU" ? 1 : 0, ...tail], B, H, H);
 }
 
-/** The LSTM backward of all T steps into dg [T, B, 4H]; dh, dc [B, H] start as the final states' gradients and end as h0's and c0's. w: W_hh packed. */
-export function lstmSeqBackward(be: WasmBackend, B: number, T: number, H: number, reverse: boolean, save: At, c0: At, gy: At | null, dh: Storage, dc: Storage, dg: Storage, w: Storage): void {
-  const a = (x: At): number => be.ptr(x[0]) + x[1] * 4;
-  seqJob(be, [34, B, T, H, reverse ? 1 : 0, a(save), a(c0), gy ? a(gy) : 0, be.ptr(dh), be.ptr(dc), be.ptr(dg), be.ptr(w)], B, H, 4 * H);
+/**
+ * All T steps backward, last first, into dgx [T, B, G·H] (and dgh, the GRU's recurrent part); dh (and
+ * dc) [B, H] start as the final states' gradients and end as the initial states'. w: W_hh packed.
+ */
+export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage): void {
+  const rev = reverse ? 1 : 0, G = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
+  const [pdh, pdgx, pw] = [be.ptr(dh), be.ptr(dgx), be.ptr(w)];
+  if (mode === "LSTM") seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, G * H);
+  else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, G * H, [be.ptr(dgh)]);
+  else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H);
 }

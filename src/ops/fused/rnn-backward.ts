@@ -6,7 +6,7 @@ import type { Storage } from "../../backend/backend.js";
 import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { contiguous } from "../movement.js";
-import { lstmKernels, lstmSeqBackward, packPanel } from "../../backend/wasm/wasm-rnn.js";
+import { packPanel, seqBackward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
 import { hostParts, mat, matT, RNN_GATES, saved, savedWidth, type RnnAttrs } from "./rnn.js";
 
 /**
@@ -37,14 +37,14 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (gcN) dc.set(view(gcN.storage).subarray(gcN.offset, gcN.offset + B * H));
   const dGx = be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0);
   const dGh = gru ? (be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0)) : dGx;
-  // float32 LSTM on wasm: the whole backward time loop is one job (wasm/rnn-seq.ts), dh and dc live in wasm memory
-  const simd = lstm && dt === "float32" ? lstmKernels(be, H) : null;
+  // float32 on wasm: the whole backward time loop is one job (wasm/rnn-seq.ts), dh and dc live in wasm memory
+  const simd = seqKernels(be, dt, H);
   const dhS: Storage | null = simd ? be.upload(dh, dt) : null;
-  const dcS: Storage | null = simd ? be.upload(dc, dt) : null;
+  const dcS: Storage | null = simd && lstm ? be.upload(dc, dt) : null;
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
-    const gy = gY ? ([gY.storage, gY.offset] as const) : null;
-    lstmSeqBackward(simd, B, T, H, a.reverse, [S!.storage, S!.offset], [p.c0!.storage, p.c0!.offset], gy, dhS!, dcS!, dGx, w);
+    const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
+    seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w);
     be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {

@@ -11,7 +11,7 @@ import { linear } from "./linear.js";
 import { contiguous, stack } from "../movement.js";
 import type { FusedDef } from "./def.js";
 import { bptt } from "./rnn-backward.js";
-import { lstmKernels, lstmSeqForward, packPanel } from "../../backend/wasm/wasm-rnn.js";
+import { packPanel, seqForward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
 
 export type RnnMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 /** reverse: the sequence runs from t = T − 1 down to 0; bias: b_ih and b_hh are inputs. */
@@ -111,11 +111,12 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
   const xp = be.matmul(mat(p.x.storage, T * B, I, p.x.offset), matT(p.wIh.storage, GH, I, p.wIh.offset), dt);
   const ys = alloc(T * B * H);
   const save = SW ? alloc(T * B * SW) : null;
-  // float32 LSTM on wasm: the whole time loop is one job (wasm/rnn-seq.ts) on W_hhᵀ packed once
-  const simd = lstm && dt === "float32" ? lstmKernels(be, H) : null;
+  // float32 on wasm: the whole time loop is one job (wasm/rnn-seq.ts) on W_hhᵀ packed once
+  const simd = seqKernels(be, dt, H);
   if (simd) {
-    const biasAt = be.upload(Float32Array.from(bias), dt), wT = packPanel(simd, [p.wHh.storage, p.wHh.offset], H, GH, 1, H);
-    lstmSeqForward(simd, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], [p.c0!.storage, p.c0!.offset], save!, ys);
+    const biasAt = be.upload(Float32Array.from(gru ? [...bias, ...bhn] : bias), dt), wT = packPanel(simd, [p.wHh.storage, p.wHh.offset], H, GH, 1, H);
+    const c0 = p.c0 ? ([p.c0.storage, p.c0.offset] as const) : null;
+    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys);
     be.free?.(biasAt);
     be.free?.(wT);
   }
