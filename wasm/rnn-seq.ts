@@ -38,6 +38,16 @@ export function gemmRows(b0: i32, b1: i32, a: usize, lda: i32, pw: usize, k: i32
   }
 }
 
+/** acc[j] += the sum over rows [b0, b1) of m[r, j], m [*, n] row-major, n a multiple of 4 (the bias gradients). */
+function addRows(acc: usize, m: usize, b0: i32, b1: i32, n: i32): void {
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    let v = v128.load(acc + o);
+    for (let r = b0; r < b1; r++) v = f32x4.add(v, v128.load(m + <usize>(r * n) * 4 + o));
+    v128.store(acc + o, v);
+  }
+}
+
 /** Bytes of gemmRows scratch for up to `rows` rows and depth k. */
 export function gemmRowsScratch(rows: i32, k: i32): i32 {
   return (((rows + 3) & ~3) * k + 32) * 4;
@@ -63,15 +73,17 @@ export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse
 /**
  * Backward rows [b0, b1) of all T steps, last step first: rnn.ts's backward step (dh, dc [B, H] in
  * place, gy [T, B, H] or 0) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
- * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes.
+ * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
+ * acc [4H] gets the rows' sum of dg (the bias gradient).
  */
-export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize): void {
+export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize): void {
   const G = 4 * H, SW = 6 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
     const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4;
     const dgt = dg + <usize>(t * B * G) * 4;
     lstmBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dc, dgt);
+    addRows(acc, dgt, b0, b1, G);
     gemmRows(b0, b1, dgt, G, w, G, H, dh, H, false, scratch);
   }
 }
@@ -90,13 +102,15 @@ export function gruSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse:
   }
 }
 
-/** GRU backward rows [b0, b1) of all T steps into dgx and dgh [T, B, 3H]; dh [B, H] ends as h0's gradient. w: W_hh packed (k = 3H, n = H). */
-export function gruSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, h0: usize, gy: usize, dh: usize, ys: usize, dgx: usize, w: usize, scratch: usize, dgh: usize): void {
+/** GRU backward rows [b0, b1) of all T steps into dgx and dgh [T, B, 3H], their row sums into acc [6H]; dh [B, H] ends as h0's gradient. w: W_hh packed (k = 3H, n = H). */
+export function gruSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, h0: usize, gy: usize, dh: usize, ys: usize, dgx: usize, w: usize, scratch: usize, dgh: usize, acc: usize): void {
   const G = 3 * H, SW = 4 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
     const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, o = <usize>(t * B * G) * 4;
     gruBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, hp, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dgx + o, dgh + o);
+    addRows(acc, dgx + o, b0, b1, G);
+    addRows(acc + <usize>G * 4, dgh + o, b0, b1, G);
     gemmRows(b0, b1, dgh + o, G, w, G, H, dh, H, true, scratch);
   }
 }
@@ -111,11 +125,12 @@ export function elmanSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, revers
   }
 }
 
-/** Elman backward rows [b0, b1) of all T steps into dg [T, B, H]; dh [B, H] ends as h0's gradient. */
-export function elmanSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, ys: usize, relu: bool, gy: usize, dh: usize, dg: usize, w: usize, scratch: usize): void {
+/** Elman backward rows [b0, b1) of all T steps into dg [T, B, H], its row sums into acc [H]; dh [B, H] ends as h0's gradient. */
+export function elmanSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, ys: usize, relu: bool, gy: usize, dh: usize, dg: usize, w: usize, scratch: usize, acc: usize): void {
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, o = <usize>(t * B * H) * 4;
     elmanBackwardRows(b0, b1, H, relu, ys + o, dh, gy ? gy + o : 0, dg + o);
+    addRows(acc, dg + o, b0, b1, H);
     gemmRows(b0, b1, dg + o, H, w, H, H, dh, H, false, scratch);
   }
 }

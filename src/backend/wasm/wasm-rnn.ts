@@ -52,11 +52,18 @@ export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H:
 /**
  * All T steps backward, last first, into dgx [T, B, G·H] (and dgh, the GRU's recurrent part); dh (and
  * dc) [B, H] start as the final states' gradients and end as the initial states'. w: W_hh packed.
+ * Returns the column sums of dgx then dgh (the bias gradients; G·H each, the dgh half zero but for a GRU).
  */
-export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage): void {
-  const rev = reverse ? 1 : 0, G = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
+export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage): Float32Array {
+  const rev = reverse ? 1 : 0, GH = (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1) * H;
   const [pdh, pdgx, pw] = [be.ptr(dh), be.ptr(dgx), be.ptr(w)];
-  if (mode === "LSTM") seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, G * H);
-  else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, G * H, [be.ptr(dgh)]);
-  else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H);
+  const nch = seqChunks(be, B, H), acc = be.full(nch * 2 * GH, "float32", 0);
+  const extra = [mode === "GRU" ? be.ptr(dgh) : 0, be.ptr(acc), 2 * GH * 4];
+  if (mode === "LSTM") seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, extra);
+  else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, extra);
+  else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, extra);
+  const parts = be.hostView(acc) as Float32Array, sums = new Float32Array(2 * GH);
+  for (let c = 0; c < nch; c++) for (let j = 0; j < 2 * GH; j++) sums[j] = sums[j]! + parts[c * 2 * GH + j]!;
+  be.free(acc);
+  return sums;
 }

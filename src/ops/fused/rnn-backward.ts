@@ -41,10 +41,11 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   const simd = seqKernels(be, dt, H);
   const dhS: Storage | null = simd ? be.upload(dh, dt) : null;
   const dcS: Storage | null = simd && lstm ? be.upload(dc, dt) : null;
+  let biasSums: Float32Array | null = null;
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
     const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
-    seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w);
+    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w);
     be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
@@ -91,13 +92,9 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     be.free?.(back);
   }
   const wrap = (s: Storage, shape: number[]): Tensor => Tensor.fromStorage(be, s, shape, dt);
-  // bias gradients: column sums of the gate gradients, as ones[1, T·B]·dG
-  const colSums = (s: Storage): Tensor => {
-    const ones = be.full(TB, dt, 1);
-    const out = wrap(be.matmul(mat(ones, 1, TB), mat(s, TB, GH), dt), [GH]);
-    be.free?.(ones);
-    return out;
-  };
+  // bias gradients: column sums of the gate gradients (summed inside the wasm job, else the backend's reduction)
+  const colSums = (s: Storage, half: number): Tensor =>
+    biasSums ? wrap(be.upload(biasSums.subarray(half * GH, (half + 1) * GH), dt), [GH]) : wrap(be.reduce("sum", mat(s, TB, GH), [0]), [GH]);
   const nIh = a.mode === "LSTM" ? 3 : 2;
   const wants = (name: "x" | "h0" | "c0" | "wIh" | "wHh" | "bIh" | "bHh"): boolean => {
     const at = { x: 0, h0: 1, c0: 2, wIh: nIh, wHh: nIh + 1, bIh: nIh + 2, bHh: nIh + 3 }[name];
@@ -122,7 +119,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     ...(lstm ? [wants("c0") ? wrap(dcS ?? be.upload(dc, dt), [B, H]) : null] : []),
     wants("wIh") ? wrap(be.matmul(matT(dGx, TB, GH), mat(p.x.storage, TB, I, p.x.offset), dt), [GH, I]) : null,
     dWhh,
-    ...(a.bias ? [wants("bIh") ? colSums(dGx) : null, wants("bHh") ? colSums(dGh) : null] : []),
+    ...(a.bias ? [wants("bIh") ? colSums(dGx, 0) : null, wants("bHh") ? colSums(dGh, gru ? 1 : 0) : null] : []),
   ];
   return grads;
 }
