@@ -14,9 +14,12 @@
   return f32x4.splat(v);
 }
 
+// n = round(x·log2 e) by the 1.5·2^23 shifter: its bits hold n in the low mantissa, so 2^n is an
+// integer add and shift away (no nearest/trunc_sat, which V8 expands into several instructions).
 @inline function expF(x: v128): v128 {
   x = f32x4.pmax(f32x4.pmin(x, K(88.3)), K(-87.3));
-  const n = f32x4.nearest(f32x4.mul(x, K(1.44269504088896341)));
+  const sh = fma(x, K(1.44269504088896341), K(12582912.0));
+  const n = f32x4.sub(sh, K(12582912.0));
   let r = fma(n, K(-0.693359375), x);
   r = fma(n, K(2.12194440e-4), r);
   let p = fma(K(1.9875691500e-4), r, K(1.3981999507e-3));
@@ -25,7 +28,7 @@
   p = fma(p, r, K(1.6666665459e-1));
   p = fma(p, r, K(5.0000001201e-1));
   p = fma(f32x4.mul(p, r), r, f32x4.add(r, K(1)));
-  return f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(sh, i32x4.splat(127 - 0x4b400000)), 23));
 }
 
 @inline export function sigmoidF32x4(x: v128): v128 {
