@@ -4,7 +4,7 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { F, listBackends, manualSeed, nn, randn, type Tensor } from "../src/index.js";
+import { backendByName, F, listBackends, manualSeed, nn, randn, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, fixture, values, type FixtureTensor, on } from "./helpers.js";
 
@@ -175,4 +175,42 @@ describe("float64 gradcheck of the cells (reference backend)", () => {
     manualSeed(13);
     assert.ok(gradcheck((a, h, ...ws) => F.gruCell(a, h, ...(ws as [Tensor, Tensor, Tensor, Tensor])), [...x(), ...w(3)]));
   }));
+});
+
+describe("wasm: the whole-sequence jobs (wasm/rnn-seq.ts)", () => {
+  // 2 threads split the 18 rows into blocks of 4 plus edge rows; H = 116 leaves a 4-column GEMM
+  // sliver in the backward's dh = dg·W_hh. Checked against the reference backend in float32.
+  const kinds: [string, Record<string, unknown>][] = [["LSTM", {}], ["GRU", {}], ["RNN", { nonlinearity: "tanh" }], ["RNN", { nonlinearity: "relu" }]];
+  for (const [cls, opts] of kinds)
+    test(`${cls} ${JSON.stringify(opts)}: row blocks on 2 threads, edge rows and a partial column sliver match the cpu backend`, () => {
+      if (!listBackends().includes("wasm")) return;
+      manualSeed(3);
+      const make = (): nn.Module<unknown[], unknown> => new ((nn as unknown as Record<string, Ctor>)[cls]!)(5, 116, { bidirectional: true, ...opts });
+      const sd = make().stateDict();
+      const lstm = cls === "LSTM";
+      const xs = randn([7, 18, 5]), gy = randn([7, 18, 232]), h0 = randn([2, 18, 116]).mul(0.5), c0 = randn([2, 18, 116]).mul(0.5);
+      const run = (device: string): Tensor[] =>
+        on(device, () => {
+          const m = make();
+          m.loadStateDict(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.to(device)])));
+          const [x, h, c] = [xs, h0, c0].map((t) => {
+            const d = t.to(device);
+            d.requiresGrad = true;
+            return d;
+          }) as [Tensor, Tensor, Tensor];
+          const [y, hN] = m.forward(x, lstm ? [h, c] : h) as [Tensor, Tensor | [Tensor, Tensor]];
+          const finals = Array.isArray(hN) ? hN : [hN];
+          finals.reduce((l, f, i) => l.add(f.mul(i + 1).sum()), y.mul(gy.to(device)).sum()).backward();
+          return [y, ...finals, x.grad!, h.grad!, ...(lstm ? [c.grad!] : []), ...[...m.parameters()].map((p) => p.grad!)];
+        });
+      const ref = run("cpu");
+      const be = backendByName("wasm");
+      const threads = be.getNumThreads?.() ?? 1;
+      be.setNumThreads?.(2);
+      try {
+        run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`));
+      } finally {
+        be.setNumThreads?.(threads);
+      }
+    });
 });

@@ -26,7 +26,7 @@ export function gemmScratchBytes(): i32 {
 }
 
 // Packed A: for each 4-row sliver, kc groups of 4 values (rows), zero-padded past mc.
-function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void {
+export function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void {
   for (let ib = 0; ib < mc; ib += MR) {
     const rows = min(MR, mc - ib);
     if (rows == MR && rsa == 1) {
@@ -76,7 +76,7 @@ function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void
 }
 
 // Packed B: for each 8-column sliver, kc groups of 8 values (columns), zero-padded past nc.
-function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void {
+export function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void {
   for (let jb = 0; jb < nc; jb += NR) {
     const cols = min(NR, nc - jb);
     if (cols == NR && csb == 1) {
@@ -138,7 +138,7 @@ function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void
 }
 
 // C[4x8] (+)= packedA sliver . B sliver (packed: bstep 32; or B's own rows, bstep its row stride); ldc, bstep in bytes.
-function kernel(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
+export function kernel(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {

@@ -12,8 +12,8 @@ import { adamRange } from "./optim";
 import { maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 import { engineJob } from "./engine";
 import { convSampleChunk } from "./conv-sample";
-import { lstmBackwardRows, lstmForwardRows } from "./rnn";
 import { attentionJob } from "./attention";
+import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
 
 export { gemmScratchBytes } from "./gemm";
 export { convSampleScratch } from "./conv-sample";
@@ -144,18 +144,34 @@ function adamChunk(c: i32, nch: i32, args: usize): void {
   adamRange(i0, i1, p, g, m, v, <usize>arg(args, 6), <usize>arg(args, 7), <usize>arg(args, 8), args + 36);
 }
 
-// args: 30, B, H, x, rec, bias, cp, cps, save, y (forward) or 31, B, H, save, cp, cps, dh, gy, dc, dg (backward): one LSTM step, chunks over rows.
-function lstmChunk(c: i32, nch: i32, args: usize): void {
-  const B = arg(args, 1);
-  const b0 = part(B, c, nch, 1), b1 = part(B, c + 1, nch, 1);
+// args: 32, k, n, dst, b, rsb, csb (pack a GEMM panel, one chunk); 33, B, T, H, reverse, gates, w, bias,
+// h0, c0, save, ys (LSTM forward sequence) or 34, B, T, H, reverse, save, c0, gy, dh, dc, dg, w
+// (backward sequence), then scratch and its bytes per chunk; 35/36 the GRU's (c0 → rec [B, 3H]
+// forward; c0 → h0, dc → ys and arg 14 dgh backward), 37/38 Elman's (c0 → relu forward, save → ys and
+// c0 → relu backward, save and dc unused); backward jobs then take args 14 (dgh), 15 and 16 (bias
+// gradient accumulators and their bytes per chunk): chunks over blocks of 4 rows (rnn-seq.ts).
+function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
+  const fn = arg(args, 0);
+  if (fn == 32) {
+    packPanel(<usize>arg(args, 3), <usize>arg(args, 4), arg(args, 5), arg(args, 6), arg(args, 1), arg(args, 2));
+    return;
+  }
+  const B = arg(args, 1), T = arg(args, 2), H = arg(args, 3), rev = arg(args, 4) != 0;
+  const b0 = part(B, c, nch, 4), b1 = part(B, c + 1, nch, 4);
   if (b0 >= b1) return;
-  const H = arg(args, 2);
-  const p3 = <usize>arg(args, 3), p4 = <usize>arg(args, 4), p6 = <usize>arg(args, 6), p8 = <usize>arg(args, 8), p9 = <usize>arg(args, 9);
-  if (arg(args, 0) == 30) lstmForwardRows(b0, b1, H, p3, p4, <usize>arg(args, 5), p6, arg(args, 7), p8, p9);
-  else lstmBackwardRows(b0, b1, H, p3, p4, arg(args, 5), p6, <usize>arg(args, 7), p8, p9);
+  const p5 = <usize>arg(args, 5), p6 = <usize>arg(args, 6), p7 = <usize>arg(args, 7), p8 = <usize>arg(args, 8);
+  const p9 = <usize>arg(args, 9), p10 = <usize>arg(args, 10), p11 = <usize>arg(args, 11);
+  const scratch = <usize>arg(args, 12) + <usize>(c * arg(args, 13));
+  const acc = <usize>arg(args, 15) + <usize>(c * arg(args, 16)), dgh = <usize>arg(args, 14);
+  if (fn == 33) lstmSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
+  else if (fn == 34) lstmSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, acc);
+  else if (fn == 35) gruSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
+  else if (fn == 36) gruSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, dgh, acc);
+  else if (fn == 37) elmanSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9 != 0, p11, scratch);
+  else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch, acc);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 23-26 conv.ts, 28-29 and 50 conv-sample.ts, 30-31 rnn.ts, 40-49 attention.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 23-26 conv.ts, 28-29 and 50 conv-sample.ts, 32-38 rnn-seq.ts, 40-49 attention.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -180,7 +196,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
     else if (fn == 28 || fn == 29 || fn == 50) convSampleChunk(fn, c, nch, tid, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
-    else if (fn == 30 || fn == 31) lstmChunk(c, nch, args);
+    else if (fn >= 32 && fn <= 38) rnnSeqChunk(c, nch, args);
     else if (fn >= 40 && fn <= 49) attentionJob(fn, c, nch, tid, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);

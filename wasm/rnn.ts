@@ -1,8 +1,54 @@
 // The fused LSTM layer's pointwise work per time step (src/ops/fused/rnn.ts), in f32 SIMD: the gate
 // nonlinearities and the cell update forward, the gates' pre-activation gradients backward. The
-// GEMMs stay in gemm.ts; a step's rows b are split into chunks across threads.
+// GEMMs and the time loop are in rnn-seq.ts.
 
-import { sigmoidF32x4, tanhF32x4 } from "./math";
+// The gate nonlinearities are cheaper forms than math.ts's (one division each, FMA where the build
+// has relaxed SIMD): sigmoid = 1/(1 + exp(−x)) with Cephes' expf (≤ 1.2e-7 relative), tanh Eigen's
+// 13/6 rational (≤ 3.5e-7 absolute). pmin/pmax clamps keep a NaN in x.
+
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+@inline function K(v: f32): v128 {
+  return f32x4.splat(v);
+}
+
+// n = round(x·log2 e) by the 1.5·2^23 shifter: its bits hold n in the low mantissa, so 2^n is an
+// integer add and shift away (no nearest/trunc_sat, which V8 expands into several instructions).
+@inline function expF(x: v128): v128 {
+  x = f32x4.pmax(f32x4.pmin(x, K(88.3)), K(-87.3));
+  const sh = fma(x, K(1.44269504088896341), K(12582912.0));
+  const n = f32x4.sub(sh, K(12582912.0));
+  let r = fma(n, K(-0.693359375), x);
+  r = fma(n, K(2.12194440e-4), r);
+  let p = fma(K(1.9875691500e-4), r, K(1.3981999507e-3));
+  p = fma(p, r, K(8.3334519073e-3));
+  p = fma(p, r, K(4.1665795894e-2));
+  p = fma(p, r, K(1.6666665459e-1));
+  p = fma(p, r, K(5.0000001201e-1));
+  p = fma(f32x4.mul(p, r), r, f32x4.add(r, K(1)));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(sh, i32x4.splat(127 - 0x4b400000)), 23));
+}
+
+@inline export function sigmoidF32x4(x: v128): v128 {
+  return f32x4.div(K(1), f32x4.add(K(1), expF(f32x4.neg(x))));
+}
+
+@inline export function tanhF32x4(x: v128): v128 {
+  x = f32x4.pmax(f32x4.pmin(x, K(7.99881172180175781)), K(-7.99881172180175781));
+  const z = f32x4.mul(x, x);
+  let p = fma(K(-2.76076847742355e-16), z, K(2.00018790482477e-13));
+  p = fma(p, z, K(-8.60467152213735e-11));
+  p = fma(p, z, K(5.12229709037114e-8));
+  p = fma(p, z, K(1.48572235717979e-5));
+  p = fma(p, z, K(6.37261928875436e-4));
+  p = fma(p, z, K(4.89352455891786e-3));
+  let q = fma(K(1.19825839466702e-6), z, K(1.18534705686654e-4));
+  q = fma(q, z, K(2.26843463243900e-3));
+  q = fma(q, z, K(4.89352518554385e-3));
+  return f32x4.div(f32x4.mul(p, x), q);
+}
 
 @inline function ld(p: usize, j: i32): v128 {
   return v128.load(p + (<usize>j << 2));
@@ -14,19 +60,21 @@ import { sigmoidF32x4, tanhF32x4 } from "./math";
   return p + (<usize>(r * width) << 2);
 }
 
+// r = 0: x already holds the recurrent part (rnn-seq.ts accumulates the GEMM into it)
 @inline function pre(x: usize, r: usize, bias: usize, j: i32): v128 {
-  return f32x4.add(f32x4.add(ld(x, j), ld(r, j)), ld(bias, j));
+  const v = f32x4.add(ld(x, j), ld(bias, j));
+  return r ? f32x4.add(v, ld(r, j)) : v;
 }
 
 /**
  * Forward rows [b0, b1) of one step, H a multiple of 4. x, rec: pre-activation parts [B, 4H]
- * (the input projection and h·W_hhᵀ), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
+ * (the input projection and h·W_hhᵀ; rec 0: x holds both), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
  * save: rows of 6H (i, f, g, o, c, tanh c); y: h_t rows of H.
  */
 export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, cp: usize, cps: i32, save: usize, y: usize): void {
   const G = 4 * H, SW = 6 * H;
   for (let b = b0; b < b1; b++) {
-    const xr = row(x, b, G), rr = row(rec, b, G), sr = row(save, b, SW), cr = row(cp, b, cps), yr = row(y, b, H);
+    const xr = row(x, b, G), rr = rec ? row(rec, b, G) : 0, sr = row(save, b, SW), cr = row(cp, b, cps), yr = row(y, b, H);
     for (let j = 0; j < H; j += 4) {
       const i = sigmoidF32x4(pre(xr, rr, bias, j)), f = sigmoidF32x4(pre(xr, rr, bias, H + j));
       const g = tanhF32x4(pre(xr, rr, bias, 2 * H + j)), o = sigmoidF32x4(pre(xr, rr, bias, 3 * H + j));
@@ -61,6 +109,78 @@ export function lstmBackwardRows(b0: i32, b1: i32, H: i32, save: usize, cp: usiz
       st(gr, 2 * H + j, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g))));
       st(gr, 3 * H + j, f32x4.mul(f32x4.mul(d, tc), f32x4.mul(o, f32x4.sub(one, o))));
       st(cdr, j, f32x4.mul(dcv, f));
+    }
+  }
+}
+
+/**
+ * GRU forward rows [b0, b1) of one step, H a multiple of 4: x [B, 3H] the input projection, rec
+ * [B, 3H] = h_{t−1}·W_hhᵀ, bias [4H] (b_ir + b_hr, b_iz + b_hz, b_in, b_hn), hp h_{t−1} rows of H;
+ * save rows of 4H (r, z, n, W_hn h + b_hn), y h_t rows of H. n = tanh(x_n + b_in + r·(W_hn h + b_hn)).
+ */
+export function gruForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, hp: usize, save: usize, y: usize): void {
+  const G = 3 * H, SW = 4 * H;
+  for (let b = b0; b < b1; b++) {
+    const xr = row(x, b, G), rr = row(rec, b, G), sr = row(save, b, SW), hr = row(hp, b, H), yr = row(y, b, H);
+    for (let j = 0; j < H; j += 4) {
+      const r = sigmoidF32x4(pre(xr, rr, bias, j)), z = sigmoidF32x4(pre(xr, rr, bias, H + j));
+      const hn = f32x4.add(ld(rr, 2 * H + j), ld(bias, 3 * H + j));
+      const n = tanhF32x4(fma(r, hn, f32x4.add(ld(xr, 2 * H + j), ld(bias, 2 * H + j))));
+      st(sr, j, r);
+      st(sr, H + j, z);
+      st(sr, 2 * H + j, n);
+      st(sr, 3 * H + j, hn);
+      st(yr, j, fma(z, f32x4.sub(ld(hr, j), n), n));
+    }
+  }
+}
+
+/**
+ * GRU backward rows [b0, b1) of one step: d = dh + gy, dn = d·(1 − z)·(1 − n²), dr = dn·hn·r(1 − r),
+ * dz = d·(h_{t−1} − n)·z(1 − z) into dgx [B, 3H] (dr, dz, dn) and dgh (dr, dz, dn·r); dh ← d·z, the
+ * direct path, to which the caller adds dgh·W_hh.
+ */
+export function gruBackwardRows(b0: i32, b1: i32, H: i32, save: usize, hp: usize, dh: usize, gy: usize, dgx: usize, dgh: usize): void {
+  const G = 3 * H, SW = 4 * H, one = f32x4.splat(1);
+  for (let b = b0; b < b1; b++) {
+    const sr = row(save, b, SW), pr = row(hp, b, H), hr = row(dh, b, H), xr = row(dgx, b, G), gr = row(dgh, b, G);
+    const yr = gy ? row(gy, b, H) : 0;
+    for (let j = 0; j < H; j += 4) {
+      const r = ld(sr, j), z = ld(sr, H + j), n = ld(sr, 2 * H + j), hn = ld(sr, 3 * H + j);
+      const d = gy ? f32x4.add(ld(hr, j), ld(yr, j)) : ld(hr, j);
+      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+      const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(r, f32x4.sub(one, r)));
+      const dz = f32x4.mul(f32x4.mul(d, f32x4.sub(ld(pr, j), n)), f32x4.mul(z, f32x4.sub(one, z)));
+      st(xr, j, dr);
+      st(xr, H + j, dz);
+      st(xr, 2 * H + j, dn);
+      st(gr, j, dr);
+      st(gr, H + j, dz);
+      st(gr, 2 * H + j, f32x4.mul(dn, r));
+      st(hr, j, f32x4.mul(d, z));
+    }
+  }
+}
+
+/** Elman forward rows [b0, b1): y = tanh(x + bias) or relu (NaN kept), x [B, H] already holding x·W_ihᵀ + h·W_hhᵀ. */
+export function elmanForwardRows(b0: i32, b1: i32, H: i32, relu: bool, x: usize, bias: usize, y: usize): void {
+  for (let b = b0; b < b1; b++) {
+    const xr = row(x, b, H), yr = row(y, b, H);
+    for (let j = 0; j < H; j += 4) {
+      const v = f32x4.add(ld(xr, j), ld(bias, j));
+      st(yr, j, relu ? f32x4.pmax(v, f32x4.splat(0)) : tanhF32x4(v));
+    }
+  }
+}
+
+/** Elman backward rows [b0, b1): dg = (dh + gy)·(1 − y²) (tanh) or where y > 0 (relu). */
+export function elmanBackwardRows(b0: i32, b1: i32, H: i32, relu: bool, y: usize, dh: usize, gy: usize, dg: usize): void {
+  const one = f32x4.splat(1);
+  for (let b = b0; b < b1; b++) {
+    const yr = row(y, b, H), hr = row(dh, b, H), gr = row(dg, b, H), gyr = gy ? row(gy, b, H) : 0;
+    for (let j = 0; j < H; j += 4) {
+      const d = gy ? f32x4.add(ld(hr, j), ld(gyr, j)) : ld(hr, j), v = ld(yr, j);
+      st(gr, j, relu ? v128.and(d, f32x4.gt(v, f32x4.splat(0))) : f32x4.mul(d, f32x4.sub(one, f32x4.mul(v, v))));
     }
   }
 }

@@ -1,28 +1,69 @@
-// Glue for the fused LSTM layer's wasm kernels (wasm/rnn.ts, jobs 30 and 31): argument layouts and
-// the row chunking of one time step. Used by src/ops/fused/rnn.ts on float32 storages.
+// Glue for the fused recurrent layer's wasm kernels (wasm/rnn-seq.ts, jobs 32-38): argument layouts,
+// the row chunking of a whole sequence and its GEMM scratch. Used by src/ops/fused/rnn.ts and
+// rnn-backward.ts on float32 storages.
 
 import type { Backend, Storage } from "../backend.js";
 import { WasmBackend } from "./wasm-backend.js";
 
 /** A float32 window: a storage and the element offset where it starts. */
 export type At = readonly [Storage, number];
+type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
-/** The wasm backend when its LSTM kernels apply (float32, H a multiple of 4), else null. */
-export function lstmKernels(be: Backend, H: number): WasmBackend | null {
-  return be instanceof WasmBackend && H % 4 === 0 ? be : null;
+/** The wasm backend when its sequence kernels apply (float32, H a multiple of 4), else null. */
+export function seqKernels(be: Backend, dt: string, H: number): WasmBackend | null {
+  return be instanceof WasmBackend && dt === "float32" && H % 4 === 0 ? be : null;
 }
 
-// Rows per chunk: a step's rows split across threads only when each gets real work.
-const chunks = (be: WasmBackend, B: number, H: number): number => Math.max(1, Math.min(B, be.getNumThreads(), Math.floor((B * H) / 4096)));
+// Chunks of the whole-sequence jobs: blocks of 4 rows, one per thread when each gets real work.
+const seqChunks = (be: WasmBackend, B: number, H: number): number => Math.max(1, Math.min(Math.ceil(B / 4), be.getNumThreads(), Math.floor((B * H) / 1024)));
+const addr = (be: WasmBackend, w: At | null): number => (w ? be.ptr(w[0]) + w[1] * 4 : 0);
 
-/** One forward step: gates and cell from x + rec + bias, into save (6H per row) and y (c_{t−1} rows of stride cps). */
-export function lstmForwardStep(be: WasmBackend, B: number, H: number, x: At, rec: At, bias: At, cp: At, cps: number, save: At, y: At): void {
-  const a = (w: At): number => be.ptr(w[0]) + w[1] * 4;
-  be.job([30, B, H, a(x), a(rec), a(bias), a(cp), cps, a(save), a(y)], chunks(be, B, H));
+/** B [k, n] (element strides rsb, csb, from w) packed into the 8-column slivers of wasm/rnn-seq.ts; the caller frees it. */
+export function packPanel(be: WasmBackend, w: At, k: number, n: number, rsb: number, csb: number): Storage {
+  const dst = be.empty(Math.ceil(n / 8) * 8 * k, "float32");
+  be.job([32, k, n, be.ptr(dst), addr(be, w), rsb, csb], 1);
+  return dst;
 }
 
-/** One backward step: dg [B, 4H] from dh (+ gy), dc updated in place to the previous step's. */
-export function lstmBackwardStep(be: WasmBackend, B: number, H: number, save: At, cp: At, cps: number, dh: At, gy: At | null, dc: At, dg: At): void {
-  const a = (w: At): number => be.ptr(w[0]) + w[1] * 4;
-  be.job([31, B, H, a(save), a(cp), cps, a(dh), gy ? a(gy) : 0, a(dc), a(dg)], chunks(be, B, H));
+// Runs a whole-sequence job with per-chunk GEMM scratch (packed rows of depth k and a 4x8 edge tile, as wasm/rnn-seq.ts gemmRowsScratch).
+function seqJob(be: WasmBackend, args: number[], B: number, H: number, k: number, extra: number[] = []): void {
+  const nch = seqChunks(be, B, H), rows = Math.ceil(Math.ceil(B / nch) / 4) * 4, per = rows * k + 32;
+  const scratch = be.empty(nch * per, "float32");
+  be.job([...args, be.ptr(scratch), per * 4, ...extra], nch);
+  be.free(scratch);
+}
+
+/**
+ * All T steps forward (wasm/rnn-seq.ts): gates [T, B, G·H] (x·W_ihᵀ, overwritten), wT: W_hhᵀ packed by
+ * packPanel, bias: LSTM b_ih + b_hh [4H], GRU [4H] (r, z sums, b_in, b_hn), Elman [H]; c0 (LSTM) and
+ * save (LSTM, GRU) as in rnn.ts; ys [T, B, H] written.
+ */
+export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage): void {
+  const head = [B, T, H, reverse ? 1 : 0, be.ptr(gates), be.ptr(wT), be.ptr(bias), addr(be, h0)];
+  const tail = [save ? be.ptr(save) : 0, be.ptr(ys)];
+  if (mode === "LSTM") seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, H);
+  else if (mode === "GRU") {
+    const rec = be.empty(B * 3 * H, "float32");
+    seqJob(be, [35, ...head, be.ptr(rec), ...tail], B, H, H);
+    be.free(rec);
+  } else seqJob(be, [37, ...head, mode === "RNN_RELU" ? 1 : 0, ...tail], B, H, H);
+}
+
+/**
+ * All T steps backward, last first, into dgx [T, B, G·H] (and dgh, the GRU's recurrent part); dh (and
+ * dc) [B, H] start as the final states' gradients and end as the initial states'. w: W_hh packed.
+ * Returns the column sums of dgx then dgh (the bias gradients; G·H each, the dgh half zero but for a GRU).
+ */
+export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage): Float32Array {
+  const rev = reverse ? 1 : 0, GH = (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1) * H;
+  const [pdh, pdgx, pw] = [be.ptr(dh), be.ptr(dgx), be.ptr(w)];
+  const nch = seqChunks(be, B, H), acc = be.full(nch * 2 * GH, "float32", 0);
+  const extra = [mode === "GRU" ? be.ptr(dgh) : 0, be.ptr(acc), 2 * GH * 4];
+  if (mode === "LSTM") seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, extra);
+  else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, extra);
+  else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, extra);
+  const parts = be.hostView(acc) as Float32Array, sums = new Float32Array(2 * GH);
+  for (let c = 0; c < nch; c++) for (let j = 0; j < 2 * GH; j++) sums[j] = sums[j]! + parts[c * 2 * GH + j]!;
+  be.free(acc);
+  return sums;
 }

@@ -6,7 +6,7 @@ import type { Storage } from "../../backend/backend.js";
 import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { contiguous } from "../movement.js";
-import { lstmBackwardStep, lstmKernels } from "../../backend/wasm/wasm-rnn.js";
+import { packPanel, seqBackward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
 import { hostParts, mat, matT, RNN_GATES, saved, savedWidth, type RnnAttrs } from "./rnn.js";
 
 /**
@@ -37,18 +37,16 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (gcN) dc.set(view(gcN.storage).subarray(gcN.offset, gcN.offset + B * H));
   const dGx = be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0);
   const dGh = gru ? (be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0)) : dGx;
-  // float32 LSTM on wasm: each step's pointwise part is one SIMD kernel (wasm/rnn.ts), dh and dc live in wasm memory
-  const simd = lstm && dt === "float32" ? lstmKernels(be, H) : null;
-  let dhS: Storage | null = simd ? be.upload(dh, dt) : null;
-  const dcS: Storage | null = simd ? be.upload(dc, dt) : null;
-  for (let k = T - 1; simd && k >= 0; k--) {
-    const t = a.reverse ? T - 1 - k : k, tp = a.reverse ? t + 1 : t - 1;
-    const cp = k === 0 ? ([p.c0!.storage, p.c0!.offset] as const) : ([S!.storage, S!.offset + tp * B * SW + 4 * H] as const);
-    const gy = gY ? ([gY.storage, gY.offset + t * B * H] as const) : null;
-    lstmBackwardStep(simd, B, H, [S!.storage, S!.offset + t * B * SW], cp, k === 0 ? H : SW, [dhS!, 0], gy, [dcS!, 0], [dGx, t * B * GH]);
-    const back = be.matmul(mat(dGx, B, GH, t * B * GH), mat(p.wHh.storage, GH, H, p.wHh.offset), dt);
-    be.free?.(dhS!);
-    dhS = back;
+  // float32 on wasm: the whole backward time loop is one job (wasm/rnn-seq.ts), dh and dc live in wasm memory
+  const simd = seqKernels(be, dt, H);
+  const dhS: Storage | null = simd ? be.upload(dh, dt) : null;
+  const dcS: Storage | null = simd && lstm ? be.upload(dc, dt) : null;
+  let biasSums: Float32Array | null = null;
+  if (simd) {
+    const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
+    const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
+    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w);
+    be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
     const t = a.reverse ? T - 1 - k : k, tp = a.reverse ? t + 1 : t - 1;
@@ -94,13 +92,9 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     be.free?.(back);
   }
   const wrap = (s: Storage, shape: number[]): Tensor => Tensor.fromStorage(be, s, shape, dt);
-  // bias gradients: column sums of the gate gradients, as ones[1, T·B]·dG
-  const colSums = (s: Storage): Tensor => {
-    const ones = be.full(TB, dt, 1);
-    const out = wrap(be.matmul(mat(ones, 1, TB), mat(s, TB, GH), dt), [GH]);
-    be.free?.(ones);
-    return out;
-  };
+  // bias gradients: column sums of the gate gradients (summed inside the wasm job, else the backend's reduction)
+  const colSums = (s: Storage, half: number): Tensor =>
+    biasSums ? wrap(be.upload(biasSums.subarray(half * GH, (half + 1) * GH), dt), [GH]) : wrap(be.reduce("sum", mat(s, TB, GH), [0]), [GH]);
   const nIh = a.mode === "LSTM" ? 3 : 2;
   const wants = (name: "x" | "h0" | "c0" | "wIh" | "wHh" | "bIh" | "bHh"): boolean => {
     const at = { x: 0, h0: 1, c0: 2, wIh: nIh, wHh: nIh + 1, bIh: nIh + 2, bHh: nIh + 3 }[name];
@@ -125,7 +119,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     ...(lstm ? [wants("c0") ? wrap(dcS ?? be.upload(dc, dt), [B, H]) : null] : []),
     wants("wIh") ? wrap(be.matmul(matT(dGx, TB, GH), mat(p.x.storage, TB, I, p.x.offset), dt), [GH, I]) : null,
     dWhh,
-    ...(a.bias ? [wants("bIh") ? colSums(dGx) : null, wants("bHh") ? colSums(dGh) : null] : []),
+    ...(a.bias ? [wants("bIh") ? colSums(dGx, 0) : null, wants("bHh") ? colSums(dGh, gru ? 1 : 0) : null] : []),
   ];
   return grads;
 }

@@ -11,7 +11,7 @@ import { linear } from "./linear.js";
 import { contiguous, stack } from "../movement.js";
 import type { FusedDef } from "./def.js";
 import { bptt } from "./rnn-backward.js";
-import { lstmForwardStep, lstmKernels } from "../../backend/wasm/wasm-rnn.js";
+import { packPanel, seqForward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
 
 export type RnnMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 /** reverse: the sequence runs from t = T − 1 down to 0; bias: b_ih and b_hh are inputs. */
@@ -111,21 +111,21 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
   const xp = be.matmul(mat(p.x.storage, T * B, I, p.x.offset), matT(p.wIh.storage, GH, I, p.wIh.offset), dt);
   const ys = alloc(T * B * H);
   const save = SW ? alloc(T * B * SW) : null;
-  // float32 LSTM on wasm: the whole pointwise step is one SIMD kernel (wasm/rnn.ts)
-  const simd = lstm && dt === "float32" ? lstmKernels(be, H) : null;
-  const biasAt = simd ? be.upload(Float32Array.from(bias), dt) : null;
-  for (let k = 0; k < T; k++) {
+  // float32 on wasm: the whole time loop is one job (wasm/rnn-seq.ts) on W_hhᵀ packed once
+  const simd = seqKernels(be, dt, H);
+  if (simd) {
+    const biasAt = be.upload(Float32Array.from(gru ? [...bias, ...bhn] : bias), dt), wT = packPanel(simd, [p.wHh.storage, p.wHh.offset], H, GH, 1, H);
+    const c0 = p.c0 ? ([p.c0.storage, p.c0.offset] as const) : null;
+    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys);
+    be.free?.(biasAt);
+    be.free?.(wT);
+  }
+  for (let k = 0; !simd && k < T; k++) {
     const t = a.reverse ? T - 1 - k : k;
     const tp = a.reverse ? t + 1 : t - 1;
     const hPrev = k === 0 ? mat(p.h0.storage, B, H, p.h0.offset) : mat(ys, B, H, tp * B * H);
     const rec = be.matmul(hPrev, matT(p.wHh.storage, GH, H, p.wHh.offset), dt); // [B, G·H], ours to overwrite
     const x0 = t * B * GH, s0 = t * B * SW, y0 = t * B * H;
-    if (simd) {
-      const cp = k === 0 ? ([p.c0!.storage, p.c0!.offset] as const) : ([save!, tp * B * SW + 4 * H] as const);
-      lstmForwardStep(simd, B, H, [xp, x0], [rec, 0], [biasAt!, 0], cp, k === 0 ? H : SW, [save!, s0], [ys, y0]);
-      be.free?.(rec);
-      continue;
-    }
     let X = view(xp), R = view(rec);
     // pre-activations into rec (a GRU's n block keeps W_hn h + b_hn, saved for the backward)
     const S0 = save ? view(save) : R;
@@ -198,7 +198,6 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
     be.free?.(rec);
   }
   be.free?.(xp);
-  if (biasAt) be.free?.(biasAt);
   // the final states are copies of the last step's rows (outputs own their storage)
   const last = a.reverse ? 0 : T - 1;
   const hN = alloc(B * H), cN = lstm ? alloc(B * H) : null;

@@ -1,0 +1,136 @@
+// The fused recurrent layer's whole time loop (LSTM, GRU, Elman) in one job per direction (src/ops/fused/rnn.ts): W_hh is
+// packed once into GEMM slivers, then every step's recurrence GEMM accumulates into that step's
+// pre-activations and the step kernel of rnn.ts follows, all inside wasm. Batch rows are independent
+// through time, so a chunk (a block of rows) runs the whole sequence with no synchronisation.
+
+import { kernel, packA, packB } from "./gemm";
+import { elmanBackwardRows, elmanForwardRows, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows } from "./rnn";
+
+/** Packs B [k, n] (element strides rsb, csb) into 8-column slivers of k rows each, zero-padded past n: what gemm.ts's kernel reads. */
+export function packPanel(dst: usize, b: usize, rsb: i32, csb: i32, k: i32, n: i32): void {
+  packB(dst, b, rsb, csb, k, n);
+}
+
+/**
+ * C rows [b0, b1) (+)= A rows · packed B: A [*, k] with row stride lda, C [*, n] with row stride ldc
+ * (elements). The rows of A are packed into scratch (4-row slivers, then a 4x8 edge tile), each
+ * 8-column sliver of B stays in L1 while every row sliver passes over it.
+ */
+export function gemmRows(b0: i32, b1: i32, a: usize, lda: i32, pw: usize, k: i32, n: i32, c: usize, ldc: i32, acc: bool, scratch: usize): void {
+  const m = b1 - b0, mp = (m + 3) & ~3;
+  packA(scratch, a + <usize>(b0 * lda) * 4, lda, 1, m, k);
+  const tmp = scratch + <usize>(mp * k) * 4, lc = <usize>ldc << 2;
+  for (let j = 0; j < n; j += 8) {
+    const pb = pw + <usize>(j * k) * 4, nr = min(8, n - j);
+    for (let r = 0; r < m; r += 4) {
+      const pa = scratch + <usize>(r * k) * 4, cp = c + <usize>((b0 + r) * ldc + j) * 4, mr = min(4, m - r);
+      if (mr == 4 && nr == 8) {
+        kernel(k, pa, pb, 32, cp, lc, acc, 4);
+        continue;
+      }
+      kernel(k, pa, pb, 32, tmp, 32, false, 4);
+      for (let i = 0; i < mr; i++)
+        for (let q = 0; q < nr; q++) {
+          const o = cp + <usize>i * lc + (<usize>q << 2), v = load<f32>(tmp + (<usize>(i * 8 + q) << 2));
+          store<f32>(o, acc ? load<f32>(o) + v : v);
+        }
+    }
+  }
+}
+
+/** acc[j] += the sum over rows [b0, b1) of m[r, j], m [*, n] row-major, n a multiple of 4 (the bias gradients). */
+function addRows(acc: usize, m: usize, b0: i32, b1: i32, n: i32): void {
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    let v = v128.load(acc + o);
+    for (let r = b0; r < b1; r++) v = f32x4.add(v, v128.load(m + <usize>(r * n) * 4 + o));
+    v128.store(acc + o, v);
+  }
+}
+
+/** Bytes of gemmRows scratch for up to `rows` rows and depth k. */
+export function gemmRowsScratch(rows: i32, k: i32): i32 {
+  return (((rows + 3) & ~3) * k + 32) * 4;
+}
+
+/**
+ * Forward rows [b0, b1) of all T steps: gates [T, B, 4H] hold x·W_ihᵀ and get h_{t−1}·W_hhᵀ added
+ * (w: W_hhᵀ packed, k = H, n = 4H); then rnn.ts's step with bias [4H]. h0, c0 rows of H; save
+ * [T, B, 6H]; ys [T, B, H]. reverse runs t = T − 1 down to 0. scratch: gemmRowsScratch(b1 − b0, H) bytes.
+ */
+export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize): void {
+  const G = 4 * H, SW = 6 * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const g = gates + <usize>(t * B * G) * 4;
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4;
+    const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4;
+    gemmRows(b0, b1, hp, H, w, H, G, g, G, true, scratch);
+    lstmForwardRows(b0, b1, H, g, 0, bias, cp, s == 0 ? H : SW, save + <usize>(t * B * SW) * 4, ys + <usize>(t * B * H) * 4);
+  }
+}
+
+/**
+ * Backward rows [b0, b1) of all T steps, last step first: rnn.ts's backward step (dh, dc [B, H] in
+ * place, gy [T, B, H] or 0) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
+ * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
+ * acc [4H] gets the rows' sum of dg (the bias gradient).
+ */
+export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize): void {
+  const G = 4 * H, SW = 6 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4;
+    const dgt = dg + <usize>(t * B * G) * 4;
+    lstmBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dc, dgt);
+    addRows(acc, dgt, b0, b1, G);
+    gemmRows(b0, b1, dgt, G, w, G, H, dh, H, false, scratch);
+  }
+}
+
+/**
+ * GRU forward rows [b0, b1) of all T steps: rec [B, 3H] = h_{t−1}·W_hhᵀ (w: k = H, n = 3H), then
+ * rnn.ts's GRU step on gates [T, B, 3H] (x·W_ihᵀ) with bias [4H]; save [T, B, 4H]; ys [T, B, H].
+ */
+export function gruSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, rec: usize, save: usize, ys: usize, scratch: usize): void {
+  const G = 3 * H, SW = 4 * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4;
+    gemmRows(b0, b1, hp, H, w, H, G, rec, G, false, scratch);
+    gruForwardRows(b0, b1, H, gates + <usize>(t * B * G) * 4, rec, bias, hp, save + <usize>(t * B * SW) * 4, ys + <usize>(t * B * H) * 4);
+  }
+}
+
+/** GRU backward rows [b0, b1) of all T steps into dgx and dgh [T, B, 3H], their row sums into acc [6H]; dh [B, H] ends as h0's gradient. w: W_hh packed (k = 3H, n = H). */
+export function gruSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, h0: usize, gy: usize, dh: usize, ys: usize, dgx: usize, w: usize, scratch: usize, dgh: usize, acc: usize): void {
+  const G = 3 * H, SW = 4 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, o = <usize>(t * B * G) * 4;
+    gruBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, hp, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dgx + o, dgh + o);
+    addRows(acc, dgx + o, b0, b1, G);
+    addRows(acc + <usize>G * 4, dgh + o, b0, b1, G);
+    gemmRows(b0, b1, dgh + o, G, w, G, H, dh, H, true, scratch);
+  }
+}
+
+/** Elman forward rows [b0, b1) of all T steps: gates [T, B, H] (x·W_ihᵀ) += h_{t−1}·W_hhᵀ, then y = tanh or relu of it + bias. */
+export function elmanSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, relu: bool, ys: usize, scratch: usize): void {
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
+    const g = gates + <usize>(t * B * H) * 4;
+    gemmRows(b0, b1, s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, H, w, H, H, g, H, true, scratch);
+    elmanForwardRows(b0, b1, H, relu, g, bias, ys + <usize>(t * B * H) * 4);
+  }
+}
+
+/** Elman backward rows [b0, b1) of all T steps into dg [T, B, H], its row sums into acc [H]; dh [B, H] ends as h0's gradient. */
+export function elmanSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, ys: usize, relu: bool, gy: usize, dh: usize, dg: usize, w: usize, scratch: usize, acc: usize): void {
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s, o = <usize>(t * B * H) * 4;
+    elmanBackwardRows(b0, b1, H, relu, ys + o, dh, gy ? gy + o : 0, dg + o);
+    addRows(acc, dg + o, b0, b1, H);
+    gemmRows(b0, b1, dg + o, H, w, H, H, dh, H, false, scratch);
+  }
+}
