@@ -4,9 +4,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { data, Generator, manualSeed, noGrad, zeros, type Tensor } from "../src/index.js";
 import { recipeByName, recipes } from "../src/cli/recipes.js";
 import { predictionOf, predictLines } from "../src/cli/predict.js";
@@ -15,6 +17,10 @@ import { CharLM, forecastSplits, textSplits, asciiText, TEXT_ALPHABET } from "..
 import { segmentSplits, BoundaryTagger, g2pSplits, Grapheme2Phoneme } from "../src/cli/recipes-seq2seq.js";
 import { toRoman } from "../src/cli/recipes-attention.js";
 import { repoRoot } from "./helpers.js";
+
+const MAIN = fileURLToPath(new URL("../src/cli/main.js", import.meta.url)); // dist/test → dist/src/cli
+const myelin = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+  new Promise((resolve) => execFile(process.execPath, [MAIN, ...args], { env: { ...process.env, MYELIN_BACKEND: "" } }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr })));
 
 const moby = (): string => readFileSync(`${repoRoot}test/fixtures/rnn/moby-dick-chapters-1-2.txt`, "utf8");
 
@@ -37,7 +43,7 @@ test("every recipe declares its prediction: a real classifier, its own sample li
       assert.equal(typeof p.sample, "function", r.name);
     } else {
       kinds.unsupported++;
-      assert.throws(() => predictionOf(r), (e: Error) => e.message.includes(`recipe '${r.name}'`) && /results are the pictures and samples 'myelin train/.test(e.message), r.name);
+      assert.throws(() => predictionOf(r), (e: Error) => e.message.includes(`recipe '${r.name}'`) && /results are the test lines 'myelin train .* printed and the pictures and samples it writes into the run folder$/.test(e.message), r.name);
     }
   }
   assert.ok(kinds.classifier >= 17 && kinds.sample >= 10 && kinds.unsupported >= 18, JSON.stringify(kinds));
@@ -55,7 +61,7 @@ test("a recipe without per-sample predictions names itself and lists the run fol
     for (const f of ["samples.png", "latent.svg", "config.json", "model.safetensors"]) writeFileSync(join(dir, f), "");
     const r = recipeByName("vae");
     assert.throws(() => predictLines(r, r.model(), new data.TensorDataset(zeros([2, 784]), zeros([2]))), /recipe 'vae' generates or reconstructs samples/);
-    assert.throws(() => predictionOf(r, dir), new RegExp(`recipe 'vae' generates .*; its results are in ${dir}: latent\\.svg, samples\\.png$`));
+    assert.throws(() => predictionOf(r, dir), new RegExp(`recipe 'vae' generates .*; its results are the test lines 'myelin train vae' printed and the files in ${dir}: latent\\.svg, samples\\.png$`));
     assert.throws(() => predictionOf(recipeByName("boundaries"), dir), /recipe 'boundaries' is a demonstration \(decision boundaries/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -137,4 +143,24 @@ test("moby-dick (language model): a test chunk's prefix, the model's continuatio
   const [prefix, got, truth] = [m[1], m[2], m[3]].map((s) => JSON.parse(s!) as string);
   assert.equal(prefix! + truth!, new data.CharVocab(TEXT_ALPHABET).decode(held.get(0)[0].dataSync()), "prefix and truth are the test chunk");
   assert.equal(got!.length, truth!.length);
+});
+
+test("myelin predict on a demonstration's run exits 1 naming it; inputs on a classifier's run are refused", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "myelin-predict-cli-"));
+  try {
+    for (const [recipe, epochs] of [["perceptron", "2"], ["xor", "2"]] as const) {
+      const t = await myelin(["train", recipe, "--epochs", epochs, "--out", join(dir, recipe)]);
+      assert.equal(t.code, 0, t.stderr);
+    }
+    const p = await myelin(["predict", join(dir, "perceptron")]);
+    assert.equal(p.code, 1, p.stdout);
+    assert.match(p.stderr, new RegExp(`^myelin: predict: recipe 'perceptron' is a demonstration \\(the perceptron rule .*\\), not a model that predicts for test inputs; its results are the test lines 'myelin train perceptron' printed and the files in ${join(dir, "perceptron")}: history\\.svg$`, "m"));
+    const x = await myelin(["predict", join(dir, "xor"), "1", "0"]);
+    assert.equal(x.code, 1, x.stdout);
+    assert.match(x.stderr, /predict: recipe 'xor' takes no inputs on the command line \(only text recipes such as numerals, t5 and char-gpt do\)/);
+    const help = await myelin(["predict", "--help"]);
+    assert.match(help.stdout, /Generative recipes and\s+demonstrations have no per-sample prediction/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

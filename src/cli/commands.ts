@@ -59,7 +59,7 @@ ${commonHelp()}`;
     const { recipe, model } = openRun(runDir);
     predictionOf(recipe, runDir); // a recipe without per-sample predictions fails here, before its data loads
     if (inputs.length) {
-      if (!recipe.predictText) throw new Error(`myelin predict: recipe '${recipe.name}' takes no inputs on the command line (only text recipes such as numerals, t5 and char-gpt do); drop them to see test samples`);
+      if (!recipe.predictText) throw new Error(`predict: recipe '${recipe.name}' takes no inputs on the command line (only text recipes such as numerals, t5 and char-gpt do); drop them to see test samples`);
       return void inputs.forEach((t) => console.log(recipe.predictText!(model, t)));
     }
     const { test, classes } = recipe.data({ dataDir: str(v, "data-dir") });

@@ -40,7 +40,7 @@ export function asciiImage(pixels: ArrayLike<number>, side = 28): string {
 /** A classifier's line for one sample: predicted class (confidence) · true class ✓/✗. */
 export function classifierLine(model: Model, x: Tensor, y: Tensor, classes?: readonly string[]): string {
   const out = noGrad(() => model.forward(x.unsqueeze(0)));
-  if (out.ndim !== 2 || out.shape[0] !== 1) throw new Error(`myelin predict: a classifier's output for one sample should be [1, classes], got [${out.shape.join(", ")}]`);
+  if (out.ndim !== 2 || out.shape[0] !== 1) throw new Error(`predict: a classifier's output for one sample should be [1, classes], got [${out.shape.join(", ")}]`);
   const binary = out.shape[1] === 1;
   const probs = binary ? out.reshape([1]) : out.softmax(1).reshape([-1]);
   const pred = binary ? +(probs.item() > 0.5) : probs.argmax().item();
@@ -61,11 +61,11 @@ export interface PredictRecipe {
 /** The recipe's Prediction, or the error that says why `myelin predict` has nothing to show for it. */
 export function predictionOf(recipe: PredictRecipe, runDir?: string): Exclude<Prediction, { unsupported: string }> {
   const p = recipe.predict;
-  if (p === undefined) throw new Error(`myelin predict: recipe '${recipe.name}' does not declare what a prediction is (Recipe.predict); use 'myelin eval ${runDir ?? "<run-dir>"}' for its test scores`);
+  if (p === undefined) throw new Error(`predict: recipe '${recipe.name}' does not declare what a prediction is (Recipe.predict); use 'myelin eval ${runDir ?? "<run-dir>"}' for its test scores`);
   if (typeof p === "object" && "unsupported" in p) {
     const files = runDir ? results(runDir) : [];
-    const where = files.length ? `its results are in ${runDir}: ${files.join(", ")}` : `its results are the pictures and samples 'myelin train ${recipe.name}' writes into the run folder`;
-    throw new Error(`myelin predict: recipe '${recipe.name}' ${p.unsupported}; ${where}`);
+    const where = `its results are the test lines 'myelin train ${recipe.name}' printed and ${files.length ? `the files in ${runDir}: ${files.join(", ")}` : "the pictures and samples it writes into the run folder"}`;
+    throw new Error(`predict: recipe '${recipe.name}' ${p.unsupported}; ${where}`);
   }
   return p;
 }

@@ -183,10 +183,10 @@ const charTokenizer = (): data.CharTokenizer => data.CharTokenizer.fromCorpus(re
 const sampleText = (model: nn.GPT, tok: data.CharTokenizer, prompt: string, n: number, seed = 0): string =>
   tok.decode(nn.generate(model, tok.encode(prompt), Math.min(n, CTX - prompt.length), { temperature: 0.8, topK: 10, generator: new Generator(seed) }).dataSync() as unknown as number[]);
 
-/** predict's line for a number: the model's numeral and the true one. */
-const numeralLine = (model: NumeralsTransformer, n: number): string => {
+/** predict's line for a number: the model's numeral and the true one (marked ✓/✗ for test samples). */
+const numeralLine = (model: NumeralsTransformer, n: number, mark = false): string => {
   const got = model.translate([n]).roman[0]!, truth = toRoman(n);
-  return `${n} → ${got} (true ${truth}) ${got === truth ? "✓" : "✗"}`;
+  return `${n} → ${got} (true ${truth})${mark ? (got === truth ? " ✓" : " ✗") : ""}`;
 };
 
 export const attentionRecipes: Recipe[] = [
@@ -216,7 +216,7 @@ export const attentionRecipes: Recipe[] = [
       if (!(Number.isInteger(n) && n >= 1 && n <= 3999)) throw new Error(`numerals: expected an integer 1 … 3999, got '${text}'`);
       return numeralLine(model as NumeralsTransformer, n);
     },
-    predict: { sample: (model, x) => numeralLine(model as NumeralsTransformer, Number([...x.narrow(0, 0, SRC).dataSync()].filter((i) => i > 0).map((i) => VOCAB[i]).join(""))) },
+    predict: { sample: (model, x) => numeralLine(model as NumeralsTransformer, Number([...x.narrow(0, 0, SRC).dataSync()].filter((i) => i > 0).map((i) => VOCAB[i]).join("")), true) },
   },
   {
     name: "char-gpt",
