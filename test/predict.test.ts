@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { data, Generator, manualSeed, noGrad, zeros, type Tensor } from "../src/index.js";
 import { recipeByName, recipes } from "../src/cli/recipes.js";
 import { predictionOf, predictLines } from "../src/cli/predict.js";
-import { captionSet } from "../src/cli/recipes-encoder-decoder.js";
+import { captionSet, SpaceRestorer, spaceRestorationSet } from "../src/cli/recipes-encoder-decoder.js";
+import { t5Chars } from "../src/cli/recipes-transformers.js";
 import { CharLM, forecastSplits, textSplits, asciiText, TEXT_ALPHABET } from "../src/cli/recipes-rnn.js";
 import { segmentSplits, BoundaryTagger, g2pSplits, Grapheme2Phoneme } from "../src/cli/recipes-seq2seq.js";
 import { toRoman } from "../src/cli/recipes-attention.js";
@@ -113,6 +114,19 @@ test("numerals (text to text): the number, the model's numeral and the true one"
     assert.ok(m, lines[2 * i]);
     assert.equal(m[3], toRoman(+m[1]!));
   }
+});
+
+test("t5 (text to text): the unspaced input, the model's text and the true one", () => {
+  const r = recipeByName("t5");
+  manualSeed(0);
+  const text = moby().replace(/\s+/g, " ");
+  const [line] = predictLines(r, new SpaceRestorer(16), spaceRestorationSet(t5Chars(text), 2, 1), { count: 1 });
+  const m = /^sample 0: input (".*") → model (".*") · true (".*") ([✓✗])$/.exec(line!);
+  assert.ok(m, line);
+  const [input, got, truth] = [m[1], m[2], m[3]].map((x) => JSON.parse(x!) as string);
+  assert.equal(input, truth!.replace(/ /g, ""), "the input is the true text without its spaces");
+  assert.ok(text.includes(truth!), `the truth ${truth} is a window of the text`);
+  assert.equal(m[4], got === truth ? "✓" : "✗");
 });
 
 test("segment and cmudict (tagging, seq2seq): restored spaces and phonemes beside the truth", () => {
