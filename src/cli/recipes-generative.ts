@@ -7,6 +7,7 @@ import { data, F, Generator, models, nn, noGrad, optim, randn, tensor, zeros, ty
 import { loadMnist } from "../node.js";
 import { OptimizerGroup, type Logs, type OptimizerLike, type StepFn } from "../train/index.js";
 import type { Recipe } from "./recipes.js";
+import { generatesSamples } from "./predict.js";
 import { imageGridPng, scatterSvg } from "./images.js";
 
 export type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -80,6 +81,7 @@ function autoencoder(name: string, description: string, kind: "plain" | "denoisi
   return {
     ...shape, name, description, data: digits, defaults: { epochs: 20, batchSize: 64, lr: kind === "sparse" ? 3e-3 : 2e-3, valSplit: 0.1 },
     model: () => asModel(kind === "sparse" ? new models.AutoEncoder([784, 784], { activation: "sigmoid" }) : new models.AutoEncoder([784, 128, 32])),
+    predict: generatesSamples,
     generative: parts,
   };
 }
@@ -89,6 +91,7 @@ export const CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467b
 const vae: Recipe = {
   ...shape,
   name: "vae",
+  predict: generatesSamples,
   description: "a variational auto-encoder (784-400-2 with z = μ + σ·ε, Kingma & Welling 2014) on the digits; samples and the 2-D latent space as pictures; loss = −ELBO in nats",
   defaults: { epochs: 20, batchSize: 64, lr: 1e-3, valSplit: 0.1 },
   data: digits,
@@ -135,6 +138,7 @@ const gan2d: Recipe = {
   ...shape,
   inputShape: [2],
   name: "gan-2d",
+  predict: generatesSamples,
   description: "a GAN (Goodfellow et al. 2014; 2-32-32-2 generator, 2-32-32-1 discriminator, one Adam each) learning two 2-D Gaussian blobs; leftShare: its samples on the left blob (0.5 when both are covered)",
   // 80 epochs, not 40: at seed 0 the samples sit on one blob at epoch 40 and spread over both by 80
   // (measured left shares at 80 epochs: 0.50, 0.51, 0.51, 0.51 for seeds 0-3)
@@ -166,6 +170,7 @@ const ddpm2d: Recipe = {
   ...shape,
   inputShape: [2],
   name: "ddpm-2d",
+  predict: generatesSamples,
   description: "a DDPM diffusion model (Ho et al. 2020; T = 100, a 3-64-64-2 ε-network) learning two 2-D Gaussian blobs",
   defaults: { epochs: 80, batchSize: 128, lr: 3e-3, valSplit: 0.1 },
   data: blobs,

@@ -211,6 +211,20 @@ export function spamSplits(rows: readonly (readonly [string, number])[], { testF
   return { train: subjectDataset(order.slice(nTest), maxLength), test: subjectDataset(order.slice(0, nTest), maxLength) };
 }
 
+/** predict's line for a forecast: next month's change from the window's last month, predicted and true, in ppm. */
+export function forecastLine(model: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor, scale: number): string {
+  const pred = model.forward(x.unsqueeze(0)).item() * scale, truth = y.item() * scale;
+  const ppm = (v: number): string => `${v >= 0 ? "+" : ""}${v.toFixed(2)} ppm`;
+  return `next month vs the window's last: predicted ${ppm(pred)} · true ${ppm(truth)} · error ${Math.abs(pred - truth).toFixed(2)} ppm (naive last-value forecast: ${Math.abs(truth).toFixed(2)} ppm)`;
+}
+
+/** predict's line for a character LM: a test chunk's first part, the model's continuation (temperature 0.5, seeded) and the true one. */
+export function continuationLine(model: CharLM, x: Tensor): string {
+  const text = model.vocab.decode(x.dataSync()), cut = Math.ceil(text.length * 0.6);
+  const got = model.sample(text.slice(0, cut), text.length - cut, { temperature: 0.5, generator: new Generator(1) });
+  return `prefix ${JSON.stringify(text.slice(0, cut))} → model ${JSON.stringify(got)} · true ${JSON.stringify(text.slice(cut))}`;
+}
+
 // ---- the recipes ---------------------------------------------------------------------------------
 
 const CO2 = { window: 24, scale: 2 };
@@ -228,6 +242,7 @@ export const rnnRecipes: Recipe[] = [
     loss: () => F.mseLoss,
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: [],
+    predict: { sample: (model, x, y) => forecastLine(model, x, y, CO2.scale) },
     report: (model, splits) => {
       const { mae, naive } = forecastMae(model, splits.test, CO2.scale);
       return `test MAE ${mae.toFixed(3)} ppm · naive last-value MAE ${naive.toFixed(3)} ppm · ratio ${(mae / naive).toFixed(2)} (bar: ≤ 0.50)`;
@@ -245,6 +260,7 @@ export const rnnRecipes: Recipe[] = [
     loss: () => charLoss,
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: [],
+    predict: { sample: (model, x) => continuationLine(model as CharLM, x) },
     report: (model) => {
       if (!(model instanceof CharLM)) return "";
       const s = (t: number): string => model.sample("Call me Ishmael. ", 300, { temperature: t, generator: new Generator(1) });
@@ -263,6 +279,7 @@ export const rnnRecipes: Recipe[] = [
     loss: () => charLoss,
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: [],
+    predict: { sample: (model, x) => continuationLine(model as CharLM, x) },
     report: (model) => {
       if (!(model instanceof CharLM)) return "";
       const known = new Set(loadFemaleFirstNames());
@@ -282,6 +299,7 @@ export const rnnRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    predict: "classifier",
     report: (_model, splits) => {
       let spam = 0;
       for (let i = 0; i < splits.test.length; i++) spam += splits.test.get(i)[1].item();

@@ -215,6 +215,26 @@ export function letterBaseline(train: Split): (ids: Int32Array) => Uint8Array {
   return (xs) => Uint8Array.from(xs, (c) => +(ends[c]! * 2 > all[c]!));
 }
 
+/** predict's line for a word: its letters, the greedy phonemes and the true ones. */
+export function g2pLine(model: Grapheme2Phoneme, x: Tensor, y: Tensor): string {
+  const word = [...x.narrow(0, 0, MAX_LETTERS).dataSync()].filter((i) => i > 0).map((i) => LETTERS[i - 1]!).join("");
+  const got = model.greedy(x.unsqueeze(0))[0]!.join(" ");
+  const truth = [...y.dataSync()].filter((i) => i >= 3).map((i) => PHONEMES[i - 3]!).join(" ");
+  return `${word} → ${got || "(nothing)"} · true ${truth} ${got === truth ? "✓" : "✗"}`;
+}
+
+/** Letters with a space after each one tagged as a word's end. */
+const spaced = (ids: ArrayLike<number>, ends: ArrayLike<number>): string =>
+  Array.from(ids, (c, i) => SEGMENT_ALPHABET[c - 1]! + (ends[i] ? " " : "")).join("").trimEnd();
+
+/** predict's lines for a chunk of unspaced text: the model's spaces put back and the true ones. */
+export function segmentLine(model: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor): string {
+  const ends = model.forward(x.unsqueeze(0)).argmax(-1).dataSync(), truth = y.dataSync(), ids = x.dataSync();
+  let right = 0;
+  truth.forEach((t, i) => (right += +(t === ends[i])));
+  return `${right}/${truth.length} letters tagged right\n  model: ${spaced(ids, ends)}\n  true:  ${spaced(ids, truth)}`;
+}
+
 // ---- the recipes ---------------------------------------------------------------------------------
 
 export const seq2seqRecipes: Recipe[] = [
@@ -230,6 +250,7 @@ export const seq2seqRecipes: Recipe[] = [
     loss: () => seqLoss,
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: [],
+    predict: { sample: (model, x, y) => g2pLine(model as Grapheme2Phoneme, x, y) },
     report: (model, splits) => {
       if (!(model instanceof Grapheme2Phoneme)) return "";
       const { per, wordAccuracy } = g2pScores(model, splits.test as Split);
@@ -248,6 +269,7 @@ export const seq2seqRecipes: Recipe[] = [
     loss: () => (logits: Tensor, tags: Tensor) => F.crossEntropy(logits, tags.reshape([-1])),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: [],
+    predict: { sample: segmentLine },
     report: (model, splits) => {
       const m = boundaryF1(model, splits.test as Split), b = boundaryF1(null, splits.test as Split, letterBaseline(splits.train as Split));
       return `held-out word-end F1 ${(100 * m.f1).toFixed(1)}% (precision ${(100 * m.precision).toFixed(1)}%, recall ${(100 * m.recall).toFixed(1)}%) · per-letter baseline F1 ${(100 * b.f1).toFixed(1)}%`;

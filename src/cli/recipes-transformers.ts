@@ -274,6 +274,7 @@ export const transformerRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.AdamW(params, { lr, weightDecay: 0.01 }),
     metrics: ["accuracy"],
+    predict: "classifier",
   },
   {
     name: "vit",
@@ -287,5 +288,6 @@ export const transformerRecipes: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.AdamW(params, { lr, weightDecay: 0.01 }),
     metrics: ["accuracy"],
+    predict: "classifier",
   },
 ];

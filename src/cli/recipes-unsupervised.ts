@@ -7,6 +7,7 @@ import { data, F, Generator, models, nn, noGrad, optim, stack, type Tensor } fro
 import { loadMnist } from "../node.js";
 import { type Logs } from "../train/index.js";
 import type { Recipe } from "./recipes.js";
+import { generatesSamples } from "./predict.js";
 import { imageGridPng } from "./images.js";
 import { all, asModel, digits, first, ganTraining, shape, stepsOf, type Samples, type Splits } from "./recipes-generative.js";
 import { picture } from "./recipe-parts.js";
@@ -37,6 +38,7 @@ export const pretrainEpochs = (epochs: number): number => Math.max(1, Math.min(e
 const clusteringAe: Recipe = {
   ...shape,
   name: "clustering-ae",
+  predict: { unsupported: "clusters the digits without labels (its clusters are named after the fact)" },
   description:
     "a clustering auto-encoder (DEC, Xie et al. 2016): a 784-256-10 auto-encoder pre-trained for 60% of the epochs, k-means on its codes, " +
     "then self-training on KL(P‖Q) into 10 clusters; loss: reconstruction MSE, then KL; test: cluster purity; each cluster's digits as a picture",
@@ -141,6 +143,7 @@ const ganDigits: Recipe = {
   ...shape,
   inputShape: [196],
   name: "gan-digits",
+  predict: generatesSamples,
   description:
     "a GAN (Goodfellow et al. 2014; 64-256-196 generator, 196-256-1 discriminator with dropout 0.3 and one-sided label smoothing 0.9, one Adam each) drawing 14×14 digits; " +
     "test: the share of 1,000 samples a digit classifier recognises (p > 0.9) and how many of the ten classes they cover; a sample grid",
@@ -184,6 +187,7 @@ const ddpmDigitsRecipe: Recipe = {
   ...shape,
   inputShape: [196],
   name: "ddpm-digits",
+  predict: generatesSamples,
   description:
     "a DDPM diffusion model (Ho et al. 2020; T = 100, linear β, L_simple, ancestral sampling) drawing 14×14 digits scaled to [−1, 1]; " +
     "ε-network: a 228-512-512-196 SiLU MLP on x_t and a 32-feature sinusoidal step embedding; test: held-out L_simple, the share of 1,000 samples " +
@@ -268,6 +272,7 @@ const accuracy = (m: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor): number 
 const semiSupervised: Recipe = {
   ...shape,
   name: "semi-supervised",
+  predict: "classifier",
   description:
     `semi-supervised digits: a denoising auto-encoder (784-512 sigmoid, masking noise 0.25) pre-trained on all training images for 25% of the epochs, ` +
     `then the whole network with a linear head fine-tuned on only ${LABELLED} labelled images plus virtual adversarial training (Miyato et al. 2018, ε = 6) ` +

@@ -14,6 +14,7 @@ import { generativeRecipes, type GenerativeParts } from "./recipes-generative.js
 import { cnnRecipes } from "./recipes-cnn.js";
 import { unsupervisedRecipes } from "./recipes-unsupervised.js";
 import { energyRecipes } from "./recipes-energy.js";
+import type { Prediction } from "./predict.js";
 
 type Model = nn.Module<[Tensor], Tensor>;
 type Samples = data.Dataset<[Tensor, Tensor]>;
@@ -44,6 +45,11 @@ export interface Recipe {
   afterTrain?(model: Model, outDir: string): Promise<string[]>;
   /** For text-to-text recipes: `myelin predict <run> <input…>` prints this for each input. */
   predictText?(model: Model, input: string): string;
+  /**
+   * What `myelin predict` shows for a test sample (predict.ts): "classifier", the recipe's own
+   * `sample` lines, or `unsupported` with the reason. Every recipe declares one (test/predict.test.ts).
+   */
+  predict?: Prediction;
   /** Generative recipes train through custom steps instead of loss and metrics (recipes-generative.ts). */
   generative?: GenerativeParts;
 }
@@ -72,6 +78,7 @@ const recipeList: Recipe[] = [
     scheduler: (opt, epochs) => new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: epochs }),
     augment: () => new data.RandomShift(1),
     metrics: ["accuracy"],
+    predict: "classifier",
   },
   {
     name: "course-digits",
@@ -83,6 +90,7 @@ const recipeList: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    predict: "classifier",
   },
   {
     name: "xor",
@@ -100,6 +108,7 @@ const recipeList: Recipe[] = [
     loss: () => new nn.BCELoss(),
     optimizer: (params, lr) => new optim.SGD(params, { lr, momentum: 0.9 }),
     metrics: ["accuracy"],
+    predict: "classifier",
   },
   {
     name: "fashion",
@@ -113,6 +122,7 @@ const recipeList: Recipe[] = [
     loss: () => new nn.CrossEntropyLoss(),
     optimizer: (params, lr) => new optim.Adam(params, { lr }),
     metrics: ["accuracy"],
+    predict: "classifier",
   },
   ...generativeRecipes,
   ...unsupervisedRecipes,
