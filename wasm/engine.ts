@@ -107,14 +107,17 @@ function gatherChunk(c: i32, nch: i32, args: usize): void {
   }
 }
 
-// ---- job 12: scatterAdd into float32 ---------------------------------------------------------------
+// ---- jobs 12 and 14: scatterAdd into float32 and int32 -----------------------------------------
 // args: 12, outer, k, inner, index, index outer / dim / inner strides, src, src outer / dim / inner
 // strides, size (the output's extent along dim), acc (f64 scratch, zeroed, one per output), out
 // (contiguous, n elements), n, the output's outer / dim / inner strides; slot 20: set to 1 when an index is out of bounds. Sums in f64 in the index's
 // row-major order and rounds once, as the reference backend does, so both give the same bits.
 // One chunk: scattered sums would race across threads.
+// Job 14 (int32: true) takes the same args without acc (slot 13 unused): out is zeroed and summed
+// into directly; i32 adds wrap mod 2^32, which is what the reference's exact f64 sum gives once
+// stored into an Int32Array.
 
-function scatterAddJob(args: usize): void {
+function scatterAddJob(args: usize, int32: bool): void {
   const outer = arg(args, 1), k = arg(args, 2), inner = arg(args, 3);
   const idx = <usize>arg(args, 4), io = arg(args, 5), ik = arg(args, 6), ii = arg(args, 7);
   const src = <usize>arg(args, 8), so = arg(args, 9), sk = arg(args, 10), si = arg(args, 11);
@@ -130,39 +133,13 @@ function scatterAddJob(args: usize): void {
           store<i32>(args + 80, 1);
           return;
         }
-        const a = acc + (<usize>(o * oo + t * od + i * oi) << 3);
-        store<f64>(a, load<f64>(a) + <f64>load<f32>(sp + (<usize>(i * si) << 2)));
+        const e = <usize>(o * oo + t * od + i * oi), s = sp + (<usize>(i * si) << 2);
+        if (int32) store<i32>(out + (e << 2), load<i32>(out + (e << 2)) + load<i32>(s));
+        else store<f64>(acc + (e << 3), load<f64>(acc + (e << 3)) + <f64>load<f32>(s));
       }
     }
   }
-  for (let e = 0; e < n; e++) store<f32>(out + (<usize>e << 2), <f32>load<f64>(acc + (<usize>e << 3)));
-}
-
-// ---- job 14: scatterAdd into int32 --------------------------------------------------------------
-// args as job 12 without acc (slot 13 unused): out is zeroed and summed into directly. i32 adds
-// wrap mod 2^32, which is what the reference's exact f64 sum gives once stored into an Int32Array.
-
-function scatterAddI32Job(args: usize): void {
-  const outer = arg(args, 1), k = arg(args, 2), inner = arg(args, 3);
-  const idx = <usize>arg(args, 4), io = arg(args, 5), ik = arg(args, 6), ii = arg(args, 7);
-  const src = <usize>arg(args, 8), so = arg(args, 9), sk = arg(args, 10), si = arg(args, 11);
-  const size = arg(args, 12), out = <usize>arg(args, 14);
-  const oo = arg(args, 16), od = arg(args, 17), oi = arg(args, 18);
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < k; j++) {
-      const ip = idx + (<usize>(o * io + j * ik) << 2);
-      const sp = src + (<usize>(o * so + j * sk) << 2);
-      for (let i = 0; i < inner; i++) {
-        const t = load<i32>(ip + (<usize>(i * ii) << 2));
-        if (<u32>t >= <u32>size) {
-          store<i32>(args + 80, 1);
-          return;
-        }
-        const a = out + (<usize>(o * oo + t * od + i * oi) << 2);
-        store<i32>(a, load<i32>(a) + load<i32>(sp + (<usize>(i * si) << 2)));
-      }
-    }
-  }
+  if (!int32) for (let e = 0; e < n; e++) store<f32>(out + (<usize>e << 2), <f32>load<f64>(acc + (<usize>e << 3)));
 }
 
 // ---- job 13: where for any element size ------------------------------------------------------------
@@ -192,7 +169,7 @@ export function engineJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): voi
   if (fn == 9) actGradChunk(c, nch, args);
   else if (fn == 10) fmaChunk(tid, args);
   else if (fn == 11) gatherChunk(c, nch, args);
-  else if (fn == 12) scatterAddJob(args);
+  else if (fn == 12) scatterAddJob(args, false);
   else if (fn == 13) whereChunk(c, nch, args);
-  else if (fn == 14) scatterAddI32Job(args);
+  else if (fn == 14) scatterAddJob(args, true);
 }
