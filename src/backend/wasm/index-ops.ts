@@ -50,53 +50,38 @@ export function gather(c: WasmCtx, x: View, dim: number, index: View): Storage |
   return out;
 }
 
-/** A new tensor of `shape`, zero but for src scattered and summed along dim (float32 or int32); null: host path. */
+/**
+ * A new tensor of `shape`, zero but for src scattered and summed along dim (float32 or int32); null:
+ * host path. float32 sums in an f64 scratch (job 12); int32 sums straight into the zeroed output,
+ * wrapping as the reference's store does (job 14).
+ */
 export function scatterAdd(c: WasmCtx, shape: readonly number[], dim: number, index: View, src: View): Storage | null {
-  if ((src.storage.dtype !== "float32" && src.storage.dtype !== "int32") || index.storage.dtype !== "int32") return null;
-  if (src.storage.dtype === "int32") return scatterAddI32(c, shape, dim, index, src);
+  const dtype = src.storage.dtype;
+  if ((dtype !== "float32" && dtype !== "int32") || index.storage.dtype !== "int32") return null;
+  const int32 = dtype === "int32";
   const n = numel(shape);
   const outStrides = contiguousStrides(shape);
   const s = sides(index.shape, dim, [index.strides, src.strides, outStrides]);
   if (!s || n === 0) return null;
   const [outer, inner, os, is] = s;
-  const out = c.alloc("float32", n);
-  const acc = c.heap.allocBytes(n * 8);
+  const out = c.alloc(dtype, n);
+  const acc = int32 ? 0 : c.heap.allocBytes(n * 8);
   try {
-    c.heap.f64.fill(0, acc / 8, acc / 8 + n);
-    c.args([12, outer, index.shape[dim]!, inner, c.ws(index.storage).ptr + index.offset * 4, os[0]!, index.strides[dim]!, is[0]!,
+    if (int32) c.heap.i32.fill(0, out.ptr / 4, out.ptr / 4 + n);
+    else c.heap.f64.fill(0, acc / 8, acc / 8 + n);
+    c.args([int32 ? 14 : 12, outer, index.shape[dim]!, inner, c.ws(index.storage).ptr + index.offset * 4, os[0]!, index.strides[dim]!, is[0]!,
       c.ws(src.storage).ptr + src.offset * 4, os[1]!, src.strides[dim]!, is[1]!, shape[dim]!, acc, out.ptr, n,
       os[2]!, outStrides[dim]!, is[2]!, 0, 0]);
     if (numel(index.shape) > 0) c.pool.dispatch(1, 1);
-    else c.heap.f32.fill(0, out.ptr / 4, out.ptr / 4 + n);
+    else if (!int32) c.heap.f32.fill(0, out.ptr / 4, out.ptr / 4 + n);
   } finally {
-    c.heap.freeBytes(acc, n * 8);
+    if (!int32) c.heap.freeBytes(acc, n * 8);
   }
   if (c.heap.i32[ARGS_BYTE / 4 + 20] !== 0) {
     c.heap.free(out);
     return null;
   }
-  indexKernelRuns.scatterAdd++;
-  return out;
-}
-
-/** scatterAdd into int32 (engine job 14): summed straight into the zeroed output, wrapping as the reference's store does. */
-function scatterAddI32(c: WasmCtx, shape: readonly number[], dim: number, index: View, src: View): Storage | null {
-  const n = numel(shape);
-  const outStrides = contiguousStrides(shape);
-  const s = sides(index.shape, dim, [index.strides, src.strides, outStrides]);
-  if (!s || n === 0) return null;
-  const [outer, inner, os, is] = s;
-  const out = c.alloc("int32", n);
-  c.heap.i32.fill(0, out.ptr / 4, out.ptr / 4 + n);
-  c.args([14, outer, index.shape[dim]!, inner, c.ws(index.storage).ptr + index.offset * 4, os[0]!, index.strides[dim]!, is[0]!,
-    c.ws(src.storage).ptr + src.offset * 4, os[1]!, src.strides[dim]!, is[1]!, shape[dim]!, 0, out.ptr, n,
-    os[2]!, outStrides[dim]!, is[2]!, 0, 0]);
-  if (numel(index.shape) > 0) c.pool.dispatch(1, 1);
-  if (c.heap.i32[ARGS_BYTE / 4 + 20] !== 0) {
-    c.heap.free(out);
-    return null;
-  }
-  indexKernelRuns.scatterAddI32++;
+  indexKernelRuns[int32 ? "scatterAddI32" : "scatterAdd"]++;
   return out;
 }
 
