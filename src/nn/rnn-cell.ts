@@ -21,6 +21,18 @@ export interface RNNCellOptions extends RNNCellBaseOptions {
   nonlinearity?: "tanh" | "relu";
 }
 
+/**
+ * Checks the container of a state argument before it is read: an LSTM takes a pair [h, c], the
+ * others one tensor. Without this a tensor given to an LSTM was read as "no state" (zeros).
+ */
+export function checkStateArg(name: string, hx: unknown, pair: boolean): void {
+  if (hx === null || hx === undefined) return;
+  const isTensor = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v) && "shape" in v && "dtype" in v;
+  const shown = (v: unknown): string => (Array.isArray(v) ? `an array of ${v.length}` : isTensor(v) ? `a tensor ${fmtShape((v as Tensor).shape)}` : typeof v);
+  if (pair ? !(Array.isArray(hx) && hx.length === 2 && hx.every(isTensor)) : !isTensor(hx))
+    throw new TypeError(`${name}: expected hx as ${pair ? "a pair [h0, c0] of tensors (torch's tuple)" : "one tensor h0"}, got ${shown(hx)}`);
+}
+
 /** The parameters of a cell with `gates` gate blocks, initialised U(−1/√H, 1/√H) as torch does. */
 abstract class CellBase<H, Out> extends Module<[Tensor, (H | null)?], Out> {
   weightIh: Tensor;
@@ -73,6 +85,7 @@ export class RNNCell extends CellBase<Tensor, Tensor> {
     this.nonlinearity = o.nonlinearity;
   }
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    checkStateArg(this.name, hx, false);
     const [x, batched] = this.batch(input);
     const cell = this.nonlinearity === "tanh" ? rnnTanhCell : rnnReluCell;
     const h = cell(x, this.state(hx, x, batched, "hx"), this.weightIh, this.weightHh, this.biasIh, this.biasHh);
@@ -90,6 +103,7 @@ export class LSTMCell extends CellBase<[Tensor, Tensor], [Tensor, Tensor]> {
     super("nn.LSTMCell", inputSize, hiddenSize, 4, o.bias, o.dtype);
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
+    checkStateArg(this.name, hx, true);
     const [x, batched] = this.batch(input);
     const state: [Tensor, Tensor] = [this.state(hx?.[0], x, batched, "hx"), this.state(hx?.[1], x, batched, "cx")];
     const [h, c] = lstmCell(x, state, this.weightIh, this.weightHh, this.biasIh, this.biasHh);
@@ -107,6 +121,7 @@ export class GRUCell extends CellBase<Tensor, Tensor> {
     super("nn.GRUCell", inputSize, hiddenSize, 3, o.bias, o.dtype);
   }
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    checkStateArg(this.name, hx, false);
     const [x, batched] = this.batch(input);
     const h = gruCell(x, this.state(hx, x, batched, "hx"), this.weightIh, this.weightHh, this.biasIh, this.biasHh);
     return batched ? h : h.squeeze(0);

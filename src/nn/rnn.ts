@@ -15,6 +15,7 @@ import { gruCell, lstmCell, rnnReluCell, rnnTanhCell } from "./functional/rnn.js
 import { uniform } from "./init.js";
 import { Module } from "./module.js";
 import { PackedSequence } from "./packed.js";
+import { checkStateArg } from "./rnn-cell.js";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -260,6 +261,7 @@ export class RNN extends RNNBase<Tensor, Tensor> {
   forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   forward(input: Output, hx?: Tensor | null): [Output, Tensor];
   forward(input: Output, hx: Tensor | null = null): [Output, Tensor] {
+    checkStateArg("nn.RNN", hx, false);
     const [out, [h]] = this.run(input, [hx], [this.hiddenSize]);
     return [out, h!];
   }
@@ -285,6 +287,7 @@ export class LSTM extends RNNBase<[Tensor, Tensor], [Tensor, Tensor]> {
   forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
   forward(input: Output, hx?: [Tensor, Tensor] | null): [Output, [Tensor, Tensor]];
   forward(input: Output, hx: [Tensor, Tensor] | null = null): [Output, [Tensor, Tensor]] {
+    checkStateArg("nn.LSTM", hx, true);
     const [out, [h, c]] = this.run(input, hx ? [...hx] : [null, null], [this.projSize || this.hiddenSize, this.hiddenSize]);
     return [out, [h!, c!]];
   }
@@ -309,6 +312,7 @@ export class GRU extends RNNBase<Tensor, Tensor> {
   forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   forward(input: Output, hx?: Tensor | null): [Output, Tensor];
   forward(input: Output, hx: Tensor | null = null): [Output, Tensor] {
+    checkStateArg("nn.GRU", hx, false);
     const [out, [h]] = this.run(input, [hx], [this.hiddenSize]);
     return [out, h!];
   }

@@ -263,8 +263,23 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, ..
   const out = o.outputSize ? [...o.outputSize.slice(-2)] : x.shape.slice(2).map((i, j) => (i - 1) * stride[j]! - 2 * padding[j]! + kernel[j]!);
   const [n, c] = x.shape as [number, number];
   const total = out[0]! * out[1]!;
-  for (const v of idx.dataSync())
+  const iv = idx.dataSync();
+  for (const v of iv)
     if (v < 0 || v >= total) throw new RangeError(`${where}: index ${v} is out of range for the output ${fmtShape([n, c, ...out])}`);
-  const y = reshape(scatterAddNew([n, c, total], 2, reshape(idx, [n, c, -1]), reshape(x, [n, c, -1])), [n, c, ...out]);
+  // Overlapping windows (stride < kernel) name one maximum several times: torch writes it once
+  // (out[i] = x) and gives every copy the whole gradient g[i] (a gather). So the first copy is
+  // scattered, and the repeats add a zero whose gradient is g[i] (value D − D, straight through).
+  const per = iv.length / (n * c);
+  const keep = new Float64Array(iv.length).fill(1);
+  for (let r = 0, seen = new Set<number>(); r < n * c; r++, seen.clear())
+    for (let j = r * per; j < (r + 1) * per; j++) if (seen.has(iv[j]!)) keep[j] = 0; else seen.add(iv[j]!);
+  const at = reshape(idx, [n, c, -1]), src = reshape(x, [n, c, -1]);
+  let flat: Tensor;
+  if (keep.includes(0)) {
+    const mask = tensor(keep, { shape: at.shape, dtype: x.dtype, device: x.device });
+    const repeats = scatterAddNew([n, c, total], 2, at, src.mul(mask.neg().add(1)));
+    flat = scatterAddNew([n, c, total], 2, at, src.mul(mask)).add(repeats.sub(repeats.detach()));
+  } else flat = scatterAddNew([n, c, total], 2, at, src);
+  const y = reshape(flat, [n, c, ...out]);
   return unbatched ? squeeze(y, 0) : y;
 }
