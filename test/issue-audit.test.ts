@@ -116,6 +116,14 @@ describe("float64 gradchecks the audit found missing (reference backend)", () =>
   });
 });
 
+test("InstanceNorm takes an unbatched input as torch does; other shapes still name the layer", () => {
+  const x = randn([3, 4, 5]);
+  const m = new nn.InstanceNorm2d(3);
+  assert.deepEqual(m.forward(x).dataSync(), m.forward(x.unsqueeze(0)).squeeze(0).dataSync());
+  assert.throws(() => m.forward(randn([4, 4, 5])), /InstanceNorm2d\(3\): expected input \[N, 3, H, W\] or unbatched \[3, H, W\], got \[4,4,5\]/);
+  assert.throws(() => new nn.InstanceNorm1d(2).forward(randn([2])), /InstanceNorm1d\(2\): expected input \[N, 2, L\] or unbatched \[2, L\], got \[2\]/);
+});
+
 describe("a recurrent state of the wrong kind is an error naming the layer", () => {
   test("an LSTM or LSTMCell given one tensor (it used to be read as no state), others given an array", () => {
     const x = randn([5, 2, 3]), h = randn([1, 2, 4]);
