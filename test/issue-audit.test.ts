@@ -113,6 +113,11 @@ describe("float64 gradchecks the audit found missing (reference backend)", () =>
     assert.deepEqual(y.toArray(), [[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]]);
     y.mul(tensor([[[[0, 0, 0], [0, 5, 0], [0, 0, 0]]]])).sum().backward();
     assert.deepEqual([...p.grad!.dataSync()], [5, 5, 5, 5], "every copy gets the whole gradient (torch's gather)");
+    // an infinite or NaN maximum is written as it is (not inf − inf = NaN, nor NaN·0 spread)
+    for (const v of [Infinity, NaN]) {
+      const [pv, iv] = F.maxPool2d(tensor([[[[1, 2, 3], [4, v, 5], [6, 7, 8]]]]), 2, 1, { returnIndices: true });
+      assert.deepEqual([...new nn.MaxUnpool2d(2, 1).forward(pv, iv).dataSync()], [0, 0, 0, 0, v, 0, 0, 0, 0]);
+    }
   });
 });
 

@@ -3,6 +3,7 @@
 // (windows.ts), reductions and gathers.
 
 import { tensor } from "../../ops/creation.js";
+import { where as select } from "../../ops/elementwise.js";
 import { applyFused } from "../../ops/fused/table.js";
 import { scatterAddNew } from "../../ops/indexing.js";
 import { cat, reshape, slice, squeeze, unsqueeze } from "../../ops/movement.js";
@@ -268,17 +269,18 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, ..
     if (v < 0 || v >= total) throw new RangeError(`${where}: index ${v} is out of range for the output ${fmtShape([n, c, ...out])}`);
   // Overlapping windows (stride < kernel) name one maximum several times: torch writes it once
   // (out[i] = x) and gives every copy the whole gradient g[i] (a gather). So the first copy is
-  // scattered, and the repeats add a zero whose gradient is g[i] (value D − D, straight through).
+  // scattered, and the repeats add a zero whose gradient is g[i] (D − D, straight through; an
+  // infinite repeat's D − D is NaN, made 0, so that copy alone gets no gradient).
   const per = iv.length / (n * c);
-  const keep = new Float64Array(iv.length).fill(1);
+  const first = new Uint8Array(iv.length).fill(1);
   for (let r = 0, seen = new Set<number>(); r < n * c; r++, seen.clear())
-    for (let j = r * per; j < (r + 1) * per; j++) if (seen.has(iv[j]!)) keep[j] = 0; else seen.add(iv[j]!);
+    for (let j = r * per; j < (r + 1) * per; j++) if (seen.has(iv[j]!)) first[j] = 0; else seen.add(iv[j]!);
   const at = reshape(idx, [n, c, -1]), src = reshape(x, [n, c, -1]);
   let flat: Tensor;
-  if (keep.includes(0)) {
-    const mask = tensor(keep, { shape: at.shape, dtype: x.dtype, device: x.device });
-    const repeats = scatterAddNew([n, c, total], 2, at, src.mul(mask.neg().add(1)));
-    flat = scatterAddNew([n, c, total], 2, at, src.mul(mask)).add(repeats.sub(repeats.detach()));
+  if (first.includes(0)) {
+    const keep = tensor(first, { shape: at.shape, dtype: "bool", device: x.device });
+    const repeats = scatterAddNew([n, c, total], 2, at, select(keep, 0, src));
+    flat = scatterAddNew([n, c, total], 2, at, select(keep, src, 0)).add(repeats.sub(repeats.detach()).nanToNum());
   } else flat = scatterAddNew([n, c, total], 2, at, src);
   const y = reshape(flat, [n, c, ...out]);
   return unbatched ? squeeze(y, 0) : y;
