@@ -63,6 +63,9 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     },
     { name: "sum, smoothing", inputs: [f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
     { name: "none, weights", inputs: [f([3, 4]), ints([3], [2, 0, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
+    // unweighted rows of 9 classes (wasm: SIMD rows with a scalar tail, jobs 44/45)
+    { name: "9 classes, smoothing, ignoreIndex, mean", inputs: [f([6, 9], -6, 6), ints([6], [8, 0, -1, 4, 8, 3])], attrs: { ignoreIndex: -1, labelSmoothing: 0.1, reduction: "mean", weighted: false } },
+    { name: "9 classes, none", inputs: [f([4, 9], -6, 6), ints([4], [8, 0, 4, 7])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: false } },
   ],
   crossEntropyBackward: [
     { name: "mean", inputs: [f([]), f([5, 4], -4, 4), ints([5], [0, 3, 1, 1, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
@@ -73,6 +76,8 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     },
     { name: "sum, smoothing", inputs: [f([]), f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
     { name: "none, weights, ignoreIndex", inputs: [f([3]), f([3, 4]), ints([3], [2, -100, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
+    { name: "9 classes, smoothing, ignoreIndex, mean", inputs: [f([]), f([6, 9], -6, 6), ints([6], [8, 0, -1, 4, 8, 3])], attrs: { ignoreIndex: -1, labelSmoothing: 0.1, reduction: "mean", weighted: false } },
+    { name: "9 classes, none, ignoreIndex", inputs: [f([4]), f([4, 9], -6, 6), ints([4], [8, -100, 4, 7])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: false } },
   ],
   layerNorm: [
     { name: "weight and bias", inputs: [f([4, 6]), f([6]), f([6])], attrs: { k: 1, eps: 1e-5, weight: true, bias: true } },

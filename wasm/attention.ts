@@ -5,6 +5,7 @@
 
 import { expF32x4 } from "./math";
 import { layerNormJob } from "./attention-norm";
+import { xentJob } from "./xent";
 
 @inline function arg(args: usize, i: i32): i32 {
   return load<i32>(args + (<usize>i << 2));
@@ -280,10 +281,14 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
   }
 }
 
-/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), or 42-43 (attention-norm.ts). */
+/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), 42-43 (attention-norm.ts) or 44-45 (xent.ts). */
 export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): void {
   if (fn == 42 || fn == 43) {
     layerNormJob(fn, c, nch, args);
+    return;
+  }
+  if (fn == 44 || fn == 45) {
+    xentJob(fn, c, nch, args);
     return;
   }
   const nb = arg(args, 1);
