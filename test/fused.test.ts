@@ -145,6 +145,10 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "float mask −∞ above the diagonal (runs as causal)", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 5]), vals([6, 6], (i) => (i % 6 > Math.floor(i / 6) ? -Infinity : (i % 3) / 4))], attrs: sdpa(0.4, false, "float") },
     { name: "dropout, bool mask", inputs: [f([2, 2, 3, 4]), f([2, 2, 5, 4]), f([2, 2, 5, 3]), bools([3, 5], (i) => i % 5 !== 1), keep([2, 2, 3, 5])], attrs: sdpa(0.5, false, "bool", 0.25) },
     { name: "dropout, causal, E 8", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 8]), keep([2, 6, 6])], attrs: sdpa(0.4, true, "none", 0.5) },
+    // wasm: query rows run in blocks of 8 (a partial last block; S not a multiple of 4 or 8)
+    { name: "L 19 > S 13 in 8-row blocks, float mask, dropout", inputs: [f([2, 19, 6]), f([2, 13, 6]), f([2, 13, 5]), f([19, 13], -1, 1), keep([2, 19, 13])], attrs: sdpa(0.5, false, "float", 0.3) },
+    { name: "causal L = S = 21 in 8-row blocks, E 12, Ev 9, dropout", inputs: [f([1, 21, 12]), f([1, 21, 12]), f([1, 21, 9]), keep([1, 21, 21])], attrs: sdpa(0.4, true, "none", 0.2) },
+    { name: "bool mask, L 10, S 17", inputs: [f([2, 10, 4]), f([2, 17, 4]), f([2, 17, 8]), bools([10, 17], (i) => i % 4 !== 1)], attrs: sdpa(0.5, false, "bool") },
   ],
   rnn: [
     { name: "LSTM", inputs: [f([4, 3, 5], -1, 1), f([3, 6], -1, 1), f([3, 6], -1, 1), f([24, 5], -0.5, 0.5), f([24, 6], -0.5, 0.5), f([24], -0.5, 0.5), f([24], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: false, bias: true } },
