@@ -41,9 +41,9 @@ const R: i32 = 8;
   return (s + 7) & ~7;
 }
 
-/** Floats of per-thread scratch of jobs 40 and 41: kᵀ or vᵀ (E·S8, Ev·S8) and two R·S8 blocks. */
-@inline function scratchFloats(S: i32, E: i32, Ev: i32): i32 {
-  return (E + Ev + 2 * R) * pad8(S);
+/** Floats of per-thread scratch of jobs 40 and 41: kᵀ or vᵀ (E·S8, Ev·S8) and two max(L, R)·S8 blocks. */
+@inline function scratchFloats(L: i32, S: i32, E: i32, Ev: i32): i32 {
+  return (E + Ev + 2 * max(L, R)) * pad8(S);
 }
 
 // Stores the transpose of the 4x4 block with rows x0..x3: column q goes to dst + q·step.
@@ -203,43 +203,36 @@ function forwardMatrix(args: usize, bi: i32, w: usize): void {
     for (let r = 0; r < rn; r++) {
       const i = i0 + r;
       const jn = causal ? min(S, i + 1) : S;
-      const p = P + (<usize>(i * S) << 2);
-      memory.copy(p, sc + <usize>r * ld8, <usize>jn << 2);
+      const p = P + (<usize>(i * S) << 2), x = sc + <usize>r * ld8;
       if (kind == 1) {
         const mr = mb + <usize>(i * mrs);
-        for (let j = 0; j < jn; j++) if (load<u8>(mr + <usize>(j * mcs)) == 0) store<f32>(p + (<usize>j << 2), -Infinity);
+        for (let j = 0; j < jn; j++) if (load<u8>(mr + <usize>(j * mcs)) == 0) store<f32>(x + (<usize>j << 2), -Infinity);
       } else if (kind == 2) {
         const mr = mb + (<usize>(i * mrs) << 2);
-        for (let j = 0; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) + load<f32>(mr + (<usize>(j * mcs) << 2)));
+        for (let j = 0; j < jn; j++) store<f32>(x + (<usize>j << 2), load<f32>(x + (<usize>j << 2)) + load<f32>(mr + (<usize>(j * mcs) << 2)));
       }
-      // softmax over [0, jn): f32x4.max propagates NaN, and a row with every key hidden gives NaN (as torch)
+      // softmax over [0, jn) in whole vectors (the row padded with −∞ to j4 ≤ S8): f32x4.max
+      // propagates NaN, and a row with every key hidden gives NaN (as torch)
+      const j4 = (jn + 3) & ~3;
+      for (let j = jn; j < j4; j++) store<f32>(x + (<usize>j << 2), -Infinity);
       let mv = ninf;
-      let j = 0;
-      for (; j + 4 <= jn; j += 4) mv = f32x4.max(mv, ld(p, j));
-      let mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-      for (; j < jn; j++) mx = max(mx, load<f32>(p + (<usize>j << 2)));
+      for (let j = 0; j < j4; j += 4) mv = f32x4.max(mv, ld(x, j));
+      const mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
       const mxv = f32x4.splat(mx);
       let sv = f32x4.splat(0);
-      j = 0;
-      for (; j + 4 <= jn; j += 4) {
-        const x = ld(p, j);
+      for (let j = 0; j < j4; j += 4) {
+        const xv = ld(x, j);
         // exp(−∞) is exactly 0 (the kernel's clamp would leave a denormal at most)
-        const e = v128.andnot(expF32x4(f32x4.sub(x, mxv)), f32x4.eq(x, ninf));
-        v128.store(p + (<usize>j << 2), e);
+        const e = v128.andnot(expF32x4(f32x4.sub(xv, mxv)), f32x4.eq(xv, ninf));
+        v128.store(x + (<usize>j << 2), e);
         sv = f32x4.add(sv, e);
       }
-      let sum = hsum(sv);
-      for (; j < jn; j++) {
-        const x = load<f32>(p + (<usize>j << 2));
-        const e: f32 = x == -Infinity ? 0 : Mathf.exp(x - mx);
-        store<f32>(p + (<usize>j << 2), e);
-        sum += e;
-      }
-      const rv = f32x4.splat(<f32>1 / sum), rs = <f32>1 / sum;
-      j = 0;
-      for (; j + 4 <= jn; j += 4) v128.store(p + (<usize>j << 2), f32x4.mul(ld(p, j), rv));
-      for (; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * rs);
-      if (jn < S) memory.fill(p + (<usize>jn << 2), 0, <usize>(S - jn) << 2);
+      const rv = f32x4.splat(<f32>1 / hsum(sv));
+      const jv = j4 <= S ? j4 : jn & ~3; // whole vectors that fit in P's row (lanes past jn are 0)
+      let j = 0;
+      for (; j < jv; j += 4) v128.store(p + (<usize>j << 2), f32x4.mul(ld(x, j), rv));
+      for (; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(x + (<usize>j << 2)) * f32x4.extract_lane(rv, 0));
+      if (j < S) memory.fill(p + (<usize>j << 2), 0, <usize>(S - j) << 2);
       if (keep) {
         // the weights that read the values: P ⊙ keep / (1 − p), zero past the row's last key
         const kr = keep + (<usize>((bi * L + i) * S) << 2), wr = wb + <usize>r * ld8, iv = f32x4.splat(inv);
@@ -274,18 +267,16 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
   const dq = <usize>arg(args, 14) + (<usize>(bi * L * E) << 2);
   const dk = <usize>arg(args, 15) + (<usize>(bi * S * E) << 2);
   const dv = <usize>arg(args, 16) + (<usize>(bi * S * Ev) << 2);
-  memory.fill(dk, 0, <usize>(S * E) << 2);
-  memory.fill(dv, 0, <usize>(S * Ev) << 2);
-  // scratch: vᵀ [Ev][S8], the block's dP then dS [R][S8], its dropped-out weights [R][S8]
+  // scratch: vᵀ [Ev][S8], dP then dS [L][S8], the dropped-out weights [L][S8] (rows zero past their last key)
   const S8 = pad8(S), ld8 = <usize>S8 << 2;
-  const vT = scratch, db = vT + <usize>Ev * ld8, wb = db + <usize>R * ld8;
+  const vT = scratch, dSf = vT + <usize>Ev * ld8, wf = dSf + <usize>L * ld8;
   packT(vT, v, vs, S, Ev, S8);
   const P = <usize>arg(args, 12) + (<usize>(bi * L) * <usize>S << 2);
   const iv = f32x4.splat(inv);
   for (let i0 = 0; i0 < L; i0 += R) {
     const rn = min(R, L - i0);
     const jb = causal ? min(S, i0 + rn) : S;
-    const gi = g + <usize>i0 * gs;
+    const gi = g + <usize>i0 * gs, db = dSf + <usize>i0 * ld8;
     mm(rn, jb, Ev, gi, gs, 4, vT, ld8, db, ld8, 1, false); // dW = gO·vᵀ
     for (let r = 0; r < rn; r++) {
       const i = i0 + r;
@@ -293,7 +284,7 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
       const off = <usize>(bi * L + i) * <usize>S;
       const p = P + (<usize>(i * S) << 2), d = db + <usize>r * ld8;
       if (keep) {
-        const kr = keep + (off << 2), wr = wb + <usize>r * ld8;
+        const kr = keep + (off << 2), wr = wf + <usize>i * ld8;
         let j = 0;
         for (; j + 4 <= jn; j += 4) {
           const kv = f32x4.mul(ld(kr, j), iv);
@@ -305,7 +296,7 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
           store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) * kv);
           store<f32>(wr + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * kv);
         }
-        if (jn < jb) memory.fill(wr + (<usize>jn << 2), 0, <usize>(jb - jn) << 2);
+        memory.fill(wr + (<usize>jn << 2), 0, <usize>(S8 - jn) << 2);
       }
       if (gP) {
         const gr = gP + (off << 2);
@@ -320,18 +311,22 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
       j = 0;
       for (; j + 4 <= jn; j += 4) v128.store(d + (<usize>j << 2), f32x4.mul(ld(p, j), f32x4.sub(ld(d, j), dl)));
       for (; j < jn; j++) store<f32>(d + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * (load<f32>(d + (<usize>j << 2)) - delta));
-      if (jn < jb) memory.fill(d + (<usize>jn << 2), 0, <usize>(jb - jn) << 2); // keys past the row's diagonal
+      memory.fill(d + (<usize>jn << 2), 0, <usize>(S8 - jn) << 2); // keys past the row's diagonal
       if (dS) {
         const sr = dS + (off << 2);
         memory.copy(sr, d, <usize>jn << 2);
         if (jn < S) memory.fill(sr + (<usize>jn << 2), 0, <usize>(S - jn) << 2);
       }
     }
-    // dq[block] = scale·dS·k; dk[:jb] += scale·dSᵀ·q[block]; dv[:jb] += Wᵀ·gO[block]
+    // dq[block] = scale·dS[block]·k
     mm(rn, E, jb, db, ld8, 4, k, ks, dq + (<usize>(i0 * E) << 2), <usize>E << 2, scale, false);
-    mm(jb, E, rn, db, 4, ld8, q + <usize>i0 * qs, qs, dk, <usize>E << 2, scale, true);
-    const wr = keep ? wb : P + (<usize>(i0 * S) << 2), wrs: usize = keep ? ld8 : <usize>S << 2;
-    mm(jb, Ev, rn, wr, 4, wrs, gi, gs, dv, <usize>Ev << 2, 1, true);
+  }
+  // dk = scale·dSᵀ·q and dv = Wᵀ·gO, 4 keys at a time over the query rows that see them
+  const wsrc = keep ? wf : P, wrs: usize = keep ? ld8 : <usize>S << 2;
+  for (let j0 = 0; j0 < S; j0 += 4) {
+    const mj = min(4, S - j0), i1 = causal ? min(j0, L) : 0;
+    mm(mj, E, L - i1, dSf + <usize>i1 * ld8 + (<usize>j0 << 2), 4, ld8, q + <usize>i1 * qs, qs, dk + (<usize>(j0 * E) << 2), <usize>E << 2, scale, false);
+    mm(mj, Ev, L - i1, wsrc + <usize>i1 * wrs + (<usize>j0 << 2), 4, wrs, g + <usize>i1 * gs, gs, dv + (<usize>(j0 * Ev) << 2), <usize>Ev << 2, 1, false);
   }
 }
 
@@ -349,10 +344,10 @@ export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): 
   const per = (nb + nch - 1) / nch;
   const m0 = c * per, m1 = min(nb, m0 + per);
   if (fn == 40) {
-    const w = <usize>arg(args, 47) + (<usize>(tid * scratchFloats(arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
+    const w = <usize>arg(args, 47) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
     for (let bi = m0; bi < m1; bi++) forwardMatrix(args, bi, w);
   } else if (fn == 41) {
-    const s = <usize>arg(args, 18) + (<usize>(tid * scratchFloats(arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
+    const s = <usize>arg(args, 18) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
     for (let bi = m0; bi < m1; bi++) backwardMatrix(args, bi, s);
   }
 }

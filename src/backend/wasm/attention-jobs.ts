@@ -30,8 +30,8 @@ function desc(be: WasmBackend, x: View, batch: readonly number[], elemBytes = 4)
 
 const pad4 = (batch: readonly number[]): number[] => [...new Array<number>(MAX_BATCH - batch.length).fill(1), ...batch];
 const chunks = (be: WasmBackend, nb: number, work: number): number => (work >= 1 << 16 ? Math.max(1, Math.min(nb, be.getNumThreads() * 4)) : 1);
-/** Per-thread scratch of jobs 40/41: kᵀ or vᵀ and two 8-row blocks, rows of S rounded up to 8 (wasm/attention.ts scratchFloats). */
-const scratch = (be: WasmBackend, g: AttentionGeometry): Storage => be.empty(Math.max(1, (g.E + g.Ev + 16) * (Math.ceil(g.S / 8) * 8) * be.getNumThreads()), "float32");
+/** Per-thread scratch of jobs 40/41: kᵀ or vᵀ and two [max(L, 8), S8] blocks, S8 = S rounded up to 8 (wasm/attention.ts scratchFloats). */
+const scratch = (be: WasmBackend, g: AttentionGeometry): Storage => be.empty(Math.max(1, (g.E + g.Ev + 2 * Math.max(g.L, 8)) * (Math.ceil(g.S / 8) * 8) * be.getNumThreads()), "float32");
 
 export interface AttentionGeometry {
   batch: readonly number[];
