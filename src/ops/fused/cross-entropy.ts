@@ -48,35 +48,20 @@ export const crossEntropy: FusedDef<Attrs> = {
   kernels: { cpu: (xs, a) => hostForward(xs, a), wasm: (xs, a) => simdForward(xs, a) ?? hostForward(xs, a) },
 };
 
-/** wasm: unweighted float32 logits with int32 targets run as SIMD rows (wasm/xent.ts). */
+/** wasm: unweighted float32 logits (xs[xi]) with int32 targets run as SIMD rows (wasm/xent.ts). */
 const simd = (xs: readonly Tensor[], a: Attrs, xi: number) => (!a.weighted && xs[xi + 1]!.dtype === "int32" && xs.every((t, i) => i === xi + 1 || t.dtype === "float32") ? wasmOf(xs[xi]!) : null);
 const at = (t: Tensor): readonly [Tensor["storage"], number] => [t.storage, t.offset];
 
 const simdForward: FusedKernel<Attrs> = (xs, a) => {
-  const be = simd(xs, a, 0);
-  if (!be) return null;
-  const x = xs[0]!.contiguous(), t = xs[1]!.contiguous(), [n, c] = x.shape as [number, number], rows = fresh(x, [n]);
-  crossEntropyRowsJob(be, n, c, at(x), at(t), a.ignoreIndex, a.labelSmoothing, rows.storage);
-  if (a.reduction === "none") return [rows];
-  return onHost([rows, t], [[[], x.dtype]], ([r, ti], [out]) => {
-    let total = 0, kept = 0;
-    for (let i = 0; i < n; i++) {
-      if (ti!.data[ti!.off + i] === a.ignoreIndex) continue;
-      total += r!.data[r!.off + i]!;
-      kept++;
-    }
-    out![0] = a.reduction === "sum" ? total : total / kept;
-  });
+  const be = simd(xs, a, 0), x = xs[0]!.contiguous(), out = be && fresh(x, a.reduction === "none" ? [x.shape[0]!] : []);
+  if (be) crossEntropyRowsJob(be, x.shape[0]!, x.shape[1]!, at(x), at(xs[1]!.contiguous()), a, out!.storage);
+  return out && [out];
 };
 
 const simdBackward: FusedKernel<Attrs> = (xs, a) => {
-  const be = simd(xs, a, 1);
-  if (!be) return null;
-  const [g, x, t] = [xs[0]!.contiguous(), xs[1]!.contiguous(), xs[2]!.contiguous()], [n, c] = x.shape as [number, number], dx = fresh(x, x.shape);
-  let kept = 0;
-  if (a.reduction === "mean") for (const y of be.hostView(t.storage).subarray(t.offset, t.offset + n)) kept += y !== a.ignoreIndex ? 1 : 0;
-  crossEntropyGradJob(be, n, c, at(x), at(t), a.ignoreIndex, a.labelSmoothing, at(g), a.reduction === "none" ? 1 : 0, a.reduction === "mean" ? 1 / kept : 1, dx.storage);
-  return [dx];
+  const be = simd(xs, a, 1), x = xs[1]!.contiguous(), dx = be && fresh(x, x.shape);
+  if (be) crossEntropyGradJob(be, x.shape[0]!, x.shape[1]!, at(x), at(xs[2]!.contiguous()), a, at(xs[0]!.contiguous()), dx!.storage);
+  return dx && [dx];
 };
 
 const hostForward: FusedKernel<Attrs> = (xs, { ignoreIndex, labelSmoothing: e, reduction }) => {
