@@ -145,6 +145,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "float mask −∞ above the diagonal (runs as causal)", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 5]), vals([6, 6], (i) => (i % 6 > Math.floor(i / 6) ? -Infinity : (i % 3) / 4))], attrs: sdpa(0.4, false, "float") },
     { name: "dropout, bool mask", inputs: [f([2, 2, 3, 4]), f([2, 2, 5, 4]), f([2, 2, 5, 3]), bools([3, 5], (i) => i % 5 !== 1), keep([2, 2, 3, 5])], attrs: sdpa(0.5, false, "bool", 0.25) },
     { name: "dropout, causal, E 8", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 8]), keep([2, 6, 6])], attrs: sdpa(0.4, true, "none", 0.5) },
+    { name: "generateSquareSubsequentMask (0 on and below the diagonal: causal, the mask is not added)", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 5]), vals([6, 6], (i) => (i % 6 > Math.floor(i / 6) ? -Infinity : 0))], attrs: sdpa(0.4, false, "float") },
     // wasm: query rows run in blocks of 8 (a partial last block; S not a multiple of 4 or 8)
     { name: "L 19 > S 13 in 8-row blocks, float mask, dropout", inputs: [f([2, 19, 6]), f([2, 13, 6]), f([2, 13, 5]), f([19, 13], -1, 1), keep([2, 19, 13])], attrs: sdpa(0.5, false, "float", 0.3) },
     { name: "causal L = S = 21 in 8-row blocks, E 12, Ev 9, dropout", inputs: [f([1, 21, 12]), f([1, 21, 12]), f([1, 21, 9]), keep([1, 21, 21])], attrs: sdpa(0.4, true, "none", 0.2) },

@@ -53,6 +53,7 @@ export interface AttentionGeometry {
 export function attentionForwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, mask: View | null, p: Storage, o: View): void {
   const nb = g.batch.reduce((a, b) => a * b, 1);
   if (nb === 0 || g.L === 0) return;
+  if (mask && g.causal && zeroFromDiagonalDown(be, mask, g.L, g.S)) mask = null; // adds nothing to the scores computed
   const kind = !mask ? 0 : mask.storage.dtype === "bool" ? 1 : 2;
   const md = mask ? desc(be, mask, g.batch, kind === 1 ? 1 : 4) : [0, 0, 0, 0, 0, 0];
   const w = scratch(be, g);
@@ -91,6 +92,16 @@ export function causalBelow(be: WasmBackend, m: View, L: number, S: number): boo
   const d = be.hostView(m.storage), n = numel(m.shape);
   for (let at = m.offset; at < m.offset + n; at += L * S)
     for (let i = 0; i < L; i++) for (let j = i + 1; j < S; j++) if (d[at + i * S + j] !== -Infinity) return false;
+  return true;
+}
+
+/** Whether a contiguous float32 mask [..., L, S] is 0 at every j ≤ i (generateSquareSubsequentMask is). */
+function zeroFromDiagonalDown(be: WasmBackend, m: View, L: number, S: number): boolean {
+  const r = m.shape.length;
+  if (r < 2 || m.shape[r - 2] !== L || m.shape[r - 1] !== S || m.storage.dtype !== "float32" || !isContiguous(m.shape, m.strides)) return false;
+  const d = be.hostView(m.storage), n = numel(m.shape);
+  for (let at = m.offset; at < m.offset + n; at += L * S)
+    for (let i = 0; i < L; i++) for (let j = 0; j <= i && j < S; j++) if (d[at + i * S + j] !== 0) return false;
   return true;
 }
 
