@@ -63,6 +63,9 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     },
     { name: "sum, smoothing", inputs: [f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
     { name: "none, weights", inputs: [f([3, 4]), ints([3], [2, 0, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
+    // unweighted rows of 9 classes (wasm: SIMD rows with a scalar tail, jobs 44/45)
+    { name: "9 classes, smoothing, ignoreIndex, mean", inputs: [f([6, 9], -6, 6), ints([6], [8, 0, -1, 4, 8, 3])], attrs: { ignoreIndex: -1, labelSmoothing: 0.1, reduction: "mean", weighted: false } },
+    { name: "9 classes, none", inputs: [f([4, 9], -6, 6), ints([4], [8, 0, 4, 7])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: false } },
   ],
   crossEntropyBackward: [
     { name: "mean", inputs: [f([]), f([5, 4], -4, 4), ints([5], [0, 3, 1, 1, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
@@ -73,6 +76,8 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     },
     { name: "sum, smoothing", inputs: [f([]), f([3, 4]), ints([3], [2, 0, 3])], attrs: { ignoreIndex: -100, labelSmoothing: 0.2, reduction: "sum", weighted: false } },
     { name: "none, weights, ignoreIndex", inputs: [f([3]), f([3, 4]), ints([3], [2, -100, 3]), f([4], 0.2, 2, false)], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: true } },
+    { name: "9 classes, smoothing, ignoreIndex, mean", inputs: [f([]), f([6, 9], -6, 6), ints([6], [8, 0, -1, 4, 8, 3])], attrs: { ignoreIndex: -1, labelSmoothing: 0.1, reduction: "mean", weighted: false } },
+    { name: "9 classes, none, ignoreIndex", inputs: [f([4]), f([4, 9], -6, 6), ints([4], [8, -100, 4, 7])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "none", weighted: false } },
   ],
   layerNorm: [
     { name: "weight and bias", inputs: [f([4, 6]), f([6]), f([6])], attrs: { k: 1, eps: 1e-5, weight: true, bias: true } },
@@ -140,6 +145,11 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "float mask −∞ above the diagonal (runs as causal)", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 5]), vals([6, 6], (i) => (i % 6 > Math.floor(i / 6) ? -Infinity : (i % 3) / 4))], attrs: sdpa(0.4, false, "float") },
     { name: "dropout, bool mask", inputs: [f([2, 2, 3, 4]), f([2, 2, 5, 4]), f([2, 2, 5, 3]), bools([3, 5], (i) => i % 5 !== 1), keep([2, 2, 3, 5])], attrs: sdpa(0.5, false, "bool", 0.25) },
     { name: "dropout, causal, E 8", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 8]), keep([2, 6, 6])], attrs: sdpa(0.4, true, "none", 0.5) },
+    { name: "generateSquareSubsequentMask (0 on and below the diagonal: causal, the mask is not added)", inputs: [f([2, 6, 8]), f([2, 6, 8]), f([2, 6, 5]), vals([6, 6], (i) => (i % 6 > Math.floor(i / 6) ? -Infinity : 0))], attrs: sdpa(0.4, false, "float") },
+    // wasm: query rows run in blocks of 8 (a partial last block; S not a multiple of 4 or 8)
+    { name: "L 19 > S 13 in 8-row blocks, float mask, dropout", inputs: [f([2, 19, 6]), f([2, 13, 6]), f([2, 13, 5]), f([19, 13], -1, 1), keep([2, 19, 13])], attrs: sdpa(0.5, false, "float", 0.3) },
+    { name: "causal L = S = 21 in 8-row blocks, E 12, Ev 9, dropout", inputs: [f([1, 21, 12]), f([1, 21, 12]), f([1, 21, 9]), keep([1, 21, 21])], attrs: sdpa(0.4, true, "none", 0.2) },
+    { name: "bool mask, L 10, S 17", inputs: [f([2, 10, 4]), f([2, 17, 4]), f([2, 17, 8]), bools([10, 17], (i) => i % 4 !== 1)], attrs: sdpa(0.5, false, "bool") },
   ],
   rnn: [
     { name: "LSTM", inputs: [f([4, 3, 5], -1, 1), f([3, 6], -1, 1), f([3, 6], -1, 1), f([24, 5], -0.5, 0.5), f([24, 6], -0.5, 0.5), f([24], -0.5, 0.5), f([24], -0.5, 0.5)], attrs: { mode: "LSTM", reverse: false, bias: true } },

@@ -5,6 +5,7 @@
 
 import { expF32x4 } from "./math";
 import { layerNormJob } from "./attention-norm";
+import { xentJob } from "./xent";
 
 @inline function arg(args: usize, i: i32): i32 {
   return load<i32>(args + (<usize>i << 2));
@@ -31,97 +32,136 @@ import { layerNormJob } from "./attention-norm";
   return <usize>arg(args, d + 4) + (<usize>off << 2);
 }
 
-/** [x·y₀, x·y₁, x·y₂, x·y₃] for rows y₀…y₃ at y, y + ys, … (ys in bytes), n elements each. */
-@inline function dot4(x: usize, y: usize, ys: usize, n: i32): v128 {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  const y1 = y + ys, y2 = y1 + ys, y3 = y2 + ys;
-  let e = 0;
-  for (; e + 4 <= n; e += 4) {
-    const xv = ld(x, e);
-    a0 = fma(xv, ld(y, e), a0);
-    a1 = fma(xv, ld(y1, e), a1);
-    a2 = fma(xv, ld(y2, e), a2);
-    a3 = fma(xv, ld(y3, e), a3);
-  }
-  // sum the four accumulators across lanes: 4x4 transpose-add
-  const s01 = f32x4.add(i32x4.shuffle(a0, a1, 0, 4, 1, 5), i32x4.shuffle(a0, a1, 2, 6, 3, 7));
-  const s23 = f32x4.add(i32x4.shuffle(a2, a3, 0, 4, 1, 5), i32x4.shuffle(a2, a3, 2, 6, 3, 7));
-  let r = f32x4.add(i32x4.shuffle(s01, s23, 0, 1, 4, 5), i32x4.shuffle(s01, s23, 2, 3, 6, 7));
-  for (; e < n; e++) {
-    const xe = load<f32>(x + (<usize>e << 2));
-    const o = <usize>e << 2;
-    r = f32x4.add(r, f32x4(xe * load<f32>(y + o), xe * load<f32>(y1 + o), xe * load<f32>(y2 + o), xe * load<f32>(y3 + o)));
-  }
-  return r;
+// Query rows go in blocks of R: each key and value row loaded serves R queries, and dk, dv take
+// one read-modify-write per block instead of one per query row.
+const R: i32 = 8;
+
+/** S rounded up to 8: the row length (floats) of the thread's transposed k/v and score blocks. */
+@inline function pad8(s: i32): i32 {
+  return (s + 7) & ~7;
 }
 
-@inline function dot1(x: usize, y: usize, n: i32): f32 {
-  let a = f32x4.splat(0);
-  let e = 0;
-  for (; e + 4 <= n; e += 4) a = fma(ld(x, e), ld(y, e), a);
-  let r = hsum(a);
-  for (; e < n; e++) r += load<f32>(x + (<usize>e << 2)) * load<f32>(y + (<usize>e << 2));
-  return r;
+/** Floats of per-thread scratch of jobs 40 and 41: kᵀ or vᵀ (E·S8, Ev·S8) and two max(L, R)·S8 blocks. */
+@inline function scratchFloats(L: i32, S: i32, E: i32, Ev: i32): i32 {
+  return (E + Ev + 2 * max(L, R)) * pad8(S);
 }
 
-/** out[0..n) (=|+=) Σⱼ<jn w[j]·y_j with rows y_j at y + j·ys (bytes); accumulates when add. */
-function combine(out: usize, w: usize, jn: i32, y: usize, ys: usize, n: i32, add: bool): void {
-  let e = 0;
-  for (; e + 16 <= n; e += 16) {
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    let yr = y + (<usize>e << 2);
-    for (let j = 0; j < jn; j++) {
-      const wj = v128.load32_splat(w + (<usize>j << 2));
-      a0 = fma(wj, v128.load(yr), a0);
-      a1 = fma(wj, v128.load(yr, 16), a1);
-      a2 = fma(wj, v128.load(yr, 32), a2);
-      a3 = fma(wj, v128.load(yr, 48), a3);
-      yr += ys;
+// Stores the transpose of the 4x4 block with rows x0..x3: column q goes to dst + q·step.
+@inline function transpose4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128, step: usize): void {
+  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/** dst[c][r] (rows of ld floats, zero past `rows`) = row r of src (rows rs bytes apart)[c], c < cols. */
+function packT(dst: usize, src: usize, rs: usize, rows: i32, cols: i32, lds: i32): void {
+  if (rows < lds) memory.fill(dst, 0, <usize>(cols * lds) << 2);
+  const step = <usize>lds << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const s0 = src + <usize>r * rs, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs;
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) transpose4(dst + (<usize>(c * lds + r) << 2), ld(s0, c), ld(s1, c), ld(s2, c), ld(s3, c), step);
+    for (; c < cols; c++) {
+      const d = dst + (<usize>(c * lds + r) << 2), o = <usize>c << 2;
+      store<f32>(d, load<f32>(s0 + o));
+      store<f32>(d, load<f32>(s1 + o), 4);
+      store<f32>(d, load<f32>(s2 + o), 8);
+      store<f32>(d, load<f32>(s3 + o), 12);
     }
-    const o = out + (<usize>e << 2);
-    if (add) {
-      a0 = f32x4.add(a0, v128.load(o));
-      a1 = f32x4.add(a1, v128.load(o, 16));
-      a2 = f32x4.add(a2, v128.load(o, 32));
-      a3 = f32x4.add(a3, v128.load(o, 48));
-    }
-    v128.store(o, a0);
-    v128.store(o, a1, 16);
-    v128.store(o, a2, 32);
-    v128.store(o, a3, 48);
   }
-  for (; e + 4 <= n; e += 4) {
-    let a = f32x4.splat(0);
-    let yr = y + (<usize>e << 2);
-    for (let j = 0; j < jn; j++) {
-      a = fma(v128.load32_splat(w + (<usize>j << 2)), v128.load(yr), a);
-      yr += ys;
-    }
-    const o = out + (<usize>e << 2);
-    v128.store(o, add ? f32x4.add(a, v128.load(o)) : a);
-  }
-  for (; e < n; e++) {
-    let a: f32 = 0;
-    for (let j = 0; j < jn; j++) a += load<f32>(w + (<usize>j << 2)) * load<f32>(y + (<usize>j * ys) + (<usize>e << 2));
-    const o = out + (<usize>e << 2);
-    store<f32>(o, add ? a + load<f32>(o) : a);
-  }
+  for (; r < rows; r++) for (let c = 0; c < cols; c++) store<f32>(dst + (<usize>(c * lds + r) << 2), load<f32>(src + <usize>r * rs + (<usize>c << 2)));
 }
 
-/** y[0..n) += a·x[0..n). */
-@inline function axpy(y: usize, a: f32, x: usize, n: i32): void {
-  const av = f32x4.splat(a);
-  let e = 0;
-  for (; e + 4 <= n; e += 4) v128.store(y + (<usize>e << 2), fma(av, ld(x, e), ld(y, e)));
-  for (; e < n; e++) store<f32>(y + (<usize>e << 2), load<f32>(y + (<usize>e << 2)) + a * load<f32>(x + (<usize>e << 2)));
+/** One row of a tile's result: out (=|+=) scale·acc. */
+@inline function put(o: usize, acc: v128, sv: v128, add: bool): void {
+  const r = f32x4.mul(acc, sv);
+  v128.store(o, add ? f32x4.add(r, v128.load(o)) : r);
 }
 
-/** s[j] = x·y_j (·scale) for j < jn, rows y_j at y + j·ys bytes. */
-function rowDots(s: usize, x: usize, y: usize, ys: usize, jn: i32, n: i32, scale: f32): void {
+/**
+ * out[i][c] (= or +=) scale·Σ_p A[i][p]·B[p][c] for i < m, c < n, p < kk: A's element (i, p) at
+ * a + i·ars + p·acs, B's row p at b + p·bs, out's row i at o + i·os (bytes; B and out unit-stride).
+ * 4x8 register tiles as the GEMM's microkernel, reading A by splat loads (no packing).
+ */
+function mm(m: i32, n: i32, kk: i32, a: usize, ars: usize, acs: usize, b: usize, bs: usize, o: usize, os: usize, scale: f32, add: bool): void {
   const sv = f32x4.splat(scale);
-  let j = 0;
-  for (; j + 4 <= jn; j += 4) v128.store(s + (<usize>j << 2), f32x4.mul(dot4(x, y + <usize>j * ys, ys, n), sv));
-  for (; j < jn; j++) store<f32>(s + (<usize>j << 2), dot1(x, y + <usize>j * ys, n) * scale);
+  for (let i = 0; i < m; i += 4) {
+    const rows = min(4, m - i);
+    const a0 = a + <usize>i * ars;
+    const a1 = rows > 1 ? a0 + ars : a0, a2 = rows > 2 ? a0 + 2 * ars : a0, a3 = rows > 3 ? a0 + 3 * ars : a0;
+    const o0 = o + <usize>i * os;
+    let c = 0;
+    for (; c + 8 <= n; c += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let bp = b + (<usize>c << 2), pa: usize = 0;
+      for (let p = 0; p < kk; p++) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        let x = v128.load32_splat(a0 + pa);
+        c00 = fma(x, b0, c00);
+        c01 = fma(x, b1, c01);
+        x = v128.load32_splat(a1 + pa);
+        c10 = fma(x, b0, c10);
+        c11 = fma(x, b1, c11);
+        x = v128.load32_splat(a2 + pa);
+        c20 = fma(x, b0, c20);
+        c21 = fma(x, b1, c21);
+        x = v128.load32_splat(a3 + pa);
+        c30 = fma(x, b0, c30);
+        c31 = fma(x, b1, c31);
+        bp += bs;
+        pa += acs;
+      }
+      const oc = o0 + (<usize>c << 2);
+      put(oc, c00, sv, add);
+      put(oc + 16, c01, sv, add);
+      if (rows > 1) {
+        put(oc + os, c10, sv, add);
+        put(oc + os + 16, c11, sv, add);
+      }
+      if (rows > 2) {
+        put(oc + 2 * os, c20, sv, add);
+        put(oc + 2 * os + 16, c21, sv, add);
+      }
+      if (rows > 3) {
+        put(oc + 3 * os, c30, sv, add);
+        put(oc + 3 * os + 16, c31, sv, add);
+      }
+    }
+    for (; c + 4 <= n; c += 4) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let bp = b + (<usize>c << 2), pa: usize = 0;
+      for (let p = 0; p < kk; p++) {
+        const b0 = v128.load(bp);
+        c0 = fma(v128.load32_splat(a0 + pa), b0, c0);
+        c1 = fma(v128.load32_splat(a1 + pa), b0, c1);
+        c2 = fma(v128.load32_splat(a2 + pa), b0, c2);
+        c3 = fma(v128.load32_splat(a3 + pa), b0, c3);
+        bp += bs;
+        pa += acs;
+      }
+      const oc = o0 + (<usize>c << 2);
+      put(oc, c0, sv, add);
+      if (rows > 1) put(oc + os, c1, sv, add);
+      if (rows > 2) put(oc + 2 * os, c2, sv, add);
+      if (rows > 3) put(oc + 3 * os, c3, sv, add);
+    }
+    for (; c < n; c++) {
+      for (let r = 0; r < rows; r++) {
+        const ar = a0 + <usize>r * ars;
+        let acc: f32 = 0;
+        for (let p = 0; p < kk; p++) acc += load<f32>(ar + <usize>p * acs) * load<f32>(b + <usize>p * bs + (<usize>c << 2));
+        const q = o0 + <usize>r * os + (<usize>c << 2);
+        store<f32>(q, add ? load<f32>(q) + acc * scale : acc * scale);
+      }
+    }
+  }
 }
 
 // Decomposes the flat batch index into the four batch coordinates (args 2-5: the batch shape).
@@ -134,7 +174,8 @@ function rowDots(s: usize, x: usize, y: usize, ys: usize, jn: i32, n: i32, scale
 // ---- job 40: forward ----------------------------------------------------------------------------
 // args: 40, nb, B0..B3, L, S, E, Ev, causal, mask kind (0 none, 1 bool u8, 2 f32), scale (f32 bits),
 // P (contiguous [nb, L, S]), mask column stride, then descriptors q (15), k (21), v (27), mask (33),
-// o (39), and 45: the dropout keep-mask (f32 [nb, L, S], 0 when none), 46: 1/(1 − p) as f32 bits.
+// o (39), and 45: the dropout keep-mask (f32 [nb, L, S], 0 when none), 46: 1/(1 − p) as f32 bits,
+// 47: scratch (scratchFloats f32 per thread).
 // P = softmax(q·kᵀ·scale + mask) row by row; o = (P ⊙ keep·1/(1 − p))·v.
 
 function forwardMatrix(args: usize, bi: i32, w: usize): void {
@@ -150,62 +191,66 @@ function forwardMatrix(args: usize, bi: i32, w: usize): void {
   const o = base(args, 39, b0, b1, b2, b3), os = <usize>arg(args, 44) << 2;
   const keep = <usize>arg(args, 45), inv = reinterpret<f32>(arg(args, 46));
   const ninf = f32x4.splat(-Infinity);
-  for (let i = 0; i < L; i++) {
-    const jn = causal ? min(S, i + 1) : S;
-    const off = <usize>(bi * L + i) * <usize>S;
-    const p = <usize>arg(args, 13) + (off << 2);
-    rowDots(p, q + <usize>i * qs, k, ks, jn, E, scale);
-    if (kind == 1) {
-      const mr = mb + <usize>(i * mrs);
-      for (let j = 0; j < jn; j++) if (load<u8>(mr + <usize>(j * mcs)) == 0) store<f32>(p + (<usize>j << 2), -Infinity);
-    } else if (kind == 2) {
-      const mr = mb + (<usize>(i * mrs) << 2);
-      for (let j = 0; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) + load<f32>(mr + (<usize>(j * mcs) << 2)));
+  // scratch: kᵀ [E][S8], the block's scores [R][S8], its dropped-out weights [R][S8]
+  const S8 = pad8(S), ld8 = <usize>S8 << 2;
+  const kT = w, sc = kT + <usize>E * ld8, wb = sc + <usize>R * ld8;
+  packT(kT, k, ks, S, E, S8);
+  const P = <usize>arg(args, 13) + (<usize>(bi * L) * <usize>S << 2);
+  for (let i0 = 0; i0 < L; i0 += R) {
+    const rn = min(R, L - i0);
+    const jb = causal ? min(S, i0 + rn) : S; // keys any row of the block sees
+    mm(rn, jb, E, q + <usize>i0 * qs, qs, 4, kT, ld8, sc, ld8, scale, false);
+    for (let r = 0; r < rn; r++) {
+      const i = i0 + r;
+      const jn = causal ? min(S, i + 1) : S;
+      const p = P + (<usize>(i * S) << 2), x = sc + <usize>r * ld8;
+      if (kind == 1) {
+        const mr = mb + <usize>(i * mrs);
+        for (let j = 0; j < jn; j++) if (load<u8>(mr + <usize>(j * mcs)) == 0) store<f32>(x + (<usize>j << 2), -Infinity);
+      } else if (kind == 2) {
+        const mr = mb + (<usize>(i * mrs) << 2);
+        for (let j = 0; j < jn; j++) store<f32>(x + (<usize>j << 2), load<f32>(x + (<usize>j << 2)) + load<f32>(mr + (<usize>(j * mcs) << 2)));
+      }
+      // softmax over [0, jn) in whole vectors (the row padded with −∞ to j4 ≤ S8): f32x4.max
+      // propagates NaN, and a row with every key hidden gives NaN (as torch)
+      const j4 = (jn + 3) & ~3;
+      for (let j = jn; j < j4; j++) store<f32>(x + (<usize>j << 2), -Infinity);
+      let mv = ninf;
+      for (let j = 0; j < j4; j += 4) mv = f32x4.max(mv, ld(x, j));
+      const mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+      const mxv = f32x4.splat(mx);
+      let sv = f32x4.splat(0);
+      for (let j = 0; j < j4; j += 4) {
+        const xv = ld(x, j);
+        // exp(−∞) is exactly 0 (the kernel's clamp would leave a denormal at most)
+        const e = v128.andnot(expF32x4(f32x4.sub(xv, mxv)), f32x4.eq(xv, ninf));
+        v128.store(x + (<usize>j << 2), e);
+        sv = f32x4.add(sv, e);
+      }
+      const rv = f32x4.splat(<f32>1 / hsum(sv));
+      const jv = j4 <= S ? j4 : jn & ~3; // whole vectors that fit in P's row (lanes past jn are 0)
+      let j = 0;
+      for (; j < jv; j += 4) v128.store(p + (<usize>j << 2), f32x4.mul(ld(x, j), rv));
+      for (; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(x + (<usize>j << 2)) * f32x4.extract_lane(rv, 0));
+      if (j < S) memory.fill(p + (<usize>j << 2), 0, <usize>(S - j) << 2);
+      if (keep) {
+        // the weights that read the values: P ⊙ keep / (1 − p), zero past the row's last key
+        const kr = keep + (<usize>((bi * L + i) * S) << 2), wr = wb + <usize>r * ld8, iv = f32x4.splat(inv);
+        j = 0;
+        for (; j + 4 <= jn; j += 4) v128.store(wr + (<usize>j << 2), f32x4.mul(f32x4.mul(ld(p, j), ld(kr, j)), iv));
+        for (; j < jn; j++) store<f32>(wr + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * load<f32>(kr + (<usize>j << 2)) * inv);
+        if (jn < jb) memory.fill(wr + (<usize>jn << 2), 0, <usize>(jb - jn) << 2);
+      }
     }
-    // softmax over [0, jn): f32x4.max propagates NaN, and a row with every key hidden gives NaN (as torch)
-    let mv = ninf;
-    let j = 0;
-    for (; j + 4 <= jn; j += 4) mv = f32x4.max(mv, ld(p, j));
-    let mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-    for (; j < jn; j++) mx = max(mx, load<f32>(p + (<usize>j << 2)));
-    const mxv = f32x4.splat(mx);
-    let sv = f32x4.splat(0);
-    j = 0;
-    for (; j + 4 <= jn; j += 4) {
-      const x = ld(p, j);
-      // exp(−∞) is exactly 0 (the kernel's clamp would leave a denormal at most)
-      const e = v128.andnot(expF32x4(f32x4.sub(x, mxv)), f32x4.eq(x, ninf));
-      v128.store(p + (<usize>j << 2), e);
-      sv = f32x4.add(sv, e);
-    }
-    let sum = hsum(sv);
-    for (; j < jn; j++) {
-      const x = load<f32>(p + (<usize>j << 2));
-      const e: f32 = x == -Infinity ? 0 : Mathf.exp(x - mx);
-      store<f32>(p + (<usize>j << 2), e);
-      sum += e;
-    }
-    const rv = f32x4.splat(<f32>1 / sum), r = <f32>1 / sum;
-    j = 0;
-    for (; j + 4 <= jn; j += 4) v128.store(p + (<usize>j << 2), f32x4.mul(ld(p, j), rv));
-    for (; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * r);
-    for (j = jn; j < S; j++) store<f32>(p + (<usize>j << 2), 0);
-    let wr = p;
-    if (keep) {
-      // the weights that read the values: P ⊙ keep / (1 − p), into the thread's scratch row
-      const kr = keep + (off << 2), iv = f32x4.splat(inv);
-      j = 0;
-      for (; j + 4 <= jn; j += 4) v128.store(w + (<usize>j << 2), f32x4.mul(f32x4.mul(ld(p, j), ld(kr, j)), iv));
-      for (; j < jn; j++) store<f32>(w + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * load<f32>(kr + (<usize>j << 2)) * inv);
-      wr = w;
-    }
-    combine(o + <usize>i * os, wr, jn, v, vs, Ev, false);
+    // o[block] = W[block, :jb]·v[:jb] (W: P's rows, or the dropped-out ones)
+    const wr = keep ? wb : P + (<usize>(i0 * S) << 2), wrs: usize = keep ? ld8 : <usize>S << 2;
+    mm(rn, Ev, jb, wr, wrs, 4, v, vs, o + <usize>i0 * os, os, 1, false);
   }
 }
 
 // ---- job 41: backward ---------------------------------------------------------------------------
 // args: 41, nb, B0..B3, L, S, E, Ev, causal, scale (f32 bits), P, gP (0: none), dq, dk, dv (contiguous
-// [nb, L, E], [nb, S, E], [nb, S, Ev]), dS (0: not wanted), scratch (2·S f32 per thread), keep (0: none),
+// [nb, L, E], [nb, S, E], [nb, S, Ev]), dS (0: not wanted), scratch (scratchFloats f32 per thread), keep (0: none),
 // 1/(1 − p) (f32 bits), then descriptors q (21), k (27), v (33), gO (39).
 // dW = gO·vᵀ, dP = dW ⊙ keep/(1 − p) + gP, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dq = dS·k·scale,
 // dk = dSᵀ·q·scale, dv = (P ⊙ keep/(1 − p))ᵀ·gO.
@@ -222,78 +267,87 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
   const dq = <usize>arg(args, 14) + (<usize>(bi * L * E) << 2);
   const dk = <usize>arg(args, 15) + (<usize>(bi * S * E) << 2);
   const dv = <usize>arg(args, 16) + (<usize>(bi * S * Ev) << 2);
-  memory.fill(dk, 0, <usize>(S * E) << 2);
-  memory.fill(dv, 0, <usize>(S * Ev) << 2);
-  const d = scratch, wk = scratch + (<usize>S << 2);
+  // scratch: vᵀ [Ev][S8], dP then dS [L][S8], the dropped-out weights [L][S8] (rows zero past their last key)
+  const S8 = pad8(S), ld8 = <usize>S8 << 2;
+  const vT = scratch, dSf = vT + <usize>Ev * ld8, wf = dSf + <usize>L * ld8;
+  packT(vT, v, vs, S, Ev, S8);
+  const P = <usize>arg(args, 12) + (<usize>(bi * L) * <usize>S << 2);
   const iv = f32x4.splat(inv);
-  for (let i = 0; i < L; i++) {
-    const jn = causal ? min(S, i + 1) : S;
-    const off = <usize>(bi * L + i) * <usize>S;
-    const p = <usize>arg(args, 12) + (off << 2);
-    const gi = g + <usize>i * gs, qi = q + <usize>i * qs;
-    rowDots(d, gi, v, vs, jn, Ev, 1);
-    let w = p;
-    if (keep) {
-      const kr = keep + (off << 2);
+  for (let i0 = 0; i0 < L; i0 += R) {
+    const rn = min(R, L - i0);
+    const jb = causal ? min(S, i0 + rn) : S;
+    const gi = g + <usize>i0 * gs, db = dSf + <usize>i0 * ld8;
+    mm(rn, jb, Ev, gi, gs, 4, vT, ld8, db, ld8, 1, false); // dW = gO·vᵀ
+    for (let r = 0; r < rn; r++) {
+      const i = i0 + r;
+      const jn = causal ? min(S, i + 1) : S;
+      const off = <usize>(bi * L + i) * <usize>S;
+      const p = P + (<usize>(i * S) << 2), d = db + <usize>r * ld8;
+      if (keep) {
+        const kr = keep + (off << 2), wr = wf + <usize>i * ld8;
+        let j = 0;
+        for (; j + 4 <= jn; j += 4) {
+          const kv = f32x4.mul(ld(kr, j), iv);
+          v128.store(d + (<usize>j << 2), f32x4.mul(ld(d, j), kv));
+          v128.store(wr + (<usize>j << 2), f32x4.mul(ld(p, j), kv));
+        }
+        for (; j < jn; j++) {
+          const kv = load<f32>(kr + (<usize>j << 2)) * inv;
+          store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) * kv);
+          store<f32>(wr + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * kv);
+        }
+        memory.fill(wr + (<usize>jn << 2), 0, <usize>(S8 - jn) << 2);
+      }
+      if (gP) {
+        const gr = gP + (off << 2);
+        for (let j = 0; j < jn; j++) store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) + load<f32>(gr + (<usize>j << 2)));
+      }
+      let dv4 = f32x4.splat(0);
       let j = 0;
-      for (; j + 4 <= jn; j += 4) {
-        const kv = f32x4.mul(ld(kr, j), iv);
-        v128.store(d + (<usize>j << 2), f32x4.mul(ld(d, j), kv));
-        v128.store(wk + (<usize>j << 2), f32x4.mul(ld(p, j), kv));
+      for (; j + 4 <= jn; j += 4) dv4 = fma(ld(p, j), ld(d, j), dv4);
+      let delta = hsum(dv4);
+      for (; j < jn; j++) delta += load<f32>(p + (<usize>j << 2)) * load<f32>(d + (<usize>j << 2));
+      const dl = f32x4.splat(delta);
+      j = 0;
+      for (; j + 4 <= jn; j += 4) v128.store(d + (<usize>j << 2), f32x4.mul(ld(p, j), f32x4.sub(ld(d, j), dl)));
+      for (; j < jn; j++) store<f32>(d + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * (load<f32>(d + (<usize>j << 2)) - delta));
+      memory.fill(d + (<usize>jn << 2), 0, <usize>(S8 - jn) << 2); // keys past the row's diagonal
+      if (dS) {
+        const sr = dS + (off << 2);
+        memory.copy(sr, d, <usize>jn << 2);
+        if (jn < S) memory.fill(sr + (<usize>jn << 2), 0, <usize>(S - jn) << 2);
       }
-      for (; j < jn; j++) {
-        const kv = load<f32>(kr + (<usize>j << 2)) * inv;
-        store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) * kv);
-        store<f32>(wk + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * kv);
-      }
-      w = wk;
     }
-    if (gP) {
-      const gr = gP + (off << 2);
-      for (let j = 0; j < jn; j++) store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) + load<f32>(gr + (<usize>j << 2)));
-    }
-    let dv4 = f32x4.splat(0);
-    let j = 0;
-    for (; j + 4 <= jn; j += 4) dv4 = fma(ld(p, j), ld(d, j), dv4);
-    let delta = hsum(dv4);
-    for (; j < jn; j++) delta += load<f32>(p + (<usize>j << 2)) * load<f32>(d + (<usize>j << 2));
-    const dl = f32x4.splat(delta);
-    j = 0;
-    for (; j + 4 <= jn; j += 4) v128.store(d + (<usize>j << 2), f32x4.mul(ld(p, j), f32x4.sub(ld(d, j), dl)));
-    for (; j < jn; j++) store<f32>(d + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * (load<f32>(d + (<usize>j << 2)) - delta));
-    if (dS) {
-      const sr = dS + (off << 2);
-      memory.copy(sr, d, <usize>jn << 2);
-      if (jn < S) memory.fill(sr + (<usize>jn << 2), 0, <usize>(S - jn) << 2);
-    }
-    // dq_i = scale·Σⱼ dSᵢⱼ k_j; dk_j += scale·dSᵢⱼ q_i; dv_j += Wᵢⱼ gO_i
-    combine(dq + (<usize>(i * E) << 2), d, jn, k, ks, E, false);
-    const sv = f32x4.splat(scale);
-    const dqi = dq + (<usize>(i * E) << 2);
-    let e = 0;
-    for (; e + 4 <= E; e += 4) v128.store(dqi + (<usize>e << 2), f32x4.mul(ld(dqi, e), sv));
-    for (; e < E; e++) store<f32>(dqi + (<usize>e << 2), load<f32>(dqi + (<usize>e << 2)) * scale);
-    for (j = 0; j < jn; j++) {
-      axpy(dk + (<usize>(j * E) << 2), load<f32>(d + (<usize>j << 2)) * scale, qi, E);
-      axpy(dv + (<usize>(j * Ev) << 2), load<f32>(w + (<usize>j << 2)), gi, Ev);
-    }
+    // dq[block] = scale·dS[block]·k
+    mm(rn, E, jb, db, ld8, 4, k, ks, dq + (<usize>(i0 * E) << 2), <usize>E << 2, scale, false);
+  }
+  // dk = scale·dSᵀ·q and dv = Wᵀ·gO, 4 keys at a time over the query rows that see them
+  const wsrc = keep ? wf : P, wrs: usize = keep ? ld8 : <usize>S << 2;
+  for (let j0 = 0; j0 < S; j0 += 4) {
+    const mj = min(4, S - j0), i1 = causal ? min(j0, L) : 0;
+    mm(mj, E, L - i1, dSf + <usize>i1 * ld8 + (<usize>j0 << 2), 4, ld8, q + <usize>i1 * qs, qs, dk + (<usize>(j0 * E) << 2), <usize>E << 2, scale, false);
+    mm(mj, Ev, L - i1, wsrc + <usize>i1 * wrs + (<usize>j0 << 2), 4, wrs, g + <usize>i1 * gs, gs, dv + (<usize>(j0 * Ev) << 2), <usize>Ev << 2, 1, false);
   }
 }
 
-/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), or 42-43 (attention-norm.ts). */
+/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), 42-43 (attention-norm.ts) or 44-45 (xent.ts). */
 export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): void {
   if (fn == 42 || fn == 43) {
     layerNormJob(fn, c, nch, args);
+    return;
+  }
+  if (fn == 44 || fn == 45) {
+    xentJob(fn, c, nch, args);
     return;
   }
   const nb = arg(args, 1);
   const per = (nb + nch - 1) / nch;
   const m0 = c * per, m1 = min(nb, m0 + per);
   if (fn == 40) {
-    const w = <usize>arg(args, 47) + (<usize>(tid * arg(args, 7)) << 2);
+    const w = <usize>arg(args, 47) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
     for (let bi = m0; bi < m1; bi++) forwardMatrix(args, bi, w);
   } else if (fn == 41) {
-    const s = <usize>arg(args, 18) + (<usize>(tid * 2 * arg(args, 7)) << 2);
+    const s = <usize>arg(args, 18) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
     for (let bi = m0; bi < m1; bi++) backwardMatrix(args, bi, s);
   }
 }

@@ -30,7 +30,8 @@ function desc(be: WasmBackend, x: View, batch: readonly number[], elemBytes = 4)
 
 const pad4 = (batch: readonly number[]): number[] => [...new Array<number>(MAX_BATCH - batch.length).fill(1), ...batch];
 const chunks = (be: WasmBackend, nb: number, work: number): number => (work >= 1 << 16 ? Math.max(1, Math.min(nb, be.getNumThreads() * 4)) : 1);
-const scratch = (be: WasmBackend, n: number): Storage => be.empty(Math.max(1, n * be.getNumThreads()), "float32");
+/** Per-thread scratch of jobs 40/41: kᵀ or vᵀ and two [max(L, 8), S8] blocks, S8 = S rounded up to 8 (wasm/attention.ts scratchFloats). */
+const scratch = (be: WasmBackend, g: AttentionGeometry): Storage => be.empty(Math.max(1, (g.E + g.Ev + 2 * Math.max(g.L, 8)) * (Math.ceil(g.S / 8) * 8) * be.getNumThreads()), "float32");
 
 export interface AttentionGeometry {
   batch: readonly number[];
@@ -52,15 +53,16 @@ export interface AttentionGeometry {
 export function attentionForwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, mask: View | null, p: Storage, o: View): void {
   const nb = g.batch.reduce((a, b) => a * b, 1);
   if (nb === 0 || g.L === 0) return;
+  if (mask && g.causal && zeroFromDiagonalDown(be, mask, g.L, g.S)) mask = null; // adds nothing to the scores computed
   const kind = !mask ? 0 : mask.storage.dtype === "bool" ? 1 : 2;
   const md = mask ? desc(be, mask, g.batch, kind === 1 ? 1 : 4) : [0, 0, 0, 0, 0, 0];
-  const w = g.keep ? scratch(be, g.S) : null;
+  const w = scratch(be, g);
   be.job([
     40, nb, ...pad4(g.batch), g.L, g.S, g.E, g.Ev, g.causal ? 1 : 0, kind, f32bits(g.scale), be.ptr(p), mask && mask.shape.at(-1) !== 1 ? mask.strides.at(-1)! : 0,
     ...desc(be, q, g.batch), ...desc(be, k, g.batch), ...desc(be, v, g.batch), ...md, ...desc(be, o, g.batch),
-    g.keep ? be.ptr(g.keep.storage) + 4 * g.keep.offset : 0, f32bits(g.keepScale), w ? be.ptr(w) : 0,
+    g.keep ? be.ptr(g.keep.storage) + 4 * g.keep.offset : 0, f32bits(g.keepScale), be.ptr(w),
   ], chunks(be, nb, nb * g.L * g.S * (g.E + g.Ev)));
-  if (w) be.free(w);
+  be.free(w);
 }
 
 /**
@@ -70,7 +72,7 @@ export function attentionForwardJob(be: WasmBackend, g: AttentionGeometry, q: Vi
 export function attentionBackwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, gO: View, p: Storage, gP: View | null, dq: Storage, dk: Storage, dv: Storage, dS: Storage | null): void {
   const nb = g.batch.reduce((a, b) => a * b, 1);
   if (nb === 0 || g.L === 0) return;
-  const s = scratch(be, 2 * g.S);
+  const s = scratch(be, g);
   be.job([
     41, nb, ...pad4(g.batch), g.L, g.S, g.E, g.Ev, g.causal ? 1 : 0, f32bits(g.scale), be.ptr(p), gP ? be.ptr(gP.storage) + 4 * gP.offset : 0,
     be.ptr(dq), be.ptr(dk), be.ptr(dv), dS ? be.ptr(dS) : 0, be.ptr(s),
@@ -90,6 +92,16 @@ export function causalBelow(be: WasmBackend, m: View, L: number, S: number): boo
   const d = be.hostView(m.storage), n = numel(m.shape);
   for (let at = m.offset; at < m.offset + n; at += L * S)
     for (let i = 0; i < L; i++) for (let j = i + 1; j < S; j++) if (d[at + i * S + j] !== -Infinity) return false;
+  return true;
+}
+
+/** Whether a contiguous float32 mask [..., L, S] is 0 at every j ≤ i (generateSquareSubsequentMask is). */
+function zeroFromDiagonalDown(be: WasmBackend, m: View, L: number, S: number): boolean {
+  const r = m.shape.length;
+  if (r < 2 || m.shape[r - 2] !== L || m.shape[r - 1] !== S || m.storage.dtype !== "float32" || !isContiguous(m.shape, m.strides)) return false;
+  const d = be.hostView(m.storage), n = numel(m.shape);
+  for (let at = m.offset; at < m.offset + n; at += L * S)
+    for (let i = 0; i < L; i++) for (let j = 0; j <= i && j < S; j++) if (d[at + i * S + j] !== 0) return false;
   return true;
 }
 

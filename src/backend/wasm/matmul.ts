@@ -27,8 +27,29 @@ export function matmul(c: WasmCtx, scratch: GemmScratch, a: View, b: View, dtype
   if (dtype !== "float32" || a.storage.dtype !== "float32" || b.storage.dtype !== "float32") {
     return c.exact(out, c.host.matmul(c.onHost(a), c.onHost(b), dtype));
   }
-  gemm(c, scratch, a, b, out, batch, m, k, n);
+  const f = foldBatch(a, b, m);
+  if (f) gemm(c, scratch, f[0], f[1], out, [], nb * m, k, n);
+  else gemm(c, scratch, a, b, out, batch, m, k, n);
   return out;
+}
+
+/**
+ * A batch of A's against one broadcast B (a linear layer's x [N, L, in] · Wᵀ, its dx) as one tall
+ * GEMM [N·L, k] · [k, n] when A's batch and row dims walk memory as one: B is packed once instead
+ * of once per matrix, and the kernel runs on full MC blocks of rows. Same products, same order.
+ */
+function foldBatch(a: View, b: View, m: number): [View, View] | null {
+  const ra = a.shape.length, rb = b.shape.length;
+  if (ra < 3 || b.strides.slice(0, rb - 2).some((s, i) => s !== 0 && b.shape[i] !== 1)) return null;
+  let expect = m * a.strides[ra - 2]!;
+  for (let d = ra - 3; d >= 0; d--) {
+    if (a.shape[d] !== 1 && a.strides[d] !== expect) return null;
+    expect *= a.shape[d]!;
+  }
+  return [
+    { ...a, shape: [numel(a.shape.slice(0, ra - 1)), a.shape[ra - 1]!], strides: [a.strides[ra - 2]!, a.strides[ra - 1]!] },
+    { ...b, shape: b.shape.slice(rb - 2), strides: b.strides.slice(rb - 2) },
+  ];
 }
 
 function gemm(c: WasmCtx, scratch: GemmScratch, a: View, b: View, out: WasmStorage, batch: number[], m: number, k: number, n: number): void {

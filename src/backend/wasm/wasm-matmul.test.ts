@@ -86,6 +86,20 @@ for (const threads of [1, 2]) {
       check(operand([7, 1, 1], "float32", "contig", 13), operand([7, 1, 1], "float32", "contig", 14), "float32", "batched 1x1");
     });
 
+    test("a batch of A's against one broadcast B (folded into one tall GEMM where A's rows allow)", () => {
+      const w = operand([9, 33], "float32", "transposed", 20);
+      const bcast = (shape: number[]): View => ({ ...w, shape: [...shape, 9, 33], strides: [...shape.map(() => 0), ...w.strides] });
+      check(operand([4, 3, 17, 9], "float32", "contig", 21), bcast([4, 3]), "float32", "folded [4, 3] batch");
+      check(operand([5, 40, 9], "float32", "transposed", 22), bcast([5]), "float32", "transposed A rows (no fold)");
+      const a = operand([6, 17, 9], "float32", "contig", 23);
+      const swapped: View = { ...a, shape: [17, 6, 9], strides: [9, 153, 1] }; // batch and rows swapped: no fold
+      check(swapped, bcast([17]), "float32", "batch-major A (no fold)");
+      const one: View = { ...a, shape: [6, 1, 17, 9], strides: [153, 5, 9, 1] }; // a size-1 dim with any stride
+      check(one, bcast([6, 1]), "float32", "size-1 batch dim");
+      const junk: View = { ...a, shape: [2, 1, 17, 9], strides: [7, 7, 9, 1] }; // overlapping batches: no fold
+      check(junk, bcast([2, 1]), "float32", "overlapping batch rows");
+    });
+
     test("float64 and int32 fall back to exact loops", () => {
       for (const dtype of ["float64", "int32"] as const)
         for (const la of ["contig", "transposed", "sliced"] as const) {

@@ -1,0 +1,110 @@
+// Cross-entropy rows in f32 SIMD for the unweighted case (jobs 44 forward, 45 backward; glue in
+// src/backend/wasm/xent-jobs.ts, used by src/ops/fused/cross-entropy.ts): one pass per row of the
+// logits each way, where the host loop spent most of its time in scalar Math.exp.
+
+import { expF32x4 } from "./math";
+
+@inline function arg(args: usize, i: i32): i32 {
+  return load<i32>(args + (<usize>i << 2));
+}
+
+@inline function ld(p: usize, j: i32): v128 {
+  return v128.load(p + (<usize>j << 2));
+}
+
+@inline function hsum(v: v128): f32 {
+  const s = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
+}
+
+/** max of row x of n, 0 when it is not finite (as the host kernel: a row of −∞ gives NaN, not a 0/0 trap). */
+@inline function rowMax(x: usize, n: i32): f32 {
+  let mv = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) mv = f32x4.max(mv, ld(x, j));
+  let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (; j < n; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
+  return m - m == 0 ? m : 0;
+}
+
+/** Σⱼ exp(x_j − m), storing each term at out (when out ≠ 0). */
+@inline function expSum(x: usize, n: i32, m: f32, out: usize): f32 {
+  const mv = f32x4.splat(m);
+  let sv = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const e = expF32x4(f32x4.sub(ld(x, j), mv));
+    if (out) v128.store(out + (<usize>j << 2), e);
+    sv = f32x4.add(sv, e);
+  }
+  let s = hsum(sv);
+  for (; j < n; j++) {
+    const e = Mathf.exp(load<f32>(x + (<usize>j << 2)) - m);
+    if (out) store<f32>(out + (<usize>j << 2), e);
+    s += e;
+  }
+  return s;
+}
+
+// ---- job 44: args 44, n, c, x, t (i32), ignoreIndex, ε (f32 bits), out (f32 [n]).
+// out_i = (1 − ε)·(lse_i − x_i,yᵢ) + ε·(lse_i − mean_c x_ic), 0 where yᵢ = ignoreIndex.
+function forwardRows(r0: i32, r1: i32, args: usize): void {
+  const c = arg(args, 2), ignore = arg(args, 5), e = reinterpret<f32>(arg(args, 6));
+  for (let r = r0; r < r1; r++) {
+    const y = load<i32>(<usize>arg(args, 4) + (<usize>r << 2));
+    const out = <usize>arg(args, 7) + (<usize>r << 2);
+    if (y == ignore) {
+      store<f32>(out, 0);
+      continue;
+    }
+    const x = <usize>arg(args, 3) + (<usize>(r * c) << 2);
+    const m = rowMax(x, c);
+    const lse = m + Mathf.log(expSum(x, c, m, 0));
+    let loss = lse - load<f32>(x + (<usize>y << 2));
+    if (e > 0) {
+      let av = f32x4.splat(0);
+      let j = 0;
+      for (; j + 4 <= c; j += 4) av = f32x4.add(av, ld(x, j));
+      let all = hsum(av);
+      for (; j < c; j++) all += load<f32>(x + (<usize>j << 2));
+      loss = loss * (1 - e) + (lse - all / <f32>c) * e;
+    }
+    store<f32>(out, loss);
+  }
+}
+
+// ---- job 45: args 45, n, c, x, t (i32), ignoreIndex, ε (f32 bits), g, g stride (0: one scalar),
+// factor (f32 bits), dx. dx_ij = s_i·(softmax(x_i)_j − ε/c − (1 − ε)·[j = yᵢ]) with s_i = g_i·factor;
+// a zero row where yᵢ = ignoreIndex.
+function backwardRows(r0: i32, r1: i32, args: usize): void {
+  const c = arg(args, 2), ignore = arg(args, 5), e = reinterpret<f32>(arg(args, 6));
+  const g = <usize>arg(args, 7), gst = arg(args, 8), factor = reinterpret<f32>(arg(args, 9));
+  const ec = e / <f32>c;
+  for (let r = r0; r < r1; r++) {
+    const y = load<i32>(<usize>arg(args, 4) + (<usize>r << 2));
+    const dx = <usize>arg(args, 10) + (<usize>(r * c) << 2);
+    if (y == ignore) {
+      memory.fill(dx, 0, <usize>c << 2);
+      continue;
+    }
+    const x = <usize>arg(args, 3) + (<usize>(r * c) << 2);
+    const s = load<f32>(g + (<usize>(r * gst) << 2)) * factor;
+    const m = rowMax(x, c);
+    const z = expSum(x, c, m, dx);
+    const sz = s / z, sv = f32x4.splat(sz), bv = f32x4.splat(ec * s);
+    let j = 0;
+    for (; j + 4 <= c; j += 4) v128.store(dx + (<usize>j << 2), f32x4.sub(f32x4.mul(ld(dx, j), sv), bv));
+    for (; j < c; j++) store<f32>(dx + (<usize>j << 2), load<f32>(dx + (<usize>j << 2)) * sz - ec * s);
+    const at = dx + (<usize>y << 2);
+    store<f32>(at, load<f32>(at) - (1 - e) * s);
+  }
+}
+
+/** Chunk c of nch of job 44 or 45: a contiguous range of the rows. */
+export function xentJob(fn: i32, c: i32, nch: i32, args: usize): void {
+  const rows = arg(args, 1);
+  const per = (rows + nch - 1) / nch;
+  const r0 = min(rows, c * per), r1 = min(rows, r0 + per);
+  if (fn == 44) forwardRows(r0, r1, args);
+  else backwardRows(r0, r1, args);
+}
