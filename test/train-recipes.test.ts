@@ -71,6 +71,7 @@ test("mergeRecipes: fresh rows replace their recipes (a failure too), the rest k
   assert.match(md, /\| `names` \| failed: no data \| – \| .* \| \[2\] \|/);
   assert.match(md, /\[1\] 2026-01-01, `npm run recipes`, .*\n\n\[2\] 2026-02-01, `npm run recipes -- --only co2,names`/);
   assert.equal(recipesMarkdown({ results: [{ ...row("a", "2026-01-01T00:00:00Z", "r"), report: ["x | y"] }] }).split("\n")[2]!.includes("x \\| y"), true, "pipes in a report are escaped");
+  assert.ok(recipesMarkdown({ results: [{ ...row("a", "2026-01-01T00:00:00Z", "r"), report: ["sample at 0.5:", "Call me", "more"] }] }).split("\n")[2]!.includes("· sample at 0.5: Call me |"), "a heading line brings the line after it");
   assert.throws(() => readRecipesTable({ results: [{ recipe: "xor" }] }), /row "xor" lacks its date, machine or run command/);
   assert.throws(() => readRecipesTable({}), /no results array/);
 });

@@ -78,10 +78,11 @@ export function headline(test: Record<string, number>): string {
   return v === undefined ? "–" : `${k} ${Number(v.toPrecision(4))}`;
 }
 
-/** The row's result cell: the headline, then the recipe's first report line (its own measure, e.g. MAE against a baseline). */
+/** The row's result cell: the headline, then the recipe's first report line (its own measure, e.g. MAE against a baseline); a line ending in ':' (a heading such as "sample at temperature 0.5:") brings the line after it. */
 function resultCell(r: RecipeResult): string {
   if (!r.ok) return `failed: ${cell((r.error ?? "").split("\n")[0]!)}`;
-  const first = r.report?.find((l) => l.trim());
+  const lines = (r.report ?? []).filter((l) => l.trim());
+  const first = lines[0]?.trimEnd().endsWith(":") && lines[1] ? `${lines[0].trimEnd()} ${lines[1].trim()}` : lines[0];
   const more = first ? ` · ${first.length > 160 ? `${first.slice(0, 157)}…` : first}` : "";
   return cell(headline(r.test) + more);
 }

@@ -65,11 +65,12 @@ export abstract class Tokenizer {
         const i = rest.indexOf(s);
         if (i >= 0 && (at < 0 || i < at)) [at, tok] = [i, s];
       }
+      // concat, not push(...): a whole book as spread arguments overflows the call stack
       if (at < 0) {
-        ids.push(...this.encodeOrdinary(rest));
+        ids = ids.concat(this.encodeOrdinary(rest));
         break;
       }
-      ids.push(...this.encodeOrdinary(rest.slice(0, at)), this.specialTokens.get(tok)!);
+      ids = ids.concat(this.encodeOrdinary(rest.slice(0, at)), [this.specialTokens.get(tok)!]);
       rest = rest.slice(at + tok.length);
     }
     if (maxLength != null) {
