@@ -23,6 +23,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (!hp) return null;
   const { p, be, dt, T, B, I, H } = hp;
   const lstm = a.mode === "LSTM", gru = a.mode === "GRU";
+  if (a.batchSizes && !seqKernels(be, dt, H)) return null;
   const GH = RNN_GATES[a.mode] * H, TB = T * B, SW = savedWidth(a.mode) * H;
   const S = saved.get(outs[0]!) ?? null;
   if ((lstm || gru) && !S) return null;
@@ -45,7 +46,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
     const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
-    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w);
+    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w, a.batchSizes ?? null);
     be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
