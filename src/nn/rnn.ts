@@ -144,7 +144,8 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
       return packed && input.sortedIndices ? got.indexSelect(1, input.sortedIndices) : got;
     });
     if (!packed && !this.projSize && xs.length === 1 && xs[0]!.ndim === 3) return this.#fused(xs[0]!, states, batched);
-    if (packed && this.mode === "LSTM" && !this.projSize) return this.#packedFused(input, batchSizes!, states);
+    // packed LSTM batches run the fused op's masked steps; the cpu backend keeps the cells below (the oracle)
+    if (packed && this.mode === "LSTM" && !this.projSize && input.data.device !== "cpu") return this.#packedFused(input, batchSizes!, states);
     const finals: Tensor[][] = states.map(() => []);
     for (let l = 0; l < L; l++) {
       const outs: Tensor[][] = [];
