@@ -87,18 +87,18 @@ export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse
 
 /**
  * Backward rows [b0, b1) of all T steps, last step first: rnn.ts's backward step (dh, dc [B, H] in
- * place, gy [T, B, H] or 0) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
+ * place, gy [T, B, H] or 0, element strides gst, gsb for t and b) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
  * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
  * acc [4H] gets the rows' sum of dg (the bias gradient).
  */
-export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize): void {
+export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize, gst: i32, gsb: i32): void {
   const G = 4 * H, SW = 6 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
     const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4;
-    const dgt = dg + <usize>(t * B * G) * 4, gyt = gy ? gy + <usize>(t * B * H) * 4 : 0, e = active(sizes, t, b0, b1);
+    const dgt = dg + <usize>(t * B * G) * 4, gyt = gy ? gy + <usize>(t * gst) * 4 : 0, e = active(sizes, t, b0, b1);
     if (e > b0) {
-      lstmBackwardRows(b0, e, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gyt, dc, dgt);
+      lstmBackwardRows(b0, e, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gyt, gsb, dc, dgt);
       addRows(acc, dgt, b0, e, G);
       gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
     }
@@ -107,7 +107,7 @@ export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, revers
       memory.fill(dgt + <usize>(b * G) * 4, 0, <usize>G * 4);
       for (let j = 0; gyt && j < H; j += 4) {
         const o = <usize>(b * H + j) * 4;
-        v128.store(dh + o, f32x4.add(v128.load(dh + o), v128.load(gyt + o)));
+        v128.store(dh + o, f32x4.add(v128.load(dh + o), v128.load(gyt + <usize>(b * gsb + j) * 4)));
       }
     }
   }
