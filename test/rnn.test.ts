@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { backendByName, F, listBackends, manualSeed, nn, randn, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, fixture, values, type FixtureTensor, on } from "./helpers.js";
+import { applyFused, fusedOps, kernelRuns } from "../src/ops/fused/table.js";
 
 interface Case {
   name: string;
@@ -148,6 +149,55 @@ describe("recurrent modules: arguments, shapes, errors and initialisation", () =
     const one = new nn.LSTM(3, 8, { dropout: 0.5 });
     assert.deepEqual(one.train().forward(x)[0].dataSync(), one.eval().forward(x)[0].dataSync());
   });
+});
+
+describe("packed LSTM batches in the fused whole-sequence op (masked steps)", () => {
+  test("wasm's masked-step kernel (2 threads, edge rows, partial sliver) matches the cpu backend's cell path, and ran", () => {
+    if (!listBackends().includes("wasm")) return;
+    manualSeed(5);
+    const make = (): nn.LSTM => new nn.LSTM(5, 116, { numLayers: 2, bidirectional: true });
+    const sd = make().stateDict();
+    const lengths = [7, 1, 4, 7, 2, 5, 3, 6, 7, 2, 1, 5, 4, 6, 3, 2, 7, 5];
+    const xs = randn([7, 18, 5]), gy = randn([7, 18, 232]), h0 = randn([4, 18, 116]).mul(0.5), c0 = randn([4, 18, 116]).mul(0.5);
+    const run = (device: string): Tensor[] =>
+      on(device, () => {
+        const m = make();
+        m.loadStateDict(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.to(device)])));
+        const [x, h, c] = [xs, h0, c0].map((t) => {
+          const d = t.to(device);
+          d.requiresGrad = true;
+          return d;
+        }) as [Tensor, Tensor, Tensor];
+        const [y, [hN, cN]] = m.forward(nn.packPaddedSequence(x, lengths, { enforceSorted: false }), [h, c]);
+        const out = nn.padPackedSequence(y)[0];
+        out.mul(gy.to(device)).sum().add(hN.sum()).add(cN.mul(2).sum()).backward();
+        return [out, hN, cN, x.grad!, h.grad!, c.grad!, ...[...m.parameters()].map((p) => p.grad!)];
+      });
+    const ref = run("cpu");
+    const be = backendByName("wasm");
+    const threads = be.getNumThreads?.() ?? 1;
+    const kernel = fusedOps().rnn.kernels!.wasm!;
+    const before = kernelRuns.get(kernel) ?? 0;
+    be.setNumThreads?.(2);
+    try {
+      run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`));
+    } finally {
+      be.setNumThreads?.(threads);
+    }
+    assert.equal((kernelRuns.get(kernel) ?? 0) - before, 4, "each layer and direction ran the fused kernel");
+  });
+  test("float64 gradcheck of the masked op (cpu: its reference), both directions, ended and unstarted rows", () => on("cpu", () => {
+    manualSeed(14);
+    const f64 = (s: number[], k = 1): Tensor => {
+      const t = randn(s, { dtype: "float64" }).mul(k);
+      t.requiresGrad = true;
+      return t;
+    };
+    for (const reverse of [false, true]) {
+      const ins = [f64([4, 3, 3]), f64([3, 4], 0.5), f64([3, 4], 0.5), f64([16, 3], 0.5), f64([16, 4], 0.5), f64([16], 0.5), f64([16], 0.5)];
+      assert.ok(gradcheck((...xs) => applyFused("rnn", xs, { mode: "LSTM", reverse, bias: true, batchSizes: [3, 2, 2, 1] }), ins), `reverse ${reverse}`);
+    }
+  }));
 });
 
 describe("float64 gradcheck of the cells (reference backend)", () => {

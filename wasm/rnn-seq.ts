@@ -57,34 +57,59 @@ export function gemmRowsScratch(rows: i32, k: i32): i32 {
  * Forward rows [b0, b1) of all T steps: gates [T, B, 4H] hold x·W_ihᵀ and get h_{t−1}·W_hhᵀ added
  * (w: W_hhᵀ packed, k = H, n = 4H); then rnn.ts's step with bias [4H]. h0, c0 rows of H; save
  * [T, B, 6H]; ys [T, B, H]. reverse runs t = T − 1 down to 0. scratch: gemmRowsScratch(b1 − b0, H) bytes.
+ * sizes: 0, or a packed batch's rows per step (see active); the other rows carry their state.
  */
-export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize): void {
+export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize, sizes: usize): void {
   const G = 4 * H, SW = 6 * H;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
     const g = gates + <usize>(t * B * G) * 4;
     const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4;
-    const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4;
-    gemmRows(b0, b1, hp, H, w, H, G, g, G, true, scratch);
-    lstmForwardRows(b0, b1, H, g, 0, bias, cp, s == 0 ? H : SW, save + <usize>(t * B * SW) * 4, ys + <usize>(t * B * H) * 4);
+    const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4, cps = s == 0 ? H : SW;
+    const sv = save + <usize>(t * B * SW) * 4, y = ys + <usize>(t * B * H) * 4, e = active(sizes, t, b0, b1);
+    if (e > b0) {
+      gemmRows(b0, e, hp, H, w, H, G, g, G, true, scratch);
+      lstmForwardRows(b0, e, H, g, 0, bias, cp, cps, sv, y);
+    }
+    // rows whose sequence has ended (or not begun, reversed) carry h and c unchanged
+    for (let b = e; b < b1; b++) {
+      memory.copy(y + <usize>(b * H) * 4, hp + <usize>(b * H) * 4, <usize>H * 4);
+      memory.copy(sv + <usize>(b * SW + 4 * H) * 4, cp + <usize>(b * cps) * 4, <usize>H * 4);
+    }
   }
+}
+
+// The end of rows [b0, b1) that step t updates: sizes (int32 [T], non-increasing: a packed batch
+// sorted longest first) holds how many leading rows are still in their sequence; 0 means all.
+@inline function active(sizes: usize, t: i32, b0: i32, b1: i32): i32 {
+  return sizes ? max(b0, min(b1, load<i32>(sizes + (<usize>t << 2)))) : b1;
 }
 
 /**
  * Backward rows [b0, b1) of all T steps, last step first: rnn.ts's backward step (dh, dc [B, H] in
- * place, gy [T, B, H] or 0) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
+ * place, gy [T, B, H] or 0, element strides gst, gsb for t and b) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
  * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
  * acc [4H] gets the rows' sum of dg (the bias gradient).
  */
-export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize): void {
+export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize, gst: i32, gsb: i32): void {
   const G = 4 * H, SW = 6 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
     const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4;
-    const dgt = dg + <usize>(t * B * G) * 4;
-    lstmBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dc, dgt);
-    addRows(acc, dgt, b0, b1, G);
-    gemmRows(b0, b1, dgt, G, w, G, H, dh, H, false, scratch);
+    const dgt = dg + <usize>(t * B * G) * 4, gyt = gy ? gy + <usize>(t * gst) * 4 : 0, e = active(sizes, t, b0, b1);
+    if (e > b0) {
+      lstmBackwardRows(b0, e, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gyt, gsb, dc, dgt);
+      addRows(acc, dgt, b0, e, G);
+      gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
+    }
+    // carried rows: no gate gradients, dh takes the step's output gradient, dc passes unchanged
+    for (let b = e; b < b1; b++) {
+      memory.fill(dgt + <usize>(b * G) * 4, 0, <usize>G * 4);
+      for (let j = 0; gyt && j < H; j += 4) {
+        const o = <usize>(b * H + j) * 4;
+        v128.store(dh + o, f32x4.add(v128.load(dh + o), v128.load(gyt + <usize>(b * gsb + j) * 4)));
+      }
+    }
   }
 }
 

@@ -92,14 +92,14 @@ export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, 
 }
 
 /**
- * Backward rows [b0, b1) of one step: d = dh + gy (gy may be 0), dc ← dc + d·o·(1 − tanh² c),
+ * Backward rows [b0, b1) of one step: d = dh + gy (gy may be 0; rows gys apart), dc ← dc + d·o·(1 − tanh² c),
  * the four pre-activation gradients into dg [B, 4H], then dc ← dc·f for the step before.
  */
-export function lstmBackwardRows(b0: i32, b1: i32, H: i32, save: usize, cp: usize, cps: i32, dh: usize, gy: usize, dc: usize, dg: usize): void {
+export function lstmBackwardRows(b0: i32, b1: i32, H: i32, save: usize, cp: usize, cps: i32, dh: usize, gy: usize, gys: i32, dc: usize, dg: usize): void {
   const G = 4 * H, SW = 6 * H, one = f32x4.splat(1);
   for (let b = b0; b < b1; b++) {
     const sr = row(save, b, SW), cr = row(cp, b, cps), hr = row(dh, b, H), cdr = row(dc, b, H), gr = row(dg, b, G);
-    const yr = gy ? row(gy, b, H) : 0;
+    const yr = gy ? row(gy, b, gys) : 0;
     for (let j = 0; j < H; j += 4) {
       const i = ld(sr, j), f = ld(sr, H + j), g = ld(sr, 2 * H + j), o = ld(sr, 3 * H + j), tc = ld(sr, 5 * H + j);
       const d = gy ? f32x4.add(ld(hr, j), ld(yr, j)) : ld(hr, j);

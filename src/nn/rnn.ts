@@ -4,7 +4,7 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
-import { zeros } from "../ops/creation.js";
+import { tensor, zeros } from "../ops/creation.js";
 import { applyFused } from "../ops/fused/table.js";
 import { cat, stack } from "../ops/movement.js";
 import { resolveArgs, type Args } from "../options.js";
@@ -145,6 +145,8 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
       return packed && input.sortedIndices ? got.indexSelect(1, input.sortedIndices) : got;
     });
     if (!packed && !this.projSize && xs.length === 1 && xs[0]!.ndim === 3) return this.#fused(xs[0]!, states, batched);
+    // packed LSTM batches run the fused op's masked steps; the cpu backend keeps the cells below (the oracle)
+    if (packed && this.mode === "LSTM" && !this.projSize && input.data.device !== "cpu") return this.#packedFused(input, batchSizes!, states);
     const finals: Tensor[][] = states.map(() => []);
     for (let l = 0; l < L; l++) {
       const outs: Tensor[][] = [];
@@ -166,25 +168,46 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
     return [batched ? output : output.squeeze(this.batchFirst ? 0 : 1), finalStates];
   }
 
-  /** The padded path: one fused op per layer and direction over the whole sequence. */
-  #fused(x: Tensor, states: Tensor[], batched: boolean): [Tensor, Tensor[]] {
-    const D = this.numDirections;
+  /**
+   * A packed LSTM batch through the fused layer: padded to [T, B, in] by one gather (sorted, so the
+   * rows still in their sequence at step t are the first batchSizes[t]), the rows past their end
+   * carry their state inside the op, and the valid rows are gathered back: PyTorch's packed semantics.
+   */
+  #packedFused(input: PackedSequence, sizes: number[], states: Tensor[]): [Output, Tensor[]] {
+    const T = sizes.length, B = sizes[0]!, N = input.data.shape[0]!, dev = input.data.device;
+    const pad: number[] = [], valid: number[] = [];
+    for (let t = 0, off = 0; t < T; off += sizes[t++]!)
+      for (let b = 0; b < B; b++) {
+        pad.push(b < sizes[t]! ? off + b : N);
+        if (b < sizes[t]!) valid.push(t * B + b);
+      }
+    const idx = (v: number[]): Tensor => tensor(Int32Array.from(v), { dtype: "int32", device: dev });
+    const x = cat([input.data, zeros([1, this.inputSize], { dtype: input.data.dtype, device: dev })], 0).indexSelect(0, idx(pad));
+    const [ys, finals] = this.#fused(x.reshape([T, B, this.inputSize]), states, true, sizes);
+    const data = ys.reshape([T * B, ys.shape[2]!]).indexSelect(0, idx(valid));
+    const unsort = (s: Tensor): Tensor => (input.unsortedIndices ? s.indexSelect(1, input.unsortedIndices) : s);
+    return [new PackedSequence(data, input.batchSizes, input.sortedIndices, input.unsortedIndices), finals.map(unsort)];
+  }
+
+  /** The padded path: one fused op per layer and direction over the whole sequence (time-major when batchSizes: a packed batch). */
+  #fused(x: Tensor, states: Tensor[], batched: boolean, batchSizes: number[] | null = null): [Tensor, Tensor[]] {
+    const D = this.numDirections, timeMajor = !this.batchFirst || !!batchSizes;
     const finals: Tensor[][] = states.map(() => []);
-    let seq = this.batchFirst ? x.transpose(0, 1) : x; // [T, B, features]
+    let seq = timeMajor ? x : x.transpose(0, 1); // [T, B, features]
     for (let l = 0; l < this.numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const w = this.#weights[l * D + d]!;
         const init = states.map((s) => s.select(0, l * D + d));
         const ins = [seq, ...init, w.wIh, w.wHh, ...(w.bIh && w.bHh ? [w.bIh, w.bHh] : [])];
-        const [ys, ...last] = applyFused("rnn", ins, { mode: this.mode, reverse: d === 1, bias: this.bias });
+        const [ys, ...last] = applyFused("rnn", ins, { mode: this.mode, reverse: d === 1, bias: this.bias, ...(batchSizes ? { batchSizes } : {}) });
         outs.push(ys!);
         last.forEach((t, k) => finals[k]!.push(t));
       }
       seq = D === 2 ? cat(outs, 2) : outs[0]!;
       if (this.dropout > 0 && this.training && l < this.numLayers - 1) seq = dropoutFn(seq, { p: this.dropout });
     }
-    const output = this.batchFirst ? seq.transpose(0, 1) : seq;
+    const output = timeMajor ? seq : seq.transpose(0, 1);
     const finalStates = finals.map((list) => (batched ? stack(list, 0) : stack(list, 0).squeeze(1)));
     return [batched ? output : output.squeeze(this.batchFirst ? 0 : 1), finalStates];
   }

@@ -33,15 +33,23 @@ function seqJob(be: WasmBackend, args: number[], B: number, H: number, k: number
   be.free(scratch);
 }
 
+// LSTM jobs take a packed batch's rows per step (int32 [T], arg 17; 0 when every row runs every step).
+function withSizes(be: WasmBackend, sizes: readonly number[] | null, run: (at: number) => void): void {
+  const s = sizes ? be.upload(Int32Array.from(sizes), "int32") : null;
+  run(s ? be.ptr(s) : 0);
+  if (s) be.free(s);
+}
+
 /**
  * All T steps forward (wasm/rnn-seq.ts): gates [T, B, G·H] (x·W_ihᵀ, overwritten), wT: W_hhᵀ packed by
  * packPanel, bias: LSTM b_ih + b_hh [4H], GRU [4H] (r, z sums, b_in, b_hn), Elman [H]; c0 (LSTM) and
- * save (LSTM, GRU) as in rnn.ts; ys [T, B, H] written.
+ * save (LSTM, GRU) as in rnn.ts; ys [T, B, H] written. sizes (LSTM): a packed batch's rows per step,
+ * non-increasing; the other rows carry h and c (wasm/rnn-seq.ts).
  */
-export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage): void {
+export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage, sizes: readonly number[] | null = null): void {
   const head = [B, T, H, reverse ? 1 : 0, be.ptr(gates), be.ptr(wT), be.ptr(bias), addr(be, h0)];
   const tail = [save ? be.ptr(save) : 0, be.ptr(ys)];
-  if (mode === "LSTM") seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, H);
+  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, H, [0, 0, 0, at]));
   else if (mode === "GRU") {
     const rec = be.empty(B * 3 * H, "float32");
     seqJob(be, [35, ...head, be.ptr(rec), ...tail], B, H, H);
@@ -52,14 +60,15 @@ export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H:
 /**
  * All T steps backward, last first, into dgx [T, B, G·H] (and dgh, the GRU's recurrent part); dh (and
  * dc) [B, H] start as the final states' gradients and end as the initial states'. w: W_hh packed.
+ * gyStrides (LSTM): gy's element strides for t and b (unread without gy).
  * Returns the column sums of dgx then dgh (the bias gradients; G·H each, the dgh half zero but for a GRU).
  */
-export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage): Float32Array {
+export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage, sizes: readonly number[] | null = null, gyStrides: readonly number[] = [0, 0]): Float32Array {
   const rev = reverse ? 1 : 0, GH = (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1) * H;
   const [pdh, pdgx, pw] = [be.ptr(dh), be.ptr(dgx), be.ptr(w)];
   const nch = seqChunks(be, B, H), acc = be.full(nch * 2 * GH, "float32", 0);
   const extra = [mode === "GRU" ? be.ptr(dgh) : 0, be.ptr(acc), 2 * GH * 4];
-  if (mode === "LSTM") seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, extra);
+  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, [...extra, at, ...gyStrides]));
   else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, extra);
   else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, extra);
   const parts = be.hostView(acc) as Float32Array, sums = new Float32Array(2 * GH);

@@ -23,13 +23,16 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (!hp) return null;
   const { p, be, dt, T, B, I, H } = hp;
   const lstm = a.mode === "LSTM", gru = a.mode === "GRU";
+  if (a.batchSizes && !seqKernels(be, dt, H)) return null;
   const GH = RNN_GATES[a.mode] * H, TB = T * B, SW = savedWidth(a.mode) * H;
   const S = saved.get(outs[0]!) ?? null;
   if ((lstm || gru) && !S) return null;
   const view = (s: Storage): TypedArray => be.hostView!(s);
   const ys = contiguous(outs[0]!);
   const c = (t: Tensor | null | undefined): Tensor | null => (t ? contiguous(t) : null);
-  const [gY, ghN, gcN] = [c(gs[0]), c(gs[1]), c(lstm ? gs[2] : null)];
+  // wasm's LSTM job reads a strided output gradient (batchFirst's transpose) in place
+  const inPlace = lstm && !!seqKernels(be, dt, H) && gs[0]?.strides[2] === 1;
+  const [gY, ghN, gcN] = [inPlace ? gs[0]! : c(gs[0]), c(gs[1]), c(lstm ? gs[2] : null)];
   const Arr = dt === "float64" ? Float64Array : Float32Array;
   // dh and dc flowing back into the step being processed; they start as the final states' gradients
   const dh = new Arr(B * H), dc = new Arr(B * H), direct = new Arr(B * H);
@@ -45,7 +48,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
     const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
-    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w);
+    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w, a.batchSizes ?? null, gY ? gY.strides.slice(0, 2) : [0, 0]);
     be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
@@ -100,24 +103,35 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     const at = { x: 0, h0: 1, c0: 2, wIh: nIh, wHh: nIh + 1, bIh: nIh + 2, bHh: nIh + 3 }[name];
     return !!needs[at];
   };
-  let dWhh: Tensor | null = null;
+  let dWhh: Tensor | null = null, dWih: Tensor | null = null;
   if (wants("wHh")) {
-    // the previous states, in step order: h0 then ys shifted by one step
-    const prev = be.empty ? be.empty(TB * H, dt) : be.full(TB * H, dt, 0);
-    const P = view(prev), Y = view(ys.storage), h0 = view(p.h0.storage);
+    // the previous states in step order (h0, then ys shifted by one step), beside x when both weights
+    // want gradients and share the gate gradients: one GEMM [GH, I + H] packs dGᵀ once
+    const both = wants("wIh") && dGh === dGx, K = both ? I + H : H;
+    const prev = be.empty ? be.empty(TB * K, dt) : be.full(TB * K, dt, 0);
+    const P = view(prev), Y = view(ys.storage), h0 = view(p.h0.storage), X = view(p.x.storage);
     const first = a.reverse ? T - 1 : 0;
     for (let t = 0; t < T; t++) {
       const from = t === first ? h0.subarray(p.h0.offset, p.h0.offset + B * H) : Y.subarray(ys.offset + (a.reverse ? t + 1 : t - 1) * B * H, ys.offset + (a.reverse ? t + 2 : t) * B * H);
-      P.set(from, t * B * H);
+      if (!both) P.set(from, t * B * H);
+      for (let b = 0, r = t * B; both && b < B; b++, r++) {
+        P.set(X.subarray(p.x.offset + r * I, p.x.offset + (r + 1) * I), r * K);
+        P.set(from.subarray(b * H, (b + 1) * H), r * K + I);
+      }
     }
-    dWhh = wrap(be.matmul(matT(dGh, TB, GH), mat(prev, TB, H), dt), [GH, H]);
+    const dW = be.matmul(matT(dGh, TB, GH), mat(prev, TB, K), dt);
     be.free?.(prev);
+    if (both) {
+      const cols = (c0: number, n: number): Tensor => wrap(be.contiguous({ storage: dW, shape: [GH, n], strides: [K, 1], offset: c0 }), [GH, n]);
+      [dWih, dWhh] = [cols(0, I), cols(I, H)];
+      be.free?.(dW);
+    } else dWhh = wrap(dW, [GH, H]);
   }
   const grads: (Tensor | null)[] = [
     wants("x") ? wrap(be.matmul(mat(dGx, TB, GH), mat(p.wIh.storage, GH, I, p.wIh.offset), dt), [T, B, I]) : null,
     wants("h0") ? wrap(dhS ?? be.upload(dh, dt), [B, H]) : null,
     ...(lstm ? [wants("c0") ? wrap(dcS ?? be.upload(dc, dt), [B, H]) : null] : []),
-    wants("wIh") ? wrap(be.matmul(matT(dGx, TB, GH), mat(p.x.storage, TB, I, p.x.offset), dt), [GH, I]) : null,
+    dWih ?? (wants("wIh") ? wrap(be.matmul(matT(dGx, TB, GH), mat(p.x.storage, TB, I, p.x.offset), dt), [GH, I]) : null),
     dWhh,
     ...(a.bias ? [wants("bIh") ? colSums(dGx, 0) : null, wants("bHh") ? colSums(dGh, gru ? 1 : 0) : null] : []),
   ];

@@ -8,14 +8,17 @@ import type { Backend, Storage, View } from "../../backend/backend.js";
 import type { DType, TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { linear } from "./linear.js";
-import { contiguous, stack } from "../movement.js";
+import { cat, contiguous, stack } from "../movement.js";
 import type { FusedDef } from "./def.js";
 import { bptt } from "./rnn-backward.js";
 import { packPanel, seqForward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
 
 export type RnnMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
-/** reverse: the sequence runs from t = T − 1 down to 0; bias: b_ih and b_hh are inputs. */
-export type RnnAttrs = { mode: RnnMode; reverse: boolean; bias: boolean };
+/**
+ * reverse: the sequence runs from t = T − 1 down to 0; bias: b_ih and b_hh are inputs; batchSizes
+ * (a packed batch, non-increasing): step t updates rows [0, batchSizes[t]), the others carry their state.
+ */
+export type RnnAttrs = { mode: RnnMode; reverse: boolean; bias: boolean; batchSizes?: readonly number[] };
 
 /** Gates per mode: rows of W_ih and W_hh are gates·H. */
 export const RNN_GATES: Record<RnnMode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -42,11 +45,11 @@ export const saved = new WeakMap<Tensor, Tensor>();
 // The composite: the cells of nn/functional/rnn.ts written out in primitives, one step at a time.
 function reference(xs: readonly Tensor[], a: RnnAttrs): Tensor[] {
   const { x, h0, c0, wIh, wHh, bIh, bHh } = rnnParts(xs, a);
-  const T = x.shape[0]!;
+  const [T, B] = x.shape as [number, number];
   let h = h0, c = c0;
   const ys = new Array<Tensor>(T);
   for (let k = 0; k < T; k++) {
-    const t = a.reverse ? T - 1 - k : k;
+    const t = a.reverse ? T - 1 - k : k, [hp, cp] = [h, c], n = a.batchSizes?.[t] ?? B;
     const gx = linear.reference([x.select(0, t), wIh, ...(bIh ? [bIh] : [])], { activation: "none" })[0]!;
     const gh = linear.reference([h, wHh, ...(bHh ? [bHh] : [])], { activation: "none" })[0]!;
     if (a.mode === "LSTM") {
@@ -60,6 +63,8 @@ function reference(xs: readonly Tensor[], a: RnnAttrs): Tensor[] {
       const n = xn.add(r.mul(hn)).tanh();
       h = n.add(z.mul(h.sub(n)));
     } else h = a.mode === "RNN_TANH" ? gx.add(gh).tanh() : gx.add(gh).relu();
+    const keep = (s: Tensor, was: Tensor): Tensor => cat([s.narrow(0, 0, n), was.narrow(0, n, B - n)], 0);
+    if (n < B) [h, c] = [keep(h, hp), c && keep(c, cp!)];
     ys[t] = h;
   }
   return [stack(ys, 0), h, ...(c ? [c] : [])];
@@ -93,6 +98,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
   if (!hp) return null;
   const { p, be, dt, T, B, I, H } = hp;
   const GH = RNN_GATES[a.mode] * H, lstm = a.mode === "LSTM", gru = a.mode === "GRU", SW = savedWidth(a.mode) * H;
+  if (a.batchSizes && (!lstm || !seqKernels(be, dt, H) || a.batchSizes.length !== T)) return null; // masked steps: wasm's LSTM job only
   const view = (s: Storage): TypedArray => be.hostView!(s);
   const alloc = (n: number): Storage => (be.empty ? be.empty(n, dt) : be.full(n, dt, 0));
   const unary = (op: "sigmoid" | "tanh", s: Storage, cols: number, stride: number, offset: number): Storage =>
@@ -116,7 +122,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
   if (simd) {
     const biasAt = be.upload(Float32Array.from(gru ? [...bias, ...bhn] : bias), dt), wT = packPanel(simd, [p.wHh.storage, p.wHh.offset], H, GH, 1, H);
     const c0 = p.c0 ? ([p.c0.storage, p.c0.offset] as const) : null;
-    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys);
+    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys, a.batchSizes ?? null);
     be.free?.(biasAt);
     be.free?.(wT);
   }
@@ -219,7 +225,8 @@ function compositeBackward(gs: readonly (Tensor | null)[], xs: readonly Tensor[]
     const outs = reference(xs, a);
     const used = outs.map((_, i) => i).filter((i) => gs[i] && outs[i]!.requiresGrad);
     if (!used.length) return xs.map(() => null);
-    const got = grad(used.map((i) => outs[i]!), wanted, { gradOutputs: used.map((i) => gs[i]!), createGraph: create, allowUnused: true });
+    // retainGraph: the walk reaches the nodes above the inputs, which the outer backward still runs
+    const got = grad(used.map((i) => outs[i]!), wanted, { gradOutputs: used.map((i) => gs[i]!), createGraph: create, retainGraph: true, allowUnused: true });
     let k = 0;
     return xs.map((x, i) => (needs[i] ? (got[k++] ?? null) : null));
   });
