@@ -28,23 +28,40 @@ import { block } from "./conv-weight";
   return p + (<usize>i << 2);
 }
 
-/** Wide rows: a [rows, cols] plane at s (row stride ss) copied to d at column `col` of rows `dw` wide; the rest of d's rows zero. */
-function widen(d: usize, dw: i32, drows: i32, s: usize, ss: i32, rows: i32, row0: i32, col: i32, cols: i32): void {
-  memory.fill(d, 0, <usize>(dw * drows) << 2);
-  for (let r = 0; r < rows; r++) memory.copy(at(d, (row0 + r) * dw + col), at(s, r * ss), <usize>cols << 2);
+// Zeros and copies of a few floats: SIMD stores (memory.fill and memory.copy are calls on shared
+// memory, and these run hundreds of times a sample: they cost 10% of a LeNet step).
+function zero(d: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(d, i), f32x4.splat(0));
+  for (; i < n; i++) store<f32>(at(d, i), 0);
+}
+
+function copy(d: usize, s: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(d, i), v128.load(at(s, i)));
+  for (; i < n; i++) store<f32>(at(d, i), load<f32>(at(s, i)));
+}
+
+/** Zeros `total` floats at d, then copies a [rows, cols] plane at s (row stride ss) into rows `dw` wide from d + row0·dw + col. */
+function widen(d: usize, dw: i32, total: i32, s: usize, ss: i32, rows: i32, row0: i32, col: i32, cols: i32): void {
+  zero(d, total);
+  for (let r = 0; r < rows; r++) copy(at(d, (row0 + r) * dw + col), at(s, r * ss), cols);
 }
 
 /**
  * out0/out1[p] = Σ_ch Σ_a Σ_b w0/w1[ch·wch + a·kw + b] · src[ch·plane + p + a·wp + b] for p in
  * [0, npos) rounded up to 16 (the caller's buffers have room): two targets, 16 positions in registers.
+ * Kernel rows that read only zero rows are skipped: row a at position p reads data row
+ * base + ⌊p/wp⌋ + a, and only rows [lo, hi) hold data (a third of the input gradient's taps).
  */
-function correlate(src: usize, plane: i32, nch: i32, kh: i32, kw: i32, wp: i32, w0: usize, w1: usize, wch: i32, out0: usize, out1: usize, npos: i32): void {
+function correlate(src: usize, plane: i32, nch: i32, kh: i32, kw: i32, wp: i32, w0: usize, w1: usize, wch: i32, out0: usize, out1: usize, npos: i32, base: i32, lo: i32, hi: i32): void {
   for (let p = 0; p < npos; p += 16) {
+    const aLo = max(0, lo - base - (p + 15) / wp), aHi = min(kh, hi - base - p / wp);
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
     for (let ch = 0; ch < nch; ch++) {
       const xc = at(src, ch * plane + p), u0 = at(w0, ch * wch), u1 = at(w1, ch * wch);
-      for (let a = 0; a < kh; a++) {
+      for (let a = aLo; a < aHi; a++) {
         let s = at(xc, a * wp), r0 = at(u0, a * kw), r1 = at(u1, a * kw);
         // one tap at a time: unrolled taps let Binaryen nest every tap's loads into one expression per
         // accumulator, which V8 then spills (measured 1.6x slower)
@@ -107,14 +124,13 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
           for (let t = 0; t < cg; t++)
             for (let k = 0; k < K; k++)
               store<f32>(at(wf, ((q / og * cg + t) * og + q % og) * K + K - 1 - k), load<f32>(at(p20, (q * cg + t) * K + k)));
-      memory.fill(scratch, 0, <usize>(o * gl) << 2);
-      for (let q = 0; q < o; q++)
-        for (let r = 0; r < oh; r++) memory.copy(at(scratch, q * gl + margin + r * wp), at(gys, (q * oh + r) * ow), <usize>ow << 2);
+      for (let q = 0; q < o; q++) widen(at(scratch, q * gl + margin), wp, gl - margin, at(gys, q * L), ow, oh, 0, 0, ow);
+      for (let q = 0; q < o; q++) zero(at(scratch, q * gl), margin);
       for (let g = 0; g < groups; g++)
         for (let t = g * cg; t < (g + 1) * cg; t += 2) {
           const t1 = min(t + 1, (g + 1) * cg - 1);
           correlate(at(scratch, g * og * gl + pt * wp), gl, og, kh, kw, wp, at(wf, t * og * K), at(wf, t1 * og * K), K,
-            at(out, t * dwide), at(out, t1 * dwide), h * wp);
+            at(out, t * dwide), at(out, t1 * dwide), h * wp, pt - kh + 1, 0, oh);
         }
       const dxs = at(p21, s * c * hw);
       for (let ch = 0; ch < c; ch++) narrow(at(dxs, ch * hw), at(out, ch * dwide), wp, h, pl, w, 0);
@@ -122,21 +138,21 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
     }
     // the input sample zero-padded into wide rows (the slack after the last plane is read, never used)
     const xs = at(p19, s * c * hw), img = scratch, out = at(scratch, c * plane + kw + 16);
-    memory.fill(at(img, c * plane), 0, <usize>(kw + 16) << 2);
-    for (let ch = 0; ch < c; ch++) widen(at(img, ch * plane), wp, hp, at(xs, ch * hw), w, h, pt, pl, w);
+    zero(at(img, c * plane), kw + 16);
+    for (let ch = 0; ch < c; ch++) widen(at(img, ch * plane), wp, plane, at(xs, ch * hw), w, h, pt, pl, w);
     if (fn == 20) {
       for (let g = 0; g < groups; g++)
         for (let t = g * og; t < (g + 1) * og; t += 2) {
           const t1 = min(t + 1, (g + 1) * og - 1);
           correlate(at(img, g * cg * plane), plane, cg, kh, kw, wp, at(p20, t * cg * K), at(p20, t1 * cg * K), K,
-            at(out, t * wide), at(out, t1 * wide), oh * wp);
+            at(out, t * wide), at(out, t1 * wide), oh * wp, 0, pt, pt + h);
         }
       const ys = at(p22, s * o * L);
       for (let q = 0; q < o; q++) narrow(at(ys, q * L), at(out, q * wide), wp, oh, 0, ow, p21 ? load<f32>(at(p21, q)) : 0);
     } else {
       // the output gradient wide (columns ow.. zero), then dots with the shifted input rows
       const gys = at(p20, s * o * L), l = oh * wp;
-      for (let q = 0; q < o; q++) widen(at(out, q * wide), wp, oh, at(gys, q * L), ow, oh, 0, 0, ow);
+      for (let q = 0; q < o; q++) widen(at(out, q * wide), wp, oh * wp, at(gys, q * L), ow, oh, 0, 0, ow);
       const gw = at(p21, p * o * cg * K), kb = (K + 3) >> 2;
       for (let g = 0; g < groups; g++)
         for (let q = 0; q < og; q += 2) {
