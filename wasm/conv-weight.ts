@@ -17,7 +17,7 @@
 
 // Adds the 4x2 block of dot products over l of rows p0..p3 (columns, k) with q0, q1 (gy, o) into
 // out[q·ldo + p]; kp (1-4) of the p rows and kq (1-2) of the q rows are real (the others repeat a real row).
-function block(l: i32, p0: usize, p1: usize, p2: usize, p3: usize, q0: usize, q1: usize, out: usize, ldo: usize, kp: i32, kq: i32, first: bool): void {
+export function block(l: i32, p0: usize, p1: usize, p2: usize, p3: usize, q0: usize, q1: usize, out: usize, ldo: usize, kp: i32, kq: i32, first: bool): void {
   let a00 = f32x4.splat(0), a10 = f32x4.splat(0), a20 = f32x4.splat(0), a30 = f32x4.splat(0);
   let a01 = f32x4.splat(0), a11 = f32x4.splat(0), a21 = f32x4.splat(0), a31 = f32x4.splat(0);
   let i = 0;

@@ -5,6 +5,7 @@
 import type { Storage } from "../backend.js";
 import type { Geometry } from "../../ops/fused/conv-host.js";
 import type { WasmBackend } from "./wasm-backend.js";
+import { convDirectJob } from "./conv-direct.js";
 
 const chunks = (be: WasmBackend, planes: number): number => Math.max(1, Math.min(planes, be.getNumThreads() > 1 ? be.getNumThreads() * 4 : 1));
 const geo = (g: Geometry, n: number): number[] => [n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow];
@@ -26,7 +27,7 @@ export function reluJob(be: WasmBackend, fn: 25 | 26, n: number, a: Storage, aOf
 }
 
 /** A contiguous float32 tensor's storage and first element. */
-type Operand = { storage: Storage; offset: number };
+export type Operand = { storage: Storage; offset: number };
 
 /**
  * The per-sample convolution jobs of wasm/conv-sample.ts over contiguous float32 tensors: 28 y =
@@ -35,6 +36,8 @@ type Operand = { storage: Storage; offset: number };
  * them). Each thread gets its own scratch for one sample's columns, freed when the job returns.
  */
 export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[]): number {
+  const direct = convDirectJob(be, fn, g, o, groups, operands);
+  if (direct !== null) return direct;
   const threads = be.getNumThreads();
   const per = be.kernels.convSampleScratch(g.c * g.kh * g.kw * g.oh * g.ow);
   const scratch = be.empty(threads * per / 4, "float32");

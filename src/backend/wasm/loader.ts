@@ -13,6 +13,8 @@ export interface KernelExports {
   gemmScratchBytes(): number;
   /** Per-thread scratch bytes of the per-sample convolution jobs (wasm/conv-sample.ts) for `columns` floats of columns. */
   convSampleScratch(columns: number): number;
+  /** Per-thread scratch floats of the direct convolution jobs (wasm/conv-direct.ts). */
+  convDirectScratch(fn: number, c: number, h: number, kh: number, kw: number, pt: number, o: number, oh: number, ow: number): number;
   erf64(x: number): number;
 }
 
