@@ -43,6 +43,8 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "with bias", inputs: [f([4, 5]), f([3, 5]), f([3])], attrs: { activation: "none" } },
     { name: "no bias, 3-D input", inputs: [f([2, 4, 5]), f([3, 5])], attrs: { activation: "none" } },
     { name: "relu", inputs: [f([6, 5]), f([3, 5]), f([3])], attrs: { activation: "relu" } },
+    { name: "relu, 10 outputs (SIMD and tail), 3-D input", inputs: [f([2, 9, 7]), f([10, 7]), f([10])], attrs: { activation: "relu" } },
+    { name: "relu, no bias", inputs: [f([5, 6]), f([9, 6])], attrs: { activation: "relu" } },
     { name: "tanh", inputs: [f([4, 5]), f([3, 5]), f([3])], attrs: { activation: "tanh" } },
     { name: "sigmoid, 1-D input", inputs: [f([5]), f([3, 5]), f([3])], attrs: { activation: "sigmoid" } },
   ],

@@ -2,6 +2,8 @@
 // forward). Children are registered under "0", "1", … or their names, as PyTorch keys them.
 
 import type { Tensor } from "../tensor.js";
+import { ReLU } from "./activation.js";
+import { Linear } from "./linear.js";
 import { Module, type AnyModule, type ModuleConfig } from "./module.js";
 
 type TensorModule = Module<[Tensor], Tensor>;
@@ -55,7 +57,15 @@ export class Sequential extends Module {
     return this.#items[Symbol.iterator]();
   }
   forward(x: Tensor): Tensor {
-    for (const m of this.#items) x = (m as unknown as TensorModule).forward(x);
+    const items = this.#items;
+    for (let i = 0; i < items.length; i++) {
+      const m = items[i]!, next = items[i + 1];
+      // a Linear then a ReLU (neither forward overridden) run as one fused op: same values and gradients
+      if (m instanceof Linear && next instanceof ReLU && m.forward === Linear.prototype.forward && next.forward === ReLU.prototype.forward) {
+        x = m.forwardRelu(x);
+        i++;
+      } else x = (m as unknown as TensorModule).forward(x);
+    }
     return x;
   }
 }

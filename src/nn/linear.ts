@@ -3,6 +3,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { zeros } from "../ops/creation.js";
+import { applyFused } from "../ops/fused/table.js";
 import type { Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
@@ -42,9 +43,23 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return linear(this.#checked(x), this.weight, this.bias);
+  }
+
+  /**
+   * relu(forward(x)) as one fused op (ops/fused/linear.ts): on wasm the bias and ReLU are applied
+   * to the GEMM's rows while they are in cache, with one tape node; the same values and gradients
+   * as nn.ReLU after this layer. Sequential uses it for a Linear followed by a ReLU.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    const [w, b] = [this.weight, this.bias];
+    return applyFused("linear", b ? [this.#checked(x), w, b] : [this.#checked(x), w], { activation: "relu" })[0]!;
+  }
+
+  #checked(x: Tensor): Tensor {
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
       throw new Error(`${this.toString()}: expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
-    return linear(x, this.weight, this.bias);
+    return x;
   }
 }
 

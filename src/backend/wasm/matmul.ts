@@ -52,8 +52,8 @@ function foldBatch(a: View, b: View, m: number): [View, View] | null {
   ];
 }
 
-function gemm(c: WasmCtx, scratch: GemmScratch, a: View, b: View, out: WasmStorage, batch: number[], m: number, k: number, n: number): void {
-  const threads = m * n * k >= c.tuning.gemmThreadMin ? c.pool.threads : 1;
+/** Grows the scratch to one slice per pool thread; returns the bytes of a slice. */
+export function ensureScratch(c: WasmCtx, scratch: GemmScratch): number {
   const per = c.k.gemmScratchBytes();
   const pool = c.pool.threads;
   if (scratch.threads < pool) {
@@ -61,6 +61,12 @@ function gemm(c: WasmCtx, scratch: GemmScratch, a: View, b: View, out: WasmStora
     scratch.ptr = c.heap.allocBytes(per * pool);
     scratch.threads = pool;
   }
+  return per;
+}
+
+function gemm(c: WasmCtx, scratch: GemmScratch, a: View, b: View, out: WasmStorage, batch: number[], m: number, k: number, n: number): void {
+  const threads = m * n * k >= c.tuning.gemmThreadMin ? c.pool.threads : 1;
+  const per = ensureScratch(c, scratch);
   const ra = a.shape.length;
   const rb = b.shape.length;
   const aOffs = offsets(batch, a.strides.slice(0, ra - 2), a.offset);

@@ -13,7 +13,7 @@ import { ThreadPool } from "./pool.js";
 import { WasmCtx } from "./context.js";
 import * as maps from "./maps.js";
 import * as red from "./reduce-ops.js";
-import { GemmScratch, matmul } from "./matmul.js";
+import { ensureScratch, GemmScratch, matmul } from "./matmul.js";
 import { activationGrad, fmaRoofline } from "./engine-ops.js";
 import * as ix from "./index-ops.js";
 import { ARGS_BYTE } from "./worker-loop.js";
@@ -166,6 +166,11 @@ export class WasmBackend implements Backend {
   job(args: readonly number[], chunks: number): void {
     this.#c.args(args);
     this.#pool.dispatch(chunks, this.#pool.threads);
+  }
+  /** The GEMM's packing scratch for jobs that run it (linear-jobs.ts): [address, bytes per thread], one slice per thread. */
+  gemmScratch(): [number, number] {
+    const per = ensureScratch(this.#c, this.#scratch);
+    return [this.#scratch.ptr, per];
   }
   /** The kernels' exported functions (job glue reads sizes from them). */
   get kernels(): KernelExports {

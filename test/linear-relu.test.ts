@@ -1,0 +1,59 @@
+// nn.Sequential runs a Linear followed by a ReLU as one fused op (ops/fused/linear.ts with the ReLU
+// activation; on wasm the GEMM job with the bias and ReLU epilogue, wasm/linear.ts): the outputs
+// and every gradient must be the bits of the two modules run one after the other.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { listBackends, manualSeed, nn, randn, tensor, type Tensor } from "../src/index.js";
+import { kernelRuns } from "../src/ops/fused/table.js";
+
+const bits = (what: string, a: Tensor, b: Tensor): void => {
+  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
+  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
+};
+
+for (const device of listBackends())
+  describe(`Sequential Linear→ReLU fusion on ${device}`, () => {
+    it("gives the bits of the modules applied one by one (forward, input and parameter gradients)", () => {
+      manualSeed(3);
+      // 37 rows and 21 outputs: several GEMM slivers, SIMD columns and a scalar tail; a NaN row checks the mask
+      const model = new nn.Sequential(new nn.Linear(13, 21), new nn.ReLU(), new nn.Linear(21, 6), new nn.ReLU(), new nn.Linear(6, 3)).to(device);
+      const data = randn([37, 13]).dataSync();
+      data[5 * 13 + 2] = NaN;
+      const x0 = tensor(data, { shape: [37, 13], device });
+      const w = randn([37, 3], { device });
+      const run = (fused: boolean): { y: Tensor; grads: Tensor[]; gx: Tensor } => {
+        const x = x0.clone();
+        x.requiresGrad = true;
+        for (const p of model.parameters()) p.grad = null;
+        let y = x;
+        if (fused) y = model.forward(x);
+        else for (const m of model) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
+        y.mul(w).sum().backward();
+        return { y: y.detach(), grads: model.parameters().map((p) => p.grad!.clone()), gx: x.grad!.clone() };
+      };
+      const before = [...kernelRuns.values()].reduce((a, b) => a + b, 0);
+      const f = run(true);
+      assert.ok([...kernelRuns.values()].reduce((a, b) => a + b, 0) > before, "the fused linear kernel ran");
+      const u = run(false);
+      bits("output", f.y, u.y);
+      bits("input gradient", f.gx, u.gx);
+      f.grads.forEach((g, i) => bits(`gradient of parameter ${i}`, g, u.grads[i]!));
+    });
+
+    it("keeps a Linear or ReLU whose forward is overridden as the user wrote it", () => {
+      let calls = 0;
+      class Probe extends nn.Linear {
+        override forward(x: Tensor): Tensor {
+          calls++;
+          return super.forward(x).mul(2);
+        }
+      }
+      const probe = new Probe(4, 3).to(device);
+      const model = new nn.Sequential(probe, new nn.ReLU()).to(device);
+      const x = randn([5, 4], { device });
+      const y = model.forward(x);
+      assert.equal(calls, 1);
+      bits("output", y, probe.forward(x).relu());
+    });
+  });

@@ -1,0 +1,86 @@
+// The fused linear layer's kernels (src/ops/fused/linear.ts through src/backend/wasm/linear-jobs.ts):
+// 51 y = act(x·Wᵀ + b) as the GEMM followed, per chunk of rows still in cache, by the bias and ReLU;
+// 52 its backward's one pass over dY: the ReLU mask and the bias gradient (column sums) together.
+
+import { MR, sgemm } from "./gemm";
+
+@inline function arg(args: usize, i: i32): i32 {
+  return load<i32>(args + (<usize>i << 2));
+}
+
+// Rows [i0, i1) of chunk p of nch, rounded to `align` (whole GEMM slivers).
+@inline function bound(total: i32, p: i32, nch: i32, align: i32): i32 {
+  const c = (((total + nch - 1) / nch + align - 1) / align) * align;
+  return min(total, c * p);
+}
+
+/** c[i, :] = act(c[i, :] + bias) for rows [i0, i1) of an [*, n] row-major matrix; act 1: ReLU (NaN kept, as job 25). */
+function epilogue(c: usize, n: i32, i0: i32, i1: i32, bias: usize, act: i32): void {
+  const zero = f32x4.splat(0);
+  for (let i = i0; i < i1; i++) {
+    const row = c + (<usize>(i * n) << 2);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j << 2;
+      let v = v128.load(row + o);
+      if (bias) v = f32x4.add(v, v128.load(bias + o));
+      if (act == 1) v = v128.andnot(v, f32x4.le(v, zero));
+      v128.store(row + o, v);
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(row + o);
+      if (bias) v += load<f32>(bias + o);
+      if (act == 1 && v <= 0) v = 0;
+      store<f32>(row + o, v);
+    }
+  }
+}
+
+// args: 51, m, n, k, a, rsa, csa, b, rsb, csb, c, bias (0: none), act (0 none, 1 relu), scratch, scratch bytes per thread.
+export function linearForwardChunk(p: i32, nch: i32, tid: i32, args: usize): void {
+  const m = arg(args, 1), n = arg(args, 2), k = arg(args, 3);
+  const i0 = bound(m, p, nch, MR), i1 = bound(m, p + 1, nch, MR);
+  if (i0 >= i1) return;
+  const c = <usize>arg(args, 10);
+  const scratch = <usize>arg(args, 13) + <usize>tid * <usize>arg(args, 14);
+  sgemm(m, n, k, <usize>arg(args, 4), arg(args, 5), arg(args, 6), <usize>arg(args, 7), arg(args, 8), arg(args, 9), c, n, i0, i1, 0, n, scratch);
+  const bias = <usize>arg(args, 11), act = arg(args, 12);
+  if (bias || act) epilogue(c, n, i0, i1, bias, act);
+}
+
+// args: 52, m, n, g, y (0: no mask), gy (masked dY, written where y is given), db (f32 [n]), acc (f64 [n] scratch).
+// Columns [j0, j1) per chunk; db[j] = Σ_i dY[i, j] in f64 over rows in order, rounded once: the
+// same bits as the column-sum reduction (wasm/reduce.ts reduceCols) of the masked gradient.
+export function linearGradChunk(p: i32, nch: i32, args: usize): void {
+  const m = arg(args, 1), n = arg(args, 2);
+  const j0 = bound(n, p, nch, 4), j1 = bound(n, p + 1, nch, 4);
+  if (j0 >= j1) return;
+  const g = <usize>arg(args, 3), y = <usize>arg(args, 4), gy = <usize>arg(args, 5), db = <usize>arg(args, 6), acc = <usize>arg(args, 7);
+  const zero = f32x4.splat(0);
+  memory.fill(acc + (<usize>j0 << 3), 0, <usize>(j1 - j0) << 3);
+  for (let i = 0; i < m; i++) {
+    const r = <usize>(i * n) << 2;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const o = r + (<usize>j << 2), a = acc + (<usize>j << 3);
+      let v = v128.load(g + o);
+      if (y) {
+        v = v128.and(v, v128.not(f32x4.le(v128.load(y + o), zero)));
+        v128.store(gy + o, v);
+      }
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
+      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+    }
+    for (; j < j1; j++) {
+      const o = r + (<usize>j << 2), a = acc + (<usize>j << 3);
+      let v = load<f32>(g + o);
+      if (y) {
+        if (load<f32>(y + o) <= 0) v = 0;
+        store<f32>(gy + o, v);
+      }
+      store<f64>(a, load<f64>(a) + <f64>v);
+    }
+  }
+  for (let j = j0; j < j1; j++) store<f32>(db + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)));
+}
