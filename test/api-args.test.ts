@@ -136,7 +136,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   Embedding: [10, 3], Unflatten: [1, [2, 2]], GCNConv: [4, 2], LIF: [0.9],
   RNN: [3, 4], LSTM: [3, 4], GRU: [3, 4], RNNCell: [3, 4], LSTMCell: [3, 4], GRUCell: [3, 4],
   JordanRNN: [3, 4, 2], FullyRecurrent: [3, 4], SigmoidRNN: [3, 4, 2],
-  MultiheadAttention: [4, 2], AdditiveAttention: [4, 3, 5],
+  MultiheadAttention: [4, 2], AdditiveAttention: [4, 3, 5], Attention: [],
   SinusoidalPositionalEncoding: [4], LearnedPositionalEncoding: [8, 4], GPT: [10],
   TransformerEncoderLayer: [4, 2], TransformerDecoderLayer: [4, 2],
   TransformerEncoder: [new nn.TransformerEncoderLayer(4, 2), 1], TransformerDecoder: [new nn.TransformerDecoderLayer(4, 2), 1],

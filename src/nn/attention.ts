@@ -1,5 +1,5 @@
-// nn.MultiheadAttention with torch's semantics, arguments and state-dict keys, and the additive
-// (Bahdanau) attention layer of deck 002.
+// nn.MultiheadAttention with torch's semantics, arguments and state-dict keys, the additive
+// (Bahdanau) attention layer of deck 002, and nn.Attention (Keras's dot / scaled / cosine score layer).
 
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
@@ -8,7 +8,7 @@ import { full, zeros } from "../ops/creation.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { additiveScores, attend } from "./functional/attention.js";
+import { additiveScores, attend, cosineScores, dotProductScores, scaledDotProductScores } from "./functional/attention.js";
 import { linear } from "./functional/layers.js";
 import { fusedAttention } from "./functional/sdpa.js";
 import { constant, uniform, xavierNormal, xavierUniform } from "./init.js";
@@ -236,5 +236,65 @@ export class AdditiveAttention extends Module<[Tensor, Tensor, Tensor, (Tensor |
       throw new Error(`nn.AdditiveAttention: mask must be bool (true = attend) of shape [N, S] = ${fmtShape(perKey)} or [N, L, S] = ${fmtShape(sShape)}, got ${mask.dtype} ${fmtShape(mask.shape)} (query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)})`);
     const m = mask && mask.ndim === sShape.length - 1 ? mask.unsqueeze(-2) : mask;
     return attend(scores, value, { mask: m });
+  }
+}
+
+export interface AttentionOptions {
+  /** "dot" q·kᵀ (Luong), "scaled" q·kᵀ/√E (Vaswani), "cosine" q̂·k̂ᵀ (Graves). */
+  scoreMode?: "dot" | "scaled" | "cosine";
+  /** Keras's use_scale: multiply the scores by a trainable scalar `scale` (initialised to 1). */
+  useScale?: boolean;
+  /** Dropout on the attention weights in training mode. */
+  dropout?: number;
+  dtype?: DType;
+}
+
+export interface AttentionForwardOptions {
+  /** Keys; the values when null (Keras's default). */
+  key?: Tensor | null;
+  /** bool [N, S] or [N, L, S], true = attend (as nn.AdditiveAttention). */
+  mask?: Tensor | null;
+  /** Keras's use_causal_mask: query i sees keys j ≤ i. */
+  causal?: boolean;
+}
+
+const SCORES = { dot: dotProductScores, scaled: scaledDotProductScores, cosine: cosineScores } as const;
+
+/**
+ * Parameter-free (Luong-style) attention as a layer, after Keras's keras.layers.Attention:
+ * scores = s·score(q, k) with score(q, k) = q·kᵀ ("dot", Luong et al., 2015), q·kᵀ/√E ("scaled",
+ * Vaswani et al., 2017) or (q/‖q‖)·(k/‖k‖)ᵀ ("cosine", Graves et al., 2014), s a trainable scalar
+ * when useScale (else 1); weights = softmax(scores) over the keys, with masked or (causal) later
+ * keys removed; context = weights·value. Keras's score_mode="concat" is nn.AdditiveAttention.
+ * forward(query [N, L, E], value [N, S, Ev], key? [N, S, E] (= value when absent), mask? bool
+ * [N, S] or [N, L, S] true = attend, { causal }) → [context [N, L, Ev], weights [N, L, S]]
+ * (weights before dropout). A query whose keys are all masked gives NaN, as in torch.
+ * State dict: `scale` [] when useScale, else empty.
+ */
+export class Attention extends Module<[Tensor, Tensor, ...Args<[key: Tensor | null, mask: Tensor | null], AttentionForwardOptions>], [Tensor, Tensor]> {
+  readonly scoreMode: "dot" | "scaled" | "cosine";
+  readonly dropout: number;
+  scale: Tensor | null = null;
+  constructor(...args: Args<[], AttentionOptions>) {
+    super();
+    const o = this.configure<Required<AttentionOptions>>("nn.Attention", {}, args, [], { scoreMode: "dot", useScale: false, dropout: 0, dtype: "float32" });
+    if (!(o.scoreMode in SCORES)) throw new Error(`nn.Attention: scoreMode must be "dot", "scaled" or "cosine", got ${JSON.stringify(o.scoreMode)} (additive scores: nn.AdditiveAttention)`);
+    if (!(o.dropout >= 0 && o.dropout < 1)) throw new Error(`nn.Attention: dropout must be in [0, 1), got ${o.dropout}`);
+    this.scoreMode = o.scoreMode;
+    this.dropout = o.dropout;
+    if (o.useScale) this.scale = Parameter(full([], 1, { dtype: o.dtype }));
+  }
+  forward(query: Tensor, value: Tensor, ...args: Args<[key: Tensor | null, mask: Tensor | null], AttentionForwardOptions>): [Tensor, Tensor] {
+    const o = resolveArgs<AttentionForwardOptions>("nn.Attention.forward", args, ["key", "mask"], { key: null, mask: null, causal: false });
+    const key = o.key ?? value, mask = o.mask ?? null;
+    if (key.ndim < 2 || value.ndim !== key.ndim || value.shape[value.ndim - 2] !== key.shape[key.ndim - 2])
+      throw new Error(`nn.Attention: key ${fmtShape(key.shape)} and value ${fmtShape(value.shape)} must be [N, S, ·] with the same N and S`);
+    let scores = SCORES[this.scoreMode](query, key);
+    if (this.scale) scores = scores.mul(this.scale);
+    const sShape = scores.shape, perKey = [...sShape.slice(0, -2), sShape.at(-1)!];
+    if (mask && (mask.dtype !== "bool" || !(shapesEqual(mask.shape, perKey) || shapesEqual(mask.shape, sShape))))
+      throw new Error(`nn.Attention: mask must be bool (true = attend) of shape [N, S] = ${fmtShape(perKey)} or [N, L, S] = ${fmtShape(sShape)}, got ${mask.dtype} ${fmtShape(mask.shape)} (query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)})`);
+    const m = mask && mask.ndim === sShape.length - 1 ? mask.unsqueeze(-2) : mask;
+    return attend(scores, value, { mask: m, causal: o.causal, dropoutP: this.training ? this.dropout : 0 });
   }
 }

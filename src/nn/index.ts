@@ -19,7 +19,7 @@ export { RNNCell, LSTMCell, GRUCell, type RNNCellBaseOptions, type RNNCellOption
 export { PackedSequence, padSequence, packSequence, packPaddedSequence, padPackedSequence } from "./packed.js";
 export * as utils from "./utils.js";
 export { JordanRNN, FullyRecurrent, SigmoidRNN, type JordanRNNOptions, type FullyRecurrentOptions, type SigmoidRNNOptions } from "./rnn-classic.js";
-export { MultiheadAttention, AdditiveAttention, type MultiheadAttentionOptions, type MhaForwardOptions } from "./attention.js";
+export { MultiheadAttention, AdditiveAttention, Attention, type MultiheadAttentionOptions, type MhaForwardOptions, type AttentionOptions, type AttentionForwardOptions } from "./attention.js";
 export * from "./transformer.js";
 export { SinusoidalPositionalEncoding, LearnedPositionalEncoding, sinusoidalTable, tieWeights, type PositionalEncodingOptions } from "./positional.js";
 export { BertEncoder, BertForMaskedLM, BertForSequenceClassification, maskTokens, type BertOptions, type BertClassifierOptions, type MaskTokensOptions } from "./bert.js";
