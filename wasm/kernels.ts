@@ -14,6 +14,7 @@ import { engineJob } from "./engine";
 import { convSampleChunk } from "./conv-sample";
 import { attentionJob } from "./attention";
 import { linearForwardChunk, linearGradChunk } from "./linear";
+import { crossEntropyRowsChunk } from "./loss";
 import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
 
 export { gemmScratchBytes } from "./gemm";
@@ -172,7 +173,7 @@ function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch, acc);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 23-26 conv.ts, 28-29 and 50 conv-sample.ts, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 23-26 conv.ts, 28-29 and 50 conv-sample.ts, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts, 53 loss.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -198,6 +199,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 28 || fn == 29 || fn == 50) convSampleChunk(fn, c, nch, tid, args);
     else if (fn == 51) linearForwardChunk(c, nch, tid, args);
     else if (fn == 52) linearGradChunk(c, nch, args);
+    else if (fn == 53) crossEntropyRowsChunk(c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
     else if (fn >= 32 && fn <= 38) rnnSeqChunk(c, nch, args);
     else if (fn >= 40 && fn <= 49) attentionJob(fn, c, nch, tid, args);

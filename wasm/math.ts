@@ -49,7 +49,7 @@ export function sun(op: i32, x: f64): f64 {
 // degree 10 (|r| <= 0.347: relative error < 3e-13, far below f32's 6e-8 half-ulp) evaluated by
 // Estrin's scheme (a Horner chain is latency-bound: measured 2x slower), then 2^k added straight
 // into the exponent bits.
-@inline function expF64x2(x: v128): v128 {
+@inline export function expF64x2(x: v128): v128 {
   x = f64x2.pmax(f64x2.pmin(x, f64x2.splat(110)), f64x2.splat(-110));
   const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
   let r = f64x2.sub(x, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-1)));

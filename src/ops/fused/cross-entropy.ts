@@ -9,6 +9,9 @@ import { oneHot } from "../indexing.js";
 import { unsqueeze } from "../movement.js";
 import { softmax as softmaxOf } from "../reduce.js";
 import { isGradEnabled } from "../../autograd/grad-mode.js";
+import { crossEntropyRowsJob } from "../../backend/wasm/loss-jobs.js";
+import type { TypedArray } from "../../dtype.js";
+import { wasmOf } from "./conv-host.js";
 import { hostKernels, onHost, type FusedDef } from "./def.js";
 import { logSoftmaxRef } from "./softmax.js";
 import { applyFused } from "./table.js";
@@ -23,6 +26,20 @@ function targets(x: Tensor, t: Tensor, wc: Tensor | null, ignoreIndex: number): 
   const keep = kept.to(x.dtype);
   const safe = where(kept, t, 0);
   return { keep, safe, wy: wc ? wc.gather(0, safe).mul(keep) : keep };
+}
+
+/**
+ * Runs `body` with each row's max and Σ exp(x − max) (wasm job 53; rows whose max is not finite
+ * are left to the host loop) and with `exps`, the exps rounded to float32; null on other backends.
+ */
+function withRowStats<T>(x: Tensor, exps: boolean, body: (st: TypedArray | null, e: TypedArray | null) => T): T {
+  const be = wasmOf(x), xc = x.contiguous();
+  const r = be && x.shape[1]! > 0 && xc.storage.dtype === "float32" ? crossEntropyRowsJob(be, x.shape[0]!, x.shape[1]!, xc.storage, xc.offset, exps) : null;
+  try {
+    return body(r && be!.hostView(r.stats), r?.e ? be!.hostView(r.e) : null);
+  } finally {
+    if (r) for (const t of [r.stats, r.e]) if (t) be!.free(t);
+  }
 }
 
 export const crossEntropy: FusedDef<Attrs> = {
@@ -48,7 +65,7 @@ export const crossEntropy: FusedDef<Attrs> = {
     if (wc && wc.dtype !== x!.dtype) return null;
     const [n, c] = x!.shape as [number, number];
     const shape = reduction === "none" ? [n] : [];
-    return onHost(xs, [[shape, x!.dtype]], ([xi, ti, wi], [out]) => {
+    return withRowStats(x!, false, (st) => onHost(xs, [[shape, x!.dtype]], ([xi, ti, wi], [out]) => {
       let total = 0, wsum = 0, cw = 0;
       if (wi) for (let j = 0; j < c; j++) cw += wi.data[wi.off + j]!;
       else cw = c;
@@ -56,11 +73,13 @@ export const crossEntropy: FusedDef<Attrs> = {
         const y = ti!.data[ti!.off + i]!;
         if (y === ignoreIndex) continue;
         const at = xi!.off + i * c;
-        let m = -Infinity;
-        for (let j = 0; j < c; j++) m = Math.max(m, xi!.data[at + j]!);
-        if (!Number.isFinite(m)) m = 0;
-        let s = 0;
-        for (let j = 0; j < c; j++) s += Math.exp(xi!.data[at + j]! - m);
+        let m = st ? st[2 * i]! : NaN, s = st ? st[2 * i + 1]! : 0;
+        if (!Number.isFinite(m)) {
+          m = -Infinity;
+          for (let j = 0; j < c; j++) m = Math.max(m, xi!.data[at + j]!);
+          if (!Number.isFinite(m)) m = 0;
+          for (let j = 0; j < c; j++) s += Math.exp(xi!.data[at + j]! - m);
+        }
         const lse = m + Math.log(s);
         const wy = wi ? wi.data[wi.off + y]! : 1;
         let loss = -(xi!.data[at + y]! - lse) * wy;
@@ -74,7 +93,7 @@ export const crossEntropy: FusedDef<Attrs> = {
         wsum += wy;
       }
       if (reduction !== "none") out![0] = reduction === "sum" ? total : total / wsum;
-    });
+    }));
   }),
 };
 
@@ -97,7 +116,7 @@ export const crossEntropyBackward: FusedDef<Attrs> = {
     const [g, x, , wc] = xs;
     if ((wc && wc.dtype !== x!.dtype) || g!.dtype !== x!.dtype) return null;
     const [n, c] = x!.shape as [number, number];
-    return onHost(xs, [[x!.shape, x!.dtype]], ([gi, xi, ti, wi], [out]) => {
+    return withRowStats(x!, true, (st, ev) => onHost(xs, [[x!.shape, x!.dtype]], ([gi, xi, ti, wi], [out]) => {
       const w = (j: number): number => (wi ? wi.data[wi.off + j]! : 1);
       let cw = 0, wsum = 0; // Σ_c w_c and Σ_i w[yᵢ] over kept rows
       for (let j = 0; j < c; j++) cw += w(j);
@@ -108,15 +127,19 @@ export const crossEntropyBackward: FusedDef<Attrs> = {
         if (y === ignoreIndex) continue; // a zero row (outputs start zeroed)
         const s = reduction === "none" ? gi!.data[gi!.off + i]! : reduction === "sum" ? gs : gs / wsum;
         const wy = w(y), total = e > 0 ? wy * (1 - e) + cw * (e / c) : wy;
-        let m = -Infinity, z = 0;
-        for (let j = 0; j < c; j++) m = Math.max(m, xi!.data[at + j]!);
-        if (!Number.isFinite(m)) m = 0;
-        for (let j = 0; j < c; j++) z += (out![o + j] = Math.exp(xi!.data[at + j]! - m));
+        let m = st ? st[2 * i]! : NaN, z = st ? st[2 * i + 1]! : 0;
+        if (Number.isFinite(m)) for (let j = 0; j < c; j++) out![o + j] = ev![o + j]!;
+        else {
+          m = -Infinity;
+          for (let j = 0; j < c; j++) m = Math.max(m, xi!.data[at + j]!);
+          if (!Number.isFinite(m)) m = 0;
+          for (let j = 0; j < c; j++) z += (out![o + j] = Math.exp(xi!.data[at + j]! - m));
+        }
         for (let j = 0; j < c; j++) {
           const a = (j === y ? wy * (1 - e) : 0) + (e > 0 ? (w(j) * e) / c : 0);
           out![o + j] = ((out![o + j]! / z) * total - a) * s;
         }
       }
-    });
+    }));
   }),
 };
