@@ -58,6 +58,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
   ],
   crossEntropy: [
     { name: "mean", inputs: [f([5, 4]), ints([5], [0, 3, 1, 1, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
+    { name: "mean, 7 classes (SIMD and tail), wide range", inputs: [f([5, 7], -30, 30), ints([5], [0, 6, 1, 4, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
     {
       name: "weights, smoothing, ignoreIndex, mean",
       inputs: [f([5, 4]), ints([5], [0, 3, -1, 1, 2]), f([4], 0.2, 2, false)],
@@ -71,6 +72,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
   ],
   crossEntropyBackward: [
     { name: "mean", inputs: [f([]), f([5, 4], -4, 4), ints([5], [0, 3, 1, 1, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
+    { name: "mean, 7 classes (SIMD and tail), wide range", inputs: [f([]), f([5, 7], -30, 30), ints([5], [0, 6, 1, 4, 2])], attrs: { ignoreIndex: -100, labelSmoothing: 0, reduction: "mean", weighted: false } },
     {
       name: "weights, smoothing, ignoreIndex, mean",
       inputs: [f([]), f([5, 4], -4, 4), ints([5], [0, 3, -1, 1, 2]), f([4], 0.2, 2, false)],

@@ -68,11 +68,9 @@ const hostForward: FusedKernel<Attrs> = (xs, { ignoreIndex, labelSmoothing: e, r
   const [x, , wc] = xs;
   if (wc && wc.dtype !== x!.dtype) return null;
   const [n, c] = x!.shape as [number, number];
-  const shape = reduction === "none" ? [n] : [];
-  return onHost(xs, [[shape, x!.dtype]], ([xi, ti, wi], [out]) => {
+  return onHost(xs, [[reduction === "none" ? [n] : [], x!.dtype]], ([xi, ti, wi], [out]) => {
     let total = 0, wsum = 0, cw = 0;
-    if (wi) for (let j = 0; j < c; j++) cw += wi.data[wi.off + j]!;
-    else cw = c;
+    for (let j = 0; j < c; j++) cw += wi ? wi.data[wi.off + j]! : 1;
     for (let i = 0; i < n; i++) {
       const y = ti!.data[ti!.off + i]!;
       if (y === ignoreIndex) continue;

@@ -1,12 +1,12 @@
-// linear: y = act(x·Wᵀ + b), x [..., in], W [out, in], b [out]. On wasm (float32, no activation or
-// ReLU) one job: the GEMM, then the bias and ReLU on each chunk of rows while it is in cache; its
-// rule masks dY and sums it for the bias in one pass. Elsewhere the GEMM and a host loop.
+// linear: y = act(x·Wᵀ + b), x [..., in], W [out, in], b [out]. On wasm (float32) one job: the GEMM,
+// then the bias and ReLU on each chunk of rows while it is in cache; its rule masks dY and sums it
+// for the bias in one pass, and runs its two GEMMs as the same job. Elsewhere the reference runs.
 
 import { isGradEnabled } from "../../autograd/grad-mode.js";
-import { linearForwardJob, linearGradJob } from "../../backend/wasm/linear-jobs.js";
+import { linearForwardJob, linearGradJob, type MatrixOperand } from "../../backend/wasm/linear-jobs.js";
+import type { WasmBackend } from "../../backend/wasm/wasm-backend.js";
 import { Tensor } from "../../tensor.js";
 import { relu } from "../elementwise.js";
-import { matmul } from "../linalg.js";
 import { reshape } from "../movement.js";
 import { wasmOf } from "./conv-host.js";
 import type { FusedDef, FusedKernel } from "./def.js";
@@ -17,39 +17,27 @@ type Attrs = { activation: Activation };
 
 const act = (y: Tensor, a: Activation): Tensor => (a === "relu" ? relu(y) : a === "tanh" ? y.tanh() : a === "sigmoid" ? y.sigmoid() : y);
 const rows = (t: Tensor, k: number): Tensor => (t.ndim === 2 ? t : reshape(t, [-1, k]));
+const f32 = (...ts: Tensor[]): boolean => ts.every((t) => t.dtype === "float32" && t.storage.dtype === "float32");
+const operand = (t: Tensor, transposed = false): MatrixOperand => ({ storage: t.storage, offset: t.offset, rs: t.strides[transposed ? 1 : 0]!, cs: t.strides[transposed ? 0 : 1]! });
 
-// Above this many outputs the bias and activation run as backend kernels (SIMD, threads) instead of a host loop.
-const HOST_MAX = 1 << 13;
+/** a [m, k] (or aᵀ) times b [k, n] by job 51 (the matmul op's GEMM and bits, without its dispatch), shaped `shape`. */
+function mm(be: WasmBackend, a: MatrixOperand, b: MatrixOperand, m: number, k: number, n: number, shape: readonly number[], bias: Tensor | null = null, relu = false): Tensor {
+  return Tensor.fromStorage(be, linearForwardJob(be, m, n, k, a, b, bias, relu), shape, "float32");
+}
 
 const kernel: FusedKernel<Attrs> = ([x, w, b], { activation }) => {
-  const be = x!.backend, wa = wasmOf(x!);
+  const be = wasmOf(x!);
   const [out, k] = w!.shape as [number, number];
-  if (w!.dtype !== x!.dtype || (b && (b.dtype !== x!.dtype || b.ndim !== 1 || b.shape[0] !== out))) return null;
-  if (wa && w!.storage.dtype === "float32" && x!.storage.dtype === "float32" && (activation === "none" || activation === "relu")) {
-    const x2 = rows(x!, k), bc = b?.contiguous();
-    const y = linearForwardJob(wa, x2.shape[0]!, out, k, { storage: x2.storage, offset: x2.offset, rs: x2.strides[0]!, cs: x2.strides[1]! },
-      { storage: w!.storage, offset: w!.offset, rs: w!.strides[1]!, cs: w!.strides[0]! }, bc ?? null, activation === "relu");
-    return [Tensor.fromStorage(be, y, [...x!.shape.slice(0, -1), out], "float32")];
-  }
-  const y = matmul(x!, w!.t());
-  if (!be.hostView || y.numel > HOST_MAX) return [act(b ? y.add(b) : y, activation)];
-  const d = be.hostView(y.storage); // y is fresh and contiguous: updated in place
-  const bd = b ? be.hostView(b.contiguous().storage) : null;
-  const bo = b?.contiguous().offset ?? 0;
-  for (let i = 0; i < d.length; i++) {
-    let v = d[i]! + (bd ? bd[bo + (i % out)]! : 0);
-    if (activation === "relu") v = v <= 0 ? 0 : v;
-    else if (activation === "tanh") v = Math.tanh(v);
-    else if (activation === "sigmoid") v = 1 / (1 + Math.exp(-v));
-    d[i] = v;
-  }
-  return [y];
+  if (!be || !f32(x!, w!, ...(b ? [b] : [])) || (b && (b.ndim !== 1 || b.shape[0] !== out))) return null;
+  const x2 = rows(x!, k), r = activation === "relu";
+  const y = mm(be, operand(x2), operand(w!, true), x2.shape[0]!, k, out, [...x!.shape.slice(0, -1), out], b?.contiguous() ?? null, r);
+  return [r ? y : act(y, activation)]; // tanh and sigmoid as their ops after the job
 };
 
 /** dY' (dY through the activation) and the bias gradient Σ dY' in one wasm pass; null where that does not apply. */
 function gradJob(g: Tensor, y: Tensor, out: number, relu: boolean): [Tensor, Tensor] | null {
   const be = isGradEnabled() ? null : wasmOf(g);
-  if (!be || y.dtype !== "float32" || g.storage.dtype !== "float32") return null;
+  if (!be || !f32(g, y)) return null;
   const gc = rows(g, out).contiguous(), yc = relu ? rows(y, out).contiguous() : null;
   const r = linearGradJob(be, gc.shape[0]!, out, gc, yc);
   return [r.gy ? Tensor.fromStorage(be, r.gy, g.shape, "float32") : g, Tensor.fromStorage(be, r.db, [out], "float32")];
@@ -65,15 +53,17 @@ export const linear: FusedDef<Attrs> = {
     return [act(b ? y.add(b) : y, activation)];
   },
   backward: ([g], [x, w, b], [y], { activation }, needs) => {
-    const out = w!.shape[0]!;
+    const [out, k] = w!.shape as [number, number];
     const fast = (b || activation === "relu") && (activation === "none" || activation === "relu") ? gradJob(g!, y!, out, activation === "relu") : null;
     const gy = fast?.[0] ?? through(g!, y!, activation);
-    const g2 = rows(gy, out);
-    return [
-      needs[0] ? gy.matmul(w!) : null,
-      needs[1] ? g2.t().matmul(rows(x!, w!.shape[1]!)) : null,
-      b && needs[2] ? (fast?.[1] ?? g2.sum(0)) : null,
-    ];
+    const g2 = rows(gy, out), x2 = rows(x!, k), be = isGradEnabled() ? null : wasmOf(g2);
+    if (be && f32(g2, x2, w!)) // no graph to record: the GEMM jobs straight
+      return [
+        needs[0] ? mm(be, operand(g2), operand(w!), g2.shape[0]!, out, k, x!.shape) : null,
+        needs[1] ? mm(be, operand(g2, true), operand(x2), out, g2.shape[0]!, k, [out, k]) : null,
+        b && needs[2] ? (fast?.[1] ?? g2.sum(0)) : null,
+      ];
+    return [needs[0] ? gy.matmul(w!) : null, needs[1] ? g2.t().matmul(x2) : null, b && needs[2] ? (fast?.[1] ?? g2.sum(0)) : null];
   },
-  kernels: { cpu: kernel, wasm: kernel },
+  kernels: { wasm: kernel },
 };
