@@ -57,6 +57,7 @@ describe("t5: denoising pre-training, then fine-tuning to restore spaces", () =>
     if (process.env.MYELIN_SHOW) console.log(md);
     assert.match(md, /## Span corruption after pre-training[\s\S]*- corrupted: [\s\S]*## Space restoration after fine-tuning[\s\S]*- input: `\S+`\n {2}- model: `.*` [✓✗]\n {2}- true: {2}`.* .*`/);
     assert.equal(typeof r.predictText!(m, "callmeishmael"), "string");
+    assert.match(r.report!(m, { train: held, test: held }), /^held-out space restoration: \d+ of 200 windows exactly right$/);
   });
 });
 
