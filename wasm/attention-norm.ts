@@ -2,18 +2,7 @@
 // src/backend/wasm/attention-jobs.ts, used by src/ops/fused/layer-norm.ts): one pass per row each
 // way instead of a host loop forward and a dozen tensor ops backward.
 
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
-
-@inline function ld(p: usize, j: i32): v128 {
-  return v128.load(p + (<usize>j << 2));
-}
-
-@inline function hsum(v: v128): f32 {
-  const s = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
-}
+import { arg, hsum, ld } from "./simd";
 
 /** Mean and 1/√(σ² + ε) (biased σ², two passes) of row x of n elements. */
 @inline function moments(x: usize, n: i32, eps: f32): v128 {

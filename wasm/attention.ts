@@ -6,23 +6,11 @@
 import { expF32x4 } from "./math";
 import { layerNormJob } from "./attention-norm";
 import { xentJob } from "./xent";
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
+import { arg, hsum, ld, transpose4 } from "./simd";
 
 @inline function fma(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
-}
-
-@inline function ld(p: usize, j: i32): v128 {
-  return v128.load(p + (<usize>j << 2));
-}
-
-@inline function hsum(v: v128): f32 {
-  const s = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
 }
 
 // A tensor descriptor in the args: batch strides [4] (elements), base address (bytes), row stride.
@@ -44,18 +32,6 @@ const R: i32 = 8;
 /** Floats of per-thread scratch of jobs 40 and 41: kᵀ or vᵀ (E·S8, Ev·S8) and two max(L, R)·S8 blocks. */
 @inline function scratchFloats(L: i32, S: i32, E: i32, Ev: i32): i32 {
   return (E + Ev + 2 * max(L, R)) * pad8(S);
-}
-
-// Stores the transpose of the 4x4 block with rows x0..x3: column q goes to dst + q·step.
-@inline function transpose4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128, step: usize): void {
-  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
-  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
-  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
-  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store(dst + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
-  v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 /** dst[c][r] (rows of ld floats, zero past `rows`) = row r of src (rows rs bytes apart)[c], c < cols. */

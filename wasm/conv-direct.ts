@@ -10,10 +10,7 @@
 // rows (wide columns zero) with shifted input rows (conv-weight.ts's 4x2 blocks). Args as conv-sample.ts.
 
 import { block } from "./conv-weight";
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
+import { arg } from "./simd";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
   return min(total, ((total + parts - 1) / parts) * p);

@@ -7,10 +7,7 @@
 import { sgemm, gemmScratchBytes } from "./gemm";
 import { addToRow, convPlane } from "./conv";
 import { weightSample } from "./conv-weight";
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
+import { arg } from "./simd";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
   return min(total, ((total + parts - 1) / parts) * p);

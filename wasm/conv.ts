@@ -2,9 +2,7 @@
 // with SIMD runs; conv-sample.ts runs them per sample), max pooling with torch's indices and its
 // backward (jobs 23-24), ReLU and its backward (25-26). src/backend/wasm/conv-jobs.ts packs the args.
 
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
+import { arg } from "./simd";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
   return min(total, ((total + parts - 1) / parts) * p);

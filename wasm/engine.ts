@@ -1,14 +1,12 @@
 // Engine kernels (job ids 9-19, dispatched by kernels.ts run()): the tanh/sigmoid backward maps,
 // the pure-FMA roofline loop of the benchmark, and index/select ops over any 4-byte element.
 
+import { arg } from "./simd";
+
 @inline function part(total: i32, p: i32, parts: i32, align: i32): i32 {
   const chunk = (total + parts - 1) / parts;
   const c = ((chunk + align - 1) / align) * align;
   return min(total, c * p);
-}
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
 }
 
 // ---- job 9: activation gradients ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 // FMA through relaxed SIMD where the build enables it. Transposed operands are handled by packing.
 
 import { at } from "./util";
+import { transpose4 } from "./simd";
 
 // ---- GEMM -------------------------------------------------------------------------------------
 // BLIS loop order: NC columns of B packed once per KC slab (L3), MC rows of A packed (L2), and the
@@ -61,18 +62,6 @@ export function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32
       }
     }
   }
-}
-
-// Stores the transpose of the 4x4 block with rows x0..x3: column q goes to dst + q*step.
-@inline function transpose4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128, step: usize): void {
-  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
-  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
-  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
-  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store(dst + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
-  v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 // Packed B: for each 8-column sliver, kc groups of 8 values (columns), zero-padded past nc.

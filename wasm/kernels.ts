@@ -16,6 +16,7 @@ import { convDirectChunk } from "./conv-direct";
 import { attentionJob } from "./attention";
 import { linearForwardChunk, linearGradChunk } from "./linear";
 import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
+import { arg } from "./simd";
 
 export { gemmScratchBytes } from "./gemm";
 export { convSampleScratch } from "./conv-sample";
@@ -32,10 +33,6 @@ export { erf64 } from "./math";
 
 const CLAIM: usize = 32768 + 5 * 4;
 const FINISHED: usize = 32768 + 6 * 4;
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
 
 @inline function part(total: i32, p: i32, parts: i32, align: i32): i32 {
   // Boundaries rounded to `align` so SIMD rows and 8-wide GEMM slivers stay whole.

@@ -2,6 +2,8 @@
 // nonlinearities and the cell update forward, the gates' pre-activation gradients backward. The
 // GEMMs and the time loop are in rnn-seq.ts.
 
+import { ld } from "./simd";
+
 // The gate nonlinearities are cheaper forms than math.ts's (one division each, FMA where the build
 // has relaxed SIMD): sigmoid = 1/(1 + exp(−x)) with Cephes' expf (≤ 1.2e-7 relative), tanh Eigen's
 // 13/6 rational (≤ 3.5e-7 absolute). pmin/pmax clamps keep a NaN in x.
@@ -50,9 +52,6 @@
   return f32x4.div(f32x4.mul(p, x), q);
 }
 
-@inline function ld(p: usize, j: i32): v128 {
-  return v128.load(p + (<usize>j << 2));
-}
 @inline function st(p: usize, j: i32, v: v128): void {
   v128.store(p + (<usize>j << 2), v);
 }

@@ -3,19 +3,7 @@
 // logits each way, where the host loop spent most of its time in scalar Math.exp.
 
 import { expF32x4 } from "./math";
-
-@inline function arg(args: usize, i: i32): i32 {
-  return load<i32>(args + (<usize>i << 2));
-}
-
-@inline function ld(p: usize, j: i32): v128 {
-  return v128.load(p + (<usize>j << 2));
-}
-
-@inline function hsum(v: v128): f32 {
-  const s = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
-}
+import { arg, hsum, ld } from "./simd";
 
 /** max of row x of n, 0 when it is not finite (as the host kernel: a row of −∞ gives NaN, not a 0/0 trap). */
 @inline function rowMax(x: usize, n: i32): f32 {
