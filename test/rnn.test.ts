@@ -146,8 +146,18 @@ describe("recurrent modules: arguments, shapes, errors and initialisation", () =
     const evalOut = m.eval().forward(x)[0].dataSync();
     const trainOut = m.train().forward(x)[0].dataSync();
     assert.notDeepEqual(trainOut, evalOut);
-    const one = new nn.LSTM(3, 8, { dropout: 0.5 });
+    const warned: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => void warned.push(m);
+    let one: nn.LSTM;
+    try {
+      one = new nn.LSTM(3, 8, { dropout: 0.5 });
+      new nn.GRU(3, 8, { numLayers: 2, dropout: 0.5 });
+    } finally {
+      console.warn = warn;
+    }
     assert.deepEqual(one.train().forward(x)[0].dataSync(), one.eval().forward(x)[0].dataSync());
+    assert.deepEqual(warned, ["nn.LSTM: dropout acts after all but the last recurrent layer, so dropout = 0.5 with numLayers = 1 does nothing (as in torch)"], "one layer warns as torch does; two layers do not");
   });
 });
 

@@ -80,6 +80,8 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
     if (!(o.dropout >= 0 && o.dropout <= 1)) throw new RangeError(`${this.#name}: dropout should be a number in [0, 1], got ${o.dropout}`);
     if (!Number.isInteger(o.projSize) || o.projSize < 0 || (o.projSize > 0 && o.projSize >= hiddenSize))
       throw new RangeError(`${this.#name}: projSize must be an integer in [0, hiddenSize = ${hiddenSize}), got ${o.projSize}`);
+    // torch warns here too (UserWarning): dropout acts between layers only, so one layer never drops
+    if (o.dropout > 0 && o.numLayers === 1) console.warn(`${this.#name}: dropout acts after all but the last recurrent layer, so dropout = ${o.dropout} with numLayers = 1 does nothing (as in torch)`);
     ({ numLayers: this.numLayers, bias: this.bias, batchFirst: this.batchFirst, dropout: this.dropout, bidirectional: this.bidirectional, projSize: this.projSize } = o);
     const gate = GATES[mode] * hiddenSize;
     const out = o.projSize || hiddenSize;
