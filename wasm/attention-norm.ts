@@ -2,7 +2,7 @@
 // src/backend/wasm/attention-jobs.ts, used by src/ops/fused/layer-norm.ts): one pass per row each
 // way instead of a host loop forward and a dozen tensor ops backward.
 
-import { arg, hsum, ld } from "./simd";
+import { arg, hsum, ld } from "./util";
 
 /** Mean and 1/√(σ² + ε) (biased σ², two passes) of row x of n elements. */
 @inline function moments(x: usize, n: i32, eps: f32): v128 {

@@ -6,12 +6,7 @@
 import { expF32x4 } from "./math";
 import { layerNormJob } from "./attention-norm";
 import { xentJob } from "./xent";
-import { arg, hsum, ld, transpose4 } from "./simd";
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
+import { arg, fma, hsum, ld, transpose4 } from "./util";
 
 // A tensor descriptor in the args: batch strides [4] (elements), base address (bytes), row stride.
 // Returns the byte address of batch matrix (b0, b1, b2, b3).

@@ -10,15 +10,10 @@
 // rows (wide columns zero) with shifted input rows (conv-weight.ts's 4x2 blocks). Args as conv-sample.ts.
 
 import { block } from "./conv-weight";
-import { arg } from "./simd";
+import { arg, fma } from "./util";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
   return min(total, ((total + parts - 1) / parts) * p);
-}
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
 }
 
 @inline function at(p: usize, i: i32): usize {

@@ -7,7 +7,7 @@
 import { sgemm, gemmScratchBytes } from "./gemm";
 import { addToRow, convPlane } from "./conv";
 import { weightSample } from "./conv-weight";
-import { arg } from "./simd";
+import { arg } from "./util";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
   return min(total, ((total + parts - 1) / parts) * p);

@@ -3,16 +3,13 @@
 // dot products need no packing or transposes (a GEMM would pack the columns transposed) and the
 // batch sum happens in place.
 
+import { fma } from "./util";
+
 // Four lanes of sums: [Σ a, Σ b, Σ c, Σ d].
 @inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
   const t0 = f32x4.add(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(a, b, 2, 6, 3, 7));
   const t1 = f32x4.add(v128.shuffle<f32>(c, d, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 2, 6, 3, 7));
   return f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-}
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
 }
 
 // Adds the 4x2 block of dot products over l of rows p0..p3 (columns, k) with q0, q1 (gy, o) into

@@ -2,7 +2,7 @@
 // with SIMD runs; conv-sample.ts runs them per sample), max pooling with torch's indices and its
 // backward (jobs 23-24), ReLU and its backward (25-26). src/backend/wasm/conv-jobs.ts packs the args.
 
-import { arg } from "./simd";
+import { arg } from "./util";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
   return min(total, ((total + parts - 1) / parts) * p);

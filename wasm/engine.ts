@@ -1,7 +1,7 @@
 // Engine kernels (job ids 9-19, dispatched by kernels.ts run()): the tanh/sigmoid backward maps,
 // the pure-FMA roofline loop of the benchmark, and index/select ops over any 4-byte element.
 
-import { arg } from "./simd";
+import { arg } from "./util";
 
 @inline function part(total: i32, p: i32, parts: i32, align: i32): i32 {
   const chunk = (total + parts - 1) / parts;

@@ -1,8 +1,7 @@
 // f32 GEMM for myelin's Wasm backend: BLIS-style packing and a 4x8 register-blocked microkernel,
 // FMA through relaxed SIMD where the build enables it. Transposed operands are handled by packing.
 
-import { at } from "./util";
-import { transpose4 } from "./simd";
+import { at, fma, transpose4 } from "./util";
 
 // ---- GEMM -------------------------------------------------------------------------------------
 // BLIS loop order: NC columns of B packed once per KC slab (L3), MC rows of A packed (L2), and the
@@ -19,11 +18,6 @@ const PACK_B_BYTES: i32 = KC * NC * 4;
 /** Bytes of per-thread scratch sgemm needs (packed A, packed B, one 4x8 edge tile). */
 export function gemmScratchBytes(): i32 {
   return PACK_A_BYTES + PACK_B_BYTES + 128;
-}
-
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
 }
 
 // Packed A: for each 4-row sliver, kc groups of 4 values (rows), zero-padded past mc.

@@ -4,7 +4,7 @@
 // only compute. Every pointer is a byte address in the shared linear memory; strides are in
 // elements and may be negative or zero (i32 arithmetic wraps mod 2^32, as usize addition needs).
 
-import { at } from "./util";
+import { arg, at } from "./util";
 import { MR, NR, sgemm } from "./gemm";
 import { binRow, castInBytes, castOutBytes, castRow, unRow, unary2d, whereRow } from "./map";
 import { reduceCols, reduceRows } from "./reduce";
@@ -16,7 +16,6 @@ import { convDirectChunk } from "./conv-direct";
 import { attentionJob } from "./attention";
 import { linearForwardChunk, linearGradChunk } from "./linear";
 import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
-import { arg } from "./simd";
 
 export { gemmScratchBytes } from "./gemm";
 export { convSampleScratch } from "./conv-sample";

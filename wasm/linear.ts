@@ -3,7 +3,7 @@
 // 52 its backward's one pass over dY: the ReLU mask and the bias gradient (column sums) together.
 
 import { MR, sgemm } from "./gemm";
-import { arg } from "./simd";
+import { arg } from "./util";
 
 // Rows [i0, i1) of chunk p of nch, rounded to `align` (whole GEMM slivers).
 @inline function bound(total: i32, p: i32, nch: i32, align: i32): i32 {

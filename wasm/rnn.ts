@@ -2,16 +2,12 @@
 // nonlinearities and the cell update forward, the gates' pre-activation gradients backward. The
 // GEMMs and the time loop are in rnn-seq.ts.
 
-import { ld } from "./simd";
+import { fma, ld } from "./util";
 
 // The gate nonlinearities are cheaper forms than math.ts's (one division each, FMA where the build
 // has relaxed SIMD): sigmoid = 1/(1 + exp(−x)) with Cephes' expf (≤ 1.2e-7 relative), tanh Eigen's
 // 13/6 rational (≤ 3.5e-7 absolute). pmin/pmax clamps keep a NaN in x.
 
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 @inline function K(v: f32): v128 {
   return f32x4.splat(v);
 }

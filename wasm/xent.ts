@@ -3,7 +3,7 @@
 // logits each way, where the host loop spent most of its time in scalar Math.exp.
 
 import { expF32x4 } from "./math";
-import { arg, hsum, ld } from "./simd";
+import { arg, hsum, ld } from "./util";
 
 /** max of row x of n, 0 when it is not finite (as the host kernel: a row of −∞ gives NaN, not a 0/0 trap). */
 @inline function rowMax(x: usize, n: i32): f32 {
