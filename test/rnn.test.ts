@@ -40,6 +40,29 @@ const GRAD = { rtol: 1e-4, atol: 1e-4 };
 type Ctor = new (...args: unknown[]) => nn.Module<unknown[], unknown>;
 const build = (c: Case): nn.Module<unknown[], unknown> => new ((nn as unknown as Record<string, Ctor>)[c.class]!)(...c.args, c.options);
 
+/** A fresh `make()` holding the state `sd`, and copies of `ts` that require grad, all on `device`. */
+function copiesOn<M extends nn.Module<unknown[], unknown>>(device: string, make: () => M, sd: Record<string, Tensor>, ts: Tensor[]): [M, ...Tensor[]] {
+  const m = make();
+  m.loadStateDict(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.to(device)])));
+  return [m, ...ts.map((t) => {
+    const d = t.to(device);
+    d.requiresGrad = true;
+    return d;
+  })];
+}
+
+/** Runs `fn` with the wasm backend on 2 threads (so its row blocks split), then restores the count. */
+function onTwoWasmThreads(fn: () => void): void {
+  const be = backendByName("wasm");
+  const threads = be.getNumThreads?.() ?? 1;
+  be.setNumThreads?.(2);
+  try {
+    fn();
+  } finally {
+    be.setNumThreads?.(threads);
+  }
+}
+
 function runCase(c: Case, device: string): void {
   const m = build(c);
   assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.stateDict), "a fresh module has torch's keys in torch's order");
@@ -171,29 +194,16 @@ describe("packed LSTM batches in the fused whole-sequence op (masked steps)", ()
     const xs = randn([7, 18, 5]), gy = randn([7, 18, 232]), h0 = randn([4, 18, 116]).mul(0.5), c0 = randn([4, 18, 116]).mul(0.5);
     const run = (device: string): Tensor[] =>
       on(device, () => {
-        const m = make();
-        m.loadStateDict(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.to(device)])));
-        const [x, h, c] = [xs, h0, c0].map((t) => {
-          const d = t.to(device);
-          d.requiresGrad = true;
-          return d;
-        }) as [Tensor, Tensor, Tensor];
+        const [m, x, h, c] = copiesOn(device, make, sd, [xs, h0, c0]) as [nn.LSTM, Tensor, Tensor, Tensor];
         const [y, [hN, cN]] = m.forward(nn.packPaddedSequence(x, lengths, { enforceSorted: false }), [h, c]);
         const out = nn.padPackedSequence(y)[0];
         out.mul(gy.to(device)).sum().add(hN.sum()).add(cN.mul(2).sum()).backward();
         return [out, hN, cN, x.grad!, h.grad!, c.grad!, ...[...m.parameters()].map((p) => p.grad!)];
       });
     const ref = run("cpu");
-    const be = backendByName("wasm");
-    const threads = be.getNumThreads?.() ?? 1;
     const kernel = fusedOps().rnn.kernels!.wasm!;
     const before = kernelRuns.get(kernel) ?? 0;
-    be.setNumThreads?.(2);
-    try {
-      run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`));
-    } finally {
-      be.setNumThreads?.(threads);
-    }
+    onTwoWasmThreads(() => run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`)));
     assert.equal((kernelRuns.get(kernel) ?? 0) - before, 4, "each layer and direction ran the fused kernel");
   });
   test("float64 gradcheck of the masked op (cpu: its reference), both directions, ended and unstarted rows", () => on("cpu", () => {
@@ -251,26 +261,13 @@ describe("wasm: the whole-sequence jobs (wasm/rnn-seq.ts)", () => {
       const xs = randn([7, 18, 5]), gy = randn([7, 18, 232]), h0 = randn([2, 18, 116]).mul(0.5), c0 = randn([2, 18, 116]).mul(0.5);
       const run = (device: string): Tensor[] =>
         on(device, () => {
-          const m = make();
-          m.loadStateDict(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.to(device)])));
-          const [x, h, c] = [xs, h0, c0].map((t) => {
-            const d = t.to(device);
-            d.requiresGrad = true;
-            return d;
-          }) as [Tensor, Tensor, Tensor];
+          const [m, x, h, c] = copiesOn(device, make, sd, [xs, h0, c0]) as [nn.Module<unknown[], unknown>, Tensor, Tensor, Tensor];
           const [y, hN] = m.forward(x, lstm ? [h, c] : h) as [Tensor, Tensor | [Tensor, Tensor]];
           const finals = Array.isArray(hN) ? hN : [hN];
           finals.reduce((l, f, i) => l.add(f.mul(i + 1).sum()), y.mul(gy.to(device)).sum()).backward();
           return [y, ...finals, x.grad!, h.grad!, ...(lstm ? [c.grad!] : []), ...[...m.parameters()].map((p) => p.grad!)];
         });
       const ref = run("cpu");
-      const be = backendByName("wasm");
-      const threads = be.getNumThreads?.() ?? 1;
-      be.setNumThreads?.(2);
-      try {
-        run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`));
-      } finally {
-        be.setNumThreads?.(threads);
-      }
+      onTwoWasmThreads(() => run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`)));
     });
 });
