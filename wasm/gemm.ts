@@ -144,7 +144,8 @@ function packB16(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): vo
 function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  const end = pa + (<usize>kc << 3);
+  for (; pa < end; pa += 8) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
     let a = v128.load32_splat(pa);
     c00 = fma(a, b0, c00);
@@ -156,7 +157,6 @@ function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: 
     c11 = fma(a, b1, c11);
     c12 = fma(a, b2, c12);
     c13 = fma(a, b3, c13);
-    pa += 8;
     pb += bstep;
   }
   if (accumulate) {
@@ -289,7 +289,8 @@ export function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32
 export function kernel(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  const end = pa + (<usize>kc << 4);
+  for (; pa < end; pa += 16) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
@@ -304,7 +305,6 @@ export function kernel(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ld
     a = v128.load32_splat(pa, 12);
     c30 = fma(a, b0, c30);
     c31 = fma(a, b1, c31);
-    pa += 16;
     pb += bstep;
   }
   // rows < 4: a partial sliver of A (6 output channels = 4 + 2) stores only its real rows
