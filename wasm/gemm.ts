@@ -146,7 +146,7 @@ function packB16(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): vo
 function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  const end = pa + (<usize>kc << 3);
+  const end = pa + (<usize>kc << 3); // loop on pa, no counter (see gemm4x8.ts)
   for (; pa < end; pa += 8) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
     let a = v128.load32_splat(pa);
