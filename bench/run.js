@@ -87,8 +87,8 @@ const CONFIGS = {
   sgemmT: [myelin("sgemmT", 1, []), myelin("sgemmT", 2, []), torch("sgemmT", 1, []), torch("sgemmT", 2, []), tfjs("sgemmT", [])],
   // the GEMM shapes of the training steps below (bench/gemm-shapes.json), 1 thread
   gemmShapes: [
-    { ...myelin("gemmShapes", 1, []), cmd: [NODE, join(HERE, "gemm-shapes.js"), "--samples", S(3), "--window", W(0.3)] },
-    torch("gemmShapes", 1, ["--samples", S(3), "--window", W(0.3)], join(HERE, "gemm_shapes_torch.py")),
+    { ...myelin("gemmShapes", 1, []), cmd: [NODE, join(HERE, "gemm-shapes.js"), "--samples", S(2), "--window", W(0.25)] },
+    torch("gemmShapes", 1, ["--samples", S(2), "--window", W(0.25)], join(HERE, "gemm_shapes_torch.py")),
   ],
   mlp: [
     myelin("mlp", 1, TR), myelin("mlp", 2, TR), torch("mlp", 1, TR), torch("mlp", 2, TR), tfjs("mlp", TR),
