@@ -1,7 +1,7 @@
 // `npm run bench`: myelin next to the peers of ../shared/bench-peers (PyTorch + OpenBLAS, TF.js wasm)
 // on the same machine in one run. Every config is a fresh process; configs are interleaved
 // round-robin (order rotated per round). Writes bench/results/latest.md and latest.jsonl.
-// Options: --quick (1 round, short windows), --rounds N, --only sgemm (with the FMA roofline),sgemmT,mlp,perop,lstm,cnn,gpt,memory,
+// Options: --quick (1 round, short windows), --rounds N, --only sgemm (with the FMA roofline),sgemmT,gemmShapes,mlp,perop,lstm,cnn,gpt,memory,
 //          --wait-quiet S (wait up to S s before each run for other load to drop), --out DIR.
 // Environment: BENCH_PEERS (default <repo>/../shared/bench-peers), PEERS_DIR (npm packages of the
 // peers, default /tmp/peers), TORCH_PYTHON (/usr/bin/python3), OPENBLAS_DIR (Debian's openblas-openmp).
@@ -18,7 +18,7 @@ const ROOT = resolve(HERE, "..");
 const args = parseArgs(process.argv.slice(2));
 const QUICK = args.quick === "true";
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
-const ALL = ["sgemm", "sgemmT", "mlp", "perop", "lstm", "cnn", "gpt", "memory"];
+const ALL = ["sgemm", "sgemmT", "gemmShapes", "mlp", "perop", "lstm", "cnn", "gpt", "memory"];
 const only = (args.only ?? "").split(",").filter(Boolean);
 for (const b of only) if (!ALL.includes(b)) throw new Error(`--only: unknown bench '${b}' (known: ${ALL.join(", ")})`);
 const benches = only.length ? ALL.filter((b) => only.includes(b)) : ALL;
@@ -85,6 +85,11 @@ const CONFIGS = {
   // the Wasm FMA roofline beside SGEMM: GEMM efficiency as a share of what one core can do in Wasm
   sgemm: [myelin("fma", 1, TR), myelin("sgemm", 1, [...SIZES, ...SG]), myelin("sgemm", 2, [...SIZES, ...SG]), torch("sgemm", 1, [...SIZES, ...SG]), torch("sgemm", 2, [...SIZES, ...SG]), tfjs("sgemm", [...SIZES, ...SG])],
   sgemmT: [myelin("sgemmT", 1, []), myelin("sgemmT", 2, []), torch("sgemmT", 1, []), torch("sgemmT", 2, []), tfjs("sgemmT", [])],
+  // the GEMM shapes of the training steps below (bench/gemm-shapes.json), 1 thread
+  gemmShapes: [
+    { ...myelin("gemmShapes", 1, []), cmd: [NODE, join(HERE, "gemm-shapes.js"), "--samples", S(2), "--window", W(0.25)] },
+    torch("gemmShapes", 1, ["--samples", S(2), "--window", W(0.25)], join(HERE, "gemm_shapes_torch.py")),
+  ],
   mlp: [
     myelin("mlp", 1, TR), myelin("mlp", 2, TR), torch("mlp", 1, TR), torch("mlp", 2, TR), tfjs("mlp", TR),
     // the reference backend is ~10x slower: one short window is enough for the factor

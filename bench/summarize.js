@@ -152,6 +152,7 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     fma: "Wasm FMA roofline: independent f32x4 multiply-adds on registers, GFLOP/s (the ceiling of any Wasm kernel)",
     sgemm: "SGEMM: float32 C = A@B, GFLOP/s = 2n³/t",
     sgemmT: "SGEMM with transposed operands, n = 512 (TN = Aᵀ@B, NT = A@Bᵀ)",
+    gemmShapes: "GEMMs at the training steps' shapes, 1 thread, GFLOP/s (m x n x k; T: operand read transposed, as in backward passes)",
     mlp: "MLP training: Fashion-MNIST 784-256-128-10 ReLU, cross-entropy, Adam 1e-3, batch 128",
     mlpgemm: "The MLP step's GEMMs alone (its GEMM-bound ceiling), samples/s",
     perop: "Per-op cost: x.mul(w).add(x).tanh().mul(w).sum() on [32, 64], forward + backward, µs per op (lower is better; ÷ > 1 means slower)",
@@ -159,7 +160,7 @@ export function summarize(results, { notes = [], quick = false, rounds, totalSec
     cnn: "LeNet-5 training: Fashion-MNIST, conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, fc 120-84-10, Adam 1e-3, batch 64",
     gpt: "char-GPT training: 2 pre-LN layers, d 128, 4 heads, FFN 512 ReLU, ctx 64, vocab 65, batch 16, Adam 1e-3, tokens/s",
   };
-  for (const b of ["fma", "sgemm", "sgemmT", "mlp", "mlpgemm", "perop", "lstm", "cnn", "gpt"]) {
+  for (const b of ["fma", "sgemm", "sgemmT", "gemmShapes", "mlp", "mlpgemm", "perop", "lstm", "cnn", "gpt"]) {
     const lines = benchTable(b, results.filter((r) => r.bench === b && r.value !== undefined));
     if (lines.length) out.push(`## ${titles[b]}`, "", ...lines, "");
   }

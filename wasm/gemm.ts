@@ -1,65 +1,92 @@
-// f32 GEMM for myelin's Wasm backend: BLIS-style packing and a 4x8 register-blocked microkernel,
+// f32 GEMM for myelin's Wasm backend: BLIS-style packing and a 2x16 register-blocked microkernel,
 // FMA through relaxed SIMD where the build enables it. Transposed operands are handled by packing.
+// The 4x8 kernel that the recurrent kernels call (kernel, packA, packB) lives in gemm4x8.ts.
 
 import { at, fma, transpose4 } from "./util";
 
+export { kernel, packA, packB } from "./gemm4x8";
+
 // ---- GEMM -------------------------------------------------------------------------------------
 // BLIS loop order: NC columns of B packed once per KC slab (L3), MC rows of A packed (L2), and the
-// 4x8 microkernel walks a KCx8 sliver of packed B (L1) against 4-row slivers of packed A. 4 rows x
-// 2 vectors = 8 accumulators: more than 8 measured slower in this V8 (spills).
-export const MR: i32 = 4;
-export const NR: i32 = 8;
+// 2x16 microkernel walks a KCx16 sliver of packed B (L1) against 2-row slivers of packed A.
+// 2 rows x 4 vectors = 8 accumulators. TurboFan (V8 11.3, x64) hoists every load of the loop body
+// above its multiply-adds, so accumulators + loaded values must fit the 15 xmm registers it
+// allocates: 8 + 6 here; 5x8 and 6x8 tiles (10 or 12 + 7 or 8) spill, and so does unrolling k.
+// Against the 4x8 tile (same accumulators, same speed in a tight loop) it streams half the A bytes
+// per step from L2: 5-15% faster at the bench shapes (docs/architecture.md, "GEMM tile").
+export const MR: i32 = 2;
+export const NR: i32 = 16;
 const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 1024;
 const PACK_A_BYTES: i32 = MC * KC * 4;
 const PACK_B_BYTES: i32 = KC * NC * 4;
 
-/** Bytes of per-thread scratch sgemm needs (packed A, packed B, one 4x8 edge tile). */
+/** Bytes of per-thread scratch sgemm needs (packed A, packed B, one 2x16 edge tile). */
 export function gemmScratchBytes(): i32 {
   return PACK_A_BYTES + PACK_B_BYTES + 128;
 }
 
-// Packed A: for each 4-row sliver, kc groups of 4 values (rows), zero-padded past mc.
-export function packA(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void {
+// Packed A for the 2x16 kernel: for each 2-row sliver, kc pairs of values, zero-padded past mc.
+function packA2(dst: usize, a: usize, rsa: i32, csa: i32, mc: i32, kc: i32): void {
+  if (rsa == 1) {
+    // A transposed (column-major rows, a layer's dYᵀ): a pair is 8 adjacent bytes. Blocks of 8
+    // k-values x 4 rows, so each source line is read once and each sliver gets whole lines.
+    const full = mc & ~3;
+    for (let p0 = 0; p0 < kc; p0 += 8) {
+      const pn = min(8, kc - p0);
+      for (let ib = 0; ib < full; ib += 4) {
+        const d0 = dst + <usize>(ib * kc + p0 * MR) * 4, d1 = d0 + <usize>(MR * kc * 4);
+        for (let p = p0; p < p0 + pn; p++) {
+          const v = v128.load(at(a, ib + p * csa));
+          const o = <usize>((p - p0) * 8);
+          v128.store64_lane(d0 + o, v, 0);
+          v128.store64_lane(d1 + o, v, 1);
+        }
+      }
+    }
+    if (full == mc) return;
+    dst += <usize>(full * kc * 4);
+    a = at(a, full);
+    mc -= full;
+  }
   for (let ib = 0; ib < mc; ib += MR) {
     const rows = min(MR, mc - ib);
     if (rows == MR && rsa == 1) {
-      // A transposed (column-major rows): 4 row values are adjacent, one vector load.
+      // A transposed (column-major rows): the pair is adjacent, one 8-byte load.
       for (let p = 0; p < kc; p++) {
-        v128.store(dst, v128.load(at(a, ib + p * csa)));
-        dst += 16;
+        store<u64>(dst, load<u64>(at(a, ib + p * csa)));
+        dst += 8;
       }
     } else if (rows == MR && csa == 1) {
-      // Row-major A: 4 rows x 4 k-values per step, transposed in registers (4x4 shuffle transpose).
-      const r0 = at(a, ib * rsa), r1 = at(a, (ib + 1) * rsa), r2 = at(a, (ib + 2) * rsa), r3 = at(a, (ib + 3) * rsa);
+      // Row-major A: 4 k-values of both rows per step, interleaved in registers.
+      const r0 = at(a, ib * rsa), r1 = at(a, (ib + 1) * rsa);
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
-        transpose4(dst, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), 16);
-        dst += 64;
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o);
+        v128.store(dst, i32x4.shuffle(x0, x1, 0, 4, 1, 5));
+        v128.store(dst, i32x4.shuffle(x0, x1, 2, 6, 3, 7), 16);
+        dst += 32;
       }
       for (; p < kc; p++) {
         const o = <usize>p << 2;
         store<f32>(dst, load<f32>(r0 + o));
         store<f32>(dst, load<f32>(r1 + o), 4);
-        store<f32>(dst, load<f32>(r2 + o), 8);
-        store<f32>(dst, load<f32>(r3 + o), 12);
-        dst += 16;
+        dst += 8;
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        for (let ii = 0; ii < MR; ii++) {
-          store<f32>(dst, ii < rows ? load<f32>(at(a, (ib + ii) * rsa + p * csa)) : 0);
-          dst += 4;
-        }
+        store<f32>(dst, load<f32>(at(a, ib * rsa + p * csa)));
+        store<f32>(dst, rows > 1 ? load<f32>(at(a, (ib + 1) * rsa + p * csa)) : 0, 4);
+        dst += 8;
       }
     }
   }
 }
 
-// Packed B: for each 8-column sliver, kc groups of 8 values (columns), zero-padded past nc.
-export function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void {
+// Packed B for the 2x16 kernel: for each 16-column sliver, kc groups of 16 values, zero-padded past nc.
+function packB16(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): void {
   for (let jb = 0; jb < nc; jb += NR) {
     const cols = min(NR, nc - jb);
     if (cols == NR && csb == 1) {
@@ -67,9 +94,13 @@ export function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32
         const src = at(b, p * rsb + jb);
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
-        dst += 32;
+        v128.store(dst, v128.load(src, 32), 32);
+        v128.store(dst, v128.load(src, 48), 48);
+        dst += 64;
       }
-    } else if (rsb == 1 && cols == NR) {
+      continue;
+    }
+    if (cols == NR && rsb == 1) {
       // B transposed (NT): columns are contiguous in k; 4 columns x 4 k-values per step, transposed.
       for (let h = 0; h < NR; h += 4) {
         const c0 = at(b, (jb + h) * csb), c1 = at(b, (jb + h + 1) * csb);
@@ -78,8 +109,8 @@ export function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32
         let p = 0;
         for (; p + 4 <= kc; p += 4) {
           const o = <usize>p << 2;
-          transpose4(d, v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), 32);
-          d += 128;
+          transpose4(d, v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), 64);
+          d += 256;
         }
         for (; p < kc; p++) {
           const o = <usize>p << 2;
@@ -87,92 +118,71 @@ export function packB(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32
           store<f32>(d, load<f32>(c1 + o), 4);
           store<f32>(d, load<f32>(c2 + o), 8);
           store<f32>(d, load<f32>(c3 + o), 12);
-          d += 32;
+          d += 64;
         }
       }
-      dst += <usize>(kc * 32);
-    } else if (rsb == 1) {
-      // B transposed (NT), a partial sliver: read each column sequentially.
+    } else {
+      // A partial sliver (or a general layout): column by column, zeros past nc.
       for (let jj = 0; jj < NR; jj++) {
         let d = dst + (<usize>jj << 2);
         if (jj < cols) {
-          const src = at(b, (jb + jj) * csb);
           for (let p = 0; p < kc; p++) {
-            store<f32>(d, load<f32>(src + (<usize>p << 2)));
-            d += 32;
+            store<f32>(d, load<f32>(at(b, p * rsb + (jb + jj) * csb)));
+            d += 64;
           }
         } else {
           for (let p = 0; p < kc; p++) {
             store<f32>(d, 0);
-            d += 32;
+            d += 64;
           }
         }
       }
-      dst += <usize>(kc * 32);
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let jj = 0; jj < NR; jj++) {
-          store<f32>(dst, jj < cols ? load<f32>(at(b, p * rsb + (jb + jj) * csb)) : 0);
-          dst += 4;
-        }
-      }
     }
+    dst += <usize>(kc * 64);
   }
 }
 
-// C[4x8] (+)= packedA sliver . B sliver (packed: bstep 32; or B's own rows, bstep its row stride); ldc, bstep in bytes.
-export function kernel(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
+// C[2x16] (+)= packed A sliver . B sliver (packed: bstep 64; or B's own rows, bstep its row stride); ldc, bstep in bytes.
+function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  const end = pa + (<usize>kc << 3); // loop on pa, no counter (see gemm4x8.ts)
+  for (; pa < end; pa += 8) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
     let a = v128.load32_splat(pa);
     c00 = fma(a, b0, c00);
     c01 = fma(a, b1, c01);
+    c02 = fma(a, b2, c02);
+    c03 = fma(a, b3, c03);
     a = v128.load32_splat(pa, 4);
     c10 = fma(a, b0, c10);
     c11 = fma(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = fma(a, b0, c20);
-    c21 = fma(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = fma(a, b0, c30);
-    c31 = fma(a, b1, c31);
-    pa += 16;
+    c12 = fma(a, b2, c12);
+    c13 = fma(a, b3, c13);
     pb += bstep;
   }
-  // rows < 4: a partial sliver of A (6 output channels = 4 + 2) stores only its real rows
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c));
     c01 = f32x4.add(c01, v128.load(c, 16));
-    if (rows > 1) {
-      c10 = f32x4.add(c10, v128.load(c + ldc));
-      c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-    }
-    if (rows > 2) {
-      c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
-      c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
-    }
-    if (rows > 3) {
-      c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
-      c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
-    }
+    c02 = f32x4.add(c02, v128.load(c, 32));
+    c03 = f32x4.add(c03, v128.load(c, 48));
   }
   v128.store(c, c00);
   v128.store(c, c01, 16);
-  if (rows > 1) {
-    v128.store(c + ldc, c10);
-    v128.store(c + ldc, c11, 16);
+  v128.store(c, c02, 32);
+  v128.store(c, c03, 48);
+  if (rows < 2) return; // the last row of an odd m
+  const c1 = c + ldc;
+  if (accumulate) {
+    c10 = f32x4.add(c10, v128.load(c1));
+    c11 = f32x4.add(c11, v128.load(c1, 16));
+    c12 = f32x4.add(c12, v128.load(c1, 32));
+    c13 = f32x4.add(c13, v128.load(c1, 48));
   }
-  if (rows > 2) {
-    v128.store(c + 2 * ldc, c20);
-    v128.store(c + 2 * ldc, c21, 16);
-  }
-  if (rows > 3) {
-    v128.store(c + 3 * ldc, c30);
-    v128.store(c + 3 * ldc, c31, 16);
-  }
+  v128.store(c1, c10);
+  v128.store(c1, c11, 16);
+  v128.store(c1, c12, 32);
+  v128.store(c1, c13, 48);
 }
 
 /**
@@ -192,31 +202,31 @@ export function sgemm(
   }
   const ldcBytes = <usize>ldc << 2;
   // Few rows of A (a convolution's 6 or 16 output channels): each packed B sliver would serve at
-  // most 4 A slivers, so packing B costs as much as the product; the kernel reads B's rows in place
-  // (full 8-column slivers of a row-major B) and only the last partial sliver is packed.
-  const direct = csb == 1 && i1 - i0 <= 4 * MR;
+  // most 8 A slivers, so packing B costs as much as the product; the kernel reads B's rows in place
+  // (full 16-column slivers of a row-major B) and only the last partial sliver is packed.
+  const direct = csb == 1 && i1 - i0 <= 16;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const full = direct ? nc - nc % NR : 0;
-      if (full < nc) packB(pB + <usize>(full * kc * 4), at(b, pc * rsb + (jc + full) * csb), rsb, csb, kc, nc - full);
+      if (full < nc) packB16(pB + <usize>(full * kc * 4), at(b, pc * rsb + (jc + full) * csb), rsb, csb, kc, nc - full);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
-        packA(pA, at(a, ic * rsa + pc * csa), rsa, csa, mc, kc);
+        packA2(pA, at(a, ic * rsa + pc * csa), rsa, csa, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const inPlace = jr < full;
           const pb = inPlace ? at(b, pc * rsb + jc + jr) : pB + <usize>(jr * kc * 4);
-          const bstep: usize = inPlace ? <usize>rsb << 2 : 32;
+          const bstep: usize = inPlace ? <usize>rsb << 2 : 64;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const pa = pA + <usize>(ir * kc * 4);
             const cp = at(c, (ic + ir) * ldc + jc + jr);
             if (nr == NR) {
-              kernel(kc, pa, pb, bstep, cp, ldcBytes, pc > 0, mr);
+              kernel2x16(kc, pa, pb, bstep, cp, ldcBytes, pc > 0, mr);
             } else {
-              kernel(kc, pa, pb, bstep, tmp, 32, false, MR);
+              kernel2x16(kc, pa, pb, bstep, tmp, 64, false, MR);
               for (let i = 0; i < mr; i++) {
                 for (let j = 0; j < nr; j++) {
                   const q = cp + <usize>i * ldcBytes + (<usize>j << 2);

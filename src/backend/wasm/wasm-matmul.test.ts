@@ -1,5 +1,6 @@
 // WasmBackend.matmul against a float64 triple-loop oracle: odd sizes, NN/NT/TN/TT, strided and
-// offset operands, batches with stride-0 (broadcast) batch dims, blocking boundaries, float64, int32.
+// offset operands, batches with stride-0 (broadcast) batch dims, blocking boundaries, the microkernel
+// tile's edges, float64, int32.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -69,6 +70,20 @@ for (const threads of [1, 2]) {
       check(operand([130, 300], "float32", "contig", 3), operand([300, 1030], "float32", "transposed", 4), "float32", "130x300x1030");
       check(operand([257, 9], "float32", "transposed", 5), operand([9, 7], "float32", "contig", 6), "float32", "257x9x7");
       check(operand([5, 0], "float32", "contig", 5), operand([0, 6], "float32", "contig", 6), "float32", "k = 0");
+    });
+
+    test("float32 at the 2x16 tile's edges: odd rows, partial 16-column slivers, k not a multiple of 8", () => {
+      // m: one row left over, 2 (one sliver), 4-row blocks of transposed A with 1-3 rows left, past MC;
+      // n: partial slivers of 1-15 columns, B read in place (row-major B, at most 16 rows of A)
+      for (const m of [1, 2, 6, 7, 18, 130])
+        for (const n of [1, 8, 15, 16, 17, 40])
+          for (const k of [1, 7, 9, 300]) {
+            const v = (m + n + k) % 4;
+            const la: Layout = v & 2 ? "transposed" : "contig";
+            const lb: Layout = v & 1 ? "transposed" : "contig";
+            check(operand([m, k], "float32", la, m * k), operand([k, n], "float32", lb, k + n), "float32", `${m}x${k}x${n} ${la}/${lb}`);
+            if (m === 6 || m === 130) check(operand([m, k], "float32", "transposed", m), operand([k, n], "float32", "contig", n), "float32", `${m}x${k}x${n} transposed A`);
+          }
     });
 
     test("float32 sliced, flipped and offset operands", () => {
