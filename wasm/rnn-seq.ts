@@ -4,6 +4,7 @@
 // through time, so a chunk (a block of rows) runs the whole sequence with no synchronisation.
 
 import { kernel, packA, packB } from "./gemm";
+import { at } from "./util";
 import { elmanBackwardRows, elmanForwardRows, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows } from "./rnn";
 
 /**
@@ -63,14 +64,15 @@ export function gemmRowsScratch(rows: i32, k: i32): i32 {
 
 /**
  * Forward rows [b0, b1) of all T steps. Each step writes the rows [x_t | h_{t−1}] of cat [T, B, I + H]
- * (x [T, B, I]; kept for the backward's weight gradients) and one GEMM with w ([W_ih | W_hh]ᵀ packed,
- * k = I + H, n = 4H) turns them into the pre-activations gates [B, 4H] (a per-step buffer): the input
+ * (x [T, B, I] with element strides xst, xsb; cat is kept for the backward's weight gradients) and one
+ * GEMM with w ([W_ih | W_hh]ᵀ packed, k = I + H, n = 4H) turns them into the pre-activations gates
+ * [B, 4H] (a per-step buffer): the input
  * projection rides in the recurrence GEMM, with no [T, B, 4H] buffer written and read back. Then
  * rnn.ts's step with bias [4H]. h0, c0 rows of H; save [T, B, 6H]; ys [T, B, H]. reverse runs
  * t = T − 1 down to 0. scratch: gemmRowsScratch(b1 − b0, I + H) bytes.
  * sizes: 0, or a packed batch's rows per step (see active); the other rows carry their state.
  */
-export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, I: i32, reverse: bool, x: usize, cat: usize, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize, sizes: usize): void {
+export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, I: i32, reverse: bool, x: usize, xst: i32, xsb: i32, cat: usize, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize, sizes: usize): void {
   const G = 4 * H, SW = 6 * H, K = I + H;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
@@ -78,7 +80,7 @@ export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, I: i32,
     const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4, cps = s == 0 ? H : SW;
     const sv = save + <usize>(t * B * SW) * 4, y = ys + <usize>(t * B * H) * 4, e = active(sizes, t, b0, b1);
     for (let b = b0; b < b1; b++) {
-      memory.copy(ct + <usize>(b * K) * 4, x + <usize>((t * B + b) * I) * 4, <usize>I * 4);
+      memory.copy(ct + <usize>(b * K) * 4, at(x, t * xst + b * xsb), <usize>I * 4);
       memory.copy(ct + <usize>(b * K + I) * 4, hp + <usize>(b * H) * 4, <usize>H * 4);
     }
     if (e > b0) {

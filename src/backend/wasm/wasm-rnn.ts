@@ -51,13 +51,13 @@ function withSizes(be: WasmBackend, sizes: readonly number[] | null, run: (at: n
  * rnn.ts; ys [T, B, H] written. sizes (LSTM): a packed batch's rows per step, non-increasing; the
  * other rows carry h and c (wasm/rnn-seq.ts).
  */
-export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage | null, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage, sizes: readonly number[] | null = null, x: readonly [...At, number] | null = null): void {
+export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage | null, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage, sizes: readonly number[] | null = null, x: readonly [...At, number, number, number] | null = null): void {
   const lstm = mode === "LSTM", step = lstm ? be.empty(B * 4 * H, "float32") : null; // an LSTM's per-step pre-activations
   const head = [B, T, H, reverse ? 1 : 0, be.ptr(gates ?? step!), be.ptr(wT), be.ptr(bias), addr(be, h0)];
   const tail = [save ? be.ptr(save) : 0, be.ptr(ys)];
   if (lstm) {
     const I = x![2], cat = be.ptr(save!) + T * B * 6 * H * 4;
-    withSizes(be, sizes, (at) => seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, I + H, [0, 0, 0, at, addr(be, [x![0], x![1]]), cat, I]));
+    withSizes(be, sizes, (at) => seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, I + H, [0, 0, 0, at, addr(be, [x![0], x![1]]), cat, I, x![3], x![4]]));
     be.free(step!);
   } else if (mode === "GRU") {
     const rec = be.empty(B * 3 * H, "float32");

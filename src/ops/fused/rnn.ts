@@ -74,7 +74,7 @@ function reference(xs: readonly Tensor[], a: RnnAttrs): Tensor[] {
 export const mat = (storage: Storage, rows: number, cols: number, offset = 0): View => ({ storage, shape: [rows, cols], strides: [cols, 1], offset });
 export const matT = (storage: Storage, rows: number, cols: number, offset = 0): View => ({ storage, shape: [cols, rows], strides: [1, cols], offset });
 
-/** Contiguous inputs with their storage and offset, all in one dtype; null when the kernel declines. */
+/** Contiguous inputs with their storage and offset (wasm's LSTM job reads a strided x in place), in one dtype; null when the kernel declines. */
 export function hostParts(xs: readonly Tensor[], a: RnnAttrs): { p: RnnParts; be: Backend; dt: DType; T: number; B: number; I: number; H: number } | null {
   const raw = rnnParts(xs, a);
   const be = raw.x.backend, dt = raw.x.dtype;
@@ -84,7 +84,7 @@ export function hostParts(xs: readonly Tensor[], a: RnnAttrs): { p: RnnParts; be
   const ok = (t: Tensor | null, shape: number[]): boolean => !t || (t.ndim === shape.length && t.shape.every((s, d) => s === shape[d]));
   if (T === 0 || !ok(raw.wIh, [GH, I]) || !ok(raw.wHh, [GH, H]) || !ok(raw.h0, [B, H]) || !ok(raw.c0, [B, H]) || !ok(raw.bIh, [GH]) || !ok(raw.bHh, [GH])) return null;
   const c = (t: Tensor | null): Tensor | null => (t ? contiguous(t) : null);
-  const p = { x: c(raw.x)!, h0: c(raw.h0)!, c0: c(raw.c0), wIh: c(raw.wIh)!, wHh: c(raw.wHh)!, bIh: c(raw.bIh), bHh: c(raw.bHh) };
+  const p = { x: a.mode === "LSTM" && seqKernels(be, dt, H) && raw.x.strides[2] === 1 ? raw.x : c(raw.x)!, h0: c(raw.h0)!, c0: c(raw.c0), wIh: c(raw.wIh)!, wHh: c(raw.wHh)!, bIh: c(raw.bIh), bHh: c(raw.bHh) };
   return { p, be, dt, T, B, I, H };
 }
 
@@ -122,7 +122,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
   if (simd) {
     const wHh = [p.wHh.storage, p.wHh.offset] as const, wT = cat ? packPanel(simd, [p.wIh.storage, p.wIh.offset], I, GH, 1, I, { w: wHh, k: H, rsb: 1, csb: H }) : packPanel(simd, wHh, H, GH, 1, H);
     const biasAt = be.upload(Float32Array.from(gru ? [...bias, ...bhn] : bias), dt), c0 = p.c0 ? ([p.c0.storage, p.c0.offset] as const) : null;
-    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys, a.batchSizes ?? null, [p.x.storage, p.x.offset, I]);
+    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys, a.batchSizes ?? null, [p.x.storage, p.x.offset, I, p.x.strides[0]!, p.x.strides[1]!]);
     for (const s of [biasAt, wT]) be.free?.(s);
   }
   for (let k = 0; !simd && k < T; k++) {
