@@ -104,10 +104,10 @@ export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, I: i32,
 /**
  * Backward rows [b0, b1) of all T steps, last step first: rnn.ts's backward step (dh, dc [B, H] in
  * place, gy [T, B, H] or 0, element strides gst, gsb for t and b) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
- * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
+ * On return dh and dc hold the gradients of h0 and c0 (dh only with needH0: else the first step's GEMM is skipped). scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
  * acc [4H] gets the rows' sum of dg (the bias gradient).
  */
-export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize, gst: i32, gsb: i32): void {
+export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize, gst: i32, gsb: i32, needH0: bool): void {
   const G = 4 * H, SW = 6 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
@@ -116,7 +116,7 @@ export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, revers
     if (e > b0) {
       lstmBackwardRows(b0, e, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gyt, gsb, dc, dgt);
       addRows(acc, dgt, b0, e, G);
-      gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
+      if (s > 0 || needH0) gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
     }
     // carried rows: no gate gradients, dh takes the step's output gradient, dc passes unchanged
     for (let b = e; b < b1; b++) {

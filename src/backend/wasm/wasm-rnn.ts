@@ -69,15 +69,16 @@ export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H:
 /**
  * All T steps backward, last first, into dgx [T, B, G·H] (and dgh, the GRU's recurrent part); dh (and
  * dc) [B, H] start as the final states' gradients and end as the initial states'. w: W_hh packed.
- * gyStrides (LSTM): gy's element strides for t and b (unread without gy).
+ * gyStrides (LSTM): gy's element strides for t and b (unread without gy). needH0 (LSTM) false: dh ends
+ * without the first step's GEMM (dh·W_hh into h0's gradient, which nobody wants).
  * Returns the column sums of dgx then dgh (the bias gradients; G·H each, the dgh half zero but for a GRU).
  */
-export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage, sizes: readonly number[] | null = null, gyStrides: readonly number[] = [0, 0]): Float32Array {
+export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage, sizes: readonly number[] | null = null, gyStrides: readonly number[] = [0, 0], needH0 = true): Float32Array {
   const rev = reverse ? 1 : 0, GH = (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1) * H;
   const [pdh, pdgx, pw] = [be.ptr(dh), be.ptr(dgx), be.ptr(w)];
   const nch = seqChunks(be, B, H), acc = be.full(nch * 2 * GH, "float32", 0);
   const extra = [mode === "GRU" ? be.ptr(dgh) : 0, be.ptr(acc), 2 * GH * 4];
-  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, [...extra, at, ...gyStrides]));
+  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, [...extra, at, ...gyStrides, needH0 ? 1 : 0]));
   else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, extra);
   else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, extra);
   const parts = be.hostView(acc) as Float32Array, sums = new Float32Array(2 * GH);

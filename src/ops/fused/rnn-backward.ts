@@ -48,7 +48,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
     const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
-    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w, a.batchSizes ?? null, gY ? gY.strides.slice(0, 2) : [0, 0]);
+    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w, a.batchSizes ?? null, gY ? gY.strides.slice(0, 2) : [0, 0], !!needs[1]);
     be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
