@@ -65,6 +65,27 @@ const C: usize = memory.data<f32>([
   return p + (<usize>(r * width) << 2);
 }
 
+@inline function sig2(p: usize, j: i32, a: v128, b: v128): void {
+  const u = sigmoidF32x4(a), w = sigmoidF32x4(b);
+  st(p, j, u);
+  st(p, j + 4, w);
+}
+@inline function tanh2(p: usize, j: i32, a: v128, b: v128): void {
+  const u = tanhF32x4(a), w = tanhF32x4(b);
+  st(p, j, u);
+  st(p, j + 4, w);
+}
+
+// c_t = f·c_{t−1} + i·g from the saved gates; then c, tanh c and h = o·tanh c stored
+@inline function cell(sr: usize, cr: usize, H: i32, j: i32): v128 {
+  return f32x4.add(f32x4.mul(ld(sr, H + j), ld(cr, j)), f32x4.mul(ld(sr, j), ld(sr, 2 * H + j)));
+}
+@inline function out(sr: usize, yr: usize, H: i32, j: i32, c: v128, tc: v128): void {
+  st(sr, 4 * H + j, c);
+  st(sr, 5 * H + j, tc);
+  st(yr, j, f32x4.mul(ld(sr, 3 * H + j), tc));
+}
+
 // r = 0: x already holds the recurrent part (rnn-seq.ts accumulates the GEMM into it)
 @inline function pre(x: usize, r: usize, bias: usize, j: i32): v128 {
   const v = f32x4.add(ld(x, j), ld(bias, j));
@@ -75,23 +96,30 @@ const C: usize = memory.data<f32>([
  * Forward rows [b0, b1) of one step, H a multiple of 4. x, rec: pre-activation parts [B, 4H]
  * (the input projection and h·W_hhᵀ; rec 0: x holds both), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
  * save: rows of 6H (i, f, g, o, c, tanh c); y: h_t rows of H.
- * Each nonlinearity is a chain of ~20 dependent operations: one loop per gate kind keeps each
- * iteration short, so the core overlaps many of them (one loop doing all five per lane was
- * latency-bound: ~150 cycles per 4 lanes).
+ * Each nonlinearity is a chain of ~20 dependent operations: one loop per gate kind, two vectors an
+ * iteration, keeps the core's window full of independent chains (one loop doing all five per lane
+ * was latency-bound: ~150 cycles per 4 lanes in the bench, ~70 now).
  */
 export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, cp: usize, cps: i32, save: usize, y: usize): void {
   const G = 4 * H, SW = 6 * H;
   for (let b = b0; b < b1; b++) {
     const xr = row(x, b, G), rr = rec ? row(rec, b, G) : 0, sr = row(save, b, SW), cr = row(cp, b, cps), yr = row(y, b, H);
-    for (let j = 0; j < 2 * H; j += 4) st(sr, j, sigmoidF32x4(pre(xr, rr, bias, j))); // i, f
-    for (let j = 2 * H; j < 3 * H; j += 4) st(sr, j, tanhF32x4(pre(xr, rr, bias, j))); // g
-    for (let j = 3 * H; j < G; j += 4) st(sr, j, sigmoidF32x4(pre(xr, rr, bias, j))); // o
-    for (let j = 0; j < H; j += 4) {
-      const c = f32x4.add(f32x4.mul(ld(sr, H + j), ld(cr, j)), f32x4.mul(ld(sr, j), ld(sr, 2 * H + j)));
-      const tc = tanhF32x4(c);
-      st(sr, 4 * H + j, c);
-      st(sr, 5 * H + j, tc);
-      st(yr, j, f32x4.mul(ld(sr, 3 * H + j), tc));
+    let j = 0;
+    for (; j + 8 <= 2 * H; j += 8) sig2(sr, j, pre(xr, rr, bias, j), pre(xr, rr, bias, j + 4)); // i, f
+    for (; j < 2 * H; j += 4) st(sr, j, sigmoidF32x4(pre(xr, rr, bias, j)));
+    for (; j + 8 <= 3 * H; j += 8) tanh2(sr, j, pre(xr, rr, bias, j), pre(xr, rr, bias, j + 4)); // g
+    for (; j < 3 * H; j += 4) st(sr, j, tanhF32x4(pre(xr, rr, bias, j)));
+    for (; j + 8 <= G; j += 8) sig2(sr, j, pre(xr, rr, bias, j), pre(xr, rr, bias, j + 4)); // o
+    for (; j < G; j += 4) st(sr, j, sigmoidF32x4(pre(xr, rr, bias, j)));
+    for (j = 0; j + 8 <= H; j += 8) {
+      const c = cell(sr, cr, H, j), c2 = cell(sr, cr, H, j + 4);
+      const tc = tanhF32x4(c), tc2 = tanhF32x4(c2);
+      out(sr, yr, H, j, c, tc);
+      out(sr, yr, H, j + 4, c2, tc2);
+    }
+    for (; j < H; j += 4) {
+      const c = cell(sr, cr, H, j);
+      out(sr, yr, H, j, c, tanhF32x4(c));
     }
   }
 }
