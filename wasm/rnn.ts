@@ -65,15 +65,15 @@ const C: usize = memory.data<f32>([
   return p + (<usize>(r * width) << 2);
 }
 
-@inline function sig2(p: usize, j: i32, a: v128, b: v128): void {
-  const u = sigmoidF32x4(a), w = sigmoidF32x4(b);
-  st(p, j, u);
-  st(p, j + 4, w);
-}
-@inline function tanh2(p: usize, j: i32, a: v128, b: v128): void {
-  const u = tanhF32x4(a), w = tanhF32x4(b);
-  st(p, j, u);
-  st(p, j + 4, w);
+// Four vectors of one gate kind: σ (tanh false) or tanh of the pre-activations at j, stored at j in the save row sr.
+@inline function gates4(sr: usize, xr: usize, rr: usize, bias: usize, j: i32, tanh: bool): void {
+  const a = pre(xr, rr, bias, j), b = pre(xr, rr, bias, j + 4), c = pre(xr, rr, bias, j + 8), d = pre(xr, rr, bias, j + 12);
+  const u = tanh ? tanhF32x4(a) : sigmoidF32x4(a), v = tanh ? tanhF32x4(b) : sigmoidF32x4(b);
+  const w = tanh ? tanhF32x4(c) : sigmoidF32x4(c), z = tanh ? tanhF32x4(d) : sigmoidF32x4(d);
+  st(sr, j, u);
+  st(sr, j + 4, v);
+  st(sr, j + 8, w);
+  st(sr, j + 12, z);
 }
 
 // c_t = f·c_{t−1} + i·g from the saved gates; then c, tanh c and h = o·tanh c stored
@@ -96,8 +96,8 @@ const C: usize = memory.data<f32>([
  * Forward rows [b0, b1) of one step, H a multiple of 4. x, rec: pre-activation parts [B, 4H]
  * (the input projection and h·W_hhᵀ; rec 0: x holds both), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
  * save: rows of 6H (i, f, g, o, c, tanh c); y: h_t rows of H.
- * Each nonlinearity is a chain of ~20 dependent operations: one loop per gate kind, two vectors an
- * iteration, keeps the core's window full of independent chains (one loop doing all five per lane
+ * Each nonlinearity is a chain of ~20 dependent operations: one loop per gate kind, four vectors an
+ * iteration (two in the cell loop), keeps the core's window full of independent chains (one loop doing all five per lane
  * was latency-bound: ~150 cycles per 4 lanes in the bench, ~70 now).
  */
 export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, cp: usize, cps: i32, save: usize, y: usize): void {
@@ -105,11 +105,11 @@ export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, 
   for (let b = b0; b < b1; b++) {
     const xr = row(x, b, G), rr = rec ? row(rec, b, G) : 0, sr = row(save, b, SW), cr = row(cp, b, cps), yr = row(y, b, H);
     let j = 0;
-    for (; j + 8 <= 2 * H; j += 8) sig2(sr, j, pre(xr, rr, bias, j), pre(xr, rr, bias, j + 4)); // i, f
+    for (; j + 16 <= 2 * H; j += 16) gates4(sr, xr, rr, bias, j, false); // i, f
     for (; j < 2 * H; j += 4) st(sr, j, sigmoidF32x4(pre(xr, rr, bias, j)));
-    for (; j + 8 <= 3 * H; j += 8) tanh2(sr, j, pre(xr, rr, bias, j), pre(xr, rr, bias, j + 4)); // g
+    for (; j + 16 <= 3 * H; j += 16) gates4(sr, xr, rr, bias, j, true); // g
     for (; j < 3 * H; j += 4) st(sr, j, tanhF32x4(pre(xr, rr, bias, j)));
-    for (; j + 8 <= G; j += 8) sig2(sr, j, pre(xr, rr, bias, j), pre(xr, rr, bias, j + 4)); // o
+    for (; j + 16 <= G; j += 16) gates4(sr, xr, rr, bias, j, false); // o
     for (; j < G; j += 4) st(sr, j, sigmoidF32x4(pre(xr, rr, bias, j)));
     for (j = 0; j + 8 <= H; j += 8) {
       const c = cell(sr, cr, H, j), c2 = cell(sr, cr, H, j + 4);
