@@ -97,8 +97,8 @@ const C: usize = memory.data<f32>([
  * (the input projection and h·W_hhᵀ; rec 0: x holds both), bias [4H] (b_ih + b_hh); cp: c_{t−1} rows of stride cps;
  * save: rows of 6H (i, f, g, o, c, tanh c); y: h_t rows of H.
  * Each nonlinearity is a chain of ~20 dependent operations: one loop per gate kind, four vectors an
- * iteration (two in the cell loop), keeps the core's window full of independent chains (one loop doing all five per lane
- * was latency-bound: ~150 cycles per 4 lanes in the bench, ~70 now).
+ * iteration (two in the cell loop), keeps the core's window full of independent chains. One loop
+ * doing all five per lane was latency-bound: ~85 cycles per 4 lanes with hot caches, ~60 now.
  */
 export function lstmForwardRows(b0: i32, b1: i32, H: i32, x: usize, rec: usize, bias: usize, cp: usize, cps: i32, save: usize, y: usize): void {
   const G = 4 * H, SW = 6 * H;
