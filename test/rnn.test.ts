@@ -270,4 +270,26 @@ describe("wasm: the whole-sequence jobs (wasm/rnn-seq.ts)", () => {
       const ref = run("cpu");
       onTwoWasmThreads(() => run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`)));
     });
+  test("LSTM batchFirst without initial states (the job reads the transposed input in place; frozen W_hh): matches the cpu backend", () => {
+    if (!listBackends().includes("wasm")) return;
+    manualSeed(4);
+    const make = (): nn.LSTM => new nn.LSTM(6, 12, { batchFirst: true });
+    const sd = make().stateDict();
+    const xs = randn([9, 5, 6]), gy = randn([9, 5, 12]);
+    const run = (device: string): Tensor[] =>
+      on(device, () => {
+        const [m, x] = copiesOn(device, make, sd, [xs]) as [nn.LSTM, Tensor];
+        const [wIh, wHh, bIh, bHh] = [...m.parameters()] as [Tensor, Tensor, Tensor, Tensor];
+        wHh.requiresGrad = false;
+        const [y, [hN, cN]] = m.forward(x);
+        y.mul(gy.to(device)).sum().add(hN.sum()).add(cN.mul(2).sum()).backward();
+        assert.equal(wHh.grad, null);
+        return [y, hN, cN, x.grad!, wIh.grad!, bIh.grad!, bHh.grad!];
+      });
+    const ref = run("cpu");
+    const kernel = fusedOps().rnn.kernels!.wasm!;
+    const before = kernelRuns.get(kernel) ?? 0;
+    onTwoWasmThreads(() => run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`)));
+    assert.equal((kernelRuns.get(kernel) ?? 0) - before, 1, "the fused kernel ran");
+  });
 });

@@ -143,17 +143,17 @@ function adamChunk(c: i32, nch: i32, args: usize): void {
   adamRange(i0, i1, p, g, m, v, <usize>arg(args, 6), <usize>arg(args, 7), <usize>arg(args, 8), args + 36);
 }
 
-// args: 32, k, n, dst, b, rsb, csb (pack a GEMM panel, one chunk); 33, B, T, H, reverse, gates, w, bias,
-// h0, c0, save, ys (LSTM forward sequence) or 34, B, T, H, reverse, save, c0, gy, dh, dc, dg, w
+// args: 32, k, n, dst, b, rsb, csb, b2, k2, rsb2, csb2 (pack a GEMM panel, one chunk); 33, B, T, H, reverse, gates, w, bias,
+// h0, c0, save, ys, args 18-22 x, cat, I, x's strides for t and b (LSTM forward sequence) or 34, B, T, H, reverse, save, c0, gy, dh, dc, dg, w
 // (backward sequence), then scratch and its bytes per chunk; 35/36 the GRU's (c0 → rec [B, 3H]
 // forward; c0 → h0, dc → ys and arg 14 dgh backward), 37/38 Elman's (c0 → relu forward, save → ys and
 // c0 → relu backward, save and dc unused); backward jobs then take args 14 (dgh), 15 and 16 (bias
 // gradient accumulators and their bytes per chunk), 33/34 arg 17 a packed batch's int32 rows per step
-// (or 0), 34 args 18, 19 gy's element strides for t and b: chunks over blocks of 4 rows (rnn-seq.ts).
+// (or 0), 34 args 18, 19 gy's element strides for t and b, 20 whether h0's gradient is wanted: chunks over blocks of 4 rows (rnn-seq.ts).
 function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   const fn = arg(args, 0);
   if (fn == 32) {
-    packPanel(<usize>arg(args, 3), <usize>arg(args, 4), arg(args, 5), arg(args, 6), arg(args, 1), arg(args, 2));
+    packPanel(<usize>arg(args, 3), <usize>arg(args, 4), arg(args, 5), arg(args, 6), arg(args, 1), arg(args, 2), <usize>arg(args, 7), arg(args, 8), arg(args, 9), arg(args, 10));
     return;
   }
   const B = arg(args, 1), T = arg(args, 2), H = arg(args, 3), rev = arg(args, 4) != 0;
@@ -163,8 +163,8 @@ function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   const p9 = <usize>arg(args, 9), p10 = <usize>arg(args, 10), p11 = <usize>arg(args, 11);
   const scratch = <usize>arg(args, 12) + <usize>(c * arg(args, 13));
   const acc = <usize>arg(args, 15) + <usize>(c * arg(args, 16)), dgh = <usize>arg(args, 14);
-  if (fn == 33) lstmSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, <usize>arg(args, 17));
-  else if (fn == 34) lstmSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, acc, <usize>arg(args, 17), arg(args, 18), arg(args, 19));
+  if (fn == 33) lstmSeqForward(b0, b1, B, T, H, arg(args, 20), rev, <usize>arg(args, 18), arg(args, 21), arg(args, 22), <usize>arg(args, 19), p5, p6, p7, p8, p9, p10, p11, scratch, <usize>arg(args, 17));
+  else if (fn == 34) lstmSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, acc, <usize>arg(args, 17), arg(args, 18), arg(args, 19), arg(args, 20) != 0);
   else if (fn == 35) gruSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
   else if (fn == 36) gruSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, dgh, acc);
   else if (fn == 37) elmanSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9 != 0, p11, scratch);

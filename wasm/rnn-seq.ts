@@ -4,11 +4,20 @@
 // through time, so a chunk (a block of rows) runs the whole sequence with no synchronisation.
 
 import { kernel, packA, packB } from "./gemm";
+import { at } from "./util";
 import { elmanBackwardRows, elmanForwardRows, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows } from "./rnn";
 
-/** Packs B [k, n] (element strides rsb, csb) into 8-column slivers of k rows each, zero-padded past n: what gemm.ts's kernel reads. */
-export function packPanel(dst: usize, b: usize, rsb: i32, csb: i32, k: i32, n: i32): void {
-  packB(dst, b, rsb, csb, k, n);
+/**
+ * Packs B [k, n] (element strides rsb, csb) into 8-column slivers of k rows each, zero-padded past n:
+ * what gemm.ts's kernel reads. With k2 > 0, B2 [k2, n] (strides rsb2, csb2) follows B's rows in each
+ * sliver: the packed [B; B2] of depth k + k2 (the LSTM's [W_ih | W_hh]ᵀ).
+ */
+export function packPanel(dst: usize, b: usize, rsb: i32, csb: i32, k: i32, n: i32, b2: usize, k2: i32, rsb2: i32, csb2: i32): void {
+  if (k2 <= 0) return packB(dst, b, rsb, csb, k, n);
+  for (let j = 0; j < n; j += 8, dst += <usize>((k + k2) * 32)) {
+    packB(dst, b + <usize>(j * csb) * 4, rsb, csb, k, min(8, n - j));
+    packB(dst + <usize>(k * 32), b2 + <usize>(j * csb2) * 4, rsb2, csb2, k2, min(8, n - j));
+  }
 }
 
 /**
@@ -54,22 +63,29 @@ export function gemmRowsScratch(rows: i32, k: i32): i32 {
 }
 
 /**
- * Forward rows [b0, b1) of all T steps: gates [T, B, 4H] hold x·W_ihᵀ and get h_{t−1}·W_hhᵀ added
- * (w: W_hhᵀ packed, k = H, n = 4H); then rnn.ts's step with bias [4H]. h0, c0 rows of H; save
- * [T, B, 6H]; ys [T, B, H]. reverse runs t = T − 1 down to 0. scratch: gemmRowsScratch(b1 − b0, H) bytes.
+ * Forward rows [b0, b1) of all T steps. Each step writes the rows [x_t | h_{t−1}] of cat [T, B, I + H]
+ * (x [T, B, I] with element strides xst, xsb; cat is kept for the backward's weight gradients) and one
+ * GEMM with w ([W_ih | W_hh]ᵀ packed, k = I + H, n = 4H) turns them into the pre-activations gates
+ * [B, 4H] (a per-step buffer): the input
+ * projection rides in the recurrence GEMM, with no [T, B, 4H] buffer written and read back. Then
+ * rnn.ts's step with bias [4H]. h0, c0 rows of H; save [T, B, 6H]; ys [T, B, H]. reverse runs
+ * t = T − 1 down to 0. scratch: gemmRowsScratch(b1 − b0, I + H) bytes.
  * sizes: 0, or a packed batch's rows per step (see active); the other rows carry their state.
  */
-export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize, sizes: usize): void {
-  const G = 4 * H, SW = 6 * H;
+export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, I: i32, reverse: bool, x: usize, xst: i32, xsb: i32, cat: usize, gates: usize, w: usize, bias: usize, h0: usize, c0: usize, save: usize, ys: usize, scratch: usize, sizes: usize): void {
+  const G = 4 * H, SW = 6 * H, K = I + H;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
-    const g = gates + <usize>(t * B * G) * 4;
-    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4;
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, ct = cat + <usize>(t * B * K) * 4;
     const cp = s == 0 ? c0 : save + <usize>(tp * B * SW + 4 * H) * 4, cps = s == 0 ? H : SW;
     const sv = save + <usize>(t * B * SW) * 4, y = ys + <usize>(t * B * H) * 4, e = active(sizes, t, b0, b1);
+    for (let b = b0; b < b1; b++) {
+      memory.copy(ct + <usize>(b * K) * 4, at(x, t * xst + b * xsb), <usize>I * 4);
+      memory.copy(ct + <usize>(b * K + I) * 4, hp + <usize>(b * H) * 4, <usize>H * 4);
+    }
     if (e > b0) {
-      gemmRows(b0, e, hp, H, w, H, G, g, G, true, scratch);
-      lstmForwardRows(b0, e, H, g, 0, bias, cp, cps, sv, y);
+      gemmRows(b0, e, ct, K, w, K, G, gates, G, false, scratch);
+      lstmForwardRows(b0, e, H, gates, 0, bias, cp, cps, sv, y);
     }
     // rows whose sequence has ended (or not begun, reversed) carry h and c unchanged
     for (let b = e; b < b1; b++) {
@@ -88,10 +104,10 @@ export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse
 /**
  * Backward rows [b0, b1) of all T steps, last step first: rnn.ts's backward step (dh, dc [B, H] in
  * place, gy [T, B, H] or 0, element strides gst, gsb for t and b) writes dg [T, B, 4H], then dh = dg_t·W_hh (w: W_hh packed, k = 4H, n = H).
- * On return dh and dc hold the gradients of h0 and c0. scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
+ * On return dh and dc hold the gradients of h0 and c0 (dh only with needH0: else the first step's GEMM is skipped). scratch: gemmRowsScratch(b1 − b0, 4H) bytes;
  * acc [4H] gets the rows' sum of dg (the bias gradient).
  */
-export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize, gst: i32, gsb: i32): void {
+export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, c0: usize, gy: usize, dh: usize, dc: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize, gst: i32, gsb: i32, needH0: bool): void {
   const G = 4 * H, SW = 6 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
@@ -100,7 +116,7 @@ export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, revers
     if (e > b0) {
       lstmBackwardRows(b0, e, H, save + <usize>(t * B * SW) * 4, cp, s == 0 ? H : SW, dh, gyt, gsb, dc, dgt);
       addRows(acc, dgt, b0, e, G);
-      gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
+      if (s > 0 || needH0) gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
     }
     // carried rows: no gate gradients, dh takes the step's output gradient, dc passes unchanged
     for (let b = e; b < b1; b++) {

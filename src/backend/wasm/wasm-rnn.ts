@@ -18,10 +18,13 @@ export function seqKernels(be: Backend, dt: string, H: number): WasmBackend | nu
 const seqChunks = (be: WasmBackend, B: number, H: number): number => Math.max(1, Math.min(Math.ceil(B / 4), be.getNumThreads(), Math.floor((B * H) / 1024)));
 const addr = (be: WasmBackend, w: At | null): number => (w ? be.ptr(w[0]) + w[1] * 4 : 0);
 
-/** B [k, n] (element strides rsb, csb, from w) packed into the 8-column slivers of wasm/rnn-seq.ts; the caller frees it. */
-export function packPanel(be: WasmBackend, w: At, k: number, n: number, rsb: number, csb: number): Storage {
-  const dst = be.empty(Math.ceil(n / 8) * 8 * k, "float32");
-  be.job([32, k, n, be.ptr(dst), addr(be, w), rsb, csb], 1);
+/**
+ * B [k, n] (element strides rsb, csb, from w) packed into the 8-column slivers of wasm/rnn-seq.ts; the
+ * caller frees it. below: a second matrix [k2, n] and its strides, stacked under B ([B; B2], depth k + k2).
+ */
+export function packPanel(be: WasmBackend, w: At, k: number, n: number, rsb: number, csb: number, below?: { w: At; k: number; rsb: number; csb: number }): Storage {
+  const k2 = below?.k ?? 0, dst = be.empty(Math.ceil(n / 8) * 8 * (k + k2), "float32");
+  be.job([32, k, n, be.ptr(dst), addr(be, w), rsb, csb, below ? addr(be, below.w) : 0, k2, below?.rsb ?? 0, below?.csb ?? 0], 1);
   return dst;
 }
 
@@ -41,16 +44,22 @@ function withSizes(be: WasmBackend, sizes: readonly number[] | null, run: (at: n
 }
 
 /**
- * All T steps forward (wasm/rnn-seq.ts): gates [T, B, G·H] (x·W_ihᵀ, overwritten), wT: W_hhᵀ packed by
- * packPanel, bias: LSTM b_ih + b_hh [4H], GRU [4H] (r, z sums, b_in, b_hn), Elman [H]; c0 (LSTM) and
- * save (LSTM, GRU) as in rnn.ts; ys [T, B, H] written. sizes (LSTM): a packed batch's rows per step,
- * non-increasing; the other rows carry h and c (wasm/rnn-seq.ts).
+ * All T steps forward (wasm/rnn-seq.ts): GRU, Elman: gates [T, B, G·H] (x·W_ihᵀ, overwritten), wT: W_hhᵀ
+ * packed by packPanel; LSTM: x [T, B, I] (with I), wT: [W_ih | W_hh]ᵀ packed (depth I + H), and save
+ * [T, B, 6H] followed by [T, B, I + H] (the GEMM's [x_t | h_{t−1}] rows, for the backward). bias: LSTM
+ * b_ih + b_hh [4H], GRU [4H] (r, z sums, b_in, b_hn), Elman [H]; c0 (LSTM) and save (LSTM, GRU) as in
+ * rnn.ts; ys [T, B, H] written. sizes (LSTM): a packed batch's rows per step, non-increasing; the
+ * other rows carry h and c (wasm/rnn-seq.ts).
  */
-export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage, sizes: readonly number[] | null = null): void {
-  const head = [B, T, H, reverse ? 1 : 0, be.ptr(gates), be.ptr(wT), be.ptr(bias), addr(be, h0)];
+export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage | null, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage, sizes: readonly number[] | null = null, x: readonly [...At, number, number, number] | null = null): void {
+  const lstm = mode === "LSTM", step = lstm ? be.empty(B * 4 * H, "float32") : null; // an LSTM's per-step pre-activations
+  const head = [B, T, H, reverse ? 1 : 0, be.ptr(gates ?? step!), be.ptr(wT), be.ptr(bias), addr(be, h0)];
   const tail = [save ? be.ptr(save) : 0, be.ptr(ys)];
-  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, H, [0, 0, 0, at]));
-  else if (mode === "GRU") {
+  if (lstm) {
+    const I = x![2], cat = be.ptr(save!) + T * B * 6 * H * 4;
+    withSizes(be, sizes, (at) => seqJob(be, [33, ...head, addr(be, c0), ...tail], B, H, I + H, [0, 0, 0, at, addr(be, [x![0], x![1]]), cat, I, x![3], x![4]]));
+    be.free(step!);
+  } else if (mode === "GRU") {
     const rec = be.empty(B * 3 * H, "float32");
     seqJob(be, [35, ...head, be.ptr(rec), ...tail], B, H, H);
     be.free(rec);
@@ -60,15 +69,16 @@ export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H:
 /**
  * All T steps backward, last first, into dgx [T, B, G·H] (and dgh, the GRU's recurrent part); dh (and
  * dc) [B, H] start as the final states' gradients and end as the initial states'. w: W_hh packed.
- * gyStrides (LSTM): gy's element strides for t and b (unread without gy).
+ * gyStrides (LSTM): gy's element strides for t and b (unread without gy). needH0 (LSTM) false: dh ends
+ * without the first step's GEMM (dh·W_hh into h0's gradient, which nobody wants).
  * Returns the column sums of dgx then dgh (the bias gradients; G·H each, the dgh half zero but for a GRU).
  */
-export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage, sizes: readonly number[] | null = null, gyStrides: readonly number[] = [0, 0]): Float32Array {
+export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, save: At | null, h0: At, c0: At | null, ys: At, gy: At | null, dh: Storage, dc: Storage | null, dgx: Storage, dgh: Storage, w: Storage, sizes: readonly number[] | null = null, gyStrides: readonly number[] = [0, 0], needH0 = true): Float32Array {
   const rev = reverse ? 1 : 0, GH = (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1) * H;
   const [pdh, pdgx, pw] = [be.ptr(dh), be.ptr(dgx), be.ptr(w)];
   const nch = seqChunks(be, B, H), acc = be.full(nch * 2 * GH, "float32", 0);
   const extra = [mode === "GRU" ? be.ptr(dgh) : 0, be.ptr(acc), 2 * GH * 4];
-  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, [...extra, at, ...gyStrides]));
+  if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, [...extra, at, ...gyStrides, needH0 ? 1 : 0]));
   else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, extra);
   else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, extra);
   const parts = be.hostView(acc) as Float32Array, sums = new Float32Array(2 * GH);

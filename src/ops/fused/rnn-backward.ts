@@ -48,7 +48,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
     const at = (t: Tensor | null): readonly [Storage, number] | null => (t ? [t.storage, t.offset] : null);
-    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w, a.batchSizes ?? null, gY ? gY.strides.slice(0, 2) : [0, 0]);
+    biasSums = seqBackward(simd, a.mode, B, T, H, a.reverse, at(S), at(p.h0)!, at(p.c0), at(ys)!, at(gY), dhS!, dcS, dGx, dGh, w, a.batchSizes ?? null, gY ? gY.strides.slice(0, 2) : [0, 0], !!needs[1]);
     be.free?.(w);
   }
   for (let k = T - 1; !simd && k >= 0; k--) {
@@ -104,14 +104,15 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     return !!needs[at];
   };
   let dWhh: Tensor | null = null, dWih: Tensor | null = null;
-  if (wants("wHh")) {
-    // the previous states in step order (h0, then ys shifted by one step), beside x when both weights
-    // want gradients and share the gate gradients: one GEMM [GH, I + H] packs dGᵀ once
-    const both = wants("wIh") && dGh === dGx, K = both ? I + H : H;
-    const prev = be.empty ? be.empty(TB * K, dt) : be.full(TB * K, dt, 0);
+  // the previous states in step order (h0, then ys shifted by one step), beside x when both weights want gradients
+  // and share the gate gradients: one GEMM [GH, I + H] packs dGᵀ once (wasm's LSTM forward kept those rows after the gates)
+  const kept = lstm && simd && S!.shape[0]! > TB * SW;
+  if (wants("wHh") || (kept && wants("wIh"))) {
+    const both = kept || (wants("wIh") && dGh === dGx), K = both ? I + H : H;
+    const prev = kept ? S!.storage : be.empty ? be.empty(TB * K, dt) : be.full(TB * K, dt, 0);
     const P = view(prev), Y = view(ys.storage), h0 = view(p.h0.storage), X = view(p.x.storage);
     const first = a.reverse ? T - 1 : 0;
-    for (let t = 0; t < T; t++) {
+    for (let t = 0; !kept && t < T; t++) {
       const from = t === first ? h0.subarray(p.h0.offset, p.h0.offset + B * H) : Y.subarray(ys.offset + (a.reverse ? t + 1 : t - 1) * B * H, ys.offset + (a.reverse ? t + 2 : t) * B * H);
       if (!both) P.set(from, t * B * H);
       for (let b = 0, r = t * B; both && b < B; b++, r++) {
@@ -119,11 +120,11 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
         P.set(from.subarray(b * H, (b + 1) * H), r * K + I);
       }
     }
-    const dW = be.matmul(matT(dGh, TB, GH), mat(prev, TB, K), dt);
-    be.free?.(prev);
+    const dW = be.matmul(matT(dGh, TB, GH), mat(prev, TB, K, kept ? S!.offset + TB * SW : 0), dt);
+    if (!kept) be.free?.(prev);
     if (both) {
       const cols = (c0: number, n: number): Tensor => wrap(be.contiguous({ storage: dW, shape: [GH, n], strides: [K, 1], offset: c0 }), [GH, n]);
-      [dWih, dWhh] = [cols(0, I), cols(I, H)];
+      [dWih, dWhh] = [wants("wIh") ? cols(0, I) : null, wants("wHh") ? cols(I, H) : null];
       be.free?.(dW);
     } else dWhh = wrap(dW, [GH, H]);
   }

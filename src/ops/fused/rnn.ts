@@ -74,7 +74,7 @@ function reference(xs: readonly Tensor[], a: RnnAttrs): Tensor[] {
 export const mat = (storage: Storage, rows: number, cols: number, offset = 0): View => ({ storage, shape: [rows, cols], strides: [cols, 1], offset });
 export const matT = (storage: Storage, rows: number, cols: number, offset = 0): View => ({ storage, shape: [cols, rows], strides: [1, cols], offset });
 
-/** Contiguous inputs with their storage and offset, all in one dtype; null when the kernel declines. */
+/** Contiguous inputs with their storage and offset (wasm's LSTM job reads a strided x in place), in one dtype; null when the kernel declines. */
 export function hostParts(xs: readonly Tensor[], a: RnnAttrs): { p: RnnParts; be: Backend; dt: DType; T: number; B: number; I: number; H: number } | null {
   const raw = rnnParts(xs, a);
   const be = raw.x.backend, dt = raw.x.dtype;
@@ -84,7 +84,7 @@ export function hostParts(xs: readonly Tensor[], a: RnnAttrs): { p: RnnParts; be
   const ok = (t: Tensor | null, shape: number[]): boolean => !t || (t.ndim === shape.length && t.shape.every((s, d) => s === shape[d]));
   if (T === 0 || !ok(raw.wIh, [GH, I]) || !ok(raw.wHh, [GH, H]) || !ok(raw.h0, [B, H]) || !ok(raw.c0, [B, H]) || !ok(raw.bIh, [GH]) || !ok(raw.bHh, [GH])) return null;
   const c = (t: Tensor | null): Tensor | null => (t ? contiguous(t) : null);
-  const p = { x: c(raw.x)!, h0: c(raw.h0)!, c0: c(raw.c0), wIh: c(raw.wIh)!, wHh: c(raw.wHh)!, bIh: c(raw.bIh), bHh: c(raw.bHh) };
+  const p = { x: a.mode === "LSTM" && seqKernels(be, dt, H) && raw.x.strides[2] === 1 ? raw.x : c(raw.x)!, h0: c(raw.h0)!, c0: c(raw.c0), wIh: c(raw.wIh)!, wHh: c(raw.wHh)!, bIh: c(raw.bIh), bHh: c(raw.bHh) };
   return { p, be, dt, T, B, I, H };
 }
 
@@ -113,18 +113,17 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
       else bias[j] = bias[j]! + d[t.offset + j]!;
     }
   }
-  // the whole sequence's input projection in one GEMM: [T·B, in]·W_ihᵀ
-  const xp = be.matmul(mat(p.x.storage, T * B, I, p.x.offset), matT(p.wIh.storage, GH, I, p.wIh.offset), dt);
+  // float32 on wasm: the time loop is one job (wasm/rnn-seq.ts) on W_hhᵀ packed once, an LSTM's input projection in its recurrence
+  // GEMM ([W_ih | W_hh]ᵀ; save then ends with the [x_t | h_{t−1}] rows); else the projection is one GEMM [T·B, in]·W_ihᵀ
+  const simd = seqKernels(be, dt, H), cat = simd && lstm ? I + H : 0;
+  const xp = cat ? null : be.matmul(mat(p.x.storage, T * B, I, p.x.offset), matT(p.wIh.storage, GH, I, p.wIh.offset), dt);
   const ys = alloc(T * B * H);
-  const save = SW ? alloc(T * B * SW) : null;
-  // float32 on wasm: the whole time loop is one job (wasm/rnn-seq.ts) on W_hhᵀ packed once
-  const simd = seqKernels(be, dt, H);
+  const save = SW ? alloc(T * B * (SW + cat)) : null;
   if (simd) {
-    const biasAt = be.upload(Float32Array.from(gru ? [...bias, ...bhn] : bias), dt), wT = packPanel(simd, [p.wHh.storage, p.wHh.offset], H, GH, 1, H);
-    const c0 = p.c0 ? ([p.c0.storage, p.c0.offset] as const) : null;
-    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys, a.batchSizes ?? null);
-    be.free?.(biasAt);
-    be.free?.(wT);
+    const wHh = [p.wHh.storage, p.wHh.offset] as const, wT = cat ? packPanel(simd, [p.wIh.storage, p.wIh.offset], I, GH, 1, I, { w: wHh, k: H, rsb: 1, csb: H }) : packPanel(simd, wHh, H, GH, 1, H);
+    const biasAt = be.upload(Float32Array.from(gru ? [...bias, ...bhn] : bias), dt), c0 = p.c0 ? ([p.c0.storage, p.c0.offset] as const) : null;
+    seqForward(simd, a.mode, B, T, H, a.reverse, xp, wT, biasAt, [p.h0.storage, p.h0.offset], c0, save, ys, a.batchSizes ?? null, [p.x.storage, p.x.offset, I, p.x.strides[0]!, p.x.strides[1]!]);
+    for (const s of [biasAt, wT]) be.free?.(s);
   }
   for (let k = 0; !simd && k < T; k++) {
     const t = a.reverse ? T - 1 - k : k;
@@ -132,7 +131,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
     const hPrev = k === 0 ? mat(p.h0.storage, B, H, p.h0.offset) : mat(ys, B, H, tp * B * H);
     const rec = be.matmul(hPrev, matT(p.wHh.storage, GH, H, p.wHh.offset), dt); // [B, G·H], ours to overwrite
     const x0 = t * B * GH, s0 = t * B * SW, y0 = t * B * H;
-    let X = view(xp), R = view(rec);
+    let X = view(xp!), R = view(rec);
     // pre-activations into rec (a GRU's n block keeps W_hn h + b_hn, saved for the backward)
     const S0 = save ? view(save) : R;
     for (let b = 0; b < B; b++)
@@ -173,7 +172,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
       const sg = unary("sigmoid", rec, 2 * H, GH, 0);
       let S = view(save!);
       const Sg = view(sg);
-      X = view(xp);
+      X = view(xp!);
       R = view(rec);
       for (let b = 0; b < B; b++)
         for (let j = 0; j < H; j++) {
@@ -203,7 +202,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
     }
     be.free?.(rec);
   }
-  be.free?.(xp);
+  if (xp) be.free?.(xp);
   // the final states are copies of the last step's rows (outputs own their storage)
   const last = a.reverse ? 0 : T - 1;
   const hN = alloc(B * H), cN = lstm ? alloc(B * H) : null;
@@ -213,7 +212,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
     for (let b = 0; b < B; b++) C.set(S.subarray(last * B * SW + b * SW + 4 * H, last * B * SW + b * SW + 5 * H), b * H);
   }
   const out = Tensor.fromStorage(be, ys, [T, B, H], dt);
-  if (save) saved.set(out, Tensor.fromStorage(be, save, [T * B * SW], dt));
+  if (save) saved.set(out, Tensor.fromStorage(be, save, [T * B * (SW + cat)], dt));
   return [out, Tensor.fromStorage(be, hN, [B, H], dt), ...(cN ? [Tensor.fromStorage(be, cN, [B, H], dt)] : [])];
 }
 
