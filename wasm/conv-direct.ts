@@ -7,7 +7,8 @@
 // broadcasts for 8 FMAs, whatever the channel count (LeNet's first layer has K = 25: a poor GEMM).
 // 20: y = w ⋆ x (+ bias); 21: dx, the same correlation over the output gradient laid out wide with a
 // zero margin, taps reversed; 22: the weight gradient, dot products of the wide output gradient's
-// rows (wide columns zero) with shifted input rows (conv-weight.ts's 4x2 blocks). Args as conv-sample.ts.
+// rows (wide columns zero) with shifted input rows (conv-weight.ts's 4x2 blocks). Args as conv-sample.ts
+// (23: 20's ReLU after the bias).
 
 import { block } from "./conv-weight";
 import { arg, fma } from "./util";
@@ -72,14 +73,20 @@ function correlate(src: usize, plane: i32, nch: i32, kh: i32, kw: i32, wp: i32, 
   }
 }
 
-/** Columns [col, col + cols) of `rows` wide rows (stride ws) into a dense [rows, cols] plane, plus b. */
-function narrow(d: usize, s: usize, ws: i32, rows: i32, col: i32, cols: i32, bias: f32): void {
-  const bv = f32x4.splat(bias);
+/** Columns [col, col + cols) of `rows` wide rows (stride ws) into a dense [rows, cols] plane, plus b, through a ReLU (as job 25) where asked. */
+function narrow(d: usize, s: usize, ws: i32, rows: i32, col: i32, cols: i32, bias: f32, relu: bool): void {
+  const bv = f32x4.splat(bias), zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const sr = at(s, r * ws + col), dr = at(d, r * cols);
     let j = 0;
-    for (; j + 4 <= cols; j += 4) v128.store(at(dr, j), f32x4.add(v128.load(at(sr, j)), bv));
-    for (; j < cols; j++) store<f32>(at(dr, j), load<f32>(at(sr, j)) + bias);
+    for (; j + 4 <= cols; j += 4) {
+      const v = f32x4.add(v128.load(at(sr, j)), bv);
+      v128.store(at(dr, j), relu ? v128.andnot(v, f32x4.le(v, zero)) : v);
+    }
+    for (; j < cols; j++) {
+      const v = load<f32>(at(sr, j)) + bias;
+      store<f32>(at(dr, j), relu && v <= 0 ? 0 : v);
+    }
   }
 }
 
@@ -125,7 +132,7 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
             at(out, t * dwide), at(out, t1 * dwide), h * wp, pt - kh + 1, 0, oh);
         }
       const dxs = at(p21, s * c * hw);
-      for (let ch = 0; ch < c; ch++) narrow(at(dxs, ch * hw), at(out, ch * dwide), wp, h, pl, w, 0);
+      for (let ch = 0; ch < c; ch++) narrow(at(dxs, ch * hw), at(out, ch * dwide), wp, h, pl, w, 0, false);
       continue;
     }
     // the input sample zero-padded into wide rows (the slack after the last plane is read, never used)
@@ -140,7 +147,8 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
             at(out, t * wide), at(out, t1 * wide), oh * wp, 0, pt, pt + h);
         }
       const ys = at(p22, s * o * L);
-      for (let q = 0; q < o; q++) narrow(at(ys, q * L), at(out, q * wide), wp, oh, 0, ow, p21 ? load<f32>(at(p21, q)) : 0);
+      const relu = arg(args, 23) != 0;
+      for (let q = 0; q < o; q++) narrow(at(ys, q * L), at(out, q * wide), wp, oh, 0, ow, p21 ? load<f32>(at(p21, q)) : 0, relu);
     } else {
       // the output gradient wide (columns ow.. zero), then dots with the shifted input rows
       const gys = at(p20, s * o * L), l = oh * wp;

@@ -16,7 +16,7 @@ import { arg } from "./util";
 // Common args: 1 n, 2 c, 3 h, 4 w, 5 kh, 6 kw, 7 sh, 8 sw, 9 dh, 10 dw, 11 pt, 12 pl, 13 oh, 14 ow
 // (the geometry of conv-host.ts), then 15 o (output channels), 16 groups, 17 scratch, 18 scratch bytes per thread
 // (columns c·kh·kw·oh·ow floats, then the GEMM's packing scratch), then per job:
-// 28: 19 x, 20 w [o, c/groups·kh·kw], 21 bias (0: none), 22 y — y = w ⋆ x + bias;
+// 28: 19 x, 20 w [o, c/groups·kh·kw], 21 bias (0: none), 22 y, 23 ReLU (1) or not (0) — y = w ⋆ x + bias;
 // 29: 19 gy, 20 w, 21 dx — dx = the adjoint in x of the convolution, applied to gy;
 // 50: 19 x, 20 gy, 21 partial gw [chunks, o, c/groups·kh·kw] — chunk p's samples' weight gradient at p.
 // Chunk p covers samples [part(p), part(p + 1)).
@@ -47,7 +47,8 @@ export function convSampleChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
       const ys = <usize>arg(args, 22) + <usize>(s * o) * lb;
       for (let g = 0; g < groups; g++)
         sgemm(og, L, kg, p20 + (<usize>(g * og * kg) << 2), kg, 1, cols + <usize>(g * kg) * lb, L, 1, ys + <usize>(g * og) * lb, L, 0, og, 0, L, packs);
-      if (p21) for (let q = 0; q < o; q++) addToRow(ys + <usize>q * lb, L, load<f32>(p21 + (<usize>q << 2)));
+      const relu = arg(args, 23) != 0;
+      if (p21 || relu) for (let q = 0; q < o; q++) addToRow(ys + <usize>q * lb, L, p21 ? load<f32>(p21 + (<usize>q << 2)) : 0, relu);
     } else {
       const gs = p20 + <usize>(s * o) * lb;
       weightSample(gs, cols, groups, og, kg, L, p21 + (<usize>(p * o * kg) << 2), 0, groups * ((kg + 3) >> 2), s == s0);

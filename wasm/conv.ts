@@ -91,12 +91,18 @@ export function convPlane(fn: i32, args: usize, xb: usize, ch: i32, cs: usize, r
   }
 }
 
-/** row[0:l] += b. */
-export function addToRow(row: usize, l: i32, b: f32): void {
-  const vb = f32x4.splat(b);
+/** row[0:l] += b, then (relu) row = max(row, 0) as job 25. */
+export function addToRow(row: usize, l: i32, b: f32, relu: bool): void {
+  const vb = f32x4.splat(b), zero = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
-  for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
+  for (; i + 4 <= l; i += 4) {
+    const v = f32x4.add(v128.load(row + (<usize>i << 2)), vb);
+    v128.store(row + (<usize>i << 2), relu ? v128.andnot(v, f32x4.le(v, zero)) : v);
+  }
+  for (; i < l; i++) {
+    const v = load<f32>(row + (<usize>i << 2)) + b;
+    store<f32>(row + (<usize>i << 2), relu && v <= 0 ? 0 : v);
+  }
 }
 
 // args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices. Max pooling:

@@ -3,6 +3,7 @@
 
 import type { Tensor } from "../tensor.js";
 import { ReLU } from "./activation.js";
+import { Conv2d } from "./conv.js";
 import { Linear } from "./linear.js";
 import { Module, type AnyModule, type ModuleConfig } from "./module.js";
 
@@ -60,8 +61,8 @@ export class Sequential extends Module {
     const items = this.#items;
     for (let i = 0; i < items.length; i++) {
       const m = items[i]!, next = items[i + 1];
-      // a Linear then a ReLU (neither forward overridden) run as one fused op: same values and gradients
-      if (m instanceof Linear && next instanceof ReLU && m.forward === Linear.prototype.forward && next.forward === ReLU.prototype.forward) {
+      // a Linear or Conv2d then a ReLU (neither forward overridden) run as one fused op: same values and gradients
+      if (next instanceof ReLU && next.forward === ReLU.prototype.forward && ((m instanceof Linear && m.forward === Linear.prototype.forward) || (m instanceof Conv2d && m.forward === Conv2d.prototype.forward))) {
         x = m.forwardRelu(x);
         i++;
       } else x = (m as unknown as TensorModule).forward(x);

@@ -31,12 +31,12 @@ export type Operand = { storage: Storage; offset: number };
 
 /**
  * The per-sample convolution jobs of wasm/conv-sample.ts over contiguous float32 tensors: 28 y =
- * w ⋆ x (+ bias), operands x, w, bias, y; 29 dx = the input gradient of gy: gy, w, dx; 50 the weight
+ * w ⋆ x (+ bias), through a ReLU where `relu` is set, operands x, w, bias, y; 29 dx = the input gradient of gy: gy, w, dx; 50 the weight
  * gradient: x, gy, then one partial [o, K/groups] per chunk (the count is returned: the caller sums
  * them). Each thread gets its own scratch for one sample's columns, freed when the job returns.
  */
-export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[]): number {
-  const direct = convDirectJob(be, fn, g, o, groups, operands);
+export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[], relu = false): number {
+  const direct = convDirectJob(be, fn, g, o, groups, operands, relu);
   if (direct !== null) return direct;
   const threads = be.getNumThreads();
   const per = be.kernels.convSampleScratch(g.c * g.kh * g.kw * g.oh * g.ow);
@@ -44,7 +44,7 @@ export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o:
   const parts = fn === 50 ? Math.min(g.n, threads) : chunks(be, g.n);
   const at = (t: Operand | null | undefined): number => (t ? be.ptr(t.storage) + 4 * t.offset : 0);
   try {
-    be.job([fn, ...geo(g, g.n), o, groups, be.ptr(scratch), per, ...[0, 1, 2, 3].map((i) => at(operands[i]))], parts);
+    be.job([fn, ...geo(g, g.n), o, groups, be.ptr(scratch), per, ...[0, 1, 2, 3].map((i) => at(operands[i])), relu ? 1 : 0], parts);
   } finally {
     be.free(scratch);
   }

@@ -1,8 +1,7 @@
-// The fused 2-D convolution (F.conv1d/conv2d, and F.convTranspose* through its input gradient):
-// three ops that are each other's gradients. conv2d: y = w ⋆ x; conv2dInput: the adjoint in x
-// (the transposed convolution); conv2dWeight: the adjoint in w. Kernels: im2col (conv-host.ts) and
-// one batched GEMM on the backend's threads, col2im for the input gradient. References: a sum over
-// kernel taps of strided slices of the padded input, each a grouped matmul (no im2col at all).
+// The fused 2-D convolution (F.conv1d/conv2d, F.convTranspose* through its input gradient): three ops,
+// each the others' gradient. conv2d: y = w ⋆ x (+ b, then ReLU if asked); conv2dInput: the adjoint in x
+// (the transposed convolution); conv2dWeight: the adjoint in w. Kernels: wasm jobs, else im2col + GEMM;
+// references: a sum over kernel taps of strided slices of the padded input, each a grouped matmul.
 
 import { convSampleJob } from "../../backend/wasm/conv-jobs.js";
 import type { Tensor } from "../../tensor.js";
@@ -20,8 +19,8 @@ export interface ConvAttrs {
   pad: readonly [number, number, number, number];
   groups: number;
 }
-/** keep: save the forward's columns for the weight gradient (set when the weight will get one). */
-type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean };
+/** keep: save the forward's columns for the weight gradient (set when the weight will get one); relu: y = relu(w ⋆ x + b), by the relu op (nn.Sequential's Conv2d, ReLU). */
+type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean; relu?: boolean };
 /** size: the spatial size [H, W] of the input whose gradient this is (a transposed convolution's output size). */
 type InAttrs = ConvAttrs & { size: readonly [number, number] };
 /** kernel: the weight's spatial size [kh, kw]. */
@@ -136,7 +135,7 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   if (be && g.n > 0) {
     // one sample's columns at a time in the thread's scratch (wasm/conv-sample.ts)
     const y = fresh(x!, [g.n, O, g.oh, g.ow]);
-    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y]);
+    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y], a.relu);
     return [y];
   }
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
@@ -150,7 +149,7 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
     parts.push(matmul(wg, reshape(cols, [n1 - n0, G, K / G, L])));
   }
   const y = reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), [g.n, O, g.oh, g.ow]);
-  const out = b ? y.add(reshape(b, [O, 1, 1])) : y;
+  const out = relu(b ? y.add(reshape(b, [O, 1, 1])) : y, a);
   if (a.keep && lastCols && parts.length === 1) saved.set(out, lastCols);
   return [out];
 };
@@ -222,9 +221,11 @@ function weightFromSaved(x: Tensor, g: Tensor, y: Tensor, a: ConvAttrs, kernel: 
   return gw;
 }
 
+const relu = (y: Tensor, a: FwdAttrs): Tensor => (a.relu ? applyFused("relu", [y], null)[0]! : y);
+
 export const conv2d: FusedDef<FwdAttrs> = {
-  reference: ([x, w, b], a) => [refConv(x!, w!, b ?? null, a)],
-  backward: ([g], [x, w, b], [y], a, needs) => [
+  reference: ([x, w, b], a) => [relu(refConv(x!, w!, b ?? null, a), a)],
+  backward: ([gy], [x, w, b], [y], a, needs, g = a.relu ? applyFused("reluBackward", [gy!, y!], null)[0]! : gy) => [
     needs[0] ? applyFused("conv2dInput", [g!, w!], { ...attrsOf(a), size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null,
     needs[1] ? weightFromSaved(x!, g!, y!, a, [w!.shape[2]!, w!.shape[3]!]) : null,
     b && needs[2] ? g!.sum([0, 2, 3]) : null,
