@@ -10,14 +10,14 @@ import { convDirectJob } from "./conv-direct.js";
 const chunks = (be: WasmBackend, planes: number): number => Math.max(1, Math.min(planes, be.getNumThreads() > 1 ? be.getNumThreads() * 4 : 1));
 const geo = (g: Geometry, n: number): number[] => [n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow];
 
-/** Max pooling of `planes` [h, w] planes of x into values and int32 indices [planes, oh, ow]; p: the pooling geometry. */
-export function maxPoolJob(be: WasmBackend, p: readonly number[], planes: number, x: Storage, xOff: number, values: Storage, indices: Storage): void {
-  be.job([23, planes, ...p, be.ptr(x) + 4 * xOff, be.ptr(values), be.ptr(indices)], chunks(be, planes));
+/** Max pooling of `planes` [h, w] planes of x into values (through a ReLU where `relu` is set) and int32 indices [planes, oh, ow]; p: the pooling geometry. */
+export function maxPoolJob(be: WasmBackend, p: readonly number[], planes: number, x: Storage, xOff: number, values: Storage, indices: Storage, relu = false): void {
+  be.job([23, planes, ...p, be.ptr(x) + 4 * xOff, be.ptr(values), be.ptr(indices), relu ? 1 : 0], chunks(be, planes));
 }
 
-/** dx [planes, hw] = g [planes, l] scattered to the int32 indices (both contiguous from the given element offsets). */
-export function maxPoolBackJob(be: WasmBackend, planes: number, hw: number, l: number, g: Storage, gOff: number, indices: Storage, iOff: number, dx: Storage): void {
-  be.job([24, planes, hw, l, be.ptr(g) + 4 * gOff, be.ptr(indices) + 4 * iOff, be.ptr(dx)], chunks(be, planes));
+/** dx [planes, hw] = g [planes, l] scattered to the int32 indices (both contiguous from the given element offsets); w, ow: the input's and g's widths. */
+export function maxPoolBackJob(be: WasmBackend, planes: number, hw: number, l: number, g: Storage, gOff: number, indices: Storage, iOff: number, dx: Storage, w: number, ow: number): void {
+  be.job([24, planes, hw, l, be.ptr(g) + 4 * gOff, be.ptr(indices) + 4 * iOff, be.ptr(dx), w, ow], chunks(be, planes));
 }
 
 /** ReLU (25: out = max(a, 0)) or its backward (26: out = a where b > 0 or NaN) over n contiguous float32 elements. */

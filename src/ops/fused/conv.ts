@@ -51,7 +51,6 @@ function chunks(n: number, perSample: number): [number, number][] {
   return out;
 }
 
-// ---- references: taps of the padded input as strided slices ------------------------------------
 
 /** x zero-padded, and its slice read by kernel tap (i, j) for an [oh, ow] output. */
 function tap(xp: Tensor, g: Geometry, i: number, j: number): Tensor {
@@ -115,7 +114,6 @@ function refWeight(x: Tensor, gy: Tensor, a: WAttrs): Tensor {
   return reshape(stack(taps, 3), [o, g.c / G, g.kh, g.kw]);
 }
 
-// ---- kernels: im2col + GEMM -------------------------------------------------------------------
 
 const sameDtype = (xs: readonly (Tensor | undefined)[]): boolean => xs.every((t) => !t || t.dtype === xs[0]!.dtype);
 /** Columns of samples [n0, n1) of x, of shape `shape`, in the layout nStride/rowStride (conv-host.ts); on the host (wasm's float32 runs wasm/conv-sample.ts). */
@@ -206,7 +204,6 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   return [reshape(gw!, [O, g.c / G, g.kh, g.kw])];
 };
 
-// ---- the three ops, each differentiated by the other two ------------------------------------------
 
 /**
  * The weight gradient, from the forward's saved columns when there are some. They are freed once

@@ -1,0 +1,81 @@
+// Max pooling with its ReLU as one op (nn.Sequential's ReLU → MaxPool2d runs MaxPool2d.forwardRelu:
+// max and ReLU commute, so the ReLU and its gradient's mask run on the pooled values) must give the
+// bits of the modules one by one, and the wasm pool backward's one-pass path for 2x2 windows at
+// stride 2 (wasm/conv.ts) must match the reference scatter, falling back where an index lies
+// outside its window.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { listBackends, manualSeed, nn, randn, tensor, type Tensor } from "../src/index.js";
+import { applyFused, fusedOps } from "../src/ops/fused/table.js";
+import { assertClose } from "../src/testing/index.js";
+import { on } from "./helpers.js";
+
+const bits = (what: string, a: Tensor, b: Tensor): void => {
+  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
+  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
+};
+
+/** Values rounded to halves, so windows hold ties, exact zeros and all-negative windows; one NaN. */
+function rough(shape: number[], device: string): Tensor {
+  const d = randn(shape).dataSync().map((v) => Math.round(v * 2) / 2);
+  d[7] = NaN;
+  return tensor(d, { shape, device });
+}
+
+describe("ReLU → MaxPool2d as one op", () => {
+  const POOLS: [string, () => nn.MaxPool2d][] = [
+    ["2x2", () => new nn.MaxPool2d(2)],
+    ["3x3 stride 2 padding 1 (overlapping)", () => new nn.MaxPool2d(3, { stride: 2, padding: 1 })],
+    ["2x2 ceil mode on an odd size", () => new nn.MaxPool2d(2, { ceilMode: true })],
+  ];
+  for (const device of listBackends())
+    for (const [name, pool] of POOLS)
+      test(`Sequential Conv2d → ReLU → MaxPool2d ${name} gives the bits of the three modules on ${device}`, () => {
+        manualSeed(4);
+        const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, { padding: 1 }), new nn.ReLU(), pool()).to(device);
+        const x0 = rough([2, 2, 9, 11], device);
+        const w = randn(model.forward(x0).shape, { device });
+        const run = (fused: boolean): Tensor[] => {
+          const x = x0.clone();
+          x.requiresGrad = true;
+          for (const p of model.parameters()) p.grad = null;
+          let y = x;
+          if (fused) y = model.forward(x);
+          else for (const m of model) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
+          y.mul(w).sum().backward();
+          return [y.detach(), x.grad!.clone(), ...model.parameters().map((p) => p.grad!.clone())];
+        };
+        const f = run(true), u = run(false);
+        ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => bits(what, f[i]!, u[i]!));
+      });
+
+  test("the pool alone: relu(maxPool(x)) values, indices of the positive maxima and gradients, float64 on cpu", () => on("cpu", () => {
+    const x = rough([2, 3, 6, 6], "cpu").to("float64");
+    const pool = new nn.MaxPool2d(2);
+    const [v] = applyFused("maxPool2d", [x], { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [3, 3], relu: true });
+    bits("values", v!, pool.forward(x.relu()));
+  }));
+});
+
+describe("wasm max-pool backward, 2x2 windows at stride 2", () => {
+  const size = (h: number, w: number) => ({ size: [h, w] as const });
+  const ref = (g: Tensor, idx: Tensor, h: number, w: number): Tensor => fusedOps().maxPool2dBackward.reference([g, idx], size(h, w))[0]!;
+  for (const [h, w] of [[28, 28], [10, 10], [6, 14]] as const)
+    test(`one pass over ${h}x${w} planes (odd output widths take the scalar tail)`, () => on("wasm", () => {
+      const x = randn([3, 5, h, w]);
+      const [, idx] = applyFused("maxPool2d", [x], { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [h / 2, w / 2] });
+      const g = randn([3, 5, h / 2, w / 2]);
+      bits("dx", applyFused("maxPool2dBackward", [g, idx!], size(h, w))[0]!, ref(g, idx!, h, w));
+    }));
+
+  test("indices outside their window (from a 3x3 pool of the same output size) fall back to the scatter", () => on("wasm", () => {
+    const x = randn([2, 4, 8, 8]);
+    const [, idx] = applyFused("maxPool2d", [x], { kernel: [3, 3], stride: [2, 2], dilation: [1, 1], pad: [1, 1], out: [4, 4] });
+    const g = randn([2, 4, 4, 4]);
+    const dx = applyFused("maxPool2dBackward", [g, idx!], size(8, 8))[0]!;
+    // overlapping windows add up shared maxima, in another order than the reference's
+    assertClose(dx, ref(g, idx!, 8, 8), { rtol: 1e-6, atol: 1e-6 });
+    assert.ok(dx.abs().sum().item() > 0);
+  }));
+});
