@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { listBackends, manualSeed, nn, randn, tensor, type Tensor } from "../src/index.js";
 import { applyFused, fusedOps } from "../src/ops/fused/table.js";
+import { pooledOf } from "../src/ops/fused/conv.js";
 import { assertClose } from "../src/testing/index.js";
 import { on } from "./helpers.js";
 
@@ -24,17 +25,18 @@ function rough(shape: number[], device: string): Tensor {
 }
 
 describe("ReLU → MaxPool2d as one op", () => {
-  const POOLS: [string, () => nn.MaxPool2d][] = [
-    ["2x2", () => new nn.MaxPool2d(2)],
-    ["3x3 stride 2 padding 1 (overlapping)", () => new nn.MaxPool2d(3, { stride: 2, padding: 1 })],
-    ["2x2 ceil mode on an odd size", () => new nn.MaxPool2d(2, { ceilMode: true })],
+  const POOLS: [string, () => nn.MaxPool2d, number][] = [
+    ["2x2 on an odd size", () => new nn.MaxPool2d(2), 9],
+    ["2x2 on an even size (the convolution's job pools)", () => new nn.MaxPool2d(2), 10],
+    ["3x3 stride 2 padding 1 (overlapping)", () => new nn.MaxPool2d(3, { stride: 2, padding: 1 }), 9],
+    ["2x2 ceil mode on an odd size", () => new nn.MaxPool2d(2, { ceilMode: true }), 9],
   ];
   for (const device of listBackends())
-    for (const [name, pool] of POOLS)
+    for (const [name, pool, h] of POOLS)
       test(`Sequential Conv2d → ReLU → MaxPool2d ${name} gives the bits of the three modules on ${device}`, () => {
         manualSeed(4);
         const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, { padding: 1 }), new nn.ReLU(), pool()).to(device);
-        const x0 = rough([2, 2, 9, 11], device);
+        const x0 = rough([2, 2, h, 12], device);
         const w = randn(model.forward(x0).shape, { device });
         const run = (fused: boolean): Tensor[] => {
           const x = x0.clone();
@@ -49,6 +51,26 @@ describe("ReLU → MaxPool2d as one op", () => {
         const f = run(true), u = run(false);
         ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => bits(what, f[i]!, u[i]!));
       });
+
+  for (const [cin, cout, k, pad] of [[1, 6, 5, 2], [6, 16, 5, 0]] as const)
+    test(`Conv2d(${cin}, ${cout}) → ReLU → MaxPool2d(2): the wasm job pools its output (job ${cout % 16 ? 20 : 27}), bit for bit`, () => on("wasm", () => {
+      manualSeed(6);
+      const x = rough([3, cin, 14, 14], "wasm"), w = randn([cout, cin, k, k]), b = randn([cout]);
+      const a = { stride: [1, 1] as const, dilation: [1, 1] as const, pad: [pad, pad, pad, pad] as const, groups: 1, bias: true, pool: true };
+      const [y] = applyFused("conv2d", [x, w, b], a);
+      const made = pooledOf.get(y!);
+      assert.ok(made, "the job made the pool");
+      const p = { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [y!.shape[2]! / 2, y!.shape[3]! / 2] } as const;
+      pooledOf.delete(y!);
+      const [v, i] = applyFused("maxPool2d", [y!], { ...p, relu: true });
+      bits("values", made[0]!, v!);
+      bits("indices", made[1]!, i!);
+      // and Sequential takes it: the same bits as the three modules one by one
+      const model = new nn.Sequential(new nn.Conv2d(cin, cout, k, { padding: pad }), new nn.ReLU(), new nn.MaxPool2d(2));
+      let u = x;
+      for (const m of model) u = (m as nn.Module<[Tensor], Tensor>).forward(u);
+      bits("Sequential", model.forward(x), u);
+    }));
 
   test("the pool alone: relu(maxPool(x)) values, indices of the positive maxima and gradients, float64 on cpu", () => on("cpu", () => {
     const x = rough([2, 3, 6, 6], "cpu").to("float64");

@@ -5,11 +5,13 @@
 // positions (27) or 4 taps (57); each step loads 2 vectors of channels and broadcasts 4 floats
 // for 8 FMAs, and every multiply-add is a real one. Each sample is first copied into a zero-padded
 // image [c, oh + kh − 1, wp = ow + kw − 1], so tap (ch, a, b) of output (r, j) reads image element
-// ch·plane + (r + a)·wp + j + b. Args as conv-sample.ts, plus 23: ReLU after the bias (27).
+// ch·plane + (r + a)·wp + j + b. Args as conv-sample.ts, plus 23: ReLU after the bias (27), 24-26:
+// the outputs' 2x2 max pool (27; conv.ts's poolPlanes).
 // 27: y = w ⋆ x (+ bias), from wᵀ [c·kh·kw, o] built in the scratch, stored through 4x4 transposes;
 // 57: gw = Σ gy ⋆ x, from gyᵀ [oh·ow, o] per sample into an accumulator [c·kh·kw, o] per thread,
 // written transposed into the chunk's partial [o, c·kh·kw] at the end.
 
+import { poolPlanes } from "./conv";
 import { arg, at, fma } from "./util";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
@@ -144,6 +146,7 @@ export function convChannelsChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usi
     for (let s = s0; s < s1; s++) {
       pad(img, at(p19, s * c * hw), c, h, w, hp, wp, pt, pl);
       forward(img, mid, offs, at(p22, s * o * L), p21, arg(args, 23) != 0, T, kw, o, oh, ow);
+      poolPlanes(args, at(p22, s * o * L), o, oh, ow, s * o);
     }
     return;
   }

@@ -8,8 +8,9 @@
 // 20: y = w ⋆ x (+ bias); 21: dx, the same correlation over the output gradient laid out wide with a
 // zero margin, taps reversed; 22: the weight gradient, dot products of the wide output gradient's
 // rows (wide columns zero) with shifted input rows (conv-weight.ts's 4x2 blocks). Args as conv-sample.ts
-// (23: 20's ReLU after the bias).
+// (23: 20's ReLU after the bias; 24-26: its outputs' 2x2 max pool, conv.ts's poolPlanes).
 
+import { poolPlanes } from "./conv";
 import { block } from "./conv-weight";
 import { arg, fma } from "./util";
 
@@ -149,6 +150,7 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
       const ys = at(p22, s * o * L);
       const relu = arg(args, 23) != 0;
       for (let q = 0; q < o; q++) narrow(at(ys, q * L), at(out, q * wide), wp, oh, 0, ow, p21 ? load<f32>(at(p21, q)) : 0, relu);
+      poolPlanes(args, ys, o, oh, ow, s * o);
     } else {
       // the output gradient wide (columns ow.. zero), then dots with the shifted input rows
       const gys = at(p20, s * o * L), l = oh * wp;

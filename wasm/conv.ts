@@ -153,8 +153,9 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
 }
 
 // 2x2 windows at stride 2: four outputs per step from two 8-float row loads split into even and
-// odd columns; selects instead of branches (random data mispredicts every other compare).
-function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usize, e0: i32, relu: bool): void {
+// odd columns; selects instead of branches (random data mispredicts every other compare). The
+// direct convolution jobs call it on each output plane while it is in cache (poolPlanes).
+export function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usize, e0: i32, relu: bool): void {
   const wb = <usize>w << 2;
   const lanes = i32x4(0, 2, 4, 6);
   const one = i32x4.splat(1);
@@ -196,6 +197,19 @@ function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usi
       store<i32>(idx + (<usize>e << 2), at);
     }
   }
+}
+
+/**
+ * The 2x2 stride-2 max pool (values through a ReLU where asked, and indices; job 23's outputs) of
+ * `planes` [oh, ow] planes at y, planes numbered from q0 in the outputs; args 24-26: values,
+ * indices (0: none asked) and the ReLU flag. For the convolution jobs 20 and 27 (Sequential's
+ * Conv2d → ReLU → MaxPool2d(2)).
+ */
+export function poolPlanes(args: usize, y: usize, planes: i32, oh: i32, ow: i32, q0: i32): void {
+  const vals = <usize>arg(args, 24), idx = <usize>arg(args, 25), relu = arg(args, 26) != 0;
+  if (!vals) return;
+  const ph = oh >> 1, pw = ow >> 1;
+  for (let q = 0; q < planes; q++) maxPool2x2s2(y + (<usize>(q * oh * ow) << 2), ow, ph, pw, vals, idx, (q0 + q) * ph * pw, relu);
 }
 
 function maxPool2x2(xb: usize, w: i32, oh: i32, ow: i32, sh: i32, sw: i32, vals: usize, idx: usize, e0: i32, relu: bool): void {

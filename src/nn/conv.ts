@@ -108,10 +108,13 @@ abstract class ConvNd extends ConvBase {
     this.paddingMode = o.paddingMode;
     this.#pads = convPadding(name, o.padding, this.kernelSize, this.stride, this.dilation);
   }
-  /** relu: relu(conv(x)) as one op (Conv2d.forwardRelu), for zero padding only. */
-  forward(x: Tensor, relu = false): Tensor {
+  /**
+   * relu: relu(conv(x)) as one op (Conv2d.forwardRelu), for zero padding only. pool: a ReLU and a
+   * 2x2 max pool follow (Sequential), which the kernel may compute while the output is in cache.
+   */
+  forward(x: Tensor, relu = false, pool = false): Tensor {
     this.checkInput(x);
-    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.#pads, false, relu);
+    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.#pads, false, relu, pool);
     const padded = padSpatial(this.toString(), x, this.#pads, this.paddingMode);
     return convNd(this.toString(), padded, this.weight, this.bias, this.stride, this.dilation, this.groups);
   }

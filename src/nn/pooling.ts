@@ -40,6 +40,12 @@ abstract class MaxPoolNd<Out extends PoolOut> extends Module<[Tensor], Out> {
     return this.pool(x, true);
   }
 
+  /** Whether this pools 2x2 windows at stride 2 with no padding or dilation (what a convolution's kernel can make: Sequential). */
+  get halves(): boolean {
+    const all = (v: Size | null, want: number): boolean => [v ?? this.kernelSize].flat().every((u) => u === want);
+    return all(this.kernelSize, 2) && all(this.stride, 2) && all(this.padding, 0) && all(this.dilation, 1);
+  }
+
   private pool(x: Tensor, relu: boolean): Out {
     return maxPoolNd(this.name, this.name.endsWith("1d") ? 1 : 2, x, this.kernelSize, [
       { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices },

@@ -41,11 +41,18 @@ const channelsWin = (fn: 28 | 29 | 50, g: Geometry, o: number, groups: number): 
   convDirect.channels && fn !== 29 && groups === 1 && o % 16 === 0 && g.oh * g.ow > 0 && 8 * (g.kw - 1) >= g.ow;
 
 /**
+ * The forward's outputs' 2x2 stride-2 max pool, made by the direct forward jobs while each plane is
+ * in cache (values through a ReLU where `relu` is set, and int32 indices, [N, O, oh/2, ow/2]);
+ * `done` says whether a job did (the im2col job does not).
+ */
+export interface PoolOut { values: Operand; indices: Operand; relu: boolean; done?: boolean }
+
+/**
  * Runs the direct job for conv-jobs.ts's job `fn` on the same operands (and returns the chunk
  * count, partial weight gradients included), or returns null where it does not apply. relu: the
- * forward's outputs go through a ReLU after the bias.
+ * forward's outputs go through a ReLU after the bias; pool: their max pool, also made.
  */
-export function convDirectJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[], relu = false): number | null {
+export function convDirectJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[], relu = false, pool: PoolOut | null = null): number | null {
   const on = fn === 28 ? convDirect.forward : fn === 29 ? convDirect.input : convDirect.weight;
   if (!on || !directFits(g) || !directWins(fn, o / groups, g.c / groups)) return null;
   convDirect.runs++;
@@ -58,7 +65,9 @@ export function convDirectJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o:
   const at = (t: Operand | null | undefined): number => (t ? be.ptr(t.storage) + 4 * t.offset : 0);
   const geo = [g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow];
   try {
-    be.job([id, ...geo, o, groups, be.ptr(scratch), per, ...[0, 1, 2, 3].map((i) => at(operands[i])), relu ? 1 : 0], parts);
+    const pooled = fn === 28 && pool && g.oh % 2 === 0 && g.ow % 2 === 0 ? pool : null;
+    be.job([id, ...geo, o, groups, be.ptr(scratch), per, ...[0, 1, 2, 3].map((i) => at(operands[i])), relu ? 1 : 0, at(pooled?.values), at(pooled?.indices), pooled?.relu ? 1 : 0], parts);
+    if (pooled) pooled.done = true;
   } finally {
     be.free(scratch);
   }

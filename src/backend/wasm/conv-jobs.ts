@@ -5,7 +5,7 @@
 import type { Storage } from "../backend.js";
 import type { Geometry } from "../../ops/fused/conv-host.js";
 import type { WasmBackend } from "./wasm-backend.js";
-import { convDirectJob } from "./conv-direct.js";
+import { convDirectJob, type PoolOut } from "./conv-direct.js";
 
 const chunks = (be: WasmBackend, planes: number): number => Math.max(1, Math.min(planes, be.getNumThreads() > 1 ? be.getNumThreads() * 4 : 1));
 const geo = (g: Geometry, n: number): number[] => [n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow];
@@ -31,12 +31,13 @@ export type Operand = { storage: Storage; offset: number };
 
 /**
  * The per-sample convolution jobs of wasm/conv-sample.ts over contiguous float32 tensors: 28 y =
- * w ⋆ x (+ bias), through a ReLU where `relu` is set, operands x, w, bias, y; 29 dx = the input gradient of gy: gy, w, dx; 50 the weight
+ * w ⋆ x (+ bias), through a ReLU where `relu` is set (and y's max pool where `pool` asks and a
+ * direct job runs: conv-direct.ts), operands x, w, bias, y; 29 dx = the input gradient of gy: gy, w, dx; 50 the weight
  * gradient: x, gy, then one partial [o, K/groups] per chunk (the count is returned: the caller sums
  * them). Each thread gets its own scratch for one sample's columns, freed when the job returns.
  */
-export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[], relu = false): number {
-  const direct = convDirectJob(be, fn, g, o, groups, operands, relu);
+export function convSampleJob(be: WasmBackend, fn: 28 | 29 | 50, g: Geometry, o: number, groups: number, operands: readonly (Operand | null)[], relu = false, pool: PoolOut | null = null): number {
+  const direct = convDirectJob(be, fn, g, o, groups, operands, relu, pool);
   if (direct !== null) return direct;
   const threads = be.getNumThreads();
   const per = be.kernels.convSampleScratch(g.c * g.kh * g.kw * g.oh * g.ow);

@@ -20,7 +20,9 @@ export interface ConvAttrs {
   groups: number;
 }
 /** keep: save the forward's columns for the weight gradient (set when the weight will get one); relu: y = relu(w ⋆ x + b), by the relu op (nn.Sequential's Conv2d, ReLU). */
-type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean; relu?: boolean };
+type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean; relu?: boolean; pool?: boolean };
+/** pool: y's 2x2 max pool through a ReLU, made where a wasm job can, by y: maxPool2d's kernel takes it (Sequential's Conv2d → ReLU → MaxPool2d(2)). */
+export const pooledOf = new WeakMap<Tensor, Tensor[]>();
 /** size: the spatial size [H, W] of the input whose gradient this is (a transposed convolution's output size). */
 type InAttrs = ConvAttrs & { size: readonly [number, number] };
 /** kernel: the weight's spatial size [kh, kw]. */
@@ -36,8 +38,7 @@ const attrsOf = (a: ConvAttrs): ConvAttrs => ({ stride: a.stride, dilation: a.di
 const count = (i: number, k: number, s: number, d: number, p: number): number => Math.floor((i + p - d * (k - 1) - 1) / s) + 1;
 
 function geometry(x: readonly number[], kernel: readonly number[], out: readonly number[] | null, a: ConvAttrs): Geometry {
-  const [n, c, h, w] = x as [number, number, number, number];
-  const [kh, kw] = kernel as [number, number];
+  const [n, c, h, w] = x as [number, number, number, number], [kh, kw] = kernel as [number, number];
   const [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pb, pl, pr] = a.pad;
   const oh = out?.[0] ?? count(h, kh, sh, dh, pt + pb), ow = out?.[1] ?? count(w, kw, sw, dw, pl + pr);
   return { n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow };
@@ -131,9 +132,11 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   const g = geometry(x!.shape, w!.shape.slice(2), null, a), G = a.groups, O = w!.shape[0]!;
   const be = wasmOf(x!);
   if (be && g.n > 0) {
-    // one sample's columns at a time in the thread's scratch (wasm/conv-sample.ts)
-    const y = fresh(x!, [g.n, O, g.oh, g.ow]);
-    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y], a.relu);
+    const y = fresh(x!, [g.n, O, g.oh, g.ow]), half = [g.n, O, g.oh >> 1, g.ow >> 1];
+    const p = a.pool ? { values: fresh(x!, half), indices: fresh(x!, half, "int32"), relu: true, done: false } : null;
+    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y], a.relu, p);
+    if (p?.done) pooledOf.set(y, [p.values, p.indices]);
+    else if (p) [p.values, p.indices].forEach((t) => be.free(t.storage));
     return [y];
   }
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow;

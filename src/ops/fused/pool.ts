@@ -8,6 +8,7 @@ import { gather, scatterAddNew } from "../indexing.js";
 import { pad, reshape, slice, stack } from "../movement.js";
 import { maxPoolBackJob, maxPoolJob } from "../../backend/wasm/conv-jobs.js";
 import { fresh, wasmOf } from "./conv-host.js";
+import { pooledOf } from "./conv.js";
 import { hostKernels, onHost, type FusedDef } from "./def.js";
 import { applyFused } from "./table.js";
 
@@ -54,9 +55,10 @@ export const maxPool2d: FusedDef<PoolAttrs> = {
   backward: ([g], [x], [v, idx], a) => [g ? applyFused("maxPool2dBackward", [a.relu ? applyFused("reluBackward", [g, v!], null)[0]! : g, idx!], { size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null],
   kernels: hostKernels(([x], a) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];
-    const [oh, ow] = a.out, [kh, kw] = a.kernel, [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pl] = a.pad;
-    const shape = [n, c, oh, ow];
-    const be = wasmOf(x!);
+    const [oh, ow] = a.out, [kh, kw] = a.kernel, [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pl] = a.pad, shape = [n, c, oh, ow];
+    const be = wasmOf(x!), made = pooledOf.get(x!);
+    // the convolution that made x pooled it already (conv.ts: pool), as this op would: 2x2 at stride 2 with the ReLU
+    if (made && pooledOf.delete(x!) && a.relu && [...a.kernel, ...a.stride, ...a.pad, ...a.dilation].join() === "2,2,2,2,0,0,1,1" && 2 * oh === h && 2 * ow === w) return made;
     if (be) {
       const xc = x!.contiguous(), v = fresh(x!, shape), ix = fresh(x!, shape, "int32");
       if (v.numel > 0) maxPoolJob(be, [h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl], n * c, xc.storage, xc.offset, v.storage, ix.storage, a.relu);
@@ -78,14 +80,10 @@ export const maxPool2d: FusedDef<PoolAttrs> = {
                 if (iw < 0 || iw >= w) continue;
                 const val = xd[xb + ih * w + iw]!;
                 // torch's rule: a larger value or a NaN takes over; the first in-bounds tap starts
-                if (val > best || val !== val || at < 0) {
-                  best = val;
-                  at = ih * w + iw;
-                }
+                if (val > best || val !== val || at < 0) { best = val; at = ih * w + iw; }
               }
             }
-            v![e] = best;
-            ix![e] = at;
+            v![e] = best; ix![e] = at;
           }
       }
     }, false);
