@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Generator, listBackends, manualSeed, nn, randn, type Tensor } from "../src/index.js";
 import { convDirect } from "../src/backend/wasm/conv-direct.js";
 import { applyFused, fusedOps } from "../src/ops/fused/table.js";
+import { biasOf } from "../src/ops/fused/conv.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { on } from "./helpers.js";
 
@@ -62,6 +63,30 @@ describe("channel-vectorized convolution on wasm", () => {
           be.setNumThreads(threadsBefore);
         }
       }));
+});
+
+describe("the bias gradient from the weight gradient's wasm jobs", () => {
+  const JOBS: [string, number[], number[], Partial<typeof convDirect>][] = [
+    ["job 22 (direct, 6 outputs)", [5, 1, 12, 12], [6, 1, 5, 5], {}],
+    ["job 57 (channels, 16 outputs)", [5, 6, 9, 9], [16, 6, 5, 5], {}],
+    ["job 50 (im2col)", [5, 6, 9, 9], [16, 6, 5, 5], { weight: false }],
+  ];
+  for (const [name, xs, ws, off] of JOBS)
+    for (const threads of [1, 3])
+      test(`${name}, ${threads} thread${threads > 1 ? "s" : ""}: Σ gy over samples and positions`, () => on("wasm", () => without(off, () => {
+        const gen = new Generator(9);
+        const x = randn(xs, { generator: gen }), gy = randn([xs[0]!, ws[0]!, xs[2]! - 4, xs[3]! - 4], { generator: gen });
+        const be = x.backend as unknown as { getNumThreads(): number; setNumThreads(n: number): void };
+        const before = be.getNumThreads();
+        be.setNumThreads(threads);
+        try {
+          const a = { stride: [1, 1] as const, dilation: [1, 1] as const, pad: [0, 0, 0, 0] as const, groups: 1, kernel: [5, 5] as const, bias: true };
+          const [gw] = applyFused("conv2dWeight", [x, gy], a);
+          assertClose(biasOf.get(gw!)!, gy.sum([0, 2, 3]), { rtol: 1e-5, atol: 1e-5 });
+        } finally {
+          be.setNumThreads(before);
+        }
+      })));
 });
 
 describe("conv2d with its ReLU as one op", () => {

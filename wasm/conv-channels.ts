@@ -6,12 +6,12 @@
 // for 8 FMAs, and every multiply-add is a real one. Each sample is first copied into a zero-padded
 // image [c, oh + kh − 1, wp = ow + kw − 1], so tap (ch, a, b) of output (r, j) reads image element
 // ch·plane + (r + a)·wp + j + b. Args as conv-sample.ts, plus 23: ReLU after the bias (27), 24-26:
-// the outputs' 2x2 max pool (27; conv.ts's poolPlanes).
+// the outputs' 2x2 max pool (27; conv.ts's poolPlanes); 57's arg 22: the bias gradient (biasRows).
 // 27: y = w ⋆ x (+ bias), from wᵀ [c·kh·kw, o] built in the scratch, stored through 4x4 transposes;
 // 57: gw = Σ gy ⋆ x, from gyᵀ [oh·ow, o] per sample into an accumulator [c·kh·kw, o] per thread,
 // written transposed into the chunk's partial [o, c·kh·kw] at the end.
 
-import { poolPlanes } from "./conv";
+import { biasRows, poolPlanes } from "./conv";
 import { arg, at, fma } from "./util";
 
 @inline function part(total: i32, p: i32, parts: i32): i32 {
@@ -151,9 +151,11 @@ export function convChannelsChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usi
     return;
   }
   memory.fill(mid, 0, <usize>(T * o) << 2);
+  if (s0 >= s1 && p22) memory.fill(at(p22, p * o), 0, <usize>o << 2);
   for (let s = s0; s < s1; s++) {
     pad(img, at(p19, s * c * hw), c, h, w, hp, wp, pt, pl);
     const gs = at(p20, s * o * L);
+    biasRows(p22, p, o, gs, L, s == s0);
     for (let q = 0; q < o; q++)
       for (let l = 0; l < L; l++) store<f32>(at(gt, l * o + q), load<f32>(at(gs, q * L + l)));
     weight(img, gt, offs, poffs, mid, T, o, L);

@@ -8,9 +8,10 @@
 // 20: y = w ⋆ x (+ bias); 21: dx, the same correlation over the output gradient laid out wide with a
 // zero margin, taps reversed; 22: the weight gradient, dot products of the wide output gradient's
 // rows (wide columns zero) with shifted input rows (conv-weight.ts's 4x2 blocks). Args as conv-sample.ts
-// (23: 20's ReLU after the bias; 24-26: its outputs' 2x2 max pool, conv.ts's poolPlanes).
+// (23: 20's ReLU after the bias; 24-26: its outputs' 2x2 max pool, conv.ts's poolPlanes; 22: 22's bias
+// gradient partials, conv.ts's biasRows).
 
-import { poolPlanes } from "./conv";
+import { biasRows, poolPlanes } from "./conv";
 import { block } from "./conv-weight";
 import { arg, fma } from "./util";
 
@@ -112,6 +113,7 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
   const plane = hp * wp, wide = (oh * wp + 15) & ~15;
   const s0 = part(n, p, nch), s1 = part(n, p + 1, nch);
   if (fn == 22 && s0 >= s1) memory.fill(at(p21, p * o * cg * K), 0, <usize>(o * cg * K) << 2);
+  if (fn == 22 && s0 >= s1 && p22) memory.fill(at(p22, p * o), 0, <usize>o << 2);
   for (let s = s0; s < s1; s++) {
     if (fn == 21) {
       // the output gradient wide after a zero margin of one kernel; dxp[q] = Σ w[a, b] · gy[q − a·wp − b]
@@ -154,6 +156,7 @@ export function convDirectChunk(fn: i32, p: i32, nch: i32, tid: i32, args: usize
     } else {
       // the output gradient wide (columns ow.. zero), then dots with the shifted input rows
       const gys = at(p20, s * o * L), l = oh * wp;
+      biasRows(p22, p, o, gys, L, s == s0);
       for (let q = 0; q < o; q++) widen(at(out, q * wide), wp, oh * wp, at(gys, q * L), ow, oh, 0, 0, ow);
       const gw = at(p21, p * o * cg * K), kb = (K + 3) >> 2;
       for (let g = 0; g < groups; g++)

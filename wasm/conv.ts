@@ -91,6 +91,25 @@ export function convPlane(fn: i32, args: usize, xb: usize, ch: i32, cs: usize, r
   }
 }
 
+/**
+ * The bias gradient's partial of the weight-gradient jobs (22, 50, 57; arg 22, 0: none asked):
+ * chunk p's row of [chunks, o] gets Σ over its samples of each plane of gy [o, l] at gs (zeroed
+ * with the first sample).
+ */
+export function biasRows(bias: usize, p: i32, o: i32, gs: usize, l: i32, first: bool): void {
+  if (!bias) return;
+  const row = bias + (<usize>(p * o) << 2);
+  for (let q = 0; q < o; q++) {
+    const pl = gs + (<usize>(q * l) << 2);
+    let v = f32x4.splat(0), t: f32 = 0, i = 0;
+    for (; i + 4 <= l; i += 4) v = f32x4.add(v, v128.load(pl + (<usize>i << 2)));
+    for (; i < l; i++) t += load<f32>(pl + (<usize>i << 2));
+    const sum = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3) + t;
+    const d = row + (<usize>q << 2);
+    store<f32>(d, first ? sum : load<f32>(d) + sum);
+  }
+}
+
 /** row[0:l] += b, then (relu) row = max(row, 0) as job 25. */
 export function addToRow(row: usize, l: i32, b: f32, relu: bool): void {
   const vb = f32x4.splat(b), zero = f32x4.splat(0);

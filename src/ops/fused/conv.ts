@@ -3,6 +3,7 @@
 // (the transposed convolution); conv2dWeight: the adjoint in w. Kernels: wasm jobs, else im2col + GEMM;
 // references: a sum over kernel taps of strided slices of the padded input, each a grouped matmul.
 
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 import { convSampleJob } from "../../backend/wasm/conv-jobs.js";
 import type { Tensor } from "../../tensor.js";
 import { matmul } from "../linalg.js";
@@ -25,8 +26,9 @@ type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean; relu?: boolean; poo
 export const pooledOf = new WeakMap<Tensor, Tensor[]>();
 /** size: the spatial size [H, W] of the input whose gradient this is (a transposed convolution's output size). */
 type InAttrs = ConvAttrs & { size: readonly [number, number] };
-/** kernel: the weight's spatial size [kh, kw]. */
-type WAttrs = ConvAttrs & { kernel: readonly [number, number]; cols?: Tensor };
+/** kernel: the weight's spatial size [kh, kw]; bias: also the bias gradient Σ gy where a wasm job can, by gw in biasOf (not when recording a graph: it has none). */
+type WAttrs = ConvAttrs & { kernel: readonly [number, number]; cols?: Tensor; bias?: boolean };
+export const biasOf = new WeakMap<Tensor, Tensor>();
 
 /** The forward's columns [N, C·K, L] by output, for the weight gradient (recomputing them costs as much as the GEMM). */
 const saved = new WeakMap<Tensor, Tensor>();
@@ -129,8 +131,7 @@ function image(cols: Tensor, g: Geometry, n: number): Tensor | null {
 
 const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   if (!sameDtype([x, w, b])) return null;
-  const g = geometry(x!.shape, w!.shape.slice(2), null, a), G = a.groups, O = w!.shape[0]!;
-  const be = wasmOf(x!);
+  const g = geometry(x!.shape, w!.shape.slice(2), null, a), G = a.groups, O = w!.shape[0]!, be = wasmOf(x!);
   if (be && g.n > 0) {
     const y = fresh(x!, [g.n, O, g.oh, g.ow]), half = [g.n, O, g.oh >> 1, g.ow >> 1];
     const p = a.pool ? { values: fresh(x!, half), indices: fresh(x!, half, "int32"), relu: true, done: false } : null;
@@ -160,8 +161,7 @@ const inputKernel: FusedKernel<InAttrs> = ([gy, w], a) => {
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const G = a.groups, C = w!.shape[1]! * G;
   const g = geometry([n, C, ...a.size], w!.shape.slice(2), [oh, ow], a);
-  const K = C * g.kh * g.kw, L = oh * ow;
-  const be = wasmOf(gy!);
+  const K = C * g.kh * g.kw, L = oh * ow, be = wasmOf(gy!);
   if (be && n > 0) {
     const dx = fresh(gy!, [n, C, ...a.size]);
     convSampleJob(be, 29, g, O, G, [gy!.contiguous(), w!.contiguous(), dx]);
@@ -181,13 +181,13 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   if (!sameDtype([x, gy])) return null;
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const g = geometry(x!.shape, a.kernel, [oh, ow], a), G = a.groups;
-  const K = g.c * g.kh * g.kw, L = oh * ow;
-  const be = wasmOf(gy!);
+  const K = g.c * g.kh * g.kw, L = oh * ow, be = wasmOf(gy!);
   if (be && n > 0) {
-    // the columns again, one sample at a time in cache; one partial sum per thread
-    const parts = fresh(gy!, [Math.min(n, be.getNumThreads()), O, g.c / G, g.kh, g.kw]);
-    const count = convSampleJob(be, 50, g, O, G, [x!.contiguous(), gy!.contiguous(), parts]);
-    return [count === 1 ? reshape(parts, [O, g.c / G, g.kh, g.kw]) : parts.sum(0)];
+    // the columns again, one sample at a time in cache; one partial sum per thread (and of the bias gradient)
+    const P = Math.min(n, be.getNumThreads()), parts = fresh(gy!, [P, O, g.c / G, g.kh, g.kw]), bp = a.bias ? fresh(gy!, [P, O]) : null;
+    const gw = convSampleJob(be, 50, g, O, G, [x!.contiguous(), gy!.contiguous(), parts, bp]) === 1 ? reshape(parts, [O, g.c / G, g.kh, g.kw]) : parts.sum(0);
+    if (bp) biasOf.set(gw, P === 1 ? reshape(bp, [O]) : bp.sum(0));
+    return [gw];
   }
   if (a.cols) {
     // the forward's columns [N, C·K, L]: one GEMM per sample, summed over the batch
@@ -209,14 +209,13 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
 
 
 /**
- * The weight gradient, from the forward's saved columns when there are some. They are freed once
- * used: 5 MB a step for LeNet's first layer, which would otherwise wait for a garbage collection
- * and make every step write cold memory; a second backward (retainGraph) finds none and builds them again.
+ * The weight gradient, from the forward's saved columns when there are some, freed once used (5 MB a step for LeNet's
+ * first layer, that would wait for a collection and make every step write cold memory); a retained graph builds them again.
  */
-function weightFromSaved(x: Tensor, g: Tensor, y: Tensor, a: ConvAttrs, kernel: [number, number]): Tensor {
+function weightFromSaved(x: Tensor, g: Tensor, y: Tensor, a: ConvAttrs, kernel: [number, number], bias: boolean): Tensor {
   const cols = saved.get(y);
   saved.delete(y);
-  const gw = applyFused("conv2dWeight", [x, g], { ...attrsOf(a), kernel, cols })[0]!;
+  const gw = applyFused("conv2dWeight", [x, g], { ...attrsOf(a), kernel, cols, bias })[0]!;
   if (cols) cols.backend.free?.(cols.storage);
   return gw;
 }
@@ -225,10 +224,11 @@ const relu = (y: Tensor, a: FwdAttrs): Tensor => (a.relu ? applyFused("relu", [y
 
 export const conv2d: FusedDef<FwdAttrs> = {
   reference: ([x, w, b], a) => [relu(refConv(x!, w!, b ?? null, a), a)],
-  backward: ([gy], [x, w, b], [y], a, needs, g = a.relu ? applyFused("reluBackward", [gy!, y!], null)[0]! : gy) => [
+  backward: ([gy], [x, w, b], [y], a, needs, g = a.relu ? applyFused("reluBackward", [gy!, y!], null)[0]! : gy, fast = !!b && needs[2]! && !isGradEnabled(),
+    gw = needs[1] ? weightFromSaved(x!, g!, y!, a, [w!.shape[2]!, w!.shape[3]!], fast) : null) => [
     needs[0] ? applyFused("conv2dInput", [g!, w!], { ...attrsOf(a), size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null,
-    needs[1] ? weightFromSaved(x!, g!, y!, a, [w!.shape[2]!, w!.shape[3]!]) : null,
-    b && needs[2] ? g!.sum([0, 2, 3]) : null,
+    gw,
+    b && needs[2] ? ((fast && gw && biasOf.get(gw)) || g!.sum([0, 2, 3])) : null,
   ],
   kernels: { cpu: convKernel, wasm: convKernel },
 };
