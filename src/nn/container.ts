@@ -62,10 +62,11 @@ export class Sequential extends Module {
     const items = this.#items;
     for (let i = 0; i < items.length; i++) {
       const m = items[i]!, next = items[i + 1], third = items[i + 2];
-      // pairs of modules (neither forward overridden) that run as one fused op, same values and
-      // gradients: a ReLU then a MaxPool2d (the ReLU on the pooled values), else a Linear or Conv2d then a ReLU
+      // runs of modules (no forward overridden) that run as fused ops, with the same values and
+      // gradients: a Conv2d, a ReLU and a 2x2 MaxPool2d (the convolution's kernel may pool its output
+      // while it is in cache); a ReLU then a MaxPool2d (the ReLU on the pooled values); a Linear or
+      // Conv2d then a ReLU
       if (m instanceof Conv2d && plain(m, Conv2d) && next && reluPool(next, third) && third.halves) {
-        // a Conv2d, a ReLU and a 2x2 MaxPool2d: the convolution's kernel may pool its output while it is in cache
         x = third.forwardRelu(m.forward(x, false, true));
         i += 2;
       } else if (reluPool(m, next)) {
