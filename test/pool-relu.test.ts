@@ -80,6 +80,19 @@ describe("ReLU → MaxPool2d as one op", () => {
   }));
 });
 
+describe("wasm max pool, 2x2 windows at stride 2", () => {
+  for (const [h, w] of [[28, 28], [10, 10], [4, 6], [6, 14]] as const)
+    test(`values and indices over ${h}x${w} planes against the reference (a last group of fewer than 4 windows recomputed)`, () => on("wasm", () => {
+      const x = rough([2, 3, h, w], "wasm");
+      for (const relu of [false, true]) {
+        const a = { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [h / 2, w / 2], relu } as const;
+        const got = applyFused("maxPool2d", [x], a), want = fusedOps().maxPool2d.reference([x], a);
+        bits(`values (relu ${relu})`, got[0]!, want[0]!);
+        bits(`indices (relu ${relu})`, got[1]!, want[1]!);
+      }
+    }));
+});
+
 describe("wasm max-pool backward, 2x2 windows at stride 2", () => {
   const size = (h: number, w: number) => ({ size: [h, w] as const });
   const ref = (g: Tensor, idx: Tensor, h: number, w: number): Tensor => fusedOps().maxPool2dBackward.reference([g, idx], size(h, w))[0]!;

@@ -180,9 +180,10 @@ export function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, i
   const one = i32x4.splat(1);
   for (let r = 0; r < oh; r++) {
     const row = xb + (<usize>(2 * r * w) << 2);
-    let e = e0 + r * ow, s = 0;
-    for (; s + 4 <= ow; s += 4, e += 4) {
-      const a = row + (<usize>(2 * s) << 2);
+    // a last group of fewer than 4 windows is the 4 ending there again (same values, no branchy tail)
+    let s = 0;
+    for (; ow >= 4; s = min(s + 4, ow - 4)) {
+      const e = e0 + r * ow + s, a = row + (<usize>(2 * s) << 2);
       const t0 = v128.load(a), t1 = v128.load(a, 16), u0 = v128.load(a + wb), u1 = v128.load(a + wb, 16);
       let best = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
       let at = i32x4.add(i32x4.splat(2 * r * w + 2 * s), lanes);
@@ -201,8 +202,12 @@ export function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, i
       // x where not (x ≤ 0), as job 25
       v128.store(vals + (<usize>e << 2), relu ? v128.andnot(top, f32x4.le(top, f32x4.splat(0))) : top);
       v128.store(idx + (<usize>e << 2), v128.bitselect(i32x4.add(base2, one), at, m));
+      if (s + 4 >= ow) {
+        s = ow;
+        break;
+      }
     }
-    for (; s < ow; s++, e++) {
+    for (let e = e0 + r * ow + s; s < ow; s++, e++) {
       const at0 = 2 * r * w + 2 * s;
       const a = xb + (<usize>at0 << 2);
       let best = load<f32>(a), at = at0;
