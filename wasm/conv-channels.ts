@@ -1,13 +1,15 @@
 // Direct convolution vectorized over output channels (jobs 27 forward, 57 weight gradient; src/
-// backend/wasm/conv-direct.ts picks them for stride 1, dilation 1, one group and a multiple of 8
+// backend/wasm/conv-direct.ts picks them for stride 1, dilation 1, one group and a multiple of 16
 // output channels, where conv-direct.ts's wide rows would waste positions: LeNet's second layer
-// computes 14 of every 10 outputs there). Registers hold 8 output channels (2 vectors) × 4
-// positions (27) or 4 taps (57); each step loads 2 vectors of channels and broadcasts 4 floats
-// for 8 FMAs, and every multiply-add is a real one. Each sample is first copied into a zero-padded
-// image [c, oh + kh − 1, wp = ow + kw − 1], so tap (ch, a, b) of output (r, j) reads image element
-// ch·plane + (r + a)·wp + j + b. Args as conv-sample.ts, plus 23: ReLU after the bias (27), 24-26:
-// the outputs' 2x2 max pool (27; conv.ts's poolPlanes); 57's arg 22: the bias gradient (biasRows).
-// 27: y = w ⋆ x (+ bias), from wᵀ [c·kh·kw, o] built in the scratch, stored through 4x4 transposes;
+// computes 14 of every 10 outputs there). Registers hold 16 output channels (4 vectors) × 2
+// positions (27) or 2 taps (57); each step loads 4 vectors of channels and broadcasts 2 floats
+// for 8 FMAs, and every multiply-add is a real one. One flat loop runs over all taps (27) or all
+// positions (57), with byte offsets from a table: short loops over kernel rows cost about as much
+// as their FMAs. Each sample is first copied into a zero-padded image [c, oh + kh − 1, wp = ow +
+// kw − 1], so tap (ch, a, b) of output (r, j) reads image element ch·plane + (r + a)·wp + j + b.
+// Args as conv-sample.ts, plus 23: ReLU after the bias (27), 24-26: the outputs' 2x2 max pool (27;
+// conv.ts's poolPlanes); 57's arg 22: the bias gradient's partials (conv.ts's biasRows).
+// 27: y = w ⋆ x (+ bias), from wᵀ [c·kh·kw, o] built in the scratch, stored lane by lane;
 // 57: gw = Σ gy ⋆ x, from gyᵀ [oh·ow, o] per sample into an accumulator [c·kh·kw, o] per thread,
 // written transposed into the chunk's partial [o, c·kh·kw] at the end.
 

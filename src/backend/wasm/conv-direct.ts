@@ -34,8 +34,8 @@ function directWins(fn: 28 | 29 | 50, og: number, cg: number): boolean {
 
 /**
  * Whether the channel-vectorized job (27 or 57) runs instead of 20 or 22: one group and a multiple
- * of 8 outputs, as soon as 20's wide rows waste positions (ow + kw − 1 computed per ow kept: 1.4x
- * in LeNet's second layer, where 27 and 57 measured 1.3x faster; docs/convolutions.md).
+ * of 16 outputs, where 20's wide rows waste positions (ow + kw − 1 computed per ow kept: 1.4x in
+ * LeNet's second layer, where 27 and 57 measured 1.2-1.7x faster; docs/convolutions.md).
  */
 const channelsWin = (fn: 28 | 29 | 50, g: Geometry, o: number, groups: number): boolean =>
   convDirect.channels && fn !== 29 && groups === 1 && o % 16 === 0 && g.oh * g.ow > 0 && 8 * (g.kw - 1) >= g.ow;
