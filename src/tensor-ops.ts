@@ -40,7 +40,7 @@ export function backwardFrom(self: Tensor, gradient: Tensor | undefined, opts: B
     if (!t.isLeaf && !t.retainsGrad) return;
     const gd = opts.createGraph ? g : g.detach();
     t.grad = t.grad ? (opts.createGraph ? t.grad.add(gd) : t.grad.add(gd).detach()) : gd;
-  }, opts);
+  }, opts, (t) => t.isLeaf || t.retainsGrad);
 }
 
 /**

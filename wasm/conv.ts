@@ -91,27 +91,53 @@ export function convPlane(fn: i32, args: usize, xb: usize, ch: i32, cs: usize, r
   }
 }
 
-/** row[0:l] += b. */
-export function addToRow(row: usize, l: i32, b: f32): void {
-  const vb = f32x4.splat(b);
-  let i = 0;
-  for (; i + 4 <= l; i += 4) v128.store(row + (<usize>i << 2), f32x4.add(v128.load(row + (<usize>i << 2)), vb));
-  for (; i < l; i++) store<f32>(row + (<usize>i << 2), load<f32>(row + (<usize>i << 2)) + b);
+/**
+ * The bias gradient's partial of the weight-gradient jobs (22, 50, 57; arg 22, 0: none asked):
+ * chunk p's row of [chunks, o] gets Σ over its samples of each plane of gy [o, l] at gs (zeroed
+ * with the first sample).
+ */
+export function biasRows(bias: usize, p: i32, o: i32, gs: usize, l: i32, first: bool): void {
+  if (!bias) return;
+  const row = bias + (<usize>(p * o) << 2);
+  for (let q = 0; q < o; q++) {
+    const pl = gs + (<usize>(q * l) << 2);
+    let v = f32x4.splat(0), t: f32 = 0, i = 0;
+    for (; i + 4 <= l; i += 4) v = f32x4.add(v, v128.load(pl + (<usize>i << 2)));
+    for (; i < l; i++) t += load<f32>(pl + (<usize>i << 2));
+    const sum = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3) + t;
+    const d = row + (<usize>q << 2);
+    store<f32>(d, first ? sum : load<f32>(d) + sum);
+  }
 }
 
-// args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices. Max pooling:
-// per window the first in-bounds tap starts, a larger value or a NaN takes over (torch's rule).
+/** row[0:l] += b, then (relu) row = max(row, 0) as job 25. */
+export function addToRow(row: usize, l: i32, b: f32, relu: bool): void {
+  const vb = f32x4.splat(b), zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= l; i += 4) {
+    const v = f32x4.add(v128.load(row + (<usize>i << 2)), vb);
+    v128.store(row + (<usize>i << 2), relu ? v128.andnot(v, f32x4.le(v, zero)) : v);
+  }
+  for (; i < l; i++) {
+    const v = load<f32>(row + (<usize>i << 2)) + b;
+    store<f32>(row + (<usize>i << 2), relu && v <= 0 ? 0 : v);
+  }
+}
+
+// args: 23, planes, h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, x, values, indices, relu. Max pooling:
+// per window the first in-bounds tap starts, a larger value or a NaN takes over (torch's rule);
+// relu (1): the values go through a ReLU (max and ReLU commute: nn.Sequential's ReLU → MaxPool2d).
 export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
   const planes = arg(args, 1), h = arg(args, 2), w = arg(args, 3), oh = arg(args, 4), ow = arg(args, 5);
   const kh = arg(args, 6), kw = arg(args, 7), sh = arg(args, 8), sw = arg(args, 9), dh = arg(args, 10), dw = arg(args, 11);
   const pt = arg(args, 12), pl = arg(args, 13);
-  const x = <usize>arg(args, 14), vals = <usize>arg(args, 15), idx = <usize>arg(args, 16);
+  const x = <usize>arg(args, 14), vals = <usize>arg(args, 15), idx = <usize>arg(args, 16), relu = arg(args, 17) != 0;
   const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
   // 2x2 windows inside the input (LeNet's, VGG's): no bounds checks, taps unrolled
   if (kh == 2 && kw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w) {
     for (let q = q0; q < q1; q++) {
-      if (sh == 2 && sw == 2) maxPool2x2s2(x + (<usize>(q * h * w) << 2), w, oh, ow, vals, idx, q * oh * ow);
-      else maxPool2x2(x + (<usize>(q * h * w) << 2), w, oh, ow, sh, sw, vals, idx, q * oh * ow);
+      if (sh == 2 && sw == 2) maxPool2x2s2(x + (<usize>(q * h * w) << 2), w, oh, ow, vals, idx, q * oh * ow, relu);
+      else maxPool2x2(x + (<usize>(q * h * w) << 2), w, oh, ow, sh, sw, vals, idx, q * oh * ow, relu);
     }
     return;
   }
@@ -134,7 +160,7 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
             }
           }
         }
-        store<f32>(vals + (<usize>e << 2), best);
+        store<f32>(vals + (<usize>e << 2), relu && best <= 0 ? 0 : best);
         store<i32>(idx + (<usize>e << 2), at);
       }
   }
@@ -146,16 +172,18 @@ export function maxPoolChunk(p: i32, nch: i32, args: usize): void {
 }
 
 // 2x2 windows at stride 2: four outputs per step from two 8-float row loads split into even and
-// odd columns; selects instead of branches (random data mispredicts every other compare).
-function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usize, e0: i32): void {
+// odd columns; selects instead of branches (random data mispredicts every other compare). The
+// direct convolution jobs call it on each output plane while it is in cache (poolPlanes).
+export function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usize, e0: i32, relu: bool): void {
   const wb = <usize>w << 2;
   const lanes = i32x4(0, 2, 4, 6);
   const one = i32x4.splat(1);
   for (let r = 0; r < oh; r++) {
     const row = xb + (<usize>(2 * r * w) << 2);
-    let e = e0 + r * ow, s = 0;
-    for (; s + 4 <= ow; s += 4, e += 4) {
-      const a = row + (<usize>(2 * s) << 2);
+    // a last group of fewer than 4 windows is the 4 ending there again (same values, no branchy tail)
+    let s = 0;
+    for (; ow >= 4; s = min(s + 4, ow - 4)) {
+      const e = e0 + r * ow + s, a = row + (<usize>(2 * s) << 2);
       const t0 = v128.load(a), t1 = v128.load(a, 16), u0 = v128.load(a + wb), u1 = v128.load(a + wb, 16);
       let best = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
       let at = i32x4.add(i32x4.splat(2 * r * w + 2 * s), lanes);
@@ -170,10 +198,16 @@ function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usi
       at = v128.bitselect(base2, at, m);
       v = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
       m = takeOver(v, best);
-      v128.store(vals + (<usize>e << 2), v128.bitselect(v, best, m));
+      const top = v128.bitselect(v, best, m);
+      // x where not (x ≤ 0), as job 25
+      v128.store(vals + (<usize>e << 2), relu ? v128.andnot(top, f32x4.le(top, f32x4.splat(0))) : top);
       v128.store(idx + (<usize>e << 2), v128.bitselect(i32x4.add(base2, one), at, m));
+      if (s + 4 >= ow) {
+        s = ow;
+        break;
+      }
     }
-    for (; s < ow; s++, e++) {
+    for (let e = e0 + r * ow + s; s < ow; s++, e++) {
       const at0 = 2 * r * w + 2 * s;
       const a = xb + (<usize>at0 << 2);
       let best = load<f32>(a), at = at0;
@@ -183,13 +217,26 @@ function maxPool2x2s2(xb: usize, w: i32, oh: i32, ow: i32, vals: usize, idx: usi
       if (v2 > best || v2 != v2) { best = v2; at = at0 + w; }
       const v3 = load<f32>(a + wb, 4);
       if (v3 > best || v3 != v3) { best = v3; at = at0 + w + 1; }
-      store<f32>(vals + (<usize>e << 2), best);
+      store<f32>(vals + (<usize>e << 2), relu && best <= 0 ? 0 : best);
       store<i32>(idx + (<usize>e << 2), at);
     }
   }
 }
 
-function maxPool2x2(xb: usize, w: i32, oh: i32, ow: i32, sh: i32, sw: i32, vals: usize, idx: usize, e0: i32): void {
+/**
+ * The 2x2 stride-2 max pool (values through a ReLU where asked, and indices; job 23's outputs) of
+ * `planes` [oh, ow] planes at y, planes numbered from q0 in the outputs; args 24-26: values,
+ * indices (0: none asked) and the ReLU flag. For the convolution jobs 20 and 27 (Sequential's
+ * Conv2d → ReLU → MaxPool2d(2)).
+ */
+export function poolPlanes(args: usize, y: usize, planes: i32, oh: i32, ow: i32, q0: i32): void {
+  const vals = <usize>arg(args, 24), idx = <usize>arg(args, 25), relu = arg(args, 26) != 0;
+  if (!vals) return;
+  const ph = oh >> 1, pw = ow >> 1;
+  for (let q = 0; q < planes; q++) maxPool2x2s2(y + (<usize>(q * oh * ow) << 2), ow, ph, pw, vals, idx, (q0 + q) * ph * pw, relu);
+}
+
+function maxPool2x2(xb: usize, w: i32, oh: i32, ow: i32, sh: i32, sw: i32, vals: usize, idx: usize, e0: i32, relu: bool): void {
   let e = e0;
   for (let r = 0; r < oh; r++)
     for (let s = 0; s < ow; s++, e++) {
@@ -202,18 +249,23 @@ function maxPool2x2(xb: usize, w: i32, oh: i32, ow: i32, sh: i32, sw: i32, vals:
       if (v2 > best || v2 != v2) { best = v2; at = at0 + w; }
       const v3 = load<f32>(a + (<usize>w << 2), 4);
       if (v3 > best || v3 != v3) { best = v3; at = at0 + w + 1; }
-      store<f32>(vals + (<usize>e << 2), best);
+      store<f32>(vals + (<usize>e << 2), relu && best <= 0 ? 0 : best);
       store<i32>(idx + (<usize>e << 2), at);
     }
 }
 
-// args: 24, planes, hw, l, g, indices, dx: dx (planes × hw, zeroed here) += g at the indices.
+// args: 24, planes, hw, l, g, indices, dx, w, ow: dx (planes × hw, zeroed here) += g at the indices
+// (planes of w columns; g's of ow).
 export function maxPoolBackChunk(p: i32, nch: i32, args: usize): void {
   const planes = arg(args, 1), hw = arg(args, 2), l = arg(args, 3);
   const g = <usize>arg(args, 4), idx = <usize>arg(args, 5), dx = <usize>arg(args, 6);
+  const w = arg(args, 7), ow = arg(args, 8), oh = ow > 0 ? l / ow : 0;
+  // 2x2 windows at stride 2 tiling the plane (LeNet's): each input element is written once
+  const tiles = oh * ow == l && 2 * ow == w && 4 * l == hw;
   const q0 = part(planes, p, nch), q1 = part(planes, p + 1, nch);
   for (let q = q0; q < q1; q++) {
     const db = dx + (<usize>(q * hw) << 2);
+    if (tiles && maxPoolBack2x2s2(db, g + (<usize>(q * l) << 2), idx + (<usize>(q * l) << 2), w, oh, ow)) continue;
     memory.fill(db, 0, <usize>hw << 2);
     for (let e = q * l; e < (q + 1) * l; e++) {
       const at = load<i32>(idx + (<usize>e << 2));
@@ -222,6 +274,43 @@ export function maxPoolBackChunk(p: i32, nch: i32, args: usize): void {
       store<f32>(a, load<f32>(a) + load<f32>(g + (<usize>e << 2)));
     }
   }
+}
+
+/**
+ * One plane's gradient for 2x2 windows at stride 2 that tile it: each window's 4 inputs get g where
+ * the index points at them, else 0, in one pass with no scatter (4 windows per step: two 8-float
+ * rows). False (the plane half written) if an index lies outside its window: the caller scatters.
+ */
+function maxPoolBack2x2s2(db: usize, gb: usize, ib: usize, w: i32, oh: i32, ow: i32): bool {
+  const wb = <usize>w << 2, lanes = i32x4(0, 2, 4, 6), one = i32x4.splat(1), wv = i32x4.splat(w);
+  let miss = i32x4.splat(0);
+  for (let r = 0; r < oh; r++) {
+    const row = db + (<usize>(2 * r * w) << 2);
+    let e = r * ow, s = 0;
+    for (; s + 4 <= ow; s += 4, e += 4) {
+      const gv = v128.load(gb + (<usize>e << 2)), iv = v128.load(ib + (<usize>e << 2));
+      const p00 = i32x4.add(i32x4.splat(2 * r * w + 2 * s), lanes), p01 = i32x4.add(p00, one);
+      const p10 = i32x4.add(p00, wv), p11 = i32x4.add(p10, one);
+      const m00 = i32x4.eq(iv, p00), m01 = i32x4.eq(iv, p01), m10 = i32x4.eq(iv, p10), m11 = i32x4.eq(iv, p11);
+      miss = v128.or(miss, v128.not(v128.or(v128.or(m00, m01), v128.or(m10, m11))));
+      const t00 = v128.and(gv, m00), t01 = v128.and(gv, m01), t10 = v128.and(gv, m10), t11 = v128.and(gv, m11);
+      const a = row + (<usize>(2 * s) << 2);
+      v128.store(a, v128.shuffle<f32>(t00, t01, 0, 4, 1, 5));
+      v128.store(a, v128.shuffle<f32>(t00, t01, 2, 6, 3, 7), 16);
+      v128.store(a + wb, v128.shuffle<f32>(t10, t11, 0, 4, 1, 5));
+      v128.store(a + wb, v128.shuffle<f32>(t10, t11, 2, 6, 3, 7), 16);
+    }
+    for (; s < ow; s++, e++) {
+      const at = load<i32>(ib + (<usize>e << 2)), v = load<f32>(gb + (<usize>e << 2)), p0 = 2 * r * w + 2 * s;
+      if (at != p0 && at != p0 + 1 && at != p0 + w && at != p0 + w + 1) return false;
+      const a = row + (<usize>(2 * s) << 2);
+      store<f32>(a, at == p0 ? v : 0);
+      store<f32>(a, at == p0 + 1 ? v : 0, 4);
+      store<f32>(a + wb, at == p0 + w ? v : 0);
+      store<f32>(a + wb, at == p0 + w + 1 ? v : 0, 4);
+    }
+  }
+  return !v128.any_true(miss);
 }
 
 // args: 25, n, x, (unused), out: out = max(x, 0) (NaN stays NaN; −0 becomes +0, as where(x ≤ 0, 0, x)).

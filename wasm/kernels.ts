@@ -13,6 +13,7 @@ import { maxPoolBackChunk, maxPoolChunk, reluChunk } from "./conv";
 import { engineJob } from "./engine";
 import { convSampleChunk } from "./conv-sample";
 import { convDirectChunk } from "./conv-direct";
+import { convChannelsChunk } from "./conv-channels";
 import { attentionJob } from "./attention";
 import { linearForwardChunk, linearGradChunk } from "./linear";
 import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
@@ -20,6 +21,7 @@ import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmS
 export { gemmScratchBytes } from "./gemm";
 export { convSampleScratch } from "./conv-sample";
 export { convDirectScratch } from "./conv-direct";
+export { convChannelsScratch } from "./conv-channels";
 export { erf64 } from "./math";
 
 // ---- thread dispatch --------------------------------------------------------------------------
@@ -171,7 +173,7 @@ function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch, acc);
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-22 conv-direct.ts, 23-26 conv.ts, 28-29 and 50 conv-sample.ts, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-22 conv-direct.ts, 23-26 conv.ts, 27 and 57 conv-channels.ts, 28-29 and 50 conv-sample.ts, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -196,6 +198,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 25 || fn == 26) reluChunk(fn, c, nch, args);
     else if (fn == 28 || fn == 29 || fn == 50) convSampleChunk(fn, c, nch, tid, args);
     else if (fn >= 20 && fn <= 22) convDirectChunk(fn, c, nch, tid, args);
+    else if (fn == 27 || fn == 57) convChannelsChunk(fn, c, nch, tid, args);
     else if (fn == 51) linearForwardChunk(c, nch, tid, args);
     else if (fn == 52) linearGradChunk(c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);

@@ -88,13 +88,15 @@ function checkVersions(node: Node): void {
 
 /**
  * Propagates `seeds` (gradients of `roots`) back through the tape. Calls `capture(t, g)` once for
- * every tensor reached, with its total gradient; the caller picks what to keep.
+ * every tensor reached, with its total gradient; the caller picks what to keep, and says which with
+ * `keeps` (the others' storages are freed when the walk ends, not left to the collector).
  */
 export function runBackward(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   capture: (t: Tensor, g: Tensor) => void,
   { createGraph = false, retainGraph = createGraph }: BackwardOptions = {},
+  keeps: (t: Tensor) => boolean = () => true,
 ): void {
   const grads = new Map<Tensor, Tensor>();
   // What reaches `capture` is handed over after the walk, so that the walk can run in an
@@ -140,6 +142,6 @@ export function runBackward(
   };
   // With createGraph the gradients are part of a graph the caller keeps: no scope then.
   if (createGraph) enableGrad(step);
-  else withScope(roots.map((r) => r.backend), () => noGrad(step), () => captured.map(([, g]) => g));
+  else withScope(roots.map((r) => r.backend), () => noGrad(step), () => captured.flatMap(([t, g]) => (keeps(t) ? [g] : [])));
   for (const [t, g] of captured) capture(t, g);
 }

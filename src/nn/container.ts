@@ -3,6 +3,8 @@
 
 import type { Tensor } from "../tensor.js";
 import { ReLU } from "./activation.js";
+import { Conv2d } from "./conv.js";
+import { MaxPool2d } from "./pooling.js";
 import { Linear } from "./linear.js";
 import { Module, type AnyModule, type ModuleConfig } from "./module.js";
 
@@ -59,9 +61,18 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     const items = this.#items;
     for (let i = 0; i < items.length; i++) {
-      const m = items[i]!, next = items[i + 1];
-      // a Linear then a ReLU (neither forward overridden) run as one fused op: same values and gradients
-      if (m instanceof Linear && next instanceof ReLU && m.forward === Linear.prototype.forward && next.forward === ReLU.prototype.forward) {
+      const m = items[i]!, next = items[i + 1], third = items[i + 2];
+      // runs of modules (no forward overridden) that run as fused ops, with the same values and
+      // gradients: a Conv2d, a ReLU and a 2x2 MaxPool2d (the convolution's kernel may pool its output
+      // while it is in cache); a ReLU then a MaxPool2d (the ReLU on the pooled values); a Linear or
+      // Conv2d then a ReLU
+      if (m instanceof Conv2d && plain(m, Conv2d) && next && reluPool(next, third) && third.halves) {
+        x = third.forwardRelu(m.forward(x, false, true));
+        i += 2;
+      } else if (reluPool(m, next)) {
+        x = next.forwardRelu(x);
+        i++;
+      } else if (next instanceof ReLU && plain(next, ReLU) && !reluPool(next, third) && ((m instanceof Linear && plain(m, Linear)) || (m instanceof Conv2d && plain(m, Conv2d)))) {
         x = m.forwardRelu(x);
         i++;
       } else x = (m as unknown as TensorModule).forward(x);
@@ -69,6 +80,12 @@ export class Sequential extends Module {
     return x;
   }
 }
+
+/** Whether m runs class C's own forward (not an override). */
+const plain = (m: { forward: unknown }, C: { prototype: { forward: unknown } }): boolean => m.forward === C.prototype.forward;
+/** A ReLU then a MaxPool2d without indices, both plain: the pool's forwardRelu runs them. */
+const reluPool = (a: AnyModule, b: AnyModule | undefined): b is MaxPool2d =>
+  a instanceof ReLU && plain(a, ReLU) && b instanceof MaxPool2d && plain(b, MaxPool2d) && !b.returnIndices;
 
 /** A list of modules registered as children "0", "1", …; it has no forward. Matches torch.nn.ModuleList. */
 export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {

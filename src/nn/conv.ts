@@ -7,6 +7,7 @@ import { zeros } from "../ops/creation.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import { relu } from "./functional/activation.js";
 import { convNd, convPadding, convTransposeNd, type Size } from "./functional/conv.js";
 import { padSpatial, tuple, type PaddingMode } from "./functional/windows.js";
 import { calculateFanInAndFanOut, kaimingUniform, uniform } from "./init.js";
@@ -107,9 +108,13 @@ abstract class ConvNd extends ConvBase {
     this.paddingMode = o.paddingMode;
     this.#pads = convPadding(name, o.padding, this.kernelSize, this.stride, this.dilation);
   }
-  forward(x: Tensor): Tensor {
+  /**
+   * relu: relu(conv(x)) as one op (Conv2d.forwardRelu), for zero padding only. pool: a ReLU and a
+   * 2x2 max pool follow (Sequential), which the kernel may compute while the output is in cache.
+   */
+  forward(x: Tensor, relu = false, pool = false): Tensor {
     this.checkInput(x);
-    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.#pads);
+    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.#pads, false, relu, pool);
     const padded = padSpatial(this.toString(), x, this.#pads, this.paddingMode);
     return convNd(this.toString(), padded, this.weight, this.bias, this.stride, this.dilation, this.groups);
   }
@@ -124,6 +129,15 @@ export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size,
     ...args: Args<[stride: Size, padding: Size | "same" | "valid", dilation: Size, groups: number, bias: boolean, paddingMode: PaddingMode], ConvLayerOptions>) {
     super("nn.Conv2d", inChannels, outChannels, kernelSize, args);
+  }
+
+  /**
+   * relu(forward(x)) as one op: the ReLU runs on each output plane as the kernel stores it (no pass
+   * over a fresh [N, Cout, H', W'] buffer), with one tape node; the same values and gradients as
+   * nn.ReLU after this layer. Sequential uses it for a Conv2d followed by a ReLU.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    return this.paddingMode === "zeros" ? this.forward(x, true) : relu(this.forward(x));
   }
 }
 

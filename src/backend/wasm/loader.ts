@@ -15,6 +15,8 @@ export interface KernelExports {
   convSampleScratch(columns: number): number;
   /** Per-thread scratch floats of the direct convolution jobs (wasm/conv-direct.ts). */
   convDirectScratch(fn: number, c: number, h: number, kh: number, kw: number, pt: number, o: number, oh: number, ow: number): number;
+  /** Per-thread scratch floats of the channel-vectorized convolution jobs (wasm/conv-channels.ts). */
+  convChannelsScratch(c: number, kh: number, kw: number, o: number, oh: number, ow: number): number;
   erf64(x: number): number;
 }
 

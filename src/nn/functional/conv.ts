@@ -66,7 +66,7 @@ export function convPadding(where: string, padding: Size | string, kernel: reado
  */
 export function convNd(
   where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number,
-  pads: readonly (readonly [number, number])[] = stride.map(() => [0, 0]), composite = false,
+  pads: readonly (readonly [number, number])[] = stride.map(() => [0, 0]), composite = false, relu = false, pool = false,
 ): Tensor {
   const nsp = stride.length;
   const c = x.shape[1]!;
@@ -81,12 +81,17 @@ export function convNd(
   const g = groups;
   if (c !== cg * g)
     throw new Error(`${where}: input ${fmtShape(x.shape)} has ${c} channels, but weight ${fmtShape(weight.shape)} with groups=${g} expects ${cg * g}`);
-  if (nsp <= 2 && !composite) return fusedConv(x, weight, bias, stride, dilation, groups, pads);
-  return convWindows(x, weight, bias, dims, groups);
+  if (nsp <= 2 && !composite) return fusedConv(x, weight, bias, stride, dilation, groups, pads, relu, pool);
+  const y = convWindows(x, weight, bias, dims, groups);
+  return relu ? applyFused("relu", [y], null)[0]! : y;
 }
 
-/** The fused 2-D convolution (ops/fused/conv.ts); a 1-D one is a 2-D one of height 1. */
-function fusedConv(x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number, pads: readonly (readonly [number, number])[]): Tensor {
+/**
+ * The fused 2-D convolution (ops/fused/conv.ts), with the ReLU after it where `relu` is set; a 1-D
+ * one is a 2-D one of height 1. pool: a 2x2 max pool of relu(y) follows (Sequential), which the
+ * kernel may make while each output plane is in cache.
+ */
+function fusedConv(x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], dilation: readonly number[], groups: number, pads: readonly (readonly [number, number])[], relu: boolean, pool: boolean): Tensor {
   const one = stride.length === 1;
   const [[a, b], [c, d]] = one ? [[0, 0], pads[0]!] : [pads[0]!, pads[1]!];
   const attrs = {
@@ -96,6 +101,8 @@ function fusedConv(x: Tensor, weight: Tensor, bias: Tensor | null, stride: reado
     groups,
     bias: bias !== null,
     keep: isGradEnabled() && weight.requiresGrad,
+    relu,
+    pool: pool && !one,
   };
   const y = applyFused("conv2d", [one ? x.unsqueeze(2) : x, one ? weight.unsqueeze(2) : weight, ...(bias ? [bias] : [])], attrs)[0]!;
   return one ? y.squeeze(2) : y;

@@ -81,7 +81,7 @@ function poolWindows(x: Tensor, g: PoolGeometry): Tensor {
   return reshape(w.permute(...perm), [...w.shape.slice(0, 2), ...g.outSp, -1]);
 }
 
-function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
+function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, args: readonly unknown[], relu = false): Tensor | [Tensor, Tensor] {
   const o = resolveArgs<Required<MaxPoolOptions>>(where, args, ["stride", "padding", "dilation", "ceilMode", "returnIndices"], {
     stride: null, padding: 0, dilation: 1, ceilMode: false, returnIndices: false,
   });
@@ -89,7 +89,7 @@ function maxPool(where: string, nsp: number, input: Tensor, kernelSize: Size, ar
   const g = geometry(where, x, nsp, kernelSize, o);
   // the fused op (ops/fused/pool.ts): one pass, the gradient to each window's first maximum as torch
   const two = (v: readonly number[], fill: number): [number, number] => (nsp === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
-  const attrs = { kernel: two(g.kernel, 1), stride: two(g.stride, 1), dilation: two(g.dilation, 1), pad: two(g.padding, 0), out: two(g.outSp, 1) };
+  const attrs = { kernel: two(g.kernel, 1), stride: two(g.stride, 1), dilation: two(g.dilation, 1), pad: two(g.padding, 0), out: two(g.outSp, 1), relu };
   const [v, i] = applyFused("maxPool2d", [nsp === 1 ? x.unsqueeze(2) : x], attrs).map((t) => (nsp === 1 ? squeeze(t, 2) : t));
   const [values, indices] = unbatched ? [squeeze(v!, 0), squeeze(i!, 0)] : [v!, i!];
   return o.returnIndices ? [values, indices] : values;
@@ -118,9 +118,9 @@ export function maxPool1d(x: Tensor, kernelSize: Size, ...args: readonly unknown
   return maxPool("F.maxPool1d", 1, x, kernelSize, args);
 }
 
-/** The pooling behind the MaxPool modules (either return form). */
-export const maxPoolNd = (where: string, nsp: number, x: Tensor, kernelSize: Size, args: readonly unknown[]): Tensor | [Tensor, Tensor] =>
-  maxPool(where, nsp, x, kernelSize, args);
+/** The pooling behind the MaxPool modules (either return form); relu: of relu(x), as one op (max and ReLU commute). */
+export const maxPoolNd = (where: string, nsp: number, x: Tensor, kernelSize: Size, args: readonly unknown[], relu = false): Tensor | [Tensor, Tensor] =>
+  maxPool(where, nsp, x, kernelSize, args, relu);
 
 function avgPool(where: string, nsp: number, input: Tensor, kernelSize: Size, args: readonly unknown[]): Tensor {
   const positional = nsp === 2 ? ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"] as const : ["stride", "padding", "ceilMode", "countIncludePad"] as const;

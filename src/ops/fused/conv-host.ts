@@ -19,8 +19,7 @@ export function fresh(like: Tensor, shape: readonly number[], dtype: DType = lik
 export interface Geometry {
   n: number; c: number; h: number; w: number;
   kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
-  /** zero padding before the first row and the first column (the padding after is implied by oh, ow) */
-  pt: number; pl: number;
+  pt: number; pl: number; // zero padding before the first row and column (the padding after is implied by oh, ow)
   oh: number; ow: number;
 }
 

@@ -1,9 +1,9 @@
-// The fused 2-D convolution (F.conv1d/conv2d, and F.convTranspose* through its input gradient):
-// three ops that are each other's gradients. conv2d: y = w ⋆ x; conv2dInput: the adjoint in x
-// (the transposed convolution); conv2dWeight: the adjoint in w. Kernels: im2col (conv-host.ts) and
-// one batched GEMM on the backend's threads, col2im for the input gradient. References: a sum over
-// kernel taps of strided slices of the padded input, each a grouped matmul (no im2col at all).
+// The fused 2-D convolution (F.conv1d/conv2d, F.convTranspose* through its input gradient): three ops,
+// each the others' gradient. conv2d: y = w ⋆ x (+ b, then ReLU if asked); conv2dInput: the adjoint in x
+// (the transposed convolution); conv2dWeight: the adjoint in w. Kernels: wasm jobs, else im2col + GEMM;
+// references: a sum over kernel taps of strided slices of the padded input, each a grouped matmul.
 
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 import { convSampleJob } from "../../backend/wasm/conv-jobs.js";
 import type { Tensor } from "../../tensor.js";
 import { matmul } from "../linalg.js";
@@ -20,12 +20,15 @@ export interface ConvAttrs {
   pad: readonly [number, number, number, number];
   groups: number;
 }
-/** keep: save the forward's columns for the weight gradient (set when the weight will get one). */
-type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean };
+/** keep: save the forward's columns for the weight gradient (set when the weight will get one); relu: y = relu(w ⋆ x + b), by the relu op (nn.Sequential's Conv2d, ReLU). */
+type FwdAttrs = ConvAttrs & { bias: boolean; keep?: boolean; relu?: boolean; pool?: boolean };
+/** pool: y's 2x2 max pool through a ReLU, made where a wasm job can, by y: maxPool2d's kernel takes it (Sequential's Conv2d → ReLU → MaxPool2d(2)). */
+export const pooledOf = new WeakMap<Tensor, Tensor[]>();
 /** size: the spatial size [H, W] of the input whose gradient this is (a transposed convolution's output size). */
 type InAttrs = ConvAttrs & { size: readonly [number, number] };
-/** kernel: the weight's spatial size [kh, kw]. */
-type WAttrs = ConvAttrs & { kernel: readonly [number, number]; cols?: Tensor };
+/** kernel: the weight's spatial size [kh, kw]; bias: also the bias gradient Σ gy where a wasm job can, by gw in biasOf (not when recording a graph: it has none). */
+type WAttrs = ConvAttrs & { kernel: readonly [number, number]; cols?: Tensor; bias?: boolean };
+export const biasOf = new WeakMap<Tensor, Tensor>();
 
 /** The forward's columns [N, C·K, L] by output, for the weight gradient (recomputing them costs as much as the GEMM). */
 const saved = new WeakMap<Tensor, Tensor>();
@@ -37,8 +40,7 @@ const attrsOf = (a: ConvAttrs): ConvAttrs => ({ stride: a.stride, dilation: a.di
 const count = (i: number, k: number, s: number, d: number, p: number): number => Math.floor((i + p - d * (k - 1) - 1) / s) + 1;
 
 function geometry(x: readonly number[], kernel: readonly number[], out: readonly number[] | null, a: ConvAttrs): Geometry {
-  const [n, c, h, w] = x as [number, number, number, number];
-  const [kh, kw] = kernel as [number, number];
+  const [n, c, h, w] = x as [number, number, number, number], [kh, kw] = kernel as [number, number];
   const [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pb, pl, pr] = a.pad;
   const oh = out?.[0] ?? count(h, kh, sh, dh, pt + pb), ow = out?.[1] ?? count(w, kw, sw, dw, pl + pr);
   return { n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow };
@@ -52,7 +54,6 @@ function chunks(n: number, perSample: number): [number, number][] {
   return out;
 }
 
-// ---- references: taps of the padded input as strided slices ------------------------------------
 
 /** x zero-padded, and its slice read by kernel tap (i, j) for an [oh, ow] output. */
 function tap(xp: Tensor, g: Geometry, i: number, j: number): Tensor {
@@ -116,7 +117,6 @@ function refWeight(x: Tensor, gy: Tensor, a: WAttrs): Tensor {
   return reshape(stack(taps, 3), [o, g.c / G, g.kh, g.kw]);
 }
 
-// ---- kernels: im2col + GEMM -------------------------------------------------------------------
 
 const sameDtype = (xs: readonly (Tensor | undefined)[]): boolean => xs.every((t) => !t || t.dtype === xs[0]!.dtype);
 /** Columns of samples [n0, n1) of x, of shape `shape`, in the layout nStride/rowStride (conv-host.ts); on the host (wasm's float32 runs wasm/conv-sample.ts). */
@@ -131,12 +131,13 @@ function image(cols: Tensor, g: Geometry, n: number): Tensor | null {
 
 const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
   if (!sameDtype([x, w, b])) return null;
-  const g = geometry(x!.shape, w!.shape.slice(2), null, a), G = a.groups, O = w!.shape[0]!;
-  const be = wasmOf(x!);
+  const g = geometry(x!.shape, w!.shape.slice(2), null, a), G = a.groups, O = w!.shape[0]!, be = wasmOf(x!);
   if (be && g.n > 0) {
-    // one sample's columns at a time in the thread's scratch (wasm/conv-sample.ts)
-    const y = fresh(x!, [g.n, O, g.oh, g.ow]);
-    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y]);
+    const y = fresh(x!, [g.n, O, g.oh, g.ow]), half = [g.n, O, g.oh >> 1, g.ow >> 1];
+    const p = a.pool ? { values: fresh(x!, half), indices: fresh(x!, half, "int32"), relu: true, done: false } : null;
+    convSampleJob(be, 28, g, O, G, [x!.contiguous(), w!.contiguous(), b ? b.contiguous() : null, y], a.relu, p);
+    if (p?.done) pooledOf.set(y, [p.values, p.indices]);
+    else if (p) [p.values, p.indices].forEach((t) => be.free(t.storage));
     return [y];
   }
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
@@ -150,7 +151,7 @@ const convKernel: FusedKernel<FwdAttrs> = ([x, w, b], a) => {
     parts.push(matmul(wg, reshape(cols, [n1 - n0, G, K / G, L])));
   }
   const y = reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), [g.n, O, g.oh, g.ow]);
-  const out = b ? y.add(reshape(b, [O, 1, 1])) : y;
+  const out = relu(b ? y.add(reshape(b, [O, 1, 1])) : y, a);
   if (a.keep && lastCols && parts.length === 1) saved.set(out, lastCols);
   return [out];
 };
@@ -160,8 +161,7 @@ const inputKernel: FusedKernel<InAttrs> = ([gy, w], a) => {
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const G = a.groups, C = w!.shape[1]! * G;
   const g = geometry([n, C, ...a.size], w!.shape.slice(2), [oh, ow], a);
-  const K = C * g.kh * g.kw, L = oh * ow;
-  const be = wasmOf(gy!);
+  const K = C * g.kh * g.kw, L = oh * ow, be = wasmOf(gy!);
   if (be && n > 0) {
     const dx = fresh(gy!, [n, C, ...a.size]);
     convSampleJob(be, 29, g, O, G, [gy!.contiguous(), w!.contiguous(), dx]);
@@ -181,13 +181,13 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   if (!sameDtype([x, gy])) return null;
   const [n, O, oh, ow] = gy!.shape as [number, number, number, number];
   const g = geometry(x!.shape, a.kernel, [oh, ow], a), G = a.groups;
-  const K = g.c * g.kh * g.kw, L = oh * ow;
-  const be = wasmOf(gy!);
+  const K = g.c * g.kh * g.kw, L = oh * ow, be = wasmOf(gy!);
   if (be && n > 0) {
-    // the columns again, one sample at a time in cache; one partial sum per thread
-    const parts = fresh(gy!, [Math.min(n, be.getNumThreads()), O, g.c / G, g.kh, g.kw]);
-    const count = convSampleJob(be, 50, g, O, G, [x!.contiguous(), gy!.contiguous(), parts]);
-    return [count === 1 ? reshape(parts, [O, g.c / G, g.kh, g.kw]) : parts.sum(0)];
+    // the columns again, one sample at a time in cache; one partial sum per thread (and of the bias gradient)
+    const P = Math.min(n, be.getNumThreads()), parts = fresh(gy!, [P, O, g.c / G, g.kh, g.kw]), bp = a.bias ? fresh(gy!, [P, O]) : null;
+    const gw = convSampleJob(be, 50, g, O, G, [x!.contiguous(), gy!.contiguous(), parts, bp]) === 1 ? reshape(parts, [O, g.c / G, g.kh, g.kw]) : parts.sum(0);
+    if (bp) biasOf.set(gw, P === 1 ? reshape(bp, [O]) : bp.sum(0));
+    return [gw];
   }
   if (a.cols) {
     // the forward's columns [N, C·K, L]: one GEMM per sample, summed over the batch
@@ -207,27 +207,28 @@ const weightKernel: FusedKernel<WAttrs> = ([x, gy], a) => {
   return [reshape(gw!, [O, g.c / G, g.kh, g.kw])];
 };
 
-// ---- the three ops, each differentiated by the other two ------------------------------------------
 
 /**
- * The weight gradient, from the forward's saved columns when there are some. They are freed once
- * used: 5 MB a step for LeNet's first layer, which would otherwise wait for a garbage collection
- * and make every step write cold memory; a second backward (retainGraph) finds none and builds them again.
+ * The weight gradient, from the forward's saved columns when there are some, freed once used (5 MB a step for LeNet's
+ * first layer, that would wait for a collection and make every step write cold memory); a retained graph builds them again.
  */
-function weightFromSaved(x: Tensor, g: Tensor, y: Tensor, a: ConvAttrs, kernel: [number, number]): Tensor {
+function weightFromSaved(x: Tensor, g: Tensor, y: Tensor, a: ConvAttrs, kernel: [number, number], bias: boolean): Tensor {
   const cols = saved.get(y);
   saved.delete(y);
-  const gw = applyFused("conv2dWeight", [x, g], { ...attrsOf(a), kernel, cols })[0]!;
+  const gw = applyFused("conv2dWeight", [x, g], { ...attrsOf(a), kernel, cols, bias })[0]!;
   if (cols) cols.backend.free?.(cols.storage);
   return gw;
 }
 
+const relu = (y: Tensor, a: FwdAttrs): Tensor => (a.relu ? applyFused("relu", [y], null)[0]! : y);
+
 export const conv2d: FusedDef<FwdAttrs> = {
-  reference: ([x, w, b], a) => [refConv(x!, w!, b ?? null, a)],
-  backward: ([g], [x, w, b], [y], a, needs) => [
+  reference: ([x, w, b], a) => [relu(refConv(x!, w!, b ?? null, a), a)],
+  backward: ([gy], [x, w, b], [y], a, needs, g = a.relu ? applyFused("reluBackward", [gy!, y!], null)[0]! : gy, fast = !!b && needs[2]! && !isGradEnabled(),
+    gw = needs[1] ? weightFromSaved(x!, g!, y!, a, [w!.shape[2]!, w!.shape[3]!], fast) : null) => [
     needs[0] ? applyFused("conv2dInput", [g!, w!], { ...attrsOf(a), size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null,
-    needs[1] ? weightFromSaved(x!, g!, y!, a, [w!.shape[2]!, w!.shape[3]!]) : null,
-    b && needs[2] ? g!.sum([0, 2, 3]) : null,
+    gw,
+    b && needs[2] ? ((fast && gw && biasOf.get(gw)) || g!.sum([0, 2, 3])) : null,
   ],
   kernels: { cpu: convKernel, wasm: convKernel },
 };

@@ -1,7 +1,6 @@
-// 2-D max pooling as one op (F.maxPool1d/2d): the values and the flat input position h·W + w of
-// each window's maximum (torch's indices: the first maximum, NaN wins), and a backward that
-// scatters the gradient to those positions. One pass each on the host instead of the composite's
-// window matmuls, permutes and masks.
+// 2-D max pooling as one op (F.maxPool1d/2d): the values and the flat input position h·W + w of each
+// window's maximum (torch's indices: the first maximum, NaN wins), and a backward that scatters the
+// gradient to those positions: one pass each instead of the composite's window matmuls and masks.
 
 import type { Tensor } from "../../tensor.js";
 import { tensor } from "../creation.js";
@@ -9,16 +8,18 @@ import { gather, scatterAddNew } from "../indexing.js";
 import { pad, reshape, slice, stack } from "../movement.js";
 import { maxPoolBackJob, maxPoolJob } from "../../backend/wasm/conv-jobs.js";
 import { fresh, wasmOf } from "./conv-host.js";
+import { pooledOf } from "./conv.js";
 import { hostKernels, onHost, type FusedDef } from "./def.js";
 import { applyFused } from "./table.js";
 
-/** kernel, stride, dilation [rows, columns]; pad [top, left] (−∞ there); out: the output size (ceil mode can overhang the input). */
+/** kernel, stride, dilation [rows, columns]; pad [top, left] (−∞ there); out: the output size (ceil mode can overhang the input); relu: values through a ReLU. */
 export interface PoolAttrs {
   kernel: readonly [number, number];
   stride: readonly [number, number];
   dilation: readonly [number, number];
   pad: readonly [number, number];
   out: readonly [number, number];
+  relu?: boolean;
 }
 
 /** Flat input position of tap (i, j) of window (r, s), or −1 where that tap reads padding. */
@@ -46,20 +47,24 @@ function reference(x: Tensor, a: PoolAttrs): [Tensor, Tensor] {
   return [values, gather(where, 4, arg.unsqueeze(-1)).squeeze(-1)];
 }
 
+// relu: max and ReLU commute bit for bit (Sequential's ReLU → MaxPool2d): the ReLU and its mask run on the pooled tensor
+const relu = ([v, i]: Tensor[], a: PoolAttrs): Tensor[] => (a.relu ? [applyFused("relu", [v!], null)[0]!, i!] : [v!, i!]);
+
 export const maxPool2d: FusedDef<PoolAttrs> = {
-  reference: ([x], a) => reference(x!, a),
-  backward: ([g], [x], [, idx]) => [g ? applyFused("maxPool2dBackward", [g, idx!], { size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null],
+  reference: ([x], a) => relu(reference(x!, a), a),
+  backward: ([g], [x], [v, idx], a) => [g ? applyFused("maxPool2dBackward", [a.relu ? applyFused("reluBackward", [g, v!], null)[0]! : g, idx!], { size: [x!.shape[2]!, x!.shape[3]!] })[0]! : null],
   kernels: hostKernels(([x], a) => {
     const [n, c, h, w] = x!.shape as [number, number, number, number];
-    const [oh, ow] = a.out, [kh, kw] = a.kernel, [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pl] = a.pad;
-    const shape = [n, c, oh, ow];
-    const be = wasmOf(x!);
+    const [oh, ow] = a.out, [kh, kw] = a.kernel, [sh, sw] = a.stride, [dh, dw] = a.dilation, [pt, pl] = a.pad, shape = [n, c, oh, ow];
+    const be = wasmOf(x!), made = pooledOf.get(x!);
+    // the convolution that made x pooled it already (conv.ts: pool), as this op would: 2x2 at stride 2 with the ReLU
+    if (made && pooledOf.delete(x!) && a.relu && [...a.kernel, ...a.stride, ...a.pad, ...a.dilation].join() === "2,2,2,2,0,0,1,1" && 2 * oh === h && 2 * ow === w) return made;
     if (be) {
       const xc = x!.contiguous(), v = fresh(x!, shape), ix = fresh(x!, shape, "int32");
-      if (v.numel > 0) maxPoolJob(be, [h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl], n * c, xc.storage, xc.offset, v.storage, ix.storage);
+      if (v.numel > 0) maxPoolJob(be, [h, w, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl], n * c, xc.storage, xc.offset, v.storage, ix.storage, a.relu);
       return [v, ix];
     }
-    return onHost([x!], [[shape, x!.dtype], [shape, "int32"]], ([xi], [v, ix]) => {
+    const host = onHost([x!], [[shape, x!.dtype], [shape, "int32"]], ([xi], [v, ix]) => {
       const xd = xi!.data;
       let e = 0;
       for (let q = 0; q < n * c; q++) {
@@ -75,17 +80,14 @@ export const maxPool2d: FusedDef<PoolAttrs> = {
                 if (iw < 0 || iw >= w) continue;
                 const val = xd[xb + ih * w + iw]!;
                 // torch's rule: a larger value or a NaN takes over; the first in-bounds tap starts
-                if (val > best || val !== val || at < 0) {
-                  best = val;
-                  at = ih * w + iw;
-                }
+                if (val > best || val !== val || at < 0) { best = val; at = ih * w + iw; }
               }
             }
-            v![e] = best;
-            ix![e] = at;
+            v![e] = best; ix![e] = at;
           }
       }
     }, false);
+    return host && relu(host, a);
   }),
 };
 
@@ -105,7 +107,7 @@ export const maxPool2dBackward: FusedDef<{ size: readonly [number, number] }> = 
     const be = wasmOf(g!);
     if (be && idx!.dtype === "int32") {
       const gc = g!.contiguous(), ic = idx!.contiguous(), dx = fresh(g!, [n, c, ...size]);
-      if (n * c > 0) maxPoolBackJob(be, n * c, hw, l, gc.storage, gc.offset, ic.storage, ic.offset, dx.storage);
+      if (n * c > 0) maxPoolBackJob(be, n * c, hw, l, gc.storage, gc.offset, ic.storage, ic.offset, dx.storage, size[1], g!.shape[3]!);
       return [dx];
     }
     return onHost([g!, idx!], [[[n, c, ...size], g!.dtype]], ([gi, ii], [dx]) => {
