@@ -66,18 +66,18 @@ export function attentionForwardJob(be: WasmBackend, g: AttentionGeometry, q: Vi
 }
 
 /**
- * dq [...batch, L, E], dk [...batch, S, E], dv [...batch, S, Ev] (contiguous storages the caller
- * allocated) and dS (the scores' gradient [...batch, L, S], when wanted) from P, gP (or null) and gO.
+ * dq [...batch, L, E], dk [...batch, S, E], dv [...batch, S, Ev] (views the caller allocated, written
+ * through their strides) and dS (the scores' gradient [...batch, L, S], when wanted) from P, gP (or null) and gO.
  */
-export function attentionBackwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, gO: View, p: Storage, gP: View | null, dq: Storage, dk: Storage, dv: Storage, dS: Storage | null): void {
+export function attentionBackwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, gO: View, p: Storage, gP: View | null, dq: View, dk: View, dv: View, dS: Storage | null): void {
   const nb = g.batch.reduce((a, b) => a * b, 1);
   if (nb === 0 || g.L === 0) return;
   const s = scratch(be, g);
   be.job([
     41, nb, ...pad4(g.batch), g.L, g.S, g.E, g.Ev, g.causal ? 1 : 0, f32bits(g.scale), be.ptr(p), gP ? be.ptr(gP.storage) + 4 * gP.offset : 0,
-    be.ptr(dq), be.ptr(dk), be.ptr(dv), dS ? be.ptr(dS) : 0, be.ptr(s),
-    g.keep ? be.ptr(g.keep.storage) + 4 * g.keep.offset : 0, f32bits(g.keepScale),
+    dS ? be.ptr(dS) : 0, be.ptr(s), g.keep ? be.ptr(g.keep.storage) + 4 * g.keep.offset : 0, f32bits(g.keepScale),
     ...desc(be, q, g.batch), ...desc(be, k, g.batch), ...desc(be, v, g.batch), ...desc(be, gO, g.batch),
+    ...desc(be, dq, g.batch), ...desc(be, dk, g.batch), ...desc(be, dv, g.batch),
   ], chunks(be, nb, nb * g.L * g.S * (g.E + g.Ev)));
   be.free(s);
 }
