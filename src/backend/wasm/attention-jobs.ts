@@ -105,6 +105,25 @@ function zeroFromDiagonalDown(be: WasmBackend, m: View, L: number, S: number): b
   return true;
 }
 
+/**
+ * The span (elements from the lowest offset) of views with one storage, shape and strides that lie
+ * side by side without overlap, as self-attention's q, k, v heads split from one [N, L, 3E]
+ * projection; null otherwise. Their gradients can then take the same places in one fresh storage,
+ * so that the split's backward finds them whole (no cat). Disjoint: the strides that step past
+ * every offset are multiples of a period M, and the rest (inner extent R) fit between the offsets.
+ */
+export function sideBySide(xs: readonly View[]): number | null {
+  const x = xs[0]!, offs = xs.map((v) => v.offset).sort((a, b) => a - b), d = offs.at(-1)! - offs[0]!;
+  if (d === 0 || xs.some((v) => v.storage !== x.storage || v.shape.some((n, i) => n !== x.shape[i] || (n > 1 && v.strides[i]! <= 0) || v.strides[i] !== x.strides[i]))) return null;
+  const dims = x.shape.map((_, i) => i).filter((i) => x.shape[i]! > 1).sort((a, b) => x.strides[a]! - x.strides[b]!);
+  const ext = (ds: number[]): number => ds.reduce((a, i) => a + (x.shape[i]! - 1) * x.strides[i]!, 1);
+  if (dims.some((i, p) => x.strides[i]! < ext(dims.slice(0, p)))) return null; // each view itself one-to-one
+  const outer = dims.filter((i) => x.strides[i]! > d), M = Math.min(...outer.map((i) => x.strides[i]!)), R = ext(dims.filter((i) => x.strides[i]! <= d));
+  const ok = outer.every((i) => x.strides[i]! % M === 0) && offs.every((o, i) => i === 0 || o - offs[i - 1]! >= R) && d + R <= M;
+  const span = d + ext(dims);
+  return ok && span <= xs.length * numel(x.shape) ? span : null;
+}
+
 /** A float32 window: a storage and the element offset where it starts. */
 export type At = readonly [Storage, number];
 const addr = (be: WasmBackend, a: At | null): number => (a ? be.ptr(a[0]) + 4 * a[1] : 0);

@@ -3,9 +3,9 @@
 // elsewhere two batched GEMMs around one host pass. The rule's formula is the oracle of both.
 
 import { isGradEnabled } from "../../autograd/grad-mode.js";
-import { attentionBackwardJob, attentionForwardJob, attentionKernels, causalBelow, type AttentionGeometry } from "../../backend/wasm/attention-jobs.js";
+import { attentionBackwardJob, attentionForwardJob, attentionKernels, causalBelow, sideBySide, type AttentionGeometry } from "../../backend/wasm/attention-jobs.js";
 import { broadcastShapes } from "../../shape.js";
-import type { Tensor } from "../../tensor.js";
+import { Tensor } from "../../tensor.js";
 import { full } from "../creation.js";
 import { matmul } from "../linalg.js";
 import { sumTo } from "../movement.js";
@@ -74,7 +74,10 @@ const wasmKernel: FusedKernel<SdpaAttrs> = (xs, a) => {
 function wasmBackward([gO, gP]: readonly (Tensor | null)[], xs: readonly Tensor[], p: Tensor, a: SdpaAttrs, needs: readonly boolean[]): (Tensor | null)[] | null {
   const { q, k, v, be, g } = plan(xs, a, [gO ?? null]);
   if (!be || !gO || !p.isContiguous() || (gP && !gP.isContiguous())) return null;
-  const [dq, dk, dv] = ([[q, g.L, g.E], [k, g.S, g.E], [v, g.S, g.Ev]] as const).map(([x, r, c]) => freshAs(x, [...g.batch, r, c]));
+  // q, k, v side by side in one storage (a split projection): dq, dk, dv at the same places in one
+  const at = q.ndim === g.batch.length + 2 && q.numel === p.numel / g.S * g.E ? sideBySide([q, k, v]) : null, lo = Math.min(q.offset, k.offset, v.offset);
+  const buf = at ? fresh(q, [at]) : null;
+  const [dq, dk, dv] = ([[q, g.L, g.E], [k, g.S, g.E], [v, g.S, g.Ev]] as const).map(([x, r, c]) => (buf ? Tensor.fromView(buf, x.shape, x.strides, x.offset - lo) : freshAs(x, [...g.batch, r, c])));
   const dS = a.mask === "float" && needs[3] ? fresh(q, p.shape) : null;
   attentionBackwardJob(be, g, q, k, v, gO, p.storage, gP ?? null, dq!, dk!, dv!, dS?.storage ?? null);
   return [needs[0] ? sumTo(dq!, q.shape) : null, needs[1] ? sumTo(dk!, k.shape) : null, needs[2] ? sumTo(dv!, v.shape) : null, ...(a.mask === "none" ? [] : [dS ? sumTo(dS, xs[3]!.shape) : null]), ...(a.dropout > 0 ? [null] : [])];
