@@ -6,6 +6,7 @@
 import { expF32x4 } from "./math";
 import { layerNormJob } from "./attention-norm";
 import { xentJob } from "./xent";
+import { embeddingJob } from "./embedding";
 import { arg, fma, hsum, ld, transpose4 } from "./util";
 
 // A tensor descriptor in the args: batch strides [4] (elements), base address (bytes), row stride.
@@ -301,7 +302,7 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
   }
 }
 
-/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), 42-43 (attention-norm.ts) or 44-45 (xent.ts). */
+/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), 42-43 (attention-norm.ts), 44-45 (xent.ts) or 46-47 (embedding.ts). */
 export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): void {
   if (fn == 42 || fn == 43) {
     layerNormJob(fn, c, nch, args);
@@ -309,6 +310,10 @@ export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): 
   }
   if (fn == 44 || fn == 45) {
     xentJob(fn, c, nch, args);
+    return;
+  }
+  if (fn == 46 || fn == 47) {
+    embeddingJob(fn, c, nch, args);
     return;
   }
   const nb = arg(args, 1);

@@ -139,3 +139,11 @@ export function layerNormForwardJob(be: WasmBackend, rows: number, n: number, x:
 export function layerNormBackwardJob(be: WasmBackend, rows: number, n: number, g: At, x: At, w: At | null, dx: Storage, eps: number, dw: Storage | null, db: Storage | null): void {
   be.job([43, rows, n, addr(be, g), addr(be, x), addr(be, w), be.ptr(dx), f32bits(eps), dw ? be.ptr(dw) : 0, db ? be.ptr(db) : 0], normChunks(be, rows, n));
 }
+
+/**
+ * Embedding rows (wasm/embedding.ts; indices checked by the caller): fn 46, out [k, d] = the table's
+ * rows at index; fn 47, out [n, d] (zeroed) += g's k rows at their indices in order, the padding row skipped.
+ */
+export function embeddingJob(be: WasmBackend, fn: 46 | 47, k: number, d: number, src: At, index: At, out: Storage, pad = -1): void {
+  be.job([fn, k, d, addr(be, src), addr(be, index), be.ptr(out), pad], fn === 46 ? normChunks(be, k, d) : 1);
+}

@@ -14,10 +14,7 @@ import { hostKernels, onHost, type FusedDef } from "./def.js";
 type Attrs = { k: number; eps: number; weight: boolean; bias: boolean };
 
 const lastDims = (x: Tensor, k: number): number[] => Array.from({ length: k }, (_, i) => x.ndim - k + i);
-const affine = (xs: readonly Tensor[], { weight, bias }: Attrs): [Tensor | null, Tensor | null] => [
-  weight ? xs[1]! : null,
-  bias ? xs[weight ? 2 : 1]! : null,
-];
+const affine = (xs: readonly Tensor[], { weight, bias }: Attrs): [Tensor | null, Tensor | null] => [weight ? xs[1]! : null, bias ? xs[weight ? 2 : 1]! : null];
 
 /** x̂ = (x − μ)·rstd and rstd = 1/√(σ² + ε) over the last k dims. */
 function normalize(x: Tensor, k: number, eps: number): [Tensor, Tensor] {
@@ -71,18 +68,15 @@ export const layerNorm: FusedDef<Attrs> = {
       layerNormForwardJob(fast[0], fast[1], fast[2], at(xc)!, at(c(w)), at(c(b)), y.storage, attrs.eps);
       return [y];
     }
-    const n = x.shape.slice(x.ndim - attrs.k).reduce((a, c) => a * c, 1);
-    const rows = n === 0 ? 0 : x.numel / n;
+    const n = x.shape.slice(x.ndim - attrs.k).reduce((a, c) => a * c, 1), rows = n === 0 ? 0 : x.numel / n;
     const parts = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
     return onHost(parts, [[x.shape, x.dtype]], ([xi, ...ab], [y]) => {
-      const wi = w ? ab[0]! : null;
-      const bi = b ? ab[w ? 1 : 0]! : null;
+      const wi = w ? ab[0]! : null, bi = b ? ab[w ? 1 : 0]! : null;
       for (let r = 0; r < rows; r++) {
         const at = xi!.off + r * n;
-        let mean = 0;
+        let mean = 0, v = 0;
         for (let j = 0; j < n; j++) mean += xi!.data[at + j]!;
         mean /= n;
-        let v = 0;
         for (let j = 0; j < n; j++) v += (xi!.data[at + j]! - mean) ** 2;
         const rstd = 1 / Math.sqrt(v / n + attrs.eps);
         for (let j = 0; j < n; j++) {
