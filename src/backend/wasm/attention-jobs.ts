@@ -15,7 +15,8 @@ export function attentionKernels(be: Backend, batch: readonly number[], ...xs: (
   return be;
 }
 
-const f32bits = (x: number): number => new Int32Array(Float32Array.of(x).buffer)[0]!;
+const bitsF = new Float32Array(1), bitsI = new Int32Array(bitsF.buffer);
+const f32bits = (x: number): number => ((bitsF[0] = x), bitsI[0]!);
 
 /** [4 batch strides (0 where broadcast), byte address, row stride (0 where broadcast)] of x broadcast to batch; elemBytes 1 for bool. */
 function desc(be: WasmBackend, x: View, batch: readonly number[], elemBytes = 4): number[] {

@@ -47,11 +47,11 @@ export const layerNorm: FusedDef<Attrs> = {
       const [be, rows, n] = fast, x = xs[0]!.contiguous(), ch = normChunks(be, rows, n);
       const dx = fresh(x, x.shape), dw = w && needs[1] ? fresh(x, [ch, n]) : null, db = b && needs[attrs.weight ? 2 : 1] ? fresh(x, [ch, n]) : null;
       layerNormBackwardJob(be, rows, n, at(g!.contiguous())!, at(x)!, at(w && w.contiguous()), dx.storage, attrs.eps, dw?.storage ?? null, db?.storage ?? null);
-      const gw = dw ? dw.sum(0).reshape(w!.shape) : null, gb = db ? db.sum(0).reshape(b!.shape) : null;
+      const rows1 = (t: Tensor | null, to: Tensor | null): Tensor | null => t && (ch === 1 ? t : t.sum(0)).reshape(to!.shape); // one chunk: its sums as they are
+      const gw = rows1(dw, w), gb = rows1(db, b);
       return attrs.weight ? [needs[0] ? dx : null, gw, ...(b ? [gb] : [])] : [needs[0] ? dx : null, gb];
     }
-    const dims = lastDims(xs[0]!, attrs.k);
-    const [xhat, rstd] = normalize(xs[0]!, attrs.k, attrs.eps);
+    const dims = lastDims(xs[0]!, attrs.k), [xhat, rstd] = normalize(xs[0]!, attrs.k, attrs.eps);
     const gh = w ? g!.mul(w) : g!;
     const gx = needs[0] ? rstd.mul(gh.sub(gh.mean(dims, true)).sub(xhat.mul(gh.mul(xhat).mean(dims, true)))) : null;
     const gw = w && needs[1] ? sumTo(g!.mul(xhat), w.shape) : null;
