@@ -74,7 +74,7 @@ abstract class LayerBase extends Module<never[], unknown> {
     if (!(this.cfg.dropout >= 0 && this.cfg.dropout <= 1)) throw new Error(`${where}: dropout probability has to be between 0 and 1, but got ${this.cfg.dropout}`);
   }
   protected drop(x: Tensor): Tensor {
-    return dropoutFn(x, { p: this.cfg.dropout, training: this.training });
+    return this.cfg.dropout === 0 ? x : dropoutFn(x, { p: this.cfg.dropout, training: this.training });
   }
   protected ff(x: Tensor): Tensor {
     // relu: the bias and ReLU in linear1's GEMM epilogue and one rule (as nn.Sequential fuses them), same values
