@@ -6,6 +6,7 @@
 import { expF32x4 } from "./math";
 import { layerNormJob } from "./attention-norm";
 import { xentJob } from "./xent";
+import { embeddingJob } from "./embedding";
 import { arg, fma, hsum, ld, transpose4 } from "./util";
 
 // A tensor descriptor in the args: batch strides [4] (elements), base address (bytes), row stride.
@@ -220,9 +221,9 @@ function forwardMatrix(args: usize, bi: i32, w: usize): void {
 }
 
 // ---- job 41: backward ---------------------------------------------------------------------------
-// args: 41, nb, B0..B3, L, S, E, Ev, causal, scale (f32 bits), P, gP (0: none), dq, dk, dv (contiguous
-// [nb, L, E], [nb, S, E], [nb, S, Ev]), dS (0: not wanted), scratch (scratchFloats f32 per thread), keep (0: none),
-// 1/(1 − p) (f32 bits), then descriptors q (21), k (27), v (33), gO (39).
+// args: 41, nb, B0..B3, L, S, E, Ev, causal, scale (f32 bits), P, gP (0: none), dS (0: not wanted),
+// scratch (scratchFloats f32 per thread), keep (0: none), 1/(1 − p) (f32 bits), then descriptors q (18),
+// k (24), v (30), gO (36), and of the outputs dq (42), dk (48), dv (54) (any batch and row strides).
 // dW = gO·vᵀ, dP = dW ⊙ keep/(1 − p) + gP, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dq = dS·k·scale,
 // dk = dSᵀ·q·scale, dv = (P ⊙ keep/(1 − p))ᵀ·gO.
 
@@ -230,14 +231,14 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
   const b0 = coord(args, bi, 0), b1 = coord(args, bi, 1), b2 = coord(args, bi, 2), b3 = coord(args, bi, 3);
   const L = arg(args, 6), S = arg(args, 7), E = arg(args, 8), Ev = arg(args, 9);
   const causal = arg(args, 10), scale = reinterpret<f32>(arg(args, 11));
-  const gP = <usize>arg(args, 13), dS = <usize>arg(args, 17), keep = <usize>arg(args, 19), inv = reinterpret<f32>(arg(args, 20));
-  const q = base(args, 21, b0, b1, b2, b3), qs = <usize>arg(args, 26) << 2;
-  const k = base(args, 27, b0, b1, b2, b3), ks = <usize>arg(args, 32) << 2;
-  const v = base(args, 33, b0, b1, b2, b3), vs = <usize>arg(args, 38) << 2;
-  const g = base(args, 39, b0, b1, b2, b3), gs = <usize>arg(args, 44) << 2;
-  const dq = <usize>arg(args, 14) + (<usize>(bi * L * E) << 2);
-  const dk = <usize>arg(args, 15) + (<usize>(bi * S * E) << 2);
-  const dv = <usize>arg(args, 16) + (<usize>(bi * S * Ev) << 2);
+  const gP = <usize>arg(args, 13), dS = <usize>arg(args, 14), keep = <usize>arg(args, 16), inv = reinterpret<f32>(arg(args, 17));
+  const q = base(args, 18, b0, b1, b2, b3), qs = <usize>arg(args, 23) << 2;
+  const k = base(args, 24, b0, b1, b2, b3), ks = <usize>arg(args, 29) << 2;
+  const v = base(args, 30, b0, b1, b2, b3), vs = <usize>arg(args, 35) << 2;
+  const g = base(args, 36, b0, b1, b2, b3), gs = <usize>arg(args, 41) << 2;
+  const dq = base(args, 42, b0, b1, b2, b3), dqs = <usize>arg(args, 47) << 2;
+  const dk = base(args, 48, b0, b1, b2, b3), dks = <usize>arg(args, 53) << 2;
+  const dv = base(args, 54, b0, b1, b2, b3), dvs = <usize>arg(args, 59) << 2;
   // scratch: vᵀ [Ev][S8], dP then dS [L][S8], the dropped-out weights [L][S8] (rows zero past their last key)
   const S8 = pad8(S), ld8 = <usize>S8 << 2;
   const vT = scratch, dSf = vT + <usize>Ev * ld8, wf = dSf + <usize>L * ld8;
@@ -290,18 +291,18 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
       }
     }
     // dq[block] = scale·dS[block]·k
-    mm(rn, E, jb, db, ld8, 4, k, ks, dq + (<usize>(i0 * E) << 2), <usize>E << 2, scale, false);
+    mm(rn, E, jb, db, ld8, 4, k, ks, dq + <usize>i0 * dqs, dqs, scale, false);
   }
   // dk = scale·dSᵀ·q and dv = Wᵀ·gO, 4 keys at a time over the query rows that see them
   const wsrc = keep ? wf : P, wrs: usize = keep ? ld8 : <usize>S << 2;
   for (let j0 = 0; j0 < S; j0 += 4) {
     const mj = min(4, S - j0), i1 = causal ? min(j0, L) : 0;
-    mm(mj, E, L - i1, dSf + <usize>i1 * ld8 + (<usize>j0 << 2), 4, ld8, q + <usize>i1 * qs, qs, dk + (<usize>(j0 * E) << 2), <usize>E << 2, scale, false);
-    mm(mj, Ev, L - i1, wsrc + <usize>i1 * wrs + (<usize>j0 << 2), 4, wrs, g + <usize>i1 * gs, gs, dv + (<usize>(j0 * Ev) << 2), <usize>Ev << 2, 1, false);
+    mm(mj, E, L - i1, dSf + <usize>i1 * ld8 + (<usize>j0 << 2), 4, ld8, q + <usize>i1 * qs, qs, dk + <usize>j0 * dks, dks, scale, false);
+    mm(mj, Ev, L - i1, wsrc + <usize>i1 * wrs + (<usize>j0 << 2), 4, wrs, g + <usize>i1 * gs, gs, dv + <usize>j0 * dvs, dvs, 1, false);
   }
 }
 
-/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), 42-43 (attention-norm.ts) or 44-45 (xent.ts). */
+/** Chunk c of nch of job 40 or 41 (a contiguous range of the nb batch matrices, on thread tid), 42-43 (attention-norm.ts), 44-45 (xent.ts) or 46-47 (embedding.ts). */
 export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): void {
   if (fn == 42 || fn == 43) {
     layerNormJob(fn, c, nch, args);
@@ -311,6 +312,10 @@ export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): 
     xentJob(fn, c, nch, args);
     return;
   }
+  if (fn == 46 || fn == 47) {
+    embeddingJob(fn, c, nch, args);
+    return;
+  }
   const nb = arg(args, 1);
   const per = (nb + nch - 1) / nch;
   const m0 = c * per, m1 = min(nb, m0 + per);
@@ -318,7 +323,7 @@ export function attentionJob(fn: i32, c: i32, nch: i32, tid: i32, args: usize): 
     const w = <usize>arg(args, 47) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
     for (let bi = m0; bi < m1; bi++) forwardMatrix(args, bi, w);
   } else if (fn == 41) {
-    const s = <usize>arg(args, 18) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
+    const s = <usize>arg(args, 15) + (<usize>(tid * scratchFloats(arg(args, 6), arg(args, 7), arg(args, 8), arg(args, 9))) << 2);
     for (let bi = m0; bi < m1; bi++) backwardMatrix(args, bi, s);
   }
 }

@@ -137,7 +137,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, ...Args<
     const b = this.inProjBias;
     const bq = b ? b.narrow(0, 0, E) : null, bk = b ? b.narrow(0, E, E) : null, bv = b ? b.narrow(0, 2 * E, E) : null;
     let q: Tensor, k: Tensor, v: Tensor;
-    if (this.inProjWeight) {
+    if (this.inProjWeight && query === key && key === value) {
+      // self-attention: one [3E, E] projection, split into views; the attention's backward writes dq, dk,
+      // dv side by side, so the split's backward is a view and the input's gradient one GEMM
+      [q, k, v] = linear(q0, this.inProjWeight, b).split(E, -1) as [Tensor, Tensor, Tensor];
+    } else if (this.inProjWeight) {
       const w = this.inProjWeight;
       q = linear(q0, w.narrow(0, 0, E), bq);
       k = linear(k0, w.narrow(0, E, E), bk);

@@ -74,10 +74,12 @@ abstract class LayerBase extends Module<never[], unknown> {
     if (!(this.cfg.dropout >= 0 && this.cfg.dropout <= 1)) throw new Error(`${where}: dropout probability has to be between 0 and 1, but got ${this.cfg.dropout}`);
   }
   protected drop(x: Tensor): Tensor {
-    return dropoutFn(x, { p: this.cfg.dropout, training: this.training });
+    return this.cfg.dropout === 0 ? x : dropoutFn(x, { p: this.cfg.dropout, training: this.training });
   }
   protected ff(x: Tensor): Tensor {
-    return this.drop(this.linear2.forward(this.drop(this.act(this.linear1.forward(x)))));
+    // relu: the bias and ReLU in linear1's GEMM epilogue and one rule (as nn.Sequential fuses them), same values
+    const l1 = this.linear1, fuse = this.act === relu && l1.forward === Linear.prototype.forward;
+    return this.drop(this.linear2.forward(this.drop(fuse ? l1.forwardRelu(x) : this.act(l1.forward(x)))));
   }
   protected checkInput(where: string, name: string, x: Tensor): void {
     if (!(x.ndim === 2 || x.ndim === 3) || x.shape[x.ndim - 1] !== this.dModel)

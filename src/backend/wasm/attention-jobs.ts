@@ -15,7 +15,8 @@ export function attentionKernels(be: Backend, batch: readonly number[], ...xs: (
   return be;
 }
 
-const f32bits = (x: number): number => new Int32Array(Float32Array.of(x).buffer)[0]!;
+const bitsF = new Float32Array(1), bitsI = new Int32Array(bitsF.buffer);
+const f32bits = (x: number): number => ((bitsF[0] = x), bitsI[0]!);
 
 /** [4 batch strides (0 where broadcast), byte address, row stride (0 where broadcast)] of x broadcast to batch; elemBytes 1 for bool. */
 function desc(be: WasmBackend, x: View, batch: readonly number[], elemBytes = 4): number[] {
@@ -66,18 +67,18 @@ export function attentionForwardJob(be: WasmBackend, g: AttentionGeometry, q: Vi
 }
 
 /**
- * dq [...batch, L, E], dk [...batch, S, E], dv [...batch, S, Ev] (contiguous storages the caller
- * allocated) and dS (the scores' gradient [...batch, L, S], when wanted) from P, gP (or null) and gO.
+ * dq [...batch, L, E], dk [...batch, S, E], dv [...batch, S, Ev] (views the caller allocated, written
+ * through their strides) and dS (the scores' gradient [...batch, L, S], when wanted) from P, gP (or null) and gO.
  */
-export function attentionBackwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, gO: View, p: Storage, gP: View | null, dq: Storage, dk: Storage, dv: Storage, dS: Storage | null): void {
+export function attentionBackwardJob(be: WasmBackend, g: AttentionGeometry, q: View, k: View, v: View, gO: View, p: Storage, gP: View | null, dq: View, dk: View, dv: View, dS: Storage | null): void {
   const nb = g.batch.reduce((a, b) => a * b, 1);
   if (nb === 0 || g.L === 0) return;
   const s = scratch(be, g);
   be.job([
     41, nb, ...pad4(g.batch), g.L, g.S, g.E, g.Ev, g.causal ? 1 : 0, f32bits(g.scale), be.ptr(p), gP ? be.ptr(gP.storage) + 4 * gP.offset : 0,
-    be.ptr(dq), be.ptr(dk), be.ptr(dv), dS ? be.ptr(dS) : 0, be.ptr(s),
-    g.keep ? be.ptr(g.keep.storage) + 4 * g.keep.offset : 0, f32bits(g.keepScale),
+    dS ? be.ptr(dS) : 0, be.ptr(s), g.keep ? be.ptr(g.keep.storage) + 4 * g.keep.offset : 0, f32bits(g.keepScale),
     ...desc(be, q, g.batch), ...desc(be, k, g.batch), ...desc(be, v, g.batch), ...desc(be, gO, g.batch),
+    ...desc(be, dq, g.batch), ...desc(be, dk, g.batch), ...desc(be, dv, g.batch),
   ], chunks(be, nb, nb * g.L * g.S * (g.E + g.Ev)));
   be.free(s);
 }
@@ -105,6 +106,25 @@ function zeroFromDiagonalDown(be: WasmBackend, m: View, L: number, S: number): b
   return true;
 }
 
+/**
+ * The span (elements from the lowest offset) of views with one storage, shape and strides that lie
+ * side by side without overlap, as self-attention's q, k, v heads split from one [N, L, 3E]
+ * projection; null otherwise. Their gradients can then take the same places in one fresh storage,
+ * so that the split's backward finds them whole (no cat). Disjoint: the strides that step past
+ * every offset are multiples of a period M, and the rest (inner extent R) fit between the offsets.
+ */
+export function sideBySide(xs: readonly View[]): number | null {
+  const x = xs[0]!, offs = xs.map((v) => v.offset).sort((a, b) => a - b), d = offs.at(-1)! - offs[0]!;
+  if (d === 0 || xs.some((v) => v.storage !== x.storage || v.shape.some((n, i) => n !== x.shape[i] || (n > 1 && v.strides[i]! <= 0) || v.strides[i] !== x.strides[i]))) return null;
+  const dims = x.shape.map((_, i) => i).filter((i) => x.shape[i]! > 1).sort((a, b) => x.strides[a]! - x.strides[b]!);
+  const ext = (ds: number[]): number => ds.reduce((a, i) => a + (x.shape[i]! - 1) * x.strides[i]!, 1);
+  if (dims.some((i, p) => x.strides[i]! < ext(dims.slice(0, p)))) return null; // each view itself one-to-one
+  const outer = dims.filter((i) => x.strides[i]! > d), M = Math.min(...outer.map((i) => x.strides[i]!)), R = ext(dims.filter((i) => x.strides[i]! <= d));
+  const ok = outer.every((i) => x.strides[i]! % M === 0) && offs.every((o, i) => i === 0 || o - offs[i - 1]! >= R) && d + R <= M;
+  const span = d + ext(dims);
+  return ok && span <= xs.length * numel(x.shape) ? span : null;
+}
+
 /** A float32 window: a storage and the element offset where it starts. */
 export type At = readonly [Storage, number];
 const addr = (be: WasmBackend, a: At | null): number => (a ? be.ptr(a[0]) + 4 * a[1] : 0);
@@ -119,4 +139,12 @@ export function layerNormForwardJob(be: WasmBackend, rows: number, n: number, x:
 /** dx of LayerNorm (job 43), and per-chunk partial sums [normChunks, n] of g·x̂ (dw) and g (db) when wanted. */
 export function layerNormBackwardJob(be: WasmBackend, rows: number, n: number, g: At, x: At, w: At | null, dx: Storage, eps: number, dw: Storage | null, db: Storage | null): void {
   be.job([43, rows, n, addr(be, g), addr(be, x), addr(be, w), be.ptr(dx), f32bits(eps), dw ? be.ptr(dw) : 0, db ? be.ptr(db) : 0], normChunks(be, rows, n));
+}
+
+/**
+ * Embedding rows (wasm/embedding.ts; indices checked by the caller): fn 46, out [k, d] = the table's
+ * rows at index; fn 47, out [n, d] (zeroed) += g's k rows at their indices in order, the padding row skipped.
+ */
+export function embeddingJob(be: WasmBackend, fn: 46 | 47, k: number, d: number, src: At, index: At, out: Storage, pad = -1): void {
+  be.job([fn, k, d, addr(be, src), addr(be, index), be.ptr(out), pad], fn === 46 ? normChunks(be, k, d) : 1);
 }

@@ -3,9 +3,9 @@
 // elsewhere two batched GEMMs around one host pass. The rule's formula is the oracle of both.
 
 import { isGradEnabled } from "../../autograd/grad-mode.js";
-import { attentionBackwardJob, attentionForwardJob, attentionKernels, causalBelow, type AttentionGeometry } from "../../backend/wasm/attention-jobs.js";
+import { attentionBackwardJob, attentionForwardJob, attentionKernels, causalBelow, sideBySide, type AttentionGeometry } from "../../backend/wasm/attention-jobs.js";
 import { broadcastShapes } from "../../shape.js";
-import type { Tensor } from "../../tensor.js";
+import { Tensor } from "../../tensor.js";
 import { full } from "../creation.js";
 import { matmul } from "../linalg.js";
 import { sumTo } from "../movement.js";
@@ -50,10 +50,22 @@ function plan(xs: readonly Tensor[], a: SdpaAttrs, more: (Tensor | null)[] = [])
   return { q, k, v, m: m && m.ndim < 2 ? m.expand([L, S]) : m, be, g };
 }
 
+/**
+ * A fresh tensor of `shape` laid out in `like`'s dimension order (by stride, the last dim last): for
+ * MHA's head views [N, H, L, E] of [N, L, H·E], o and dq, dk, dv land in [N, L, H, E] memory, so
+ * merging the heads (forward) and splitting them (backward) are views, not copies.
+ */
+function freshAs(like: Tensor, shape: readonly number[]): Tensor {
+  const n = shape.length, order = like.ndim === n ? [...shape.keys()].slice(0, -1).sort((a, b) => like.strides[b]! - like.strides[a]! || a - b) : [];
+  if (order.every((d, i) => d === i)) return fresh(like, shape);
+  order.push(n - 1);
+  return fresh(like, order.map((d) => shape[d]!)).permute(order.map((_, i) => order.indexOf(i)));
+}
+
 const wasmKernel: FusedKernel<SdpaAttrs> = (xs, a) => {
   const { q, k, v, m, be, g } = plan(xs, a);
   if (!be) return kernel(xs, a);
-  const p = fresh(q, [...g.batch, g.L, g.S]), o = fresh(q, [...g.batch, g.L, g.Ev]);
+  const p = fresh(q, [...g.batch, g.L, g.S]), o = freshAs(q, [...g.batch, g.L, g.Ev]);
   attentionForwardJob(be, g, q, k, v, m, p.storage, o);
   return [o, p];
 };
@@ -62,22 +74,13 @@ const wasmKernel: FusedKernel<SdpaAttrs> = (xs, a) => {
 function wasmBackward([gO, gP]: readonly (Tensor | null)[], xs: readonly Tensor[], p: Tensor, a: SdpaAttrs, needs: readonly boolean[]): (Tensor | null)[] | null {
   const { q, k, v, be, g } = plan(xs, a, [gO ?? null]);
   if (!be || !gO || !p.isContiguous() || (gP && !gP.isContiguous())) return null;
-  const [dq, dk, dv] = [[g.L, g.E], [g.S, g.E], [g.S, g.Ev]].map((sh) => fresh(q, [...g.batch, ...sh])) as [Tensor, Tensor, Tensor];
+  // q, k, v side by side in one storage (a split projection): dq, dk, dv at the same places in one
+  const at = q.ndim === g.batch.length + 2 && q.numel === p.numel / g.S * g.E ? sideBySide([q, k, v]) : null, lo = Math.min(q.offset, k.offset, v.offset);
+  const buf = at ? fresh(q, [at]) : null;
+  const [dq, dk, dv] = ([[q, g.L, g.E], [k, g.S, g.E], [v, g.S, g.Ev]] as const).map(([x, r, c]) => (buf ? Tensor.fromView(buf, x.shape, x.strides, x.offset - lo) : freshAs(x, [...g.batch, r, c])));
   const dS = a.mask === "float" && needs[3] ? fresh(q, p.shape) : null;
-  attentionBackwardJob(be, g, q, k, v, gO, p.storage, gP ?? null, dq.storage, dk.storage, dv.storage, dS?.storage ?? null);
-  return [needs[0] ? sumTo(dq, q.shape) : null, needs[1] ? sumTo(dk, k.shape) : null, needs[2] ? sumTo(dv, v.shape) : null, ...(a.mask === "none" ? [] : [dS ? sumTo(dS, xs[3]!.shape) : null]), ...(a.dropout > 0 ? [null] : [])];
-}
-
-/** Element strides of a contiguous mask of shape `ms` broadcast to `shape` (0 along broadcast dims). */
-function broadcastStrides(ms: readonly number[], shape: readonly number[]): number[] {
-  const lead = shape.length - ms.length;
-  const out = new Array<number>(shape.length).fill(0);
-  let st = 1;
-  for (let d = ms.length - 1; d >= 0; d--) {
-    if (ms[d] !== 1) out[d + lead] = st;
-    st *= ms[d]!;
-  }
-  return out;
+  attentionBackwardJob(be, g, q, k, v, gO, p.storage, gP ?? null, dq!, dk!, dv!, dS?.storage ?? null);
+  return [needs[0] ? sumTo(dq!, q.shape) : null, needs[1] ? sumTo(dk!, k.shape) : null, needs[2] ? sumTo(dv!, v.shape) : null, ...(a.mask === "none" ? [] : [dS ? sumTo(dS, xs[3]!.shape) : null]), ...(a.dropout > 0 ? [null] : [])];
 }
 
 const kernel: FusedKernel<SdpaAttrs> = ([q, k, v, ...rest], { scale, causal, mask, dropout }) => {
@@ -87,30 +90,16 @@ const kernel: FusedKernel<SdpaAttrs> = ([q, k, v, ...rest], { scale, causal, mas
   const s = matmul(q!, k!.mT).contiguous();
   const shape = s.shape, L = shape[shape.length - 2]!, S = shape[shape.length - 1]!;
   if (m && m.ndim > shape.length) return null;
-  const mc = m ? m.contiguous() : null;
-  const ms = mc ? broadcastStrides(mc.shape, shape) : [];
-  const rows = s.numel / S;
+  const mc = m ? m.expand(shape).contiguous() : null; // the mask row by row beside the scores
   // views after every allocation: a growing wasm memory replaces its buffer
-  const sd = be.hostView(s.storage), so = s.offset;
-  const md = mc ? be.hostView(mc.storage) : null, mo = mc?.offset ?? 0;
-  const sj = ms[shape.length - 1] ?? 0;
-  for (let r = 0; r < rows; r++) {
-    const i = r % L;
-    const base = so + r * S;
-    let mrow = mo;
-    if (md) for (let d = shape.length - 2, rest = r; d >= 0; d--) {
-      mrow += (rest % shape[d]!) * ms[d]!;
-      rest = Math.floor(rest / shape[d]!);
-    }
+  const sd = be.hostView(s.storage), so = s.offset, md = mc ? be.hostView(mc.storage) : null, mo = mc?.offset ?? 0;
+  for (let r = 0; r < s.numel / S; r++) {
+    const i = r % L, base = so + r * S, mrow = mo + r * S;
     let mx = -Infinity;
     for (let j = 0; j < S; j++) {
       let x = sd[base + j]! * scale;
       if (causal && j > i) x = -Infinity;
-      if (md) {
-        const mv = md[mrow + j * sj]!;
-        if (mask === "bool") x = mv ? x : -Infinity;
-        else x += mv;
-      }
+      if (md) x = mask === "bool" ? (md[mrow + j] ? x : -Infinity) : x + md[mrow + j]!;
       sd[base + j] = x;
       if (x > mx || x !== x) mx = x;
     }

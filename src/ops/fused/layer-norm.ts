@@ -14,10 +14,7 @@ import { hostKernels, onHost, type FusedDef } from "./def.js";
 type Attrs = { k: number; eps: number; weight: boolean; bias: boolean };
 
 const lastDims = (x: Tensor, k: number): number[] => Array.from({ length: k }, (_, i) => x.ndim - k + i);
-const affine = (xs: readonly Tensor[], { weight, bias }: Attrs): [Tensor | null, Tensor | null] => [
-  weight ? xs[1]! : null,
-  bias ? xs[weight ? 2 : 1]! : null,
-];
+const affine = (xs: readonly Tensor[], { weight, bias }: Attrs): [Tensor | null, Tensor | null] => [weight ? xs[1]! : null, bias ? xs[weight ? 2 : 1]! : null];
 
 /** x̂ = (x − μ)·rstd and rstd = 1/√(σ² + ε) over the last k dims. */
 function normalize(x: Tensor, k: number, eps: number): [Tensor, Tensor] {
@@ -50,11 +47,11 @@ export const layerNorm: FusedDef<Attrs> = {
       const [be, rows, n] = fast, x = xs[0]!.contiguous(), ch = normChunks(be, rows, n);
       const dx = fresh(x, x.shape), dw = w && needs[1] ? fresh(x, [ch, n]) : null, db = b && needs[attrs.weight ? 2 : 1] ? fresh(x, [ch, n]) : null;
       layerNormBackwardJob(be, rows, n, at(g!.contiguous())!, at(x)!, at(w && w.contiguous()), dx.storage, attrs.eps, dw?.storage ?? null, db?.storage ?? null);
-      const gw = dw ? dw.sum(0).reshape(w!.shape) : null, gb = db ? db.sum(0).reshape(b!.shape) : null;
+      const rows1 = (t: Tensor | null, to: Tensor | null): Tensor | null => t && (ch === 1 ? t : t.sum(0)).reshape(to!.shape); // one chunk: its sums as they are
+      const gw = rows1(dw, w), gb = rows1(db, b);
       return attrs.weight ? [needs[0] ? dx : null, gw, ...(b ? [gb] : [])] : [needs[0] ? dx : null, gb];
     }
-    const dims = lastDims(xs[0]!, attrs.k);
-    const [xhat, rstd] = normalize(xs[0]!, attrs.k, attrs.eps);
+    const dims = lastDims(xs[0]!, attrs.k), [xhat, rstd] = normalize(xs[0]!, attrs.k, attrs.eps);
     const gh = w ? g!.mul(w) : g!;
     const gx = needs[0] ? rstd.mul(gh.sub(gh.mean(dims, true)).sub(xhat.mul(gh.mul(xhat).mean(dims, true)))) : null;
     const gw = w && needs[1] ? sumTo(g!.mul(xhat), w.shape) : null;
@@ -71,18 +68,15 @@ export const layerNorm: FusedDef<Attrs> = {
       layerNormForwardJob(fast[0], fast[1], fast[2], at(xc)!, at(c(w)), at(c(b)), y.storage, attrs.eps);
       return [y];
     }
-    const n = x.shape.slice(x.ndim - attrs.k).reduce((a, c) => a * c, 1);
-    const rows = n === 0 ? 0 : x.numel / n;
+    const n = x.shape.slice(x.ndim - attrs.k).reduce((a, c) => a * c, 1), rows = n === 0 ? 0 : x.numel / n;
     const parts = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
     return onHost(parts, [[x.shape, x.dtype]], ([xi, ...ab], [y]) => {
-      const wi = w ? ab[0]! : null;
-      const bi = b ? ab[w ? 1 : 0]! : null;
+      const wi = w ? ab[0]! : null, bi = b ? ab[w ? 1 : 0]! : null;
       for (let r = 0; r < rows; r++) {
         const at = xi!.off + r * n;
-        let mean = 0;
+        let mean = 0, v = 0;
         for (let j = 0; j < n; j++) mean += xi!.data[at + j]!;
         mean /= n;
-        let v = 0;
         for (let j = 0; j < n; j++) v += (xi!.data[at + j]! - mean) ** 2;
         const rstd = 1 / Math.sqrt(v / n + attrs.eps);
         for (let j = 0; j < n; j++) {

@@ -2,7 +2,7 @@
 // the backward is a single cat (stack), so walking the T steps of a sequence costs O(T), where T
 // separate slices would each pad their gradient back to the whole sequence (O(T²)).
 
-import type { Tensor } from "../../tensor.js";
+import { Tensor } from "../../tensor.js";
 import { zerosLike } from "../elementwise.js";
 import { cat, narrow, select, stack } from "../movement.js";
 import type { FusedDef } from "./def.js";
@@ -15,7 +15,13 @@ export const split: FusedDef<{ dim: number; sizes: readonly number[] }> = {
     let at = 0;
     return sizes.map((s) => narrow(x!, dim, (at += s) - s, s));
   },
-  backward: (gs, _, outs, { dim }) => [cat(filled(gs, outs), dim)],
+  // gradients already side by side in one storage as the outputs lie in x (the attention's dq, dk, dv
+  // of a split q, k, v projection) are x's view of that storage: no cat
+  backward: (gs, [x], outs, { dim, sizes }) => {
+    const g0 = gs[0], st = g0?.strides, at = (i: number): number => g0!.offset + sizes.slice(0, i).reduce((a, b) => a + b, 0) * st![dim]!;
+    const joined = gs.every((g, i) => g && g.storage === g0!.storage && g.offset === at(i) && g.strides.every((s, d) => s === st![d]));
+    return [joined ? Tensor.fromView(g0!, x!.shape, st!, g0!.offset) : cat(filled(gs, outs), dim)];
+  },
   readsInputs: false,
 };
 
