@@ -46,38 +46,52 @@ export function linearForwardChunk(p: i32, nch: i32, tid: i32, args: usize): voi
   if (bias || act) epilogue(c, n, i0, i1, bias, act);
 }
 
-// args: 52, m, n, g, y (0: no mask), gy (masked dY, written where y is given), db (f32 [n]), acc (f64 [n] scratch).
+// args: 52, m, n, g, y (0: no mask), gy (masked dY, written where y is given), db (f32 [n]), acc (unused).
 // Columns [j0, j1) per chunk; db[j] = Σ_i dY[i, j] in f64 over rows in order, rounded once: the
-// same bits as the column-sum reduction (wasm/reduce.ts reduceCols) of the masked gradient.
+// same bits as the column-sum reduction (wasm/reduce.ts reduceCols) of the masked gradient. Eight
+// columns at a time walk down the rows with their sums in registers (not in memory, reloaded per row).
 export function linearGradChunk(p: i32, nch: i32, args: usize): void {
   const m = arg(args, 1), n = arg(args, 2);
   const j0 = bound(n, p, nch, 4), j1 = bound(n, p + 1, nch, 4);
   if (j0 >= j1) return;
-  const g = <usize>arg(args, 3), y = <usize>arg(args, 4), gy = <usize>arg(args, 5), db = <usize>arg(args, 6), acc = <usize>arg(args, 7);
-  const zero = f32x4.splat(0);
-  memory.fill(acc + (<usize>j0 << 3), 0, <usize>(j1 - j0) << 3);
-  for (let i = 0; i < m; i++) {
-    const r = <usize>(i * n) << 2;
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const o = r + (<usize>j << 2), a = acc + (<usize>j << 3);
-      let v = v128.load(g + o);
-      if (y) {
-        v = v128.and(v, v128.not(f32x4.le(v128.load(y + o), zero)));
-        v128.store(gy + o, v);
-      }
-      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
-      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+  const g = <usize>arg(args, 3), y = <usize>arg(args, 4), gy = <usize>arg(args, 5), db = <usize>arg(args, 6);
+  const row = <usize>n << 2;
+  let j = j0;
+  for (; j + 8 <= j1; j += 8) {
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let o = <usize>j << 2;
+    for (let i = 0; i < m; i++, o += row) {
+      const v = masked(g, y, gy, o), w = masked(g, y, gy, o + 16);
+      a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+      a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      a2 = f64x2.add(a2, f64x2.promote_low_f32x4(w));
+      a3 = f64x2.add(a3, f64x2.promote_low_f32x4(i32x4.shuffle(w, w, 2, 3, 0, 1)));
     }
-    for (; j < j1; j++) {
-      const o = r + (<usize>j << 2), a = acc + (<usize>j << 3);
+    const d = db + (<usize>j << 2);
+    v128.store(d, v128.shuffle<f32>(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
+    v128.store(d, v128.shuffle<f32>(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 4, 5), 16);
+  }
+  for (; j < j1; j++) {
+    let a: f64 = 0;
+    let o = <usize>j << 2;
+    for (let i = 0; i < m; i++, o += row) {
       let v = load<f32>(g + o);
       if (y) {
         if (load<f32>(y + o) <= 0) v = 0;
         store<f32>(gy + o, v);
       }
-      store<f64>(a, load<f64>(a) + <f64>v);
+      a += <f64>v;
     }
+    store<f32>(db + (<usize>j << 2), <f32>a);
   }
-  for (let j = j0; j < j1; j++) store<f32>(db + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)));
+}
+
+/** Four floats of dY at byte offset o with the ReLU mask of y applied (NaN kept) and stored to gy; dY itself without y. */
+@inline function masked(g: usize, y: usize, gy: usize, o: usize): v128 {
+  let v = v128.load(g + o);
+  if (y) {
+    v = v128.and(v, v128.not(f32x4.le(v128.load(y + o), f32x4.splat(0))));
+    v128.store(gy + o, v);
+  }
+  return v;
 }

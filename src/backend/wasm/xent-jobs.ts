@@ -13,7 +13,8 @@ export interface XentAttrs {
   reduction: "mean" | "sum" | "none";
 }
 
-const f32bits = (x: number): number => new Int32Array(Float32Array.of(x).buffer)[0]!;
+const f32 = new Float32Array(1), bits = new Int32Array(f32.buffer);
+const f32bits = (x: number): number => ((f32[0] = x), bits[0]!);
 const addr = (be: WasmBackend, a: At): number => be.ptr(a[0]) + 4 * a[1];
 const chunks = (be: WasmBackend, n: number, c: number): number => (n * c >= 1 << 16 ? Math.max(1, Math.min(n, be.getNumThreads())) : 1);
 /** Rows whose target is not ignoreIndex. */
