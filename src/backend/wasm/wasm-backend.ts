@@ -146,17 +146,16 @@ export class WasmBackend implements Backend {
       const plain = x.storage.dtype === "float32" && isContiguous(x.shape, x.strides) && x.offset === 0 && x.storage.length === n;
       return plain ? this.#ws(x.storage) : this.#ws(this.cast({ ...x }, "float32"));
     };
-    const ins = [p, g, m, v].map(flat);
-    // m and v updated over themselves when asked (the optimizer owns them) and flat() did not copy them
-    const over = (i: 0 | 2 | 3): WasmStorage => ((i ? h.inPlace : h.inPlaceParam) && ins[i] === [p, g, m, v][i]!.storage ? ins[i] : this.#alloc("float32", n));
-    const outs = [over(0), over(2), over(3)] as const;
-    if (n === 0) return [outs[0], outs[1], outs[2]];
-    this.#c.args([8, n, ...ins.map((s) => s.ptr), ...outs.map((s) => s.ptr)]);
-    const f32 = this.#heap.f32;
-    const hyper = [h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.stepSize, h.bc2Sqrt, h.weightDecay, h.decay];
-    hyper.forEach((x, i) => (f32[ARGS_BYTE / 4 + 9 + i] = x));
-    this.#pool.dispatch(...this.#c.split(n, this.#pool.threads));
-    return [outs[0], outs[1], outs[2]];
+    const sp = flat(p), sg = flat(g), sm = flat(m), sv = flat(v);
+    // m and v (θ with inPlaceParam) updated over themselves when asked (the optimizer owns them) and flat() did not copy them
+    const op = h.inPlaceParam && sp === p.storage ? sp : this.#alloc("float32", n);
+    const om = h.inPlace && sm === m.storage ? sm : this.#alloc("float32", n);
+    const ov = h.inPlace && sv === v.storage ? sv : this.#alloc("float32", n);
+    if (n === 0) return [op, om, ov];
+    this.#c.args([8, n, sp.ptr, sg.ptr, sm.ptr, sv.ptr, op.ptr, om.ptr, ov.ptr]);
+    this.#heap.f32.set([h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.stepSize, h.bc2Sqrt, h.weightDecay, h.decay], ARGS_BYTE / 4 + 9);
+    this.#c.run(n);
+    return [op, om, ov];
   }
 
   /**
