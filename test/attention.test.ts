@@ -8,6 +8,8 @@ import { backendByName, F, Generator, getBackend, listBackends, manualSeed, nn, 
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
 import { fusedOps, kernelRuns } from "../src/ops/fused/table.js";
+import type { Storage, View } from "../src/backend/backend.js";
+import { sideBySide } from "../src/backend/wasm/attention-jobs.js";
 
 type State = Record<string, FixtureTensor>;
 interface Ctor { class: string; args: unknown[]; options: Record<string, unknown>; layer?: Ctor; numLayers?: number; norm?: boolean }
@@ -294,6 +296,22 @@ describe("attention: dropout, unbatched inputs, initialisation", () => {
     assertClose(w1!, w2!.squeeze(0).dataSync(), F32);
     assert.deepEqual(w1!.shape, [3, 3]);
   });
+  test("MultiheadAttention self-attention (one in-projection split into q, k, v; gradients side by side, no cat) equals three projections", () => {
+    manualSeed(5);
+    const m = new nn.MultiheadAttention(8, 2, { batchFirst: true });
+    const mask = nn.Transformer.generateSquareSubsequentMask(5), gy = randn([2, 5, 8]);
+    const run = (same: boolean): Tensor[] => {
+      const x = randn([2, 5, 8], { generator: new Generator(11) });
+      x.requiresGrad = true;
+      m.zeroGrad();
+      // key and value as other tensors (x + 0, x·1) take the three-projection path
+      const [y] = same ? m.forward(x, x, x, { attnMask: mask, needWeights: false }) : m.forward(x, x.add(0), x.mul(1), { attnMask: mask, needWeights: false });
+      y.mul(gy).sum().backward();
+      return [y, x.grad!, m.inProjWeight!.grad!, m.inProjBias!.grad!];
+    };
+    const packed = run(true), three = run(false);
+    packed.forEach((t, i) => assertClose(t, three[i]!.dataSync(), F32));
+  });
   test("nn.Transformer re-initialises matrices with Xavier-uniform, as torch does", () => {
     manualSeed(0);
     const t = new nn.Transformer({ dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 });
@@ -315,4 +333,13 @@ test("nn.AdditiveAttention: Bahdanau scores, masked softmax, weighted sum; param
   assert.ok(w.select(0, 0).narrow(-1, 3, 3).dataSync().every((x) => x === 0));
   ctx.sum().backward();
   assert.ok(m.parameters().every((p) => p.grad !== null && p.grad.abs().sum().item() > 0));
+});
+
+test("sideBySide: q, k, v head views of one [N, L, 3E] projection lie side by side; overlapping or repeated views do not", () => {
+  const storage = { dtype: "float32" } as unknown as Storage, N = 2, L = 3, H = 2, hd = 4, E = H * hd;
+  const head = (part: number, offset = part * E): View => ({ storage, shape: [N, H, L, hd], strides: [L * 3 * E, hd, 3 * E, 1], offset });
+  assert.equal(sideBySide([head(0), head(1), head(2)]), N * L * 3 * E);
+  assert.equal(sideBySide([head(0), head(0), head(2)]), null); // q and k the same memory
+  assert.equal(sideBySide([head(0), head(1, hd), head(2)]), null); // k overlaps q's second head
+  assert.equal(sideBySide([head(0), { ...head(1), strides: [L * 3 * E, hd, 3 * E, 0] }, head(2)]), null); // other strides
 });
