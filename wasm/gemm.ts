@@ -2,7 +2,7 @@
 // FMA through relaxed SIMD where the build enables it. Transposed operands are handled by packing.
 // The 4x8 kernel that the recurrent kernels call (kernel, packA, packB) lives in gemm4x8.ts.
 
-import { at, fma, transpose4 } from "./util";
+import { at, fma, interleave4 } from "./util";
 
 export { kernel, packA, packB } from "./gemm4x8";
 
@@ -105,21 +105,7 @@ function packB16(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): vo
       for (let h = 0; h < NR; h += 4) {
         const c0 = at(b, (jb + h) * csb), c1 = at(b, (jb + h + 1) * csb);
         const c2 = at(b, (jb + h + 2) * csb), c3 = at(b, (jb + h + 3) * csb);
-        let d = dst + (<usize>h << 2);
-        let p = 0;
-        for (; p + 4 <= kc; p += 4) {
-          const o = <usize>p << 2;
-          transpose4(d, v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), 64);
-          d += 256;
-        }
-        for (; p < kc; p++) {
-          const o = <usize>p << 2;
-          store<f32>(d, load<f32>(c0 + o));
-          store<f32>(d, load<f32>(c1 + o), 4);
-          store<f32>(d, load<f32>(c2 + o), 8);
-          store<f32>(d, load<f32>(c3 + o), 12);
-          d += 64;
-        }
+        interleave4(dst + (<usize>h << 2), c0, c1, c2, c3, kc, 64);
       }
     } else {
       // A partial sliver (or a general layout): column by column, zeros past nc.

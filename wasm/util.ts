@@ -40,3 +40,25 @@
   v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
+
+/**
+ * Interleaves kc floats of four contiguous runs r0..r3 into kc groups of 4 (one float of each run)
+ * at dst, a group every `step` bytes: 4x4 transposes, then a scalar tail. GEMM packing uses it for
+ * 4 rows of A or 4 columns of a transposed B.
+ */
+@inline export function interleave4(dst: usize, r0: usize, r1: usize, r2: usize, r3: usize, kc: i32, step: usize): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const o = <usize>p << 2;
+    transpose4(dst, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), step);
+    dst += step << 2;
+  }
+  for (; p < kc; p++) {
+    const o = <usize>p << 2;
+    store<f32>(dst, load<f32>(r0 + o));
+    store<f32>(dst, load<f32>(r1 + o), 4);
+    store<f32>(dst, load<f32>(r2 + o), 8);
+    store<f32>(dst, load<f32>(r3 + o), 12);
+    dst += step;
+  }
+}
