@@ -10,7 +10,7 @@ import { convDirect } from "../src/backend/wasm/conv-direct.js";
 import { applyFused, fusedOps } from "../src/ops/fused/table.js";
 import { biasOf } from "../src/ops/fused/conv.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { on } from "./helpers.js";
+import { assertBits, on, runSequential } from "./helpers.js";
 
 interface Case { name: string; x: number[]; w: number[]; pad: [number, number, number, number] }
 const CASES: Case[] = [
@@ -20,10 +20,6 @@ const CASES: Case[] = [
 ];
 
 const attrsOf = (c: Case) => ({ stride: [1, 1] as const, dilation: [1, 1] as const, pad: c.pad, groups: 1 });
-const bits = (what: string, a: Tensor, b: Tensor): void => {
-  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
-  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
-};
 /** Runs f with the given wasm conv paths switched off, restoring them after. */
 function without<T>(off: Partial<typeof convDirect>, f: () => T): T {
   const before = { ...convDirect };
@@ -100,18 +96,9 @@ describe("conv2d with its ReLU as one op", () => {
           manualSeed(7);
           const model = new nn.Sequential(new nn.Conv2d(cin, cout, k, { padding: pad }), new nn.ReLU()).to(device);
           const x0 = randn([3, cin, 14, 14], { device });
-          const run = (fused: boolean): Tensor[] => {
-            const x = x0.clone();
-            x.requiresGrad = true;
-            for (const p of model.parameters()) p.grad = null;
-            let y = x;
-            if (fused) y = model.forward(x);
-            else for (const m of model) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
-            y.mul(randn(y.shape, { generator: new Generator(2), device })).sum().backward();
-            return [y.detach(), x.grad!.clone(), ...model.parameters().map((p) => p.grad!.clone())];
-          };
+          const run = (fused: boolean): Tensor[] => runSequential(model, x0, fused, (y) => randn(y.shape, { generator: new Generator(2), device }));
           const f = run(true), u = run(false);
-          ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => bits(`${cin}→${cout} ${what}`, f[i]!, u[i]!));
+          ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => assertBits(`${cin}→${cout} ${what}`, f[i]!, u[i]!));
         }
       }));
 

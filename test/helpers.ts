@@ -2,6 +2,7 @@
 // encoded tensors back into Tensors or flat arrays, and a seeded Adam loop for recipe tests. It must
 // not import src/node.js: that sets fit's default progress bar for every test that imports this file.
 
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { data, Generator, getBackend, optim, setBackend, tensor, type Backend, type nn, type Tensor, type DType } from "../src/index.js";
@@ -57,4 +58,26 @@ export function train(model: nn.Module<[Tensor], Tensor>, split: data.Dataset<[T
       loss(model.forward(x), y).backward();
       opt.step();
     }
+}
+
+/** Asserts that a and b have the same shape and the same values bit for bit (NaN equals NaN). */
+export function assertBits(what: string, a: Tensor, b: Tensor): void {
+  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
+  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
+}
+
+/**
+ * Runs `model` on a copy of x0 that requires grad, either as one `forward` (so nn.Sequential's
+ * fusions apply) or module by module (`fused` false), backpropagates sum(y · weight(y)), and
+ * returns [y, x's gradient, each parameter's gradient]: what a fusion test compares bit for bit.
+ */
+export function runSequential(model: nn.Sequential, x0: Tensor, fused: boolean, weight: (y: Tensor) => Tensor): Tensor[] {
+  const x = x0.clone();
+  x.requiresGrad = true;
+  for (const p of model.parameters()) p.grad = null;
+  let y = x;
+  if (fused) y = model.forward(x);
+  else for (const m of model) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
+  y.mul(weight(y)).sum().backward();
+  return [y.detach(), x.grad!.clone(), ...model.parameters().map((p) => p.grad!.clone())];
 }

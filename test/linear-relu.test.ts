@@ -6,11 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { listBackends, manualSeed, nn, randn, tensor, type Tensor } from "../src/index.js";
 import { kernelRuns } from "../src/ops/fused/table.js";
-
-const bits = (what: string, a: Tensor, b: Tensor): void => {
-  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
-  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
-};
+import { assertBits, runSequential } from "./helpers.js";
 
 for (const device of listBackends())
   describe(`Sequential Linear→ReLU fusion on ${device}`, () => {
@@ -22,23 +18,14 @@ for (const device of listBackends())
       data[5 * 13 + 2] = NaN;
       const x0 = tensor(data, { shape: [37, 13], device });
       const w = randn([37, 3], { device });
-      const run = (fused: boolean): { y: Tensor; grads: Tensor[]; gx: Tensor } => {
-        const x = x0.clone();
-        x.requiresGrad = true;
-        for (const p of model.parameters()) p.grad = null;
-        let y = x;
-        if (fused) y = model.forward(x);
-        else for (const m of model) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
-        y.mul(w).sum().backward();
-        return { y: y.detach(), grads: model.parameters().map((p) => p.grad!.clone()), gx: x.grad!.clone() };
-      };
+      const run = (fused: boolean): Tensor[] => runSequential(model, x0, fused, () => w);
       const before = [...kernelRuns.values()].reduce((a, b) => a + b, 0);
       const f = run(true);
       assert.ok([...kernelRuns.values()].reduce((a, b) => a + b, 0) > before, "the fused linear kernel ran");
       const u = run(false);
-      bits("output", f.y, u.y);
-      bits("input gradient", f.gx, u.gx);
-      f.grads.forEach((g, i) => bits(`gradient of parameter ${i}`, g, u.grads[i]!));
+      assertBits("output", f[0]!, u[0]!);
+      assertBits("input gradient", f[1]!, u[1]!);
+      f.slice(2).forEach((g, i) => assertBits(`gradient of parameter ${i}`, g, u[i + 2]!));
     });
 
     it("keeps a Linear or ReLU whose forward is overridden as the user wrote it", () => {
@@ -54,6 +41,6 @@ for (const device of listBackends())
       const x = randn([5, 4], { device });
       const y = model.forward(x);
       assert.equal(calls, 1);
-      bits("output", y, probe.forward(x).relu());
+      assertBits("output", y, probe.forward(x).relu());
     });
   });

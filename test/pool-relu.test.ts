@@ -10,12 +10,7 @@ import { listBackends, manualSeed, nn, randn, tensor, type Tensor } from "../src
 import { applyFused, fusedOps } from "../src/ops/fused/table.js";
 import { pooledOf } from "../src/ops/fused/conv.js";
 import { assertClose } from "../src/testing/index.js";
-import { on } from "./helpers.js";
-
-const bits = (what: string, a: Tensor, b: Tensor): void => {
-  assert.deepEqual(a.shape, b.shape, `${what}: shape`);
-  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
-};
+import { assertBits, on, runSequential } from "./helpers.js";
 
 /** Values rounded to halves, so windows hold ties, exact zeros and all-negative windows; one NaN. */
 function rough(shape: number[], device: string): Tensor {
@@ -38,18 +33,9 @@ describe("ReLU → MaxPool2d as one op", () => {
         const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, { padding: 1 }), new nn.ReLU(), pool()).to(device);
         const x0 = rough([2, 2, h, 12], device);
         const w = randn(model.forward(x0).shape, { device });
-        const run = (fused: boolean): Tensor[] => {
-          const x = x0.clone();
-          x.requiresGrad = true;
-          for (const p of model.parameters()) p.grad = null;
-          let y = x;
-          if (fused) y = model.forward(x);
-          else for (const m of model) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
-          y.mul(w).sum().backward();
-          return [y.detach(), x.grad!.clone(), ...model.parameters().map((p) => p.grad!.clone())];
-        };
+        const run = (fused: boolean): Tensor[] => runSequential(model, x0, fused, () => w);
         const f = run(true), u = run(false);
-        ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => bits(what, f[i]!, u[i]!));
+        ["output", "input gradient", "weight gradient", "bias gradient"].forEach((what, i) => assertBits(what, f[i]!, u[i]!));
       });
 
   for (const [cin, cout, k, pad] of [[1, 6, 5, 2], [6, 16, 5, 0]] as const)
@@ -63,20 +49,20 @@ describe("ReLU → MaxPool2d as one op", () => {
       const p = { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [y!.shape[2]! / 2, y!.shape[3]! / 2] } as const;
       pooledOf.delete(y!);
       const [v, i] = applyFused("maxPool2d", [y!], { ...p, relu: true });
-      bits("values", made[0]!, v!);
-      bits("indices", made[1]!, i!);
+      assertBits("values", made[0]!, v!);
+      assertBits("indices", made[1]!, i!);
       // and Sequential takes it: the same bits as the three modules one by one
       const model = new nn.Sequential(new nn.Conv2d(cin, cout, k, { padding: pad }), new nn.ReLU(), new nn.MaxPool2d(2));
       let u = x;
       for (const m of model) u = (m as nn.Module<[Tensor], Tensor>).forward(u);
-      bits("Sequential", model.forward(x), u);
+      assertBits("Sequential", model.forward(x), u);
     }));
 
   test("the pool alone: relu(maxPool(x)) values, indices of the positive maxima and gradients, float64 on cpu", () => on("cpu", () => {
     const x = rough([2, 3, 6, 6], "cpu").to("float64");
     const pool = new nn.MaxPool2d(2);
     const [v] = applyFused("maxPool2d", [x], { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [3, 3], relu: true });
-    bits("values", v!, pool.forward(x.relu()));
+    assertBits("values", v!, pool.forward(x.relu()));
   }));
 });
 
@@ -87,8 +73,8 @@ describe("wasm max pool, 2x2 windows at stride 2", () => {
       for (const relu of [false, true]) {
         const a = { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [h / 2, w / 2], relu } as const;
         const got = applyFused("maxPool2d", [x], a), want = fusedOps().maxPool2d.reference([x], a);
-        bits(`values (relu ${relu})`, got[0]!, want[0]!);
-        bits(`indices (relu ${relu})`, got[1]!, want[1]!);
+        assertBits(`values (relu ${relu})`, got[0]!, want[0]!);
+        assertBits(`indices (relu ${relu})`, got[1]!, want[1]!);
       }
     }));
 });
@@ -101,7 +87,7 @@ describe("wasm max-pool backward, 2x2 windows at stride 2", () => {
       const x = randn([3, 5, h, w]);
       const [, idx] = applyFused("maxPool2d", [x], { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], out: [h / 2, w / 2] });
       const g = randn([3, 5, h / 2, w / 2]);
-      bits("dx", applyFused("maxPool2dBackward", [g, idx!], size(h, w))[0]!, ref(g, idx!, h, w));
+      assertBits("dx", applyFused("maxPool2dBackward", [g, idx!], size(h, w))[0]!, ref(g, idx!, h, w));
     }));
 
   test("indices outside their window (from a 3x3 pool of the same output size) fall back to the scatter", () => on("wasm", () => {
