@@ -4,39 +4,12 @@
 // so other processes on a busy machine disturb both alike. Prints the minimum (and median) CPU ms per
 // step and the share gemm / mlp. Usage (after `npm run build`): node bench/mlp-share.js [--rounds 16]
 
-import { getBackend, manualSeed, nn, optim, randint, randn, setBackend } from "../dist/src/index.js";
+import * as L from "../dist/src/index.js";
 import { parseArgs } from "./lib.js";
+import { mlpSteps } from "./mlp-steps.js";
 
 const args = parseArgs(process.argv.slice(2));
-setBackend("wasm");
-const be = getBackend();
-be.setNumThreads(1);
-await be.ready();
-manualSeed(0);
-const B = 128;
-const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
-const X = randn([47 * B, 784]);
-const Y = randint(0, 10, [47 * B]);
-const lossFn = new nn.CrossEntropyLoss();
-const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-let k = 0;
-const mlp = () => {
-  const i = k++ % 47;
-  opt.zeroGrad();
-  const l = lossFn.forward(model.forward(X.narrow(0, i * B, B)), Y.narrow(0, i * B, B));
-  l.backward();
-  opt.step();
-  return l.item();
-};
-const dims = [784, 256, 128, 10];
-const layers = dims.slice(1).map((out, l) => ({ x: randn([B, dims[l]]), w: randn([out, dims[l]]), gy: randn([B, out]), first: l === 0 }));
-const gemm = () => {
-  for (const { x, w, gy, first } of layers) {
-    x.matmul(w.t());
-    gy.t().matmul(x);
-    if (!first) gy.matmul(w);
-  }
-};
+const { mlp, gemm } = await mlpSteps(L);
 const res = { mlp: [], gemm: [] };
 for (let r = 0; r < Number(args.rounds ?? 16); r++)
   for (const [name, f] of [["mlp", mlp], ["gemm", gemm]]) {
