@@ -147,28 +147,22 @@ function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: 
     c13 = fma(a, b3, c13);
     pb += bstep;
   }
+  storeRow16(c, c00, c01, c02, c03, accumulate);
+  if (rows > 1) storeRow16(c + ldc, c10, c11, c12, c13, accumulate); // not for the last row of an odd m
+}
+
+// One row of a 2x16 tile: C[0:16] = x (accumulate: C[0:16] += x).
+@inline function storeRow16(c: usize, x0: v128, x1: v128, x2: v128, x3: v128, accumulate: bool): void {
   if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c));
-    c01 = f32x4.add(c01, v128.load(c, 16));
-    c02 = f32x4.add(c02, v128.load(c, 32));
-    c03 = f32x4.add(c03, v128.load(c, 48));
+    x0 = f32x4.add(x0, v128.load(c));
+    x1 = f32x4.add(x1, v128.load(c, 16));
+    x2 = f32x4.add(x2, v128.load(c, 32));
+    x3 = f32x4.add(x3, v128.load(c, 48));
   }
-  v128.store(c, c00);
-  v128.store(c, c01, 16);
-  v128.store(c, c02, 32);
-  v128.store(c, c03, 48);
-  if (rows < 2) return; // the last row of an odd m
-  const c1 = c + ldc;
-  if (accumulate) {
-    c10 = f32x4.add(c10, v128.load(c1));
-    c11 = f32x4.add(c11, v128.load(c1, 16));
-    c12 = f32x4.add(c12, v128.load(c1, 32));
-    c13 = f32x4.add(c13, v128.load(c1, 48));
-  }
-  v128.store(c1, c10);
-  v128.store(c1, c11, 16);
-  v128.store(c1, c12, 32);
-  v128.store(c1, c13, 48);
+  v128.store(c, x0);
+  v128.store(c, x1, 16);
+  v128.store(c, x2, 32);
+  v128.store(c, x3, 48);
 }
 
 /**
