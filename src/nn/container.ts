@@ -58,34 +58,65 @@ export class Sequential extends Module {
   [Symbol.iterator](): Iterator<AnyModule> {
     return this.#items[Symbol.iterator]();
   }
+  /** Runs the modules in order; runs of them that match a row of FUSIONS run as that row's one fused call. */
   forward(x: Tensor): Tensor {
     const items = this.#items;
-    for (let i = 0; i < items.length; i++) {
-      const m = items[i]!, next = items[i + 1], third = items[i + 2];
-      // runs of modules (no forward overridden) that run as fused ops, with the same values and
-      // gradients: a Conv2d, a ReLU and a 2x2 MaxPool2d (the convolution's kernel may pool its output
-      // while it is in cache); a ReLU then a MaxPool2d (the ReLU on the pooled values); a Linear or
-      // Conv2d then a ReLU
-      if (m instanceof Conv2d && plain(m, Conv2d) && next && reluPool(next, third) && third.halves) {
-        x = third.forwardRelu(m.forward(x, false, true));
-        i += 2;
-      } else if (reluPool(m, next)) {
-        x = next.forwardRelu(x);
-        i++;
-      } else if (next instanceof ReLU && plain(next, ReLU) && !reluPool(next, third) && ((m instanceof Linear && plain(m, Linear)) || (m instanceof Conv2d && plain(m, Conv2d)))) {
-        x = m.forwardRelu(x);
-        i++;
-      } else x = (m as unknown as TensorModule).forward(x);
+    for (let i = 0; i < items.length; ) {
+      const f = fusionAt(items, i);
+      if (f) {
+        x = f.run(x, ...items.slice(i, i + f.match.length));
+        i += f.match.length;
+      } else x = (items[i++] as unknown as TensorModule).forward(x);
     }
     return x;
   }
 }
 
-/** Whether m runs class C's own forward (not an override). */
-const plain = (m: { forward: unknown }, C: { prototype: { forward: unknown } }): boolean => m.forward === C.prototype.forward;
-/** A ReLU then a MaxPool2d without indices, both plain: the pool's forwardRelu runs them. */
-const reluPool = (a: AnyModule, b: AnyModule | undefined): b is MaxPool2d =>
-  a instanceof ReLU && plain(a, ReLU) && b instanceof MaxPool2d && plain(b, MaxPool2d) && !b.returnIndices;
+/**
+ * A run of modules that executes as one fused op with the same values and gradients: `match` tests
+ * the modules in order, `run` executes them all on x.
+ */
+interface Fusion {
+  match: ((m: AnyModule) => boolean)[];
+  run: (x: Tensor, ...ms: AnyModule[]) => Tensor;
+}
+/** A Fusion whose run gets the modules typed as its predicates narrowed them. */
+const fusion = <T extends AnyModule[]>(match: { [K in keyof T]: (m: AnyModule) => m is T[K] }, run: (x: Tensor, ...ms: NoInfer<T>) => Tensor): Fusion =>
+  ({ match, run: run as Fusion["run"] });
+
+/** A module of class C that runs C's own forward (not an override): only those fuse. */
+const plain = <M extends AnyModule>(C: (abstract new (...args: never) => M) & { prototype: M }) => (m: AnyModule): m is M =>
+  m instanceof C && m.forward === C.prototype.forward;
+const isConv = plain(Conv2d), isLinear = plain(Linear), isReLU = plain(ReLU), isPool = plain(MaxPool2d);
+/** A plain MaxPool2d without indices (its forwardRelu takes a ReLU in). */
+const pool = (m: AnyModule): m is MaxPool2d => isPool(m) && !m.returnIndices;
+
+/**
+ * Sequential's fusions, one row each. At each module the longest matching row runs, unless a match
+ * starting inside it reaches further (Linear, ReLU, MaxPool2d: the ReLU fuses into the pool, the
+ * Linear runs alone); unmatched modules run their forward.
+ */
+const FUSIONS: Fusion[] = [
+  // the convolution's kernel pools its output while it is in cache; the pool op checks the shapes and uses it
+  fusion([isConv, isReLU, (m): m is MaxPool2d => pool(m) && m.halves], (x, conv, _, p) => p.forwardRelu(conv.forward(x, false, true))),
+  // max and ReLU commute bit for bit: the ReLU runs on the pooled values
+  fusion([isReLU, pool], (x, _, p) => p.forwardRelu(x)),
+  // the ReLU runs on the output as the kernel stores it
+  fusion([(m): m is Linear | Conv2d => isLinear(m) || isConv(m), isReLU], (x, m, _) => m.forwardRelu(x)),
+];
+
+/** The longest row of FUSIONS matching items from i, or none when a match starting inside it reaches further. */
+function fusionAt(items: readonly AnyModule[], i: number): Fusion | undefined {
+  const longest = (j: number): Fusion | undefined => {
+    let best: Fusion | undefined;
+    for (const f of FUSIONS)
+      if (f.match.length > (best?.match.length ?? 0) && f.match.every((ok, k) => j + k < items.length && ok(items[j + k]!))) best = f;
+    return best;
+  };
+  const f = longest(i), end = i + (f?.match.length ?? 0);
+  for (let j = i + 1; j < end; j++) if ((longest(j)?.match.length ?? 0) > end - j) return undefined;
+  return f;
+}
 
 /** A list of modules registered as children "0", "1", …; it has no forward. Matches torch.nn.ModuleList. */
 export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
