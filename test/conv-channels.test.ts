@@ -10,7 +10,7 @@ import { convDirect } from "../src/backend/wasm/conv-direct.js";
 import { applyFused, fusedOps } from "../src/ops/fused/table.js";
 import { biasOf } from "../src/ops/fused/conv.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { assertBits, on, runSequential } from "./helpers.js";
+import { assertBits, on, runSequential, withoutConvJobs, withThreads } from "./helpers.js";
 
 interface Case { name: string; x: number[]; w: number[]; pad: [number, number, number, number] }
 const CASES: Case[] = [
@@ -20,16 +20,6 @@ const CASES: Case[] = [
 ];
 
 const attrsOf = (c: Case) => ({ stride: [1, 1] as const, dilation: [1, 1] as const, pad: c.pad, groups: 1 });
-/** Runs f with the given wasm conv paths switched off, restoring them after. */
-function without<T>(off: Partial<typeof convDirect>, f: () => T): T {
-  const before = { ...convDirect };
-  Object.assign(convDirect, off);
-  try {
-    return f();
-  } finally {
-    Object.assign(convDirect, { forward: before.forward, input: before.input, weight: before.weight, channels: before.channels });
-  }
-}
 
 describe("channel-vectorized convolution on wasm", () => {
   for (const c of CASES)
@@ -39,15 +29,12 @@ describe("channel-vectorized convolution on wasm", () => {
         const x = randn(c.x, { generator: gen }), w = randn(c.w, { generator: gen }), b = randn([c.w[0]!], { generator: gen });
         const a = attrsOf(c), fwd = { ...a, bias: true }, wgt = { ...a, kernel: [c.w[2]!, c.w[3]!] as const };
         const gy = randn(fusedOps().conv2d.reference([x, w, b], fwd)[0]!.shape, { generator: gen });
-        const be = x.backend as unknown as { getNumThreads(): number; setNumThreads(n: number): void };
-        const threadsBefore = be.getNumThreads();
-        be.setNumThreads(threads);
-        try {
+        withThreads(threads, () => {
           const ops = (): Tensor[] => [applyFused("conv2d", [x, w, b], fwd)[0]!, applyFused("conv2dWeight", [x, gy], wgt)[0]!];
           const runs = convDirect.channelRuns;
           const channels = ops();
           assert.equal(convDirect.channelRuns - runs, 2, "both ops ran the channel-vectorized jobs");
-          const direct = without({ channels: false }, ops), gemm = without({ channels: false, forward: false, weight: false }, ops);
+          const direct = withoutConvJobs({ channels: false }, ops), gemm = withoutConvJobs({ channels: false, forward: false, weight: false }, ops);
           assert.equal(convDirect.channelRuns - runs, 2, "switched off, they did not run");
           const ref = [fusedOps().conv2d.reference([x, w, b], fwd)[0]!, fusedOps().conv2dWeight.reference([x, gy], wgt)[0]!];
           ["forward", "weight gradient"].forEach((what, i) => {
@@ -55,9 +42,7 @@ describe("channel-vectorized convolution on wasm", () => {
             assertClose(channels[i]!, direct[i]!, { rtol: 1e-5, atol: 1e-5 }, `${what} against the direct job`);
             assertClose(channels[i]!, gemm[i]!, { rtol: 1e-5, atol: 1e-5 }, `${what} against im2col + GEMM`);
           });
-        } finally {
-          be.setNumThreads(threadsBefore);
-        }
+        });
       }));
 });
 
@@ -69,19 +54,14 @@ describe("the bias gradient from the weight gradient's wasm jobs", () => {
   ];
   for (const [name, xs, ws, off] of JOBS)
     for (const threads of [1, 3])
-      test(`${name}, ${threads} thread${threads > 1 ? "s" : ""}: Σ gy over samples and positions`, () => on("wasm", () => without(off, () => {
+      test(`${name}, ${threads} thread${threads > 1 ? "s" : ""}: Σ gy over samples and positions`, () => on("wasm", () => withoutConvJobs(off, () => {
         const gen = new Generator(9);
         const x = randn(xs, { generator: gen }), gy = randn([xs[0]!, ws[0]!, xs[2]! - 4, xs[3]! - 4], { generator: gen });
-        const be = x.backend as unknown as { getNumThreads(): number; setNumThreads(n: number): void };
-        const before = be.getNumThreads();
-        be.setNumThreads(threads);
-        try {
+        withThreads(threads, () => {
           const a = { stride: [1, 1] as const, dilation: [1, 1] as const, pad: [0, 0, 0, 0] as const, groups: 1, kernel: [5, 5] as const, bias: true };
           const [gw] = applyFused("conv2dWeight", [x, gy], a);
           assertClose(biasOf.get(gw!)!, gy.sum([0, 2, 3]), { rtol: 1e-5, atol: 1e-5 });
-        } finally {
-          be.setNumThreads(before);
-        }
+        });
       })));
 });
 
@@ -91,7 +71,7 @@ describe("conv2d with its ReLU as one op", () => {
   const PATHS: [string, Partial<typeof convDirect>][] = [["the direct jobs", {}], ["im2col + GEMM", { forward: false, channels: false }]];
   for (const device of listBackends())
     for (const [path, off] of device === "wasm" ? PATHS : PATHS.slice(0, 1))
-      test(`Sequential Conv2d → ReLU gives the bits of the two modules on ${device}, ${path}`, () => without(off, () => {
+      test(`Sequential Conv2d → ReLU gives the bits of the two modules on ${device}, ${path}`, () => withoutConvJobs(off, () => {
         for (const [cin, cout, k, pad] of LAYERS) {
           manualSeed(7);
           const model = new nn.Sequential(new nn.Conv2d(cin, cout, k, { padding: pad }), new nn.ReLU()).to(device);

@@ -10,7 +10,7 @@ import { Generator, listBackends, randn, type Tensor } from "../src/index.js";
 import { convDirect } from "../src/backend/wasm/conv-direct.js";
 import { applyFused, fusedOps } from "../src/ops/fused/table.js";
 import { assertClose } from "../src/testing/index.js";
-import { on } from "./helpers.js";
+import { on, withoutConvJobs, withThreads } from "./helpers.js";
 
 interface Case { name: string; x: number[]; w: number[]; pad: [number, number, number, number]; groups: number }
 const CASES: Case[] = [
@@ -42,28 +42,17 @@ describe("direct convolution on wasm", () => {
         const x = randn(c.x, { generator: gen }), w = randn(c.w, { generator: gen }), b = randn([c.w[0]!], { generator: gen });
         const y = fusedOps().conv2d.reference([x, w, b], { ...attrsOf(c), bias: true })[0]!;
         const gy = randn(y.shape, { generator: gen });
-        const be = x.backend as unknown as { getNumThreads(): number; setNumThreads(n: number): void };
-        const before = be.getNumThreads();
-        be.setNumThreads(threads);
-        try {
+        withThreads(threads, () => {
           const runs = convDirect.runs;
           const direct = run(c, x, w, b, gy, true);
           assert.equal(convDirect.runs - runs, 3, "every op ran the direct job");
-          Object.assign(convDirect, { forward: false, input: false, weight: false });
-          let gemm: Tensor[];
-          try {
-            gemm = run(c, x, w, b, gy, true);
-          } finally {
-            Object.assign(convDirect, { forward: true, input: true, weight: true });
-          }
+          const gemm = withoutConvJobs({ forward: false, input: false, weight: false }, () => run(c, x, w, b, gy, true));
           assert.equal(convDirect.runs - runs, 3, "switched off, the im2col jobs ran");
           const ref = run(c, x, w, b, gy, false);
           ["forward", "input gradient", "weight gradient"].forEach((what, i) => {
             assertClose(direct[i]!, ref[i]!, { rtol: 1e-4, atol: 1e-4 }, `${what} against the reference`);
             assertClose(direct[i]!, gemm[i]!, { rtol: 1e-5, atol: 1e-5 }, `${what} against im2col + GEMM`);
           });
-        } finally {
-          be.setNumThreads(before);
-        }
+        });
       }));
 });

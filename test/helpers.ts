@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { data, Generator, getBackend, optim, setBackend, tensor, type Backend, type nn, type Tensor, type DType } from "../src/index.js";
+import { convDirect } from "../src/backend/wasm/conv-direct.js";
 
 /** An encoded tensor as written by tools/fixtures/common.py. */
 export interface FixtureTensor {
@@ -42,6 +43,29 @@ export function on<T>(device: string | Backend, fn: () => T): T {
     return fn();
   } finally {
     setBackend(before);
+  }
+}
+
+/** Runs `fn` with the current backend (the wasm one: it has threads) on n threads, restoring its count afterwards. */
+export function withThreads<T>(n: number, fn: () => T): T {
+  const be = getBackend() as unknown as { getNumThreads(): number; setNumThreads(n: number): void };
+  const before = be.getNumThreads();
+  be.setNumThreads(n);
+  try {
+    return fn();
+  } finally {
+    be.setNumThreads(before);
+  }
+}
+
+/** Runs `fn` with the given wasm convolution paths switched off (src/backend/wasm/conv-direct.ts), restoring them afterwards. */
+export function withoutConvJobs<T>(off: Partial<typeof convDirect>, fn: () => T): T {
+  const before = { ...convDirect };
+  Object.assign(convDirect, off);
+  try {
+    return fn();
+  } finally {
+    Object.assign(convDirect, { forward: before.forward, input: before.input, weight: before.weight, channels: before.channels });
   }
 }
 
