@@ -4,9 +4,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { getBackend, manualSeed, nn, optim, rand, randint, type WasmBackend } from "../src/index.js";
+import { afterGc } from "./helpers.js";
 
 const be = getBackend();
 const wanted = process.env.MYELIN_BACKEND;
@@ -16,16 +15,7 @@ const MiB = 2 ** 20;
 test("MLP training without dispose() runs in bounded memory on the wasm backend", { skip }, async () => {
   assert.equal(be.name, "wasm", "MYELIN_BACKEND=wasm but the wasm backend is not the current backend");
   const wasm = be as WasmBackend;
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  const settle = async (): Promise<number> => {
-    // the registry's callbacks run after a GC, on a later turn of the event loop
-    for (let i = 0; i < 5; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return wasm.liveBytes;
-  };
+  const settle = (): Promise<number> => afterGc(() => wasm.liveBytes);
 
   manualSeed(0);
   const B = 128;

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { data, Generator, getBackend, optim, setBackend, tensor, type Backend, type nn, type Tensor, type DType } from "../src/index.js";
 import { convDirect } from "../src/backend/wasm/conv-direct.js";
 
@@ -44,6 +46,20 @@ export function on<T>(device: string | Backend, fn: () => T): T {
   } finally {
     setBackend(before);
   }
+}
+
+/**
+ * Reads `read()` after five full GCs, each followed by a turn of the event loop: a freed storage's
+ * FinalizationRegistry cell (and its wasm block) goes only when the cleanup task runs, after the GC.
+ */
+export async function afterGc<T>(read: () => T): Promise<T> {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return read();
 }
 
 /** Runs `fn` with the current backend (the wasm one: it has threads) on n threads, restoring its count afterwards. */

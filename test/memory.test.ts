@@ -5,12 +5,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { createWasmBackend, F, fit, getBackend, setBackend, manualSeed, nn, optim, stepScope, Tensor, tensor, type WasmBackend } from "../src/index.js";
 import { WasmHeap } from "../src/backend/wasm/memory.js";
 import { syncCollector } from "../src/backend/wasm/node-platform.js";
 import type { WasmMemory } from "../src/backend/wasm/wasm-api.js";
+import { afterGc } from "./helpers.js";
 
 const KiB = 1024;
 const wasmDefault = getBackend().name === "wasm";
@@ -88,16 +87,7 @@ test("fit on XOR with batch size 1 stays flat (step scope, real sizes toward the
 });
 
 test("fit on XOR with batch size 1 keeps the JS heap flat: heapUsed after a full GC, 6,000 steps", async () => {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  const settle = async (): Promise<number> => {
-    // a freed storage's FinalizationRegistry cell (and its Block) goes only when the cleanup task runs, after the GC
-    for (let i = 0; i < 5; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return process.memoryUsage().heapUsed;
-  };
+  const settle = (): Promise<number> => afterGc(() => process.memoryUsage().heapUsed);
   manualSeed(0);
   const xs = [[0, 0], [0, 1], [1, 0], [1, 1]].map((r) => tensor([r]));
   const ys = [0, 1, 1, 0].map((c) => tensor([c], { dtype: "int32" }));
