@@ -56,6 +56,21 @@ export interface BatchNormOptions {
 }
 
 /**
+ * A batch or instance norm's parameters and buffers over C features, as torch's _NormBase makes
+ * them (in its state-dict order): weight 1 and bias 0 where affine; running_mean 0, running_var 1
+ * and num_batches_tracked 0 (int32 here, int64 in torch) where trackRunningStats; null where off.
+ */
+export function normState(c: number, affine: boolean, trackRunningStats: boolean, dtype: DType) {
+  return {
+    weight: affine ? Parameter(ones([c], { dtype })) : null,
+    bias: affine ? Parameter(zeros([c], { dtype })) : null,
+    runningMean: trackRunningStats ? Buffer(zeros([c], { dtype })) : null,
+    runningVar: trackRunningStats ? Buffer(ones([c], { dtype })) : null,
+    numBatchesTracked: trackRunningStats ? Buffer(zeros([], { dtype: "int32" })) : null,
+  };
+}
+
+/**
  * Batch normalization (Ioffe & Szegedy, 2015) of [N, C] or [N, C, L] per channel C. Training mode
  * normalizes with the batch mean and biased variance and updates running_mean and running_var
  * (unbiased) with `momentum`; eval mode uses the running statistics. State dict: `weight`, `bias`,
@@ -80,11 +95,8 @@ export class BatchNorm1d extends Module {
     this.momentum = momentum === undefined ? 0.1 : momentum;
     const cfg = this.getConfig()!;
     cfg.options = { ...cfg.options, momentum: this.momentum };
-    this.weight = affine ? Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = affine ? Parameter(zeros([numFeatures], { dtype })) : null;
-    this.runningMean = trackRunningStats ? Buffer(zeros([numFeatures], { dtype })) : null;
-    this.runningVar = trackRunningStats ? Buffer(ones([numFeatures], { dtype })) : null;
-    this.numBatchesTracked = trackRunningStats ? Buffer(zeros([], { dtype: "int32" })) : null;
+    ({ weight: this.weight, bias: this.bias, runningMean: this.runningMean, runningVar: this.runningVar, numBatchesTracked: this.numBatchesTracked } =
+      normState(numFeatures, affine, trackRunningStats, dtype));
   }
 
   protected checkInput(x: Tensor): void {

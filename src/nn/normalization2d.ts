@@ -8,8 +8,8 @@ import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { groupNorm, instanceNorm } from "./functional/normalization.js";
 import { Module } from "./module.js";
-import { BatchNorm1d } from "./normalization.js";
-import { Buffer, Parameter } from "./parameter.js";
+import { BatchNorm1d, normState } from "./normalization.js";
+import { Parameter } from "./parameter.js";
 
 /**
  * Batch normalization of [N, C, H, W] per channel over N, H and W (Ioffe & Szegedy, 2015); the
@@ -86,11 +86,8 @@ abstract class InstanceNormNd extends Module {
     });
     this.eps = eps;
     this.momentum = momentum;
-    this.weight = affine ? Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = affine ? Parameter(zeros([numFeatures], { dtype })) : null;
-    this.runningMean = trackRunningStats ? Buffer(zeros([numFeatures], { dtype })) : null;
-    this.runningVar = trackRunningStats ? Buffer(ones([numFeatures], { dtype })) : null;
-    this.numBatchesTracked = trackRunningStats ? Buffer(zeros([], { dtype: "int32" })) : null;
+    ({ weight: this.weight, bias: this.bias, runningMean: this.runningMean, runningVar: this.runningVar, numBatchesTracked: this.numBatchesTracked } =
+      normState(numFeatures, affine, trackRunningStats, dtype));
   }
   forward(x: Tensor): Tensor {
     const nsp = this.name.endsWith("1d") ? 1 : 2;
