@@ -7,22 +7,8 @@ import assert from "node:assert/strict";
 import { backendByName } from "../src/backend/registry.js";
 import { F, listBackends, nn, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, fixture, values, type FixtureTensor, on } from "./helpers.js";
+import { decode, decodeState, fixture, values, type FixtureTensor, type LayerCase, on } from "./helpers.js";
 
-type State = Record<string, FixtureTensor>;
-interface LayerCase {
-  name: string;
-  ctor: { class: string; args: unknown[]; options: Record<string, unknown> };
-  train: boolean;
-  stateDict: State;
-  input: FixtureTensor;
-  out: FixtureTensor;
-  indices?: FixtureTensor;
-  gradOutput: FixtureTensor;
-  gradInput: FixtureTensor;
-  paramGrads: State;
-  stateAfter?: State;
-}
 interface FnCase { fn: string; tensors: FixtureTensor[]; args: unknown[]; out: FixtureTensor; gradOutput: FixtureTensor; grads: FixtureTensor[] }
 interface Fx {
   layers: LayerCase[];
@@ -34,8 +20,6 @@ const fx = fixture<Fx>("conv/layers.json");
 type Ctor = new (...args: unknown[]) => nn.Module<[Tensor], Tensor | [Tensor, Tensor]>;
 const build = (c: LayerCase["ctor"]): nn.Module<[Tensor], Tensor | [Tensor, Tensor]> =>
   new ((nn as unknown as Record<string, Ctor>)[c.class]!)(...c.args.map((a) => a ?? undefined), c.options);
-const decodeState = (s: State, device?: string): Record<string, Tensor> =>
-  Object.fromEntries(Object.entries(s).map(([k, v]) => [k, decode(v, { device })]));
 const F32 = { rtol: 1e-4, atol: 1e-5 };
 const GRAD = { rtol: 1e-4, atol: 1e-4 };
 
@@ -55,7 +39,7 @@ for (const device of listBackends()) {
         if (c.indices) assert.deepEqual([...idx!.dataSync()], values(c.indices), `${c.name} indices`);
         else assert.equal(idx, null);
         y.backward(decode(c.gradOutput));
-        assertClose(x.grad!, values(c.gradInput), GRAD, `${c.name} input gradient`);
+        assertClose(x.grad!, values(c.gradInput!), GRAD, `${c.name} input gradient`);
         for (const [k, p] of m.namedParameters()) assertClose(p.grad!, values(c.paramGrads[k]!), GRAD, `${c.name} gradient of ${k}`);
         if (c.stateAfter) {
           const sd = m.stateDict();

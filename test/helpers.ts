@@ -34,6 +34,30 @@ export function decode(t: FixtureTensor, opts: { dtype?: DType; requiresGrad?: b
   return tensor(values(t), { shape: t.shape, dtype: opts.dtype ?? t.dtype, requiresGrad: opts.requiresGrad, device: opts.device });
 }
 
+/** A state dict as the fixtures encode it (tools/fixtures/common.py's state()). */
+export type FixtureState = Record<string, FixtureTensor>;
+
+/** Decodes a fixture state dict, for loadStateDict. */
+export const decodeState = (s: FixtureState, device?: string): Record<string, Tensor> =>
+  Object.fromEntries(Object.entries(s).map(([k, v]) => [k, decode(v, { device })]));
+
+/** A layer's parity case, as layer_case in tools/fixtures/nn.py and conv.py writes it. */
+export interface LayerCase {
+  name: string;
+  ctor: { class: string; args: unknown[]; options: Record<string, unknown> };
+  train: boolean;
+  stateDict: FixtureState;
+  input: FixtureTensor;
+  out: FixtureTensor;
+  /** conv.py: a max pool's indices. */
+  indices?: FixtureTensor;
+  gradOutput: FixtureTensor;
+  /** nn.py: null for an integer input. */
+  gradInput: FixtureTensor | null;
+  paramGrads: FixtureState;
+  stateAfter?: FixtureState;
+}
+
 /** Path of the repository root (for tests that read files shipped with the repo). */
 export const repoRoot = root;
 

@@ -6,23 +6,22 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { backendByName, F, listBackends, manualSeed, nn, randn, tensor, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, fixture, on, values, type FixtureTensor } from "./helpers.js";
+import { decode, decodeState, fixture, on, values, type FixtureState, type FixtureTensor } from "./helpers.js";
 
-type State = Record<string, FixtureTensor>;
 interface Ctor { class: string; args: unknown[]; options: Record<string, unknown>; layer?: Ctor; numLayers?: number; norm?: boolean }
 interface Case {
   name: string;
   ctor: Ctor;
   train: boolean;
   calls: number;
-  stateDict: State;
+  stateDict: FixtureState;
   inputs: FixtureTensor[];
   options: Record<string, FixtureTensor | number[]>;
   outs: FixtureTensor[];
   gradOutputs: FixtureTensor[];
   inputGrads: (FixtureTensor | null)[];
-  paramGrads: State;
-  stateAfter: State;
+  paramGrads: FixtureState;
+  stateAfter: FixtureState;
 }
 const fx = fixture<{ cases: Case[] }>("audit/parity.json");
 const F32 = { rtol: 1e-4, atol: 1e-5 };
@@ -56,7 +55,7 @@ for (const device of listBackends()) {
       test(`${device} › ${c.name}`, () => on(device, () => {
         const m = build(c.ctor);
         assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.stateDict), "torch's state-dict keys in torch's order");
-        m.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, decode(v)])));
+        m.loadStateDict(decodeState(c.stateDict));
         m.train(c.train);
         const xs = c.inputs.map((t) => decode(t, { device, requiresGrad: t.dtype === "float32" }));
         for (let i = 1; i < c.calls; i++) call(c, m, xs.map((x) => x.detach()), device);

@@ -6,24 +6,11 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { nn, randn, tensor, zeros, type Tensor } from "../src/index.js";
 import { assertClose } from "../src/testing/index.js";
-import { decode, fixture, values, type FixtureTensor } from "./helpers.js";
+import { decode, decodeState, fixture, values, type FixtureState, type FixtureTensor, type LayerCase } from "./helpers.js";
 
-type State = Record<string, FixtureTensor>;
-interface LayerCase {
-  name: string;
-  ctor: { class: string; args: unknown[]; options: Record<string, unknown> };
-  train: boolean;
-  stateDict: State;
-  input: FixtureTensor;
-  out: FixtureTensor;
-  gradOutput: FixtureTensor;
-  gradInput: FixtureTensor | null;
-  paramGrads: State;
-  stateAfter?: State;
-}
 interface Fx {
   layers: LayerCase[];
-  cumulative: { stateDict: State; inputs: FixtureTensor[]; stateAfter: State; evalOut: FixtureTensor };
+  cumulative: { stateDict: FixtureState; inputs: FixtureTensor[]; stateAfter: FixtureState; evalOut: FixtureTensor };
   containers: Record<string, { keys: [string, number[]][]; numParameters: number }>;
   gains: [string, number | null, number][];
   fans: { shape: number[]; fanIn: number; fanOut: number }[];
@@ -32,11 +19,10 @@ const fx = fixture<Fx>("nn/layers.json");
 
 type Ctor = new (...args: unknown[]) => nn.Module;
 const build = (c: LayerCase["ctor"]): nn.Module => new ((nn as unknown as Record<string, Ctor>)[c.class]!)(...c.args, c.options);
-const decodeState = (s: State): Record<string, Tensor> => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, decode(v)]));
 const F32 = { rtol: 1e-5, atol: 1e-6 };
 const GRAD = { rtol: 1e-4, atol: 1e-4 };
 
-function checkState(m: nn.Module, expected: State, what: string): void {
+function checkState(m: nn.Module, expected: FixtureState, what: string): void {
   const sd = m.stateDict();
   assert.deepEqual(Object.keys(sd), Object.keys(expected), `${what}: state-dict keys`);
   for (const [k, v] of Object.entries(expected)) {
