@@ -2,6 +2,7 @@
 // >= 30 ms) on 1M float32 elements, 1 and 2 threads. Run after building: node bench/elementwise.js
 
 import { createWasmBackend } from "../dist/src/backend/wasm/wasm-backend.js";
+import { msPerCall } from "./lib.js";
 
 const be = await createWasmBackend({ numThreads: 2 });
 const n = 1 << 20;
@@ -26,17 +27,7 @@ const cases = {
 function rate(f) {
   for (let i = 0; i < 5; i++) be.free(f());
   const s = [];
-  for (let r = 0; r < 7; r++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let t1 = t0;
-    while (t1 - t0 < 30) {
-      be.free(f());
-      calls++;
-      t1 = performance.now();
-    }
-    s.push((n * calls) / ((t1 - t0) * 1e6));
-  }
+  for (let r = 0; r < 7; r++) s.push(n / (msPerCall(() => be.free(f()), 30) * 1e6));
   return s.sort((a, b) => a - b)[3];
 }
 

@@ -20,6 +20,19 @@ export async function timeLoop(step, minSec, minIters = 1) {
   }
 }
 
+/** Calls `f` until >= ms milliseconds have passed (one sample of a median); returns milliseconds per call. */
+export function msPerCall(f, ms) {
+  let calls = 0;
+  const t0 = performance.now();
+  let t1 = t0;
+  while (t1 - t0 < ms) {
+    f();
+    calls++;
+    t1 = performance.now();
+  }
+  return (t1 - t0) / calls;
+}
+
 export function emit(obj) {
   process.stdout.write("RESULT " + JSON.stringify(obj) + "\n");
 }

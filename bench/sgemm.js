@@ -4,6 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { createWasmBackend } from "../dist/src/backend/wasm/wasm-backend.js";
+import { msPerCall } from "./lib.js";
 
 /** Busy jiffies and total jiffies of the machine (Linux /proc/stat), for the "other load" column. */
 function cpuStat() {
@@ -42,17 +43,7 @@ for (const n of [256, 512, 1024]) {
       const s0 = cpuStat();
       const c0 = process.cpuUsage();
       const w0 = performance.now();
-      for (let r = 0; r < runs; r++) {
-        let calls = 0;
-        const t0 = performance.now();
-        let t1 = t0;
-        while (t1 - t0 < 50) {
-          be.free(be.matmul(x, y, "float32"));
-          calls++;
-          t1 = performance.now();
-        }
-        rates.push((2 * n ** 3 * calls) / ((t1 - t0) * 1e6));
-      }
+      for (let r = 0; r < runs; r++) rates.push((2 * n ** 3) / (msPerCall(() => be.free(be.matmul(x, y, "float32")), 50) * 1e6));
       const wall = performance.now() - w0;
       const c1 = process.cpuUsage(c0);
       const s1 = cpuStat();

@@ -4,6 +4,7 @@
 // The crossovers set MAP_THREAD_MIN and GEMM_THREAD_MIN in src/backend/wasm/wasm-backend.ts.
 
 import { createWasmBackend } from "../dist/src/backend/wasm/wasm-backend.js";
+import { msPerCall } from "./lib.js";
 
 const be = await createWasmBackend({ numThreads: 2, parallelMin: { map: 1, gemm: 1 } });
 const cv = (storage, shape) => ({ storage, shape, strides: shape.length === 2 ? [shape[1], 1] : [1], offset: 0 });
@@ -12,17 +13,7 @@ const cv = (storage, shape) => ({ storage, shape, strides: shape.length === 2 ? 
 function time(f) {
   for (let i = 0; i < 20; i++) f();
   const s = [];
-  for (let r = 0; r < 9; r++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let t1 = t0;
-    while (t1 - t0 < 20) {
-      f();
-      calls++;
-      t1 = performance.now();
-    }
-    s.push(((t1 - t0) * 1000) / calls);
-  }
+  for (let r = 0; r < 9; r++) s.push(msPerCall(f, 20) * 1000);
   return s.sort((a, b) => a - b)[4];
 }
 
