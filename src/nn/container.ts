@@ -107,15 +107,22 @@ const FUSIONS: Fusion[] = [
 
 /** The longest row of FUSIONS matching items from i, or none when a match starting inside it reaches further. */
 function fusionAt(items: readonly AnyModule[], i: number): Fusion | undefined {
-  const longest = (j: number): Fusion | undefined => {
-    let best: Fusion | undefined;
-    for (const f of FUSIONS)
-      if (f.match.length > (best?.match.length ?? 0) && f.match.every((ok, k) => j + k < items.length && ok(items[j + k]!))) best = f;
-    return best;
-  };
-  const f = longest(i), end = i + (f?.match.length ?? 0);
-  for (let j = i + 1; j < end; j++) if ((longest(j)?.match.length ?? 0) > end - j) return undefined;
+  const f = longest(items, i), end = i + (f?.match.length ?? 0);
+  for (let j = i + 1; j < end; j++) if ((longest(items, j)?.match.length ?? 0) > end - j) return undefined;
   return f;
+}
+
+/** The longest row of FUSIONS whose predicates accept items j, j + 1, …; none where no row does. */
+function longest(items: readonly AnyModule[], j: number): Fusion | undefined {
+  let best: Fusion | undefined;
+  for (const f of FUSIONS) {
+    const n = f.match.length;
+    if (n <= (best?.match.length ?? 0) || j + n > items.length) continue;
+    let k = 0;
+    while (k < n && f.match[k]!(items[j + k]!)) k++;
+    if (k === n) best = f;
+  }
+  return best;
 }
 
 /** A list of modules registered as children "0", "1", …; it has no forward. Matches torch.nn.ModuleList. */
