@@ -23,7 +23,8 @@ export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/s
 export { einsum } from "./composites/einsum.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
-export { cat, stack, split, chunk, unbind, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { pad, type PadMode, type PadOptions } from "./nn/functional/pad.js"; // torch's F.pad order (mode, value); a number third is the value
 export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoftmax, norm } from "./ops/reduce.js";
 export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";

@@ -28,9 +28,9 @@ const extremum = <P extends "maximum" | "minimum">(pick: "gt" | "lt"): VjpRule<P
   return [g.mul(share), g.mul(share.neg().add(1))];
 };
 
-/** d amax: the gradient is shared evenly among the elements equal to the extreme (torch.amax). */
+/** d amax: the gradient is shared evenly among the elements equal to the extreme, or among the NaNs that made it NaN (torch.max). */
 const reduceExtreme = <P extends "max" | "min">(): VjpRule<P> => (g, [x], out) => {
-  const mask = x!.eq(out.expand(x!.shape)).to(g.dtype);
+  const mask = x!.eq(out.expand(x!.shape)).logicalOr(x!.isnan()).to(g.dtype);
   const count = reduceKeep("sum", mask, out.shape.flatMap((s, d) => (s === 1 && x!.shape[d] !== 1 ? [d] : [])));
   return [g.expand(x!.shape).mul(mask).div(count)];
 };

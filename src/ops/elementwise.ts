@@ -138,7 +138,10 @@ export const sub = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor =
 export const mul = (a: TensorLike, b: TensorLike): Tensor => arith("mul", a, b);
 /** True division: integer inputs give float32, like torch.div. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => arith("div", a, b, true);
-export const pow = (a: TensorLike, b: TensorLike): Tensor => arith("pow", a, b);
+export const pow = (a: TensorLike, b: TensorLike): Tensor => {
+  if (a instanceof Tensor && !isFloating(a.dtype) && Number.isInteger(b) && (b as number) < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (torch); got ${a.dtype} ** ${b as number}, cast to float first`);
+  return arith("pow", a, b);
+};
 export const maximum = (a: Tensor, b: TensorLike): Tensor => arith("maximum", a, b);
 export const minimum = (a: Tensor, b: TensorLike): Tensor => arith("minimum", a, b);
 
@@ -194,8 +197,11 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
   for (const [name, v] of [["min", min], ["max", max]] as const)
     if (v != null && typeof v !== "number" && !(v instanceof Tensor)) throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
   let out = x;
-  if (min != null) out = where(compare("lt", out, min), min, out);
-  if (max != null) out = where(compare("gt", out, max), max, out);
+  // a NaN bound gives NaN, as torch (out < NaN is false and would ignore it; out ≠ NaN is always true)
+  const past = (op: "lt" | "gt", b: number | Tensor): Tensor =>
+    typeof b === "number" ? compare(b !== b ? "ne" : op, out, b) : logicalOr(compare(op, out, b), isnan(b));
+  if (min != null) out = where(past("lt", min), min, out);
+  if (max != null) out = where(past("gt", max), max, out);
   return out;
 }
 
