@@ -17,8 +17,9 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, randLike, randnLike, randintLike, type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
-export { add, sub, mul, div, pow, maximum, minimum, clamp, relu, sigmoid, cast, type AlphaOptions } from "./ops/elementwise.js";
+export { add, sub, mul, pow, maximum, minimum, clamp, relu, sigmoid, cast, type AlphaOptions } from "./ops/elementwise.js";
 export { whereOrIndices as where, tril, triu, maskedFill, maskedSelect, nonzero, all, any, nanToNum, cumsum, cumprod, type NanToNumOptions } from "./composites/selection.js";
+export { div, floorDivide, remainder, fmod, type DivOptions } from "./composites/division.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sorting.js";
 export { einsum } from "./composites/einsum.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";

@@ -1,11 +1,11 @@
 // The edge-case sweep (docs/issue-audit.md, "Edge-case sweep"): NaN and ±inf through reductions,
-// clamp and softmax, empty tensors, integer and bool promotion, losses at their edges, indexing
-// and F.pad, each against torch 1.13 (tools/fixtures/edge.py) on every backend. Where torch raises,
-// myelin must raise an error that names the op (the regex beside the case).
+// clamp and softmax, empty tensors, integer and bool promotion, rounded division and remainders,
+// losses at their edges, indexing and F.pad, each against torch 1.13 (tools/fixtures/edge.py) on
+// every backend. Where torch raises, myelin must raise an error that names the op (the regex).
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cat, F, listBackends, matmul, maximum, minimum, ones, pad, tensor, zeros, type Tensor } from "../src/index.js";
+import { cat, div, F, floorDivide, fmod, listBackends, matmul, maximum, minimum, ones, pad, remainder, tensor, zeros, type Tensor } from "../src/index.js";
 import { fixture, on, values, type FixtureTensor } from "./helpers.js";
 
 type Result = FixtureTensor | number | Result[] | { error: string };
@@ -26,6 +26,10 @@ function G(f: (...xs: Tensor[]) => Tensor | Tensor[], ...inputs: Tensor[]): Tens
 const X = (): Tensor => t([[1, 2, 0.5], [0.1, -1, 2], [0.3, 0.2, 0.1], [2, 2, 2]]);
 const W = (): Tensor => t([0.2, 1, 3]);
 const M23 = (): Tensor => t([[1, 2, 3], [4, 5, 6]]);
+const FA = (): Tensor => t([1, -1, 7, -7, 5.5, -5.5, 0, -0, 3, inf, N, 16777216, 2, -3, 1e-30, 0.3]);
+const FB = (): Tensor => t([0.1, 0.1, 2, 2, -2, -2, 3, 3, 0, 2, 2, 3, inf, -inf, 7, 0.1]);
+const IA = (): Tensor => I([7, -7, 7, -7, 0, 1, -1, 2147483647]);
+const IB = (): Tensor => I([2, 2, -2, -2, 3, 5, 5, 2]);
 
 type Case = () => unknown;
 const CASES: Record<string, Case | RegExp> = {
@@ -111,6 +115,22 @@ const CASES: Record<string, Case | RegExp> = {
   "indexSelect out of range throws": /indexSelect: index 3 is out of bounds for dimension 1 with size 3/,
   "select out of range throws": /select: index -3 is out of range for dimension 0 with size 2/,
   "slice with a negative step throws": /slice: step must be a positive integer, got -1/,
+  "div roundingMode floor, floats": () => FA().div(FB(), { roundingMode: "floor" }),
+  "div roundingMode trunc, floats": () => FA().div(FB(), { roundingMode: "trunc" }),
+  "floorDivide, floats": () => floorDivide(FA(), FB()),
+  "remainder has the divisor's sign, floats": () => FA().remainder(FB()),
+  "fmod has the dividend's sign, floats": () => fmod(FA(), FB()),
+  "div roundingMode floor and trunc, int32": () => [div(IA(), IB(), { roundingMode: "floor" }), IA().div(IB(), { roundingMode: "trunc" })],
+  "remainder and fmod, int32": () => [remainder(IA(), IB()), IA().fmod(IB()), IA().remainder(-3), IA().remainder(2.5)],
+  "remainder of a number by a tensor": () => remainder(-7, I([2, 3])),
+  "int32 remainder by zero throws": /remainder: integer division by zero/,
+  "int32 floor division by zero throws": /div: integer division by zero/,
+  "float remainder by zero is NaN": () => t([1, -1]).remainder(0),
+  "remainder broadcasts": () => t([[5.5], [-5.5]]).remainder(t([2, -2, 3])),
+  "remainder gradients": () => G((a, b) => a.remainder(b), t([5.5, -5.5, 7, 1]), t([2, -2, 3, 0.1])),
+  "fmod gradients": () => G((a, b) => a.fmod(b), t([5.5, -5.5, 7, 1]), t([2, -2, 3, 0.1])),
+  "div roundingMode floor has zero gradients": () => G((a, b) => a.div(b, { roundingMode: "floor" }), t([5.5, -5.5]), t([2, -2])),
+  "remainder float64": () => remainder(tensor([1, -1, 0.3], { dtype: "float64" }), tensor([0.1, 0.1, 0.1], { dtype: "float64" })),
   "pad constant with a value": () => pad(t([1, 2]), [1, 1], "constant", 9),
   "pad reflect": () => pad(t([[[1, 2, 3]]]), [2, 1], "reflect"),
   "pad replicate, two dims": () => F.pad(t([[[1, 2], [3, 4]]]), [1, 0, 0, 2], "replicate"),
@@ -133,6 +153,8 @@ const THROWS: Record<string, Case> = {
   "indexSelect out of range throws": () => M23().indexSelect(-1, I([3])),
   "select out of range throws": () => M23().select(0, -3),
   "slice with a negative step throws": () => M23().slice(1, 0, 3, -1),
+  "int32 remainder by zero throws": () => I([1]).remainder(0),
+  "int32 floor division by zero throws": () => I([1]).div(I([0]), { roundingMode: "floor" }),
 };
 
 /** Compares a myelin result with torch's: shapes, dtypes (int64 is int32) and values; NaN and ±inf exactly. */

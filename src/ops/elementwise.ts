@@ -76,7 +76,7 @@ export function operand(op: string, v: unknown, like: Tensor): Tensor | number |
 }
 
 /** Turns a scalar operand into a tensor and finds the common dtype (scalars are "weak", as in torch). */
-function operands(op: string, a0: TensorLike, b0: TensorLike): [Tensor, Tensor, DType] {
+export function operands(op: string, a0: TensorLike, b0: TensorLike): [Tensor, Tensor, DType] {
   const like = a0 instanceof Tensor ? a0 : b0 instanceof Tensor ? b0 : null;
   if (!like) throw new TypeError(`${op}: at least one operand must be a Tensor`);
   const a = operand(op, a0, like);
@@ -107,6 +107,7 @@ function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Te
       return apply(op, [a, a.ndim === 0 ? s : apply("expand", [s], { shape: a.shape })], null);
     }
   }
+  if (op === "pow" && a instanceof Tensor && !isFloating(a.dtype) && Number.isInteger(b) && (b as number) < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (torch); got ${a.dtype} ** ${b as number}, cast to float first`);
   const [x, y, dt] = operands(op, a, b);
   let d = dt;
   // bool op bool as in torch: + is or, * is and (results stay bool), - and ** are errors
@@ -138,10 +139,7 @@ export const sub = (a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor =
 export const mul = (a: TensorLike, b: TensorLike): Tensor => arith("mul", a, b);
 /** True division: integer inputs give float32, like torch.div. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => arith("div", a, b, true);
-export const pow = (a: TensorLike, b: TensorLike): Tensor => {
-  if (a instanceof Tensor && !isFloating(a.dtype) && Number.isInteger(b) && (b as number) < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (torch); got ${a.dtype} ** ${b as number}, cast to float first`);
-  return arith("pow", a, b);
-};
+export const pow = (a: TensorLike, b: TensorLike): Tensor => arith("pow", a, b);
 export const maximum = (a: Tensor, b: TensorLike): Tensor => arith("maximum", a, b);
 export const minimum = (a: Tensor, b: TensorLike): Tensor => arith("minimum", a, b);
 
@@ -198,8 +196,7 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
     if (v != null && typeof v !== "number" && !(v instanceof Tensor)) throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
   let out = x;
   // a NaN bound gives NaN, as torch (out < NaN is false and would ignore it; out ≠ NaN is always true)
-  const past = (op: "lt" | "gt", b: number | Tensor): Tensor =>
-    typeof b === "number" ? compare(b !== b ? "ne" : op, out, b) : logicalOr(compare(op, out, b), isnan(b));
+  const past = (op: "lt" | "gt", b: number | Tensor): Tensor => (typeof b === "number" ? compare(b !== b ? "ne" : op, out, b) : logicalOr(compare(op, out, b), isnan(b)));
   if (min != null) out = where(past("lt", min), min, out);
   if (max != null) out = where(past("gt", max), max, out);
   return out;
