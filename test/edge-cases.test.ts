@@ -191,3 +191,21 @@ for (const device of listBackends())
         } else check(mine(), c.result, `${c.name} (${c.torch})`);
       }));
   });
+
+test("a shape mismatch is an error naming the op and both shapes (clamp used to name its comparison, 'lt')", () => {
+  const a = zeros([2, 3]), b = zeros([4]);
+  const cases: [() => unknown, RegExp][] = [
+    [() => a.add(b), /^add: shapes \[2,3\] and \[4\] cannot be broadcast/],
+    [() => a.clamp(b, null), /^clamp: shapes \[2,3\] and \[4\] cannot be broadcast/],
+    [() => a.clamp(null, b), /^clamp: shapes \[2,3\] and \[4\] cannot be broadcast/],
+    [() => a.eq(b), /^eq: shapes \[2,3\] and \[4\]/],
+    [() => a.where(a.gt(0), b), /^where: shapes \[2,3\] and \[2,3\] and \[4\]/],
+    [() => a.maskedFill(b.gt(0), 1), /^maskedFill: shapes \[4\] and \[2,3\]/],
+    [() => a.remainder(b), /^remainder: shapes \[2,3\] and \[4\]/],
+    [() => matmul(a, a), /^matmul: cannot multiply \[2,3\] by \[2,3\]/],
+    [() => cat([a, zeros([3, 2])]), /^cat: tensor 1 has shape \[3,2\] but tensor 0 has \[2,3\]/],
+    [() => F.mseLoss(a, zeros([3, 2])), /^mseLoss: input \[2,3\] and target \[3,2\]/],
+    [() => F.linear(a, zeros([4, 4])), /^linear: expected input \[\.\.\., 4\] for weight \[4,4\], got \[2,3\]/],
+  ];
+  for (const [f, re] of cases) assert.throws(f, { message: re });
+});

@@ -193,7 +193,8 @@ export const tan = (x: Tensor): Tensor => div(unary("sin", x), unary("cos", x));
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
   for (const [name, v] of [["min", min], ["max", max]] as const)
-    if (v != null && typeof v !== "number" && !(v instanceof Tensor)) throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
+    if (v instanceof Tensor) broadcastShapes("clamp", x.shape, v.shape); // a shape error names clamp, not the comparison inside
+    else if (v != null && typeof v !== "number") throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
   let out = x;
   // a NaN bound gives NaN, as torch (out < NaN is false and would ignore it; out ≠ NaN is always true)
   const past = (op: "lt" | "gt", b: number | Tensor): Tensor => (typeof b === "number" ? compare(b !== b ? "ne" : op, out, b) : logicalOr(compare(op, out, b), isnan(b)));
