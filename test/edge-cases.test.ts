@@ -88,6 +88,8 @@ const CASES: Record<string, Case | RegExp> = {
   "int32 softmax throws": /softmax: expected a floating-point tensor, got int32/,
   "int32 log_softmax throws": /logSoftmax: expected a floating-point tensor, got int32/,
   "int32 mean throws": /mean: expected a floating-point tensor, got int32/,
+  "int32 + a whole number past int32 is float32 (a JS number is a double)": () => [I([1, 2]).add(3e9), I([1, 2]).mul(-3e9), I([1, 2]).add(-2147483648)],
+  "maskedFill of int32 with a value past int32 throws": /maskedFill: value 3000000000 cannot be converted to int32 without overflow/,
   "int32 == float32 compares as float": () => I([1, 2]).eq(t([1, 2.5])),
   "float == bool compares as float": () => t([1, 0.5]).eq(B([true, false])),
   "int32 clamp with a float bound is float": () => I([-3, 0, 7]).clamp(0.5, 5),
@@ -157,6 +159,7 @@ const THROWS: Record<string, Case> = {
   "select out of range throws": () => M23().select(0, -3),
   "slice with a negative step throws": () => M23().slice(1, 0, 3, -1),
   "int32 remainder by zero throws": () => I([1]).remainder(0),
+  "maskedFill of int32 with a value past int32 throws": () => I([1, 2]).maskedFill(B([true, false]), 3e9),
   "int32 floor division by zero throws": () => I([1]).div(I([0]), { roundingMode: "floor" }),
 };
 

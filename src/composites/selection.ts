@@ -38,6 +38,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   checkMask("maskedFill", mask);
   if (value instanceof Tensor && value.ndim !== 0)
     throw new Error(`maskedFill: value must be a number or a 0-d tensor, got shape ${fmtShape(value.shape)}`);
+  if (typeof value === "number" && x.dtype === "int32" && !(value >= -2147483648 && value <= 2147483647))
+    throw new RangeError(`maskedFill: value ${value} cannot be converted to int32 without overflow (torch raises too)`);
   const [m] = broadcastAll("maskedFill", mask, x);
   if (!shapesEqual(m!.shape, x.shape))
     throw new Error(`maskedFill: the mask ${fmtShape(mask.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
