@@ -51,6 +51,7 @@ const CASES: Record<string, Case | RegExp> = {
   "clamp with NaN tensor bounds": () => t([0, 1, 5]).clamp(t([1, N, 1]), t([2, 2, N])),
   "clamp min above max gives max": () => t([0, 1, 5]).clamp(3, 2),
   "maximum and minimum propagate NaN": () => [maximum(t([N, 1, 2]), t([0, N, 1])), minimum(t([N, 1, 2]), t([0, N, 1]))],
+  "maximum and minimum gradients with NaN and ties": () => [maximum, minimum].map((f) => G((a, b) => f(a, b), t([N, 1, 2, 3]), t([0, N, 2, 1]))),
   "softmax of an all -inf row is NaN": () => t([[-inf, -inf], [0, 1]]).softmax(1),
   "softmax with +inf": () => t([[inf, 0], [inf, inf]]).softmax(1),
   "logSoftmax with -inf entries, gradient": () => G((x) => x.logSoftmax(1).mul(t([[0, 2, 3]])), t([[-inf, 0, 1]])),
