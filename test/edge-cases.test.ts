@@ -91,6 +91,7 @@ const CASES: Record<string, Case | RegExp> = {
   "int32 mean throws": /mean: expected a floating-point tensor, got int32/,
   "int32 + a whole number past int32 is float32 (a JS number is a double)": () => [I([1, 2]).add(3e9), I([1, 2]).mul(-3e9), I([1, 2]).add(-2147483648)],
   "maskedFill of int32 with a value past int32 throws": /maskedFill: value 3000000000 cannot be converted to int32 without overflow/,
+  "int32 and bool cumsum/cumprod stay exact": () => [I([3, -1, 4, 1]).cumsum(0), I([[2, 3], [-4, 5]]).cumprod(1), B([true, false, true]).cumsum(0)],
   "int32 == float32 compares as float": () => I([1, 2]).eq(t([1, 2.5])),
   "float == bool compares as float": () => t([1, 0.5]).eq(B([true, false])),
   "int32 clamp with a float bound is float": () => I([-3, 0, 7]).clamp(0.5, 5),
@@ -216,3 +217,12 @@ test("a shape mismatch is an error naming the op and both shapes (clamp used to 
   ];
   for (const [f, re] of cases) assert.throws(f, { message: re });
 });
+
+for (const device of listBackends())
+  test(`${device} › an int32 sum, cumsum or cumprod past int32 throws (torch returns int64 [2e9, 4e9]; these wrapped)`, () => on(device, () => {
+    const x = I([2000000000, 2000000000]);
+    assert.throws(() => x.sum(), /sum: the result 4000000000 overflows int32/);
+    assert.throws(() => x.cumsum(0), /cumsum: the result 4000000000 overflows int32/);
+    assert.throws(() => I([100000, 100000]).cumprod(-1), /cumprod: the result 10000000000 overflows int32/);
+    assert.deepEqual([...I([2147483647, -1]).cumsum(0).dataSync()], [2147483647, 2147483646]);
+  }));
