@@ -6,6 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cat, div, F, floorDivide, fmod, listBackends, matmul, maximum, minimum, ones, pad, remainder, tensor, zeros, type Tensor } from "../src/index.js";
+import { allclose } from "../src/testing/index.js";
 import { fixture, on, values, type FixtureTensor } from "./helpers.js";
 
 type Result = FixtureTensor | number | Result[] | { error: string };
@@ -66,6 +67,8 @@ const CASES: Record<string, Case | RegExp> = {
   "erf at ±inf and NaN": () => t([-inf, -1000, -3.5, 0, 3.5, inf, N]).erf(),
   "gelu at ±inf": () => F.gelu(t([-inf, -30, 30, inf])),
   "softplus, logsigmoid and silu far out, gradients": () => [F.softplus, F.logsigmoid, F.silu].map((f) => G((x) => f(x), t([-1000, -30, 30, 1000]))[1]),
+  "allclose: NaN is not close to NaN unless equalNan": () =>
+    B([allclose(t([N]), t([N])), allclose(t([N]), t([N]), { equalNan: true }), allclose(t([inf]), t([inf])), allclose(t([inf]), t([-inf])), allclose(t([1e-9]), t([0]))]),
   "sum, mean and prod of empty": () => [zeros([0]).sum(), zeros([0]).mean(), zeros([3, 0]).prod(1)],
   "max of empty throws": /amax: cannot reduce over an empty dimension of \[0\]/,
   "max(dim) over an empty dim throws": /max: cannot reduce over the empty dimension 1 of \[2,0\]/,
