@@ -98,6 +98,7 @@ const CASES: Record<string, Case | RegExp> = {
   "int32 == float32 compares as float": () => I([1, 2]).eq(t([1, 2.5])),
   "float == bool compares as float": () => t([1, 0.5]).eq(B([true, false])),
   "int32 clamp with a float bound is float": () => I([-3, 0, 7]).clamp(0.5, 5),
+  "a cast to int32 or bool carries no gradient": () => G((x) => x.mul(2).add(x.int().float()).add(x.gt(2).float()), t([1.5, 2.5])),
   "float to int32 truncates": () => t([-1.7, 1.7, 2.5]).int(),
   "bool - bool throws": /sub: not supported for two bool operands/,
   "crossEntropy with every target ignored is NaN (mean)": () => G((x) => F.crossEntropy(x, I([-100, -100, -100, -100])), X()),

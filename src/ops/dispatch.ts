@@ -130,7 +130,7 @@ export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], att
     if (x.requiresGrad) track = true;
   }
   const out = (forward[op] as Forward<P>)(inputs, attrs);
-  if (track && isGradEnabled() && !nonDifferentiable.has(op)) {
+  if (track && isGradEnabled() && !nonDifferentiable.has(op) && out.isFloatingPoint()) { // an integer or bool output has no gradient (torch)
     let versions: number[] | null = null;
     if (!noSavedInputs.has(op)) {
       versions = new Array<number>(inputs.length);
