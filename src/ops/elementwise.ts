@@ -153,6 +153,7 @@ export function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   const keepsInt = op === "neg" || op === "abs" || op === "sign" || op === "floor" || op === "ceil" || op === "round";
   if (!isFloating(x.dtype)) {
+    if (op === "neg" && x.dtype === "bool") throw new TypeError("neg: negating a bool tensor is not supported, as in PyTorch; use logicalNot() to invert a mask");
     if (op === "floor" || op === "ceil" || op === "round") return x;
     if (!keepsInt || x.dtype === "bool") x = cast(x, keepsInt ? "int32" : "float32");
   }
