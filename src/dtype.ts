@@ -86,7 +86,7 @@ export function promoteTensorTypes(a: DType, aZeroDim: boolean, b: DType, bZeroD
 export function promoteWithScalar(d: DType, value: number | boolean): DType {
   if (typeof value === "boolean") return d;
   if (isFloating(d)) return d;
-  if (!Number.isInteger(value)) return "float32";
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) return "float32"; // as nested arrays: a whole number past int32 is a float, not a wrap
   return d === "bool" ? "int32" : d;
 }
 

@@ -17,13 +17,15 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, randLike, randnLike, randintLike, type CreateOptions, type RandomOptions, type NestedArray,
 } from "./ops/creation.js";
-export { add, sub, mul, div, pow, maximum, minimum, clamp, relu, sigmoid, cast, type AlphaOptions } from "./ops/elementwise.js";
+export { add, sub, mul, pow, maximum, minimum, clamp, relu, sigmoid, cast, type AlphaOptions } from "./ops/elementwise.js";
 export { whereOrIndices as where, tril, triu, maskedFill, maskedSelect, nonzero, all, any, nanToNum, cumsum, cumprod, type NanToNumOptions } from "./composites/selection.js";
+export { div, floorDivide, remainder, fmod, type DivOptions } from "./composites/division.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sorting.js";
 export { einsum } from "./composites/einsum.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
-export { cat, stack, split, chunk, unbind, pad, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
+export { pad, type PadMode, type PadOptions } from "./nn/functional/pad.js"; // torch's F.pad order (mode, value); a number third is the value
 export { sum, mean, prod, amax, amin, variance, std, logsumexp, softmax, logSoftmax, norm } from "./ops/reduce.js";
 export { gather, scatterAdd, indexSelect, oneHot } from "./ops/indexing.js";
 export { matmul, mm, bmm, dot } from "./ops/linalg.js";

@@ -15,6 +15,7 @@ import * as la from "./ops/linalg.js";
 import * as so from "./ops/sorting.js";
 import * as sel from "./composites/selection.js";
 import * as smp from "./composites/sampling.js";
+import * as dv from "./composites/division.js";
 import type { TensorLike } from "./ops/elementwise.js";
 import type { Dims } from "./ops/reduce.js";
 
@@ -254,7 +255,10 @@ export class Tensor implements View {
   /** this − alpha·o (torch.Tensor.sub). */
   sub(o: TensorLike, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, o, opts); }
   mul(o: TensorLike): Tensor { return ew.mul(this, o); }
-  div(o: TensorLike): Tensor { return ew.div(this, o); }
+  div(o: TensorLike, opts?: dv.DivOptions): Tensor { return opts === undefined ? ew.div(this, o) : dv.div(this, o, opts); }
+  floorDivide(o: TensorLike): Tensor { return dv.floorDivide(this, o); }
+  remainder(o: TensorLike): Tensor { return dv.remainder(this, o); }
+  fmod(o: TensorLike): Tensor { return dv.fmod(this, o); }
   pow(o: TensorLike): Tensor { return ew.pow(this, o); }
   maximum(o: TensorLike): Tensor { return ew.maximum(this, o); }
   minimum(o: TensorLike): Tensor { return ew.minimum(this, o); }

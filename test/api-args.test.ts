@@ -201,7 +201,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   adaptiveAvgPool1d: () => [randn(1, 2, 4), 2], adaptiveAvgPool2d: () => [randn(1, 2, 4, 4), 2], adaptiveMaxPool2d: () => [randn(1, 2, 4, 4), 2],
   maxUnpool2d: () => [...F.maxPool2d(randn(1, 2, 4, 4), 2, { returnIndices: true }), 2],
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
-  dropout2d: () => [randn(1, 2, 3, 3)],
+  dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

@@ -112,12 +112,22 @@ describe("float64 gradchecks the audit found missing (reference backend)", () =>
     assert.deepEqual(y.toArray(), [[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]]);
     y.mul(tensor([[[[0, 0, 0], [0, 5, 0], [0, 0, 0]]]])).sum().backward();
     assert.deepEqual([...p.grad!.dataSync()], [5, 5, 5, 5], "every copy gets the whole gradient (torch's gather)");
-    // an infinite or NaN maximum is written as it is (not inf − inf = NaN, nor NaN·0 spread)
-    for (const v of [Infinity, NaN]) {
-      const [pv, iv] = F.maxPool2d(tensor([[[[1, 2, 3], [4, v, 5], [6, 7, 8]]]]), 2, 1, { returnIndices: true });
-      assert.deepEqual([...new nn.MaxUnpool2d(2, 1).forward(pv, iv).dataSync()], [0, 0, 0, 0, v, 0, 0, 0, 0]);
-    }
   });
+  // an infinite or NaN maximum is written as it is (not inf − inf = NaN, nor NaN·0 spread), and
+  // every copy still gets g[i] (torch 1.13: grad [5, 5, 5, 5]; the infinite copies used to get 0)
+  for (const device of listBackends())
+    test(`${device} › MaxUnpool2d with an infinite or NaN maximum shared by overlapping windows: value and every copy's gradient`, () => on(device, () => {
+      for (const v of [Infinity, -Infinity, NaN]) {
+        const x = v === -Infinity ? tensor([[[[v, v, v], [v, v, v], [v, v, v]]]]) : tensor([[[[1, 2, 3], [4, v, 5], [6, 7, 8]]]]);
+        const [pv, iv] = F.maxPool2d(x, 2, 1, { returnIndices: true });
+        const p = Object.assign(pv.detach(), { requiresGrad: true });
+        const y = new nn.MaxUnpool2d(2, 1).forward(p, iv);
+        const at = [...iv.dataSync()];
+        assert.deepEqual([...y.dataSync()], [0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => (at.includes(k) ? v : 0)), `max ${v}: value`);
+        y.mul(tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])).sum().backward();
+        assert.deepEqual([...p.grad!.dataSync()], at.map((k) => k + 1), `max ${v}: each copy gets g at its index`);
+      }
+    }));
 });
 
 test("InstanceNorm takes an unbatched input as torch does; other shapes still name the layer", () => {

@@ -22,15 +22,15 @@ export type VjpRule<P extends Primitive> = (
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const zero = (g: Tensor, x: Tensor): Tensor[] => [zerosLike(x, g.dtype)];
 
-/** d max(a,b): the larger input gets the gradient; ties split it evenly (torch.maximum). */
+/** d max(a,b): each side gets g unless the other wins; ties split it, and a NaN on either side gives both g (torch.maximum). */
 const extremum = <P extends "maximum" | "minimum">(pick: "gt" | "lt"): VjpRule<P> => (g, [a, b]) => {
-  const share = where(a!.eq(b!), 0.5, a![pick](b!).to(g.dtype));
-  return [g.mul(share), g.mul(share.neg().add(1))];
+  const share = (loses: Tensor): Tensor => where(a!.eq(b!), 0.5, where(loses, 0, 1).to(g.dtype));
+  return [g.mul(share(a![pick === "gt" ? "lt" : "gt"](b!))), g.mul(share(a![pick](b!)))];
 };
 
-/** d amax: the gradient is shared evenly among the elements equal to the extreme (torch.amax). */
+/** d amax: the gradient is shared evenly among the elements equal to the extreme, or among the NaNs that made it NaN (torch.max). */
 const reduceExtreme = <P extends "max" | "min">(): VjpRule<P> => (g, [x], out) => {
-  const mask = x!.eq(out.expand(x!.shape)).to(g.dtype);
+  const mask = x!.eq(out.expand(x!.shape)).logicalOr(x!.isnan()).to(g.dtype);
   const count = reduceKeep("sum", mask, out.shape.flatMap((s, d) => (s === 1 && x!.shape[d] !== 1 ? [d] : [])));
   return [g.expand(x!.shape).mul(mask).div(count)];
 };

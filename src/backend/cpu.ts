@@ -231,7 +231,7 @@ export class CpuBackend implements Backend {
     const src = dataOf(x);
     const offs = offsetsOf(x);
     const out = allocArray(dtype, offs.length);
-    if (dtype === "bool") for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!] ? 1 : 0;
+    if (dtype === "bool") for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!] !== 0 ? 1 : 0; // NaN is true, as torch
     // saturating, as the wasm kernels (i32.trunc_sat) and torch on ARM do; NaN becomes 0
     else if (dtype === "int32") for (let i = 0; i < offs.length; i++) out[i] = Math.min(2147483647, Math.max(-2147483648, Math.trunc(src[offs[i]!]!)));
     else for (let i = 0; i < offs.length; i++) out[i] = src[offs[i]!]!;

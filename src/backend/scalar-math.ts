@@ -12,8 +12,8 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
  * continued fraction for erfc (A&S 7.1.14), evaluated with the modified Lentz method, converges fast.
  */
 export function erf(x: number): number {
-  if (x !== x) return NaN;
   const ax = Math.abs(x);
+  if (!(ax < Infinity)) return x !== x ? NaN : Math.sign(x); // ±1 at ±∞, where the continued fraction below gives NaN
   if (ax < 3) {
     let term = ax;
     let sum = ax;

@@ -2,6 +2,7 @@
 // one-argument where, all/any, nanToNum, and the scans cumsum/cumprod. All are composites of the
 // primitives; the data-dependent shapes (maskedSelect, nonzero) read the mask on the host.
 
+import { isFloating } from "../dtype.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, normDim, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -38,6 +39,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   checkMask("maskedFill", mask);
   if (value instanceof Tensor && value.ndim !== 0)
     throw new Error(`maskedFill: value must be a number or a 0-d tensor, got shape ${fmtShape(value.shape)}`);
+  if (typeof value === "number" && x.dtype === "int32" && !(value >= -2147483648 && value <= 2147483647))
+    throw new RangeError(`maskedFill: value ${value} cannot be converted to int32 without overflow (torch raises too)`);
   const [m] = broadcastAll("maskedFill", mask, x);
   if (!shapesEqual(m!.shape, x.shape))
     throw new Error(`maskedFill: the mask ${fmtShape(mask.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
@@ -117,6 +120,13 @@ export function nanToNum(x: Tensor, ...args: Args<[nan: number, posinf: number |
  */
 function scan(op: "cumsum" | "cumprod", x: Tensor, dim: number): Tensor {
   const d = normDim(op, dim, x.ndim);
+  if (!isFloating(x.dtype) && x.backend.supportsFloat64) {
+    // exact in float64, then checked: int32 would wrap where torch's int64 does not
+    const wide = scan(op, cast(x, "float64"), d);
+    for (const v of wide.dataSync())
+      if (!(v >= -2147483648 && v <= 2147483647)) throw new RangeError(`${op}: the result ${v} overflows int32 (torch would use int64, which myelin does not have); cast to float64 first: x.double().${op}(${dim})`);
+    return cast(wide, "int32");
+  }
   let y = x.dtype === "bool" ? cast(x, "int32") : x;
   if (y.ndim === 0) return y;
   const n = y.shape[d]!;

@@ -7,7 +7,7 @@ import { fmtShape, viewStrides } from "../shape.js";
 import type { Storage } from "../backend/backend.js";
 import { backendByName } from "../backend/registry.js";
 import type { DType } from "../dtype.js";
-import type { ArgReduceOp, BinaryOp, CompareOp, PrimAttrs, Primitive, ReduceOp, UnaryOp } from "./primitives.js";
+import type { ArgReduceOp, BinaryOp, PrimAttrs, Primitive, ReduceOp, UnaryOp } from "./primitives.js";
 import { COMPARE_OPS } from "./primitives.js";
 import { rules } from "../autograd/rules.js";
 import type { NodeRule } from "../autograd/tape.js";
@@ -115,9 +115,6 @@ const forward: { [P in Primitive]: Forward<P> } = {
 // Rules of these primitives never read their inputs' values, so assigning to an input later is harmless.
 const noSavedInputs = new Set<Primitive>(["add", "sub", "neg", "sum", "reshape", "permute", "expand", "slice", "flip", "contiguous", "pad", "cat", "cast"]);
 
-/** Primitives whose outputs never carry a gradient. */
-const nonDifferentiable = new Set<Primitive>([...COMPARE_OPS, "argmax", "argmin", "argsort"] satisfies (CompareOp | Primitive)[]);
-
 /** Runs primitive `op` and, when grad mode is on and an input requires grad, records it on the tape. */
 export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
   // plain loops, no closures or arrays beyond the node's own: this runs for every op
@@ -130,7 +127,8 @@ export function apply<P extends Primitive>(op: P, inputs: readonly Tensor[], att
     if (x.requiresGrad) track = true;
   }
   const out = (forward[op] as Forward<P>)(inputs, attrs);
-  if (track && isGradEnabled() && !nonDifferentiable.has(op)) {
+  // an integer or bool output (comparisons, argmax, argsort, a cast to int) has no gradient, as in torch
+  if (track && isGradEnabled() && out.isFloatingPoint()) {
     let versions: number[] | null = null;
     if (!noSavedInputs.has(op)) {
       versions = new Array<number>(inputs.length);

@@ -76,7 +76,7 @@ export function operand(op: string, v: unknown, like: Tensor): Tensor | number |
 }
 
 /** Turns a scalar operand into a tensor and finds the common dtype (scalars are "weak", as in torch). */
-function operands(op: string, a0: TensorLike, b0: TensorLike): [Tensor, Tensor, DType] {
+export function operands(op: string, a0: TensorLike, b0: TensorLike): [Tensor, Tensor, DType] {
   const like = a0 instanceof Tensor ? a0 : b0 instanceof Tensor ? b0 : null;
   if (!like) throw new TypeError(`${op}: at least one operand must be a Tensor`);
   const a = operand(op, a0, like);
@@ -107,6 +107,7 @@ function arith(op: ArithOp, a: TensorLike, b: TensorLike, floatOnly = false): Te
       return apply(op, [a, a.ndim === 0 ? s : apply("expand", [s], { shape: a.shape })], null);
     }
   }
+  if (op === "pow" && a instanceof Tensor && !isFloating(a.dtype) && Number.isInteger(b) && (b as number) < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (torch); got ${a.dtype} ** ${b as number}, cast to float first`);
   const [x, y, dt] = operands(op, a, b);
   let d = dt;
   // bool op bool as in torch: + is or, * is and (results stay bool), - and ** are errors
@@ -152,6 +153,7 @@ export function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   const keepsInt = op === "neg" || op === "abs" || op === "sign" || op === "floor" || op === "ceil" || op === "round";
   if (!isFloating(x.dtype)) {
+    if (op === "neg" && x.dtype === "bool") throw new TypeError("neg: negating a bool tensor is not supported, as in PyTorch; use logicalNot() to invert a mask");
     if (op === "floor" || op === "ceil" || op === "round") return x;
     if (!keepsInt || x.dtype === "bool") x = cast(x, keepsInt ? "int32" : "float32");
   }
@@ -192,10 +194,13 @@ export const tan = (x: Tensor): Tensor => div(unary("sin", x), unary("cos", x));
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
   for (const [name, v] of [["min", min], ["max", max]] as const)
-    if (v != null && typeof v !== "number" && !(v instanceof Tensor)) throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
+    if (v instanceof Tensor) broadcastShapes("clamp", x.shape, v.shape); // a shape error names clamp, not the comparison inside
+    else if (v != null && typeof v !== "number") throw new TypeError(`clamp: ${name} must be a number or a Tensor, got ${describe(v)}`);
   let out = x;
-  if (min != null) out = where(compare("lt", out, min), min, out);
-  if (max != null) out = where(compare("gt", out, max), max, out);
+  // a NaN bound gives NaN, as torch (out < NaN is false and would ignore it; out ≠ NaN is always true)
+  const past = (op: "lt" | "gt", b: number | Tensor): Tensor => (typeof b === "number" ? compare(b !== b ? "ne" : op, out, b) : logicalOr(compare(op, out, b), isnan(b)));
+  if (min != null) out = where(past("lt", min), min, out);
+  if (max != null) out = where(past("gt", max), max, out);
   return out;
 }
 

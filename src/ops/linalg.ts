@@ -13,8 +13,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new Error(`matmul: both arguments need at least 1 dimension, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const x = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const y = b.ndim === 1 ? unsqueeze(b, -1) : b;
-  const k = x.shape[x.ndim - 1]!;
-  const k2 = y.shape[y.ndim - 2]!;
+  const k = x.shape[x.ndim - 1]!, k2 = y.shape[y.ndim - 2]!;
   if (k !== k2)
     throw new Error(`matmul: cannot multiply ${fmtShape(a.shape)} by ${fmtShape(b.shape)}: inner dimensions ${k} and ${k2} differ`);
   const batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));

@@ -56,8 +56,10 @@ export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp("amax", "max", x, dim, keepdim);
 export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduceOp("amin", "min", x, dim, keepdim);
 
+const floatOnly = (op: string, x: Tensor): void => { if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating-point tensor, got ${x.dtype}; cast it with .float()`); };
+
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  if (!isFloating(x.dtype)) throw new TypeError(`mean: expected a floating-point tensor, got ${x.dtype}; cast it with .float()`);
+  floatOnly("mean", x);
   const dims = normDims("mean", dim, x.ndim);
   const count = dims.reduce((a, d) => a * x.shape[d]!, 1);
   return sum(x, dims, keepdim).div(count);
@@ -145,6 +147,7 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), m = max x (stable; torch.softmax). A fused op (ops/fused/softmax.ts). */
 export function softmax(x: Tensor, dim: number): Tensor {
+  floatOnly("softmax", x); // an int32 input used to give int32 zeros
   if (x.numel === 0) return x.exp(); // empty in, empty out (torch); no max to shift by
   return applyFused("softmax", [x], { dim: normDim("softmax", dim, x.ndim) })[0]!;
 }
@@ -155,6 +158,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * A fused op (ops/fused/softmax.ts).
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  floatOnly("logSoftmax", x);
   if (x.numel === 0) return x.exp();
   return applyFused("logSoftmax", [x], { dim: normDim("logSoftmax", dim, x.ndim) })[0]!;
 }

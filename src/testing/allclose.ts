@@ -7,7 +7,7 @@ import { fmtShape, shapesEqual } from "../shape.js";
 export interface CloseOptions {
   rtol?: number;
   atol?: number;
-  /** Treat NaN == NaN (default true: a NaN where the reference has NaN is a match). */
+  /** Treat NaN == NaN: default true in assertClose/closeMismatch (a NaN where the reference has NaN is a match), false in allclose, as torch.allclose. */
   equalNan?: boolean;
 }
 
@@ -49,9 +49,9 @@ export function closeMismatch(actual: Values, expected: Values, { rtol = 1e-5, a
   return `${bad} of ${a.length} elements differ (rtol ${rtol}, atol ${atol}); worst at flat index ${worst}: got ${a[worst]}, expected ${b[worst]}`;
 }
 
-/** True when every element satisfies |a − b| ≤ atol + rtol·|b| (torch.allclose). */
+/** True when every element satisfies |a − b| ≤ atol + rtol·|b|; NaN matches NaN only with equalNan (torch.allclose). */
 export function allclose(actual: Values, expected: Values, opts: CloseOptions = {}): boolean {
-  return closeMismatch(actual, expected, opts) === null;
+  return closeMismatch(actual, expected, { equalNan: false, ...opts }) === null;
 }
 
 /** Throws with a description of the worst mismatch unless actual ≈ expected. */

@@ -4,6 +4,7 @@ export * from "./activation.js";
 export * from "./layers.js";
 export * from "./loss.js";
 export * from "./unfold.js";
+export { pad, type PadMode, type PadOptions } from "./pad.js";
 export { interpolate, upsample, type InterpolateMode, type InterpolateOptions, type UpsampleMode, type UpsampleOptions } from "./interpolate.js";
 export * from "./distance.js";
 export * from "./rnn.js";

@@ -57,7 +57,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[], Re
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   const d = input.sub(target);
   const a = d.abs();
-  if (beta === 0) return reduce(a, reduction);
+  // |d| with torch's gradient at d = 0 (−1: its backward tests d ≤ −β first), not abs's 0
+  if (beta === 0) return reduce(d.neg().where(d.le(0), d), reduction);
   return reduce(d.square().mul(0.5 / beta).where(a.lt(beta), a.sub(0.5 * beta)), reduction);
 }
 

@@ -269,8 +269,9 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, ..
     if (v < 0 || v >= total) throw new RangeError(`${where}: index ${v} is out of range for the output ${fmtShape([n, c, ...out])}`);
   // Overlapping windows (stride < kernel) name one maximum several times: torch writes it once
   // (out[i] = x) and gives every copy the whole gradient g[i] (a gather). So the first copy is
-  // scattered, and the repeats add a zero whose gradient is g[i] (D − D, straight through; an
-  // infinite repeat's D − D is NaN, made 0, so that copy alone gets no gradient).
+  // scattered as it is, and each repeat adds x − c, c = x detached where finite, else 0: the value
+  // is exactly 0 for a finite x and ±∞/NaN (the maximum itself) otherwise, so out[i] stays x, and
+  // the gradient is 1, so every repeat gets g[i] (an infinite one too; x − x would be NaN there).
   const per = iv.length / (n * c);
   const first = new Uint8Array(iv.length).fill(1);
   for (let r = 0, seen = new Set<number>(); r < n * c; r++, seen.clear())
@@ -278,9 +279,8 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, ..
   const at = reshape(idx, [n, c, -1]), src = reshape(x, [n, c, -1]);
   let flat: Tensor;
   if (first.includes(0)) {
-    const keep = tensor(first, { shape: at.shape, dtype: "bool", device: x.device });
-    const repeats = scatterAddNew([n, c, total], 2, at, select(keep, 0, src));
-    flat = scatterAddNew([n, c, total], 2, at, select(keep, src, 0)).add(repeats.sub(repeats.detach()).nanToNum());
+    const keep = tensor(first, { shape: at.shape, dtype: "bool", device: x.device }), d = src.detach();
+    flat = scatterAddNew([n, c, total], 2, at, select(keep, src, src.sub(select(d.isfinite(), d, 0))));
   } else flat = scatterAddNew([n, c, total], 2, at, src);
   const y = reshape(flat, [n, c, ...out]);
   return unbatched ? squeeze(y, 0) : y;
