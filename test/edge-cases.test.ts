@@ -5,7 +5,7 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cat, div, F, floorDivide, fmod, listBackends, matmul, maximum, minimum, ones, pad, remainder, tensor, zeros, type Tensor } from "../src/index.js";
+import { cat, div, F, floorDivide, fmod, listBackends, matmul, maximum, minimum, ones, pad, rand, randn, remainder, tensor, zeros, type Tensor } from "../src/index.js";
 import { allclose } from "../src/testing/index.js";
 import { fixture, on, values, type FixtureTensor } from "./helpers.js";
 
@@ -102,6 +102,8 @@ const CASES: Record<string, Case | RegExp> = {
   "float to int32 truncates": () => t([-1.7, 1.7, 2.5]).int(),
   "bool - bool throws": /sub: not supported for two bool operands/,
   "negating a bool tensor throws": /neg: negating a bool tensor is not supported/,
+  "randn with an int32 dtype throws": /randn: draws floats, so dtype int32 is not supported/,
+  "rand with a bool dtype throws": /rand: draws floats, so dtype bool is not supported/,
   "crossEntropy with every target ignored is NaN (mean)": () => G((x) => F.crossEntropy(x, I([-100, -100, -100, -100])), X()),
   "crossEntropy with every target ignored is 0 (sum)": () => G((x) => F.crossEntropy(x, I([-100, -100, -100, -100]), null, { reduction: "sum" }), X()),
   "crossEntropy labelSmoothing with ignoreIndex and weights": () => G((x) => F.crossEntropy(x, I([1, -100, 2, 0]), W(), { labelSmoothing: 0.2 }), X()),
@@ -160,6 +162,8 @@ const THROWS: Record<string, Case> = {
   "int32 mean throws": () => I([1, 2]).mean(),
   "bool - bool throws": () => B([true]).sub(B([false])),
   "negating a bool tensor throws": () => B([true]).neg(),
+  "randn with an int32 dtype throws": () => randn([2], { dtype: "int32" }),
+  "rand with a bool dtype throws": () => rand([2], { dtype: "bool" }),
   "gather out of range throws": () => M23().gather(1, I([[3, 0], [1, 1]])),
   "gather with a negative index throws": () => M23().gather(1, I([[-1, 0], [1, 1]])),
   "scatterAdd out of range throws": () => M23().scatterAdd(1, I([[3, 0], [1, 1]]), t([[1, 1], [1, 1]])),

@@ -3,7 +3,7 @@
 
 import type { Backend } from "../backend/backend.js";
 import { backendByName, getBackend } from "../backend/registry.js";
-import { allocArray, checkDType, dtypeOfArray, ITEMSIZE, type DType, type TypedArray } from "../dtype.js";
+import { allocArray, checkDType, dtypeOfArray, isFloating, ITEMSIZE, type DType, type TypedArray } from "../dtype.js";
 import { checkOptionNames, isOptionsObject, resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { fmtShape, numel } from "../shape.js";
@@ -199,9 +199,9 @@ export function eye(n: number, ...args: Args<[m: number], CreateOptions>): Tenso
 function randomTensor(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
   checkShape(op, shape);
   const { dtype, backend } = target(op, opts, numel(shape));
-  const g = opts.generator ?? defaultGenerator;
+  if (op !== "randint" && !isFloating(dtype)) throw new TypeError(`${op}: draws floats, so dtype ${dtype} is not supported, as in PyTorch (it gave zeros); use randint for integers`);
   const arr = allocArray(dtype, numel(shape));
-  for (let i = 0; i < arr.length; i++) arr[i] = draw(g);
+  for (let i = 0, g = opts.generator ?? defaultGenerator; i < arr.length; i++) arr[i] = draw(g);
   return finish(arr, shape, opts, dtype, backend);
 }
 
