@@ -30,20 +30,6 @@ const R: i32 = 8;
   return (E + Ev + 2 * max(L, R)) * pad8(S);
 }
 
-// n floats of zeros (copies) at d: SIMD stores, as memory.fill and memory.copy are calls on shared
-// memory (registers spilled around each) and these run per query row on a few dozen floats.
-@inline function zero(d: usize, n: i32): void {
-  let j = 0;
-  for (; j + 4 <= n; j += 4) v128.store(d + (<usize>j << 2), f32x4.splat(0));
-  for (; j < n; j++) store<f32>(d + (<usize>j << 2), 0);
-}
-
-@inline function copy(d: usize, src: usize, n: i32): void {
-  let j = 0;
-  for (; j + 4 <= n; j += 4) v128.store(d + (<usize>j << 2), ld(src, j));
-  for (; j < n; j++) store<f32>(d + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
-}
-
 /** dst[c][r] (rows of ld floats, zero past `rows`) = row r of src (rows rs bytes apart)[c], c < cols. */
 function packT(dst: usize, src: usize, rs: usize, rows: i32, cols: i32, lds: i32): void {
   if (rows < lds) memory.fill(dst, 0, <usize>(cols * lds) << 2);
@@ -218,14 +204,14 @@ function forwardMatrix(args: usize, bi: i32, w: usize): void {
       let j = 0;
       for (; j < jv; j += 4) v128.store(p + (<usize>j << 2), f32x4.mul(ld(x, j), rv));
       for (; j < jn; j++) store<f32>(p + (<usize>j << 2), load<f32>(x + (<usize>j << 2)) * f32x4.extract_lane(rv, 0));
-      zero(p + (<usize>j << 2), S - j);
+      if (j < S) memory.fill(p + (<usize>j << 2), 0, <usize>(S - j) << 2);
       if (keep) {
         // the weights that read the values: P ⊙ keep / (1 − p), zero past the row's last key
         const kr = keep + (<usize>((bi * L + i) * S) << 2), wr = wb + <usize>r * ld8, iv = f32x4.splat(inv);
         j = 0;
         for (; j + 4 <= jn; j += 4) v128.store(wr + (<usize>j << 2), f32x4.mul(f32x4.mul(ld(p, j), ld(kr, j)), iv));
         for (; j < jn; j++) store<f32>(wr + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * load<f32>(kr + (<usize>j << 2)) * inv);
-        zero(wr + (<usize>jn << 2), jb - jn);
+        if (jn < jb) memory.fill(wr + (<usize>jn << 2), 0, <usize>(jb - jn) << 2);
       }
     }
     // o[block] = W[block, :jb]·v[:jb] (W: P's rows, or the dropped-out ones)
@@ -282,7 +268,7 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
           store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) * kv);
           store<f32>(wr + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * kv);
         }
-        zero(wr + (<usize>jn << 2), S8 - jn);
+        memory.fill(wr + (<usize>jn << 2), 0, <usize>(S8 - jn) << 2);
       }
       if (gP) {
         const gr = gP + (off << 2);
@@ -297,11 +283,11 @@ function backwardMatrix(args: usize, bi: i32, scratch: usize): void {
       j = 0;
       for (; j + 4 <= jn; j += 4) v128.store(d + (<usize>j << 2), f32x4.mul(ld(p, j), f32x4.sub(ld(d, j), dl)));
       for (; j < jn; j++) store<f32>(d + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * (load<f32>(d + (<usize>j << 2)) - delta));
-      zero(d + (<usize>jn << 2), S8 - jn); // keys past the row's diagonal
+      memory.fill(d + (<usize>jn << 2), 0, <usize>(S8 - jn) << 2); // keys past the row's diagonal
       if (dS) {
         const sr = dS + (off << 2);
-        copy(sr, d, jn);
-        zero(sr + (<usize>jn << 2), S - jn);
+        memory.copy(sr, d, <usize>jn << 2);
+        if (jn < S) memory.fill(sr + (<usize>jn << 2), 0, <usize>(S - jn) << 2);
       }
     }
     // dq[block] = scale·dS[block]·k
