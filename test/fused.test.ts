@@ -87,6 +87,7 @@ const CASES: { [K in FusedName]: Case<K>[] } = {
     { name: "weight and bias", inputs: [f([4, 6]), f([6]), f([6])], attrs: { k: 1, eps: 1e-5, weight: true, bias: true } },
     { name: "two dims, no affine", inputs: [f([2, 3, 4])], attrs: { k: 2, eps: 1e-5, weight: false, bias: false } },
     { name: "bias only", inputs: [f([3, 5]), f([5])], attrs: { k: 1, eps: 1e-3, weight: false, bias: true } },
+    { name: "rows of 21 (SIMD pairs, a group of 4, a tail)", inputs: [f([3, 21]), f([21]), f([21])], attrs: { k: 1, eps: 1e-5, weight: true, bias: true } },
   ],
   adamStep: [
     { name: "Adam", inputs: [f([7, 3], -2, 2, false), f([7, 3], -2, 2, false), f([7, 3], -1, 1, false), f([7, 3], 0, 1, false)], attrs: hyper },

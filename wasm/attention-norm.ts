@@ -5,20 +5,31 @@
 import { arg, hsum, ld } from "./util";
 
 /** Mean and 1/√(σ² + ε) (biased σ², two passes) of row x of n elements. */
+// Two vector accumulators per sum (even and odd 4-float groups, added at the end): one chain of adds
+// per row was latency-bound (a 128-float row: 32 dependent adds a pass).
 @inline function moments(x: usize, n: i32, eps: f32): v128 {
-  let s = f32x4.splat(0);
+  let s = f32x4.splat(0), t = s;
   let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    s = f32x4.add(s, ld(x, j));
+    t = f32x4.add(t, ld(x, j + 4));
+  }
   for (; j + 4 <= n; j += 4) s = f32x4.add(s, ld(x, j));
-  let sum = hsum(s);
+  let sum = hsum(f32x4.add(s, t));
   for (; j < n; j++) sum += load<f32>(x + (<usize>j << 2));
   const mean = sum / <f32>n;
   const mv = f32x4.splat(mean);
-  let q = f32x4.splat(0);
-  for (j = 0; j + 4 <= n; j += 4) {
+  let q = f32x4.splat(0), u = q;
+  for (j = 0; j + 8 <= n; j += 8) {
+    const d = f32x4.sub(ld(x, j), mv), e = f32x4.sub(ld(x, j + 4), mv);
+    q = f32x4.add(q, f32x4.mul(d, d));
+    u = f32x4.add(u, f32x4.mul(e, e));
+  }
+  for (; j + 4 <= n; j += 4) {
     const d = f32x4.sub(ld(x, j), mv);
     q = f32x4.add(q, f32x4.mul(d, d));
   }
-  let v = hsum(q);
+  let v = hsum(f32x4.add(q, u));
   for (; j < n; j++) {
     const d = load<f32>(x + (<usize>j << 2)) - mean;
     v += d * d;
@@ -68,9 +79,10 @@ function backwardRows(c: i32, r0: i32, r1: i32, args: usize): void {
     const mean = f32x4.extract_lane(m, 0), rstd = f32x4.extract_lane(m, 1);
     const mv = f32x4.splat(mean), rv = f32x4.splat(rstd);
     // pass 1: Σĝ and Σĝ·x̂ (and the affine gradients)
-    let s1 = f32x4.splat(0), s2 = f32x4.splat(0);
+    // (two accumulators per sum, even and odd 4-float groups, as in moments)
+    let s1 = f32x4.splat(0), s2 = s1, t1 = s1, t2 = s1;
     let j = 0;
-    for (; j + 4 <= n; j += 4) {
+    for (; j + 4 <= n; j += 8) {
       const xh = f32x4.mul(f32x4.sub(ld(x, j), mv), rv);
       const gv = ld(g, j);
       const gh = w ? f32x4.mul(gv, ld(w, j)) : gv;
@@ -78,8 +90,20 @@ function backwardRows(c: i32, r0: i32, r1: i32, args: usize): void {
       s2 = f32x4.add(s2, f32x4.mul(gh, xh));
       if (dwp) v128.store(dwp + (<usize>j << 2), f32x4.add(ld(dwp, j), f32x4.mul(gv, xh)));
       if (dbp) v128.store(dbp + (<usize>j << 2), f32x4.add(ld(dbp, j), gv));
+      if (j + 8 > n) {
+        j += 4;
+        break;
+      }
+      const k = j + 4;
+      const xh2 = f32x4.mul(f32x4.sub(ld(x, k), mv), rv);
+      const gv2 = ld(g, k);
+      const gh2 = w ? f32x4.mul(gv2, ld(w, k)) : gv2;
+      t1 = f32x4.add(t1, gh2);
+      t2 = f32x4.add(t2, f32x4.mul(gh2, xh2));
+      if (dwp) v128.store(dwp + (<usize>k << 2), f32x4.add(ld(dwp, k), f32x4.mul(gv2, xh2)));
+      if (dbp) v128.store(dbp + (<usize>k << 2), f32x4.add(ld(dbp, k), gv2));
     }
-    let a = hsum(s1), bsum = hsum(s2);
+    let a = hsum(f32x4.add(s1, t1)), bsum = hsum(f32x4.add(s2, t2));
     for (; j < n; j++) {
       const o = <usize>j << 2;
       const xh = (load<f32>(x + o) - mean) * rstd;

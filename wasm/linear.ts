@@ -54,14 +54,23 @@ export function linearGradChunk(p: i32, nch: i32, args: usize): void {
   const m = arg(args, 1), n = arg(args, 2);
   const j0 = bound(n, p, nch, 4), j1 = bound(n, p + 1, nch, 4);
   if (j0 >= j1) return;
-  const g = <usize>arg(args, 3), y = <usize>arg(args, 4), gy = <usize>arg(args, 5), db = <usize>arg(args, 6);
+  let g = <usize>arg(args, 3);
+  const y = <usize>arg(args, 4), gy = <usize>arg(args, 5), db = <usize>arg(args, 6);
   const row = <usize>n << 2;
+  if (y) {
+    // The ReLU mask first, row by row (dY' = dY where y > 0), then the column sums of dY' (loads
+    // only): storing dY' inside the column walk below ran 2.5x slower at a transformer's [1024, 512]
+    // FFN gradient, its stores 4K-aliasing the next rows' loads of dY and y (all row-strided alike).
+    const w = <usize>(j1 - j0) << 2;
+    for (let i = 0, o = <usize>j0 << 2; i < m; i++, o += row) maskRow(g + o, y + o, gy + o, w);
+    g = gy;
+  }
   let j = j0;
   for (; j + 8 <= j1; j += 8) {
     let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
     let o = <usize>j << 2;
     for (let i = 0; i < m; i++, o += row) {
-      const v = masked(g, y, gy, o), w = masked(g, y, gy, o + 16);
+      const v = v128.load(g + o), w = v128.load(g + o, 16);
       a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
       a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
       a2 = f64x2.add(a2, f64x2.promote_low_f32x4(w));
@@ -75,23 +84,16 @@ export function linearGradChunk(p: i32, nch: i32, args: usize): void {
     let a: f64 = 0;
     let o = <usize>j << 2;
     for (let i = 0; i < m; i++, o += row) {
-      let v = load<f32>(g + o);
-      if (y) {
-        if (load<f32>(y + o) <= 0) v = 0;
-        store<f32>(gy + o, v);
-      }
-      a += <f64>v;
+      a += <f64>load<f32>(g + o);
     }
     store<f32>(db + (<usize>j << 2), <f32>a);
   }
 }
 
-/** Four floats of dY at byte offset o with the ReLU mask of y applied (NaN kept) and stored to gy; dY itself without y. */
-@inline function masked(g: usize, y: usize, gy: usize, o: usize): v128 {
-  let v = v128.load(g + o);
-  if (y) {
-    v = v128.and(v, v128.not(f32x4.le(v128.load(y + o), f32x4.splat(0))));
-    v128.store(gy + o, v);
-  }
-  return v;
+/** dst[0:w) = dY where y > 0, else 0 (a NaN in y keeps dY, as nn.ReLU's rule), w bytes (a multiple of 4). */
+@inline function maskRow(g: usize, y: usize, dst: usize, w: usize): void {
+  const zero = f32x4.splat(0);
+  let o: usize = 0;
+  for (; o + 16 <= w; o += 16) v128.store(dst + o, v128.andnot(v128.load(g + o), f32x4.le(v128.load(y + o), zero)));
+  for (; o < w; o += 4) store<f32>(dst + o, load<f32>(y + o) <= 0 ? 0 : load<f32>(g + o));
 }
