@@ -47,9 +47,39 @@ export function gemmRows(b0: i32, b1: i32, a: usize, lda: i32, pw: usize, k: i32
   }
 }
 
-/** acc[j] += the sum over rows [b0, b1) of m[r, j], m [*, n] row-major, n a multiple of 4 (the bias gradients). */
+/**
+ * acc[j] += the sum over rows [b0, b1) of m[r, j], m [*, n] row-major, n a multiple of 4 (the bias
+ * gradients), each column summed in row order. 32 columns (8 accumulators) walk the rows at a time,
+ * so each cache line of m is read once: one column vector at a time read each line four times, and
+ * rows 2 KiB apart (n = 512) share two L1 sets, so the line was gone by the next read.
+ */
 function addRows(acc: usize, m: usize, b0: i32, b1: i32, n: i32): void {
-  for (let j = 0; j < n; j += 4) {
+  let j = 0;
+  for (; j + 32 <= n; j += 32) {
+    const a = acc + (<usize>j << 2);
+    let v0 = v128.load(a), v1 = v128.load(a, 16), v2 = v128.load(a, 32), v3 = v128.load(a, 48);
+    let v4 = v128.load(a, 64), v5 = v128.load(a, 80), v6 = v128.load(a, 96), v7 = v128.load(a, 112);
+    for (let r = b0; r < b1; r++) {
+      const p = m + (<usize>(r * n + j) << 2);
+      v0 = f32x4.add(v0, v128.load(p));
+      v1 = f32x4.add(v1, v128.load(p, 16));
+      v2 = f32x4.add(v2, v128.load(p, 32));
+      v3 = f32x4.add(v3, v128.load(p, 48));
+      v4 = f32x4.add(v4, v128.load(p, 64));
+      v5 = f32x4.add(v5, v128.load(p, 80));
+      v6 = f32x4.add(v6, v128.load(p, 96));
+      v7 = f32x4.add(v7, v128.load(p, 112));
+    }
+    v128.store(a, v0);
+    v128.store(a, v1, 16);
+    v128.store(a, v2, 32);
+    v128.store(a, v3, 48);
+    v128.store(a, v4, 64);
+    v128.store(a, v5, 80);
+    v128.store(a, v6, 96);
+    v128.store(a, v7, 112);
+  }
+  for (; j < n; j += 4) {
     const o = <usize>j << 2;
     let v = v128.load(acc + o);
     for (let r = b0; r < b1; r++) v = f32x4.add(v, v128.load(m + <usize>(r * n) * 4 + o));
