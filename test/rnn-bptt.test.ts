@@ -10,6 +10,7 @@ import {
   truncatedBptt, type Backend, type Tensor,
 } from "../src/index.js";
 import { on } from "./helpers.js";
+import { saved } from "../src/ops/fused/rnn.js";
 import { assertClose } from "../src/testing/index.js";
 
 /** Sets nn.RNN parameters by torch key. */
@@ -223,6 +224,27 @@ describe("gradients of gradients through the fused layer", () => {
         };
         const fused = (): Tensor => (m.forward as (x: Tensor) => [Tensor, unknown])(x)[0].square().sum();
         assertClose(second(fused()), second(composite()), { atol: 1e-10, rtol: 1e-8 });
+      }
+    }));
+});
+
+describe("the fused layer's stash (gates and states saved by the forward for the backward)", () => {
+  for (const device of listBackends())
+    test(`is released by the backward, and a retained graph's second backward recomputes it: same gradients (${device})`, () => on(device, () => {
+      for (const Layer of [nn.LSTM, nn.GRU]) {
+        manualSeed(9);
+        const m = new Layer(3, 8);
+        const x = randn([6, 2, 3], { requiresGrad: true });
+        const [out] = (m.forward as (x: Tensor) => [Tensor, unknown])(x);
+        assert.ok(saved.has(out), `${Layer.name}: the forward keeps its stash`);
+        const loss = out.square().sum();
+        const grads = (): number[][] => [x, ...m.parameters()].map((p) => [...p.grad!.dataSync()]);
+        loss.backward(undefined, { retainGraph: true });
+        assert.ok(!saved.has(out), `${Layer.name}: the backward released the stash`);
+        const first = grads();
+        [x, ...m.parameters()].forEach((p) => (p.grad = null));
+        loss.backward();
+        assert.deepEqual(grads(), first, `${Layer.name}: the second backward's gradients`);
       }
     }));
 });

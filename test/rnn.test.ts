@@ -184,7 +184,7 @@ describe("recurrent modules: arguments, shapes, errors and initialisation", () =
   });
 });
 
-describe("packed LSTM batches in the fused whole-sequence op (masked steps)", () => {
+describe("packed batches in the fused whole-sequence op (masked steps)", () => {
   test("wasm's masked-step kernel (2 threads, edge rows, partial sliver) matches the cpu backend's cell path, and ran", () => {
     if (!listBackends().includes("wasm")) return;
     manualSeed(5);
@@ -206,17 +206,40 @@ describe("packed LSTM batches in the fused whole-sequence op (masked steps)", ()
     onTwoWasmThreads(() => run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`)));
     assert.equal((kernelRuns.get(kernel) ?? 0) - before, 4, "each layer and direction ran the fused kernel");
   });
-  test("float64 gradcheck of the masked op (cpu: its reference), both directions, ended and unstarted rows", () => on("cpu", () => {
+  for (const [cls, opts] of [["GRU", {}], ["RNN", { nonlinearity: "tanh" }], ["RNN", { nonlinearity: "relu" }]] as const)
+    test(`${cls} ${JSON.stringify(opts)}: packed batches take the same masked-step kernels (2 threads, edge rows), match the cpu backend's cells, and ran`, () => {
+      if (!listBackends().includes("wasm")) return;
+      manualSeed(6);
+      const make = (): nn.Module<unknown[], unknown> => build({ class: cls, args: [5, 116], options: { numLayers: 2, bidirectional: true, ...opts } } as unknown as Case);
+      const sd = make().stateDict();
+      const lengths = [7, 1, 4, 7, 2, 5, 3, 6, 7, 2, 1, 5, 4, 6, 3, 2, 7, 5];
+      const xs = randn([7, 18, 5]), gy = randn([7, 18, 232]), h0 = randn([4, 18, 116]).mul(0.5);
+      const run = (device: string): Tensor[] =>
+        on(device, () => {
+          const [m, x, h] = copiesOn(device, make, sd, [xs, h0]) as [nn.Module<unknown[], unknown>, Tensor, Tensor];
+          const [y, hN] = m.forward(nn.packPaddedSequence(x, lengths, { enforceSorted: false }), h) as [nn.PackedSequence, Tensor];
+          const out = nn.padPackedSequence(y)[0];
+          out.mul(gy.to(device)).sum().add(hN.mul(2).sum()).backward();
+          return [out, hN, x.grad!, h.grad!, ...[...m.parameters()].map((p) => p.grad!)];
+        });
+      const ref = run("cpu");
+      const kernel = fusedOps().rnn.kernels!.wasm!;
+      const before = kernelRuns.get(kernel) ?? 0;
+      onTwoWasmThreads(() => run("wasm").forEach((t, i) => assertClose(t, ref[i]!.dataSync(), GRAD, `tensor ${i}`)));
+      assert.equal((kernelRuns.get(kernel) ?? 0) - before, 4, "each layer and direction ran the fused kernel");
+    });
+  test("float64 gradcheck of the masked op (cpu: its reference), LSTM, GRU and Elman, both directions, ended and unstarted rows", () => on("cpu", () => {
     manualSeed(14);
     const f64 = (s: number[], k = 1): Tensor => {
       const t = randn(s, { dtype: "float64" }).mul(k);
       t.requiresGrad = true;
       return t;
     };
-    for (const reverse of [false, true]) {
-      const ins = [f64([4, 3, 3]), f64([3, 4], 0.5), f64([3, 4], 0.5), f64([16, 3], 0.5), f64([16, 4], 0.5), f64([16], 0.5), f64([16], 0.5)];
-      assert.ok(gradcheck((...xs) => applyFused("rnn", xs, { mode: "LSTM", reverse, bias: true, batchSizes: [3, 2, 2, 1] }), ins), `reverse ${reverse}`);
-    }
+    for (const [mode, g] of [["LSTM", 4], ["GRU", 3], ["RNN_TANH", 1]] as const)
+      for (const reverse of [false, true]) {
+        const ins = [f64([4, 3, 3]), f64([3, 4], 0.5), ...(mode === "LSTM" ? [f64([3, 4], 0.5)] : []), f64([4 * g, 3], 0.5), f64([4 * g, 4], 0.5), f64([4 * g], 0.5), f64([4 * g], 0.5)];
+        assert.ok(gradcheck((...xs) => applyFused("rnn", xs, { mode, reverse, bias: true, batchSizes: [3, 2, 2, 1] }), ins), `${mode} reverse ${reverse}`);
+      }
   }));
 });
 

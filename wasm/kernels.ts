@@ -150,7 +150,7 @@ function adamChunk(c: i32, nch: i32, args: usize): void {
 // (backward sequence), then scratch and its bytes per chunk; 35/36 the GRU's (c0 → rec [B, 3H]
 // forward; c0 → h0, dc → ys and arg 14 dgh backward), 37/38 Elman's (c0 → relu forward, save → ys and
 // c0 → relu backward, save and dc unused); backward jobs then take args 14 (dgh), 15 and 16 (bias
-// gradient accumulators and their bytes per chunk), 33/34 arg 17 a packed batch's int32 rows per step
+// gradient accumulators and their bytes per chunk), 33-38 arg 17 a packed batch's int32 rows per step
 // (or 0), 34 args 18, 19 gy's element strides for t and b, 20 whether h0's gradient is wanted: chunks over blocks of 4 rows (rnn-seq.ts).
 function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   const fn = arg(args, 0);
@@ -167,13 +167,13 @@ function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   const acc = <usize>arg(args, 15) + <usize>(c * arg(args, 16)), dgh = <usize>arg(args, 14);
   if (fn == 33) lstmSeqForward(b0, b1, B, T, H, arg(args, 20), rev, <usize>arg(args, 18), arg(args, 21), arg(args, 22), <usize>arg(args, 19), p5, p6, p7, p8, p9, p10, p11, scratch, <usize>arg(args, 17));
   else if (fn == 34) lstmSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, acc, <usize>arg(args, 17), arg(args, 18), arg(args, 19), arg(args, 20) != 0);
-  else if (fn == 35) gruSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch);
-  else if (fn == 36) gruSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, dgh, acc);
-  else if (fn == 37) elmanSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9 != 0, p11, scratch);
-  else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch, acc);
+  else if (fn == 35) gruSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, <usize>arg(args, 17));
+  else if (fn == 36) gruSeqBackward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9, p10, p11, scratch, dgh, acc, <usize>arg(args, 17));
+  else if (fn == 37) elmanSeqForward(b0, b1, B, T, H, rev, p5, p6, p7, p8, p9 != 0, p11, scratch, <usize>arg(args, 17));
+  else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch, acc, <usize>arg(args, 17));
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-22 conv-direct.ts, 23-26 conv.ts, 27 and 57 conv-channels.ts, 28-29 and 50 conv-sample.ts, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts). */
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-22 conv-direct.ts, 23-26 conv.ts, 27 and 57 conv-channels.ts, 28-29 and 50 conv-sample.ts, 30 zero fill, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -203,6 +203,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 52) linearGradChunk(c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
     else if (fn >= 32 && fn <= 38) rnnSeqChunk(c, nch, args);
+    else if (fn == 30) memory.fill(<usize>arg(args, 1), 0, <usize>arg(args, 2)); // zero bytes: address, count (one chunk; WasmBackend's fills)
     else if (fn >= 40 && fn <= 49) attentionJob(fn, c, nch, tid, args);
     else mapChunk(c, nch, args);
     if (ASC_FEATURE_THREADS) atomic.add<i32>(FINISHED, 1);

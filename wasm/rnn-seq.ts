@@ -47,9 +47,39 @@ export function gemmRows(b0: i32, b1: i32, a: usize, lda: i32, pw: usize, k: i32
   }
 }
 
-/** acc[j] += the sum over rows [b0, b1) of m[r, j], m [*, n] row-major, n a multiple of 4 (the bias gradients). */
+/**
+ * acc[j] += the sum over rows [b0, b1) of m[r, j], m [*, n] row-major, n a multiple of 4 (the bias
+ * gradients), each column summed in row order. 32 columns (8 accumulators) walk the rows at a time,
+ * so each cache line of m is read once: one column vector at a time read each line four times, and
+ * rows 2 KiB apart (n = 512) share two L1 sets, so the line was gone by the next read.
+ */
 function addRows(acc: usize, m: usize, b0: i32, b1: i32, n: i32): void {
-  for (let j = 0; j < n; j += 4) {
+  let j = 0;
+  for (; j + 32 <= n; j += 32) {
+    const a = acc + (<usize>j << 2);
+    let v0 = v128.load(a), v1 = v128.load(a, 16), v2 = v128.load(a, 32), v3 = v128.load(a, 48);
+    let v4 = v128.load(a, 64), v5 = v128.load(a, 80), v6 = v128.load(a, 96), v7 = v128.load(a, 112);
+    for (let r = b0; r < b1; r++) {
+      const p = m + (<usize>(r * n + j) << 2);
+      v0 = f32x4.add(v0, v128.load(p));
+      v1 = f32x4.add(v1, v128.load(p, 16));
+      v2 = f32x4.add(v2, v128.load(p, 32));
+      v3 = f32x4.add(v3, v128.load(p, 48));
+      v4 = f32x4.add(v4, v128.load(p, 64));
+      v5 = f32x4.add(v5, v128.load(p, 80));
+      v6 = f32x4.add(v6, v128.load(p, 96));
+      v7 = f32x4.add(v7, v128.load(p, 112));
+    }
+    v128.store(a, v0);
+    v128.store(a, v1, 16);
+    v128.store(a, v2, 32);
+    v128.store(a, v3, 48);
+    v128.store(a, v4, 64);
+    v128.store(a, v5, 80);
+    v128.store(a, v6, 96);
+    v128.store(a, v7, 112);
+  }
+  for (; j < n; j += 4) {
     const o = <usize>j << 2;
     let v = v128.load(acc + o);
     for (let r = b0; r < b1; r++) v = f32x4.add(v, v128.load(m + <usize>(r * n) * 4 + o));
@@ -88,10 +118,8 @@ export function lstmSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, I: i32,
       lstmForwardRows(b0, e, H, gates, 0, bias, cp, cps, sv, y);
     }
     // rows whose sequence has ended (or not begun, reversed) carry h and c unchanged
-    for (let b = e; b < b1; b++) {
-      memory.copy(y + <usize>(b * H) * 4, hp + <usize>(b * H) * 4, <usize>H * 4);
-      memory.copy(sv + <usize>(b * SW + 4 * H) * 4, cp + <usize>(b * cps) * 4, <usize>H * 4);
-    }
+    carry(y, hp, e, b1, H);
+    for (let b = e; b < b1; b++) memory.copy(sv + <usize>(b * SW + 4 * H) * 4, cp + <usize>(b * cps) * 4, <usize>H * 4);
   }
 }
 
@@ -118,60 +146,84 @@ export function lstmSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, revers
       addRows(acc, dgt, b0, e, G);
       if (s > 0 || needH0) gemmRows(b0, e, dgt, G, w, G, H, dh, H, false, scratch);
     }
-    // carried rows: no gate gradients, dh takes the step's output gradient, dc passes unchanged
-    for (let b = e; b < b1; b++) {
-      memory.fill(dgt + <usize>(b * G) * 4, 0, <usize>G * 4);
-      for (let j = 0; gyt && j < H; j += 4) {
-        const o = <usize>(b * H + j) * 4;
-        v128.store(dh + o, f32x4.add(v128.load(dh + o), v128.load(gyt + <usize>(b * gsb + j) * 4)));
-      }
-    }
+    carryBack(dgt, G, dh, gyt, gsb, e, b1, H); // carried rows: dc passes unchanged
   }
 }
 
 /**
  * GRU forward rows [b0, b1) of all T steps: rec [B, 3H] = h_{t−1}·W_hhᵀ (w: k = H, n = 3H), then
  * rnn.ts's GRU step on gates [T, B, 3H] (x·W_ihᵀ) with bias [4H]; save [T, B, 4H]; ys [T, B, H].
+ * sizes: 0, or a packed batch's rows per step (see active); the other rows carry h.
  */
-export function gruSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, rec: usize, save: usize, ys: usize, scratch: usize): void {
+export function gruSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, rec: usize, save: usize, ys: usize, scratch: usize, sizes: usize): void {
   const G = 3 * H, SW = 4 * H;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
-    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4;
-    gemmRows(b0, b1, hp, H, w, H, G, rec, G, false, scratch);
-    gruForwardRows(b0, b1, H, gates + <usize>(t * B * G) * 4, rec, bias, hp, save + <usize>(t * B * SW) * 4, ys + <usize>(t * B * H) * 4);
+    const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, y = ys + <usize>(t * B * H) * 4, e = active(sizes, t, b0, b1);
+    if (e > b0) {
+      gemmRows(b0, e, hp, H, w, H, G, rec, G, false, scratch);
+      gruForwardRows(b0, e, H, gates + <usize>(t * B * G) * 4, rec, bias, hp, save + <usize>(t * B * SW) * 4, y);
+    }
+    carry(y, hp, e, b1, H);
   }
 }
 
-/** GRU backward rows [b0, b1) of all T steps into dgx and dgh [T, B, 3H], their row sums into acc [6H]; dh [B, H] ends as h0's gradient. w: W_hh packed (k = 3H, n = H). */
-export function gruSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, h0: usize, gy: usize, dh: usize, ys: usize, dgx: usize, w: usize, scratch: usize, dgh: usize, acc: usize): void {
+// Rows [e, b1) of a packed batch outside their sequence at this step: h_t = h_{t−1}.
+@inline function carry(y: usize, hp: usize, e: i32, b1: i32, H: i32): void {
+  for (let b = e; b < b1; b++) memory.copy(y + <usize>(b * H) * 4, hp + <usize>(b * H) * 4, <usize>H * 4);
+}
+
+// Backward of carry for rows [e, b1): no gate gradients (rows of width W zeroed in dg), dh takes the step's output gradient.
+@inline function carryBack(dg: usize, W: i32, dh: usize, gy: usize, gsb: i32, e: i32, b1: i32, H: i32): void {
+  for (let b = e; b < b1; b++) {
+    memory.fill(dg + <usize>(b * W) * 4, 0, <usize>W * 4);
+    for (let j = 0; gy && j < H; j += 4) {
+      const o = <usize>(b * H + j) * 4;
+      v128.store(dh + o, f32x4.add(v128.load(dh + o), v128.load(gy + <usize>(b * gsb + j) * 4)));
+    }
+  }
+}
+
+/** GRU backward rows [b0, b1) of all T steps into dgx and dgh [T, B, 3H], their row sums into acc [6H]; dh [B, H] ends as h0's gradient. w: W_hh packed (k = 3H, n = H). sizes as gruSeqForward. */
+export function gruSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, save: usize, h0: usize, gy: usize, dh: usize, ys: usize, dgx: usize, w: usize, scratch: usize, dgh: usize, acc: usize, sizes: usize): void {
   const G = 3 * H, SW = 4 * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
     const hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, o = <usize>(t * B * G) * 4;
-    gruBackwardRows(b0, b1, H, save + <usize>(t * B * SW) * 4, hp, dh, gy ? gy + <usize>(t * B * H) * 4 : 0, dgx + o, dgh + o);
-    addRows(acc, dgx + o, b0, b1, G);
-    addRows(acc + <usize>G * 4, dgh + o, b0, b1, G);
-    gemmRows(b0, b1, dgh + o, G, w, G, H, dh, H, true, scratch);
+    const gyt = gy ? gy + <usize>(t * B * H) * 4 : 0, e = active(sizes, t, b0, b1);
+    if (e > b0) {
+      gruBackwardRows(b0, e, H, save + <usize>(t * B * SW) * 4, hp, dh, gyt, dgx + o, dgh + o);
+      addRows(acc, dgx + o, b0, e, G);
+      addRows(acc + <usize>G * 4, dgh + o, b0, e, G);
+      gemmRows(b0, e, dgh + o, G, w, G, H, dh, H, true, scratch);
+    }
+    carryBack(dgx + o, G, dh, gyt, H, e, b1, H);
+    for (let b = e; b < b1; b++) memory.fill(dgh + o + <usize>(b * G) * 4, 0, <usize>G * 4);
   }
 }
 
-/** Elman forward rows [b0, b1) of all T steps: gates [T, B, H] (x·W_ihᵀ) += h_{t−1}·W_hhᵀ, then y = tanh or relu of it + bias. */
-export function elmanSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, relu: bool, ys: usize, scratch: usize): void {
+/** Elman forward rows [b0, b1) of all T steps: gates [T, B, H] (x·W_ihᵀ) += h_{t−1}·W_hhᵀ, then y = tanh or relu of it + bias. sizes as gruSeqForward. */
+export function elmanSeqForward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, gates: usize, w: usize, bias: usize, h0: usize, relu: bool, ys: usize, scratch: usize, sizes: usize): void {
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s, tp = reverse ? t + 1 : t - 1;
-    const g = gates + <usize>(t * B * H) * 4;
-    gemmRows(b0, b1, s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, H, w, H, H, g, H, true, scratch);
-    elmanForwardRows(b0, b1, H, relu, g, bias, ys + <usize>(t * B * H) * 4);
+    const g = gates + <usize>(t * B * H) * 4, hp = s == 0 ? h0 : ys + <usize>(tp * B * H) * 4, y = ys + <usize>(t * B * H) * 4, e = active(sizes, t, b0, b1);
+    if (e > b0) {
+      gemmRows(b0, e, hp, H, w, H, H, g, H, true, scratch);
+      elmanForwardRows(b0, e, H, relu, g, bias, y);
+    }
+    carry(y, hp, e, b1, H);
   }
 }
 
-/** Elman backward rows [b0, b1) of all T steps into dg [T, B, H], its row sums into acc [H]; dh [B, H] ends as h0's gradient. */
-export function elmanSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, ys: usize, relu: bool, gy: usize, dh: usize, dg: usize, w: usize, scratch: usize, acc: usize): void {
+/** Elman backward rows [b0, b1) of all T steps into dg [T, B, H], its row sums into acc [H]; dh [B, H] ends as h0's gradient. sizes as gruSeqForward. */
+export function elmanSeqBackward(b0: i32, b1: i32, B: i32, T: i32, H: i32, reverse: bool, ys: usize, relu: bool, gy: usize, dh: usize, dg: usize, w: usize, scratch: usize, acc: usize, sizes: usize): void {
   for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s, o = <usize>(t * B * H) * 4;
-    elmanBackwardRows(b0, b1, H, relu, ys + o, dh, gy ? gy + o : 0, dg + o);
-    addRows(acc, dg + o, b0, b1, H);
-    gemmRows(b0, b1, dg + o, H, w, H, H, dh, H, false, scratch);
+    const t = reverse ? T - 1 - s : s, o = <usize>(t * B * H) * 4, e = active(sizes, t, b0, b1);
+    if (e > b0) {
+      elmanBackwardRows(b0, e, H, relu, ys + o, dh, gy ? gy + o : 0, dg + o);
+      addRows(acc, dg + o, b0, e, H);
+      gemmRows(b0, e, dg + o, H, w, H, H, dh, H, false, scratch);
+    }
+    carryBack(dg + o, H, dh, gy ? gy + o : 0, H, e, b1, H);
   }
 }

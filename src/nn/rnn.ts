@@ -147,8 +147,8 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
       return packed && input.sortedIndices ? got.indexSelect(1, input.sortedIndices) : got;
     });
     if (!packed && !this.projSize && xs.length === 1 && xs[0]!.ndim === 3) return this.#fused(xs[0]!, states, batched);
-    // packed LSTM batches run the fused op's masked steps; the cpu backend keeps the cells below (the oracle)
-    if (packed && this.mode === "LSTM" && !this.projSize && input.data.device !== "cpu") return this.#packedFused(input, batchSizes!, states);
+    // packed batches run the fused op's masked steps; the cpu backend keeps the cells below (the oracle)
+    if (packed && !this.projSize && input.data.device !== "cpu") return this.#packedFused(input, batchSizes!, states);
     const finals: Tensor[][] = states.map(() => []);
     for (let l = 0; l < L; l++) {
       const outs: Tensor[][] = [];
@@ -171,7 +171,7 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
   }
 
   /**
-   * A packed LSTM batch through the fused layer: padded to [T, B, in] by one gather (sorted, so the
+   * A packed batch through the fused layer: padded to [T, B, in] by one gather (sorted, so the
    * rows still in their sequence at step t are the first batchSizes[t]), the rows past their end
    * carry their state inside the op, and the valid rows are gathered back: PyTorch's packed semantics.
    */

@@ -54,6 +54,22 @@ for (const threads of [1, 2]) {
       assert.deepEqual([...be.readSync(contiguousView(s, [2]))], [1, -2]);
     });
 
+    test("full and pad zero large reused blocks in every dtype (the wasm fill job), and keep -0", () => {
+      for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+        const n = 70_000; // ≥ 64 KiB in every dtype but bool: the fill job; bool stays on the typed-array fill
+        be.free(be.full(n, dtype, 1)); // a dirty block of this size class, which the next allocation reuses
+        for (const value of [0, -0]) {
+          const f = be.readSync(contiguousView(be.full(n, dtype, value), [n]));
+          assert.ok(f.every((x) => Object.is(x, dtype === "float32" || dtype === "float64" ? value : 0)), `full ${dtype} ${value}`);
+        }
+        be.free(be.full(n + 600, dtype, 1));
+        const x = be.full(n, dtype, 1);
+        const p = be.readSync(contiguousView(be.pad(contiguousView(x, [n / 10, 10]), [[0, 0], [3, 0]], 0), [n / 10, 13]));
+        assert.deepEqual([...new Set(p.filter((_, i) => i % 13 < 3))], [0], `pad ${dtype}: the padding`);
+        assert.deepEqual([...new Set(p.filter((_, i) => i % 13 >= 3))], [1], `pad ${dtype}: the copied rows`);
+      }
+    });
+
     test("contiguous copies every layout and dtype", () => {
       for (const dtype of ["float32", "float64", "int32", "bool"] as const)
         for (const shape of SHAPES)

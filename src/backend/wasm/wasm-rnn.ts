@@ -36,7 +36,7 @@ function seqJob(be: WasmBackend, args: number[], B: number, H: number, k: number
   be.free(scratch);
 }
 
-// LSTM jobs take a packed batch's rows per step (int32 [T], arg 17; 0 when every row runs every step).
+// The sequence jobs take a packed batch's rows per step (int32 [T], arg 17; 0 when every row runs every step).
 function withSizes(be: WasmBackend, sizes: readonly number[] | null, run: (at: number) => void): void {
   const s = sizes ? be.upload(Int32Array.from(sizes), "int32") : null;
   run(s ? be.ptr(s) : 0);
@@ -48,8 +48,8 @@ function withSizes(be: WasmBackend, sizes: readonly number[] | null, run: (at: n
  * packed by packPanel; LSTM: x [T, B, I] (with I), wT: [W_ih | W_hh]ᵀ packed (depth I + H), and save
  * [T, B, 6H] followed by [T, B, I + H] (the GEMM's [x_t | h_{t−1}] rows, for the backward). bias: LSTM
  * b_ih + b_hh [4H], GRU [4H] (r, z sums, b_in, b_hn), Elman [H]; c0 (LSTM) and save (LSTM, GRU) as in
- * rnn.ts; ys [T, B, H] written. sizes (LSTM): a packed batch's rows per step, non-increasing; the
- * other rows carry h and c (wasm/rnn-seq.ts).
+ * rnn.ts; ys [T, B, H] written. sizes: a packed batch's rows per step, non-increasing; the
+ * other rows carry h (and c) (wasm/rnn-seq.ts).
  */
 export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H: number, reverse: boolean, gates: Storage | null, wT: Storage, bias: Storage, h0: At, c0: At | null, save: Storage | null, ys: Storage, sizes: readonly number[] | null = null, x: readonly [...At, number, number, number] | null = null): void {
   const lstm = mode === "LSTM", step = lstm ? be.empty(B * 4 * H, "float32") : null; // an LSTM's per-step pre-activations
@@ -61,9 +61,9 @@ export function seqForward(be: WasmBackend, mode: Mode, B: number, T: number, H:
     be.free(step!);
   } else if (mode === "GRU") {
     const rec = be.empty(B * 3 * H, "float32");
-    seqJob(be, [35, ...head, be.ptr(rec), ...tail], B, H, H);
+    withSizes(be, sizes, (at) => seqJob(be, [35, ...head, be.ptr(rec), ...tail], B, H, H, [0, 0, 0, at]));
     be.free(rec);
-  } else seqJob(be, [37, ...head, mode === "RNN_RELU" ? 1 : 0, ...tail], B, H, H);
+  } else withSizes(be, sizes, (at) => seqJob(be, [37, ...head, mode === "RNN_RELU" ? 1 : 0, ...tail], B, H, H, [0, 0, 0, at]));
 }
 
 /**
@@ -79,8 +79,8 @@ export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H
   const nch = seqChunks(be, B, H), acc = be.full(nch * 2 * GH, "float32", 0);
   const extra = [mode === "GRU" ? be.ptr(dgh) : 0, be.ptr(acc), 2 * GH * 4];
   if (mode === "LSTM") withSizes(be, sizes, (at) => seqJob(be, [34, B, T, H, rev, addr(be, save), addr(be, c0), addr(be, gy), pdh, be.ptr(dc!), pdgx, pw], B, H, GH, [...extra, at, ...gyStrides, needH0 ? 1 : 0]));
-  else if (mode === "GRU") seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, extra);
-  else seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, extra);
+  else if (mode === "GRU") withSizes(be, sizes, (at) => seqJob(be, [36, B, T, H, rev, addr(be, save), addr(be, h0), addr(be, gy), pdh, addr(be, ys), pdgx, pw], B, H, GH, [...extra, at]));
+  else withSizes(be, sizes, (at) => seqJob(be, [38, B, T, H, rev, addr(be, ys), mode === "RNN_RELU" ? 1 : 0, addr(be, gy), pdh, 0, pdgx, pw], B, H, H, [...extra, at]));
   const parts = be.hostView(acc) as Float32Array, sums = new Float32Array(2 * GH);
   for (let c = 0; c < nch; c++) for (let j = 0; j < 2 * GH; j++) sums[j] = sums[j]! + parts[c * 2 * GH + j]!;
   be.free(acc);

@@ -42,8 +42,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
   const dGh = gru ? (be.empty ? be.empty(TB * GH, dt) : be.full(TB * GH, dt, 0)) : dGx;
   // float32 on wasm: the whole backward time loop is one job (wasm/rnn-seq.ts), dh and dc live in wasm memory
   const simd = seqKernels(be, dt, H);
-  const dhS: Storage | null = simd ? be.upload(dh, dt) : null;
-  const dcS: Storage | null = simd && lstm ? be.upload(dc, dt) : null;
+  const [dhS, dcS] = simd ? ([be.upload(dh, dt), lstm ? be.upload(dc, dt) : null] as const) : ([null, null] as const);
   let biasSums: Float32Array | null = null;
   if (simd) {
     const w = packPanel(simd, [p.wHh.storage, p.wHh.offset], GH, H, H, 1);
@@ -136,5 +135,6 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
     dWhh,
     ...(a.bias ? [wants("bIh") ? colSums(dGx, 0) : null, wants("bHh") ? colSums(dGh, gru ? 1 : 0) : null] : []),
   ];
+  if (S && saved.delete(outs[0]!)) be.free?.(S.storage); // freed now, not at the next GC (6 MB a step in the bench); a retained graph recomputes it (rnn.ts)
   return grads;
 }

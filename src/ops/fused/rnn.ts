@@ -98,7 +98,7 @@ function forward(xs: readonly Tensor[], a: RnnAttrs): Tensor[] | null {
   if (!hp) return null;
   const { p, be, dt, T, B, I, H } = hp;
   const GH = RNN_GATES[a.mode] * H, lstm = a.mode === "LSTM", gru = a.mode === "GRU", SW = savedWidth(a.mode) * H;
-  if (a.batchSizes && (!lstm || !seqKernels(be, dt, H) || a.batchSizes.length !== T)) return null; // masked steps: wasm's LSTM job only
+  if (a.batchSizes && (!seqKernels(be, dt, H) || a.batchSizes.length !== T)) return null; // masked steps: wasm's sequence jobs only
   const view = (s: Storage): TypedArray => be.hostView!(s);
   const alloc = (n: number): Storage => (be.empty ? be.empty(n, dt) : be.full(n, dt, 0));
   const unary = (op: "sigmoid" | "tanh", s: Storage, cols: number, stride: number, offset: number): Storage =>
