@@ -38,13 +38,8 @@ export function linearGradJob(be: WasmBackend, m: number, n: number, g: { storag
   const gy = y ? be.empty(m * n, "float32") : null;
   if (m * n === 0) return { gy, db: be.full(n, "float32", 0) };
   const db = be.empty(n, "float32");
-  const acc = be.empty(2 * n, "float32"); // f64 accumulators
-  try {
-    const at = (o: { storage: Storage; offset: number }): number => be.ptr(o.storage) + 4 * o.offset;
-    const chunks = m * n >= 1 << 16 ? Math.max(1, Math.min(be.getNumThreads(), Math.ceil(n / 16))) : 1;
-    be.job([52, m, n, at(g), y ? at(y) : 0, gy ? be.ptr(gy) : 0, be.ptr(db), be.ptr(acc)], chunks);
-  } finally {
-    be.free(acc);
-  }
+  const at = (o: { storage: Storage; offset: number }): number => be.ptr(o.storage) + 4 * o.offset;
+  const chunks = m * n >= 1 << 16 ? Math.max(1, Math.min(be.getNumThreads(), Math.ceil(n / 16))) : 1;
+  be.job([52, m, n, at(g), y ? at(y) : 0, gy ? be.ptr(gy) : 0, be.ptr(db)], chunks);
   return { gy, db };
 }
