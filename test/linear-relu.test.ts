@@ -28,6 +28,19 @@ for (const device of listBackends())
       f.slice(2).forEach((g, i) => assertBits(`gradient of parameter ${i}`, g, u[i + 2]!));
     });
 
+    it("gives the same bits when models of different widths alternate (job 52's reused dY' buffer)", () => {
+      manualSeed(4);
+      const small = new nn.Sequential(new nn.Linear(5, 4), new nn.ReLU(), new nn.Linear(4, 2)).to(device);
+      const wide = new nn.Sequential(new nn.Linear(7, 40), new nn.ReLU(), new nn.Linear(40, 9), new nn.ReLU(), new nn.Linear(9, 2)).to(device);
+      const xs = randn([11, 5], { device }), xw = randn([23, 7], { device });
+      const ws = randn([11, 2], { device }), ww = randn([23, 2], { device });
+      const unfused = [runSequential(small, xs, false, () => ws), runSequential(wide, xw, false, () => ww)];
+      for (let round = 0; round < 2; round++)
+        [runSequential(small, xs, true, () => ws), runSequential(wide, xw, true, () => ww)].forEach((f, m) =>
+          f.forEach((t, i) => assertBits(`model ${m}, round ${round}, tensor ${i}`, t, unfused[m]![i]!)),
+        );
+    });
+
     it("keeps a Linear or ReLU whose forward is overridden as the user wrote it", () => {
       let calls = 0;
       class Probe extends nn.Linear {

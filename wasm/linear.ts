@@ -46,7 +46,7 @@ export function linearForwardChunk(p: i32, nch: i32, tid: i32, args: usize): voi
   if (bias || act) epilogue(c, n, i0, i1, bias, act);
 }
 
-// args: 52, m, n, g, y (0: no mask), gy (masked dY, written where y is given), db (f32 [n]), acc (unused).
+// args: 52, m, n, g, y (0: no mask), gy (masked dY, written where y is given), db (f32 [n]).
 // Columns [j0, j1) per chunk; db[j] = Σ_i dY[i, j] in f64 over rows in order, rounded once: the
 // same bits as the column-sum reduction (wasm/reduce.ts reduceCols) of the masked gradient. Eight
 // columns at a time walk down the rows with their sums in registers (not in memory, reloaded per row).

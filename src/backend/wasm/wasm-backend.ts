@@ -228,6 +228,10 @@ export class WasmBackend implements Backend {
   empty(length: number, dtype: DType): Storage {
     return this.#alloc(dtype, length);
   }
+  /** A storage outside allocation scopes and the collector, for a job glue's reusable buffer: only free() releases it. */
+  unscoped(length: number, dtype: DType): WasmStorage {
+    return this.#heap.alloc(dtype, length, false);
+  }
 
   hostView(s: Storage): TypedArray {
     return this.#c.arr(s);
