@@ -117,7 +117,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     else this.#registered.delete(key);
     return t;
   }
-  registerBuffer(key: string, t: Tensor, { persistent = true } = {}): Tensor {
+  registerBuffer(key: string, t: Tensor, ...args: Args<[persistent: boolean], { persistent?: boolean }>): Tensor {
+    const { persistent } = resolveArgs(`${this.constructor.name}.registerBuffer`, args, ["persistent"], { persistent: true });
     this.#registered.set(key, { kind: "buffer", key, value: Buffer(t, { persistent }), persistent });
     return t;
   }
