@@ -195,4 +195,13 @@ describe("torch's positional arguments of Parameter, registerBuffer (were silent
     assert.throws(() => m.registerBuffer("x", zeros([1]), { persistant: false } as never), /persistent/);
     assert.throws(() => nn.Parameter(zeros([1]), { requires_grad: false } as never), /requiresGrad/);
   });
+
+  test("Transformer.generateSquareSubsequentMask(sz, device, dtype) as torch 2.x", () => {
+    const m = nn.Transformer.generateSquareSubsequentMask(3, "cpu", "float64");
+    assert.equal(m.dtype, "float64");
+    assert.equal(m.device, "cpu");
+    assert.deepEqual([...m.dataSync()], [0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+    assert.equal(nn.Transformer.generateSquareSubsequentMask(2, { dtype: "float64" }).dtype, "float64");
+    assert.throws(() => nn.Transformer.generateSquareSubsequentMask(2, { dype: "float64" } as never), /dtype/);
+  });
 });
