@@ -1,5 +1,6 @@
 // LR schedulers against torch 1.13 (tools/fixtures/sched_more.py): step(epoch) jumping to an epoch
-// (closed forms), and MultiplicativeLR, ConstantLR, PolynomialLR, SequentialLR, ChainedScheduler.
+// (closed forms), and MultiplicativeLR, ConstantLR, PolynomialLR, SequentialLR, ChainedScheduler,
+// CosineAnnealingWarmRestarts (fractional epochs), CyclicLR.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -10,11 +11,12 @@ import { fixture } from "./helpers.js";
 
 interface Spec { sched: string; kw: Record<string, unknown> }
 interface EpochCase extends Spec { calls: (number | null)[]; rows: number[][]; lastLr: number[] }
-interface MoreCase extends Spec { rows: { lr: number[]; lastLr: number[] }[] }
+interface MoreCase extends Spec { rows: { lr: number[]; lastLr: number[]; momentum: number[] }[] }
 const fx = fixture<{ epoch: EpochCase[]; more: MoreCase[] }>("optim/sched-more.json");
 
 // The generator's lambdas, written out in TS (functions cannot travel in JSON).
 const LAMBDAS: Record<string, (e: number) => number> = {
+  "1 / (x + 1)": (x) => 1 / (x + 1),
   "0.95 ** e": (e) => 0.95 ** e,
   "0.9 ** (e // 3)": (e) => 0.9 ** Math.floor(e / 3),
   "1 / (e + 1)": (e) => 1 / (e + 1),
@@ -31,7 +33,8 @@ type AnySched = { step(epoch?: number): void; getLastLr(): number[] };
 /** torch's snake_case options to myelin's names. */
 function camel(kw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(kw)) out[k === "T_max" ? "tMax" : k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())] = v;
+  const renamed: Record<string, string> = { T_max: "tMax", T_0: "t0", T_mult: "tMult" };
+  for (const [k, v] of Object.entries(kw)) out[renamed[k] ?? k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())] = v;
   return out;
 }
 
@@ -39,6 +42,7 @@ function build(opt: optim.Optimizer, spec: Spec): AnySched {
   const S = optim.lrScheduler;
   const o = camel(spec.kw);
   if (typeof o.lrLambda === "string") o.lrLambda = LAMBDAS[o.lrLambda]!;
+  if (typeof o.scaleFn === "string") o.scaleFn = LAMBDAS[o.scaleFn]!;
   switch (spec.sched) {
     case "StepLR": return new S.StepLR(opt, o);
     case "MultiStepLR": return new S.MultiStepLR(opt, o);
@@ -50,6 +54,8 @@ function build(opt: optim.Optimizer, spec: Spec): AnySched {
     case "MultiplicativeLR": return new S.MultiplicativeLR(opt, o);
     case "ConstantLR": return new S.ConstantLR(opt, o);
     case "PolynomialLR": return new S.PolynomialLR(opt, o);
+    case "CosineAnnealingWarmRestarts": return new S.CosineAnnealingWarmRestarts(opt, o);
+    case "CyclicLR": return new S.CyclicLR(opt, o);
     case "SequentialLR": {
       const subs = (o.schedulers as Spec[]).map((s) => build(opt, s) as optim.lrScheduler.LRScheduler);
       return new S.SequentialLR(opt, subs, o.milestones as number[]);
@@ -92,7 +98,7 @@ describe("optim.lrScheduler: step(epoch) jumps to that epoch as torch does", () 
   });
 });
 
-describe("optim.lrScheduler: MultiplicativeLR, ConstantLR, PolynomialLR, SequentialLR, ChainedScheduler match torch (30 steps, two groups)", () => {
+describe("optim.lrScheduler: MultiplicativeLR, ConstantLR, PolynomialLR, SequentialLR, ChainedScheduler, CosineAnnealingWarmRestarts, CyclicLR match torch (30 steps, two groups)", () => {
   for (const c of fx.more) {
     it(`${c.sched} ${JSON.stringify(c.kw)}`, () => {
       const opt = makeOpt();
@@ -101,6 +107,7 @@ describe("optim.lrScheduler: MultiplicativeLR, ConstantLR, PolynomialLR, Sequent
         if (i > 0) s.step();
         close(lrs(opt), row.lr, `lr after step ${i}`);
         close(s.getLastLr(), row.lastLr, `getLastLr() after step ${i}`);
+        close(opt.paramGroups.map((g) => g.momentum as number), row.momentum, `momentum after step ${i}`);
       });
     });
   }
@@ -141,5 +148,12 @@ describe("optim.lrScheduler: MultiplicativeLR, ConstantLR, PolynomialLR, Sequent
     assert.throws(() => new S.SequentialLR(opt, [a], [3]), /SequentialLR: expects one milestone fewer than schedulers, got 1 schedulers and 1 milestones/);
     assert.throws(() => new S.ChainedScheduler([a, other]), /ChainedScheduler: expects all schedulers to belong to the same optimizer/);
     assert.throws(() => new S.ChainedScheduler([new S.ReduceLROnPlateau(opt)] as never), /ChainedScheduler: scheduler 0 is not an epoch scheduler/);
+    assert.throws(() => new S.CosineAnnealingWarmRestarts(opt, { t0: 2.5 }), /expected a positive integer t0, got 2.5/);
+    assert.throws(() => new S.CosineAnnealingWarmRestarts(opt, 3).step(-1), /expected a non-negative epoch, got -1/);
+    assert.throws(() => new S.CyclicLR(opt, 0.01, 0.1, { mode: "sine" as never }), /CyclicLR: mode 'sine' is invalid/);
+    assert.throws(() => new S.CyclicLR(opt, [0.01], 0.1), /CyclicLR: expected 2 values for baseLr, got 1/);
+    const adam = new optim.Adam([zeros([1], { requiresGrad: true })]);
+    assert.throws(() => new S.CyclicLR(adam, 0.01, 0.1), /CyclicLR: the optimizer must have a momentum option/);
+    new S.CyclicLR(adam, 0.01, 0.1, { cycleMomentum: false });
   });
 });
