@@ -10,7 +10,7 @@ import { decode, fixture, type FixtureTensor } from "./helpers.js";
 type Ctor = new (params: never, opts?: never) => optim.Optimizer;
 const CLASSES: Record<string, Ctor> = {
   SGD: optim.SGD, Adagrad: optim.Adagrad, Adadelta: optim.Adadelta, RMSprop: optim.RMSprop, Adam: optim.Adam,
-  AdamW: optim.AdamW, Adamax: optim.Adamax, NAdam: optim.NAdam, LAMB: optim.LAMB, Yogi: optim.Yogi,
+  AdamW: optim.AdamW, Adamax: optim.Adamax, NAdam: optim.NAdam, RAdam: optim.RAdam, LAMB: optim.LAMB, Yogi: optim.Yogi,
   AdaBelief: optim.AdaBelief, NovoGrad: optim.NovoGrad, COCOB: optim.COCOB,
 };
 
