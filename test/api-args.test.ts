@@ -133,7 +133,7 @@ describe("the issue's traps now do what PyTorch does", () => {
 /** Required arguments of each nn module class (the rest are optional); containers take modules, not options. */
 const MODULE_ARGS: Record<string, unknown[]> = {
   Linear: [4, 2], Threshold: [0.1, 0], Softmax: [1], LogSoftmax: [1], Softmin: [1], LayerNorm: [4], BatchNorm1d: [4],
-  Embedding: [10, 3], Unflatten: [1, [2, 2]], GCNConv: [4, 2], LIF: [0.9],
+  Embedding: [10, 3], Unflatten: [1, [2, 2]], PixelShuffle: [2], PixelUnshuffle: [2], GCNConv: [4, 2], LIF: [0.9],
   RNN: [3, 4], LSTM: [3, 4], GRU: [3, 4], RNNCell: [3, 4], LSTMCell: [3, 4], GRUCell: [3, 4],
   JordanRNN: [3, 4, 2], FullyRecurrent: [3, 4], SigmoidRNN: [3, 4, 2],
   MultiheadAttention: [4, 2], AdditiveAttention: [4, 3, 5], Attention: [],
@@ -202,6 +202,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   maxUnpool2d: () => [...F.maxPool2d(randn(1, 2, 4, 4), 2, { returnIndices: true }), 2],
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
+  pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

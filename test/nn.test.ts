@@ -175,3 +175,33 @@ describe("errors", () => {
     assert.throws(() => new nn.BatchNorm1d(2).forward(randn([1, 2])), /expected more than 1 value per channel when training/);
   });
 });
+
+describe("torch's positional arguments of Parameter, registerBuffer (were silently ignored)", () => {
+  test("nn.Parameter(t, false) does not require grad; registerBuffer(key, t, false) stays out of the state dict", () => {
+    assert.equal(nn.Parameter(zeros([2]), false).requiresGrad, false);
+    assert.equal(nn.Parameter(zeros([2])).requiresGrad, true);
+    class WithStats extends nn.Module {
+      constructor() {
+        super();
+        this.registerBuffer("kept", zeros([2]));
+        this.registerBuffer("scratch", zeros([2]), false);
+        this.registerBuffer("scratch2", zeros([2]), { persistent: false });
+      }
+      forward(x: Tensor): Tensor { return x; }
+    }
+    const m = new WithStats();
+    assert.deepEqual(Object.keys(m.stateDict()), ["kept"]);
+    assert.deepEqual(m.namedBuffers().map(([k]) => k), ["kept", "scratch", "scratch2"]);
+    assert.throws(() => m.registerBuffer("x", zeros([1]), { persistant: false } as never), /persistent/);
+    assert.throws(() => nn.Parameter(zeros([1]), { requires_grad: false } as never), /requiresGrad/);
+  });
+
+  test("Transformer.generateSquareSubsequentMask(sz, device, dtype) as torch 2.x", () => {
+    const m = nn.Transformer.generateSquareSubsequentMask(3, "cpu", "float64");
+    assert.equal(m.dtype, "float64");
+    assert.equal(m.device, "cpu");
+    assert.deepEqual([...m.dataSync()], [0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+    assert.equal(nn.Transformer.generateSquareSubsequentMask(2, { dtype: "float64" }).dtype, "float64");
+    assert.throws(() => nn.Transformer.generateSquareSubsequentMask(2, { dype: "float64" } as never), /dtype/);
+  });
+});

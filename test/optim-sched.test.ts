@@ -158,5 +158,10 @@ describe("optim.clipGradNorm / clipGradValue match torch.nn.utils", () => {
     const p = zeros([2], { requiresGrad: true });
     p.grad = tensor([NaN, 1]);
     assert.throws(() => optim.clipGradNorm(p, 1, 2, { errorIfNonfinite: true }), /clipGradNorm: the total norm of order 2 of the gradients is NaN/);
+    // torch's positional error_if_nonfinite (was silently ignored, clipping to NaN)
+    p.grad = tensor([Infinity, 1]);
+    assert.throws(() => optim.clipGradNorm(p, 1, 2, true), /clipGradNorm: the total norm of order 2 of the gradients is Infinity/);
+    assert.throws(() => optim.clipGradNorm(p, 1, { normType: Infinity, errorIfNonfinite: true }), /order Infinity/);
+    assert.throws(() => optim.clipGradNorm(p, 1, { error_if_nonfinite: true } as never), /errorIfNonfinite/);
   });
 });

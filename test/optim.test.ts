@@ -3,14 +3,14 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { optim, type Tensor, type DType } from "../src/index.js";
+import { nn, ones, optim, type Tensor, type DType } from "../src/index.js";
 import { assertClose } from "../src/testing/index.js";
 import { decode, fixture, type FixtureTensor } from "./helpers.js";
 
 type Ctor = new (params: never, opts?: never) => optim.Optimizer;
 const CLASSES: Record<string, Ctor> = {
   SGD: optim.SGD, Adagrad: optim.Adagrad, Adadelta: optim.Adadelta, RMSprop: optim.RMSprop, Adam: optim.Adam,
-  AdamW: optim.AdamW, Adamax: optim.Adamax, NAdam: optim.NAdam, LAMB: optim.LAMB, Yogi: optim.Yogi,
+  AdamW: optim.AdamW, Adamax: optim.Adamax, NAdam: optim.NAdam, RAdam: optim.RAdam, LAMB: optim.LAMB, Yogi: optim.Yogi,
   AdaBelief: optim.AdaBelief, NovoGrad: optim.NovoGrad, COCOB: optim.COCOB,
 };
 
@@ -130,6 +130,20 @@ describe("optim: Optimizer base behaviour", () => {
     assert.deepEqual([...W.grad!.dataSync()], new Array(12).fill(0));
     opt.zeroGrad();
     assert.equal(W.grad, null);
+  });
+
+  it("zeroGrad(false) and Module.zeroGrad(false) take torch's positional setToNone (was silently ignored)", () => {
+    const opt = new optim.SGD([W, b], { lr: 0.1 });
+    loss().backward();
+    opt.zeroGrad(false);
+    assert.deepEqual([...W.grad!.dataSync()], new Array(12).fill(0));
+    assert.throws(() => opt.zeroGrad({ set_to_none: false } as never), /setToNone/);
+    const m = new nn.Linear(3, 2);
+    m.forward(ones([1, 3])).sum().backward();
+    m.zeroGrad(false);
+    assert.deepEqual([...m.weight.grad!.dataSync(), ...m.bias!.grad!.dataSync()], new Array(8).fill(0));
+    m.zeroGrad({ setToNone: true });
+    assert.equal(m.weight.grad, null);
   });
 
   it("step(closure) evaluates the closure with grad on and returns its loss", () => {

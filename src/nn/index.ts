@@ -28,7 +28,7 @@ export { GPT, generate, sampleLogits, type GPTOptions, type KVCache, type Sample
 export { GCNConv, MessagePassing, propagate, gcnNorm, type GCNConvOptions, type MessagePassingOptions } from "./graph.js";
 export { LIF, spike, type LIFOptions } from "./spiking.js";
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from "./conv.js";
-export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample } from "./pooling.js";
+export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample, PixelShuffle, PixelUnshuffle } from "./pooling.js";
 export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNormOptions } from "./normalization2d.js";
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";

@@ -117,7 +117,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     else this.#registered.delete(key);
     return t;
   }
-  registerBuffer(key: string, t: Tensor, { persistent = true } = {}): Tensor {
+  registerBuffer(key: string, t: Tensor, ...args: Args<[persistent: boolean], { persistent?: boolean }>): Tensor {
+    const { persistent } = resolveArgs(`${this.constructor.name}.registerBuffer`, args, ["persistent"], { persistent: true });
     this.#registered.set(key, { kind: "buffer", key, value: Buffer(t, { persistent }), persistent });
     return t;
   }
@@ -250,9 +251,13 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
-  /** Clears the gradients of all parameters. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /** Clears the gradients of all parameters: sets them to null (default, as torch 2.x) or, with `setToNone` false, to zeros. */
+  zeroGrad(...args: Args<[setToNone: boolean], { setToNone?: boolean }>): void {
+    const { setToNone } = resolveArgs(`${this.constructor.name}.zeroGrad`, args, ["setToNone"], { setToNone: true });
+    for (const p of this.parameters()) {
+      if (setToNone) p.grad = null;
+      else if (p.grad) noGrad(() => p.grad!.assign(0));
+    }
   }
 
   /**

@@ -3,12 +3,14 @@
 // optimizers assign() new values to it.
 
 import type { Tensor } from "../tensor.js";
+import { resolveArgs, type Args } from "../options.js";
 
 const parameters = new WeakSet<Tensor>();
 const buffers = new WeakMap<Tensor, { persistent: boolean }>();
 
 /** Marks `t` as a learnable parameter (and makes it require grad), like torch.nn.Parameter. */
-export function Parameter(t: Tensor, { requiresGrad = true } = {}): Tensor {
+export function Parameter(t: Tensor, ...args: Args<[requiresGrad: boolean], { requiresGrad?: boolean }>): Tensor {
+  const { requiresGrad } = resolveArgs("nn.Parameter", args, ["requiresGrad"], { requiresGrad: true });
   if (t.gradFn) t = t.detach();
   t.requiresGrad = requiresGrad;
   parameters.add(t);
@@ -16,7 +18,8 @@ export function Parameter(t: Tensor, { requiresGrad = true } = {}): Tensor {
 }
 
 /** Marks `t` as a buffer; persistent buffers appear in stateDict() (torch's register_buffer). */
-export function Buffer(t: Tensor, { persistent = true } = {}): Tensor {
+export function Buffer(t: Tensor, ...args: Args<[persistent: boolean], { persistent?: boolean }>): Tensor {
+  const { persistent } = resolveArgs("nn.Buffer", args, ["persistent"], { persistent: true });
   if (t.gradFn) t = t.detach();
   buffers.set(t, { persistent });
   return t;

@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor.js";
 import type { Size } from "./functional/conv.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPoolNd, maxUnpool2d, type AvgPoolOptions, type MaxPoolOptions } from "./functional/pooling.js";
 import { resample, type InterpolateMode, type InterpolateOptions } from "./functional/interpolate.js";
+import { pixelShuffle, pixelUnshuffle } from "./functional/layers.js";
 import { Module } from "./module.js";
 
 type PoolOut = Tensor | [Tensor, Tensor];
@@ -164,4 +165,22 @@ export class Upsample extends Module {
     });
   }
   forward(x: Tensor): Tensor { return resample("nn.Upsample", x, this.options); }
+}
+
+/** Sub-pixel rearrangement [*, C·r², H, W] → [*, C, H·r, W·r]. Matches torch.nn.PixelShuffle. */
+export class PixelShuffle extends Module {
+  constructor(readonly upscaleFactor: number, ...args: Args<[], Record<never, never>>) {
+    super();
+    this.configure("nn.PixelShuffle", { upscaleFactor }, args, [], {});
+  }
+  forward(x: Tensor): Tensor { return pixelShuffle(x, this.upscaleFactor); }
+}
+
+/** The inverse of PixelShuffle: [*, C, H·r, W·r] → [*, C·r², H, W]. Matches torch.nn.PixelUnshuffle. */
+export class PixelUnshuffle extends Module {
+  constructor(readonly downscaleFactor: number, ...args: Args<[], Record<never, never>>) {
+    super();
+    this.configure("nn.PixelUnshuffle", { downscaleFactor }, args, [], {});
+  }
+  forward(x: Tensor): Tensor { return pixelUnshuffle(x, this.downscaleFactor); }
 }

@@ -297,7 +297,9 @@ export class Transformer extends Module<[Tensor, Tensor, ...Args<[srcMask: Tenso
   }
 
   /** A float [sz, sz] mask with −∞ above the diagonal and 0 elsewhere (torch.nn.Transformer.generate_square_subsequent_mask). */
-  static generateSquareSubsequentMask(sz: number, { dtype = "float32", device }: { dtype?: DType; device?: string } = {}): Tensor {
+  static generateSquareSubsequentMask(sz: number, ...args: Args<[device: string, dtype: DType], { device?: string; dtype?: DType }>): Tensor {
+    // torch 2.x's positional order (sz, device, dtype); torch 1.13 takes sz only
+    const { device, dtype } = resolveArgs<{ device: string | undefined; dtype: DType }>("nn.Transformer.generateSquareSubsequentMask", args, ["device", "dtype"], { device: undefined, dtype: "float32" });
     return full([sz, sz], -Infinity, { dtype, device }).triu(1);
   }
 }

@@ -5,6 +5,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { zeros } from "../ops/creation.js";
 import { stack } from "../ops/movement.js";
 import { div } from "../ops/elementwise.js";
+import { resolveArgs, type Args } from "../options.js";
 
 /**
  * Rescales the gradients of `params` so that their total `normType`-norm (the norm of the
@@ -17,7 +18,8 @@ import { div } from "../ops/elementwise.js";
  * const total = optim.clipGradNorm(model.parameters(), 1.0);
  * opt.step();
  */
-export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, normType = 2, { errorIfNonfinite = false } = {}): Tensor {
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, ...args: Args<[normType: number, errorIfNonfinite: boolean], { normType?: number; errorIfNonfinite?: boolean }>): Tensor {
+  const { normType, errorIfNonfinite } = resolveArgs("clipGradNorm", args, ["normType", "errorIfNonfinite"], { normType: 2, errorIfNonfinite: false });
   const grads = [...(isIterable(params) ? params : [params])].map((p) => p.grad).filter((g): g is Tensor => g !== null);
   if (!(normType > 0)) throw new RangeError(`clipGradNorm: invalid normType ${normType}; expected a positive number or Infinity`);
   return noGrad(() => {

@@ -10,6 +10,7 @@ export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
 export { Adam, AdamW, type AdamOptions } from "./adam.js";
 export { Adamax, type AdamaxOptions } from "./adamax.js";
 export { NAdam, type NAdamOptions } from "./nadam.js";
+export { RAdam, type RAdamOptions } from "./radam.js";
 export { LAMB, type LAMBOptions } from "./lamb.js";
 export { Yogi, type YogiOptions } from "./yogi.js";
 export { AdaBelief, type AdaBeliefOptions } from "./adabelief.js";

@@ -57,11 +57,26 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** Advances one epoch (or batch) and sets every group's lr. */
-  step(): void {
+  /**
+   * The lrs at `lastEpoch` from the schedule's closed form (torch's _get_closed_form_lr), for
+   * step(epoch); null where there is none (getLr is then used at that epoch, as torch does).
+   */
+  protected closedForm(): number[] | null {
+    return null;
+  }
+
+  /**
+   * Advances one epoch (or batch) and sets every group's lr. With `epoch` (deprecated in torch
+   * but honoured there, and used by SequentialLR at its milestones) it jumps to that epoch instead,
+   * by the closed form where the schedule has one.
+   */
+  step(epoch?: number): void {
+    if (epoch !== undefined && !(typeof epoch === "number" && Number.isFinite(epoch)))
+      throw new TypeError(`${this.name}.step: epoch must be a finite number, got ${String(epoch)}`);
     this.stepCount++;
-    this.lastEpoch++;
-    const lrs = this.getLr();
+    if (epoch === undefined) this.lastEpoch++;
+    else this.lastEpoch = epoch;
+    const lrs = (epoch === undefined ? null : this.closedForm()) ?? this.getLr();
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr as number);
   }
@@ -141,6 +156,10 @@ export class StepLR extends LRScheduler {
     const lrs = this.groupLrs();
     return this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0 ? lrs : lrs.map((lr) => lr * this.gamma);
   }
+
+  protected override closedForm(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
 }
 
 /**
@@ -167,6 +186,11 @@ export class MultiStepLR extends LRScheduler {
     const lrs = this.groupLrs();
     return hits === 0 ? lrs : lrs.map((lr) => lr * this.gamma ** hits);
   }
+
+  protected override closedForm(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((b) => b * this.gamma ** passed);
+  }
 }
 
 /**
@@ -189,6 +213,10 @@ export class ExponentialLR extends LRScheduler {
   protected getLr(): number[] {
     const lrs = this.groupLrs();
     return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+  }
+
+  protected override closedForm(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
   }
 }
 
@@ -221,6 +249,11 @@ export class CosineAnnealingLR extends LRScheduler {
     if ((e - 1 - T) % (2 * T) === 0) return lrs.map((lr, i) => lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
     return lrs.map((lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - etaMin) + etaMin);
   }
+
+  protected override closedForm(): number[] {
+    const { lastEpoch: e, tMax: T, etaMin } = this;
+    return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((Math.PI * e) / T))) / 2);
+  }
 }
 
 /**
@@ -251,5 +284,10 @@ export class LinearLR extends LRScheduler {
     if (e === 0) return lrs.map((lr) => lr * s);
     if (e > n) return lrs;
     return lrs.map((lr) => lr * (1 + (f - s) / (n * s + (e - 1) * (f - s))));
+  }
+
+  protected override closedForm(): number[] {
+    const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
+    return this.baseLrs.map((b) => b * (s + ((f - s) * Math.min(n, e)) / n));
   }
 }

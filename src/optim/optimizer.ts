@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { fmtShape, shapesEqual } from "../shape.js";
-import { checkOptionNames, resolveArgs } from "../options.js";
+import { checkOptionNames, resolveArgs, type Args } from "../options.js";
 import { withScope } from "../scope.js";
 
 /** One entry of an optimizer's per-parameter state: a tensor buffer or a counter. */
@@ -101,8 +101,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     this.paramGroups.push(group);
   }
 
-  /** Clears gradients: sets `.grad` to null (default, as torch 2.x) or to zeros. */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  /** Clears gradients: sets `.grad` to null (default, as torch 2.x) or, with `setToNone` false, to zeros. */
+  zeroGrad(...args: Args<[setToNone: boolean], { setToNone?: boolean }>): void {
+    const { setToNone } = resolveArgs(`optim.${this.name}.zeroGrad`, args, ["setToNone"], { setToNone: true });
     for (const group of this.paramGroups)
       for (const p of group.params) {
         if (!p.grad) continue;

@@ -77,10 +77,13 @@ export class ReduceLROnPlateau {
     return this.thresholdMode === "rel" ? a > best * (1 + t) : a > best + t;
   }
 
-  /** Records one epoch's metric (a number or a one-element tensor) and cuts the lr if it has plateaued. */
-  step(metric: number | Tensor): void {
+  /**
+   * Records one epoch's metric (a number or a one-element tensor) and cuts the lr if it has
+   * plateaued. `epoch` (deprecated in torch) sets lastEpoch instead of counting up.
+   */
+  step(metric: number | Tensor, epoch?: number): void {
     const current = typeof metric === "number" ? metric : metric.item();
-    this.lastEpoch++;
+    this.lastEpoch = epoch ?? this.lastEpoch + 1;
     if (this.#isBetter(current)) {
       this.best = current;
       this.numBadEpochs = 0;

@@ -2,6 +2,7 @@
 // plus EarlyStopping and LR scheduling. File-writing callbacks live in node-callbacks.ts.
 
 import { resolveArgs } from "../options.js";
+import { LRScheduler } from "../optim/lr-scheduler.js";
 import type { AnyModule } from "../nn/module.js";
 import type { Tensor } from "../tensor.js";
 import type { History, OptimizerLike } from "./fit.js";
@@ -146,9 +147,12 @@ export class EarlyStopping implements Callback {
 /** Anything with a step() like the schedulers in optim.lrScheduler; ReduceLROnPlateau takes a metric. */
 export type SchedulerLike = { step(): void } | { step(metric: number): void };
 
-/** Steps a scheduler with the metric, or without one (a metric-less scheduler ignores none given). */
+/**
+ * Steps a scheduler with the metric, or without one. An epoch-indexed scheduler never gets the
+ * metric: its step(epoch) would take the monitored value for an epoch number.
+ */
 function stepScheduler(s: SchedulerLike, metric?: number): void {
-  if (metric !== undefined) s.step(metric);
+  if (metric !== undefined && !(s instanceof LRScheduler)) s.step(metric);
   else (s as { step(): void }).step();
 }
 

@@ -172,3 +172,32 @@ export function dropout2d(x: Tensor, ...args: Args<[p: number, training: boolean
   const keep = rand(maskShape, { dtype: x.dtype, device: x.device, generator }).ge(p).to(x.dtype);
   return x.mul(keep).div(1 - p);
 }
+
+function shuffleArgs(where: string, x: Tensor, factor: number, args: readonly unknown[]): void {
+  resolveArgs(where, args, [], {});
+  if (!(Number.isInteger(factor) && factor >= 1)) throw new RangeError(`${where}: the factor must be a positive integer, got ${factor}`);
+  if (x.ndim < 3) throw new Error(`${where}: expected an input with at least 3 dims [*, C, H, W], got ${fmtShape(x.shape)}`);
+}
+
+/**
+ * Rearranges [*, C·r², H, W] into [*, C, H·r, W·r]: out[c, h·r + i, w·r + j] = x[c·r² + i·r + j, h, w]
+ * (Shi et al., 2016, sub-pixel convolution). Matches torch.nn.functional.pixel_shuffle.
+ */
+export function pixelShuffle(x: Tensor, upscaleFactor: number, ...args: Args<[], Record<never, never>>): Tensor {
+  shuffleArgs("F.pixelShuffle", x, upscaleFactor, args);
+  const r = upscaleFactor, lead = x.shape.slice(0, -3), [c, h, w] = x.shape.slice(-3) as [number, number, number];
+  if (c % (r * r) !== 0) throw new Error(`F.pixelShuffle: the channel dim of ${fmtShape(x.shape)} (${c}) is not divisible by upscaleFactor² = ${r * r}`);
+  const n = lead.length, oc = c / (r * r);
+  const perm = [...lead.keys(), n, n + 3, n + 1, n + 4, n + 2];
+  return x.reshape([...lead, oc, r, r, h, w]).permute(perm).reshape([...lead, oc, h * r, w * r]);
+}
+
+/** The inverse of pixelShuffle: [*, C, H·r, W·r] → [*, C·r², H, W]. Matches torch.nn.functional.pixel_unshuffle. */
+export function pixelUnshuffle(x: Tensor, downscaleFactor: number, ...args: Args<[], Record<never, never>>): Tensor {
+  shuffleArgs("F.pixelUnshuffle", x, downscaleFactor, args);
+  const r = downscaleFactor, lead = x.shape.slice(0, -3), [c, h, w] = x.shape.slice(-3) as [number, number, number];
+  if (h % r !== 0 || w % r !== 0) throw new Error(`F.pixelUnshuffle: the spatial size of ${fmtShape(x.shape)} is not divisible by downscaleFactor ${r}`);
+  const n = lead.length, oh = h / r, ow = w / r;
+  const perm = [...lead.keys(), n, n + 2, n + 4, n + 1, n + 3];
+  return x.reshape([...lead, c, oh, r, ow, r]).permute(perm).reshape([...lead, c * r * r, oh, ow]);
+}
