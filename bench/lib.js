@@ -72,3 +72,26 @@ export function machineBusySec() {
     return NaN;
   }
 }
+
+/**
+ * The A/B scripts' method (bench/*-ab.js): each named step runs in windows of `window` calls, every
+ * name once per round in an order rotated each round, timed by process CPU time, so the machine's
+ * load disturbs every build alike. The first two rounds warm up. Returns CPU ms per call, by name.
+ */
+export function alternate(steps, rounds, window) {
+  const names = Object.keys(steps);
+  const res = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    const k = (r + 1) % 2;
+    for (const name of [...names.slice(k), ...names.slice(0, k)]) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < window; i++) steps[name]();
+      const c = process.cpuUsage(c0);
+      if (r > 1) res[name].push((c.user + c.system) / 1000 / window);
+    }
+  }
+  return res;
+}
+
+/** The p-quantile of xs (0: the minimum; between two samples, the lower). */
+export const quantile = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];

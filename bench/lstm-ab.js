@@ -6,6 +6,7 @@
 
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { alternate, quantile } from "./lib.js";
 
 const [dirA, dirB] = process.argv.slice(2, 4);
 const rounds = Number(process.argv[4] ?? 30);
@@ -34,14 +35,7 @@ async function setup(dir) {
 }
 
 const run = { A: await setup(dirA), B: await setup(dirB) };
-const res = { A: [], B: [] };
-for (let r = 0; r < rounds; r++)
-  for (const name of r % 2 ? ["A", "B"] : ["B", "A"]) {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < 20; i++) run[name]();
-    const c = process.cpuUsage(c0);
-    if (r > 1) res[name].push((c.user + c.system) / 1e6 / 20); // the first two rounds warm up
-  }
-const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];
-for (const n of ["A", "B"]) console.log(`${n} steps per CPU second: best ${(1 / q(res[n], 0)).toFixed(1)}, p25 ${(1 / q(res[n], 0.25)).toFixed(1)}, median ${(1 / q(res[n], 0.5)).toFixed(1)}`);
+const res = alternate(run, rounds, 20); // CPU ms per step
+const q = quantile;
+for (const n of ["A", "B"]) console.log(`${n} steps per CPU second: best ${(1000 / q(res[n], 0)).toFixed(1)}, p25 ${(1000 / q(res[n], 0.25)).toFixed(1)}, median ${(1000 / q(res[n], 0.5)).toFixed(1)}`);
 console.log(`B/A (median): ${(q(res.A, 0.5) / q(res.B, 0.5)).toFixed(3)}, (best): ${(q(res.A, 0) / q(res.B, 0)).toFixed(3)}`);

@@ -6,6 +6,7 @@
 
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { alternate, quantile } from "./lib.js";
 import { mlpSteps } from "./mlp-steps.js";
 
 const [dirA, dirB] = process.argv.slice(2, 4);
@@ -16,15 +17,8 @@ const setup = async (dir) => mlpSteps(await import(pathToFileURL(path.resolve(di
 const a = await setup(dirA);
 const b = await setup(dirB);
 const run = { A: a.mlp, B: b.mlp, gemm: a.gemm };
-const res = { A: [], B: [], gemm: [] };
-for (let r = 0; r < rounds; r++)
-  for (const name of r % 2 ? ["A", "B", "gemm"] : ["B", "gemm", "A"]) {
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < 50; i++) run[name]();
-    const c = process.cpuUsage(c0);
-    if (r > 1) res[name].push((c.user + c.system) / 1000 / 50); // the first two rounds warm up
-  }
-const q = (xs, p) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];
+const res = alternate(run, rounds, 50);
+const q = quantile;
 for (const n of ["A", "B", "gemm"]) console.log(`${n.padEnd(5)} min ${q(res[n], 0).toFixed(3)}, p25 ${q(res[n], 0.25).toFixed(3)}, median ${q(res[n], 0.5).toFixed(3)} ms/step`);
 const share = (n, p) => ((100 * q(res.gemm, p)) / q(res[n], p)).toFixed(1);
 console.log(`GEMM share of the step (min): A ${share("A", 0)}%, B ${share("B", 0)}%; (p25): A ${share("A", 0.25)}%, B ${share("B", 0.25)}%`);

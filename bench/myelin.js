@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { loadFashionMnist } from "../dist/src/node.js";
 import { F, getBackend, manualSeed, nn, optim, randint, randn, setBackend, tensor } from "../dist/src/index.js";
+import * as myelin from "../dist/src/index.js";
+import { gptStep } from "./gpt-step.js";
 import { emit, mulberry32, parseArgs, timeLoop } from "./lib.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -203,46 +205,10 @@ async function lstm() {
   await emitTraining(step, WARM ?? 3, 1, "steps/s", () => loss);
 }
 
-/**
- * bench_torch.py's gpt: a char GPT of 2 pre-LN nn.TransformerEncoderLayer (d 128, 4 heads, FFN 512
- * ReLU, no dropout) with a causal float mask, learned positions, untied head; context 64, batch 16,
- * Adam 1e-3, random windows of the peers' text (64 most frequent chars + 1 "other" = vocab 65).
- */
+/** bench_torch.py's gpt (bench/gpt-step.js), on the text the peers read. */
 async function gpt() {
-  const B = 16, T = 64, D = 128, V = 65;
-  const text = readFileSync(process.env.TEXT_FILE ?? "/usr/share/common-licenses/GPL-3", "utf8");
-  const freq = new Map();
-  for (const ch of text) freq.set(ch, (freq.get(ch) ?? 0) + 1);
-  const chars = [...freq.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 64).map((e) => e[0]);
-  const idx = new Map(chars.map((c, i) => [c, i]));
-  const ids = Int32Array.from([...text], (c) => idx.get(c) ?? 64);
-  const wte = new nn.Embedding(V, D);
-  const wpe = nn.Parameter(randn([T, D]).mul(0.02));
-  const blocks = [0, 1].map(() => new nn.TransformerEncoderLayer(D, 4, 512, 0, "relu", { batchFirst: true, normFirst: true }));
-  const lnf = new nn.LayerNorm(D);
-  const head = new nn.Linear(D, V);
-  const mask = nn.Transformer.generateSquareSubsequentMask(T);
-  const params = [...wte.parameters(), wpe, ...blocks.flatMap((b) => [...b.parameters()]), ...lnf.parameters(), ...head.parameters()];
-  const nparams = params.reduce((a, p) => a + p.numel, 0);
-  const opt = new optim.Adam(params, { lr: 1e-3 });
-  const r = mulberry32(5);
-  let loss = NaN;
-  const step = () => {
-    const xb = new Int32Array(B * T), yb = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const s = Math.floor(r() * (ids.length - T - 1));
-      xb.set(ids.subarray(s, s + T), b * T);
-      yb.set(ids.subarray(s + 1, s + T + 1), b * T);
-    }
-    opt.zeroGrad();
-    let x = wte.forward(tensor(xb, { shape: [B, T] })).add(wpe);
-    for (const blk of blocks) x = blk.forward(x, mask);
-    const l = F.crossEntropy(head.forward(lnf.forward(x)).reshape([-1, V]), tensor(yb));
-    l.backward();
-    opt.step();
-    loss = l.item();
-  };
-  await emitTraining(step, WARM ?? 3, B * T, "tokens/s", () => loss, { params: nparams });
+  const g = gptStep(myelin, readFileSync(process.env.TEXT_FILE ?? "/usr/share/common-licenses/GPL-3", "utf8"));
+  await emitTraining(g.step, WARM ?? 3, g.tokens, "tokens/s", g.loss, { params: g.nparams });
 }
 
 /** Runs `step` `warm` times, then emits SAMPLES timed windows of it, each `perStep` units per step (training rows: loss read after each window). */
