@@ -4,9 +4,7 @@
 
 import { resolveArgs, type Args } from "../options.js";
 import type { Optimizer } from "./optimizer.js";
-import { LRScheduler, lrOf, type SchedulerStateDict } from "./lr-scheduler.js";
-
-type LrLambda = (epoch: number) => number;
+import { lambdaArgs, LRScheduler, lrOf, perGroup, type LambdaArgs, type LrLambda, type SchedulerStateDict } from "./lr-scheduler.js";
 
 /**
  * Multiplies the lr by λ(epoch) at every step after the first: lr_e = lr_{e−1} · λ(e), with one λ
@@ -17,13 +15,10 @@ type LrLambda = (epoch: number) => number;
 export class MultiplicativeLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, ...args: Args<[lrLambda: LrLambda | LrLambda[], lastEpoch: number], { lrLambda?: LrLambda | LrLambda[]; lastEpoch?: number }>) {
-    const { lrLambda, lastEpoch } = resolveArgs<{ lrLambda: LrLambda | LrLambda[]; lastEpoch: number }>("MultiplicativeLR", args, ["lrLambda", "lastEpoch"], { lrLambda: undefined as unknown as LrLambda, lastEpoch: -1 });
-    if (typeof lrLambda !== "function" && !Array.isArray(lrLambda)) throw new TypeError("MultiplicativeLR: lrLambda (a function of the epoch, or one per group) is required");
+  constructor(optimizer: Optimizer, ...args: LambdaArgs) {
+    const { lrLambda, lastEpoch } = lambdaArgs("MultiplicativeLR", args);
     super(optimizer, lastEpoch, "MultiplicativeLR");
-    const n = optimizer.paramGroups.length;
-    if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new Error(`MultiplicativeLR: expected ${n} lrLambdas (one per group), got ${lrLambda.length}`);
-    this.lrLambdas = Array.isArray(lrLambda) ? [...lrLambda] : new Array<LrLambda>(n).fill(lrLambda);
+    this.lrLambdas = perGroup("MultiplicativeLR", optimizer, lrLambda);
     this.start();
   }
 

@@ -5,7 +5,6 @@
 import { resolveArgs, type Args } from "../options.js";
 import { Optimizer, type ParamGroup } from "./optimizer.js";
 
-type LrLambda = (epoch: number) => number;
 
 /** The serializable state of a scheduler: its numeric fields (torch's scheduler.state_dict()). */
 export type SchedulerStateDict = Record<string, unknown>;
@@ -109,6 +108,23 @@ export abstract class LRScheduler {
   }
 }
 
+export type LrLambda = (epoch: number) => number;
+export type LambdaArgs = Args<[lrLambda: LrLambda | LrLambda[], lastEpoch: number], { lrLambda?: LrLambda | LrLambda[]; lastEpoch?: number }>;
+
+/** LambdaLR's and MultiplicativeLR's arguments: lrLambda (required: one λ, or one per group) and lastEpoch. */
+export function lambdaArgs(name: string, args: LambdaArgs): { lrLambda: LrLambda | LrLambda[]; lastEpoch: number } {
+  const r = resolveArgs<{ lrLambda: LrLambda | LrLambda[]; lastEpoch: number }>(name, args, ["lrLambda", "lastEpoch"], { lrLambda: undefined as unknown as LrLambda, lastEpoch: -1 });
+  if (typeof r.lrLambda !== "function" && !Array.isArray(r.lrLambda)) throw new TypeError(`${name}: lrLambda (a function of the epoch, or one per group) is required`);
+  return r;
+}
+
+/** One λ per param group: the given array (its length checked against the groups) or the one λ repeated. */
+export function perGroup(name: string, optimizer: Optimizer, lrLambda: LrLambda | LrLambda[]): LrLambda[] {
+  const n = optimizer.paramGroups.length;
+  if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new Error(`${name}: expected ${n} lrLambdas (one per group), got ${lrLambda.length}`);
+  return Array.isArray(lrLambda) ? [...lrLambda] : new Array<LrLambda>(n).fill(lrLambda);
+}
+
 /**
  * lr = initialLr · λ(epoch), with one λ for all groups or one per group. Matches
  * torch.optim.lr_scheduler.LambdaLR (the functions are not part of the state dict).
@@ -116,15 +132,12 @@ export abstract class LRScheduler {
  * const sched = new optim.lrScheduler.LambdaLR(opt, { lrLambda: (e) => 0.95 ** e });
  */
 export class LambdaLR extends LRScheduler {
-  lrLambdas: ((epoch: number) => number)[];
+  lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, ...args: Args<[lrLambda: LrLambda | LrLambda[], lastEpoch: number], { lrLambda?: LrLambda | LrLambda[]; lastEpoch?: number }>) {
-    const { lrLambda, lastEpoch } = resolveArgs<{ lrLambda: LrLambda | LrLambda[]; lastEpoch: number }>("LambdaLR", args, ["lrLambda", "lastEpoch"], { lrLambda: undefined as unknown as LrLambda, lastEpoch: -1 });
-    if (typeof lrLambda !== "function" && !Array.isArray(lrLambda)) throw new TypeError("LambdaLR: lrLambda (a function of the epoch, or one per group) is required");
+  constructor(optimizer: Optimizer, ...args: LambdaArgs) {
+    const { lrLambda, lastEpoch } = lambdaArgs("LambdaLR", args);
     super(optimizer, lastEpoch, "LambdaLR");
-    const n = optimizer.paramGroups.length;
-    if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new Error(`LambdaLR: expected ${n} lrLambdas (one per group), got ${lrLambda.length}`);
-    this.lrLambdas = Array.isArray(lrLambda) ? [...lrLambda] : new Array<(e: number) => number>(n).fill(lrLambda);
+    this.lrLambdas = perGroup("LambdaLR", optimizer, lrLambda);
     this.start();
   }
 
