@@ -31,12 +31,8 @@ const floorOf: Rule = (a, b, r) => {
   const f = Math.floor(q);
   return r(q - f) > 0.5 ? r(f + 1) : f;
 };
-// integers: exact in doubles; division by zero raises, as torch's ZeroDivisionError
-const INT: Record<string, Rule> = {
-  fmod: (a, b) => a % b, trunc: (a, b) => Math.trunc(a / b), floor: (a, b) => Math.floor(a / b),
-  remainder: (a, b) => { const m = a % b; return m !== 0 && b < 0 !== m < 0 ? m + b : m; },
-};
-const FLOAT: Record<string, Rule> = { fmod: fmodOf, trunc: truncOf, floor: floorOf, remainder: remainderOf };
+// integers run the same rules with r the identity (exact in doubles); division by zero raises, as torch's ZeroDivisionError
+const RULES: Record<string, Rule> = { fmod: fmodOf, trunc: truncOf, floor: floorOf, remainder: remainderOf };
 
 /** rule(a, b) elementwise on the broadcast operands in their promoted dtype, as a constant tensor. */
 function onHost(op: string, kind: string, a0: TensorLike, b0: TensorLike): Tensor {
@@ -44,7 +40,7 @@ function onHost(op: string, kind: string, a0: TensorLike, b0: TensorLike): Tenso
   const d: DType = promoted === "bool" ? "int32" : promoted;
   const [x, y] = broadcastAll(op, cast(a, d), cast(b, d)) as [Tensor, Tensor];
   const xv = x.contiguous().dataSync(), yv = y.contiguous().dataSync();
-  const float = isFloating(d), rule = (float ? FLOAT : INT)[kind]!;
+  const float = isFloating(d), rule = RULES[kind]!;
   const r = d === "float32" ? Math.fround : (v: number): number => v;
   const out = float ? (d === "float32" ? new Float32Array(xv.length) : new Float64Array(xv.length)) : new Int32Array(xv.length);
   for (let i = 0; i < out.length; i++) {
@@ -81,19 +77,18 @@ export function div(a: TensorLike, b: TensorLike, opts?: DivOptions): Tensor {
 /** a // b, rounded down (Python's //; gradient 0, where torch has none). Matches torch.floor_divide. */
 export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => div(a, b, { roundingMode: "floor" });
 
+/** op's value, with d/da = 1 and d/db = −(a / b rounded as `quotient`): a − b·q(a / b) differentiated with q held. */
+function remainderLike(op: "remainder" | "fmod", quotient: "floor" | "trunc", a: TensorLike, b: TensorLike): Tensor {
+  const value = onHost(op, op, a, b);
+  const q = b instanceof Tensor && b.requiresGrad ? onHost(op, quotient, a, b).neg() : 0;
+  return withGrads(value, carrier(a, 1), carrier(b, q));
+}
+
 /**
  * a − b·floor(a / b): the remainder with the divisor's sign (Python's %), computed as torch does
  * (fmod, then + b where the signs differ). d/da = 1, d/db = −floor(a / b). Matches torch.remainder.
  */
-export function remainder(a: TensorLike, b: TensorLike): Tensor {
-  const value = onHost("remainder", "remainder", a, b);
-  const q = b instanceof Tensor && b.requiresGrad ? onHost("remainder", "floor", a, b) : 0;
-  return withGrads(value, carrier(a, 1), carrier(b, typeof q === "number" ? 0 : q.neg()));
-}
+export const remainder = (a: TensorLike, b: TensorLike): Tensor => remainderLike("remainder", "floor", a, b);
 
 /** C's fmod: a − b·trunc(a / b), with the dividend's sign. d/da = 1, d/db = −trunc(a / b). Matches torch.fmod. */
-export function fmod(a: TensorLike, b: TensorLike): Tensor {
-  const value = onHost("fmod", "fmod", a, b);
-  const q = b instanceof Tensor && b.requiresGrad ? onHost("fmod", "trunc", a, b) : 0;
-  return withGrads(value, carrier(a, 1), carrier(b, typeof q === "number" ? 0 : q.neg()));
-}
+export const fmod = (a: TensorLike, b: TensorLike): Tensor => remainderLike("fmod", "trunc", a, b);
