@@ -26,7 +26,7 @@ describe("the issue's traps now do what PyTorch does", () => {
     assert.equal([...new data.DataLoader(ds, 4)].length, 3);
     assert.equal(new data.DataLoader(ds, 4, true).shuffle, true);
     assert.throws(() => new data.DataLoader(ds, { batch_size: 64 } as never), /data\.DataLoader: unknown option 'batch_size' \(did you mean 'batchSize'\?\)/);
-    assert.throws(() => new data.DataLoader(ds, { collate_fn: (s: unknown) => s } as never), /did you mean 'collate'\?/);
+    assert.throws(() => new data.DataLoader(ds, { collate_fn: (s: unknown) => s } as never), /did you mean 'collateFn'\?/);
   });
 
   test("{ label_smoothing } is an error; labelSmoothing and torch's positional weight work", () => {

@@ -87,7 +87,7 @@ test("DataLoader: fast TensorDataset path agrees with per-sample collation (also
   const sub = new Subset(ds, [3, 1, 4, 1, 5, 9, 2, 6]);
   for (const source of [ds, sub]) {
     const fast = [...new DataLoader(source, { batchSize: 3, shuffle: true, generator: new Generator(3) })];
-    const slow = [...new DataLoader(source, { batchSize: 3, shuffle: true, generator: new Generator(3), collate: (s) => data.defaultCollate(s) })];
+    const slow = [...new DataLoader(source, { batchSize: 3, shuffle: true, generator: new Generator(3), collateFn: (s) => data.defaultCollate(s) })];
     assert.equal(fast.length, slow.length);
     fast.forEach((batch, i) => batch.forEach((t, k) => {
       assert.deepEqual(t.toArray(), slow[i]![k]!.toArray());
@@ -105,7 +105,7 @@ test("DataLoader: async iteration, custom collate, collating numbers and objects
     seen.push(...batch.x.dataSync());
   }
   assert.deepEqual(seen, [0, 1, 2, 3, 4]);
-  const sums = [...new DataLoader(ds, { batchSize: 5, collate: (s) => s.reduce((a, v) => a + v.label, 0) })];
+  const sums = [...new DataLoader(ds, { batchSize: 5, collateFn: (s) => s.reduce((a, v) => a + v.label, 0) })];
   assert.deepEqual(sums, [2]);
   assert.throws(() => data.defaultCollate([null]), /defaultCollate: cannot batch samples of type null/);
 });

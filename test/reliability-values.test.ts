@@ -137,7 +137,7 @@ test("DataLoader: a Subset with negative indices yields its rows, and number tar
   const x = arange(0, 12).reshape(6, 2);
   const y = arange(10, 16);
   const sub = new data.Subset(new data.TensorDataset(x, y), [-1, 0, -6, 2]);
-  const slow = [...new data.DataLoader(sub, { batchSize: 4, collate: (s) => data.defaultCollate(s) })][0]!;
+  const slow = [...new data.DataLoader(sub, { batchSize: 4, collateFn: (s) => data.defaultCollate(s) })][0]!;
   const [bx, by] = [...new data.DataLoader(sub, { batchSize: 4 })][0]!;
   assert.deepEqual(bx.toArray(), [[10, 11], [0, 1], [0, 1], [4, 5]]);
   assert.deepEqual(by.toArray(), [15, 10, 10, 12]);

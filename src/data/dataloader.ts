@@ -57,12 +57,20 @@ export interface DataLoaderOptions<T, B> {
   batchSize?: number;
   /** Reshuffle the order at the start of every epoch (default false). */
   shuffle?: boolean;
+  /** The indices an epoch visits, in its order (a Sampler or an array); excludes shuffle. */
+  sampler?: Iterable<number> & { readonly length: number };
+  /** Lists of indices, one per batch (e.g. a BatchSampler); excludes batchSize, shuffle, sampler and dropLast. */
+  batchSampler?: Iterable<readonly number[]> & { readonly length: number };
+  /** Must be 0: samples are produced on demand in this thread (there are no worker processes). */
+  numWorkers?: number;
+  /** Turns a list of samples into a batch (default: defaultCollate). torch's collate_fn. */
+  collateFn?: (samples: T[]) => B;
+  /** Must be false: there is no pinned host memory to copy from. */
+  pinMemory?: boolean;
   /** Drop the last batch when it is smaller than batchSize (default false). */
   dropLast?: boolean;
   /** Source of the shuffling; the global generator (manualSeed) when omitted. */
   generator?: Generator;
-  /** Turns a list of samples into a batch (default: defaultCollate). */
-  collate?: (samples: T[]) => B;
 }
 
 /**
@@ -70,7 +78,8 @@ export interface DataLoaderOptions<T, B> {
  * it is one epoch, reshuffled when `shuffle` is on. `length` is the number of batches.
  * A TensorDataset (or a Subset of one) with the default collate is batched by copying rows of
  * whole tensors, not by stacking per-sample tensors.
- * Matches torch.utils.data.DataLoader (no worker processes: samples are produced on demand).
+ * Matches torch.utils.data.DataLoader, its arguments in its order (no worker processes: samples are
+ * produced on demand). `sampler` or `batchSampler` choose the indices (src/data/sampler.ts).
  * Arguments as torch: `new DataLoader(dataset, 64, true)` or `new DataLoader(dataset, { batchSize: 64, shuffle: true })`.
  * @example const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: new Generator(0) });
  */
@@ -80,35 +89,50 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly generator: Generator;
+  readonly sampler: (Iterable<number> & { readonly length: number }) | null;
+  readonly batchSampler: (Iterable<readonly number[]> & { readonly length: number }) | null;
   readonly #collate: ((samples: T[]) => B) | null;
 
-  constructor(dataset: Dataset<T>, ...args: Args<[batchSize: number, shuffle: boolean], DataLoaderOptions<T, B>>) {
-    const { batchSize, shuffle, dropLast, generator, collate } = resolveArgs("data.DataLoader", args, ["batchSize", "shuffle"], {
-      batchSize: 1, shuffle: false, dropLast: false, generator: defaultGenerator, collate: undefined as ((samples: T[]) => B) | undefined,
+  constructor(
+    dataset: Dataset<T>,
+    ...args: Args<[batchSize: number, shuffle: boolean, sampler: DataLoaderOptions<T, B>["sampler"], batchSampler: DataLoaderOptions<T, B>["batchSampler"], numWorkers: number, collateFn: (samples: T[]) => B, pinMemory: boolean, dropLast: boolean], DataLoaderOptions<T, B>>
+  ) {
+    const op = "data.DataLoader";
+    const o = resolveArgs(op, args, ["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn", "pinMemory", "dropLast"], {
+      batchSize: 1, shuffle: false, sampler: undefined as DataLoaderOptions<T, B>["sampler"], batchSampler: undefined as DataLoaderOptions<T, B>["batchSampler"],
+      numWorkers: 0, collateFn: undefined as ((samples: T[]) => B) | undefined, pinMemory: false, dropLast: false, generator: defaultGenerator,
     });
     if (dataset === null || typeof dataset !== "object" || typeof (dataset as Partial<Dataset<T>>).get !== "function" || typeof dataset.length !== "number")
-      throw new TypeError("data.DataLoader: expected a Dataset (an object with length and get(i)), e.g. new TensorDataset(x, y)" + (Array.isArray(dataset) ? "; got an array" : ""));
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`data.DataLoader: batchSize must be a positive integer, got ${String(batchSize)}`);
+      throw new TypeError(`${op}: expected a Dataset (an object with length and get(i)), e.g. new TensorDataset(x, y)` + (Array.isArray(dataset) ? "; got an array" : ""));
+    if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${String(o.batchSize)}`);
+    if (o.numWorkers !== 0) throw new Error(`${op}: numWorkers must be 0, got ${o.numWorkers}: myelin produces samples on demand in this thread (no worker processes)`);
+    if (o.pinMemory) throw new Error(`${op}: pinMemory must be false: myelin has no pinned host memory (tensors are already where the backend computes)`);
+    for (const [name, s] of [["sampler", o.sampler], ["batchSampler", o.batchSampler]] as const)
+      if (s !== undefined && (s === null || typeof (s as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function" || typeof s.length !== "number"))
+        throw new TypeError(`${op}: ${name} must be iterable with a length (a Sampler or an array of indices)`);
+    if (o.sampler && o.shuffle) throw new Error(`${op}: sampler is mutually exclusive with shuffle (shuffle with new RandomSampler(dataset) instead)`);
+    if (o.batchSampler && (o.batchSize !== 1 || o.shuffle || o.sampler || o.dropLast))
+      throw new Error(`${op}: batchSampler is mutually exclusive with batchSize, shuffle, sampler and dropLast (its batches decide them)`);
     this.dataset = dataset;
-    this.batchSize = batchSize;
-    this.shuffle = shuffle;
-    this.dropLast = dropLast;
-    this.generator = generator;
-    this.#collate = collate ?? null;
+    [this.batchSize, this.shuffle, this.dropLast, this.generator] = [o.batchSize, o.shuffle, o.dropLast, o.generator];
+    [this.sampler, this.batchSampler] = [o.sampler ?? null, o.batchSampler ?? null];
+    this.#collate = o.collateFn ?? null;
   }
 
   /** Number of batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    if (this.batchSampler) return this.batchSampler.length;
+    const n = this.sampler ? this.sampler.length : this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  /** The sample indices of one epoch, split into batches (draws from the generator when shuffling). */
+  /** The sample indices of one epoch, split into batches (draws from the generator or the sampler). */
   batchIndices(): number[][] {
+    if (this.batchSampler) return [...this.batchSampler].map((b) => [...b]);
     const n = this.dataset.length;
-    const order = this.shuffle ? permutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
+    const order = this.sampler ? [...this.sampler] : this.shuffle ? permutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
     const out: number[][] = [];
-    for (let at = 0; at < n; at += this.batchSize) {
+    for (let at = 0; at < order.length; at += this.batchSize) {
       const idx = order.slice(at, at + this.batchSize);
       if (this.dropLast && idx.length < this.batchSize) break;
       out.push(idx);

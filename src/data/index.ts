@@ -3,6 +3,7 @@
 
 export { BaseDataset, TensorDataset, Subset, ConcatDataset, MappedDataset, randomSplit, permutation, type Dataset } from "./dataset.js";
 export { DataLoader, defaultCollate, type DataLoaderOptions, type Collated } from "./dataloader.js";
+export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler, type Sampler, type RandomSamplerOptions, type WeightedRandomSamplerOptions } from "./sampler.js";
 export { xor, moons, twoSpirals, type SyntheticOptions } from "./synthetic.js";
 export { parseCsv, parseCsvRows, type CsvOptions, type CsvData } from "./csv.js";
 export { parseIdx, serializeIdx, type IdxArray } from "./idx.js";
