@@ -35,6 +35,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "Initializers: xavier/kaiming uniform and normal, orthogonal, calculateGain", files: /^init\.test/ },
   { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim(-fused)?\.test/ },
   { area: "optim", feature: "LR schedulers (Step, MultiStep, Exponential, CosineAnnealing, CosineAnnealingWarmRestarts, Cyclic, Linear, Constant, Polynomial, Multiplicative, OneCycle, Lambda, Sequential, Chained, ReduceLROnPlateau; step(epoch)), gradient clipping", files: /^optim-sched(-more)?\.test/ },
+  { area: "nn", feature: "nn.utils: weight and spectral normalization, parameters ↔ vector, gradient clipping; forward (pre-)hooks on every Module", files: /^nn-utils/ },
   { area: "data", feature: "Dataset, DataLoader with samplers (random, weighted, subset, batch), MNIST digits, Fashion-MNIST (IDX), XOR, moons, spirals, CSV, augmentation", files: /^data(?!-augment-benefit)/ },
   { area: "data", feature: "Augmentation's measured benefit on 300 digits: affine and elastic help, resized crops do not, colour jitter survives faded digits", files: /^data-augment-benefit/ },
   { area: "io", feature: "safetensors read/write (PyTorch-compatible), atomic checkpoints", files: /^io\.test/ },

@@ -39,6 +39,18 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+type Hook = (m: unknown, args: unknown[], out: unknown) => unknown;
+// Method-typed (bivariant, as Module's methods are), and AnyModule's never[] arguments read as
+// unknown[]: so a Tanh, whose hooks take [Tensor], stays assignable to AnyModule.
+type HookArgs<In extends unknown[]> = In extends never[] ? unknown[] : In;
+type PreHook<M, In extends unknown[]> = { hook(module: M, args: HookArgs<In>): HookArgs<In> | HookArgs<In>[0] | void }["hook"];
+type PostHook<M, In extends unknown[], Out> = { hook(module: M, args: HookArgs<In>, output: Out): Out | void }["hook"];
+
+/** What registerForward(Pre)Hook returns: remove() takes the hook off again (torch.utils.hooks.RemovableHandle). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 /**
  * Base class for layers and models (torch.nn.Module). Subclasses declare parameters as fields
  * (`this.weight = Parameter(...)`), buffers with `Buffer(...)`, submodules as fields or arrays of
@@ -49,8 +61,51 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   training = true;
   readonly #registered = new Map<string, Entry>();
   #config: ModuleConfig | undefined;
+  // typed loosely: a field typed by In and Out would make Module invariant in them (AnyModule relies on bivariance)
+  readonly #hooks = { pre: new Map<object, Hook>(), post: new Map<object, Hook>() };
 
   abstract forward(...args: In): Out;
+
+  /**
+   * Runs hook(module, args) before every forward; a returned value replaces the arguments (an array
+   * is the argument list, anything else the single argument). Hooks run in registration order.
+   * Matches torch.nn.Module.register_forward_pre_hook. A hooked layer is never fused into its
+   * neighbours by Sequential, so the hook sees its own call.
+   */
+  registerForwardPreHook(hook: PreHook<this, In>): RemovableHandle {
+    return this.#addHook("pre", hook);
+  }
+  /**
+   * Runs hook(module, args, output) after every forward; a returned value replaces the output.
+   * Matches torch.nn.Module.register_forward_hook (feature maps for visualisation, activation statistics).
+   * @example const feats: Tensor[] = []; model.at(0).registerForwardHook((_m, _args, out) => void feats.push(out));
+   */
+  registerForwardHook(hook: PostHook<this, In, Out>): RemovableHandle {
+    return this.#addHook("post", hook);
+  }
+  #addHook(kind: "pre" | "post", hook: (...a: never[]) => unknown): RemovableHandle {
+    if (typeof hook !== "function") throw new TypeError(`${this.constructor.name}.registerForward${kind === "pre" ? "Pre" : ""}Hook: expected a function, got ${typeof hook}`);
+    if (!Object.prototype.hasOwnProperty.call(this, "forward")) {
+      // the instance's own forward (not enumerable, so not a field of the state dict) wraps the class's
+      const plain = this.forward;
+      const hooked = (...args: In): Out => {
+        for (const h of this.#hooks.pre.values()) {
+          const r = h(this, args, undefined);
+          if (r !== undefined) args = (Array.isArray(r) ? r : [r]) as In;
+        }
+        let out = plain.apply(this, args);
+        for (const h of this.#hooks.post.values()) {
+          const r = h(this, args, out);
+          if (r !== undefined) out = r as Out;
+        }
+        return out;
+      };
+      Object.defineProperty(this, "forward", { value: hooked, writable: true, configurable: true, enumerable: false });
+    }
+    const key = {};
+    this.#hooks[kind].set(key, hook as Hook);
+    return { remove: () => void this.#hooks[kind].delete(key) };
+  }
 
   /**
    * Resolves PyTorch-style optional arguments (see options.ts) and records them with the required
@@ -117,9 +172,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     else this.#registered.delete(key);
     return t;
   }
-  registerBuffer(key: string, t: Tensor, ...args: Args<[persistent: boolean], { persistent?: boolean }>): Tensor {
+  /** Registers a buffer under an exact state-dict key; null removes a registered one. */
+  registerBuffer<T extends Tensor | null>(key: string, t: T, ...args: Args<[persistent: boolean], { persistent?: boolean }>): T {
     const { persistent } = resolveArgs(`${this.constructor.name}.registerBuffer`, args, ["persistent"], { persistent: true });
-    this.#registered.set(key, { kind: "buffer", key, value: Buffer(t, { persistent }), persistent });
+    if (t) this.#registered.set(key, { kind: "buffer", key, value: Buffer(t, { persistent }), persistent });
+    else this.#registered.delete(key);
     return t;
   }
   registerModule<M extends AnyModule>(key: string, m: M): M {

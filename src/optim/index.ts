@@ -17,6 +17,6 @@ export { AdaBelief, type AdaBeliefOptions } from "./adabelief.js";
 export { NovoGrad, type NovoGradOptions } from "./novograd.js";
 export { COCOB, type COCOBOptions } from "./cocob.js";
 export { Lookahead, type LookaheadOptions } from "./lookahead.js";
-export { clipGradNorm, clipGradValue } from "./clip.js";
+export { clipGradNorm, clipGradValue } from "../composites/clip.js";
 export * from "./schedulers.js";
 export { lrScheduler };

@@ -4,7 +4,7 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import { randn } from "../ops/creation.js";
-import { clipGradNorm } from "../optim/clip.js";
+import { clipGradNorm } from "../composites/clip.js";
 import { fmtShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 

@@ -1,4 +1,5 @@
-// Gradient clipping over a set of parameters: by their total norm, or elementwise by value.
+// Gradient clipping over a set of parameters: by their total norm, or elementwise by value (below
+// nn and optim, which both export it: torch has it as torch.nn.utils.clip_grad_norm_).
 
 import type { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
