@@ -32,7 +32,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "Convolutions (1-d, 2-d, transposed), pooling, BatchNorm2d, GroupNorm, InstanceNorm, Upsample, BasicBlock; the decks' conv examples", files: /^conv-/ },
   { area: "nn", feature: "PixelShuffle, PixelUnshuffle (sub-pixel rearrangement)", files: /^pixel-shuffle\.test/ },
   { area: "nn", feature: "Losses: MSE, L1, Huber, SmoothL1, BCE, BCEWithLogits, CrossEntropy, NLL, hinge family, KLDiv", files: /^loss\.test/ },
-  { area: "nn", feature: "Initializers: xavier/kaiming uniform and normal, orthogonal, calculateGain", files: /^init\.test/ },
+  { area: "nn", feature: "Initializers: all of torch.nn.init (xavier/kaiming uniform and normal, orthogonal, truncNormal, eye, dirac, sparse, calculateGain)", files: /^init(-more)?\.test/ },
   { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim(-fused)?\.test/ },
   { area: "optim", feature: "LR schedulers (Step, MultiStep, Exponential, CosineAnnealing, CosineAnnealingWarmRestarts, Cyclic, Linear, Constant, Polynomial, Multiplicative, OneCycle, Lambda, Sequential, Chained, ReduceLROnPlateau; step(epoch)), gradient clipping", files: /^optim-sched(-more)?\.test/ },
   { area: "nn", feature: "nn.utils: weight and spectral normalization, parameters ↔ vector, gradient clipping; forward (pre-)hooks on every Module", files: /^nn-utils/ },

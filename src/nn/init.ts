@@ -1,12 +1,13 @@
-// nn.init: the initialisers of deck 001 with PyTorch's semantics (fans, gains, bounds). Each one
-// overwrites its tensor through assign() under noGrad and returns it, like torch's trailing-underscore
-// in-place functions.
+// nn.init: the initialisers of deck 001 and the rest of torch.nn.init, with PyTorch's semantics (fans,
+// gains, bounds). Each one overwrites its tensor through assign() under noGrad and returns it, like
+// torch's trailing-underscore in-place functions.
 
 import { resolveArgs, type Args } from "../options.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { rand, randn } from "../ops/creation.js";
 import { Tensor } from "../tensor.js";
-import type { Generator } from "../random.js";
+import { defaultGenerator, type Generator } from "../random.js";
+import { erf } from "../backend/scalar-math.js";
 import { fmtShape } from "../shape.js";
 
 /** Nonlinearities calculateGain knows (torch's spellings; 'leakyRelu' is accepted too). */
@@ -201,4 +202,81 @@ function householderQ(a: Float64Array, m: number, n: number): Float64Array {
     if (r[j * n + j]! < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j]!;
   }
   return q;
+}
+
+/** The standard normal CDF Φ and its inverse (Newton on erf from a logistic start: to ~1 ulp in (1e-300, 1 − 1e-16)). */
+const phi = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
+function phiInv(p: number): number {
+  let x = Math.log(p / (1 - p)) / 1.702; // the logistic approximation of Φ
+  for (let k = 0; k < 60; k++) {
+    const step = (phi(x) - p) / (Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI));
+    x -= Math.max(-1, Math.min(1, step));
+    if (Math.abs(step) < 1e-15 * Math.max(1, Math.abs(x))) break;
+  }
+  return x;
+}
+
+/**
+ * N(mean, std²) truncated to [a, b] (absolute bounds, default [−2, 2]), drawn by the inverse CDF:
+ * x = mean + std·Φ⁻¹(U(Φ(α), Φ(β))), α, β the bounds in std units, then clamped to [a, b].
+ * Matches torch.nn.init.trunc_normal_ (ViT's and BERT's initialiser).
+ */
+export function truncNormal(t: Tensor, ...args: Args<[mean: number, std: number, a: number, b: number], { mean?: number; std?: number; a?: number; b?: number } & RandomInit>): Tensor {
+  const { mean, std, a, b, generator } = resolveArgs("init.truncNormal", args, ["mean", "std", "a", "b"], { mean: 0, std: 1, a: -2, b: 2, generator: undefined as Generator | undefined });
+  if (!(std > 0)) throw new Error(`init.truncNormal: std must be positive, got ${std}`);
+  if (!(a < b)) throw new Error(`init.truncNormal: expected a < b, got a=${a}, b=${b}`);
+  const [lo, hi] = [phi((a - mean) / std), phi((b - mean) / std)];
+  if (!(hi > lo)) throw new Error(`init.truncNormal: [${a}, ${b}] has no probability under N(${mean}, ${std}²) in float64; bring mean nearer to it`);
+  const u = draw(t, "uniform", generator).dataSync();
+  const out = Float64Array.from(u, (v) => Math.min(b, Math.max(a, mean + std * phiInv(lo + v * (hi - lo)))));
+  return fill(t, Tensor.fromArray(out, t.shape, t.backend, "float64"));
+}
+
+/** The identity matrix (ones on the diagonal of a 2-D tensor, zeros elsewhere). Matches torch.nn.init.eye_. */
+export function eye(t: Tensor): Tensor {
+  if (t.ndim !== 2) throw new Error(`init.eye: only 2-D tensors are supported, got ${fmtShape(t.shape)}`);
+  const [n, m] = t.shape as [number, number];
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
+  return fill(t, Tensor.fromArray(out, t.shape, t.backend, "float64"));
+}
+
+/**
+ * The Dirac delta for convolution weights [out, in, k…] (3 to 5 dims): each of the first min(out/groups, in)
+ * output channels of a group copies its input channel at the kernel's centre, so the convolution
+ * passes its input through. Matches torch.nn.init.dirac_.
+ */
+export function dirac(t: Tensor, groups = 1): Tensor {
+  if (t.ndim < 3 || t.ndim > 5) throw new Error(`init.dirac: only tensors of 3, 4 or 5 dims are supported, got ${fmtShape(t.shape)}`);
+  const [out, inp, ...k] = t.shape as number[];
+  if (!Number.isInteger(groups) || groups < 1 || out! % groups !== 0) throw new Error(`init.dirac: the first dim (${out}) must be divisible by groups (${groups})`);
+  const per = out! / groups, kn = k.reduce((x, y) => x * y, 1);
+  const centre = k.reduce((at, size) => at * size + Math.floor(size / 2), 0);
+  const vals = new Float64Array(t.numel);
+  for (let g = 0; g < groups; g++) for (let d = 0; d < Math.min(per, inp!); d++) vals[((g * per + d) * inp! + d) * kn + centre] = 1;
+  return fill(t, Tensor.fromArray(vals, t.shape, t.backend, "float64"));
+}
+
+/**
+ * A sparse matrix (Martens, 2010): N(0, std²) entries with ⌈sparsity·rows⌉ of each column's set to
+ * zero, chosen at random. Matches torch.nn.init.sparse_ (2-D only, as torch).
+ */
+export function sparse(t: Tensor, sparsity: number, ...args: Args<[std: number], { std?: number } & RandomInit>): Tensor {
+  const { std, generator } = resolveArgs("init.sparse", args, ["std"], { std: 0.01, generator: undefined as Generator | undefined });
+  if (t.ndim !== 2) throw new Error(`init.sparse: only 2-D tensors are supported, got ${fmtShape(t.shape)}`);
+  if (!(sparsity >= 0 && sparsity <= 1)) throw new RangeError(`init.sparse: sparsity must be in [0, 1], got ${sparsity}`);
+  const [rows, cols] = t.shape as [number, number];
+  const vals = Float64Array.from(draw(t, "normal", generator).dataSync(), (v) => v * std);
+  const zeros = Math.ceil(sparsity * rows);
+  const g = generator ?? defaultGenerator;
+  for (let c = 0; c < cols; c++) {
+    // the first `zeros` rows of a random permutation (partial Fisher–Yates)
+    const order = Array.from({ length: rows }, (_, i) => i);
+    for (let i = 0; i < zeros; i++) {
+      const j = i + g.integer(0, rows - i);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+      vals[order[i]! * cols + c] = 0;
+    }
+  }
+  return fill(t, Tensor.fromArray(vals, t.shape, t.backend, "float64"));
 }
