@@ -22,6 +22,7 @@ export { whereOrIndices as where, tril, triu, maskedFill, maskedSelect, nonzero,
 export { div, floorDivide, remainder, fmod, type DivOptions } from "./composites/division.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sorting.js";
 export { einsum } from "./composites/einsum.js";
+export * as autograd from "./composites/autograd.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
