@@ -147,6 +147,9 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],
   AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
   BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
+  // Padding layers: one pad on every side; ConstantPad also takes its (required) value.
+  ...Object.fromEntries(["ZeroPad", "ReflectionPad", "ReplicationPad", "CircularPad"].flatMap((k) => [1, 2, 3].map((d) => [`${k}${d}d`, [1]]))),
+  ConstantPad1d: [1, 0], ConstantPad2d: [1, 0], ConstantPad3d: [1, 0],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.

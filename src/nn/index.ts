@@ -32,3 +32,4 @@ export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPoo
 export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNormOptions } from "./normalization2d.js";
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
+export { ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, type PadSize } from "./padding.js";
