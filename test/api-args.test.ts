@@ -150,6 +150,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   // Padding layers: one pad on every side; ConstantPad also takes its (required) value.
   ...Object.fromEntries(["ZeroPad", "ReflectionPad", "ReplicationPad", "CircularPad"].flatMap((k) => [1, 2, 3].map((d) => [`${k}${d}d`, [1]]))),
   ConstantPad1d: [1, 0], ConstantPad2d: [1, 0], ConstantPad3d: [1, 0],
+  Unfold: [2], Fold: [[4, 4], 2],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -206,6 +207,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
   pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
+  pairwiseDistance: () => [x23(), x23()], glu: () => [randn(2, 4)], dropout3d: () => [randn(1, 2, 2, 2)],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

@@ -33,3 +33,7 @@ export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNo
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
 export { ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, type PadSize } from "./padding.js";
+export { CosineSimilarity, PairwiseDistance } from "./distance.js";
+export { GLU, Softmax2d } from "./gated.js";
+export { Unfold, Fold, UpsamplingNearest2d, UpsamplingBilinear2d } from "./fold.js";
+export { Dropout1d, Dropout3d, FeatureAlphaDropout } from "./dropout-nd.js";
