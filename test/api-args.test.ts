@@ -151,10 +151,11 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   ...Object.fromEntries(["ZeroPad", "ReflectionPad", "ReplicationPad", "CircularPad"].flatMap((k) => [1, 2, 3].map((d) => [`${k}${d}d`, [1]]))),
   ConstantPad1d: [1, 0], ConstantPad2d: [1, 0], ConstantPad3d: [1, 0],
   Unfold: [2], Fold: [[4, 4], 2],
+  LazyLinear: [3],
 };
-// Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
+// Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
-const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual", "RNNBase"];
+const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual", "RNNBase", "ParameterList", "ParameterDict"];
 
 test("every nn module constructor rejects an unknown option, naming the class", () => {
   const classes = Object.entries(nn).filter(([, v]) => typeof v === "function" && v.prototype instanceof nn.Module) as [string, new (...a: unknown[]) => nn.Module][];

@@ -37,3 +37,5 @@ export { CosineSimilarity, PairwiseDistance } from "./distance.js";
 export { GLU, Softmax2d } from "./gated.js";
 export { Unfold, Fold, UpsamplingNearest2d, UpsamplingBilinear2d } from "./fold.js";
 export { Dropout1d, Dropout3d, FeatureAlphaDropout } from "./dropout-nd.js";
+export { ParameterList, ParameterDict } from "./parameter-containers.js";
+export { LazyLinear } from "./lazy.js";
