@@ -152,6 +152,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   ConstantPad1d: [1, 0], ConstantPad2d: [1, 0], ConstantPad3d: [1, 0],
   Unfold: [2], Fold: [[4, 4], 2],
   LazyLinear: [3],
+  LPPool1d: [2, 2], LPPool2d: [2, 2], AdaptiveMaxPool1d: [2], MaxUnpool1d: [2], LocalResponseNorm: [2], ChannelShuffle: [2],
 };
 // Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -209,6 +210,9 @@ const F_ARGS: Record<string, () => unknown[]> = {
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
   pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
   pairwiseDistance: () => [x23(), x23()], glu: () => [randn(2, 4)], dropout3d: () => [randn(1, 2, 2, 2)],
+  lpPool1d: () => [randn(1, 2, 4), 2, 2], lpPool2d: () => [randn(1, 2, 4, 4), 2, 2], adaptiveMaxPool1d: () => [randn(1, 2, 4), 2],
+  maxUnpool1d: () => [...F.maxPool1d(randn(1, 2, 4), 2, { returnIndices: true }), 2], localResponseNorm: () => [randn(1, 4, 3), 2],
+  channelShuffle: () => [randn(1, 4, 3), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

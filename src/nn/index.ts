@@ -39,3 +39,4 @@ export { Unfold, Fold, UpsamplingNearest2d, UpsamplingBilinear2d } from "./fold.
 export { Dropout1d, Dropout3d, FeatureAlphaDropout } from "./dropout-nd.js";
 export { ParameterList, ParameterDict } from "./parameter-containers.js";
 export { LazyLinear } from "./lazy.js";
+export { LPPool1d, LPPool2d, AdaptiveMaxPool1d, MaxUnpool1d, LocalResponseNorm, ChannelShuffle } from "./pooling-more.js";

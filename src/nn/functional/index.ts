@@ -15,3 +15,5 @@ export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from "./pooling
 export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normalization.js";
 export { glu } from "./glu.js";
 export { dropout1d, dropout3d, featureAlphaDropout } from "./dropout-nd.js";
+export { lpPool1d, lpPool2d, adaptiveMaxPool1d, maxUnpool1d, type LPPoolOptions, type MaxUnpool1dOptions } from "./pooling-more.js";
+export { localResponseNorm, channelShuffle, type LocalResponseNormOptions } from "./channels.js";
