@@ -141,5 +141,8 @@ describe("LazyLinear", () => {
     assert.throws(() => fc.forward(zeros([2, 8], { dtype: "float64" })), /LazyLinear\(inFeatures=16, outFeatures=50, bias=true\): expected input \[..., 16\], got \[2,8\]/);
     assert.throws(() => new nn.LazyLinear(3).forward(zeros([2, 0])), /nn.LazyLinear: cannot infer inFeatures from an input of shape \[2,0\]/);
     assert.throws(() => new nn.LazyLinear(3, { in_features: 2 } as never), /nn.LazyLinear: unknown option 'in_features'/);
+    const plain = new nn.LazyLinear(2);
+    plain.forward(zeros([1, 3], { dtype: "float64", device: "cpu" }));
+    assert.deepEqual([plain.weight!.dtype, plain.weight!.device, plain.bias!.device], ["float64", "cpu", "cpu"], "without a dtype option: the first input's dtype and device");
   });
 });

@@ -20,8 +20,9 @@ import { Parameter } from "./parameter.js";
  * are null and absent from parameters() and stateDict(), so an optimizer built then does not see
  * them (on its own, `new optim.SGD(lazy.parameters())` throws "got an empty parameter list"). Run
  * one forward (or initializeParameters / loadStateDict, which takes the shape from the saved weight)
- * before building the optimizer, as torch's docs advise. The class stays LazyLinear (torch turns it
- * into a Linear).
+ * before building the optimizer, as torch's docs advise. Without a dtype option the parameters take
+ * the first input's floating dtype and device (torch's would have followed a .to() made before;
+ * here there is nothing to convert yet). The class stays LazyLinear (torch turns it into a Linear).
  */
 export class LazyLinear extends Module {
   weight: Tensor | null = null;
@@ -29,11 +30,12 @@ export class LazyLinear extends Module {
   /** 0 until materialized, as torch's in_features. */
   inFeatures = 0;
   readonly #bias: boolean;
-  readonly #dtype: DType;
+  /** The dtype option; when not given, the parameters take the first input's floating dtype (or the loaded weight's). */
+  readonly #dtype: DType | undefined;
   constructor(readonly outFeatures: number, ...args: Args<[bias: boolean], LinearOptions>) {
     super();
     if (!Number.isInteger(outFeatures) || outFeatures < 0) throw new Error(`nn.LazyLinear: outFeatures must be a non-negative integer, got ${String(outFeatures)}`);
-    ({ bias: this.#bias, dtype: this.#dtype } = this.configure<Required<LinearOptions>>("nn.LazyLinear", { outFeatures }, args, ["bias"], { bias: true, dtype: "float32" }));
+    ({ bias: this.#bias, dtype: this.#dtype } = this.configure<{ bias: boolean; dtype: DType | undefined }>("nn.LazyLinear", { outFeatures }, args, ["bias"], { bias: true, dtype: undefined }));
   }
 
   /** True until the parameters exist (torch's has_uninitialized_params). */
@@ -45,13 +47,14 @@ export class LazyLinear extends Module {
   initializeParameters(input: Tensor): void {
     if (!this.hasUninitializedParams()) return;
     if (input.ndim < 1 || input.shape[input.ndim - 1]! < 1) throw new Error(`nn.LazyLinear: cannot infer inFeatures from an input of shape ${fmtShape(input.shape)}`);
-    this.#materialize(input.shape[input.ndim - 1]!);
+    this.#materialize(input.shape[input.ndim - 1]!, input.isFloatingPoint() ? input.dtype : "float32", input.device);
   }
 
-  #materialize(inFeatures: number): void {
+  #materialize(inFeatures: number, like: DType, device?: string): void {
+    const o = { dtype: this.#dtype ?? like, device };
     this.inFeatures = inFeatures;
-    this.weight = Parameter(zeros([this.outFeatures, inFeatures], { dtype: this.#dtype }));
-    this.bias = this.#bias ? Parameter(zeros([this.outFeatures], { dtype: this.#dtype })) : null;
+    this.weight = Parameter(zeros([this.outFeatures, inFeatures], o));
+    this.bias = this.#bias ? Parameter(zeros([this.outFeatures], o)) : null;
     this.resetParameters();
   }
 
@@ -67,7 +70,7 @@ export class LazyLinear extends Module {
 
   protected override materializeFrom(state: Record<string, Tensor>, prefix: string): void {
     const w = state[`${prefix}weight`];
-    if (this.hasUninitializedParams() && w && w.ndim === 2) this.#materialize(w.shape[1]!);
+    if (this.hasUninitializedParams() && w && w.ndim === 2) this.#materialize(w.shape[1]!, w.isFloatingPoint() ? w.dtype : "float32");
   }
 
   override extraRepr(): string {
