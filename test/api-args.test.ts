@@ -147,10 +147,16 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],
   AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
   BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
+  // Padding layers: one pad on every side; ConstantPad also takes its (required) value.
+  ...Object.fromEntries(["ZeroPad", "ReflectionPad", "ReplicationPad", "CircularPad"].flatMap((k) => [1, 2, 3].map((d) => [`${k}${d}d`, [1]]))),
+  ConstantPad1d: [1, 0], ConstantPad2d: [1, 0], ConstantPad3d: [1, 0],
+  Unfold: [2], Fold: [[4, 4], 2],
+  LazyLinear: [3],
+  LPPool1d: [2, 2], LPPool2d: [2, 2], AdaptiveMaxPool1d: [2], MaxUnpool1d: [2], LocalResponseNorm: [2], ChannelShuffle: [2],
 };
-// Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
+// Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
-const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual", "RNNBase"];
+const CONTAINERS = ["Sequential", "ModuleList", "ModuleDict", "Residual", "RNNBase", "ParameterList", "ParameterDict"];
 
 test("every nn module constructor rejects an unknown option, naming the class", () => {
   const classes = Object.entries(nn).filter(([, v]) => typeof v === "function" && v.prototype instanceof nn.Module) as [string, new (...a: unknown[]) => nn.Module][];
@@ -203,6 +209,10 @@ const F_ARGS: Record<string, () => unknown[]> = {
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
   pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
+  pairwiseDistance: () => [x23(), x23()], glu: () => [randn(2, 4)], dropout3d: () => [randn(1, 2, 2, 2)],
+  lpPool1d: () => [randn(1, 2, 4), 2, 2], lpPool2d: () => [randn(1, 2, 4, 4), 2, 2], adaptiveMaxPool1d: () => [randn(1, 2, 4), 2],
+  maxUnpool1d: () => [...F.maxPool1d(randn(1, 2, 4), 2, { returnIndices: true }), 2], localResponseNorm: () => [randn(1, 4, 3), 2],
+  channelShuffle: () => [randn(1, 4, 3), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

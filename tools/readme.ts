@@ -32,6 +32,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "Jordan, fully recurrent and deck 004's sigmoid/softmax RNNs, checked against their formulas", files: /^rnn-classic/ },
   { area: "nn", feature: "Convolutions (1-d, 2-d, transposed), pooling, BatchNorm2d, GroupNorm, InstanceNorm, Upsample, BasicBlock; the decks' conv examples", files: /^conv-/ },
   { area: "nn", feature: "PixelShuffle, PixelUnshuffle (sub-pixel rearrangement)", files: /^pixel-shuffle\.test/ },
+  { area: "nn", feature: "Padding layers (Zero/Constant/Reflection/Replication/CircularPad 1d-3d), CosineSimilarity, PairwiseDistance, GLU, Softmax2d, Unfold/Fold, UpsamplingNearest2d/Bilinear2d, Dropout1d/3d, FeatureAlphaDropout, LocalResponseNorm, LPPool1d/2d, AdaptiveMaxPool1d, MaxUnpool1d, ChannelShuffle, ParameterList/ParameterDict, LazyLinear", files: /^(padding|nn-wrappers|pooling-more|parameter-containers)\.test/ },
   { area: "nn", feature: "Losses: MSE, L1, Huber, SmoothL1, BCE, BCEWithLogits, CrossEntropy, NLL, hinge family, KLDiv", files: /^loss\.test/ },
   { area: "nn", feature: "Initializers: all of torch.nn.init (xavier/kaiming uniform and normal, orthogonal, truncNormal, eye, dirac, sparse, calculateGain)", files: /^init(-more)?\.test/ },
   { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^optim(-fused)?\.test/ },

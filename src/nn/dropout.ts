@@ -12,7 +12,7 @@ export interface DropoutModuleOptions {
 }
 
 /** What the dropout modules share: p ∈ [0, 1] (default 0.5) and the masks' generator, torch's positional p. */
-abstract class DropoutBase extends Module {
+export abstract class DropoutBase extends Module {
   readonly generator: Generator | undefined;
   readonly p: number;
   constructor(name: string, args: readonly unknown[]) {

@@ -32,3 +32,11 @@ export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPoo
 export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNormOptions } from "./normalization2d.js";
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
+export { ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, type PadSize } from "./padding.js";
+export { CosineSimilarity, PairwiseDistance } from "./distance.js";
+export { GLU, Softmax2d } from "./gated.js";
+export { Unfold, Fold, UpsamplingNearest2d, UpsamplingBilinear2d } from "./fold.js";
+export { Dropout1d, Dropout3d, FeatureAlphaDropout } from "./dropout-nd.js";
+export { ParameterList, ParameterDict } from "./parameter-containers.js";
+export { LazyLinear } from "./lazy.js";
+export { LPPool1d, LPPool2d, AdaptiveMaxPool1d, MaxUnpool1d, LocalResponseNorm, ChannelShuffle } from "./pooling-more.js";

@@ -168,9 +168,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Registers a parameter under an exact state-dict key (for names not expressible as fields). */
   registerParameter(key: string, t: Tensor | null): Tensor | null {
-    if (t) this.#registered.set(key, { kind: "param", key, value: Parameter(t) });
+    // an existing parameter is kept as it is (its requiresGrad included), as torch's register_parameter
+    const p = t && (isParameter(t) ? t : Parameter(t));
+    if (p) this.#registered.set(key, { kind: "param", key, value: p });
     else this.#registered.delete(key);
-    return t;
+    return p;
   }
   /** Registers a buffer under an exact state-dict key; null removes a registered one. */
   registerBuffer<T extends Tensor | null>(key: string, t: T, ...args: Args<[persistent: boolean], { persistent?: boolean }>): T {
@@ -270,6 +272,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    */
   loadStateDict(state: Record<string, Tensor>, ...args: Args<[strict: boolean], { strict?: boolean }>): LoadResult {
     const { strict } = resolveArgs("Module.loadStateDict", args, ["strict"], { strict: true });
+    for (const [name, m] of this.namedModules()) m.materializeFrom(state, name ? `${name}.` : "");
     // Every key, shared (tied) tensors under each of their names, as stateDict() writes them and torch loads them.
     const own = new Map<string, Tensor>([...this.#named("param", true, false, false), ...this.#named("buffer", true, true, false)]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
@@ -291,6 +294,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     });
     return { missingKeys, unexpectedKeys };
   }
+
+  /** Lazy modules (LazyLinear) create their parameters here from the shapes in a state dict being loaded; others have none to create. */
+  protected materializeFrom(_state: Record<string, Tensor>, _prefix: string): void {}
 
   /** Sets training mode on this module and all descendants. */
   train(mode = true): this {

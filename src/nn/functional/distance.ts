@@ -1,4 +1,5 @@
-// Similarities between vectors along a dim (F.cosineSimilarity), composites of core ops.
+// Similarities and distances between vectors along a dim (F.cosineSimilarity, F.pairwiseDistance),
+// composites of core ops.
 
 import { broadcastAll, maximum } from "../../ops/elementwise.js";
 import { resolveArgs, type Args } from "../../options.js";
@@ -31,4 +32,23 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, ...args: Args<[dim: num
   const [a, b] = broadcastAll("F.cosineSimilarity", x1, x2);
   const d = normDim("F.cosineSimilarity", dim, a!.ndim);
   return a!.div(clampedNorm(a!, d, eps)).mul(b!.div(clampedNorm(b!, d, eps))).sum(d);
+}
+
+export interface PairwiseDistanceOptions {
+  p?: number;
+  eps?: number;
+  keepdim?: boolean;
+}
+
+/**
+ * ‖x₁ − x₂ + ε‖ₚ along the last dim of the broadcast inputs (p 2, ε 1e-6 by default; ε keeps the
+ * norm's gradient finite for equal vectors). [N, D] → [N] and [D] → [], as torch.
+ * Matches torch.nn.functional.pairwise_distance (x1, x2, p=2.0, eps=1e-6, keepdim=False).
+ */
+export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: Args<[p: number, eps: number, keepdim: boolean], PairwiseDistanceOptions>): Tensor {
+  const { p, eps, keepdim } = resolveArgs<Required<PairwiseDistanceOptions>>("F.pairwiseDistance", args, ["p", "eps", "keepdim"], { p: 2, eps: 1e-6, keepdim: false });
+  if (typeof p !== "number" || Number.isNaN(p)) throw new TypeError(`F.pairwiseDistance: p must be a number, got ${String(p)}`);
+  const [a, b] = broadcastAll("F.pairwiseDistance", x1, x2);
+  if (a!.ndim === 0) throw new Error("F.pairwiseDistance: expected inputs with at least 1 dim, got two scalars");
+  return a!.sub(b!).add(eps).norm(p, -1, keepdim);
 }

@@ -13,3 +13,7 @@ export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, typ
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxUnpool2d } from "./pooling.js";
 export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from "./pooling.js";
 export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normalization.js";
+export { glu } from "./glu.js";
+export { dropout1d, dropout3d, featureAlphaDropout } from "./dropout-nd.js";
+export { lpPool1d, lpPool2d, adaptiveMaxPool1d, maxUnpool1d, type LPPoolOptions, type MaxUnpool1dOptions } from "./pooling-more.js";
+export { localResponseNorm, channelShuffle, type LocalResponseNormOptions } from "./channels.js";
