@@ -147,6 +147,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],
   AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
   BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
+  MultiLabelSoftMarginLoss: [null], TripletMarginLoss: [1, 2, 1e-6, false], PoissonNLLLoss: [true, false],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -203,6 +204,10 @@ const F_ARGS: Record<string, () => unknown[]> = {
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
   pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
+  softMarginLoss: () => [x23(), ones(2, 3)], multilabelSoftMarginLoss: () => [x23(), ones(2, 3), null],
+  multilabelMarginLoss: () => [x23(), int([0, 1, -1, 2, -1, 0]).reshape(2, 3)], pairwiseDistance: () => [x23(), x23(), 2, 1e-6, false],
+  tripletMarginLoss: () => [x23(), x23(), x23(), 1, 2, 1e-6, false], tripletMarginWithDistanceLoss: () => [x23(), x23(), x23()],
+  gaussianNllLoss: () => [x23(), x23(), ones(2, 3), false, 1e-6, "mean"], poissonNllLoss: () => [x23(), ones(2, 3), true, false],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

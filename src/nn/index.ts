@@ -32,3 +32,4 @@ export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPoo
 export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNormOptions } from "./normalization2d.js";
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
+export * from "./loss-more.js";
