@@ -23,7 +23,7 @@ function problem() {
 
 function build(c: Case, W: Tensor, b: Tensor, options = c.options): optim.Optimizer {
   const params = c.groups ? [{ params: [W], ...c.groups[0] }, { params: [b], ...c.groups[1] }] : [W, b];
-  return new CLASSES[c.opt](params as never, options as never);
+  return new CLASSES[c.opt](params as never, options);
 }
 
 function run(opt: optim.Optimizer, loss: () => Tensor, n: number, each?: (i: number) => void): void {
