@@ -147,7 +147,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],
   AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
   BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
-  MultiLabelSoftMarginLoss: [null], TripletMarginLoss: [1, 2, 1e-6, false], PoissonNLLLoss: [true, false],
+  MultiLabelSoftMarginLoss: [null], TripletMarginLoss: [1, 2, 1e-6, false], PoissonNLLLoss: [true, false], CTCLoss: [0, "mean", false],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -208,6 +208,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   multilabelMarginLoss: () => [x23(), int([0, 1, -1, 2, -1, 0]).reshape(2, 3)], pairwiseDistance: () => [x23(), x23(), 2, 1e-6, false],
   tripletMarginLoss: () => [x23(), x23(), x23(), 1, 2, 1e-6, false], tripletMarginWithDistanceLoss: () => [x23(), x23(), x23()],
   gaussianNllLoss: () => [x23(), x23(), ones(2, 3), false, 1e-6, "mean"], poissonNllLoss: () => [x23(), ones(2, 3), true, false],
+  ctcLoss: () => [randn(4, 2, 3).logSoftmax(-1), int([1, 2, 2, 1]).reshape(2, 2), [4, 4], [2, 2], 0, "mean", false],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

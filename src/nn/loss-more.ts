@@ -1,5 +1,5 @@
-// Loss modules for the losses in functional/loss-more.ts (torch.nn.SoftMarginLoss, TripletMarginLoss,
-// GaussianNLLLoss, …): options in the constructor, forward calls the functional form.
+// Loss modules for the losses in functional/loss-more.ts and ctc.ts (torch.nn.SoftMarginLoss, TripletMarginLoss,
+// GaussianNLLLoss, CTCLoss, …): options in the constructor, forward calls the functional form.
 
 import { Tensor } from "../tensor.js";
 import type { Args } from "../options.js";
@@ -8,6 +8,7 @@ import {
   type TripletDistanceOptions,
 } from "./functional/loss-more.js";
 import type { Reduction } from "./functional/loss-checks.js";
+import { ctcLoss, type Lengths } from "./functional/ctc.js";
 import { Module } from "./module.js";
 import { Buffer } from "./parameter.js";
 
@@ -113,5 +114,23 @@ export class PoissonNLLLoss extends MoreLoss<Poisson> {
   forward(input: Tensor, target: Tensor): Tensor {
     const { reduction, logInput, full, eps } = this;
     return poissonNllLoss(input, target, { reduction, logInput, full, eps });
+  }
+}
+
+type CTC = R & { blank: number; zeroInfinity: boolean };
+
+/**
+ * CTC loss module; forward(logProbs, targets, inputLengths, targetLengths) (see F.ctcLoss); torch's
+ * positionals (blank, reduction, zeroInfinity). Matches torch.nn.CTCLoss.
+ */
+export class CTCLoss extends MoreLoss<CTC, [Tensor, Tensor, Lengths, Lengths]> {
+  readonly blank: number;
+  readonly zeroInfinity: boolean;
+  constructor(...args: Args<[blank: number, reduction: Reduction, zeroInfinity: boolean], Partial<CTC>>) {
+    super(args, ["blank", "reduction", "zeroInfinity"], { reduction: "mean", blank: 0, zeroInfinity: false });
+    ({ blank: this.blank, zeroInfinity: this.zeroInfinity } = this.opts);
+  }
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths): Tensor {
+    return ctcLoss(logProbs, targets, inputLengths, targetLengths, { blank: this.blank, reduction: this.reduction, zeroInfinity: this.zeroInfinity });
   }
 }

@@ -14,3 +14,4 @@ export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptive
 export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from "./pooling.js";
 export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normalization.js";
 export * from "./loss-more.js";
+export * from "./ctc.js";
