@@ -148,6 +148,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
   BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
   MultiLabelSoftMarginLoss: [null], TripletMarginLoss: [1, 2, 1e-6, false], PoissonNLLLoss: [true, false], CTCLoss: [0, "mean", false],
+  AdaptiveLogSoftmaxWithLoss: [8, 20, [5, 12], 2, false],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.

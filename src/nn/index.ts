@@ -33,3 +33,4 @@ export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNo
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
 export * from "./loss-more.js";
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from "./adaptive.js";
