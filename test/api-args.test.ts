@@ -153,6 +153,8 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   Unfold: [2], Fold: [[4, 4], 2],
   LazyLinear: [3],
   LPPool1d: [2, 2], LPPool2d: [2, 2], AdaptiveMaxPool1d: [2], MaxUnpool1d: [2], LocalResponseNorm: [2], ChannelShuffle: [2],
+  MultiLabelSoftMarginLoss: [null], TripletMarginLoss: [1, 2, 1e-6, false], PoissonNLLLoss: [true, false], CTCLoss: [0, "mean", false],
+  AdaptiveLogSoftmaxWithLoss: [8, 20, [5, 12], 2, false],
 };
 // Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -209,10 +211,15 @@ const F_ARGS: Record<string, () => unknown[]> = {
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
   pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
-  pairwiseDistance: () => [x23(), x23()], glu: () => [randn(2, 4)], dropout3d: () => [randn(1, 2, 2, 2)],
+  glu: () => [randn(2, 4)], dropout3d: () => [randn(1, 2, 2, 2)],
   lpPool1d: () => [randn(1, 2, 4), 2, 2], lpPool2d: () => [randn(1, 2, 4, 4), 2, 2], adaptiveMaxPool1d: () => [randn(1, 2, 4), 2],
   maxUnpool1d: () => [...F.maxPool1d(randn(1, 2, 4), 2, { returnIndices: true }), 2], localResponseNorm: () => [randn(1, 4, 3), 2],
   channelShuffle: () => [randn(1, 4, 3), 2],
+  softMarginLoss: () => [x23(), ones(2, 3)], multilabelSoftMarginLoss: () => [x23(), ones(2, 3), null],
+  multilabelMarginLoss: () => [x23(), int([0, 1, -1, 2, -1, 0]).reshape(2, 3)], pairwiseDistance: () => [x23(), x23(), 2, 1e-6, false],
+  tripletMarginLoss: () => [x23(), x23(), x23(), 1, 2, 1e-6, false], tripletMarginWithDistanceLoss: () => [x23(), x23(), x23()],
+  gaussianNllLoss: () => [x23(), x23(), ones(2, 3), false, 1e-6, "mean"], poissonNllLoss: () => [x23(), ones(2, 3), true, false],
+  ctcLoss: () => [randn(4, 2, 3).logSoftmax(-1), int([1, 2, 2, 1]).reshape(2, 2), [4, 4], [2, 2], 0, "mean", false],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

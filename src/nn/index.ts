@@ -40,3 +40,5 @@ export { Dropout1d, Dropout3d, FeatureAlphaDropout } from "./dropout-nd.js";
 export { ParameterList, ParameterDict } from "./parameter-containers.js";
 export { LazyLinear } from "./lazy.js";
 export { LPPool1d, LPPool2d, AdaptiveMaxPool1d, MaxUnpool1d, LocalResponseNorm, ChannelShuffle } from "./pooling-more.js";
+export * from "./loss-more.js";
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from "./adaptive.js";

@@ -20,3 +20,5 @@ export { Lookahead, type LookaheadOptions } from "./lookahead.js";
 export { clipGradNorm, clipGradValue } from "../composites/clip.js";
 export * from "./schedulers.js";
 export { lrScheduler };
+export { Rprop, type RpropOptions } from "./rprop.js";
+export { ASGD, type ASGDOptions } from "./asgd.js";

@@ -17,3 +17,5 @@ export { glu } from "./glu.js";
 export { dropout1d, dropout3d, featureAlphaDropout } from "./dropout-nd.js";
 export { lpPool1d, lpPool2d, adaptiveMaxPool1d, maxUnpool1d, type LPPoolOptions, type MaxUnpool1dOptions } from "./pooling-more.js";
 export { localResponseNorm, channelShuffle, type LocalResponseNormOptions } from "./channels.js";
+export * from "./loss-more.js";
+export * from "./ctc.js";
