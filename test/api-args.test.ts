@@ -147,6 +147,8 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   MaxPool1d: [2], MaxPool2d: [2], MaxUnpool2d: [2], AvgPool1d: [2], AvgPool2d: [2],
   AdaptiveAvgPool1d: [2], AdaptiveAvgPool2d: [2], AdaptiveMaxPool2d: [2],
   BatchNorm2d: [4], GroupNorm: [2, 4], InstanceNorm1d: [4], InstanceNorm2d: [4], BasicBlock: [4, 4],
+  Conv3d: [2, 3, 3], ConvTranspose3d: [2, 3, 3], MaxPool3d: [2], MaxUnpool3d: [2], AvgPool3d: [2],
+  AdaptiveAvgPool3d: [2], AdaptiveMaxPool3d: [2], BatchNorm3d: [4], InstanceNorm3d: [4],
 };
 // Containers take modules, not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -203,6 +205,11 @@ const F_ARGS: Record<string, () => unknown[]> = {
   groupNorm: () => [randn(2, 4, 3), 2], instanceNorm: () => [randn(2, 3, 4)], upsample: () => [randn(1, 2, 4), 8],
   dropout2d: () => [randn(1, 2, 3, 3)], pad: () => [x23(), [1, 1]],
   pixelShuffle: () => [randn(1, 4, 2, 3), 2], pixelUnshuffle: () => [randn(1, 1, 4, 6), 2],
+  // Volumetric: [1, 2, 4, 4, 4] inputs, 2 → 3 channels, 3-wide kernels, 2-wide windows.
+  conv3d: () => [randn(1, 2, 4, 4, 4), randn(3, 2, 3, 3, 3)], convTranspose3d: () => [randn(1, 2, 4, 4, 4), randn(2, 3, 3, 3, 3)],
+  maxPool3d: () => [randn(1, 2, 4, 4, 4), 2], avgPool3d: () => [randn(1, 2, 4, 4, 4), 2],
+  adaptiveAvgPool3d: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2],
+  maxUnpool3d: () => [...F.maxPool3d(randn(1, 2, 4, 4, 4), 2, { returnIndices: true }), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

@@ -32,3 +32,6 @@ export { MaxPool1d, MaxPool2d, MaxUnpool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPoo
 export { BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, type InstanceNormOptions } from "./normalization2d.js";
 export { Dropout2d } from "./dropout.js";
 export { BasicBlock, type BasicBlockOptions } from "./resnet.js";
+export { Conv3d, ConvTranspose3d } from "./conv3d.js";
+export { MaxPool3d, MaxUnpool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d } from "./pooling3d.js";
+export { BatchNorm3d, InstanceNorm3d } from "./normalization3d.js";

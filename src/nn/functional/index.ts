@@ -13,3 +13,5 @@ export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, typ
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxUnpool2d } from "./pooling.js";
 export type { MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions } from "./pooling.js";
 export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normalization.js";
+export { conv3d, convTranspose3d } from "./conv3d.js";
+export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, maxUnpool3d } from "./pooling3d.js";
