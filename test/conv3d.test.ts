@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { backendByName } from "../src/backend/registry.js";
-import { F, listBackends, nn, randn, type Tensor } from "../src/index.js";
+import { F, io, listBackends, nn, randn, type Tensor } from "../src/index.js";
 import { convTransposeNd, convWindows } from "../src/nn/functional/conv.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, decodeState, fixture, values, type FixtureState, type FixtureTensor, type LayerCase, on } from "./helpers.js";
@@ -88,6 +88,11 @@ for (const device of listBackends()) {
       net.loadStateDict(decodeState(fx.network.stateDict));
       net.eval();
       assertClose(net.forward(decode(fx.network.input)), values(fx.network.out), F32, "network output");
+      // and saveModel's format rebuilds every layer from its recorded arguments
+      const again = io.deserializeModel(io.serializeModel(net)) as nn.Sequential;
+      again.eval();
+      assert.equal(String(again), String(net));
+      assertClose(again.forward(decode(fx.network.input)), values(fx.network.out), F32, "network output after serializeModel/deserializeModel");
     }));
   });
 }
