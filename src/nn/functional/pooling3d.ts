@@ -1,7 +1,8 @@
 // Volumetric pooling: F.maxPool3d (the fused 2-D max pool per depth slice, then a max over depth
-// taps), F.avgPool3d (separable window sums as 0/1 matmuls), F.adaptiveAvgPool3d,
+// taps), F.avgPool3d (separable window sums), F.adaptiveAvgPool3d,
 // F.adaptiveMaxPool3d (separable bin maxima) and F.maxUnpool3d. Composites: autograd needs nothing new.
 
+import { noGrad } from "../../autograd/grad-mode.js";
 import { arange, tensor } from "../../ops/creation.js";
 import { gather } from "../../ops/indexing.js";
 import { matmul } from "../../ops/linalg.js";
@@ -59,27 +60,39 @@ export function maxPool3d(x: Tensor, kernelSize: Size, ...args: readonly unknown
   return maxPool3dImpl(x, kernelSize, args);
 }
 
-/** x's dim `dim` (size i) contracted with the constant matrix m [o, i]: y[..., q, ...] = Σ_m m[q, m]·x[..., m, ...]. */
-function along(x: Tensor, dim: number, m: Float64Array, o: number): Tensor {
+/**
+ * The sums of the o windows [q·s − before, q·s − before + k) along dim `dim` of x, zero padding
+ * included. A finite x takes one exact matmul with the 0/1 band matrix [o, i] (the GEMM kernel,
+ * forward and backward); an x holding ±∞ or NaN takes k strided slices added up instead, slower,
+ * but an infinite element then stays in its own windows, as torch's, where the band product would
+ * spread 0·∞ = NaN over its row.
+ */
+function windowSums(where: string, x: Tensor, dim: number, k: number, s: number, before: number, o: number, finite: boolean): Tensor {
   const i = x.shape[dim]!;
-  const lead = x.shape.slice(0, dim), rest = x.shape.slice(dim + 1);
-  const opts = { dtype: x.dtype, device: x.device };
-  if (rest.length === 0) {
-    const t = new Float64Array(i * o);
-    for (let q = 0; q < o; q++) for (let r = 0; r < i; r++) t[r * o + q] = m[q * i + r]!;
-    return matmul(x, tensor(t, { ...opts, shape: [i, o] }));
+  if (!finite) {
+    const after = Math.max((o - 1) * s + k - i - before, 0);
+    const xp = padSpatial(where, x, x.shape.slice(dim).map((_, j) => (j === 0 ? [before, after] : [0, 0])), "zeros");
+    let y = slice(xp, dim, 0, (o - 1) * s + 1, s);
+    for (let t = 1; t < k; t++) y = y.add(slice(xp, dim, t, t + (o - 1) * s + 1, s));
+    return y;
   }
+  const last = dim === x.ndim - 1;
+  const band = new Float64Array(o * i); // [i, o] for the last dim, x·band; else [o, i], band·x
+  for (let q = 0; q < o; q++)
+    for (let m = Math.max(q * s - before, 0); m < Math.min(q * s - before + k, i); m++) band[last ? m * o + q : q * i + m] = 1;
+  const opts = { dtype: x.dtype, device: x.device };
+  if (last) return matmul(x, tensor(band, { ...opts, shape: [i, o] }));
+  const lead = x.shape.slice(0, dim), rest = x.shape.slice(dim + 1);
   const r = rest.reduce((a, b) => a * b, 1);
-  return reshape(matmul(tensor(m, { ...opts, shape: [o, i] }), reshape(x, [...lead, i, r])), [...lead, o, ...rest]);
+  return reshape(matmul(tensor(band, { ...opts, shape: [o, i] }), reshape(x, [...lead, i, r])), [...lead, o, ...rest]);
 }
 
 /**
- * Average pooling of x [N, C, D, H, W] (or [C, D, H, W]). The window sum is separable: one exact
- * matmul per spatial dim with a 0/1 band matrix (window q covers [q·s − p, q·s − p + k) ∩ input),
- * then torch's divisor: the window clipped to the padded input (countIncludePad), to the input, or
- * divisorOverride. Matches torch.nn.functional.avg_pool3d (input, kernel_size, stride, padding,
- * ceil_mode, count_include_pad, divisor_override). A non-finite input spreads NaN through the
- * band product (0·∞) to the other windows of its row, unlike torch.
+ * Average pooling of x [N, C, D, H, W] (or [C, D, H, W]). The box sum is separable: window sums
+ * (windowSums) along D, then H, then W (window q covers [q·s − p, q·s − p + k)), then torch's divisor: the
+ * window clipped to the padded input (countIncludePad), to the input, or divisorOverride. Matches
+ * torch.nn.functional.avg_pool3d (input, kernel_size, stride, padding, ceil_mode,
+ * count_include_pad, divisor_override).
  */
 export function avgPool3d(input: Tensor, kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>): Tensor {
   const where = "F.avgPool3d";
@@ -90,20 +103,20 @@ export function avgPool3d(input: Tensor, kernelSize: Size, ...args: Args<[stride
     throw new Error(`${where}: divisorOverride must be a non-zero number, got ${o.divisorOverride}`);
   const [x, unbatched] = batched(where, input, 3);
   const g = geometry(where, x, 3, kernelSize, o);
+  // a finite sum means no ±∞ or NaN anywhere (they survive any sum); an overflowing sum only costs the slower path
+  const finite = Number.isFinite(noGrad(() => x.sum().item()));
   let y = x;
   const full: number[][] = [], inside: number[][] = [];
   g.inSp.forEach((i, j) => {
     const [out, k, s, p] = [g.outSp[j]!, g.kernel[j]!, g.stride[j]!, g.padding[j]!];
-    const band = new Float64Array(out * i);
     full.push([]);
     inside.push([]);
     for (let q = 0; q < out; q++) {
       const start = q * s - p, end = Math.min(start + k, i + p);
       full[j]!.push(end - start);
       inside[j]!.push(Math.min(end, i) - Math.max(start, 0));
-      for (let m = Math.max(start, 0); m < Math.min(end, i); m++) band[q * i + m] = 1;
     }
-    y = along(y, 2 + j, band, out);
+    y = windowSums(where, y, 2 + j, k, s, p, out, finite);
   });
   const [od, oh, ow] = g.outSp as [number, number, number];
   const per = o.countIncludePad ? full : inside;
