@@ -1,9 +1,10 @@
 // Volumetric convolutions: F.conv3d and F.convTranspose3d, composed from the fused 2-D ones by
 // folding the kernel's depth taps into channels, so autograd and the GEMM kernels need nothing new.
 
+import { noGrad } from "../../autograd/grad-mode.js";
 import { tensor } from "../../ops/creation.js";
 import { matmul } from "../../ops/linalg.js";
-import { reshape } from "../../ops/movement.js";
+import { reshape, slice } from "../../ops/movement.js";
 import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
@@ -41,9 +42,8 @@ export function conv3dFolded(
 /**
  * The transposed 3-D convolution of x [N, C, D, H, W] with weight [C, O/groups, kD, kH, kW]: each
  * input depth slice runs one fused 2-D transposed convolution with the depth taps as extra output
- * channels ([C, Og·kD, kH, kW], groups contiguous), and a constant 0/1 matrix adds tap t of input
- * depth i into output depth z = i·s + t·d − p (0 ≤ z < (D − 1)s − 2p + d(kD − 1) + outputPadding + 1),
- * the depth half of col2im as one exact matmul.
+ * channels ([C, Og·kD, kH, kW], groups contiguous); foldDepth then adds tap t of input depth i
+ * into output depth z = i·s + t·d − p (0 ≤ z < (D − 1)s − 2p + d(kD − 1) + outputPadding + 1).
  */
 export function convTranspose3dFolded(
   where: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: readonly number[], padding: readonly number[],
@@ -64,16 +64,40 @@ export function convTranspose3dFolded(
   const y2 = convTransposeNd(where, x2, reshape(weight, [c, og * kd, kh, kw]), null, stride.slice(1), padding.slice(1), outputPadding.slice(1), dilation.slice(1), groups);
   const o = og * groups;
   const cols = reshape(reshape(y2, [n, d, o, kd, size[1]! * size[2]!]).permute(0, 2, 1, 3, 4), [n, o, d * kd, size[1]! * size[2]!]);
-  const dout = size[0]!;
+  const y = reshape(foldDepth(where, cols, d, kd, size[0]!, stride[0]!, padding[0]!, dilation[0]!, x), [n, o, ...size]);
+  return bias ? y.add(reshape(bias, [o, 1, 1, 1])) : y;
+}
+
+/**
+ * The depth half of col2im: cols [N, O, D·kD, R] (tap t of input depth i at row i·kD + t) added
+ * into [N, O, Dout, R] at z = i·s + t·d − p. A finite x takes one exact matmul with the constant
+ * 0/1 matrix; an x holding ±∞ or NaN spreads each tap's rows by the stride and shifts them into
+ * place instead (pads and slices, no products), so a non-finite value reaches only its own
+ * outputs, as torch's, where 0·∞ = NaN would cover the whole depth.
+ */
+function foldDepth(where: string, cols: Tensor, d: number, kd: number, dout: number, s: number, p: number, dl: number, x: Tensor): Tensor {
+  const [n, o, , r] = cols.shape as [number, number, number, number];
+  if (!Number.isFinite(noGrad(() => x.sum().item()))) {
+    const taps = reshape(cols, [n, o, d, kd, r]);
+    let y: Tensor | null = null;
+    for (let t = 0; t < kd; t++) {
+      // tap t of input depth i at row i·s of a [D·s] run: s − 1 zero rows after each
+      const spread = reshape(padSpatial(where, slice(taps, 3, t, t + 1), [[0, s - 1], [0, 0]], "zeros"), [n, o, d * s, r]);
+      const lo = p - t * dl; // the run's row that lands on output depth 0
+      const before = Math.max(-lo, 0), start = Math.max(lo, 0);
+      const after = Math.max(start + dout - d * s - before, 0);
+      const piece = slice(padSpatial(where, spread, [[before, after], [0, 0]], "zeros"), 2, start, start + dout);
+      y = y ? y.add(piece) : piece;
+    }
+    return y!;
+  }
   const fold = new Float64Array(dout * d * kd);
   for (let i = 0; i < d; i++)
     for (let t = 0; t < kd; t++) {
-      const z = i * stride[0]! + t * dilation[0]! - padding[0]!;
+      const z = i * s + t * dl - p;
       if (z >= 0 && z < dout) fold[z * d * kd + i * kd + t] = 1;
     }
-  const m = tensor(fold, { shape: [dout, d * kd], dtype: x.dtype, device: x.device });
-  const y = reshape(matmul(m, cols), [n, o, ...size]);
-  return bias ? y.add(reshape(bias, [o, 1, 1, 1])) : y;
+  return matmul(tensor(fold, { shape: [dout, d * kd], dtype: cols.dtype, device: cols.device }), cols);
 }
 
 function checkArgs(where: string, x: Tensor, weight: Tensor, groups: number): void {
