@@ -17,16 +17,21 @@ type OutSize = number | null | readonly (number | null)[];
  * Matches torch.nn.MaxPool3d (kernel_size, stride, padding, dilation, return_indices, ceil_mode).
  */
 export class MaxPool3d<Out extends PoolOut = Tensor> extends Module<[Tensor], Out> {
-  readonly options: Required<MaxPoolOptions>;
+  readonly stride: Size | null;
+  readonly padding: Size;
+  readonly dilation: Size;
+  readonly ceilMode: boolean;
+  readonly returnIndices: boolean;
   constructor(readonly kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size, dilation: Size, returnIndices: boolean, ceilMode: boolean], MaxPoolOptions>) {
     super();
-    this.options = this.configure<Required<MaxPoolOptions>>("nn.MaxPool3d", { kernelSize }, args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
-      stride: null, padding: 0, dilation: 1, returnIndices: false, ceilMode: false,
-    });
+    ({ stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices } =
+      this.configure<Required<MaxPoolOptions>>("nn.MaxPool3d", { kernelSize }, args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
+        stride: null, padding: 0, dilation: 1, returnIndices: false, ceilMode: false,
+      }));
   }
-  get returnIndices(): boolean { return this.options.returnIndices; }
   forward(x: Tensor): Out {
-    return (maxPool3d as unknown as (x: Tensor, k: Size, o: MaxPoolOptions) => Out)(x, this.kernelSize, { ...this.options });
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices };
+    return (maxPool3d as unknown as (x: Tensor, k: Size, o: MaxPoolOptions) => Out)(x, this.kernelSize, o);
   }
 }
 
