@@ -155,6 +155,8 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   LPPool1d: [2, 2], LPPool2d: [2, 2], AdaptiveMaxPool1d: [2], MaxUnpool1d: [2], LocalResponseNorm: [2], ChannelShuffle: [2],
   MultiLabelSoftMarginLoss: [null], TripletMarginLoss: [1, 2, 1e-6, false], PoissonNLLLoss: [true, false], CTCLoss: [0, "mean", false],
   AdaptiveLogSoftmaxWithLoss: [8, 20, [5, 12], 2, false],
+  Conv3d: [2, 3, 3], ConvTranspose3d: [2, 3, 3], MaxPool3d: [2], MaxUnpool3d: [2], AvgPool3d: [2],
+  AdaptiveAvgPool3d: [2], AdaptiveMaxPool3d: [2], BatchNorm3d: [4], InstanceNorm3d: [4],
 };
 // Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -220,6 +222,11 @@ const F_ARGS: Record<string, () => unknown[]> = {
   tripletMarginLoss: () => [x23(), x23(), x23(), 1, 2, 1e-6, false], tripletMarginWithDistanceLoss: () => [x23(), x23(), x23()],
   gaussianNllLoss: () => [x23(), x23(), ones(2, 3), false, 1e-6, "mean"], poissonNllLoss: () => [x23(), ones(2, 3), true, false],
   ctcLoss: () => [randn(4, 2, 3).logSoftmax(-1), int([1, 2, 2, 1]).reshape(2, 2), [4, 4], [2, 2], 0, "mean", false],
+  // Volumetric: [1, 2, 4, 4, 4] inputs, 2 → 3 channels, 3-wide kernels, 2-wide windows.
+  conv3d: () => [randn(1, 2, 4, 4, 4), randn(3, 2, 3, 3, 3)], convTranspose3d: () => [randn(1, 2, 4, 4, 4), randn(2, 3, 3, 3, 3)],
+  maxPool3d: () => [randn(1, 2, 4, 4, 4), 2], avgPool3d: () => [randn(1, 2, 4, 4, 4), 2],
+  adaptiveAvgPool3d: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2],
+  maxUnpool3d: () => [...F.maxPool3d(randn(1, 2, 4, 4, 4), 2, { returnIndices: true }), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

@@ -56,7 +56,7 @@ abstract class ConvBase extends Module {
     transposed: boolean,
   ) {
     super();
-    const nsp = name.endsWith("1d") ? 1 : 2;
+    const nsp = name.endsWith("1d") ? 1 : name.endsWith("3d") ? 3 : 2;
     this.kernelSize = tuple(name, "kernelSize", kernelSize, nsp, 1);
     this.stride = tuple(name, "stride", o.stride, nsp, 1);
     this.dilation = tuple(name, "dilation", o.dilation, nsp, 1);
@@ -85,7 +85,7 @@ abstract class ConvBase extends Module {
   protected checkInput(x: Tensor): void {
     const nsp = this.kernelSize.length;
     if (x.ndim !== nsp + 2 || x.shape[1] !== this.inChannels)
-      throw new Error(`${this.toString()}: expected input [N, ${this.inChannels}, ${nsp === 1 ? "L" : "H, W"}], got ${fmtShape(x.shape)}`);
+      throw new Error(`${this.toString()}: expected input [N, ${this.inChannels}, ${["L", "H, W", "D, H, W"][nsp - 1]}], got ${fmtShape(x.shape)}`);
   }
 
   override toString(): string {
@@ -93,10 +93,10 @@ abstract class ConvBase extends Module {
   }
 }
 
-abstract class ConvNd extends ConvBase {
+export abstract class ConvNd extends ConvBase {
   readonly padding: Size | "same" | "valid";
   readonly paddingMode: PaddingMode;
-  readonly #pads: [number, number][];
+  protected readonly pads: [number, number][];
   constructor(name: string, inChannels: number, outChannels: number, kernelSize: Size, args: readonly unknown[]) {
     const o = resolveArgs<Required<ConvLayerOptions>>(name, args, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"], {
       stride: 1, padding: 0, dilation: 1, groups: 1, bias: true, paddingMode: "zeros", dtype: "float32",
@@ -106,7 +106,7 @@ abstract class ConvNd extends ConvBase {
     if (!MODES.includes(o.paddingMode)) throw new Error(`${name}: paddingMode must be one of ${MODES.join(", ")}, got '${String(o.paddingMode)}'`);
     this.padding = o.padding;
     this.paddingMode = o.paddingMode;
-    this.#pads = convPadding(name, o.padding, this.kernelSize, this.stride, this.dilation);
+    this.pads = convPadding(name, o.padding, this.kernelSize, this.stride, this.dilation);
   }
   /**
    * relu: relu(conv(x)) as one op (Conv2d.forwardRelu), for zero padding only. pool: a ReLU and a
@@ -114,8 +114,8 @@ abstract class ConvNd extends ConvBase {
    */
   forward(x: Tensor, relu = false, pool = false): Tensor {
     this.checkInput(x);
-    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.#pads, false, relu, pool);
-    const padded = padSpatial(this.toString(), x, this.#pads, this.paddingMode);
+    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.pads, false, relu, pool);
+    const padded = padSpatial(this.toString(), x, this.pads, this.paddingMode);
     return convNd(this.toString(), padded, this.weight, this.bias, this.stride, this.dilation, this.groups);
   }
 }
@@ -149,7 +149,7 @@ export class Conv1d extends ConvNd {
   }
 }
 
-abstract class ConvTransposeNd extends ConvBase {
+export abstract class ConvTransposeNd extends ConvBase {
   readonly padding: number[];
   readonly outputPadding: number[];
   constructor(name: string, inChannels: number, outChannels: number, kernelSize: Size, args: readonly unknown[]) {
@@ -173,7 +173,11 @@ abstract class ConvTransposeNd extends ConvBase {
       if (op.some((p, j) => p < 0 || p >= Math.max(this.stride[j]!, this.dilation[j]!)))
         throw new Error(`${this.toString()}: outputSize ${fmtShape(outputSize)} cannot be reached from input ${fmtShape(x.shape)}`);
     }
-    return convTransposeNd(this.toString(), x, this.weight, this.bias, this.stride, this.padding, op, this.dilation, this.groups);
+    return this.transpose(x, op);
+  }
+  /** The transposed convolution itself, with the outputPadding chosen. */
+  protected transpose(x: Tensor, outputPadding: readonly number[]): Tensor {
+    return convTransposeNd(this.toString(), x, this.weight, this.bias, this.stride, this.padding, outputPadding, this.dilation, this.groups);
   }
 }
 

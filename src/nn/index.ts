@@ -42,3 +42,6 @@ export { LazyLinear } from "./lazy.js";
 export { LPPool1d, LPPool2d, AdaptiveMaxPool1d, MaxUnpool1d, LocalResponseNorm, ChannelShuffle } from "./pooling-more.js";
 export * from "./loss-more.js";
 export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from "./adaptive.js";
+export { Conv3d, ConvTranspose3d } from "./conv3d.js";
+export { MaxPool3d, MaxUnpool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d } from "./pooling3d.js";
+export { BatchNorm3d, InstanceNorm3d } from "./normalization3d.js";

@@ -70,7 +70,7 @@ export interface InstanceNormOptions {
 
 type InstanceNormArgs = Args<[eps: number, momentum: number, affine: boolean, trackRunningStats: boolean], InstanceNormOptions>;
 
-abstract class InstanceNormNd extends Module {
+export abstract class InstanceNormNd extends Module {
   weight: Tensor | null;
   bias: Tensor | null;
   runningMean: Tensor | null;
@@ -90,11 +90,12 @@ abstract class InstanceNormNd extends Module {
       normState(numFeatures, affine, trackRunningStats, dtype));
   }
   forward(x: Tensor): Tensor {
-    const nsp = this.name.endsWith("1d") ? 1 : 2;
+    const nsp = this.name.endsWith("1d") ? 1 : this.name.endsWith("3d") ? 3 : 2;
+    const sp = ["L", "H, W", "D, H, W"][nsp - 1]!;
     // torch takes an unbatched [C, ...] input as a batch of one
     if (x.ndim === nsp + 1 && x.shape[0] === this.numFeatures) return this.forward(x.unsqueeze(0)).squeeze(0);
     if (x.ndim !== nsp + 2 || x.shape[1] !== this.numFeatures)
-      throw new Error(`${this.name}(${this.numFeatures}): expected input [N, ${this.numFeatures}, ${nsp === 1 ? "L" : "H, W"}] or unbatched [${this.numFeatures}, ${nsp === 1 ? "L" : "H, W"}], got ${fmtShape(x.shape)}`);
+      throw new Error(`${this.name}(${this.numFeatures}): expected input [N, ${this.numFeatures}, ${sp}] or unbatched [${this.numFeatures}, ${sp}], got ${fmtShape(x.shape)}`);
     const useInputStats = this.training || this.runningMean === null;
     return instanceNorm(x, this.runningMean, this.runningVar, { weight: this.weight, bias: this.bias, useInputStats, momentum: this.momentum, eps: this.eps });
   }

@@ -19,3 +19,5 @@ export { lpPool1d, lpPool2d, adaptiveMaxPool1d, maxUnpool1d, type LPPoolOptions,
 export { localResponseNorm, channelShuffle, type LocalResponseNormOptions } from "./channels.js";
 export * from "./loss-more.js";
 export * from "./ctc.js";
+export { conv3d, convTranspose3d } from "./conv3d.js";
+export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, maxUnpool3d } from "./pooling3d.js";

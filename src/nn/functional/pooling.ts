@@ -41,10 +41,10 @@ export function poolOutputSize(i: number, k: number, s: number, p: number, d: nu
   return o;
 }
 
-interface PoolGeometry { n: number; kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; inSp: number[]; outSp: number[] }
+export interface PoolGeometry { n: number; kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; inSp: number[]; outSp: number[] }
 
 /** Checks a pooling call and returns its geometry; `x` is [N, C, ...spatial] here. */
-function geometry(where: string, x: Tensor, nsp: number, kernelSize: Size, o: { stride: Size | null; padding: Size; dilation?: Size; ceilMode: boolean }): PoolGeometry {
+export function geometry(where: string, x: Tensor, nsp: number, kernelSize: Size, o: { stride: Size | null; padding: Size; dilation?: Size; ceilMode: boolean }): PoolGeometry {
   const kernel = tuple(where, "kernelSize", kernelSize, nsp, 1);
   const stride = o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(where, "stride", o.stride, nsp, 1);
   const padding = tuple(where, "padding", o.padding, nsp);
@@ -61,10 +61,10 @@ function geometry(where: string, x: Tensor, nsp: number, kernelSize: Size, o: { 
 }
 
 /** Batched input [N, C, ...] from [N, C, ...] or an unbatched [C, ...]. */
-function batched(where: string, x: Tensor, nsp: number): [Tensor, boolean] {
+export function batched(where: string, x: Tensor, nsp: number): [Tensor, boolean] {
   if (x.ndim === nsp + 2) return [x, false];
   if (x.ndim === nsp + 1) return [unsqueeze(x, 0), true];
-  throw new Error(`${where}: expected a ${nsp + 1}-D or ${nsp + 2}-D input ([N, C, ${nsp === 1 ? "L" : "H, W"}]), got ${fmtShape(x.shape)}`);
+  throw new Error(`${where}: expected a ${nsp + 1}-D or ${nsp + 2}-D input ([N, C, ${["L", "H, W", "D, H, W"][nsp - 1]}]), got ${fmtShape(x.shape)}`);
 }
 
 /** The windows [N, C, ...out, K] with the pooling padding and the ceil-mode overhang implicit: positions outside the input hold 0. */
@@ -170,7 +170,7 @@ export function avgPool1d(x: Tensor, kernelSize: Size, ...args: Args<[stride: Si
 export const adaptiveBins = (size: number, out: number): [number, number][] =>
   Array.from({ length: out }, (_, i) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)]);
 
-function outputSizes(where: string, x: Tensor, outputSize: number | null | readonly (number | null)[], nsp: number): number[] {
+export function outputSizes(where: string, x: Tensor, outputSize: number | null | readonly (number | null)[], nsp: number): number[] {
   const raw = typeof outputSize === "number" || outputSize === null ? Array<number | null>(nsp).fill(outputSize) : [...outputSize];
   if (raw.length !== nsp) throw new Error(`${where}: outputSize must be a number or a tuple of ${nsp}, got ${fmtShape(raw.map(Number))}`);
   return raw.map((v, j) => {
@@ -181,7 +181,7 @@ function outputSizes(where: string, x: Tensor, outputSize: number | null | reado
 }
 
 /** Mean over torch's adaptive bins along one dim: a reshape when the bins are equal, else one slice per bin. */
-function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
+export function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
   const size = x.shape[dim]!;
   if (size % out === 0) return reshape(x, [...x.shape.slice(0, dim), out, size / out, ...x.shape.slice(dim + 1)]).mean(dim + 1);
   return cat(adaptiveBins(size, out).map(([a, b]) => slice(x, dim, a, b).mean(dim, true)), dim);
@@ -252,18 +252,22 @@ export interface MaxUnpoolOptions {
  * torch.nn.functional.max_unpool2d (input, indices, kernel_size, stride, padding, output_size).
  */
 export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Size, ...args: Args<[stride: Size | null, padding: Size, outputSize: readonly number[] | null], MaxUnpoolOptions>): Tensor {
-  const where = "F.maxUnpool2d";
+  return maxUnpoolNd("F.maxUnpool2d", 2, input, indices, kernelSize, args);
+}
+
+/** maxUnpool2d for nsp spatial dims (maxUnpool3d: indices are flat d·H·W + h·W + w). */
+export function maxUnpoolNd(where: string, nsp: number, input: Tensor, indices: Tensor, kernelSize: Size, args: readonly unknown[]): Tensor {
   const o = resolveArgs<Required<MaxUnpoolOptions>>(where, args, ["stride", "padding", "outputSize"], { stride: null, padding: 0, outputSize: null });
-  const [x, unbatched] = batched(where, input, 2);
+  const [x, unbatched] = batched(where, input, nsp);
   const idx = unbatched ? unsqueeze(indices, 0) : indices;
-  if (idx.dtype !== "int32" || idx.ndim !== 4 || idx.shape.some((s, j) => s !== x.shape[j]))
+  if (idx.dtype !== "int32" || idx.ndim !== nsp + 2 || idx.shape.some((s, j) => s !== x.shape[j]))
     throw new Error(`${where}: indices ${fmtShape(indices.shape)} (${indices.dtype}) must be int32 with the input's shape ${fmtShape(input.shape)}`);
-  const kernel = tuple(where, "kernelSize", kernelSize, 2, 1);
-  const stride = o.stride === null ? kernel : tuple(where, "stride", o.stride, 2, 1);
-  const padding = tuple(where, "padding", o.padding, 2);
-  const out = o.outputSize ? [...o.outputSize.slice(-2)] : x.shape.slice(2).map((i, j) => (i - 1) * stride[j]! - 2 * padding[j]! + kernel[j]!);
+  const kernel = tuple(where, "kernelSize", kernelSize, nsp, 1);
+  const stride = o.stride === null ? kernel : tuple(where, "stride", o.stride, nsp, 1);
+  const padding = tuple(where, "padding", o.padding, nsp);
+  const out = o.outputSize ? [...o.outputSize.slice(-nsp)] : x.shape.slice(2).map((i, j) => (i - 1) * stride[j]! - 2 * padding[j]! + kernel[j]!);
   const [n, c] = x.shape as [number, number];
-  const total = out[0]! * out[1]!;
+  const total = out.reduce((p, q) => p * q, 1);
   const iv = idx.dataSync();
   for (const v of iv)
     if (v < 0 || v >= total) throw new RangeError(`${where}: index ${v} is out of range for the output ${fmtShape([n, c, ...out])}`);
