@@ -36,3 +36,6 @@ export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export * from "./train/index.js";
 export * as models from "./models/index.js";
+export { median, nanmedian, kthvalue, mode, quantile, nanquantile, nansum, nanmean, varMean, stdMean, aminmax, countNonzero, cov, corrcoef, type DimKeepOptions, type QuantileOptions, type QuantileInterpolation, type CovOptions } from "./composites/stats.js";
+export { cummax, cummin, logcumsumexp, diff, trapezoid, cumulativeTrapezoid, type DiffOptions, type TrapezoidOptions } from "./composites/scans.js";
+export { histc, bincount, searchsorted, bucketize, unique, uniqueConsecutive, type HistcOptions, type BincountOptions, type SearchsortedOptions, type UniqueOptions } from "./composites/counting.js";
