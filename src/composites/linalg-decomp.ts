@@ -312,12 +312,14 @@ export function pinv(a: Tensor, opts: RankOptions = {}): Tensor {
   const o = resolveArgs<Required<RankOptions>>("linalg.pinv", [opts], [], { atol: null, rtol: null, hermitian: false });
   if (a.ndim < 2) throw new Error(`linalg.pinv: expects a batch of matrices [..., m, n], got ${fmtShape(a.shape)}`);
   const m = a.shape[a.ndim - 2]!, n = a.shape[a.ndim - 1]!;
-  const [u, s, vh] = svd(a.detach(), false);
+  const src = o.hermitian ? symmetricFrom(a, "L") : a; // torch reads a hermitian input's lower triangle
+  const [u, s, vh] = svd(src.detach(), false);
   const keep = s.gt(tolerance(a, s, o));
   const inv = where(keep, where(keep, s, 1).reciprocal(), 0);
   const value = matmul(vh.mT.mul(unsqueeze(inv, -2)), u.mT);
   if (!wantsGrad(a)) return value;
   if (![...keep.dataSync()].every(Boolean)) throw new Error(`linalg.pinv: the gradient is not supported for a rank-deficient input ${fmtShape(a.shape)}`);
+  // torch's pinv gradient is the general one, also for hermitian = true: from a itself, not its triangle
   const formula = m >= n ? solve(matmul(a.mT, a), a.mT) : solve(matmul(a, a.mT), a).mT;
   return value.add(formula.sub(formula.detach()));
 }
