@@ -37,7 +37,7 @@ export * as io from "./io/index.js";
 export * from "./train/index.js";
 export * as models from "./models/index.js";
 export { median, nanmedian, kthvalue, mode, quantile, nanquantile, nansum, nanmean, varMean, stdMean, aminmax, countNonzero, cov, corrcoef, type DimKeepOptions, type QuantileOptions, type QuantileInterpolation, type CovOptions } from "./composites/stats.js";
-export { cummax, cummin, logcumsumexp, diff, trapezoid, cumulativeTrapezoid, type DiffOptions, type TrapezoidOptions } from "./composites/scans.js";
+export { cummax, cummin, logcumsumexp, diff, trapezoid, trapz, cumulativeTrapezoid, type DiffOptions, type TrapezoidOptions } from "./composites/scans.js";
 export { histc, bincount, searchsorted, bucketize, unique, uniqueConsecutive, type HistcOptions, type BincountOptions, type SearchsortedOptions, type UniqueOptions } from "./composites/counting.js";
 export { outer, ger, inner, kron, tensordot, mv, addmm, addmv, addr, addbmm, baddbmm, addcmul, addcdiv, vdot, chainMatmul, matrixPower, cdist, pdist, dist, type TensordotDims, type BetaAlphaOptions, type CdistMode } from "./composites/products.js";
 export * as linalg from "./composites/linalg.js";

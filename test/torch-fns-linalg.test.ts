@@ -82,6 +82,14 @@ const table: Record<string, FnRow> = {
   cross_torch_default_dim: { fn: (a, b) => cross(a, b) },
   lu_factor: { fn: (a) => linalg.luFactor(a), ...f32 },
   lu: { fn: (a) => linalg.lu(a), ...f32 },
+  solve_triangular_upper: { fn: (a, b) => linalg.solveTriangular(a, b, { upper: true }), ...f32 },
+  solve_triangular_lower_unit_batch: { fn: (a, b) => linalg.solveTriangular(a, b, { upper: false, unitriangular: true }), ...f32 },
+  solve_triangular_right: { fn: (a, b) => linalg.solveTriangular(a, b, { upper: false, left: false }), ...f32 },
+  lu_solve: { fn: (lu, p, b) => linalg.luSolve(lu, p, b), ...f32 },
+  lu_solve_adjoint: { fn: (lu, p, b) => linalg.luSolve(lu, p, b, { adjoint: true }), ...f32 },
+  lu_solve_right: { fn: (lu, p, b) => linalg.luSolve(lu, p, b, { left: false }), ...f32 },
+  vecdot: { fn: (a, b) => linalg.vecdot(a, b) },
+  vecdot_dim0: { fn: (a, b) => linalg.vecdot(a, b, { dim: 0 }) },
 };
 
 const close = (a: Tensor, b: Tensor | number[], tol = 1e-10): void => {
@@ -158,6 +166,10 @@ describe("torch.linalg matches torch 1.13", () => {
     assert.throws(() => linalg.cross(zeros([2, 4]), zeros([2, 4])), /linalg.cross: dim -1 of \[2,4\] and \[2,4\] must have size 3/);
     assert.throws(() => cross(zeros([2, 4]), zeros([2, 4])), /cross: no dimension of size 3 in \[2,4\] and \[2,4\]/);
     assert.throws(() => linalg.luFactor(eye(2), { pivot: false }), /LU without pivoting is not supported/);
+    assert.throws(() => linalg.solveTriangular(eye(2), zeros([2, 1]), {} as never), /linalg.solveTriangular: the option 'upper' \(true or false\) is required/);
+    assert.throws(() => linalg.solveTriangular(eye(2), zeros([3, 1]), { upper: true }), /linalg.solveTriangular: A \[2,2\] and B \[3,1\] do not fit: B needs 2 rows/);
+    assert.throws(() => linalg.luSolve(eye(2), zeros([2]), zeros([2, 1])), /linalg.luSolve: pivots must be int32 of shape \[2\], got float32 \[2\]/);
+    assert.throws(() => linalg.vecdot(zeros([2, 3]), zeros([2, 4])), /linalg.vecdot/);
   });
 
   it("every function with options rejects an unknown option, naming itself", () => {
@@ -167,7 +179,8 @@ describe("torch.linalg matches torch 1.13", () => {
       ["linalg.eigh", () => linalg.eigh(m, bogus)], ["linalg.eigvalsh", () => linalg.eigvalsh(m, bogus)], ["linalg.svd", () => linalg.svd(m, bogus)],
       ["linalg.pinv", () => linalg.pinv(m, bogus)], ["linalg.matrixRank", () => linalg.matrixRank(m, bogus)], ["linalg.vectorNorm", () => linalg.vectorNorm(m, bogus)],
       ["linalg.matrixNorm", () => linalg.matrixNorm(m, bogus)], ["linalg.norm", () => linalg.norm(m, bogus)], ["linalg.cross", () => linalg.cross(m, m, bogus)],
-      ["linalg.luFactor", () => linalg.luFactor(m, bogus)], ["linalg.lu", () => linalg.lu(m, bogus)], ["cholesky", () => cholesky(m, bogus)],
+      ["linalg.luFactor", () => linalg.luFactor(m, bogus)], ["linalg.luSolve", () => linalg.luSolve(m, tensor([1, 2], { dtype: "int32" }), m, bogus)],
+      ["linalg.solveTriangular", () => linalg.solveTriangular(m, m, { upper: true, ...(bogus as object) })], ["linalg.vecdot", () => linalg.vecdot(m, m, bogus)], ["linalg.lu", () => linalg.lu(m, bogus)], ["cholesky", () => cholesky(m, bogus)],
       ["qr", () => qr(m, bogus)], ["svd", () => svd(m, bogus)], ["pinverse", () => pinverse(m, bogus)], ["cross", () => cross(m, m, bogus)],
     ];
     for (const [name, call] of calls) assert.throws(call, new RegExp(`^TypeError: ${name.replace(".", "\\.")}: unknown option 'bogusOption'`), name);

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   aminmax, bincount, bucketize, corrcoef, countNonzero, cov, cummax, cummin, cumulativeTrapezoid, diff, histc, kthvalue, logcumsumexp,
-  median, mode, nanmean, nanmedian, nanquantile, nansum, quantile, searchsorted, stdMean, tensor, trapezoid, unique, uniqueConsecutive,
+  median, mode, nanmean, nanmedian, nanquantile, nansum, quantile, searchsorted, stdMean, tensor, trapezoid, trapz, unique, uniqueConsecutive,
   varMean, zeros, type QuantileInterpolation,
 } from "../src/index.js";
 import { gradcheck } from "../src/testing/index.js";
@@ -88,6 +88,7 @@ const table: Record<string, FnRow> = {
   trapezoid_x: { fn: (y, x) => trapezoid(y, x) },
   trapezoid_dx_dim0: { fn: (y) => trapezoid(y, { dx: 0.5, dim: 0 }) },
   trapezoid_x_full: { fn: (y, x) => trapezoid(y, x) },
+  trapz: { fn: (y, x) => trapz(y, x) },
   cumulative_trapezoid: { fn: (y, x) => cumulativeTrapezoid(y, x) },
   cumulative_trapezoid_dx: { fn: (y) => cumulativeTrapezoid(y, { dx: 2, dim: 0 }) },
 };

@@ -153,32 +153,94 @@ export function solve(a: Tensor, b: Tensor, opts: SolveOptions = {}): Tensor {
   return solveLU("linalg.solve", a, b);
 }
 
-function solveLU(op: string, a: Tensor, b: Tensor): Tensor {
-  const n = squareSize(op, a);
+/** B as a batch of matrices: [B, wasVector] (a vector when 1-D or A's shape minus the last dim, as torch). */
+function asColumns(op: string, a: Tensor, b: Tensor, n: number): [Tensor, boolean] {
   const vector = b.ndim === 1 || (b.ndim === a.ndim - 1 && b.shape.every((s, i) => s === a.shape[i]));
   const bm = vector ? unsqueeze(b, -1) : b;
   if (bm.ndim < 2 || bm.shape[bm.ndim - 2] !== n)
     throw new Error(`${op}: A ${fmtShape(a.shape)} and B ${fmtShape(b.shape)} do not fit: B needs ${n} rows`);
-  const batch = broadcastShapes(op, a.shape.slice(0, -2), bm.shape.slice(0, -2));
-  const A = expand(a, [...batch, n, n]), B = expand(bm, [...batch, n, bm.shape[bm.ndim - 1]!]);
+  return [bm, vector];
+}
+
+/** A and B expanded to their common batch dims. */
+function batched(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
+  const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return [expand(a, [...batch, ...a.shape.slice(-2)]), expand(b, [...batch, ...b.shape.slice(-2)])];
+}
+
+/** Forward (lower) or back (upper) substitution with the triangle of t, row by row as tensor steps. */
+function substitute(t: Tensor, b: Tensor, lower: boolean, unit: boolean): Tensor {
+  const n = t.shape[t.ndim - 1]!;
+  const xs: Tensor[] = new Array<Tensor>(n);
+  for (let s = 0; s < n; s++) {
+    const i = lower ? s : n - 1 - s;
+    const row = narrow(t, -2, i, 1);
+    let r = narrow(b, -2, i, 1);
+    if (s > 0) {
+      const [lo, len] = lower ? [0, i] : [i + 1, n - i - 1];
+      r = r.sub(matmul(narrow(row, -1, lo, len), cat(xs.slice(lo, lo + len), -2)));
+    }
+    xs[i] = unit ? r : r.div(narrow(row, -1, i, 1));
+  }
+  return n === 0 ? b : cat(xs, -2);
+}
+
+function solveLU(op: string, a: Tensor, b: Tensor): Tensor {
+  const n = squareSize(op, a);
+  const [bm, vector] = asColumns(op, a, b, n);
+  const [A, B] = batched(op, a, bm);
   const r = luDecompose(op, A);
   const zero = zeroPivot(r.lu);
-  if (zero) throw new Error(`${op}: the input matrix is singular (U[${zero.at - 1}][${zero.at - 1}] = 0${batch.length ? ` in batch element ${zero.batch}` : ""}), so the system has no unique solution`);
-  const pb = permuteRows(B, r.perm);
-  const row = (t: Tensor, i: number): Tensor => narrow(t, -2, i, 1);
-  const ys: Tensor[] = [];
-  for (let i = 0; i < n; i++) {
-    const bi = row(pb, i);
-    ys.push(i === 0 ? bi : bi.sub(matmul(narrow(row(r.lu, i), -1, 0, i), cat(ys, -2))));
-  }
-  const xs: Tensor[] = [];
-  for (let i = n - 1; i >= 0; i--) {
-    const ui = row(r.lu, i);
-    const rest = i === n - 1 ? ys[i]! : ys[i]!.sub(matmul(narrow(ui, -1, i + 1, n - i - 1), cat(xs, -2)));
-    xs.unshift(rest.div(narrow(ui, -1, i, 1)));
-  }
-  const x = cat(xs, -2);
+  if (zero) throw new Error(`${op}: the input matrix is singular (U[${zero.at - 1}][${zero.at - 1}] = 0${A.ndim > 2 ? ` in batch element ${zero.batch}` : ""}), so the system has no unique solution`);
+  const x = substitute(r.lu, substitute(r.lu, permuteRows(B, r.perm), true, true), false, false);
   return vector ? x.squeeze(-1) : x;
+}
+
+export interface SolveTriangularOptions { upper: boolean; left?: boolean; unitriangular?: boolean }
+
+/**
+ * X with A X = B (or X A = B when left = false) for triangular A, reading only its upper or lower
+ * triangle (and taking its diagonal as ones when unitriangular), by substitution. Matches
+ * torch.linalg.solve_triangular (`upper` is required there too).
+ */
+export function solveTriangular(a: Tensor, b: Tensor, opts: SolveTriangularOptions): Tensor {
+  const o = resolveArgs<{ upper: boolean | undefined; left: boolean; unitriangular: boolean }>("linalg.solveTriangular", [opts ?? {}], [], { upper: undefined, left: true, unitriangular: false });
+  if (typeof o.upper !== "boolean") throw new TypeError("linalg.solveTriangular: the option 'upper' (true or false) is required");
+  if (!o.left) return solveTriangular(a.mT, b.mT, { upper: !o.upper, unitriangular: o.unitriangular }).mT;
+  const n = squareSize("linalg.solveTriangular", a);
+  if (b.ndim < 2 || b.shape[b.ndim - 2] !== n) throw new Error(`linalg.solveTriangular: A ${fmtShape(a.shape)} and B ${fmtShape(b.shape)} do not fit: B needs ${n} rows`);
+  const [A, B] = batched("linalg.solveTriangular", a, b);
+  return substitute(A, B, !o.upper, o.unitriangular);
+}
+
+export interface LuSolveOptions { left?: boolean; adjoint?: boolean }
+
+/**
+ * X with A X = B from luFactor's [LU, pivots] (Aᴴ X = B with adjoint; X A = B with left = false).
+ * Matches torch.linalg.lu_solve.
+ */
+export function luSolve(LU: Tensor, pivots: Tensor, b: Tensor, opts: LuSolveOptions = {}): Tensor {
+  const o = resolveArgs<Required<LuSolveOptions>>("linalg.luSolve", [opts], [], { left: true, adjoint: false });
+  if (!o.left) return luSolve(LU, pivots, b.mT, { adjoint: !o.adjoint }).mT;
+  const n = squareSize("linalg.luSolve", LU);
+  if (pivots.dtype !== "int32" || pivots.shape.length !== LU.ndim - 1 || pivots.shape.some((s, i) => s !== LU.shape[i]))
+    throw new Error(`linalg.luSolve: pivots must be int32 of shape ${fmtShape(LU.shape.slice(0, -1))}, got ${pivots.dtype} ${fmtShape(pivots.shape)}`);
+  if (b.ndim < 2 || b.shape[b.ndim - 2] !== n) throw new Error(`linalg.luSolve: LU ${fmtShape(LU.shape)} and B ${fmtShape(b.shape)} do not fit: B needs ${n} rows`);
+  const [lu, B] = batched("linalg.luSolve", LU, b);
+  const piv = expand(pivots, lu.shape.slice(0, -1)).contiguous().dataSync();
+  const perm = new Int32Array(piv.length).map((_, i) => i % n);
+  for (let base = 0; base < piv.length; base += n)
+    for (let k = 0; k < n; k++) {
+      const p = base + piv[base + k]! - 1;
+      if (p < base || p >= base + n) throw new RangeError(`linalg.luSolve: pivot ${piv[base + k]} is out of range 1..${n}`);
+      [perm[base + k], perm[p]] = [perm[p]!, perm[base + k]!];
+    }
+  if (!o.adjoint) return substitute(lu, substitute(lu, permuteRows(B, perm), true, true), false, false);
+  // Aᵀ = Uᵀ Lᵀ P with PA = LU: solve Uᵀ, then Lᵀ, then undo the permutation
+  const z = substitute(lu.mT, substitute(lu.mT, B, true, false), false, true);
+  const inverse = new Int32Array(perm.length);
+  for (let base = 0; base < perm.length; base += n) for (let i = 0; i < n; i++) inverse[base + perm[base + i]!] = i;
+  return permuteRows(z, inverse);
 }
 
 /** A⁻¹ = solve(A, I). Matches torch.linalg.inv (and torch.inverse). */

@@ -12,7 +12,7 @@ import { amax, amin, norm as pnorm, sum, type Dims } from "../ops/reduce.js";
 import { floatOnly, int32Tensor } from "./common.js";
 import { svdvals } from "./linalg-decomp.js";
 
-export { det, slogdet, inv, solve, luFactor, lu, type SolveOptions } from "./linalg-lu.js";
+export { det, slogdet, inv, solve, solveTriangular, luFactor, lu, luSolve, type SolveOptions, type SolveTriangularOptions, type LuSolveOptions } from "./linalg-lu.js";
 export { cholesky, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, type QRMode, type EighOptions, type SvdOptions, type RankOptions } from "./linalg-decomp.js";
 export { matrixPower } from "./products.js";
 
@@ -104,4 +104,11 @@ export function multiDot(tensors: readonly Tensor[]): Tensor {
     out = matmul(out, next);
   }
   return out;
+}
+
+/** Σ x·y along dim (default −1; x and y broadcast). Matches torch.linalg.vecdot. */
+export function vecdot(x: Tensor, y: Tensor, opts: { dim?: number } = {}): Tensor {
+  const { dim } = resolveArgs<{ dim: number }>("linalg.vecdot", [opts], [], { dim: -1 });
+  const [a, b] = broadcastAll("linalg.vecdot", x, y) as [Tensor, Tensor];
+  return sum(a.mul(b), normDim("linalg.vecdot", dim, a.ndim));
 }

@@ -120,6 +120,9 @@ export function trapezoid(y: Tensor, ...args: TrapArgs): Tensor {
   return sum(midpoints(y, d).mul(widths), d);
 }
 
+/** Alias of trapezoid (torch.trapz). */
+export const trapz = trapezoid;
+
 /** Running trapezoidal integral along dim (n − 1 values). Matches torch.cumulative_trapezoid. */
 export function cumulativeTrapezoid(y: Tensor, ...args: TrapArgs): Tensor {
   const { d, widths } = spacing("cumulativeTrapezoid", y, args);
