@@ -6,6 +6,7 @@ import { resolveArgs, type Args } from "../options.js";
 import { broadcastShapes, fmtShape, normDim } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { eye } from "../ops/creation.js";
+import { where } from "../ops/elementwise.js";
 import { indexSelect } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
 import { expand, permute, reshape, unsqueeze } from "../ops/movement.js";
@@ -183,8 +184,22 @@ export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p: number, computeM
   if (x1.ndim < 2 || x2.ndim < 2 || x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1])
     throw new Error(`cdist: x1 ${fmtShape(x1.shape)} and x2 ${fmtShape(x2.shape)} must be [..., P, M] and [..., R, M] with the same M`);
   if (!(o.p >= 0)) throw new RangeError(`cdist: p must be non-negative, got ${o.p}`);
-  // Differences of all pairs, exact for every p (torch's mm route for p = 2 agrees to rounding).
+  const rows = Math.max(x1.shape[x1.ndim - 2]!, x2.shape[x2.ndim - 2]!);
+  if (o.p === 2 && (o.computeMode === "use_mm_for_euclid_dist" || (o.computeMode === "use_mm_for_euclid_dist_if_necessary" && rows > 25)))
+    return euclideanByMatmul(x1, x2);
+  // differences of all pairs: exact for every p, memory P·R·M
   return pnorm(unsqueeze(x1, -2).sub(unsqueeze(x2, -3)), o.p);
+}
+
+/**
+ * torch's matmul route for p = 2: ‖a − b‖ = √max(0, ‖a‖² + ‖b‖² − 2a·b), one GEMM instead of P·R·M
+ * differences. A zero distance gets gradient 0, as torch's _euclidean_dist.
+ */
+function euclideanByMatmul(x1: Tensor, x2: Tensor): Tensor {
+  const n1 = x1.square().sum(-1, true), n2 = x2.square().sum(-1, true);
+  const sq = n1.add(n2.mT).sub(matmul(x1, x2.mT).mul(2)).clamp(0);
+  const zero = sq.eq(0);
+  return where(zero, 0, where(zero, 1, sq).sqrt());
 }
 
 const pnorm = (d: Tensor, p: number): Tensor => norm(d, p, -1);
