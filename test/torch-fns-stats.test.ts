@@ -105,6 +105,24 @@ describe("torch reductions and statistics match torch 1.13", () => {
     assert.ok(gradcheckAll(x));
   });
 
+  it("edge cases as torch 1.13 prints them", () => {
+    const I = { dtype: "int32" } as const;
+    assert.deepEqual(median(tensor([3, 1, 2, 4], I)).toArray(), 2);
+    assert.deepEqual(median(tensor([[3, 1], [2, 4]], I), 1).map((t) => t.toArray()), [[1, 2], [1, 0]]);
+    assert.deepEqual(searchsorted(tensor([1, 3, 5]), 3).toArray(), 1);
+    assert.deepEqual(bucketize(3, tensor([1, 3, 5])).toArray(), 1);
+    assert.deepEqual(unique(tensor([true, false, true])).toArray(), [false, true]);
+    assert.deepEqual(diff(tensor([1, 2, 4]), 0).toArray(), [1, 2, 4]);
+    assert.equal(trapezoid(tensor([2])).item(), 0);
+    assert.deepEqual(kthvalue(tensor(3), 1).map((t) => t.toArray()), [3, 0]);
+    assert.deepEqual(mode(tensor([1, 2, 2, 1])).map((t) => t.toArray()), [1, 3]);
+    assert.deepEqual(quantile(tensor([1, 2, 3, 4]), tensor([0.5]), { keepdim: true }).toArray(), [[2.5]]);
+    assert.equal(corrcoef(tensor([1, 2, 4])).item(), 1);
+    assert.deepEqual(logcumsumexp(tensor([Infinity, Infinity, 1, -Infinity]), 0).toArray(), [Infinity, Infinity, Infinity, Infinity]);
+    assert.deepEqual(logcumsumexp(tensor([-Infinity, -Infinity, 0]), 0).toArray(), [-Infinity, -Infinity, 0]);
+    assert.throws(() => histc(tensor([NaN, 1]), 2), /histc: range of \[NaN, NaN\] is not finite/);
+  });
+
   it("errors name the function and the shapes", () => {
     assert.throws(() => kthvalue(zeros([2, 3]), 4, 1), /kthvalue: k = 4 is out of range 1..3 for dim 1 of \[2,3\]/);
     assert.throws(() => median(zeros([2, 0]), 1), /median: cannot reduce over the empty dimension 1 of \[2,0\]/);

@@ -18,11 +18,11 @@ export function histc(x: Tensor, ...args: Args<[bins: number, min: number, max: 
   const o = resolveArgs<Required<HistcOptions>>("histc", args, ["bins", "min", "max"], { bins: 100, min: 0, max: 0 });
   floatOnly("histc", x);
   if (!Number.isInteger(o.bins) || o.bins <= 0) throw new RangeError(`histc: bins must be a positive integer, got ${o.bins}`);
-  const data = x.detach().dataSync();
+  const data = Float64Array.from(x.detach().dataSync());
   let lo = o.min, hi = o.max;
-  if (lo === hi && data.length > 0) [lo, hi] = [Math.min(...data), Math.max(...data)];
+  if (lo > hi) throw new RangeError(`histc: max (${o.max}) must be larger than min (${o.min})`);
+  if (lo === hi && data.length > 0) [lo, hi] = [data.reduce((a, v) => Math.min(a, v), Infinity), data.reduce((a, v) => Math.max(a, v), -Infinity)];
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1];
-  if (!(lo < hi)) throw new RangeError(`histc: max (${o.max}) must be larger than min (${o.min})`);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`histc: range of [${lo}, ${hi}] is not finite`);
   const edge = (i: number): number => lo + ((hi - lo) * i) / o.bins;
   const counts = new Float64Array(o.bins);
@@ -49,9 +49,9 @@ export function bincount(x: Tensor, ...args: Args<[weights: Tensor | null, minle
   if (!Number.isInteger(o.minlength) || o.minlength < 0) throw new RangeError(`bincount: minlength must be a non-negative integer, got ${o.minlength}`);
   const w = o.weights;
   if (w !== null && (w.ndim !== 1 || w.shape[0] !== x.shape[0])) throw new Error(`bincount: weights ${fmtShape(w.shape)} must be 1-D with the input's length ${x.shape[0]}`);
-  const data = x.dataSync();
+  const data = Int32Array.from(x.dataSync());
   if (data.some((v) => v < 0)) throw new RangeError("bincount: the input must contain only non-negative values");
-  const out = new Float64Array(Math.max(o.minlength, data.length ? Math.max(...data) + 1 : 0));
+  const out = new Float64Array(Math.max(o.minlength, data.reduce((a, v) => Math.max(a, v + 1), 0)));
   const wd = w?.dataSync();
   data.forEach((v, i) => (out[v]! += wd ? wd[i]! : 1));
   if (w === null) return int32Tensor(x, out, [out.length]);
@@ -133,6 +133,8 @@ function groups(x: Tensor, order: number[], data: ArrayLike<number>, inverseWant
  * returnCounts, [values, inverse, counts] as torch's tuple (only the requested ones). Each NaN is
  * its own value, as torch. sorted = false also sorts (torch leaves that order unspecified). Matches torch.unique.
  */
+export function unique(x: Tensor, sorted?: boolean): Tensor;
+export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], UniqueOptions>): Tensor | Tensor[];
 export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], UniqueOptions>): Tensor | Tensor[] {
   const o = resolveArgs<Required<UniqueOptions>>("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], { sorted: true, returnInverse: false, returnCounts: false, dim: null });
   if (o.dim !== null) throw new Error(`unique: dim = ${o.dim} is not supported; only dim = null (the flattened tensor)`);
@@ -145,6 +147,8 @@ export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse:
 }
 
 /** Collapses runs of equal consecutive elements (flattened; dim is not supported). Matches torch.unique_consecutive. */
+export function uniqueConsecutive(x: Tensor): Tensor;
+export function uniqueConsecutive(x: Tensor, ...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[];
 export function uniqueConsecutive(x: Tensor, ...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[] {
   const o = resolveArgs<Required<Omit<UniqueOptions, "sorted">>>("uniqueConsecutive", args, ["returnInverse", "returnCounts", "dim"], { returnInverse: false, returnCounts: false, dim: null });
   if (o.dim !== null) throw new Error(`uniqueConsecutive: dim = ${o.dim} is not supported; only dim = null (the flattened tensor)`);

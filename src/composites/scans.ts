@@ -38,12 +38,13 @@ export const cummax = (x: Tensor, dim: number): [Tensor, Tensor] => cumExtreme("
 /** [values, indices]: yᵢ = min_{j≤i} xⱼ and the (latest) j attaining it. Matches torch.cummin. */
 export const cummin = (x: Tensor, dim: number): [Tensor, Tensor] => cumExtreme("cummin", x, dim);
 
-/** log(eᵃ + eᵇ) = max + log1p(e^(−|a − b|)), −∞ when both are −∞ (the tie's gradient splits evenly). */
+/**
+ * log(eᵃ + eᵇ) = max + log1p(e^(−|a − b|)); equal arguments (also both ±∞) use a − b = 0, so
+ * −∞ stays −∞ and +∞ stays +∞ instead of ∞ − ∞; the tie's gradient splits evenly.
+ */
 function logaddexp(a: Tensor, b: Tensor): Tensor {
-  const m = maximum(a, b);
-  const both = a.eq(-Infinity).logicalAnd(b.eq(-Infinity));
-  const safeB = where(both, 0, b), safeA = where(both, 0, a);
-  return where(both, -Infinity, m.add(safeA.sub(safeB).abs().neg().exp().log1p()));
+  const d = where(a.eq(b), 0, a.sub(b));
+  return maximum(a, b).add(d.abs().neg().exp().log1p());
 }
 
 /**
