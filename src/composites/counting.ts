@@ -135,7 +135,7 @@ function groups(x: Tensor, order: number[], data: ArrayLike<number>, inverseWant
  */
 export function unique(x: Tensor, sorted?: boolean): Tensor;
 export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], UniqueOptions>): Tensor | Tensor[];
-export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], UniqueOptions>): Tensor | Tensor[] {
+export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
   const o = resolveArgs<Required<UniqueOptions>>("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], { sorted: true, returnInverse: false, returnCounts: false, dim: null });
   if (o.dim !== null) throw new Error(`unique: dim = ${o.dim} is not supported; only dim = null (the flattened tensor)`);
   const data = x.dataSync();
@@ -149,7 +149,7 @@ export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse:
 /** Collapses runs of equal consecutive elements (flattened; dim is not supported). Matches torch.unique_consecutive. */
 export function uniqueConsecutive(x: Tensor): Tensor;
 export function uniqueConsecutive(x: Tensor, ...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[];
-export function uniqueConsecutive(x: Tensor, ...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[] {
+export function uniqueConsecutive(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
   const o = resolveArgs<Required<Omit<UniqueOptions, "sorted">>>("uniqueConsecutive", args, ["returnInverse", "returnCounts", "dim"], { returnInverse: false, returnCounts: false, dim: null });
   if (o.dim !== null) throw new Error(`uniqueConsecutive: dim = ${o.dim} is not supported; only dim = null (the flattened tensor)`);
   const data = x.dataSync();
