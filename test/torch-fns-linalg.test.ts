@@ -88,6 +88,12 @@ const table: Record<string, FnRow> = {
   lu_solve: { fn: (lu, p, b) => linalg.luSolve(lu, p, b), ...f32 },
   lu_solve_adjoint: { fn: (lu, p, b) => linalg.luSolve(lu, p, b, { adjoint: true }), ...f32 },
   lu_solve_right: { fn: (lu, p, b) => linalg.luSolve(lu, p, b, { left: false }), ...f32 },
+  cond_default: { fn: (a) => linalg.cond(a), ...f32 },
+  cond_fro: { gradcheck: true, fn: (a) => linalg.cond(a, "fro"), ...f32 },
+  cond_1: { gradcheck: true, fn: (a) => linalg.cond(a, 1), ...f32 },
+  cond_inf: { gradcheck: true, fn: (a) => linalg.cond(a, { p: Infinity }), ...f32 },
+  cond_m2: { fn: (a) => linalg.cond(a, -2), ...f32 },
+  cond_nuc: { gradcheck: true, fn: (a) => linalg.cond(a, "nuc"), ...f32 },
   vecdot: { fn: (a, b) => linalg.vecdot(a, b) },
   vecdot_dim0: { fn: (a, b) => linalg.vecdot(a, b, { dim: 0 }) },
 };
@@ -180,7 +186,8 @@ describe("torch.linalg matches torch 1.13", () => {
       ["linalg.pinv", () => linalg.pinv(m, bogus)], ["linalg.matrixRank", () => linalg.matrixRank(m, bogus)], ["linalg.vectorNorm", () => linalg.vectorNorm(m, bogus)],
       ["linalg.matrixNorm", () => linalg.matrixNorm(m, bogus)], ["linalg.norm", () => linalg.norm(m, bogus)], ["linalg.cross", () => linalg.cross(m, m, bogus)],
       ["linalg.luFactor", () => linalg.luFactor(m, bogus)], ["linalg.luSolve", () => linalg.luSolve(m, tensor([1, 2], { dtype: "int32" }), m, bogus)],
-      ["linalg.solveTriangular", () => linalg.solveTriangular(m, m, { upper: true, ...(bogus as object) })], ["linalg.vecdot", () => linalg.vecdot(m, m, bogus)], ["linalg.lu", () => linalg.lu(m, bogus)], ["cholesky", () => cholesky(m, bogus)],
+      ["linalg.solveTriangular", () => linalg.solveTriangular(m, m, { upper: true, ...(bogus as object) })], ["linalg.vecdot", () => linalg.vecdot(m, m, bogus)],
+      ["linalg.cond", () => linalg.cond(m, bogus)], ["linalg.lu", () => linalg.lu(m, bogus)], ["cholesky", () => cholesky(m, bogus)],
       ["qr", () => qr(m, bogus)], ["svd", () => svd(m, bogus)], ["pinverse", () => pinverse(m, bogus)], ["cross", () => cross(m, m, bogus)],
     ];
     for (const [name, call] of calls) assert.throws(call, new RegExp(`^TypeError: ${name.replace(".", "\\.")}: unknown option 'bogusOption'`), name);

@@ -11,6 +11,7 @@ import { permute, reshape } from "../ops/movement.js";
 import { amax, amin, norm as pnorm, sum, type Dims } from "../ops/reduce.js";
 import { floatOnly, int32Tensor } from "./common.js";
 import { svdvals } from "./linalg-decomp.js";
+import { inv } from "./linalg-lu.js";
 
 export { det, slogdet, inv, solve, solveTriangular, luFactor, lu, luSolve, type SolveOptions, type SolveTriangularOptions, type LuSolveOptions } from "./linalg-lu.js";
 export { cholesky, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, type QRMode, type EighOptions, type SvdOptions, type RankOptions } from "./linalg-decomp.js";
@@ -111,4 +112,19 @@ export function vecdot(x: Tensor, y: Tensor, opts: { dim?: number } = {}): Tenso
   const { dim } = resolveArgs<{ dim: number }>("linalg.vecdot", [opts], [], { dim: -1 });
   const [a, b] = broadcastAll("linalg.vecdot", x, y) as [Tensor, Tensor];
   return sum(a.mul(b), normDim("linalg.vecdot", dim, a.ndim));
+}
+
+/**
+ * Condition number κ(A) = ‖A‖ₚ·‖A⁻¹‖ₚ; for p = 2 (the default) and −2, σ₁/σₙ and σₙ/σ₁ from the
+ * singular values. Matches torch.linalg.cond.
+ */
+export function cond(a: Tensor, ...args: Args<[p: Ord | null], { p?: Ord | null }>): Tensor {
+  const { p } = resolveArgs<{ p: Ord | null }>("linalg.cond", args, ["p"], { p: null });
+  if (a.ndim < 2) throw new Error(`linalg.cond: expects a batch of matrices [..., m, n], got ${fmtShape(a.shape)}`);
+  if (p === null || p === 2 || p === -2) {
+    const s = svdvals(a);
+    const ratio = amax(s, -1).div(amin(s, -1));
+    return p === -2 ? ratio.reciprocal() : ratio;
+  }
+  return matrixNorm(a, p).mul(matrixNorm(inv(a), p));
 }
