@@ -94,6 +94,9 @@ const table: Record<string, FnRow> = {
   cond_inf: { gradcheck: true, fn: (a) => linalg.cond(a, { p: Infinity }), ...f32 },
   cond_m2: { fn: (a) => linalg.cond(a, -2), ...f32 },
   cond_nuc: { gradcheck: true, fn: (a) => linalg.cond(a, "nuc"), ...f32 },
+  lstsq_tall: { fn: (a, b) => linalg.lstsq(a, b), ...f32 },
+  lstsq_wide_batch: { fn: (a, b) => linalg.lstsq(a, b), ...f32 },
+  lstsq_rank_deficient_rcond: { fn: (a, b) => linalg.lstsq(a, b, 1e-3), ...f32 },
   vecdot: { fn: (a, b) => linalg.vecdot(a, b) },
   vecdot_dim0: { fn: (a, b) => linalg.vecdot(a, b, { dim: 0 }) },
 };
@@ -176,6 +179,8 @@ describe("torch.linalg matches torch 1.13", () => {
     assert.throws(() => linalg.solveTriangular(eye(2), zeros([3, 1]), { upper: true }), /linalg.solveTriangular: A \[2,2\] and B \[3,1\] do not fit: B needs 2 rows/);
     assert.throws(() => linalg.luSolve(eye(2), zeros([2]), zeros([2, 1])), /linalg.luSolve: pivots must be int32 of shape \[2\], got float32 \[2\]/);
     assert.throws(() => linalg.vecdot(zeros([2, 3]), zeros([2, 4])), /linalg.vecdot/);
+    assert.throws(() => linalg.lstsq(zeros([3, 2]), zeros([2, 1])), /linalg.lstsq: A \[3,2\] and B \[2,1\] must be/);
+    assert.throws(() => linalg.lstsq(eye(2), eye(2), { driver: "gelsd" }), /only the driver 'gelsy'/);
   });
 
   it("every function with options rejects an unknown option, naming itself", () => {
@@ -187,7 +192,7 @@ describe("torch.linalg matches torch 1.13", () => {
       ["linalg.matrixNorm", () => linalg.matrixNorm(m, bogus)], ["linalg.norm", () => linalg.norm(m, bogus)], ["linalg.cross", () => linalg.cross(m, m, bogus)],
       ["linalg.luFactor", () => linalg.luFactor(m, bogus)], ["linalg.luSolve", () => linalg.luSolve(m, tensor([1, 2], { dtype: "int32" }), m, bogus)],
       ["linalg.solveTriangular", () => linalg.solveTriangular(m, m, { upper: true, ...(bogus as object) })], ["linalg.vecdot", () => linalg.vecdot(m, m, bogus)],
-      ["linalg.cond", () => linalg.cond(m, bogus)], ["linalg.lu", () => linalg.lu(m, bogus)], ["cholesky", () => cholesky(m, bogus)],
+      ["linalg.cond", () => linalg.cond(m, bogus)], ["linalg.lstsq", () => linalg.lstsq(m, m, bogus)], ["linalg.lu", () => linalg.lu(m, bogus)], ["cholesky", () => cholesky(m, bogus)],
       ["qr", () => qr(m, bogus)], ["svd", () => svd(m, bogus)], ["pinverse", () => pinverse(m, bogus)], ["cross", () => cross(m, m, bogus)],
     ];
     for (const [name, call] of calls) assert.throws(call, new RegExp(`^TypeError: ${name.replace(".", "\\.")}: unknown option 'bogusOption'`), name);

@@ -9,8 +9,8 @@ import { indexSelect } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
 import { permute, reshape } from "../ops/movement.js";
 import { amax, amin, norm as pnorm, sum, type Dims } from "../ops/reduce.js";
-import { floatOnly, int32Tensor } from "./common.js";
-import { svdvals } from "./linalg-decomp.js";
+import { floatOnly, floatTensor, int32Tensor } from "./common.js";
+import { matrixRank, pinv, svdvals } from "./linalg-decomp.js";
 import { inv } from "./linalg-lu.js";
 
 export { det, slogdet, inv, solve, solveTriangular, luFactor, lu, luSolve, type SolveOptions, type SolveTriangularOptions, type LuSolveOptions } from "./linalg-lu.js";
@@ -127,4 +127,22 @@ export function cond(a: Tensor, ...args: Args<[p: Ord | null], { p?: Ord | null 
     return p === -2 ? ratio.reciprocal() : ratio;
   }
   return matrixNorm(a, p).mul(matrixNorm(inv(a), p));
+}
+
+export interface LstsqOptions { rcond?: number | null; driver?: "gelsy" | "gelsd" | "gelss" | "gels" | null }
+
+/**
+ * Least-squares solution X = argmin ‖A X − B‖ (the minimum-norm one when A is rank-deficient or
+ * wide) as pinv(A) B, with singular values below rcond·σ₁ (default eps·max(m, n)) dropped:
+ * [solution, residuals, rank, singularValues] with torch's CPU default driver 'gelsy', which returns
+ * empty residuals and singular values. Matches torch.linalg.lstsq.
+ */
+export function lstsq(a: Tensor, b: Tensor, ...args: Args<[rcond: number | null], LstsqOptions>): [Tensor, Tensor, Tensor, Tensor] {
+  const o = resolveArgs<Required<LstsqOptions>>("linalg.lstsq", args, ["rcond"], { rcond: null, driver: null });
+  if (o.driver !== null && o.driver !== "gelsy") throw new Error(`linalg.lstsq: only the driver 'gelsy' (torch's CPU default) is supported, got '${String(o.driver)}'`);
+  if (a.ndim < 2 || b.ndim < 2 || a.shape[a.ndim - 2] !== b.shape[b.ndim - 2])
+    throw new Error(`linalg.lstsq: A ${fmtShape(a.shape)} and B ${fmtShape(b.shape)} must be [..., m, n] and [..., m, k] with the same m`);
+  const tol = o.rcond === null ? {} : { rtol: o.rcond };
+  const empty = floatTensor(a, [], [0]);
+  return [matmul(pinv(a, tol), b), empty, matrixRank(a, tol), empty];
 }
