@@ -4,7 +4,7 @@ export { Module, stateKey, type AnyModule, type LoadResult } from "./module.js";
 export { Parameter, Buffer, isParameter } from "./parameter.js";
 export * from "./activation.js";
 export { SiLU as Swish } from "./activation.js";
-export { Linear, Identity, Flatten, Unflatten, type LinearOptions } from "./linear.js";
+export { Linear, Bilinear, Identity, Flatten, Unflatten, type LinearOptions } from "./linear.js";
 export { Dropout, AlphaDropout, type DropoutModuleOptions } from "./dropout.js";
 export { LayerNorm, BatchNorm1d, type LayerNormOptions, type BatchNormOptions } from "./normalization.js";
 export { Embedding, type EmbeddingOptions } from "./embedding.js";
