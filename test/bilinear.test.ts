@@ -31,8 +31,8 @@ describe("Bilinear matches torch", () => {
 
   it("gradcheck (float64) in all four arguments", () => on("cpu", () => {
     const g = (shape: number[]) => randn(shape, { dtype: "float64", requiresGrad: true });
-    assert.ok(gradcheck((a, b, w, bias) => F.bilinear(a!, b!, w!, bias), [g([2, 3, 2]), g([2, 3, 4]), g([3, 2, 4]), g([3])]));
-    assert.ok(gradcheck((a, b, w) => F.bilinear(a!, b!, w!), [g([2]), g([3]), g([2, 2, 3])]));
+    assert.ok(gradcheck((a, b, w, bias) => F.bilinear(a, b, w, bias), [g([2, 3, 2]), g([2, 3, 4]), g([3, 2, 4]), g([3])]));
+    assert.ok(gradcheck((a, b, w) => F.bilinear(a, b, w), [g([2]), g([3]), g([2, 2, 3])]));
   }));
 
   it("initialises weight and bias in U(−1/√in1, 1/√in1), as torch", () => {
