@@ -4,13 +4,13 @@ import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
 import { tensor, zeros } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
-import { embedding } from "./functional/layers.js";
+import { checkLookupOptions, embedding, type LookupOptions } from "./functional/embedding.js";
 import { normal } from "./init.js";
 import type { Args } from "../options.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 
-export interface EmbeddingOptions {
+export interface EmbeddingOptions extends LookupOptions {
   /** This row is initialised to zeros and never receives a gradient (negative counts from the end). */
   paddingIdx?: number | null;
   dtype?: DType;
@@ -18,14 +18,24 @@ export interface EmbeddingOptions {
 
 /**
  * int32 ids [...] → vectors [..., embeddingDim]. State dict: `weight` [numEmbeddings, embeddingDim],
- * initialised N(0, 1) with the paddingIdx row zeroed. Matches torch.nn.Embedding.
+ * initialised N(0, 1) with the paddingIdx row zeroed. With maxNorm, each forward first rescales
+ * in place the rows it looks up whose normType-norm exceeds maxNorm (see F.embedding). Matches
+ * torch.nn.Embedding.
  */
 export class Embedding extends Module {
   weight: Tensor;
   readonly paddingIdx: number | null;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, ...args: Args<[paddingIdx: number | null], EmbeddingOptions>) {
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  constructor(
+    readonly numEmbeddings: number, readonly embeddingDim: number,
+    ...args: Args<[paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], EmbeddingOptions>
+  ) {
     super();
-    const o = this.configure<Required<EmbeddingOptions>>("nn.Embedding", { numEmbeddings, embeddingDim }, args, ["paddingIdx"], { paddingIdx: null, dtype: "float32" });
+    const o = this.configure<Required<EmbeddingOptions>>("nn.Embedding", { numEmbeddings, embeddingDim }, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"],
+      { paddingIdx: null, maxNorm: null, normType: 2, scaleGradByFreq: false, sparse: false, dtype: "float32" }, { printAll: false });
+    checkLookupOptions("nn.Embedding", o);
+    [this.maxNorm, this.normType] = [o.maxNorm, o.normType];
     const dtype = o.dtype;
     let paddingIdx = o.paddingIdx;
     if (paddingIdx != null) {
@@ -49,6 +59,6 @@ export class Embedding extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType });
   }
 }

@@ -1,5 +1,5 @@
-// Functional forms of the basic layers: linear, bilinear, dropout, alphaDropout, layerNorm, batchNorm,
-// embedding. Modules in src/nn hold the parameters and call these.
+// Functional forms of the basic layers: linear, bilinear, dropout, alphaDropout, layerNorm, batchNorm
+// (embedding and embeddingBag are in embedding.ts). Modules in src/nn hold the parameters and call these.
 
 import { noGrad } from "../../autograd/grad-mode.js";
 import { rand } from "../../ops/creation.js";
@@ -160,24 +160,6 @@ export function batchNorm(
   if (weight) y = y.mul(per(weight));
   if (bias) y = y.add(per(bias));
   return y;
-}
-
-/**
- * Looks up rows of `weight` [numEmbeddings, D] for int32 indices [...] → [..., D]. The row at
- * paddingIdx receives no gradient. Matches torch.nn.functional.embedding.
- */
-export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingIdx: number | null], { paddingIdx?: number | null }>): Tensor {
-  const { paddingIdx } = resolveArgs("F.embedding", args, ["paddingIdx"], { paddingIdx: null as number | null });
-  if (input.dtype !== "int32") throw new TypeError(`embedding: indices must be an int32 tensor, got ${input.dtype}`);
-  const n = weight.shape[0]!;
-  // bounds are checked on the host where the backend can read synchronously (a bad index must not
-  // silently read another row)
-  for (const v of input.backend.readSync(input) ?? [])
-    if (v < 0 || v >= n) throw new RangeError(`embedding: index ${v} is out of range for ${n} embeddings (weight ${fmtShape(weight.shape)})`);
-  const pad = paddingIdx == null ? -1 : paddingIdx < 0 ? paddingIdx + n : paddingIdx;
-  // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
-  const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
-  return rows.reshape([...input.shape, weight.shape[1]!]);
 }
 
 /**
