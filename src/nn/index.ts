@@ -7,7 +7,7 @@ export { SiLU as Swish } from "./activation.js";
 export { Linear, Bilinear, Identity, Flatten, Unflatten, type LinearOptions } from "./linear.js";
 export { Dropout, AlphaDropout, type DropoutModuleOptions } from "./dropout.js";
 export { LayerNorm, BatchNorm1d, type LayerNormOptions, type BatchNormOptions } from "./normalization.js";
-export { Embedding, type EmbeddingOptions } from "./embedding.js";
+export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagModuleOptions } from "./embedding.js";
 export { Sequential, ModuleList, ModuleDict } from "./container.js";
 export { Residual } from "./residual.js";
 export { summary, formatCount, type SummaryOptions } from "./summary.js";

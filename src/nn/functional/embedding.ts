@@ -2,7 +2,7 @@
 // of bags of rows), with torch's maxNorm renormalization of the rows looked up.
 
 import { noGrad } from "../../autograd/grad-mode.js";
-import { tensor } from "../../ops/creation.js";
+import { tensor, zeros } from "../../ops/creation.js";
 import { applyFused } from "../../ops/fused/table.js";
 import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
@@ -87,4 +87,109 @@ export function embedding(
   // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
   const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
   return rows.reshape([...input.shape, weight.shape[1]!]);
+}
+
+export type EmbeddingBagMode = "sum" | "mean" | "max";
+
+/** F.embeddingBag's options: torch's positionals after (input, weight). */
+export interface EmbeddingBagOptions extends LookupOptions {
+  /** For a 1-D input: where each bag starts (int32, offsets[0] = 0, non-decreasing). */
+  offsets?: Tensor | null;
+  mode?: EmbeddingBagMode;
+  /** A weight per index, the input's shape, multiplying its row (mode 'sum' only, as torch). */
+  perSampleWeights?: Tensor | null;
+  /** offsets has one more entry, the end of the last bag (CSR style); indices past it are ignored. */
+  includeLastOffset?: boolean;
+  /** Indices equal to it are left out of their bag (a bag of only padding gives zeros). */
+  paddingIdx?: number | null;
+}
+
+/** Each kept index's position in the flat input and its bag, and the bag count, from the input's layout. */
+function bagsOf(op: string, input: Tensor, ids: Int32Array, o: Required<EmbeddingBagOptions>, pad: number): { pos: number[]; bag: number[]; nBags: number } {
+  let starts: number[];
+  let end = ids.length;
+  if (input.ndim === 2) {
+    if (o.offsets) throw new Error(`${op}: offsets must be null for a 2-D input ${fmtShape(input.shape)} (each row is a bag)`);
+    starts = Array.from({ length: input.shape[0]! }, (_, b) => b * input.shape[1]!);
+  } else if (input.ndim === 1) {
+    if (!o.offsets || o.offsets.ndim !== 1 || o.offsets.dtype !== "int32")
+      throw new Error(`${op}: a 1-D input needs 1-D int32 offsets, got ${o.offsets ? `${o.offsets.dtype} ${fmtShape(o.offsets.shape)}` : "null"}`);
+    starts = [...o.offsets.dataSync()];
+    if (starts.length > 0 && starts[0] !== 0) throw new Error(`${op}: offsets[0] must be 0 (the first bag starts at the first index), got ${starts[0]}`);
+    for (let b = 1; b < starts.length; b++)
+      if (starts[b]! < starts[b - 1]!) throw new Error(`${op}: offsets must be non-decreasing, got ${starts[b - 1]} then ${starts[b]} at ${b}`);
+    if (starts.length > 0 && starts.at(-1)! > ids.length) throw new RangeError(`${op}: offsets[-1] = ${starts.at(-1)} is past the input's length ${ids.length}`);
+    if (o.includeLastOffset) {
+      if (starts.length === 0) throw new Error(`${op}: includeLastOffset needs at least one offset (the end of the last bag)`);
+      end = starts.pop()!;
+    }
+  } else throw new Error(`${op}: input must be 1-D (with offsets) or 2-D [bags, indices], got ${fmtShape(input.shape)}`);
+  const pos: number[] = [];
+  const bag: number[] = [];
+  for (let b = 0; b < starts.length; b++)
+    for (let k = starts[b]!; k < (b + 1 < starts.length ? starts[b + 1]! : end); k++)
+      if (ids[k] !== pad) {
+        pos.push(k);
+        bag.push(b);
+      }
+  return { pos, bag, nBags: starts.length };
+}
+
+/**
+ * Reduces bags of rows of `weight` [numEmbeddings, D] to one vector each, → [bags, D], without
+ * materializing [bags, N, D]: out[b] = Σ_{k∈b} w_k·W[i_k] ('sum', w_k the perSampleWeights or 1),
+ * that sum over |b| ('mean', |b| counting non-padding indices) or the elementwise max ('max', its
+ * gradient to the first maximal row, as torch). Bags are the rows of a 2-D input, or the runs of a
+ * 1-D input between `offsets`; empty bags give zeros. maxNorm renormalizes the rows first, as
+ * F.embedding does. Matches torch.nn.functional.embedding_bag.
+ */
+export function embeddingBag(
+  input: Tensor, weight: Tensor,
+  ...args: Args<[offsets: Tensor | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, mode: EmbeddingBagMode, sparse: boolean,
+    perSampleWeights: Tensor | null, includeLastOffset: boolean, paddingIdx: number | null], EmbeddingBagOptions>
+): Tensor {
+  const op = "F.embeddingBag";
+  const o = resolveArgs<Required<EmbeddingBagOptions>>(op, args,
+    ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"],
+    { offsets: null, maxNorm: null, normType: 2, scaleGradByFreq: false, mode: "mean", sparse: false, perSampleWeights: null, includeLastOffset: false, paddingIdx: null });
+  checkLookupOptions(op, o);
+  if (!["sum", "mean", "max"].includes(o.mode)) throw new Error(`${op}: mode must be 'sum', 'mean' or 'max', got ${String(o.mode)}`);
+  const psw = o.perSampleWeights;
+  if (psw && o.mode !== "sum") throw new Error(`${op}: perSampleWeights is only supported for mode 'sum' (as torch), got mode '${o.mode}'`);
+  if (psw && !(psw.shape.length === input.shape.length && psw.shape.every((s, d) => s === input.shape[d])))
+    throw new Error(`${op}: perSampleWeights ${fmtShape(psw.shape)} must have the input's shape ${fmtShape(input.shape)}`);
+  if (weight.ndim !== 2) throw new Error(`${op}: weight must be 2-D [numEmbeddings, D], got ${fmtShape(weight.shape)}`);
+  const [n, dim] = weight.shape as [number, number];
+  if (o.paddingIdx != null && !(Number.isInteger(o.paddingIdx) && o.paddingIdx >= -n && o.paddingIdx < n))
+    throw new RangeError(`${op}: paddingIdx ${String(o.paddingIdx)} must be an integer within [-${n}, ${n})`);
+  const ids = readIndices(op, input, weight)!;
+  const pad = o.paddingIdx == null ? -1 : o.paddingIdx < 0 ? o.paddingIdx + n : o.paddingIdx;
+  const { pos, bag, nBags } = bagsOf(op, input, ids, o, pad);
+  if (o.maxNorm != null) renormRows(weight, ids, o.maxNorm, o.normType);
+  const int = (v: ArrayLike<number>, shape = [v.length]): Tensor => tensor(Int32Array.from(v), { shape, dtype: "int32", device: weight.device });
+  const kept = int(pos.map((k) => ids[k]!));
+  if (o.mode === "max") {
+    // the winning row per (bag, feature) is found on the host (strict >, so the first maximum wins
+    // as in torch); the gather then routes the gradient to it
+    const vals = weight.indexSelect(0, kept).dataSync();
+    const win = new Int32Array(nBags * dim);
+    const best = new Float64Array(nBags * dim);
+    const seen = new Uint8Array(nBags);
+    bag.forEach((b, r) => {
+      for (let j = 0; j < dim; j++) {
+        const v = vals[r * dim + j]!;
+        if (!seen[b] || v > best[b * dim + j]!) [best[b * dim + j], win[b * dim + j]] = [v, ids[pos[r]!]!];
+      }
+      seen[b] = 1;
+    });
+    const nonEmpty = tensor(Uint8Array.from(seen), { shape: [nBags, 1], dtype: "bool", device: weight.device });
+    return weight.gather(0, int(win, [nBags, dim])).where(nonEmpty, 0);
+  }
+  let rows = weight.indexSelect(0, kept);
+  if (psw) rows = rows.mul(psw.reshape([-1]).indexSelect(0, int(pos)).unsqueeze(1));
+  const sums = zeros([nBags, dim], { dtype: weight.dtype, device: weight.device }).scatterAdd(0, int(bag, [bag.length, 1]).expand([bag.length, dim]), rows);
+  if (o.mode === "sum") return sums;
+  const count = new Float64Array(nBags).fill(0);
+  for (const b of bag) count[b]!++;
+  return sums.div(tensor(count.map((c) => Math.max(c, 1)), { shape: [nBags, 1], dtype: weight.dtype, device: weight.device }));
 }
