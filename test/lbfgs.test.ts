@@ -69,6 +69,8 @@ describe("LBFGS options and errors", () => {
     const opt = new optim.LBFGS([p()]);
     assert.throws(() => opt.step(), /LBFGS.step: a closure is required/);
     assert.throws(() => opt.stateDict(), /LBFGS.stateDict: not supported/);
+    opt.addParamGroup({ params: [p()] });
+    assert.throws(() => opt.step(() => zeros([1]).sum()), /LBFGS.step: one parameter group is supported, got 2/);
   });
 
   it("fits a least-squares problem in one step (float64: to 1e-8 of the normal equations' solution)", () => {

@@ -109,6 +109,7 @@ export class LBFGS extends Optimizer<Opts> {
   /** Runs up to maxIter L-BFGS iterations; `closure` zeroes the grads, computes the loss, calls backward and returns it. */
   override step(closure?: () => Tensor): Tensor {
     if (!closure) throw new Error("LBFGS.step: a closure is required (it re-evaluates the loss and its gradients)");
+    if (this.paramGroups.length !== 1) throw new Error(`LBFGS.step: one parameter group is supported, got ${this.paramGroups.length} (after addParamGroup)`);
     const group = this.paramGroups[0]!;
     const { lr, maxIter, toleranceGrad, toleranceChange, historySize, lineSearchFn } = group;
     const maxEval = group.maxEval!;
