@@ -3,7 +3,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { F, listBackends, nn, arange, randn, tensor, zeros, type Tensor } from "../src/index.js";
+import { F, grad, listBackends, nn, arange, randn, tensor, zeros, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import { decode, fixture, on, values, type FixtureTensor } from "./helpers.js";
 
@@ -12,7 +12,8 @@ interface BagCase {
   ids: FixtureTensor; offsets: FixtureTensor | null; mode: "sum" | "mean" | "max"; paddingIdx: number | null; perSampleWeights: FixtureTensor | null;
   includeLastOffset: boolean; maxNorm: number | null; w0: FixtureTensor; y: FixtureTensor; wAfter: FixtureTensor; grad: FixtureTensor; pswGrad: FixtureTensor | null;
 }
-const fx = fixture<{ renorm: RenormCase[]; bags: BagCase[] }>("nn/embedding-bag.json");
+interface FreqCase { ids: FixtureTensor; paddingIdx: number | null; maxNorm: number | null; w0: FixtureTensor; y: FixtureTensor; wAfter: FixtureTensor; grad: FixtureTensor }
+const fx = fixture<{ renorm: RenormCase[]; freq: FreqCase[]; bags: BagCase[] }>("nn/embedding-bag.json");
 const weightedSum = (y: Tensor): Tensor => y.mul(arange(y.numel).reshape(y.shape).to(y.dtype)).sum();
 const tol = { rtol: 1e-6, atol: 1e-6 };
 
@@ -41,12 +42,39 @@ describe("Embedding maxNorm matches torch (rows renormalized in place before the
         }));
     }
 
+  for (const device of listBackends())
+    for (const [i, c] of fx.freq.entries())
+      it(`${device}: scaleGradByFreq divides each row's gradient by its count, ids ${JSON.stringify(values(c.ids))}${c.maxNorm ? `, maxNorm ${c.maxNorm}` : ""}`, () => on(device, () => {
+        let w: Tensor;
+        let y: Tensor;
+        if (i % 2) {
+          const m = new nn.Embedding(6, 3, c.paddingIdx, c.maxNorm, 2, true);
+          m.loadStateDict({ weight: decode(c.w0) });
+          [w, y] = [m.weight, m.forward(decode(c.ids))];
+        } else {
+          w = decode(c.w0, { requiresGrad: true });
+          y = F.embedding(decode(c.ids), w, { paddingIdx: c.paddingIdx, maxNorm: c.maxNorm, scaleGradByFreq: true });
+        }
+        assert.deepEqual([...y.dataSync()].map((v) => v + 0), values(c.y).map((v) => v + 0), "output (the lookup's values, bit for bit)");
+        assertClose(w, values(c.wAfter), tol, "table after");
+        weightedSum(y).backward();
+        assertClose(w.grad!, values(c.grad), tol, "table gradient");
+      }));
+
+  it("scaleGradByFreq, float64: row r's gradient is Σ_k g_k / count(r)", () => on("cpu", () => {
+    const w = randn([4, 2], { dtype: "float64", requiresGrad: true });
+    const ids = tensor([1, 1, 3, 1], { dtype: "int32" });
+    const g = grad(F.embedding(ids, w, { scaleGradByFreq: true }).square().sum(), w)[0]!;
+    // Σ_k 2·W[i_k] over the 3 (or 1) lookups of a row, divided by that count: 2·W[r]
+    const W = w.toArray() as number[][];
+    assertClose(g, [0, 0, 2 * W[1]![0]!, 2 * W[1]![1]!, 0, 0, 2 * W[3]![0]!, 2 * W[3]![1]!], { rtol: 1e-12, atol: 1e-12 });
+  }));
+
   it("options: positional as torch, printed when not the default, unsupported ones rejected", () => {
     const m = new nn.Embedding(5, 3, null, 1, 1);
     assert.deepEqual([m.maxNorm, m.normType], [1, 1]);
     assert.equal(m.toString(), "Embedding(numEmbeddings=5, embeddingDim=3, maxNorm=1, normType=1)");
     assert.throws(() => new nn.Embedding(5, 3, { sparse: true }), /nn.Embedding: sparse gradients are not supported \(myelin has no sparse tensors\)/);
-    assert.throws(() => new nn.Embedding(5, 3, { scaleGradByFreq: true }), /nn.Embedding: scaleGradByFreq is not supported/);
     assert.throws(() => F.embedding(tensor([0], { dtype: "int32" }), zeros([2, 2]), { maxNorm: -1 }), /F.embedding: maxNorm must be a non-negative number or null, got -1/);
     assert.throws(() => new nn.Embedding(5, 3, { max_norm: 1 } as never), /nn.Embedding: unknown option 'max_norm' \(did you mean 'maxNorm'\?\)/);
   });
@@ -111,7 +139,7 @@ describe("EmbeddingBag matches torch", () => {
     assert.throws(() => F.embeddingBag(ids, w, int([0]), { mode: "sum", perSampleWeights: zeros([2]) }), /perSampleWeights \[2\] must have the input's shape \[3\]/);
     assert.throws(() => F.embeddingBag(ids, w, int([0]), { mode: "prod" as never }), /mode must be 'sum', 'mean' or 'max', got prod/);
     assert.throws(() => new nn.EmbeddingBag(4, 2, { sparse: true }), /nn.EmbeddingBag: sparse gradients are not supported/);
-    assert.throws(() => new nn.EmbeddingBag(4, 2, { scaleGradByFreq: true }), /nn.EmbeddingBag: scaleGradByFreq is not supported/);
+    assert.throws(() => new nn.EmbeddingBag(4, 2, { scaleGradByFreq: true }), /nn.EmbeddingBag: scaleGradByFreq is not supported here \(only by Embedding\)/);
     assert.throws(() => new nn.EmbeddingBag(4, 2, { paddingIdx: 4 }), /paddingIdx 4 must be an integer within \[-4, 4\)/);
     assert.throws(() => new nn.EmbeddingBag(4, 2, { per_sample_weights: 1 } as never), /nn.EmbeddingBag: unknown option 'per_sample_weights'/);
   });

@@ -36,6 +36,7 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   readonly maxNorm: number | null;
   readonly normType: number;
+  readonly scaleGradByFreq: boolean;
   constructor(
     readonly numEmbeddings: number, readonly embeddingDim: number,
     ...args: Args<[paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], EmbeddingOptions>
@@ -44,7 +45,7 @@ export class Embedding extends Module {
     const o = this.configure<Required<EmbeddingOptions>>("nn.Embedding", { numEmbeddings, embeddingDim }, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"],
       { paddingIdx: null, maxNorm: null, normType: 2, scaleGradByFreq: false, sparse: false, dtype: "float32" }, { printAll: false });
     checkLookupOptions("nn.Embedding", o);
-    [this.maxNorm, this.normType] = [o.maxNorm, o.normType];
+    [this.maxNorm, this.normType, this.scaleGradByFreq] = [o.maxNorm, o.normType, o.scaleGradByFreq];
     const dtype = o.dtype;
     let paddingIdx = o.paddingIdx;
     if (paddingIdx != null) {
@@ -64,7 +65,7 @@ export class Embedding extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType });
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType, scaleGradByFreq: this.scaleGradByFreq });
   }
 }
 
@@ -92,7 +93,7 @@ export class EmbeddingBag extends Module<[input: Tensor, offsets?: Tensor | null
     const { dtype, ...o } = this.configure<Required<EmbeddingBagModuleOptions>>("nn.EmbeddingBag", { numEmbeddings, embeddingDim }, args,
       ["maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "includeLastOffset", "paddingIdx"],
       { maxNorm: null, normType: 2, scaleGradByFreq: false, mode: "mean", sparse: false, includeLastOffset: false, paddingIdx: null, dtype: "float32" }, { printAll: false });
-    checkLookupOptions("nn.EmbeddingBag", o);
+    checkLookupOptions("nn.EmbeddingBag", o, { freq: false });
     if (!["sum", "mean", "max"].includes(o.mode)) throw new Error(`nn.EmbeddingBag: mode must be 'sum', 'mean' or 'max', got ${String(o.mode)}`);
     if (o.paddingIdx != null) {
       if (!Number.isInteger(o.paddingIdx) || o.paddingIdx >= numEmbeddings || o.paddingIdx < -numEmbeddings)

@@ -14,16 +14,16 @@ export interface LookupOptions {
   maxNorm?: number | null;
   /** The p of the norm maxNorm bounds (default 2). */
   normType?: number;
-  /** torch scales each row's gradient by 1/(its count in the batch); not supported (true throws). */
+  /** Divides each row's gradient by its count among the indices (F.embedding and nn.Embedding only; EmbeddingBag throws). */
   scaleGradByFreq?: boolean;
   /** torch's sparse gradients; myelin has no sparse tensors (true throws). */
   sparse?: boolean;
 }
 
 /** Throws for the options myelin does not implement, so that they are never silently ignored. */
-export function checkLookupOptions(op: string, o: Required<LookupOptions>): void {
+export function checkLookupOptions(op: string, o: Required<LookupOptions>, { freq = true } = {}): void {
   if (o.sparse) throw new Error(`${op}: sparse gradients are not supported (myelin has no sparse tensors); use sparse=false`);
-  if (o.scaleGradByFreq) throw new Error(`${op}: scaleGradByFreq is not supported; use scaleGradByFreq=false`);
+  if (o.scaleGradByFreq && !freq) throw new Error(`${op}: scaleGradByFreq is not supported here (only by Embedding); use scaleGradByFreq=false`);
   if (o.maxNorm != null && !(typeof o.maxNorm === "number" && o.maxNorm >= 0)) throw new RangeError(`${op}: maxNorm must be a non-negative number or null, got ${String(o.maxNorm)}`);
   if (typeof o.normType !== "number" || Number.isNaN(o.normType)) throw new TypeError(`${op}: normType must be a number, got ${String(o.normType)}`);
 }
@@ -70,8 +70,9 @@ export interface EmbeddingFnOptions extends LookupOptions {
 /**
  * Looks up rows of `weight` [numEmbeddings, D] for int32 indices [...] → [..., D]. The row at
  * paddingIdx receives no gradient. With maxNorm, the rows looked up are first renormalized in
- * place (see renormRows): W[r] ← W[r]·maxNorm/(‖W[r]‖_p + 1e−7) where ‖W[r]‖_p > maxNorm.
- * Matches torch.nn.functional.embedding.
+ * place (see renormRows): W[r] ← W[r]·maxNorm/(‖W[r]‖_p + 1e−7) where ‖W[r]‖_p > maxNorm. With
+ * scaleGradByFreq, row r's gradient is divided by r's count among the indices. Matches
+ * torch.nn.functional.embedding.
  */
 export function embedding(
   input: Tensor, weight: Tensor,
@@ -80,12 +81,22 @@ export function embedding(
   const o = resolveArgs<Required<EmbeddingFnOptions>>("F.embedding", args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"],
     { paddingIdx: null, maxNorm: null, normType: 2, scaleGradByFreq: false, sparse: false });
   checkLookupOptions("F.embedding", o);
-  const ids = readIndices("embedding", input, weight, o.maxNorm != null);
+  const ids = readIndices("embedding", input, weight, o.maxNorm != null || o.scaleGradByFreq);
   const n = weight.shape[0]!;
   if (o.maxNorm != null) renormRows(weight, ids!, o.maxNorm, o.normType);
   const pad = o.paddingIdx == null ? -1 : o.paddingIdx < 0 ? o.paddingIdx + n : o.paddingIdx;
   // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
-  const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
+  let rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
+  if (o.scaleGradByFreq && rows.requiresGrad) {
+    // torch divides row r's gradient by r's count among the indices: the lookup scaled by 1/count
+    // carries that gradient, added as S − S̄ (exactly 0 where finite) to the detached lookup. (A
+    // second derivative through the output then sees the scaled Jacobian too; torch's does not.)
+    const count = new Map<number, number>();
+    for (const v of ids!) count.set(v, (count.get(v) ?? 0) + 1);
+    const scaled = rows.mul(tensor(Float64Array.from(ids!, (v) => 1 / count.get(v)!), { shape: [ids!.length, 1], dtype: weight.dtype, device: weight.device }));
+    const s0 = scaled.detach();
+    rows = rows.detach().add(scaled.sub(s0).where(s0.isfinite(), 0));
+  }
   return rows.reshape([...input.shape, weight.shape[1]!]);
 }
 
@@ -152,7 +163,7 @@ export function embeddingBag(
   const o = resolveArgs<Required<EmbeddingBagOptions>>(op, args,
     ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"],
     { offsets: null, maxNorm: null, normType: 2, scaleGradByFreq: false, mode: "mean", sparse: false, perSampleWeights: null, includeLastOffset: false, paddingIdx: null });
-  checkLookupOptions(op, o);
+  checkLookupOptions(op, o, { freq: false });
   if (!["sum", "mean", "max"].includes(o.mode)) throw new Error(`${op}: mode must be 'sum', 'mean' or 'max', got ${String(o.mode)}`);
   const psw = o.perSampleWeights;
   if (psw && o.mode !== "sum") throw new Error(`${op}: perSampleWeights is only supported for mode 'sum' (as torch), got mode '${o.mode}'`);
