@@ -132,8 +132,8 @@ describe("the issue's traps now do what PyTorch does", () => {
 
 /** Required arguments of each nn module class (the rest are optional); containers take modules, not options. */
 const MODULE_ARGS: Record<string, unknown[]> = {
-  Linear: [4, 2], Threshold: [0.1, 0], Softmax: [1], LogSoftmax: [1], Softmin: [1], LayerNorm: [4], BatchNorm1d: [4],
-  Embedding: [10, 3], Unflatten: [1, [2, 2]], PixelShuffle: [2], PixelUnshuffle: [2], GCNConv: [4, 2], LIF: [0.9],
+  Linear: [4, 2], Bilinear: [2, 3, 4], Threshold: [0.1, 0], Softmax: [1], LogSoftmax: [1], Softmin: [1], LayerNorm: [4], BatchNorm1d: [4],
+  Embedding: [10, 3], EmbeddingBag: [10, 3], Unflatten: [1, [2, 2]], PixelShuffle: [2], PixelUnshuffle: [2], GCNConv: [4, 2], LIF: [0.9],
   RNN: [3, 4], LSTM: [3, 4], GRU: [3, 4], RNNCell: [3, 4], LSTMCell: [3, 4], GRUCell: [3, 4],
   JordanRNN: [3, 4, 2], FullyRecurrent: [3, 4], SigmoidRNN: [3, 4, 2],
   MultiheadAttention: [4, 2], AdditiveAttention: [4, 3, 5], Attention: [],
@@ -179,8 +179,8 @@ const int = (v: number[]): Tensor => tensor(v, { dtype: "int32" });
 /** Leading arguments of each F function; the rest are optional. */
 const F_ARGS: Record<string, () => unknown[]> = {
   prelu: () => [x23(), tensor([0.25])], threshold: () => [x23(), 0.1, 0], softmax: () => [x23(), 1], logSoftmax: () => [x23(), 1],
-  softmin: () => [x23(), 1], linear: () => [x23(), zeros(2, 3)], layerNorm: () => [x23(), [3]], batchNorm: () => [x23(), null, null],
-  embedding: () => [int([0, 1]), zeros(3, 2)],
+  softmin: () => [x23(), 1], linear: () => [x23(), zeros(2, 3)], bilinear: () => [x23(), randn(2, 4), zeros(5, 3, 4)], layerNorm: () => [x23(), [3]], batchNorm: () => [x23(), null, null],
+  embedding: () => [int([0, 1]), zeros(3, 2)], embeddingBag: () => [int([0, 1]), zeros(3, 2), int([0])],
   mseLoss: () => [x23(), x23()], l1Loss: () => [x23(), x23()], huberLoss: () => [x23(), x23()], smoothL1Loss: () => [x23(), x23()],
   binaryCrossEntropy: () => [zeros(2), zeros(2)], binaryCrossEntropyWithLogits: () => [zeros(2), zeros(2)],
   hingeLoss: () => [zeros(2), ones(2)], hingeEmbeddingLoss: () => [zeros(2), ones(2)],

@@ -112,6 +112,9 @@ const CASES: Record<string, Case | RegExp> = {
   "crossEntropy with a -inf logit on another class": () => G((x) => F.crossEntropy(x, I([1])), t([[-inf, 0]])),
   "nllLoss on 1-D input with weights": () => G((x) => F.nllLoss(x, I(1), W()), t([-1, -2, -0.5])),
   "binaryCrossEntropy clamps the log at -100": () => F.binaryCrossEntropy(t([0, 1, 1e-50, 0.5]), t([1, 0, 1, 0.5]), null, { reduction: "none" }),
+  "binaryCrossEntropy gradient at 0 and 1: (x-y)/max(x(1-x), 1e-12)": () =>
+    G((x) => F.binaryCrossEntropy(x, t([1, 0, 0, 1, 0.5, 1, 1, 0, 0.3]), t([1, 2, 1, 1, 1, 1, 0.5, 1, 1]), { reduction: "none" }), t([0, 1, 0, 1, 0, 1e-13, 1e-40, 0.3, 0.4])),
+  "binaryCrossEntropy gradient at 0 and 1, mean": () => G((x) => F.binaryCrossEntropy(x, t([1, 0, 0, 1, 0.25, 0.7])), t([0, 1, 0, 1, 1, 0.2])),
   "binaryCrossEntropyWithLogits posWeight and weight": () =>
     G((x) => F.binaryCrossEntropyWithLogits(x, t([[1, 0, 0.5], [0, 1, 1]]), t([1, 0.5, 2]), { posWeight: t([1, 2, 3]), reduction: "sum" }), t([[0.5, -1, 2], [3, -2, 0]])),
   "binaryCrossEntropyWithLogits at ±100 with posWeight": () => G((x) => F.binaryCrossEntropyWithLogits(x, t([1, 0, 1, 0]), null, { posWeight: t([3]) }), t([100, 100, -100, -100])),

@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tensor, type Tensor } from "../src/index.js";
+import { grad, tensor, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
 import * as F from "../src/nn/functional/loss.js";
 import * as L from "../src/nn/loss.js";
@@ -232,6 +232,17 @@ test("binaryCrossEntropy clamps log at −100 so saturated probabilities stay fi
   assert.deepEqual([...out.dataSync()].map((v) => v + 0), [100, 100, 0]);
   out.sum().backward();
   assert.ok(x.grad!.dataSync().every(Number.isFinite));
+});
+
+test("binaryCrossEntropy's gradient (torch's formula, also at 0 and 1) differentiates again with createGraph", () => {
+  // inside (0, 1): ∂²ℓ/∂x² = y/x² + (1 − y)/(1 − x)²; at x = 0 with y = 1 the gradient is
+  // (0 − 1)/1e−12 and its derivative 1/1e−12 (that of (x²/2 − y·x)/ε)
+  const xs = [0.3, 0.6, 0.45, 0, 0.5];
+  const ys = [1, 0, 0.3, 1, 1];
+  const x = tensor(xs, { dtype: "float64", requiresGrad: true });
+  const g = grad(F.binaryCrossEntropy(x, tensor(ys, { dtype: "float64" }), { reduction: "sum" }), x, { createGraph: true })[0]!;
+  assertClose(g, xs.map((v, i) => (v - ys[i]!) / Math.max(v * (1 - v), 1e-12)), { rtol: 1e-12 });
+  assertClose(grad(g.sum(), x)[0]!, xs.map((v, i) => (v === 0 ? 1e12 : ys[i]! / v ** 2 + (1 - ys[i]!) / (1 - v) ** 2)), { rtol: 1e-9 });
 });
 
 test("binaryCrossEntropyWithLogits is stable for large logits", () => {

@@ -1,4 +1,4 @@
-// Linear (the affine layer), Identity, Flatten and Unflatten.
+// Linear (the affine layer), Bilinear, Identity, Flatten and Unflatten.
 
 import { noGrad } from "../autograd/grad-mode.js";
 import type { DType } from "../dtype.js";
@@ -7,7 +7,7 @@ import { applyFused } from "../ops/fused/table.js";
 import type { Args } from "../options.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { linear } from "./functional/layers.js";
+import { bilinear, linear } from "./functional/layers.js";
 import { kaimingUniform, uniform } from "./init.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -60,6 +60,36 @@ export class Linear extends Module {
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
       throw new Error(`${this.toString()}: expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
     return x;
+  }
+}
+
+/**
+ * y = x1ᵀ·A·x2 + b (see F.bilinear): [..., in1Features] × [..., in2Features] → [..., outFeatures].
+ * State dict: `weight` [out, in1, in2], `bias` [out], both initialised U(−1/√in1, 1/√in1) as torch
+ * does. Matches torch.nn.Bilinear.
+ */
+export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
+  weight: Tensor;
+  bias: Tensor | null;
+  constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, ...args: Args<[bias: boolean], LinearOptions>) {
+    super();
+    const { bias, dtype } = this.configure<Required<LinearOptions>>("nn.Bilinear", { in1Features, in2Features, outFeatures }, args, ["bias"], { bias: true, dtype: "float32" });
+    this.weight = Parameter(zeros([outFeatures, in1Features, in2Features], { dtype }));
+    this.bias = bias ? Parameter(zeros([outFeatures], { dtype })) : null;
+    this.resetParameters();
+  }
+
+  /** Re-draws the parameters from U(−1/√in1, 1/√in1), as torch does. */
+  resetParameters(): void {
+    const bound = this.in1Features > 0 ? 1 / Math.sqrt(this.in1Features) : 0;
+    noGrad(() => {
+      uniform(this.weight, { a: -bound, b: bound });
+      if (this.bias) uniform(this.bias, { a: -bound, b: bound });
+    });
+  }
+
+  forward(input1: Tensor, input2: Tensor): Tensor {
+    return bilinear(input1, input2, this.weight, this.bias);
   }
 }
 

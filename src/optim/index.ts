@@ -17,6 +17,7 @@ export { AdaBelief, type AdaBeliefOptions } from "./adabelief.js";
 export { NovoGrad, type NovoGradOptions } from "./novograd.js";
 export { COCOB, type COCOBOptions } from "./cocob.js";
 export { Lookahead, type LookaheadOptions } from "./lookahead.js";
+export { LBFGS, type LBFGSOptions } from "./lbfgs.js";
 export { clipGradNorm, clipGradValue } from "../composites/clip.js";
 export * from "./schedulers.js";
 export { lrScheduler };

@@ -2,6 +2,7 @@
 
 export * from "./activation.js";
 export * from "./layers.js";
+export { embedding, embeddingBag, type EmbeddingBagMode, type EmbeddingBagOptions, type EmbeddingFnOptions, type LookupOptions } from "./embedding.js";
 export * from "./loss.js";
 export * from "./unfold.js";
 export { pad, type PadMode, type PadOptions } from "./pad.js";

@@ -1,5 +1,5 @@
-// Functional forms of the basic layers: linear, dropout, alphaDropout, layerNorm, batchNorm,
-// embedding. Modules in src/nn hold the parameters and call these.
+// Functional forms of the basic layers: linear, bilinear, dropout, alphaDropout, layerNorm, batchNorm
+// (embedding and embeddingBag are in embedding.ts). Modules in src/nn hold the parameters and call these.
 
 import { noGrad } from "../../autograd/grad-mode.js";
 import { rand } from "../../ops/creation.js";
@@ -17,6 +17,28 @@ export function linear(x: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | 
     throw new Error(`linear: expected input [..., ${inF ?? "?"}] for weight ${fmtShape(weight.shape)}, got ${fmtShape(x.shape)}`);
   // one fused op (ops/fused/linear.ts): GEMM with the bias added in place, one tape node
   return applyFused("linear", bias ? [x, weight, bias] : [x, weight], { activation: "none" })[0]!;
+}
+
+/**
+ * y = x1ᵀ·A·x2 + b per output feature: y[..., o] = Σᵢⱼ x1[..., i]·W[o, i, j]·x2[..., j] + b[o], with
+ * x1 [..., in1], x2 [..., in2] (the same leading dims), W [out, in1, in2], b [out] → [..., out].
+ * Matches torch.nn.functional.bilinear.
+ */
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...args: Args<[bias: Tensor | null], { bias?: Tensor | null }>): Tensor {
+  const { bias } = resolveArgs("F.bilinear", args, ["bias"], { bias: null as Tensor | null });
+  const op = "F.bilinear";
+  if (weight.ndim !== 3) throw new Error(`${op}: weight must be 3-D [out, in1, in2], got ${fmtShape(weight.shape)}`);
+  const [out, in1, in2] = weight.shape as [number, number, number];
+  if (input1.ndim < 1 || input1.shape[input1.ndim - 1] !== in1 || input2.ndim < 1 || input2.shape[input2.ndim - 1] !== in2)
+    throw new Error(`${op}: expected inputs [..., ${in1}] and [..., ${in2}] for weight ${fmtShape(weight.shape)}, got ${fmtShape(input1.shape)} and ${fmtShape(input2.shape)}`);
+  const lead = input1.shape.slice(0, -1);
+  if (!shapesEqual(lead, input2.shape.slice(0, -1)))
+    throw new Error(`${op}: the inputs' leading dims must match, got ${fmtShape(input1.shape)} and ${fmtShape(input2.shape)}`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`${op}: bias must be [${out}], got ${fmtShape(bias.shape)}`);
+  // x1·A_o for every o in one GEMM ([N, in1] · [in1, out·in2]), then the dot with x2 per output
+  const t = input1.reshape([-1, in1]).matmul(weight.permute([1, 0, 2]).reshape([in1, out * in2])).reshape([-1, out, in2]);
+  const y = t.mul(input2.reshape([-1, 1, in2])).sum(-1);
+  return (bias ? y.add(bias) : y).reshape([...lead, out]);
 }
 
 export interface DropoutOptions {
@@ -138,24 +160,6 @@ export function batchNorm(
   if (weight) y = y.mul(per(weight));
   if (bias) y = y.add(per(bias));
   return y;
-}
-
-/**
- * Looks up rows of `weight` [numEmbeddings, D] for int32 indices [...] → [..., D]. The row at
- * paddingIdx receives no gradient. Matches torch.nn.functional.embedding.
- */
-export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingIdx: number | null], { paddingIdx?: number | null }>): Tensor {
-  const { paddingIdx } = resolveArgs("F.embedding", args, ["paddingIdx"], { paddingIdx: null as number | null });
-  if (input.dtype !== "int32") throw new TypeError(`embedding: indices must be an int32 tensor, got ${input.dtype}`);
-  const n = weight.shape[0]!;
-  // bounds are checked on the host where the backend can read synchronously (a bad index must not
-  // silently read another row)
-  for (const v of input.backend.readSync(input) ?? [])
-    if (v < 0 || v >= n) throw new RangeError(`embedding: index ${v} is out of range for ${n} embeddings (weight ${fmtShape(weight.shape)})`);
-  const pad = paddingIdx == null ? -1 : paddingIdx < 0 ? paddingIdx + n : paddingIdx;
-  // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
-  const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
-  return rows.reshape([...input.shape, weight.shape[1]!]);
 }
 
 /**

@@ -72,8 +72,8 @@ export interface WeightOptions extends ReductionOptions {
 /**
  * Binary cross-entropy on probabilities: ℓ = −w·(y·log x + (1 − y)·log(1 − x)), each log clamped
  * to ≥ −100 as torch does so x ∈ {0, 1} gives a finite loss. input must lie in [0, 1]; targets are
- * floats (usually 0/1, soft labels allowed). Where x is exactly 0 or 1 the clamped log passes no
- * gradient (torch instead divides by max(x(1−x), 1e−12)). Matches torch.nn.functional.binary_cross_entropy.
+ * floats (usually 0/1, soft labels allowed). The gradient is torch's ∂ℓ/∂x = w·(x − y)/max(x(1 − x), 1e−12),
+ * also where x is 0 or 1 (±1e12 at a wrong 0/1, 0 at a right one). Matches torch.nn.functional.binary_cross_entropy.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: Args<[weight: Tensor | null], WeightOptions>): Tensor {
   const op = "binaryCrossEntropy";
@@ -84,7 +84,16 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: Args<
   if (weight) checkBroadcastsTo(op, "weight", weight, input.shape);
   // log(0) = −inf would leave NaN gradients through the clamp, so 0 is replaced before the log.
   const clampedLog = (p: Tensor): Tensor => p.where(p.gt(0), 1).log().where(p.gt(0), -100).clamp(-100);
-  let loss = target.mul(clampedLog(input)).add(target.neg().add(1).mul(clampedLog(input.neg().add(1)))).neg();
+  const bce = (x: Tensor): Tensor => target.mul(clampedLog(x)).add(target.neg().add(1).mul(clampedLog(x.neg().add(1)))).neg();
+  // torch's backward is (x − y)/max(x(1 − x), ε), ε = 1e−12. Where x(1 − x) < ε that is (x − y)/ε,
+  // the derivative of F(x) = (x²/2 − y·x)/ε; adding F(x) − F(x̄) (exactly 0, x̄ = x detached) to the
+  // loss of x̄ keeps the value and gives that gradient, to any order (createGraph). Elsewhere the
+  // clamped log's own derivative is the same formula.
+  const x0 = input.detach();
+  const eps = 1e-12;
+  const edge = x0.mul(x0.neg().add(1)).lt(eps);
+  const F = (x: Tensor): Tensor => x.mul(x).mul(0.5).sub(x.mul(target)).div(eps);
+  let loss = bce(input).where(edge.logicalNot(), bce(x0).add(F(input).sub(F(x0))));
   if (weight) loss = loss.mul(weight);
   return reduce(loss, reduction);
 }
