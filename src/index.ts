@@ -23,6 +23,11 @@ export { div, floorDivide, remainder, fmod, type DivOptions } from "./composites
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sorting.js";
 export { einsum } from "./composites/einsum.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";
+export {
+  asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, trunc, fix, frac, sgn, signbit, hypot, logaddexp, logaddexp2, lerp, xlogy, sinc,
+  deg2rad, rad2deg, erfc, logit, isclose, fmax, fmin, heaviside, floatPower, ldexp, copysign, nextafter, clip, trueDivide, isposinf, isneginf, isin,
+  type LogitOptions, type IscloseOptions, type IsinOptions,
+} from "./composites/math.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
 export { pad, type PadMode, type PadOptions } from "./nn/functional/pad.js"; // torch's F.pad order (mode, value); a number third is the value
