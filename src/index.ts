@@ -28,6 +28,11 @@ export {
   deg2rad, rad2deg, erfc, logit, isclose, fmax, fmin, heaviside, floatPower, ldexp, copysign, nextafter, clip, trueDivide, isposinf, isneginf, isin,
   type LogitOptions, type IscloseOptions, type IsinOptions,
 } from "./composites/math.js";
+export {
+  broadcastTo, broadcastTensors, tile, roll, rot90, movedim, moveaxis, swapaxes, swapdims, ravel, unflatten, atleast1d, atleast2d, atleast3d, hstack, vstack, rowStack,
+  dstack, columnStack, tensorSplit, hsplit, vsplit, dsplit, fliplr, flipud, diag, diagonal, diagEmbed, diagflat, trace, trilIndices, triuIndices, meshgrid,
+  cartesianProd, combinations, blockDiag, repeatInterleave, type Rot90Options, type IndicesOptions, type MeshgridOptions, type CombinationsOptions, type RepeatInterleaveOptions,
+} from "./composites/shape.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
 export { pad, type PadMode, type PadOptions } from "./nn/functional/pad.js"; // torch's F.pad order (mode, value); a number third is the value
