@@ -33,6 +33,9 @@ export {
   dstack, columnStack, tensorSplit, hsplit, vsplit, dsplit, fliplr, flipud, diag, diagonal, diagEmbed, diagflat, trace, trilIndices, triuIndices, meshgrid,
   cartesianProd, combinations, blockDiag, repeatInterleave, type Rot90Options, type IndicesOptions, type MeshgridOptions, type CombinationsOptions, type RepeatInterleaveOptions,
 } from "./composites/shape.js";
+export {
+  take, takeAlongDim, indexAdd, indexCopy, indexFill, scatter, scatterReduce, type IndexAddOptions, type ScatterOptions, type ScatterReduce, type ScatterReduceOptions,
+} from "./composites/indexing-more.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
 export { pad, type PadMode, type PadOptions } from "./nn/functional/pad.js"; // torch's F.pad order (mode, value); a number third is the value
