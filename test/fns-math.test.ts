@@ -84,7 +84,36 @@ Object.assign(table, {
   "isin scalar test": { fn: (x) => M.isin(x, 2) },
 } satisfies Record<string, FnCase>);
 
+// top-level forms of the core's Tensor methods and torch's aliases
+const TOP: Record<string, (...xs: Tensor[]) => Tensor> = {
+  neg: M.neg, negative: M.negative, exp: M.exp, log: M.log, log1p: M.log1p, expm1: M.expm1, sqrt: M.sqrt, rsqrt: M.rsqrt,
+  reciprocal: M.reciprocal, square: M.square, abs: M.abs, absolute: M.absolute, sign: M.sign, sin: M.sin, cos: M.cos, tan: M.tan,
+  tanh: M.tanh, erf: M.erf, floor: M.floor, ceil: M.ceil, round: M.round, isnan: M.isnan, isinf: M.isinf, isfinite: M.isfinite,
+  logicalNot: M.logicalNot, eq: M.eq, ne: M.ne, lt: M.lt, le: M.le, gt: M.gt, ge: M.ge, greater: M.greater, greaterEqual: M.greaterEqual,
+  less: M.less, lessEqual: M.lessEqual, notEqual: M.notEqual, logicalAnd: M.logicalAnd, logicalOr: M.logicalOr, logicalXor: M.logicalXor,
+  multiply: M.multiply,
+};
+for (const [name, fn] of Object.entries(TOP)) table[`top-level ${name}`] = { fn };
+table["top-level subtract alpha"] = { fn: (a, b) => M.subtract(a, b, { alpha: 2 }) };
+table["top-level divide floor"] = { fn: (a, b) => M.divide(a, b, { roundingMode: "floor" }), gradcheck: false, note: "zero gradient with jumps" };
+
 runTable("torch math functions match torch 1.13", "fns/math.json", table);
+
+test("method aliases: absolute, negative, multiply, subtract, divide, logicalXor, greater, less, notEqual", () => {
+  const a = tensor([1, -2, 3]), b = tensor([2, -2, 0]);
+  const same = (x: Tensor, y: Tensor): void => assert.deepEqual([...x.dataSync()], [...y.dataSync()]);
+  same(a.absolute(), a.abs());
+  same(a.negative(), a.neg());
+  same(a.multiply(b), a.mul(b));
+  same(a.subtract(b, { alpha: 3 }), a.sub(b, { alpha: 3 }));
+  same(a.divide(b, { roundingMode: "trunc" }), a.div(b, { roundingMode: "trunc" }));
+  same(a.logicalXor(b), tensor([false, false, true]));
+  same(a.greater(b), a.gt(b));
+  same(a.greaterEqual(b), a.ge(b));
+  same(a.less(b), a.lt(b));
+  same(a.lessEqual(b), a.le(b));
+  same(a.notEqual(b), a.ne(b));
+});
 
 test("math: options by position and by name, and errors that name the function", () => {
   const x = tensor([0.05, 0.5]);
