@@ -52,6 +52,18 @@ test("scatter with reduce has a gradient (torch 1.13 has none): float64 gradchec
   for (const reduce of ["add", "multiply"] as const) assert.ok(gradcheck((a: Tensor, b: Tensor) => M.scatter(a, 0, i, b, { reduce }), [x, s]));
 });
 
+test("a target named twice takes the last source (torch leaves it unspecified); many repeats stay cheap", () => {
+  const i = tensor([0, 0, 2, 0], { dtype: "int32" });
+  assert.deepEqual([...M.scatter(zeros(3), 0, i, tensor([1, 2, 3, 4])).dataSync()], [4, 0, 3]);
+  assert.deepEqual([...M.indexCopy(zeros(3, 1), 0, i, tensor([[1], [2], [3], [4]])).dataSync()], [4, 0, 3]);
+  // 2,000 entries into 40 targets: 50 rounds (the most repeats of one target), not 2,000
+  const n = 2000, idx = tensor(Array.from({ length: n }, (_, k) => k % 40), { dtype: "int32" });
+  const src = tensor(Array.from({ length: n }, (_, k) => Math.sin(k)));
+  const got = [...M.scatterReduce(zeros(40), 0, idx, src, "amax", { includeSelf: false }).dataSync()];
+  const want = Array.from({ length: 40 }, (_, t) => Math.max(...Array.from({ length: 50 }, (_, r) => Math.fround(Math.sin(t + 40 * r)))));
+  assert.deepEqual(got, want);
+});
+
 test("indexing: errors name the function, the shapes and what was expected", () => {
   const x = zeros(3, 4), i = (v: number[]): Tensor => tensor(v, { dtype: "int32" });
   assert.throws(() => M.take(x, tensor([1.0])), /take: index must be an int32 tensor, got float32/);

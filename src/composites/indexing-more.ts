@@ -78,12 +78,12 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   const idx = alongDim(wrap(index, x.shape[d]!), d, source.shape);
   return named("indexAdd", () => scatterAdd(x, d, idx, alpha === 1 ? source : source.mul(alpha)));
 }
-/** x with the slices at index along dim replaced by source's (a repeated index sums its sources; torch leaves the winner unspecified). Matches torch.index_copy. */
+/** x with the slices at index along dim replaced by source's (a repeated index takes the last; torch leaves it unspecified). Matches torch.index_copy. */
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   checkIndex("indexCopy", x, index);
   const d = indexShapes("indexCopy", x, dim, index, source);
   const idx = alongDim(wrap(index, x.shape[d]!), d, source.shape);
-  return named("indexCopy", () => where(compare("gt", counts(x.shape, d, idx), 0), scatterAddNew(x.shape, d, idx, cast(source, x.dtype)), x));
+  return fold("indexCopy", x, d, idx, cast(source, x.dtype), (_, b) => b, true);
 }
 /** x with the slices at index along dim set to value (a number or a 0-D tensor, which gets their gradient). Matches torch.index_fill. */
 export function indexFill(x: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor {
@@ -108,16 +108,42 @@ function scatterShapes(op: string, x: Tensor, dim: number, index: Tensor, src: T
 }
 
 /**
- * Folds src into x one slice of index (along dim) at a time: within a slice every target is
- * distinct, so out = combine(out, src) there is exact, in torch's order. Without self, a target's
- * first value is src's own.
+ * Each index entry's rank among the entries naming the same target, in row-major order (read on
+ * the host, with the bounds check), and the number of ranks: the rounds in which every target is
+ * named at most once.
  */
-function fold(x: Tensor, d: number, index: Tensor, src: Tensor, combine: (a: Tensor, b: Tensor) => Tensor, includeSelf: boolean): Tensor {
+function ranks(op: string, shape: readonly number[], d: number, index: Tensor): { rank: Tensor; rounds: number } {
+  const idx = index.contiguous().dataSync(), seen = new Int32Array(shape.reduce((a, b) => a * b, 1));
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const rank = new Int32Array(idx.length);
+  let rounds = idx.length ? 1 : 0;
+  for (let p = 0; p < idx.length; p++) {
+    const v = idx[p]!;
+    if (v < 0 || v >= shape[d]!) throw new RangeError(`${op}: index ${v} is out of bounds for dimension ${d} with size ${shape[d]}`);
+    let key = 0, rest = p;
+    for (let i = index.ndim - 1; i >= 0; i--) {
+      const c = rest % index.shape[i]!;
+      rest = (rest - c) / index.shape[i]!;
+      key += (i === d ? v : c) * strides[i]!;
+    }
+    rank[p] = seen[key]!++;
+    rounds = Math.max(rounds, rank[p]! + 1);
+  }
+  return { rank: Tensor.fromArray(rank, index.shape, index.backend, "int32"), rounds };
+}
+
+/**
+ * Folds src into x in rounds in which every target is named at most once (one round without
+ * repeated targets), so out = combine(out, src) there is exact, in index order: repeated targets
+ * combine in turn. Without self, a target's first value is src's own.
+ */
+function fold(op: string, x: Tensor, d: number, index: Tensor, src: Tensor, combine: (a: Tensor, b: Tensor) => Tensor, includeSelf: boolean): Tensor {
+  const { rank, rounds } = ranks(op, x.shape, d, index);
   let out = x, seen = includeSelf ? null : fullLike(x, 0, "bool");
-  for (let j = 0; j < index.shape[d]!; j++) {
-    const ij = narrow(index, d, j, 1);
-    const hit = compare("gt", counts(x.shape, d, ij), 0);
-    const placed = scatterAddNew(x.shape, d, ij, narrow(src, d, j, 1));
+  for (let r = 0; r < rounds; r++) {
+    const mine = rounds === 1 ? null : rank.eq(r);
+    const hit = compare("gt", scatterAddNew(x.shape, d, index, mine ? cast(mine, "int32") : fullLike(index, 1, "int32")), 0);
+    const placed = scatterAddNew(x.shape, d, index, mine ? where(mine, src, 0) : src);
     out = where(hit, seen ? where(seen, combine(out, placed), placed) : combine(out, placed), out);
     if (seen) seen = seen.logicalOr(hit);
   }
@@ -131,8 +157,8 @@ export interface ScatterOptions {
 /**
  * x with out[…index[i][j]…] = src[i][j] along dim (or a number value); src may be larger than index.
  * reduce 'add' or 'multiply' combines with x instead (torch 1.13 has no gradient for those; myelin
- * does). A target named twice gets the sum of its sources (torch: one of them, unspecified).
- * Matches torch.scatter.
+ * does). A target named twice takes the last source in index order, which alone gets its gradient
+ * (torch leaves the winner unspecified). Matches torch.scatter.
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, ...args: Args<[], ScatterOptions>): Tensor {
   const { reduce } = resolveArgs<Required<ScatterOptions>>("scatter", args, [], { reduce: null });
@@ -143,8 +169,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   const s = cast(cut ?? fullLike(index, src as number, x.dtype), x.dtype);
   return named("scatter", () => {
     if (reduce === "add") return scatterAdd(x, d, index, s);
-    if (reduce === "multiply") return fold(x, d, index, s, (a, b) => a.mul(b), true);
-    return where(compare("gt", counts(x.shape, d, index), 0), scatterAddNew(x.shape, d, index, s), x);
+    return fold("scatter", x, d, index, s, reduce === "multiply" ? (a, b) => a.mul(b) : (_, b) => b, true);
   });
 }
 
@@ -169,7 +194,7 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
   return named("scatterReduce", () => {
     const hit = compare("gt", counts(x.shape, d, index), 0);
     if (reduce === "sum") return includeSelf ? scatterAdd(x, d, index, s) : where(hit, scatterAddNew(x.shape, d, index, s), x);
-    if (reduce === "prod") return fold(x, d, index, s, (a, b) => a.mul(b), includeSelf);
+    if (reduce === "prod") return fold("scatterReduce", x, d, index, s, (a, b) => a.mul(b), includeSelf);
     if (reduce === "mean") {
       const n = counts(x.shape, d, index).add(includeSelf ? 1 : 0);
       const total = includeSelf ? scatterAdd(x, d, index, s) : scatterAddNew(x.shape, d, index, s);
@@ -178,7 +203,7 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
       return includeSelf ? mean : where(hit, mean, x);
     }
     const pick = reduce === "amax" ? maximum : minimum;
-    const res = fold(x.detach(), d, index, s.detach(), (a, b) => pick(a, b), includeSelf);
+    const res = fold("scatterReduce", x.detach(), d, index, s.detach(), (a, b) => pick(a, b), includeSelf);
     if (!isGradEnabled() || !(x.requiresGrad || s.requiresGrad)) return res;
     // zero-valued terms whose gradients are torch's even split among the values equal to the result
     const selfIs = cast(x.detach().eq(res), x.dtype), srcIs = cast(s.detach().eq(gather(res, d, index)), x.dtype);
