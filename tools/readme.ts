@@ -18,6 +18,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "engine", feature: "Clear errors naming the op, the shapes and what was expected", files: /^errors\.test/ },
   { area: "engine", feature: "Fused-op table (linear, softmax, crossEntropy, layerNorm, embedding, Adam, whole RNN/LSTM/GRU layers with a hand-written BPTT; kernels vs references), multi-output nodes with O(T) unbind", files: /^(fused|unbind)\.test/ },
   { area: "engine", feature: "New ops: sort/topk, cumsum, tril/triu, masks, nonzero, unfold/fold, interpolate, einsum, multinomial; review fixes", files: /^engine-(ops|fixes)\.test/ },
+  { area: "engine", feature: "torch's top-level functions with their Tensor methods: elementwise math (asin … isin; torch.exp(x) and aliases), shape and movement (broadcastTo … repeatInterleave), indexing (take … scatterReduce); torch 1.13 parity, float64 gradchecks", files: /^fns-(math|shape|indexing)\.test/ },
   { area: "engine", feature: "Reliability: no lost files, no silently wrong values, devices, errors instead of poisoned state", files: /^reliability/ },
   { area: "engine", feature: "PyTorch's positional arguments everywhere, unknown options rejected by name, modules that print, saveModel/loadModel", files: /^(options|api-args|api-model)\.test/ },
   { area: "backends", feature: "WebAssembly SIMD backend on worker threads, checked against the reference", files: /^wasm-/ },
