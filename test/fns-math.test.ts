@@ -88,13 +88,30 @@ Object.assign(table, {
 const TOP: Record<string, (...xs: Tensor[]) => Tensor> = {
   neg: M.neg, negative: M.negative, exp: M.exp, log: M.log, log1p: M.log1p, expm1: M.expm1, sqrt: M.sqrt, rsqrt: M.rsqrt,
   reciprocal: M.reciprocal, square: M.square, abs: M.abs, absolute: M.absolute, sign: M.sign, sin: M.sin, cos: M.cos, tan: M.tan,
-  tanh: M.tanh, erf: M.erf, floor: M.floor, ceil: M.ceil, round: M.round, isnan: M.isnan, isinf: M.isinf, isfinite: M.isfinite,
+  tanh: M.tanh, erf: M.erf, floor: M.floor, ceil: M.ceil, round: (x) => M.round(x), isnan: M.isnan, isinf: M.isinf, isfinite: M.isfinite,
   logicalNot: M.logicalNot, eq: M.eq, ne: M.ne, lt: M.lt, le: M.le, gt: M.gt, ge: M.ge, greater: M.greater, greaterEqual: M.greaterEqual,
   less: M.less, lessEqual: M.lessEqual, notEqual: M.notEqual, logicalAnd: M.logicalAnd, logicalOr: M.logicalOr, logicalXor: M.logicalXor,
   multiply: M.multiply,
 };
 for (const [name, fn] of Object.entries(TOP)) table[`top-level ${name}`] = { fn };
 table["top-level subtract alpha"] = { fn: (a, b) => M.subtract(a, b, { alpha: 2 }) };
+Object.assign(table, {
+  addcmul: { fn: (a, b, c) => M.addcmul(a, b, c, { value: -0.5 }) },
+  addcdiv: { fn: (a, b, c) => a.addcdiv(b, c, { value: 2 }) },
+  "addcmul int32": { fn: (a, b, c) => a.addcmul(b, c) },
+  round: { fn: (x) => M.round(x), gradcheck: false, note: "-2.5, 0.5, … sit on rounding ties on purpose" },
+  "round decimals": { fn: (x) => M.round(x, { decimals: 2 }), gradcheck: false, note: "0.125 sits on a rounding tie on purpose" },
+  "round negative decimals": { fn: (x) => M.round(x, { decimals: -1 }) },
+  erfinv: { fn: M.erfinv },
+  "erfinv special": { fn: (x) => x.erfinv() },
+  "erfinv float64": { fn: M.erfinv, tol: { atol: 1e-12, rtol: 1e-12 }, note: "float64 values" },
+  bitwiseAnd: { fn: M.bitwiseAnd }, bitwiseOr: { fn: (a, b) => a.bitwiseOr(b) }, bitwiseXor: { fn: M.bitwiseXor },
+  bitwiseLeftShift: { fn: M.bitwiseLeftShift }, bitwiseRightShift: { fn: (a, b) => a.bitwiseRightShift(b) },
+  gcd: { fn: M.gcd }, lcm: { fn: (a, b) => a.lcm(b) }, bitwiseNot: { fn: M.bitwiseNot },
+  "bitwiseAnd bool": { fn: (a, b) => a.bitwiseAnd(b) }, "bitwiseXor bool": { fn: (a, b) => a.bitwiseXor(b) },
+  "bitwiseNot bool": { fn: (x) => x.bitwiseNot() }, "bitwiseAnd scalar": { fn: (a) => M.bitwiseAnd(a, 6) },
+  "gcd broadcast": { fn: (a, b) => a.gcd(b) },
+} satisfies Record<string, FnCase>);
 table["top-level divide floor"] = { fn: (a, b) => M.divide(a, b, { roundingMode: "floor" }), gradcheck: false, note: "zero gradient with jumps" };
 
 runTable("torch math functions match torch 1.13", "fns/math.json", table);
@@ -128,4 +145,9 @@ test("math: options by position and by name, and errors that name the function",
   assert.throws(() => M.heaviside(x, tensor(0.5, { dtype: "float64" })), /heaviside: input is float32 and values is float64/);
   assert.throws(() => M.atan2(tensor([1, 2, 3]), tensor([1, 2])), /atan2.*\[3\].*\[2\]/);
   assert.throws(() => M.asin(0.5 as never), /asin: input must be a Tensor, got number/);
+  assert.throws(() => M.addcdiv(x, tensor([1], { dtype: "int32" }), tensor([2], { dtype: "int32" })), /addcdiv: integer division \(int32 \/ int32\) is not supported/);
+  assert.throws(() => M.addcmul(x, x, x, { alpha: 2 } as never), /addcmul: unknown option 'alpha'; options are value/);
+  assert.throws(() => M.round(tensor([15], { dtype: "int32" }), { decimals: -1 }), /round: decimals are not implemented for int32 tensors/);
+  assert.throws(() => M.bitwiseAnd(x, x), /bitwiseAnd: not implemented for float32 tensors, as in torch; it takes int32 or bool/);
+  assert.throws(() => M.gcd(tensor([true]), tensor([true])), /gcd: not implemented for bool tensors/);
 });

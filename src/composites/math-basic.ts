@@ -10,7 +10,7 @@ function tensorArg(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${x === null ? "null" : typeof x}`);
   return x;
 }
-type UnaryName = "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "reciprocal" | "square" | "abs" | "sign" | "sin" | "cos" | "tan" | "tanh" | "erf" | "floor" | "ceil" | "round" | "isnan" | "isinf" | "isfinite";
+type UnaryName = "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "reciprocal" | "square" | "abs" | "sign" | "sin" | "cos" | "tan" | "tanh" | "erf" | "floor" | "ceil" | "isnan" | "isinf" | "isfinite";
 const unary = (name: UnaryName) => (x: Tensor): Tensor => tensorArg(name, x)[name]();
 
 /** −x (torch.neg). */ export const neg = unary("neg");
@@ -33,7 +33,6 @@ const unary = (name: UnaryName) => (x: Tensor): Tensor => tensorArg(name, x)[nam
 /** The error function (torch.erf). */ export const erf = unary("erf");
 /** Rounds down (torch.floor). */ export const floor = unary("floor");
 /** Rounds up (torch.ceil). */ export const ceil = unary("ceil");
-/** Rounds half to even (torch.round). */ export const round = unary("round");
 /** True where x is NaN (torch.isnan). */ export const isnan = unary("isnan");
 /** True where x is ±∞ (torch.isinf). */ export const isinf = unary("isinf");
 /** True where x is finite (torch.isfinite). */ export const isfinite = unary("isfinite");
