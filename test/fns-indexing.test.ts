@@ -35,6 +35,25 @@ const table: Record<string, FnCase> = {
   "scatterReduce mean int32": { fn: (x, i, s) => x.scatterReduce(0, i, s, "mean") },
   "scatterReduce amax int32": { fn: (x, i, s) => M.scatterReduce(x, 0, i, s, "amax", { includeSelf: false }) },
 };
+Object.assign(table, {
+  select: { fn: (x) => M.select(x, 1, -1) },
+  selectScatter: { fn: (x, s) => M.selectScatter(x, s, 1, -1) },
+  "selectScatter dim 0": { fn: (x, s) => x.selectScatter(s, 0, 1) },
+  sliceScatter: { fn: (x, s) => M.sliceScatter(x, s, 0, 1, null, 2) },
+  "sliceScatter dim end": { fn: (x, s) => x.sliceScatter(s, { dim: 1, start: 1, end: 3 }) },
+  "sliceScatter default": { fn: (x, s) => M.sliceScatter(x, s) },
+  diagonalScatter: { fn: (x, s) => M.diagonalScatter(x, s) },
+  "diagonalScatter offset dims": { fn: (x, s) => x.diagonalScatter(s, -1, 2, 0) },
+  argwhere: { fn: M.argwhere },
+  searchsorted: { fn: (q, v) => M.searchsorted(q, v) },
+  "searchsorted right": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
+  "searchsorted side": { fn: (q, v) => M.searchsorted(q, v, { side: "right" }) },
+  "searchsorted batched": { fn: (q, v) => M.searchsorted(q, v) },
+  "searchsorted sorter": { fn: (q, v, o) => M.searchsorted(q, v, { sorter: o }) },
+  "searchsorted nan in sequence": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
+  bucketize: { fn: (v, b) => M.bucketize(v, b) },
+  "bucketize right": { fn: (v, b) => M.bucketize(v, b, { right: true }) },
+} satisfies Record<string, FnCase>);
 for (const reduce of ["sum", "prod", "mean", "amax", "amin"] as const) {
   // ties on purpose for amax/amin: the float64 gradcheck steps across them, so only the random case is gradchecked
   const ties = reduce === "amax" || reduce === "amin" ? { gradcheck: false, note: "ties on purpose" } : {};
@@ -49,7 +68,26 @@ test("scatter with reduce has a gradient (torch 1.13 has none): float64 gradchec
   const x = tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float64", requiresGrad: true });
   const s = tensor([[7, 8, 9], [0.5, -1, 2]], { dtype: "float64", requiresGrad: true });
   const i = tensor([[0, 1, 0], [0, 1, 1]], { dtype: "int32" });
-  for (const reduce of ["add", "multiply"] as const) assert.ok(gradcheck((a: Tensor, b: Tensor) => M.scatter(a, 0, i, b, { reduce }), [x, s]));
+  Object.assign(table, {
+  select: { fn: (x) => M.select(x, 1, -1) },
+  selectScatter: { fn: (x, s) => M.selectScatter(x, s, 1, -1) },
+  "selectScatter dim 0": { fn: (x, s) => x.selectScatter(s, 0, 1) },
+  sliceScatter: { fn: (x, s) => M.sliceScatter(x, s, 0, 1, null, 2) },
+  "sliceScatter dim end": { fn: (x, s) => x.sliceScatter(s, { dim: 1, start: 1, end: 3 }) },
+  "sliceScatter default": { fn: (x, s) => M.sliceScatter(x, s) },
+  diagonalScatter: { fn: (x, s) => M.diagonalScatter(x, s) },
+  "diagonalScatter offset dims": { fn: (x, s) => x.diagonalScatter(s, -1, 2, 0) },
+  argwhere: { fn: M.argwhere },
+  searchsorted: { fn: (q, v) => M.searchsorted(q, v) },
+  "searchsorted right": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
+  "searchsorted side": { fn: (q, v) => M.searchsorted(q, v, { side: "right" }) },
+  "searchsorted batched": { fn: (q, v) => M.searchsorted(q, v) },
+  "searchsorted sorter": { fn: (q, v, o) => M.searchsorted(q, v, { sorter: o }) },
+  "searchsorted nan in sequence": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
+  bucketize: { fn: (v, b) => M.bucketize(v, b) },
+  "bucketize right": { fn: (v, b) => M.bucketize(v, b, { right: true }) },
+} satisfies Record<string, FnCase>);
+for (const reduce of ["add", "multiply"] as const) assert.ok(gradcheck((a: Tensor, b: Tensor) => M.scatter(a, 0, i, b, { reduce }), [x, s]));
 });
 
 test("a target named twice takes the last source (torch leaves it unspecified); many repeats stay cheap", () => {
@@ -80,4 +118,11 @@ test("indexing: errors name the function, the shapes and what was expected", () 
   assert.throws(() => M.scatterReduce(x, 0, tensor([[0]], { dtype: "int32" }), zeros(1, 1), "max" as never), /scatterReduce: reduce must be 'sum', 'prod', 'mean', 'amax' or 'amin', got max/);
   assert.throws(() => M.scatterReduce(x, 0, tensor([[0]], { dtype: "int32" }), zeros(1, 1, { dtype: "float64" }), "sum"), /scatterReduce: src must be a Tensor of the input's dtype float32, got float64/);
   assert.throws(() => M.scatterReduce(x, 0, tensor([[0]], { dtype: "int32" }), zeros(1, 1), "sum", { include_self: false } as never), /did you mean 'includeSelf'/);
+  assert.throws(() => M.selectScatter(x, zeros(3), 0, 1), /selectScatter: src \[3\] must have the shape of the slice it replaces, \[4\]/);
+  assert.throws(() => M.selectScatter(x, zeros(4), 0, 3), /selectScatter: index 3 is out of range for dim 0 of size 3/);
+  assert.throws(() => M.sliceScatter(x, zeros(2, 4), 0, 0, 3), /sliceScatter: src \[2,4\] must have the shape of the slice it replaces, \[3,4\]/);
+  assert.throws(() => M.diagonalScatter(x, zeros(3), 0, 1, 1), /diagonalScatter: dim1 and dim2 must differ/);
+  assert.throws(() => M.searchsorted(zeros(2, 3), zeros(3, 1)), /searchsorted: the leading dims of sortedSequence \[2,3\] and values \[3,1\] must match/);
+  assert.throws(() => M.searchsorted(zeros(3), zeros(1), { side: "left", right: true }), /searchsorted: side 'left' and right = true contradict/);
+  assert.throws(() => M.bucketize(zeros(3), zeros(2, 2)), /bucketize: boundaries must be 1-D, got \[2,2\]/);
 });

@@ -1,0 +1,147 @@
+// More of torch's index functions: the out-of-place view writes selectScatter, sliceScatter and
+// diagonalScatter (masks and scatterAdd, so both inputs get gradients), searchsorted and bucketize
+// (binary search on the host, no gradient), argwhere, and top-level select.
+
+import { resolveArgs, type Args } from "../options.js";
+import { fmtShape, normDim } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { cast, compare, where } from "../ops/elementwise.js";
+import { scatterAddNew } from "../ops/indexing.js";
+import { expand, permute, reshape, select as selectView, unsqueeze } from "../ops/movement.js";
+import { nonzero } from "./selection.js";
+import { installMethods } from "./methods.js";
+
+function tensorArg(op: string, x: unknown, name = "input"): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  return x;
+}
+const int32 = (like: Tensor, data: number[], shape: number[]): Tensor => Tensor.fromArray(Int32Array.from(data), shape, like.backend, "int32");
+function sameShape(op: string, src: Tensor, want: readonly number[]): void {
+  if (src.shape.length !== want.length || src.shape.some((s, i) => s !== want[i]))
+    throw new Error(`${op}: src ${fmtShape(src.shape)} must have the shape of the slice it replaces, ${fmtShape(want)}`);
+}
+/** x with the positions `pos` along dim d replaced by src (whose dim d lists those positions in order). */
+function writeAlong(op: string, x: Tensor, src: Tensor, d: number, pos: number[]): Tensor {
+  sameShape(op, src, x.shape.map((s, i) => (i === d ? pos.length : s)));
+  const view = x.shape.map((_, i) => (i === d ? pos.length : 1));
+  const placed = scatterAddNew(x.shape, d, expand(int32(x, pos, view), src.shape), cast(src, x.dtype));
+  const mask = Array.from({ length: x.shape[d]! }, (_, i) => +pos.includes(i));
+  return where(compare("ne", int32(x, mask, x.shape.map((s, i) => (i === d ? s : 1))), 0), placed, x);
+}
+
+/** The slice at index along dim selected (torch.select; a view). */
+export const select = (x: Tensor, dim: number, index: number): Tensor => selectView(tensorArg("select", x), dim, index);
+/** x with x.select(dim, index) replaced by src. Matches torch.select_scatter. */
+export function selectScatter(x: Tensor, src: Tensor, dim: number, index: number): Tensor {
+  tensorArg("selectScatter", x);
+  const d = normDim("selectScatter", dim, x.ndim), n = x.shape[d]!;
+  if (!Number.isInteger(index) || index < -n || index >= n) throw new RangeError(`selectScatter: index ${index} is out of range for dim ${d} of size ${n}`);
+  sameShape("selectScatter", tensorArg("selectScatter", src, "src"), x.shape.filter((_, i) => i !== d));
+  return writeAlong("selectScatter", x, unsqueeze(src, d), d, [index < 0 ? index + n : index]);
+}
+
+export interface SliceScatterOptions {
+  dim?: number;
+  start?: number | null;
+  end?: number | null;
+  step?: number;
+}
+/** x with x[start:end:step] along dim (Python slice bounds) replaced by src. Matches torch.slice_scatter. */
+export function sliceScatter(x: Tensor, src: Tensor, ...args: Args<[dim: number, start: number | null, end: number | null, step: number], SliceScatterOptions>): Tensor {
+  const { dim, start, end, step } = resolveArgs<Required<SliceScatterOptions>>("sliceScatter", args, ["dim", "start", "end", "step"], { dim: 0, start: null, end: null, step: 1 });
+  tensorArg("sliceScatter", x);
+  tensorArg("sliceScatter", src, "src");
+  const d = normDim("sliceScatter", dim, x.ndim), n = x.shape[d]!;
+  if (!Number.isInteger(step) || step <= 0) throw new RangeError(`sliceScatter: step must be a positive integer, got ${step}`);
+  const clip = (v: number): number => Math.min(n, Math.max(0, v < 0 ? v + n : v));
+  const pos: number[] = [];
+  for (let i = clip(start ?? 0); i < clip(end ?? n); i += step) pos.push(i);
+  return writeAlong("sliceScatter", x, src, d, pos);
+}
+
+/** x with its diagonal(offset, dim1, dim2) replaced by src (whose last dim runs along the diagonal). Matches torch.diagonal_scatter. */
+export function diagonalScatter(x: Tensor, src: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  tensorArg("diagonalScatter", x);
+  tensorArg("diagonalScatter", src, "src");
+  if (x.ndim < 2) throw new Error(`diagonalScatter: expected a tensor with at least 2 dims, got shape ${fmtShape(x.shape)}`);
+  const a = normDim("diagonalScatter", dim1, x.ndim), b = normDim("diagonalScatter", dim2, x.ndim);
+  if (a === b) throw new Error(`diagonalScatter: dim1 and dim2 must differ, got ${dim1} and ${dim2}`);
+  const rest = x.shape.map((_, d) => d).filter((d) => d !== a && d !== b), order = [...rest, a, b];
+  const n = x.shape[a]!, m = x.shape[b]!;
+  const count = Math.max(0, offset >= 0 ? Math.min(n, m - offset) : Math.min(n + offset, m));
+  const start = offset >= 0 ? offset : -offset * m;
+  const flat = reshape(permute(x, order), [...rest.map((d) => x.shape[d]!), n * m]);
+  const written = writeAlong("diagonalScatter", flat, src, rest.length, Array.from({ length: count }, (_, i) => start + i * (m + 1)));
+  return permute(reshape(written, order.map((d) => x.shape[d]!)), order.map((_, i) => order.indexOf(i)));
+}
+
+/** The indices of the non-zero elements, one row [N, ndim] each (torch.argwhere; nonzero's layout). */
+export const argwhere = (x: Tensor): Tensor => nonzero(tensorArg("argwhere", x));
+
+export interface SearchsortedOptions {
+  /** Return int32 indices (always: myelin's index dtype; torch's default is int64). */
+  outInt32?: boolean;
+  /** The last position that keeps the order (values equal to an entry go after it), not the first. */
+  right?: boolean;
+  /** 'left' or 'right': the same choice as `right`. */
+  side?: "left" | "right" | null;
+  /** Indices that sort an unsorted sortedSequence along its last dim. */
+  sorter?: Tensor | null;
+}
+function search(op: string, seq: Tensor, values: Tensor, right: boolean, sorter: Tensor | null): Tensor {
+  const m = seq.shape[seq.ndim - 1] ?? 1;
+  const rows = seq.ndim <= 1 ? 1 : seq.numel / m;
+  if (seq.ndim > 1 && (values.ndim !== seq.ndim || values.shape.slice(0, -1).some((s, i) => s !== seq.shape[i])))
+    throw new Error(`${op}: the leading dims of sortedSequence ${fmtShape(seq.shape)} and values ${fmtShape(values.shape)} must match`);
+  const s = seq.contiguous().dataSync(), v = values.contiguous().dataSync(), order = sorter?.contiguous().dataSync();
+  const per = seq.ndim <= 1 ? v.length : v.length / rows, out = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const base = seq.ndim <= 1 ? 0 : Math.floor(i / per) * m;
+    const at = (k: number): number => s[base + (order ? order[base + k]! : k)]!;
+    let lo = 0, hi = m;
+    // torch's predicates, NaN included: right moves past x unless x > v, left unless x ≥ v
+    const before = (x: number): boolean => (right ? !(x > v[i]!) : !(x >= v[i]!));
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(at(mid))) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = lo;
+  }
+  return Tensor.fromArray(out, values.shape, values.backend, "int32");
+}
+/** For each value, the index where it would be inserted into the sorted last dim of sortedSequence. Matches torch.searchsorted (int32). */
+export function searchsorted(sortedSequence: Tensor, values: Tensor | number, ...args: Args<[], SearchsortedOptions>): Tensor {
+  const { right, side, sorter } = resolveArgs<Required<SearchsortedOptions>>("searchsorted", args, [], { outInt32: false, right: false, side: null, sorter: null });
+  tensorArg("searchsorted", sortedSequence, "sortedSequence");
+  if (side !== null && side !== "left" && side !== "right") throw new RangeError(`searchsorted: side must be 'left' or 'right', got ${String(side)}`);
+  if (side === "left" && right) throw new Error("searchsorted: side 'left' and right = true contradict each other");
+  const v = typeof values === "number" ? Tensor.fromArray(Float64Array.of(values), [], sortedSequence.backend, sortedSequence.dtype) : tensorArg("searchsorted", values, "values");
+  return search("searchsorted", sortedSequence, v, right || side === "right", sorter);
+}
+export interface BucketizeOptions {
+  outInt32?: boolean;
+  right?: boolean;
+}
+/** The bucket of each input value among 1-D sorted boundaries (searchsorted with the arguments swapped). Matches torch.bucketize (int32). */
+export function bucketize(input: Tensor, boundaries: Tensor, ...args: Args<[], BucketizeOptions>): Tensor {
+  const { right } = resolveArgs<Required<BucketizeOptions>>("bucketize", args, [], { outInt32: false, right: false });
+  if (tensorArg("bucketize", boundaries, "boundaries").ndim !== 1) throw new Error(`bucketize: boundaries must be 1-D, got ${fmtShape(boundaries.shape)}`);
+  return search("bucketize", boundaries, tensorArg("bucketize", input), right, null);
+}
+
+declare module "../tensor.js" {
+  interface Tensor {
+    selectScatter(src: Tensor, dim: number, index: number): Tensor;
+    sliceScatter(src: Tensor, ...args: Args<[dim: number, start: number | null, end: number | null, step: number], SliceScatterOptions>): Tensor;
+    diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor;
+    argwhere(): Tensor;
+  }
+}
+
+installMethods({
+  selectScatter(this: Tensor, src: Tensor, dim: number, index: number) { return selectScatter(this, src, dim, index); },
+  sliceScatter(this: Tensor, src: Tensor, ...a: Args<[dim: number, start: number | null, end: number | null, step: number], SliceScatterOptions>) { return sliceScatter(this, src, ...a); },
+  diagonalScatter(this: Tensor, src: Tensor, o?: number, a?: number, b?: number) { return diagonalScatter(this, src, o, a, b); },
+  argwhere(this: Tensor) { return argwhere(this); },
+});
