@@ -44,7 +44,7 @@ export {
   eq, ne, lt, le, gt, ge, greater, greaterEqual, less, lessEqual, notEqual, logicalAnd, logicalOr, logicalNot, logicalXor, multiply, subtract, divide,
 } from "./composites/math-basic.js";
 export {
-  addcmul, addcdiv, round, erfinv, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, type ValueOptions, type RoundOptions,
+  addcmul, addcdiv, round, erfinv, lgamma, digamma, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, type ValueOptions, type RoundOptions,
 } from "./composites/math-more.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";

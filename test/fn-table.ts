@@ -43,7 +43,7 @@ function expectClose(what: string, actual: Tensor, expected: FixtureTensor, tol:
   // outputs keep torch's signed zeros (copysign, trunc, atan2 read them)
   if (signedZeros && !exact) {
     const got = actual.dataSync();
-    values(expected).forEach((v, i) => assert.ok(v !== 0 || Object.is(got[i], v), `${what}: element ${i} is ${Object.is(got[i], -0) ? "-0" : got[i]}, torch gives ${Object.is(v, -0) ? "-0" : "0"}`));
+    values(expected).forEach((v, i) => assert.ok(v !== 0 || got[i] !== 0 || Object.is(got[i], v), `${what}: element ${i} is ${Object.is(got[i], -0) ? "-0" : got[i]}, torch gives ${Object.is(v, -0) ? "-0" : "0"}`));
   }
 }
 

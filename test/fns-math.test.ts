@@ -111,6 +111,10 @@ Object.assign(table, {
   "bitwiseAnd bool": { fn: (a, b) => a.bitwiseAnd(b) }, "bitwiseXor bool": { fn: (a, b) => a.bitwiseXor(b) },
   "bitwiseNot bool": { fn: (x) => x.bitwiseNot() }, "bitwiseAnd scalar": { fn: (a) => M.bitwiseAnd(a, 6) },
   "gcd broadcast": { fn: (a, b) => a.gcd(b) },
+  lgamma: { fn: M.lgamma }, "lgamma negative": { fn: (x) => x.lgamma() }, "lgamma special": { fn: M.lgamma },
+  "lgamma int32": { fn: (x) => x.lgamma() }, "lgamma float64": { fn: M.lgamma, tol: { atol: 1e-12, rtol: 1e-12 }, note: "float64 values" },
+  digamma: { fn: M.digamma }, "digamma negative": { fn: (x) => x.digamma() }, "digamma special": { fn: M.digamma },
+  "digamma int32": { fn: (x) => x.digamma() }, "digamma float64": { fn: M.digamma, tol: { atol: 1e-12, rtol: 1e-12 }, note: "float64 values" },
 } satisfies Record<string, FnCase>);
 table["top-level divide floor"] = { fn: (a, b) => M.divide(a, b, { roundingMode: "floor" }), gradcheck: false, note: "zero gradient with jumps" };
 

@@ -1,4 +1,4 @@
-// More of torch's elementwise math: addcmul/addcdiv, round with decimals, erfinv, and the integer
+// More of torch's elementwise math: addcmul/addcdiv, round with decimals, erfinv, lgamma/digamma, and the integer
 // functions (bitwise and/or/xor/not/shifts, gcd, lcm). Integer functions and erfinv's value are
 // computed on the host; erfinv's gradient rides on a zero-valued term (first order only).
 
@@ -90,6 +90,42 @@ export function erfinv(x: Tensor): Tensor {
   return value.add(where(term.detach().isfinite(), term.sub(term.detach()), 0));
 }
 
+// Lanczos' approximation (g = 7, 9 terms), evaluated in float64 and rounded to the input's dtype:
+// Γ(y) = √(2π)·t^{z+½}·e^{−t}·A(z) with z = y − 1, t = z + g + ½, A(z) = c₀ + Σ cᵢ/(z + i).
+const LANCZOS_G = 7, HALF_LOG_2PI = 0.9189385332046727;
+const LANCZOS = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+/** y ≥ ½ → z, t, A(z) and A′(z). */
+function lanczos(y: Tensor): { z: Tensor; t: Tensor; a: Tensor; da: Tensor } {
+  const z = y.sub(1), terms = LANCZOS.map((c, i) => z.add(i + 1).reciprocal().mul(c));
+  const a = terms.reduce((acc, term) => acc.add(term)).add(0.99999999999980993);
+  const da = LANCZOS.map((c, i) => z.add(i + 1).square().reciprocal().mul(-c)).reduce((acc, term) => acc.add(term));
+  return { z, t: z.add(LANCZOS_G + 0.5), a, da };
+}
+/** x (float64), the reflected argument y = 1 − x below ½ (else x), the reflection mask, and where x is a pole (0, −1, −2, …). */
+function gammaArgs(op: string, x: Tensor): { f: Tensor; d: Tensor; y: Tensor; refl: Tensor; pole: Tensor } {
+  const f = isFloating(tensorArg(op, x).dtype) ? x : cast(x, "float32");
+  const d = cast(f, "float64"), refl = d.lt(0.5);
+  return { f, d, y: where(refl, d.neg().add(1), d), refl, pole: d.le(0).logicalAnd(d.floor().eq(d)) };
+}
+/** ln|Γ(x)| (Lanczos, with the reflection ln(π/|sin πx|) − lnΓ(1 − x) below ½); +∞ at 0, −1, −2, … and ±∞. Gradient: digamma. Matches torch.lgamma. */
+export function lgamma(x: Tensor): Tensor {
+  const { f, d, y, refl, pole } = gammaArgs("lgamma", x);
+  const { z, t, a } = lanczos(y);
+  const right = z.add(0.5).mul(t.log()).sub(t).add(a.log()).add(HALF_LOG_2PI);
+  const out = where(refl, d.mul(Math.PI).sin().abs().reciprocal().mul(Math.PI).log().sub(right), right);
+  const exact = where(d.eq(1).logicalOr(d.eq(2)), 0, out); // lnΓ(1) = lnΓ(2) = 0 exactly, as torch's
+  return cast(where(pole.logicalOr(d.isinf()), Infinity, exact), f.dtype);
+}
+/** ψ(x) = d lnΓ(x)/dx: ln t − g/t + A′/A, reflected as ψ(1 − x) − π/tan(πx); ∓∞ at ±0, NaN at −1, −2, …. Matches torch.digamma. */
+export function digamma(x: Tensor): Tensor {
+  const { f, d, y, refl, pole } = gammaArgs("digamma", x);
+  const { t, a, da } = lanczos(y);
+  const psi = t.log().sub(t.reciprocal().mul(LANCZOS_G)).add(da.div(a));
+  const out = where(refl, psi.sub(d.mul(Math.PI).tan().reciprocal().mul(Math.PI)), psi);
+  const zero = where(d.reciprocal().lt(0), Infinity, -Infinity); // digamma(+0) = −∞, digamma(−0) = +∞, as torch
+  return cast(where(d.eq(0), zero, where(pole, NaN, out)), f.dtype);
+}
+
 /** Both operands as int32 or bool (torch's integer functions refuse floats), broadcast; the host values and the dtype. */
 function integers(op: string, a0: TensorLike, b0: TensorLike, bools: boolean): [ArrayLike<number>, ArrayLike<number>, Tensor, DType] {
   const [a, b, d] = operands(op, a0, b0);
@@ -133,7 +169,7 @@ declare module "../tensor.js" {
   interface Tensor {
     addcmul(tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOptions>): Tensor;
     addcdiv(tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOptions>): Tensor;
-    erfinv(): Tensor; bitwiseAnd(other: TensorLike): Tensor; bitwiseOr(other: TensorLike): Tensor; bitwiseXor(other: TensorLike): Tensor;
+    erfinv(): Tensor; lgamma(): Tensor; digamma(): Tensor; bitwiseAnd(other: TensorLike): Tensor; bitwiseOr(other: TensorLike): Tensor; bitwiseXor(other: TensorLike): Tensor;
     bitwiseNot(): Tensor; bitwiseLeftShift(other: TensorLike): Tensor; bitwiseRightShift(other: TensorLike): Tensor;
     gcd(other: TensorLike): Tensor; lcm(other: TensorLike): Tensor;
   }
@@ -142,7 +178,7 @@ declare module "../tensor.js" {
 installMethods({
   addcmul(this: Tensor, t1: Tensor, t2: Tensor, ...a: Args<[], ValueOptions>) { return addcmul(this, t1, t2, ...a); },
   addcdiv(this: Tensor, t1: Tensor, t2: Tensor, ...a: Args<[], ValueOptions>) { return addcdiv(this, t1, t2, ...a); },
-  erfinv(this: Tensor) { return erfinv(this); },
+  erfinv(this: Tensor) { return erfinv(this); }, lgamma(this: Tensor) { return lgamma(this); }, digamma(this: Tensor) { return digamma(this); },
   bitwiseAnd(this: Tensor, o: TensorLike) { return bitwiseAnd(this, o); }, bitwiseOr(this: Tensor, o: TensorLike) { return bitwiseOr(this, o); },
   bitwiseXor(this: Tensor, o: TensorLike) { return bitwiseXor(this, o); }, bitwiseNot(this: Tensor) { return bitwiseNot(this); },
   bitwiseLeftShift(this: Tensor, o: TensorLike) { return bitwiseLeftShift(this, o); },
