@@ -37,7 +37,7 @@ export {
   take, takeAlongDim, indexAdd, indexCopy, indexFill, scatter, scatterReduce, type IndexAddOptions, type ScatterOptions, type ScatterReduce, type ScatterReduceOptions,
 } from "./composites/indexing-more.js";
 export {
-  select, selectScatter, sliceScatter, diagonalScatter, argwhere, searchsorted, bucketize, type SliceScatterOptions, type SearchsortedOptions, type BucketizeOptions,
+  select, selectScatter, sliceScatter, diagonalScatter, argwhere, searchsorted, bucketize, put, maskedScatter, type PutOptions, type SliceScatterOptions, type SearchsortedOptions, type BucketizeOptions,
 } from "./composites/indexing-extra.js";
 export {
   neg, negative, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, square, abs, absolute, sign, sin, cos, tan, tanh, erf, floor, ceil, isnan, isinf, isfinite,

@@ -53,6 +53,10 @@ Object.assign(table, {
   "searchsorted nan in sequence": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
   bucketize: { fn: (v, b) => M.bucketize(v, b) },
   "bucketize right": { fn: (v, b) => M.bucketize(v, b, { right: true }) },
+  put: { fn: (x, i, s) => x.put(i, s) },
+  "put accumulate": { fn: (x, i, s) => M.put(x, i, s, true) },
+  maskedScatter: { fn: (x, m, s) => x.maskedScatter(m, s) },
+  "maskedScatter full mask": { fn: (x, m, s) => M.maskedScatter(x, m, s) },
 } satisfies Record<string, FnCase>);
 for (const reduce of ["sum", "prod", "mean", "amax", "amin"] as const) {
   // ties on purpose for amax/amin: the float64 gradcheck steps across them, so only the random case is gradchecked
@@ -86,6 +90,10 @@ test("scatter with reduce has a gradient (torch 1.13 has none): float64 gradchec
   "searchsorted nan in sequence": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
   bucketize: { fn: (v, b) => M.bucketize(v, b) },
   "bucketize right": { fn: (v, b) => M.bucketize(v, b, { right: true }) },
+  put: { fn: (x, i, s) => x.put(i, s) },
+  "put accumulate": { fn: (x, i, s) => M.put(x, i, s, true) },
+  maskedScatter: { fn: (x, m, s) => x.maskedScatter(m, s) },
+  "maskedScatter full mask": { fn: (x, m, s) => M.maskedScatter(x, m, s) },
 } satisfies Record<string, FnCase>);
 for (const reduce of ["add", "multiply"] as const) assert.ok(gradcheck((a: Tensor, b: Tensor) => M.scatter(a, 0, i, b, { reduce }), [x, s]));
 });
@@ -125,4 +133,7 @@ test("indexing: errors name the function, the shapes and what was expected", () 
   assert.throws(() => M.searchsorted(zeros(2, 3), zeros(3, 1)), /searchsorted: the leading dims of sortedSequence \[2,3\] and values \[3,1\] must match/);
   assert.throws(() => M.searchsorted(zeros(3), zeros(1), { side: "left", right: true }), /searchsorted: side 'left' and right = true contradict/);
   assert.throws(() => M.bucketize(zeros(3), zeros(2, 2)), /bucketize: boundaries must be 1-D, got \[2,2\]/);
+  assert.throws(() => M.put(x, i([0, 1]), zeros(3)), /put: source \[3\] must have as many elements as index \[2\]/);
+  assert.throws(() => M.maskedScatter(x, tensor([true, true, false, true]), zeros(2)), /maskedScatter: the mask selects 9 elements but source \[2\] has 2/);
+  assert.throws(() => M.maskedScatter(x, tensor([[true], [false], [true], [true]]), zeros(20)), /maskedScatter.*\[3,4\].*\[4,1\]/);
 });

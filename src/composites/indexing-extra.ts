@@ -1,14 +1,15 @@
 // More of torch's index functions: the out-of-place view writes selectScatter, sliceScatter and
 // diagonalScatter (masks and scatterAdd, so both inputs get gradients), searchsorted and bucketize
-// (binary search on the host, no gradient), argwhere, and top-level select.
+// (binary search on the host, no gradient), put and maskedScatter, argwhere, and top-level select.
 
 import { resolveArgs, type Args } from "../options.js";
-import { fmtShape, normDim } from "../shape.js";
+import { broadcastShapes, fmtShape, normDim } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { cast, compare, where } from "../ops/elementwise.js";
-import { scatterAddNew } from "../ops/indexing.js";
+import { indexSelect, scatterAdd, scatterAddNew } from "../ops/indexing.js";
 import { expand, permute, reshape, select as selectView, unsqueeze } from "../ops/movement.js";
 import { nonzero } from "./selection.js";
+import { scatter } from "./indexing-more.js";
 import { installMethods } from "./methods.js";
 
 function tensorArg(op: string, x: unknown, name = "input"): Tensor {
@@ -75,6 +76,34 @@ export function diagonalScatter(x: Tensor, src: Tensor, offset = 0, dim1 = 0, di
   return permute(reshape(written, order.map((d) => x.shape[d]!)), order.map((_, i) => order.indexOf(i)));
 }
 
+export interface PutOptions {
+  /** Add source at the indices instead of writing it. */
+  accumulate?: boolean;
+}
+/** x (read flat) with source written (or added) at index (negative counts from the end). Matches torch.Tensor.put. */
+export function put(x: Tensor, index: Tensor, source: Tensor, ...args: Args<[accumulate: boolean], PutOptions>): Tensor {
+  const { accumulate } = resolveArgs<Required<PutOptions>>("put", args, ["accumulate"], { accumulate: false });
+  tensorArg("put", x);
+  if (!(index instanceof Tensor) || index.dtype !== "int32") throw new TypeError(`put: index must be an int32 tensor, got ${index instanceof Tensor ? index.dtype : typeof index}`);
+  if (tensorArg("put", source, "source").numel !== index.numel) throw new Error(`put: source ${fmtShape(source.shape)} must have as many elements as index ${fmtShape(index.shape)}`);
+  const flat = reshape(x, [-1]), i = reshape(index, [-1]);
+  const idx = where(i.lt(0), i.add(flat.numel), i), src = cast(reshape(source, [-1]), x.dtype);
+  return reshape(accumulate ? scatterAdd(flat, 0, idx, src) : scatter(flat, 0, idx, src), x.shape);
+}
+/** x with the positions where mask (broadcast to x) is true filled by source's elements in order. Matches torch.Tensor.masked_scatter. */
+export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
+  tensorArg("maskedScatter", x);
+  if (!(mask instanceof Tensor) || mask.dtype !== "bool") throw new TypeError(`maskedScatter: mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
+  const shape = broadcastShapes("maskedScatter", x.shape, mask.shape);
+  if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) throw new Error(`maskedScatter: mask ${fmtShape(mask.shape)} must broadcast to the input ${fmtShape(x.shape)}`);
+  const m = expand(mask, x.shape), bits = m.contiguous().dataSync();
+  let k = 0;
+  const pos = Array.from(bits, (b) => (b ? k++ : 0));
+  if (k > tensorArg("maskedScatter", source, "source").numel) throw new Error(`maskedScatter: the mask selects ${k} elements but source ${fmtShape(source.shape)} has ${source.numel}`);
+  const picked = k === 0 ? x : reshape(indexSelect(reshape(cast(source, x.dtype), [-1]), 0, int32(x, pos, [pos.length])), x.shape);
+  return where(m, picked, x);
+}
+
 /** The indices of the non-zero elements, one row [N, ndim] each (torch.argwhere; nonzero's layout). */
 export const argwhere = (x: Tensor): Tensor => nonzero(tensorArg("argwhere", x));
 
@@ -135,7 +164,8 @@ declare module "../tensor.js" {
     selectScatter(src: Tensor, dim: number, index: number): Tensor;
     sliceScatter(src: Tensor, ...args: Args<[dim: number, start: number | null, end: number | null, step: number], SliceScatterOptions>): Tensor;
     diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor;
-    argwhere(): Tensor;
+    argwhere(): Tensor; put(index: Tensor, source: Tensor, ...args: Args<[accumulate: boolean], PutOptions>): Tensor;
+    maskedScatter(mask: Tensor, source: Tensor): Tensor;
   }
 }
 
@@ -144,4 +174,6 @@ installMethods({
   sliceScatter(this: Tensor, src: Tensor, ...a: Args<[dim: number, start: number | null, end: number | null, step: number], SliceScatterOptions>) { return sliceScatter(this, src, ...a); },
   diagonalScatter(this: Tensor, src: Tensor, o?: number, a?: number, b?: number) { return diagonalScatter(this, src, o, a, b); },
   argwhere(this: Tensor) { return argwhere(this); },
+  put(this: Tensor, i: Tensor, src: Tensor, ...a: Args<[accumulate: boolean], PutOptions>) { return put(this, i, src, ...a); },
+  maskedScatter(this: Tensor, m: Tensor, src: Tensor) { return maskedScatter(this, m, src); },
 });
