@@ -37,14 +37,14 @@ export {
   take, takeAlongDim, indexAdd, indexCopy, indexFill, scatter, scatterReduce, type IndexAddOptions, type ScatterOptions, type ScatterReduce, type ScatterReduceOptions,
 } from "./composites/indexing-more.js";
 export {
-  select, selectScatter, sliceScatter, diagonalScatter, argwhere, searchsorted, bucketize, put, maskedScatter, type PutOptions, type SliceScatterOptions, type SearchsortedOptions, type BucketizeOptions,
+  select, selectScatter, sliceScatter, diagonalScatter, argwhere, put, maskedScatter, type PutOptions, type SliceScatterOptions,
 } from "./composites/indexing-extra.js";
 export {
   neg, negative, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, square, abs, absolute, sign, sin, cos, tan, tanh, erf, floor, ceil, isnan, isinf, isfinite,
   eq, ne, lt, le, gt, ge, greater, greaterEqual, less, lessEqual, notEqual, logicalAnd, logicalOr, logicalNot, logicalXor, multiply, subtract, divide,
 } from "./composites/math-basic.js";
 export {
-  addcmul, addcdiv, round, erfinv, lgamma, digamma, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, type ValueOptions, type RoundOptions,
+  round, erfinv, lgamma, digamma, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, type RoundOptions,
 } from "./composites/math-more.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";

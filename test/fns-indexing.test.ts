@@ -45,14 +45,6 @@ Object.assign(table, {
   diagonalScatter: { fn: (x, s) => M.diagonalScatter(x, s) },
   "diagonalScatter offset dims": { fn: (x, s) => x.diagonalScatter(s, -1, 2, 0) },
   argwhere: { fn: M.argwhere },
-  searchsorted: { fn: (q, v) => M.searchsorted(q, v) },
-  "searchsorted right": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
-  "searchsorted side": { fn: (q, v) => M.searchsorted(q, v, { side: "right" }) },
-  "searchsorted batched": { fn: (q, v) => M.searchsorted(q, v) },
-  "searchsorted sorter": { fn: (q, v, o) => M.searchsorted(q, v, { sorter: o }) },
-  "searchsorted nan in sequence": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
-  bucketize: { fn: (v, b) => M.bucketize(v, b) },
-  "bucketize right": { fn: (v, b) => M.bucketize(v, b, { right: true }) },
   put: { fn: (x, i, s) => x.put(i, s) },
   "put accumulate": { fn: (x, i, s) => M.put(x, i, s, true) },
   maskedScatter: { fn: (x, m, s) => x.maskedScatter(m, s) },
@@ -82,14 +74,6 @@ test("scatter with reduce has a gradient (torch 1.13 has none): float64 gradchec
   diagonalScatter: { fn: (x, s) => M.diagonalScatter(x, s) },
   "diagonalScatter offset dims": { fn: (x, s) => x.diagonalScatter(s, -1, 2, 0) },
   argwhere: { fn: M.argwhere },
-  searchsorted: { fn: (q, v) => M.searchsorted(q, v) },
-  "searchsorted right": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
-  "searchsorted side": { fn: (q, v) => M.searchsorted(q, v, { side: "right" }) },
-  "searchsorted batched": { fn: (q, v) => M.searchsorted(q, v) },
-  "searchsorted sorter": { fn: (q, v, o) => M.searchsorted(q, v, { sorter: o }) },
-  "searchsorted nan in sequence": { fn: (q, v) => M.searchsorted(q, v, { right: true }) },
-  bucketize: { fn: (v, b) => M.bucketize(v, b) },
-  "bucketize right": { fn: (v, b) => M.bucketize(v, b, { right: true }) },
   put: { fn: (x, i, s) => x.put(i, s) },
   "put accumulate": { fn: (x, i, s) => M.put(x, i, s, true) },
   maskedScatter: { fn: (x, m, s) => x.maskedScatter(m, s) },
@@ -130,9 +114,6 @@ test("indexing: errors name the function, the shapes and what was expected", () 
   assert.throws(() => M.selectScatter(x, zeros(4), 0, 3), /selectScatter: index 3 is out of range for dim 0 of size 3/);
   assert.throws(() => M.sliceScatter(x, zeros(2, 4), 0, 0, 3), /sliceScatter: src \[2,4\] must have the shape of the slice it replaces, \[3,4\]/);
   assert.throws(() => M.diagonalScatter(x, zeros(3), 0, 1, 1), /diagonalScatter: dim1 and dim2 must differ/);
-  assert.throws(() => M.searchsorted(zeros(2, 3), zeros(3, 1)), /searchsorted: the leading dims of sortedSequence \[2,3\] and values \[3,1\] must match/);
-  assert.throws(() => M.searchsorted(zeros(3), zeros(1), { side: "left", right: true }), /searchsorted: side 'left' and right = true contradict/);
-  assert.throws(() => M.bucketize(zeros(3), zeros(2, 2)), /bucketize: boundaries must be 1-D, got \[2,2\]/);
   assert.throws(() => M.put(x, i([0, 1]), zeros(3)), /put: source \[3\] must have as many elements as index \[2\]/);
   assert.throws(() => M.maskedScatter(x, tensor([true, true, false, true]), zeros(2)), /maskedScatter: the mask selects 9 elements but source \[2\] has 2/);
   assert.throws(() => M.maskedScatter(x, tensor([[true], [false], [true], [true]]), zeros(20)), /maskedScatter.*\[3,4\].*\[4,1\]/);

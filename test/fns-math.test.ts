@@ -96,9 +96,6 @@ const TOP: Record<string, (...xs: Tensor[]) => Tensor> = {
 for (const [name, fn] of Object.entries(TOP)) table[`top-level ${name}`] = { fn };
 table["top-level subtract alpha"] = { fn: (a, b) => M.subtract(a, b, { alpha: 2 }) };
 Object.assign(table, {
-  addcmul: { fn: (a, b, c) => M.addcmul(a, b, c, { value: -0.5 }) },
-  addcdiv: { fn: (a, b, c) => a.addcdiv(b, c, { value: 2 }) },
-  "addcmul int32": { fn: (a, b, c) => a.addcmul(b, c) },
   round: { fn: (x) => M.round(x), gradcheck: false, note: "-2.5, 0.5, … sit on rounding ties on purpose" },
   "round decimals": { fn: (x) => M.round(x, { decimals: 2 }), gradcheck: false, note: "0.125 sits on a rounding tie on purpose" },
   "round negative decimals": { fn: (x) => M.round(x, { decimals: -1 }) },
@@ -149,8 +146,6 @@ test("math: options by position and by name, and errors that name the function",
   assert.throws(() => M.heaviside(x, tensor(0.5, { dtype: "float64" })), /heaviside: input is float32 and values is float64/);
   assert.throws(() => M.atan2(tensor([1, 2, 3]), tensor([1, 2])), /atan2.*\[3\].*\[2\]/);
   assert.throws(() => M.asin(0.5 as never), /asin: input must be a Tensor, got number/);
-  assert.throws(() => M.addcdiv(x, tensor([1], { dtype: "int32" }), tensor([2], { dtype: "int32" })), /addcdiv: integer division \(int32 \/ int32\) is not supported/);
-  assert.throws(() => M.addcmul(x, x, x, { alpha: 2 } as never), /addcmul: unknown option 'alpha'; options are value/);
   assert.throws(() => M.round(tensor([15], { dtype: "int32" }), { decimals: -1 }), /round: decimals are not implemented for int32 tensors/);
   assert.throws(() => M.bitwiseAnd(x, x), /bitwiseAnd: not implemented for float32 tensors, as in torch; it takes int32 or bool/);
   assert.throws(() => M.gcd(tensor([true]), tensor([true])), /gcd: not implemented for bool tensors/);

@@ -1,6 +1,6 @@
 // More of torch's index functions: the out-of-place view writes selectScatter, sliceScatter and
-// diagonalScatter (masks and scatterAdd, so both inputs get gradients), searchsorted and bucketize
-// (binary search on the host, no gradient), put and maskedScatter, argwhere, and top-level select.
+// diagonalScatter (masks and scatterAdd, so both inputs get gradients), put and maskedScatter,
+// argwhere, and top-level select.
 
 import { resolveArgs, type Args } from "../options.js";
 import { broadcastShapes, fmtShape, normDim } from "../shape.js";
@@ -106,58 +106,6 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
 
 /** The indices of the non-zero elements, one row [N, ndim] each (torch.argwhere; nonzero's layout). */
 export const argwhere = (x: Tensor): Tensor => nonzero(tensorArg("argwhere", x));
-
-export interface SearchsortedOptions {
-  /** Return int32 indices (always: myelin's index dtype; torch's default is int64). */
-  outInt32?: boolean;
-  /** The last position that keeps the order (values equal to an entry go after it), not the first. */
-  right?: boolean;
-  /** 'left' or 'right': the same choice as `right`. */
-  side?: "left" | "right" | null;
-  /** Indices that sort an unsorted sortedSequence along its last dim. */
-  sorter?: Tensor | null;
-}
-function search(op: string, seq: Tensor, values: Tensor, right: boolean, sorter: Tensor | null): Tensor {
-  const m = seq.shape[seq.ndim - 1] ?? 1;
-  const rows = seq.ndim <= 1 ? 1 : seq.numel / m;
-  if (seq.ndim > 1 && (values.ndim !== seq.ndim || values.shape.slice(0, -1).some((s, i) => s !== seq.shape[i])))
-    throw new Error(`${op}: the leading dims of sortedSequence ${fmtShape(seq.shape)} and values ${fmtShape(values.shape)} must match`);
-  const s = seq.contiguous().dataSync(), v = values.contiguous().dataSync(), order = sorter?.contiguous().dataSync();
-  const per = seq.ndim <= 1 ? v.length : v.length / rows, out = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const base = seq.ndim <= 1 ? 0 : Math.floor(i / per) * m;
-    const at = (k: number): number => s[base + (order ? order[base + k]! : k)]!;
-    let lo = 0, hi = m;
-    // torch's predicates, NaN included: right moves past x unless x > v, left unless x ≥ v
-    const before = (x: number): boolean => (right ? !(x > v[i]!) : !(x >= v[i]!));
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(at(mid))) lo = mid + 1;
-      else hi = mid;
-    }
-    out[i] = lo;
-  }
-  return Tensor.fromArray(out, values.shape, values.backend, "int32");
-}
-/** For each value, the index where it would be inserted into the sorted last dim of sortedSequence. Matches torch.searchsorted (int32). */
-export function searchsorted(sortedSequence: Tensor, values: Tensor | number, ...args: Args<[], SearchsortedOptions>): Tensor {
-  const { right, side, sorter } = resolveArgs<Required<SearchsortedOptions>>("searchsorted", args, [], { outInt32: false, right: false, side: null, sorter: null });
-  tensorArg("searchsorted", sortedSequence, "sortedSequence");
-  if (side !== null && side !== "left" && side !== "right") throw new RangeError(`searchsorted: side must be 'left' or 'right', got ${String(side)}`);
-  if (side === "left" && right) throw new Error("searchsorted: side 'left' and right = true contradict each other");
-  const v = typeof values === "number" ? Tensor.fromArray(Float64Array.of(values), [], sortedSequence.backend, sortedSequence.dtype) : tensorArg("searchsorted", values, "values");
-  return search("searchsorted", sortedSequence, v, right || side === "right", sorter);
-}
-export interface BucketizeOptions {
-  outInt32?: boolean;
-  right?: boolean;
-}
-/** The bucket of each input value among 1-D sorted boundaries (searchsorted with the arguments swapped). Matches torch.bucketize (int32). */
-export function bucketize(input: Tensor, boundaries: Tensor, ...args: Args<[], BucketizeOptions>): Tensor {
-  const { right } = resolveArgs<Required<BucketizeOptions>>("bucketize", args, [], { outInt32: false, right: false });
-  if (tensorArg("bucketize", boundaries, "boundaries").ndim !== 1) throw new Error(`bucketize: boundaries must be 1-D, got ${fmtShape(boundaries.shape)}`);
-  return search("bucketize", boundaries, tensorArg("bucketize", input), right, null);
-}
 
 declare module "../tensor.js" {
   interface Tensor {

@@ -1,4 +1,4 @@
-// More of torch's elementwise math: addcmul/addcdiv, round with decimals, erfinv, lgamma/digamma, and the integer
+// More of torch's elementwise math: round with decimals, erfinv, lgamma/digamma, and the integer
 // functions (bitwise and/or/xor/not/shifts, gcd, lcm). Integer functions and erfinv's value are
 // computed on the host; erfinv's gradient rides on a zero-valued term (first order only).
 
@@ -13,25 +13,6 @@ import { installMethods } from "./methods.js";
 function tensorArg(op: string, x: unknown, name = "input"): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${x === null ? "null" : typeof x}`);
   return x;
-}
-
-export interface ValueOptions {
-  /** The scale of the product or quotient. */
-  value?: number;
-}
-/** input + value·tensor1·tensor2, broadcasting the three. Matches torch.addcmul. */
-export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOptions>): Tensor {
-  const { value } = resolveArgs<Required<ValueOptions>>("addcmul", args, [], { value: 1 });
-  tensorArg("addcmul", input);
-  return input.add((value === 1 ? tensorArg("addcmul", tensor1, "tensor1") : tensor1.mul(value)).mul(tensorArg("addcmul", tensor2, "tensor2")));
-}
-/** input + value·tensor1/tensor2 (floats only, as torch 1.13 refuses integer division here). Matches torch.addcdiv. */
-export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOptions>): Tensor {
-  const { value } = resolveArgs<Required<ValueOptions>>("addcdiv", args, [], { value: 1 });
-  for (const [name, t] of [["input", input], ["tensor1", tensor1], ["tensor2", tensor2]] as const) tensorArg("addcdiv", t, name);
-  if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype))
-    throw new TypeError(`addcdiv: integer division (${tensor1.dtype} / ${tensor2.dtype}) is not supported, as in torch 1.13; cast to float first`);
-  return input.add((value === 1 ? tensor1 : tensor1.mul(value)).div(tensor2));
 }
 
 export interface RoundOptions {
@@ -167,8 +148,6 @@ export const lcm = (a: Tensor, b: TensorLike): Tensor => integerOp("lcm", tensor
 
 declare module "../tensor.js" {
   interface Tensor {
-    addcmul(tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOptions>): Tensor;
-    addcdiv(tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOptions>): Tensor;
     erfinv(): Tensor; lgamma(): Tensor; digamma(): Tensor; bitwiseAnd(other: TensorLike): Tensor; bitwiseOr(other: TensorLike): Tensor; bitwiseXor(other: TensorLike): Tensor;
     bitwiseNot(): Tensor; bitwiseLeftShift(other: TensorLike): Tensor; bitwiseRightShift(other: TensorLike): Tensor;
     gcd(other: TensorLike): Tensor; lcm(other: TensorLike): Tensor;
@@ -176,8 +155,6 @@ declare module "../tensor.js" {
 }
 
 installMethods({
-  addcmul(this: Tensor, t1: Tensor, t2: Tensor, ...a: Args<[], ValueOptions>) { return addcmul(this, t1, t2, ...a); },
-  addcdiv(this: Tensor, t1: Tensor, t2: Tensor, ...a: Args<[], ValueOptions>) { return addcdiv(this, t1, t2, ...a); },
   erfinv(this: Tensor) { return erfinv(this); }, lgamma(this: Tensor) { return lgamma(this); }, digamma(this: Tensor) { return digamma(this); },
   bitwiseAnd(this: Tensor, o: TensorLike) { return bitwiseAnd(this, o); }, bitwiseOr(this: Tensor, o: TensorLike) { return bitwiseOr(this, o); },
   bitwiseXor(this: Tensor, o: TensorLike) { return bitwiseXor(this, o); }, bitwiseNot(this: Tensor) { return bitwiseNot(this); },
