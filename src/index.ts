@@ -24,6 +24,29 @@ export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/s
 export { einsum } from "./composites/einsum.js";
 export * as autograd from "./composites/autograd.js";
 export { multinomial, type MultinomialOptions } from "./composites/sampling.js";
+export {
+  asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, trunc, fix, frac, sgn, signbit, hypot, logaddexp, logaddexp2, lerp, xlogy, sinc,
+  deg2rad, rad2deg, erfc, logit, isclose, fmax, fmin, heaviside, floatPower, ldexp, copysign, nextafter, clip, trueDivide, isposinf, isneginf, isin,
+  type LogitOptions, type IscloseOptions, type IsinOptions,
+} from "./composites/math.js";
+export {
+  broadcastTo, broadcastTensors, tile, roll, rot90, movedim, moveaxis, swapaxes, swapdims, ravel, unflatten, atleast1d, atleast2d, atleast3d, hstack, vstack, rowStack,
+  dstack, columnStack, tensorSplit, hsplit, vsplit, dsplit, fliplr, flipud, diag, diagonal, diagEmbed, diagflat, trace, trilIndices, triuIndices, meshgrid,
+  cartesianProd, combinations, blockDiag, repeatInterleave, type Rot90Options, type IndicesOptions, type MeshgridOptions, type CombinationsOptions, type RepeatInterleaveOptions,
+} from "./composites/shape.js";
+export {
+  take, takeAlongDim, indexAdd, indexCopy, indexFill, scatter, scatterReduce, type IndexAddOptions, type ScatterOptions, type ScatterReduce, type ScatterReduceOptions,
+} from "./composites/indexing-more.js";
+export {
+  select, selectScatter, sliceScatter, diagonalScatter, argwhere, put, maskedScatter, type PutOptions, type SliceScatterOptions,
+} from "./composites/indexing-extra.js";
+export {
+  neg, negative, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, square, abs, absolute, sign, sin, cos, tan, tanh, erf, floor, ceil, isnan, isinf, isfinite,
+  eq, ne, lt, le, gt, ge, greater, greaterEqual, less, lessEqual, notEqual, logicalAnd, logicalOr, logicalNot, logicalXor, multiply, subtract, divide,
+} from "./composites/math-basic.js";
+export {
+  round, erfinv, lgamma, digamma, bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, type RoundOptions,
+} from "./composites/math-more.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export { cat, stack, split, chunk, unbind, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten, narrow, flip } from "./ops/movement.js";
 export { pad, type PadMode, type PadOptions } from "./nn/functional/pad.js"; // torch's F.pad order (mode, value); a number third is the value

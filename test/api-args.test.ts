@@ -239,3 +239,21 @@ test("every F function rejects an unknown option, naming the function", () => {
     assert.throws(() => fn(...lead, { bogusOption: 1 }), new RegExp(`F\\.${shown}: unknown option 'bogusOption'`), `F.${name} rejects an unknown option`);
   }
 });
+
+/** Leading arguments of the top-level torch functions that take options (src/composites/). */
+const TOP_ARGS: Record<string, () => unknown[]> = {
+  logit: () => [x23(), 0.1], isclose: () => [x23(), x23()], isin: () => [x23(), x23()], round: () => [x23()],
+  rot90: () => [x23(), 1, [0, 1]], trilIndices: () => [3, 3, 0], triuIndices: () => [3, 3, 0], meshgrid: () => [zeros(2), zeros(3)],
+  combinations: () => [zeros(3), 2, false], repeatInterleave: () => [x23(), 2, 0],
+  indexAdd: () => [x23(), 0, int([1]), zeros(1, 3)], scatter: () => [x23(), 0, int([0, 1, 0]).reshape(1, 3), zeros(1, 3)],
+  scatterReduce: () => [x23(), 0, int([0, 1, 0]).reshape(1, 3), zeros(1, 3), "sum"], sliceScatter: () => [x23(), zeros(1, 3), 0, 0, 1, 1],
+  put: () => [x23(), int([0]), zeros(1), false],
+};
+
+test("every top-level torch function with options rejects an unknown option, naming the function", async () => {
+  const top = (await import("../src/index.js")) as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const [name, lead] of Object.entries(TOP_ARGS)) {
+    assert.doesNotThrow(() => top[name]!(...lead()), `${name} runs on its arguments`);
+    assert.throws(() => top[name]!(...lead(), { bogusOption: 1 }), new RegExp(`^TypeError: ${name}: unknown option 'bogusOption'`), `${name} rejects an unknown option`);
+  }
+});

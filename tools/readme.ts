@@ -17,6 +17,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "engine", feature: "Op table: PyTorch parity and float64 gradcheck for every op (see below)", files: /^ops\.test/ },
   { area: "engine", feature: "Worked examples of decks 000, 002 and 003, to the printed digits", files: /^examples\.test/ },
   { area: "engine", feature: "Clear errors naming the op, the shapes and what was expected", files: /^errors\.test/ },
+  { area: "engine", feature: "torch's top-level functions with their Tensor methods: elementwise math (asin … isin; torch.exp(x) and aliases), shape and movement (broadcastTo … repeatInterleave), indexing (take … scatterReduce); torch 1.13 parity, float64 gradchecks", files: /^fns-(math|shape|indexing)\.test/ },
   { area: "engine", feature: "Fused-op table (linear, softmax, crossEntropy, layerNorm, embedding, Adam, whole RNN/LSTM/GRU layers with a hand-written BPTT; kernels vs references), multi-output nodes with O(T) unbind", files: /^(fused|unbind)\.test/ },
   { area: "engine", feature: "New ops: sort/topk, cumsum, tril/triu, masks, nonzero, unfold/fold, interpolate, einsum, multinomial; review fixes", files: /^engine-(ops|fixes)\.test/ },
   { area: "engine", feature: "torch functions: statistics (median, quantile, mode, cov, cummax, histc, unique, …), products (kron, tensordot, addmm, cdist, …), torch.linalg (det, solve, inv, lu, cholesky, qr, eigh, svd, pinv, norms), with gradients", files: /^torch-fns-(stats|products|linalg)\.test/ },
