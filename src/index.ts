@@ -66,3 +66,4 @@ export { histc, bincount, searchsorted, bucketize, unique, uniqueConsecutive, ty
 export { outer, ger, inner, kron, tensordot, mv, addmm, addmv, addr, addbmm, baddbmm, addcmul, addcdiv, vdot, chainMatmul, matrixPower, cdist, pdist, dist, type TensordotDims, type BetaAlphaOptions, type CdistMode } from "./composites/products.js";
 export * as linalg from "./composites/linalg.js";
 export { det, logdet, slogdet, inverse, cholesky, qr, svd, pinverse, cross } from "./composites/linalg-torch.js";
+export { allclose, equal, empty, logspace, range, vander, msort, renorm, bernoulli, normal, poisson } from "./composites/misc.js";
