@@ -8,7 +8,8 @@ import { defaultGenerator, type Generator } from "../random.js";
 import { allocArray, type TypedArray } from "../dtype.js";
 import { CpuStorage } from "../backend/cpu.js";
 import { Tensor } from "../tensor.js";
-import { Subset, TensorDataset, permutation, type Dataset } from "./dataset.js";
+import { Subset, TensorDataset, type Dataset } from "./dataset.js";
+import { BatchSampler, RandomSampler, SequentialSampler } from "./sampler.js";
 
 /** What the default collate makes of a sample type: tensors and numbers stack into tensors, tuples and objects keep their structure. */
 export type Collated<T> = T extends Tensor
@@ -89,8 +90,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly generator: Generator;
-  readonly sampler: (Iterable<number> & { readonly length: number }) | null;
-  readonly batchSampler: (Iterable<readonly number[]> & { readonly length: number }) | null;
+  /** The indices of an epoch in order: the one given, else a RandomSampler (shuffle) or SequentialSampler, as torch's. */
+  readonly sampler: Iterable<number> & { readonly length: number };
+  /** The indices of each batch: the one given, else a BatchSampler over `sampler`, as torch's. */
+  readonly batchSampler: Iterable<readonly number[]> & { readonly length: number };
   readonly #collate: ((samples: T[]) => B) | null;
 
   constructor(
@@ -115,29 +118,19 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       throw new Error(`${op}: batchSampler is mutually exclusive with batchSize, shuffle, sampler and dropLast (its batches decide them)`);
     this.dataset = dataset;
     [this.batchSize, this.shuffle, this.dropLast, this.generator] = [o.batchSize, o.shuffle, o.dropLast, o.generator];
-    [this.sampler, this.batchSampler] = [o.sampler ?? null, o.batchSampler ?? null];
+    this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(dataset, { generator: o.generator }) : new SequentialSampler(dataset));
+    this.batchSampler = o.batchSampler ?? new BatchSampler(this.sampler, o.batchSize, o.dropLast);
     this.#collate = o.collateFn ?? null;
   }
 
   /** Number of batches per epoch. */
   get length(): number {
-    if (this.batchSampler) return this.batchSampler.length;
-    const n = this.sampler ? this.sampler.length : this.dataset.length;
-    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    return this.batchSampler.length;
   }
 
   /** The sample indices of one epoch, split into batches (draws from the generator or the sampler). */
   batchIndices(): number[][] {
-    if (this.batchSampler) return [...this.batchSampler].map((b) => [...b]);
-    const n = this.dataset.length;
-    const order = this.sampler ? [...this.sampler] : this.shuffle ? permutation(n, this.generator) : Array.from({ length: n }, (_, i) => i);
-    const out: number[][] = [];
-    for (let at = 0; at < order.length; at += this.batchSize) {
-      const idx = order.slice(at, at + this.batchSize);
-      if (this.dropLast && idx.length < this.batchSize) break;
-      out.push(idx);
-    }
-    return out;
+    return [...this.batchSampler].map((b) => [...b]);
   }
 
   *[Symbol.iterator](): Iterator<B> {

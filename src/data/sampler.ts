@@ -4,6 +4,8 @@
 import { resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { Tensor } from "../tensor.js";
+import { tensor } from "../ops/creation.js";
+import { multinomial } from "../composites/sampling.js";
 import { permutation } from "./dataset.js";
 
 /** Anything that yields dataset indices, with a length: torch.utils.data.Sampler. A plain array of indices works too. */
@@ -117,25 +119,8 @@ export class WeightedRandomSampler implements Sampler {
     [this.weights, this.length, this.replacement, this.generator] = [w, numSamples, o.replacement, o.generator];
   }
   *[Symbol.iterator](): Iterator<number> {
-    const w = Float64Array.from(this.weights), g = this.generator;
-    const cdf = new Float64Array(w.length);
-    const rebuild = (): void => void w.reduce((acc, v, i) => (cdf[i] = acc + v), 0);
-    rebuild();
-    for (let k = 0; k < this.length; k++) {
-      // the first index whose running sum passes u·total (binary search; zero weights never win)
-      const u = g.random() * cdf[cdf.length - 1]!;
-      let lo = 0, hi = cdf.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cdf[mid]! > u) hi = mid;
-        else lo = mid + 1;
-      }
-      yield lo;
-      if (!this.replacement) {
-        w[lo] = 0;
-        rebuild();
-      }
-    }
+    // torch's sampler is torch.multinomial over the weights; so is this one
+    yield* multinomial(tensor(this.weights, { dtype: "float64", device: "cpu" }), this.length, this.replacement, { generator: this.generator }).dataSync();
   }
 }
 
