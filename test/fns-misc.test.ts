@@ -68,6 +68,7 @@ describe("samplers: bernoulli, normal, poisson by their moments", () => {
       assert.ok(Math.abs(r.std().item() - 3) < 0.06, `normal std ${r.std().item()}`);
     }
     assert.deepEqual(normal(0, 1, [3, 4]).shape, [3, 4]);
+    assert.equal(normal(0, 1, [2], { requiresGrad: true }).requiresGrad, true, "requiresGrad is honoured");
     for (const lam of [0.5, 3, 45, 400]) {
       const s = poisson(full([30000], lam), { generator: g });
       const v = Array.from(s.dataSync());

@@ -34,7 +34,7 @@ export function round(x: Tensor, ...args: Args<[], RoundOptions>): Tensor {
 }
 
 /** Giles' single-precision erfinv ("Approximating the erfinv function", GPU Computing Gems, 2011), then Newton steps on float64 erf. */
-function erfinvScalar(x: number): number {
+export function erfinvScalar(x: number): number {
   if (!(Math.abs(x) <= 1)) return NaN;
   if (Math.abs(x) === 1) return x * Infinity;
   let w = -Math.log((1 - x) * (1 + x)), p: number;

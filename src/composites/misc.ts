@@ -4,12 +4,12 @@
 
 import { noGrad } from "../autograd/grad-mode.js";
 import { allocArray, isFloating, type DType } from "../dtype.js";
-import { linspace, rand, randn, zeros, type CreateOptions } from "../ops/creation.js";
+import { linspace, onesLike, rand, randn, tensor, zeros, type CreateOptions } from "../ops/creation.js";
 import { where } from "../ops/elementwise.js";
 import { cat } from "../ops/movement.js";
 import { resolveArgs, type Args } from "../options.js";
 import { defaultGenerator, type Generator } from "../random.js";
-import { fmtShape, normDim, shapesEqual } from "../shape.js";
+import { broadcastShapes, fmtShape, normDim, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { isclose } from "./math.js";
 import { installMethods } from "./methods.js";
@@ -44,12 +44,7 @@ export function range(start: number, end: number, step = 1, opts: CreateOptions 
   if (!(step !== 0 && Number.isFinite(step))) throw new RangeError(`range: step must be a nonzero finite number, got ${step}`);
   if ((end - start) / step < 0) throw new RangeError(`range: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   const n = Math.floor((end - start) / step) + 1;
-  const dtype = opts.dtype ?? "float32";
-  const a = allocArray(dtype, n);
-  for (let i = 0; i < n; i++) a[i] = start + i * step;
-  const t = Tensor.fromArray(a, [n], zeros([0], { device: opts.device }).backend, dtype);
-  if (opts.requiresGrad) t.requiresGrad = true;
-  return t;
+  return tensor(Float64Array.from({ length: n }, (_, i) => start + i * step), { ...opts, dtype: opts.dtype ?? "float32" });
 }
 
 /**
@@ -63,7 +58,7 @@ export function vander(x: Tensor, ...args: Args<[N: number | null, increasing: b
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`vander: N must be a non-negative integer, got ${n}`);
   const powers = Array.from({ length: n }, (_, j) => (increasing ? j : n - 1 - j));
   if (n === 0) return zeros([x.shape[0]!, 0], { dtype: x.dtype, device: x.device });
-  const cols = powers.map((k) => (k === 0 ? x.mul(0).add(1) : x.pow(k)).reshape([-1, 1]));
+  const cols = powers.map((k) => (k === 0 ? onesLike(x) : x.pow(k)).reshape([-1, 1]));
   return cat(cols, 1);
 }
 
@@ -81,9 +76,9 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
   if (!(maxnorm >= 0)) throw new RangeError(`renorm: maxnorm must be non-negative, got ${maxnorm}`);
   const d = normDim("renorm", dim, x.ndim);
   const others = x.shape.map((_, i) => i).filter((i) => i !== d);
-  const norms = others.length ? x.abs().pow(p).sum(others, true).pow(1 / p) : x.abs();
+  const norms = others.length ? x.norm(p, others, true) : x.abs();
   // the factor depends on x through the norm: the gradient goes through it, as torch's renorm_backward
-  return x.mul(where(norms.gt(maxnorm), norms.add(1e-7).reciprocal().mul(maxnorm), norms.mul(0).add(1)));
+  return x.mul(where(norms.gt(maxnorm), norms.add(1e-7).reciprocal().mul(maxnorm), 1));
 }
 
 /** 1 with probability p (elementwise, p in [0, 1]), else 0, as p's dtype. Matches torch.bernoulli. */
@@ -104,12 +99,11 @@ export function normal(mean: Tensor | number, std: Tensor | number, ...args: Arg
   const like = mean instanceof Tensor ? mean : std instanceof Tensor ? std : null;
   if (!like && !size) throw new Error("normal: with a number mean and std, pass the size (normal(0, 1, [2, 3]))");
   if (typeof std === "number" ? std < 0 : noGrad(() => std.lt(0).any().item() !== 0)) throw new RangeError("normal: std must be non-negative");
-  return noGrad(() => {
-    const base = like ? like.detach().mul(0).add(std instanceof Tensor ? std.detach() : std) : null;
-    const shape = size ?? base!.shape;
-    const z = randn(shape, { dtype: opts.dtype ?? like?.dtype ?? "float32", device: opts.device ?? like?.device, generator });
-    return z.mul(std instanceof Tensor ? std.detach() : std).add(mean instanceof Tensor ? mean.detach() : mean);
-  });
+  const shape = size ?? broadcastShapes("normal", ...[mean, std].flatMap((t) => (t instanceof Tensor ? [t.shape] : [])));
+  const [m, sd] = [mean, std].map((t) => (t instanceof Tensor ? t.detach() : t)) as [Tensor | number, Tensor | number];
+  const out = noGrad(() => randn(shape, { dtype: opts.dtype ?? like?.dtype ?? "float32", device: opts.device ?? like?.device, generator }).mul(sd).add(m));
+  if (opts.requiresGrad) out.requiresGrad = true;
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@ import { rand, randn } from "../ops/creation.js";
 import { Tensor } from "../tensor.js";
 import { defaultGenerator, type Generator } from "../random.js";
 import { erf } from "../backend/scalar-math.js";
+import { erfinvScalar } from "../composites/math-more.js";
 import { fmtShape } from "../shape.js";
 
 /** Nonlinearities calculateGain knows (torch's spellings; 'leakyRelu' is accepted too). */
@@ -204,17 +205,8 @@ function householderQ(a: Float64Array, m: number, n: number): Float64Array {
   return q;
 }
 
-/** The standard normal CDF Φ and its inverse (Newton on erf from a logistic start: to ~1 ulp in (1e-300, 1 − 1e-16)). */
+/** The standard normal CDF Φ. */
 const phi = (x: number): number => 0.5 * (1 + erf(x / Math.SQRT2));
-function phiInv(p: number): number {
-  let x = Math.log(p / (1 - p)) / 1.702; // the logistic approximation of Φ
-  for (let k = 0; k < 60; k++) {
-    const step = (phi(x) - p) / (Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI));
-    x -= Math.max(-1, Math.min(1, step));
-    if (Math.abs(step) < 1e-15 * Math.max(1, Math.abs(x))) break;
-  }
-  return x;
-}
 
 /**
  * N(mean, std²) truncated to [a, b] (absolute bounds, default [−2, 2]), drawn by the inverse CDF:
@@ -228,7 +220,8 @@ export function truncNormal(t: Tensor, ...args: Args<[mean: number, std: number,
   const [lo, hi] = [phi((a - mean) / std), phi((b - mean) / std)];
   if (!(hi > lo)) throw new Error(`init.truncNormal: [${a}, ${b}] has no probability under N(${mean}, ${std}²) in float64; bring mean nearer to it`);
   const u = draw(t, "uniform", generator).dataSync();
-  const out = Float64Array.from(u, (v) => Math.min(b, Math.max(a, mean + std * phiInv(lo + v * (hi - lo)))));
+  // Φ⁻¹(p) = √2·erfinv(2p − 1), as torch's trunc_normal_ draws it
+  const out = Float64Array.from(u, (v) => Math.min(b, Math.max(a, mean + std * Math.SQRT2 * erfinvScalar(2 * (lo + v * (hi - lo)) - 1))));
   return fill(t, Tensor.fromArray(out, t.shape, t.backend, "float64"));
 }
 

@@ -45,7 +45,7 @@ function paramField(op: string, module: AnyModule, name: string): string {
 function normExceptDim(v: Tensor, dim: number | null): Tensor {
   if (dim === null) return v.norm();
   const others = v.shape.map((_, d) => d).filter((d) => d !== dim);
-  return others.length ? v.pow(2).sum(others, true).sqrt() : v.abs();
+  return others.length ? v.norm(2, others, true) : v.abs();
 }
 
 const undo = new WeakMap<AnyModule, Map<string, () => void>>();
