@@ -248,6 +248,8 @@ const TOP_ARGS: Record<string, () => unknown[]> = {
   indexAdd: () => [x23(), 0, int([1]), zeros(1, 3)], scatter: () => [x23(), 0, int([0, 1, 0]).reshape(1, 3), zeros(1, 3)],
   scatterReduce: () => [x23(), 0, int([0, 1, 0]).reshape(1, 3), zeros(1, 3), "sum"], sliceScatter: () => [x23(), zeros(1, 3), 0, 0, 1, 1],
   put: () => [x23(), int([0]), zeros(1), false],
+  allclose: () => [x23(), x23(), 1e-5, 1e-8, false], logspace: () => [0, 1, 3, 10], range: () => [0, 3, 1], vander: () => [zeros(3), 2, false],
+  bernoulli: () => [zeros(3)], normal: () => [zeros(3), 1], poisson: () => [zeros(3)],
 };
 
 test("every top-level torch function with options rejects an unknown option, naming the function", async () => {

@@ -63,3 +63,10 @@ test("sparse: ⌈sparsity·rows⌉ zeros in every column, the rest N(0, std²)",
   assert.throws(() => init.sparse(zeros([2, 2, 2]), 0.1), /init\.sparse: only 2-D tensors are supported/);
   assert.throws(() => init.sparse(zeros([2, 2]), 1.5), /sparsity must be in \[0, 1\], got 1.5/);
 });
+
+test("torch's positionals and unknown options rejected by name", () => {
+  assert.deepEqual(init.dirac(zeros([4, 2, 1]), 2).reshape([4, 2]).toArray(), init.dirac(zeros([4, 2, 1]), { groups: 2 }).reshape([4, 2]).toArray());
+  assert.throws(() => init.dirac(zeros([2, 2, 1]), { bogus: 1 } as never), /init\.dirac: unknown option 'bogus'/);
+  assert.throws(() => init.truncNormal(zeros([2]), { bogus: 1 } as never), /init\.truncNormal: unknown option 'bogus'/);
+  assert.throws(() => init.sparse(zeros([2, 2]), 0.5, { bogus: 1 } as never), /init\.sparse: unknown option 'bogus'/);
+});

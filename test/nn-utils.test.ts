@@ -95,6 +95,15 @@ describe("nn.utils.weightNorm / spectralNorm match torch", () => {
     assert.throws(() => nn.utils.spectralNorm(new nn.Linear(2, 2), { nPowerIterations: 0 }), /nPowerIterations must be a positive integer, got 0/);
   });
 
+  it("torch's positionals (weightNorm(module, name, dim), …) and unknown options rejected by name", () => {
+    assert.deepEqual(Object.keys(nn.utils.weightNorm(new nn.Linear(2, 2), "weight", null).stateDict()), ["bias", "weight_g", "weight_v"]);
+    assert.deepEqual(Object.keys(nn.utils.removeWeightNorm(nn.utils.weightNorm(new nn.Linear(2, 2)), "weight").stateDict()), ["weight", "bias"]);
+    assert.throws(() => nn.utils.weightNorm(new nn.Linear(2, 2), { bogus: 1 } as never), /nn\.utils\.weightNorm: unknown option 'bogus'/);
+    assert.throws(() => nn.utils.removeWeightNorm(nn.utils.weightNorm(new nn.Linear(2, 2)), { bogus: 1 } as never), /nn\.utils\.removeWeightNorm: unknown option 'bogus'/);
+    assert.throws(() => nn.utils.spectralNorm(new nn.Linear(2, 2), { n_power_iterations: 2 } as never), /nn\.utils\.spectralNorm: unknown option 'n_power_iterations' \(did you mean 'nPowerIterations'\?\)/);
+    assert.throws(() => nn.utils.removeSpectralNorm(nn.utils.spectralNorm(new nn.Linear(2, 2)), { bogus: 1 } as never), /nn\.utils\.removeSpectralNorm: unknown option 'bogus'/);
+  });
+
   it("clipGradNorm and clipGradValue are there as in torch.nn.utils (the same functions as optim's)", () => {
     assert.equal(nn.utils.clipGradNorm, optim.clipGradNorm);
     assert.equal(nn.utils.clipGradValue, optim.clipGradValue);

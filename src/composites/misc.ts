@@ -40,11 +40,12 @@ export function logspace(start: number, end: number, steps: number, ...args: Arg
 }
 
 /** start, start + step, … up to and including end (torch's deprecated range, float32). Matches torch.range. */
-export function range(start: number, end: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function range(start: number, end: number, ...args: Args<[step: number], { step?: number } & CreateOptions>): Tensor {
+  const { step, ...opts } = resolveArgs("range", args, ["step"], { step: 1, dtype: undefined as DType | undefined, device: undefined as string | undefined, requiresGrad: false });
   if (!(step !== 0 && Number.isFinite(step))) throw new RangeError(`range: step must be a nonzero finite number, got ${step}`);
   if ((end - start) / step < 0) throw new RangeError(`range: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   const n = Math.floor((end - start) / step) + 1;
-  return tensor(Float64Array.from({ length: n }, (_, i) => start + i * step), { ...opts, dtype: opts.dtype ?? "float32" });
+  return tensor(Float64Array.from({ length: n }, (_, i) => start + i * step), { dtype: opts.dtype ?? "float32", device: opts.device, requiresGrad: opts.requiresGrad });
 }
 
 /**

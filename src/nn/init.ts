@@ -239,7 +239,8 @@ export function eye(t: Tensor): Tensor {
  * output channels of a group copies its input channel at the kernel's centre, so the convolution
  * passes its input through. Matches torch.nn.init.dirac_.
  */
-export function dirac(t: Tensor, groups = 1): Tensor {
+export function dirac(t: Tensor, ...args: Args<[groups: number], { groups?: number }>): Tensor {
+  const { groups } = resolveArgs("init.dirac", args, ["groups"], { groups: 1 });
   if (t.ndim < 3 || t.ndim > 5) throw new Error(`init.dirac: only tensors of 3, 4 or 5 dims are supported, got ${fmtShape(t.shape)}`);
   const [out, inp, ...k] = t.shape as number[];
   if (!Number.isInteger(groups) || groups < 1 || out! % groups !== 0) throw new Error(`init.dirac: the first dim (${out}) must be divisible by groups (${groups})`);

@@ -95,7 +95,8 @@ export function weightNorm<M extends AnyModule>(module: M, ...args: Args<[name: 
 }
 
 /** Undoes weightNorm: the weight is a parameter again, with the current g·v/‖v‖. Matches torch.nn.utils.remove_weight_norm. */
-export function removeWeightNorm<M extends AnyModule>(module: M, name = "weight"): M {
+export function removeWeightNorm<M extends AnyModule>(module: M, ...args: Args<[name: string], { name?: string }>): M {
+  const { name } = resolveArgs("nn.utils.removeWeightNorm", args, ["name"], { name: "weight" });
   forget("nn.utils.removeWeightNorm", module, `wn:${name}`, "weight normalization");
   return module;
 }
@@ -163,7 +164,8 @@ export function spectralNorm<M extends AnyModule>(module: M, ...args: Args<[name
 }
 
 /** Undoes spectralNorm: the weight is a parameter again, W/σ with the stored u, v. Matches torch.nn.utils.remove_spectral_norm. */
-export function removeSpectralNorm<M extends AnyModule>(module: M, name = "weight"): M {
+export function removeSpectralNorm<M extends AnyModule>(module: M, ...args: Args<[name: string], { name?: string }>): M {
+  const { name } = resolveArgs("nn.utils.removeSpectralNorm", args, ["name"], { name: "weight" });
   forget("nn.utils.removeSpectralNorm", module, `sn:${name}`, "spectral normalization");
   return module;
 }
