@@ -7,6 +7,7 @@ export { CpuBackend } from "./backend/cpu.js";
 export { getBackend, setBackend, registerBackend, listBackends, backendByName } from "./backend/registry.js";
 export { createWasmBackend, WasmBackend, type WasmBackendOptions } from "./backend/wasm/wasm-backend.js";
 import { initDefaultBackend } from "./backend/default.js";
+import "./composites/hooks.js"; // Tensor.registerHook, Tensor.registerPostAccumulateGradHook
 
 await initDefaultBackend();
 export { Generator, manualSeed, defaultGenerator } from "./random.js";

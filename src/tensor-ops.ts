@@ -7,7 +7,7 @@ import { checkDType, DTYPES, isDType, looksLikeDType, type DType } from "./dtype
 import { formatTensor } from "./format.js";
 import { fmtShape, shapesEqual } from "./shape.js";
 import { isGradEnabled } from "./autograd/grad-mode.js";
-import { runBackward, type BackwardOptions } from "./autograd/tape.js";
+import { gradHooks, runBackward, type BackwardOptions } from "./autograd/tape.js";
 import { Tensor } from "./tensor.js";
 import * as ew from "./ops/elementwise.js";
 import * as mv from "./ops/movement.js";
@@ -40,6 +40,7 @@ export function backwardFrom(self: Tensor, gradient: Tensor | undefined, opts: B
     if (!t.isLeaf && !t.retainsGrad) return;
     const gd = opts.createGraph ? g : g.detach();
     t.grad = t.grad ? (opts.createGraph ? t.grad.add(gd) : t.grad.add(gd).detach()) : gd;
+    if (t.isLeaf) gradHooks.accumulated?.(t);
   }, opts, (t) => t.isLeaf || t.retainsGrad);
 }
 

@@ -86,6 +86,9 @@ function checkVersions(node: Node): void {
   });
 }
 
+/** Tensor gradient hooks, kept in composites/hooks.ts (null while none is registered): run(t, g) returns the gradient that flows on. */
+export const gradHooks = { run: null as ((t: Tensor, g: Tensor) => Tensor) | null, accumulated: null as ((t: Tensor) => void) | null };
+
 /**
  * Propagates `seeds` (gradients of `roots`) back through the tape. Calls `capture(t, g)` once for
  * every tensor reached, with its total gradient; the caller picks what to keep, and says which with
@@ -102,29 +105,22 @@ export function runBackward(
   // What reaches `capture` is handed over after the walk, so that the walk can run in an
   // allocation scope: the rules' temporaries are freed at once instead of by the collector.
   const captured: [Tensor, Tensor][] = [];
-  const accumulate = (t: Tensor, g: Tensor): void => {
-    const prev = grads.get(t);
-    grads.set(t, prev ? prev.add(g) : g);
-  };
+  const accumulate = (t: Tensor, g: Tensor): void => void grads.set(t, grads.get(t)?.add(g) ?? g);
+  const hook = gradHooks.run;
   const take = (t: Tensor): Tensor | null => {
-    const g = grads.get(t);
+    let g = grads.get(t);
     if (!g) return null;
     grads.delete(t); // free intermediate gradients as soon as they are consumed
+    if (hook) g = hook(t, g);
     captured.push([t, g]);
     return g;
   };
   const step = (): void => {
     roots.forEach((r, i) => accumulate(r, seeds[i]!));
     for (const node of topoOrder(roots)) {
-      let g: Tensor | null | (Tensor | null)[];
-      if (node.multi) {
-        g = node.outputs.map(take);
-        if (g.every((x) => x === null)) continue;
-      } else if (!(g = take(node.outputs[0]!))) continue;
-      if (node.freed)
-        throw new Error(
-          "backward: trying to backward through the graph a second time; pass { retainGraph: true } to the first backward",
-        );
+      const g = node.multi ? node.outputs.map(take) : take(node.outputs[0]!);
+      if (g === null || (Array.isArray(g) && g.every((x) => x === null))) continue; // no gradient reached this node
+      if (node.freed) throw new Error("backward: trying to backward through the graph a second time; pass { retainGraph: true } to the first backward");
       checkVersions(node);
       const needs = node.inputs.map((x) => x.requiresGrad);
       const gs = node.rule(g, node.inputs, node.multi ? node.outputs : node.outputs[0], node.attrs, needs);
@@ -138,10 +134,11 @@ export function runBackward(
       });
       if (!retainGraph) node.freed = true;
     }
-    for (const [t, g] of grads) captured.push([t, g]); // the leaves
+    for (const t of grads.keys()) take(t); // the leaves
   };
-  // With createGraph the gradients are part of a graph the caller keeps: no scope then.
+  // With createGraph the gradients are part of a graph the caller keeps (and hooks may keep those they see): no scope then.
   if (createGraph) enableGrad(step);
+  else if (hook) noGrad(step);
   else withScope(roots.map((r) => r.backend), () => noGrad(step), () => captured.flatMap(([t, g]) => (keeps(t) ? [g] : [])));
   for (const [t, g] of captured) capture(t, g);
 }

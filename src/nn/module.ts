@@ -9,6 +9,7 @@ import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { Buffer, bufferInfo, isParameter, Parameter } from "./parameter.js";
+import { backwardHook, type BackwardHookFn, type BackwardPreHookFn, type Grads } from "./backward-hook.js";
 
 /** camelCase → snake_case: inProjWeight → in_proj_weight, weightIhL0Reverse → weight_ih_l0_reverse. */
 export const stateKey = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -45,8 +46,10 @@ type Hook = (m: unknown, args: unknown[], out: unknown) => unknown;
 type HookArgs<In extends unknown[]> = In extends never[] ? unknown[] : In;
 type PreHook<M, In extends unknown[]> = { hook(module: M, args: HookArgs<In>): HookArgs<In> | HookArgs<In>[0] | void }["hook"];
 type PostHook<M, In extends unknown[], Out> = { hook(module: M, args: HookArgs<In>, output: Out): Out | void }["hook"];
+type BackwardHook<M> = { hook(module: M, gradInput: Grads, gradOutput: Grads): Grads | void }["hook"];
+type BackwardPreHook<M> = { hook(module: M, gradOutput: Grads): Grads | void }["hook"];
 
-/** What registerForward(Pre)Hook returns: remove() takes the hook off again (torch.utils.hooks.RemovableHandle). */
+/** What the register*Hook methods return: remove() takes the hook off again (torch.utils.hooks.RemovableHandle). */
 export interface RemovableHandle {
   remove(): void;
 }
@@ -62,7 +65,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   readonly #registered = new Map<string, Entry>();
   #config: ModuleConfig | undefined;
   // typed loosely: a field typed by In and Out would make Module invariant in them (AnyModule relies on bivariance)
-  readonly #hooks = { pre: new Map<object, Hook>(), post: new Map<object, Hook>() };
+  readonly #hooks = { pre: new Map<object, Hook>(), post: new Map<object, Hook>(), backward: new Map<object, BackwardHookFn>(), backwardPre: new Map<object, BackwardPreHookFn>() };
 
   abstract forward(...args: In): Out;
 
@@ -83,8 +86,29 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerForwardHook(hook: PostHook<this, In, Out>): RemovableHandle {
     return this.#addHook("post", hook);
   }
-  #addHook(kind: "pre" | "post", hook: (...a: never[]) => unknown): RemovableHandle {
-    if (typeof hook !== "function") throw new TypeError(`${this.constructor.name}.registerForward${kind === "pre" ? "Pre" : ""}Hook: expected a function, got ${typeof hook}`);
+  /**
+   * Runs hook(module, gradInput, gradOutput) in backward once the gradients w.r.t. this module's
+   * arguments are known: gradOutput holds the gradients w.r.t. its outputs (a tensor or an array's
+   * tensors; null where one got none), gradInput those w.r.t. its arguments (null for non-tensors; all
+   * null when no argument requires grad, and the hook then runs when gradOutput is known). A
+   * returned array replaces gradInput. Matches torch.nn.Module.register_full_backward_hook: the
+   * arguments and outputs pass through an identity node (torch's BackwardHookFunction), so forward
+   * sees views of the arguments and the caller gets views of the outputs.
+   */
+  registerFullBackwardHook(hook: BackwardHook<this>): RemovableHandle {
+    return this.#addHook("backward", hook);
+  }
+  /**
+   * Runs hook(module, gradOutput) in backward when the gradients w.r.t. this module's outputs are
+   * known, before they flow into the module; a returned array replaces them.
+   * Matches torch.nn.Module.register_full_backward_pre_hook.
+   */
+  registerFullBackwardPreHook(hook: BackwardPreHook<this>): RemovableHandle {
+    return this.#addHook("backwardPre", hook);
+  }
+  #addHook(kind: "pre" | "post" | "backward" | "backwardPre", hook: (...a: never[]) => unknown): RemovableHandle {
+    const method = { pre: "registerForwardPreHook", post: "registerForwardHook", backward: "registerFullBackwardHook", backwardPre: "registerFullBackwardPreHook" }[kind];
+    if (typeof hook !== "function") throw new TypeError(`${this.constructor.name}.${method}: expected a function, got ${typeof hook}`);
     if (!Object.prototype.hasOwnProperty.call(this, "forward")) {
       // the instance's own forward (not enumerable, so not a field of the state dict) wraps the class's
       const plain = this.forward;
@@ -93,18 +117,22 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
           const r = h(this, args, undefined);
           if (r !== undefined) args = (Array.isArray(r) ? r : [r]) as In;
         }
+        const { backward, backwardPre } = this.#hooks;
+        const bw = backward.size || backwardPre.size ? backwardHook(this, [...backward.values()], [...backwardPre.values()]) : null;
+        if (bw) args = bw.inputs(args);
         let out = plain.apply(this, args);
         for (const h of this.#hooks.post.values()) {
           const r = h(this, args, out);
           if (r !== undefined) out = r as Out;
         }
-        return out;
+        return bw ? bw.outputs(out) : out;
       };
       Object.defineProperty(this, "forward", { value: hooked, writable: true, configurable: true, enumerable: false });
     }
     const key = {};
-    this.#hooks[kind].set(key, hook as Hook);
-    return { remove: () => void this.#hooks[kind].delete(key) };
+    const hooks = this.#hooks[kind] as Map<object, unknown>;
+    hooks.set(key, hook);
+    return { remove: () => void hooks.delete(key) };
   }
 
   /**
