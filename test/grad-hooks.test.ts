@@ -6,7 +6,8 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { enableGrad, grad, nn, randn, tensor, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, decodeState, fixture, on, type FixtureState, type FixtureTensor } from "./helpers.js";
+import { gradHooks } from "../src/autograd/tape.js";
+import { afterGc, decode, decodeState, fixture, on, type FixtureState, type FixtureTensor } from "./helpers.js";
 
 const DEVICES = ["cpu", "wasm"];
 const arr = (t: Tensor | null): number[] => [...t!.dataSync()];
@@ -16,6 +17,17 @@ const twin = (t: Tensor): Tensor => {
   c.requiresGrad = true;
   return c;
 };
+
+// First in the file, before other tests leave hooked tensors for the collector.
+test("the hooks of a collected tensor stop counting: the walk skips the seam (and keeps its scope) again", async () => {
+  assert.equal(gradHooks.run, null);
+  (() => void randn([2], { requiresGrad: true }).registerHook((g) => g))();
+  assert.notEqual(gradHooks.run, null);
+  assert.equal(await afterGc(() => gradHooks.run), null);
+  const h = randn([2], { requiresGrad: true }).registerHook((g) => g);
+  h.remove();
+  assert.equal(gradHooks.run, null);
+});
 
 for (const device of DEVICES)
   describe(`Tensor.registerHook (${device})`, () => {
@@ -76,6 +88,30 @@ for (const device of DEVICES)
         x.mul(3).sum().backward();
         assert.deepEqual(arr(x.grad), [3, 3]);
         assert.equal(calls, 1);
+      }));
+
+    test("hooks on the outputs of a multi-output op (split) each see their own slice's gradient", () =>
+      on(device, () => {
+        const x = randn([6], { requiresGrad: true });
+        const [a, b] = x.split(3);
+        a!.registerHook((g) => g.mul(2));
+        b!.registerHook((g) => g.neg());
+        a!.exp().sum().add(b!.square().sum()).backward();
+        const x2 = twin(x), [a2, b2] = x2.split(3);
+        a2!.exp().sum().mul(2).sub(b2!.square().sum()).backward();
+        assert.deepEqual(arr(x.grad), arr(x2.grad));
+      }));
+
+    test("hooks on a model's parameters clamping their gradients equal clipGradValue after backward", () =>
+      on(device, () => {
+        const lin = new nn.Linear(4, 3), ref = new nn.Linear(4, 3);
+        ref.loadStateDict(lin.stateDict());
+        for (const p of lin.parameters()) p.registerHook((g) => g.clamp(-0.1, 0.1));
+        const x = randn([8, 4]);
+        lin.forward(x).square().sum().backward();
+        ref.forward(x).square().sum().backward();
+        nn.utils.clipGradValue(ref.parameters(), 0.1);
+        for (const [p, q] of lin.parameters().map((p, i) => [p, ref.parameters()[i]!])) assert.deepEqual(arr(p!.grad), arr(q!.grad));
       }));
 
     test("a hook that keeps the gradient it sees can read it after backward", () =>

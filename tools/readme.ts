@@ -14,6 +14,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "engine", feature: "Tensors: creation, dtypes, promotion, strided views, PyTorch-style repr", files: /^tensor\.test/ },
   { area: "engine", feature: "Autograd: backward, grad() with createGraph, noGrad, retainGraph, version checks", files: /^autograd\.test/ },
   { area: "engine", feature: "autograd.Function (custom backward, several outputs, double backward) and autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp", files: /^autograd-function/ },
+  { area: "engine", feature: "Gradient hooks: Tensor.registerHook (leaf or not, grad() and createGraph included) and registerPostAccumulateGradHook; Module.registerFullBackwardHook and registerFullBackwardPreHook with torch 1.13's gradInput/gradOutput", files: /^grad-hooks/ },
   { area: "engine", feature: "Op table: PyTorch parity and float64 gradcheck for every op (see below)", files: /^ops\.test/ },
   { area: "engine", feature: "Worked examples of decks 000, 002 and 003, to the printed digits", files: /^examples\.test/ },
   { area: "engine", feature: "Clear errors naming the op, the shapes and what was expected", files: /^errors\.test/ },
