@@ -89,8 +89,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /**
    * Runs hook(module, gradInput, gradOutput) in backward once the gradients w.r.t. this module's
    * arguments are known: gradOutput holds the gradients w.r.t. its outputs (a tensor or an array's
-   * tensors; null where one got none), gradInput those w.r.t. its arguments (null for non-tensors; all
-   * null when no argument requires grad, and the hook then runs when gradOutput is known). A
+   * tensors; null where one got none), gradInput those w.r.t. its arguments (zeros for a tensor that
+   * got none, as torch; null for non-tensors; all null when no argument requires grad, and the hook
+   * then runs as soon as gradOutput is known). Hooks run in registration order. A
    * returned array replaces gradInput. Matches torch.nn.Module.register_full_backward_hook: the
    * arguments and outputs pass through an identity node (torch's BackwardHookFunction), so forward
    * sees views of the arguments and the caller gets views of the outputs.
