@@ -165,33 +165,37 @@ for (const device of DEVICES)
       }));
   });
 
-describe("Tensor.registerHook under createGraph", () => {
-  test("a hook made of differentiable ops is recorded: float64 gradcheck of the hooked gradient", () => {
-    const x = randn([4], { dtype: "float64", requiresGrad: true });
-    // gradcheck's numerical side calls f under noGrad with inputs that do not require grad
-    const f = (x0: Tensor): Tensor => enableGrad(() => {
-      const x = x0.requiresGrad ? x0 : twin(x0);
-      const y = x.mul(x);
-      // one-shot: a second backward through this graph (gradcheck's) reaches y again
-      const h = y.registerHook((g) => (h.remove(), g.mul(y.sin())));
-      return grad(y.sum(), x, { createGraph: true })[0]!;
-    });
-    assertClose(f(x), x.mul(2).mul(x.mul(x).sin()), { atol: 1e-12 });
-    assert.ok(gradcheck(f, [x]));
+for (const device of DEVICES)
+  describe(`Tensor.registerHook under createGraph (${device})`, () => {
+    test("a hook made of differentiable ops is recorded: float64 gradcheck of the hooked gradient", () =>
+      on(device, () => {
+        const x = randn([4], { dtype: "float64", requiresGrad: true });
+        // gradcheck's numerical side calls f under noGrad with inputs that do not require grad
+        const f = (x0: Tensor): Tensor =>
+          enableGrad(() => {
+            const x = x0.requiresGrad ? x0 : twin(x0);
+            const y = x.mul(x);
+            // one-shot: a second backward through this graph (gradcheck's) reaches y again
+            const h = y.registerHook((g) => (h.remove(), g.mul(y.sin())));
+            return grad(y.sum(), x, { createGraph: true })[0]!;
+          });
+        assertClose(f(x), x.mul(2).mul(x.mul(x).sin()), { atol: 1e-12 });
+        assert.ok(gradcheck(f, [x]));
+      }));
+    test("second derivatives through a leaf's hook match the graph written without it", () =>
+      on(device, () => {
+        const x = randn([3], { dtype: "float64", requiresGrad: true });
+        const h = x.registerHook((g) => g.mul(x));
+        const [g1] = grad(x.pow(3).sum(), x, { createGraph: true }); // 3x² · x
+        h.remove();
+        g1!.sum().backward();
+        const x2 = twin(x);
+        const [r1] = grad(x2.pow(3).sum(), x2, { createGraph: true });
+        r1!.mul(x2).sum().backward();
+        assertClose(g1!, r1!.mul(x2), { atol: 1e-12 });
+        assertClose(x.grad!, x2.grad!, { atol: 1e-12 });
+      }));
   });
-  test("second derivatives through a leaf's hook match the graph written without it", () => {
-    const x = randn([3], { dtype: "float64", requiresGrad: true });
-    const h = x.registerHook((g) => g.mul(x));
-    const [g1] = grad(x.pow(3).sum(), x, { createGraph: true }); // 3x² · x
-    h.remove();
-    g1!.sum().backward();
-    const x2 = twin(x);
-    const [r1] = grad(x2.pow(3).sum(), x2, { createGraph: true });
-    r1!.mul(x2).sum().backward();
-    assertClose(g1!, r1!.mul(x2), { atol: 1e-12 });
-    assertClose(x.grad!, x2.grad!, { atol: 1e-12 });
-  });
-});
 
 // ---- module backward hooks --------------------------------------------------------------------
 
