@@ -22,7 +22,7 @@ const pool = (c: Case, x: Tensor, samples: Tensor): [Tensor, Tensor] => {
 
 describe("FractionalMaxPool2d / 3d match torch", () => {
   for (const device of listBackends())
-    fx.cases.forEach((c, i) =>
+    for (const [i, c] of fx.cases.entries())
       it(`${device}: case ${i}: ${c.nsp}-D ${JSON.stringify(c.x.shape)} ${c.x.dtype}, kernel ${JSON.stringify(c.kernel)}, ${c.outputSize !== null ? `outputSize ${JSON.stringify(c.outputSize)}` : `outputRatio ${JSON.stringify(c.outputRatio)}`}`, () => on(device, () => {
         const x = decode(c.x, { requiresGrad: true });
         const [y, idx] = pool(c, x, decode(c.samples));
@@ -32,7 +32,7 @@ describe("FractionalMaxPool2d / 3d match torch", () => {
         assert.deepEqual([...y.dataSync()], values(c.y));
         y.mul(decode(c.cot)).sum().backward();
         assert.equal(closeMismatch(x.grad!, decode(c.grad), { rtol: 1e-6, atol: 1e-7 }), null);
-      })));
+      }));
 
   it("the module pins its samples as torch's `_random_samples` buffer and returns indices when asked", () => {
     const c = fx.cases[0]!;
