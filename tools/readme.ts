@@ -28,7 +28,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "backends", feature: "Memory freed without dispose(); optional dispose() and `using`; flat for small tensors; step scopes", files: /^(dispose|bench-memory|memory\.test)/ },
   { area: "backends", feature: "Browser-ready: views re-made after memory growth, bundler-friendly URLs, no Node-only code in the main entry", files: /^browser-compat/ },
   { area: "nn", feature: "Module, Sequential/ModuleList/ModuleDict, state dicts with PyTorch keys, summary()", files: /^nn\.test/ },
-  { area: "nn", feature: "Layers: Linear, Bilinear, Dropout, AlphaDropout, Embedding (maxNorm), EmbeddingBag (sum/mean/max), LayerNorm, BatchNorm1d, Residual", files: /^(nn(-layers)?|bilinear|embedding-bag)\.test/ },
+  { area: "nn", feature: "Layers: Linear, Bilinear, Dropout, AlphaDropout, Embedding (maxNorm), EmbeddingBag (sum/mean/max, scaleGradByFreq), LayerNorm, BatchNorm1d, Residual", files: /^(nn(-layers)?|bilinear|embedding-bag)\.test/ },
   { area: "nn", feature: "Activations: all of PyTorch's in the course, plus Heaviside, Sign, Arctan, Scale, Gaussian, Multiquadratic", files: /^activations\.test/ },
   { area: "nn", feature: "Recurrent: RNN (tanh, relu), LSTM (projSize), GRU, their cells; stacked, bidirectional, batchFirst, packed sequences (PyTorch parity, both backends)", files: /^rnn\.test/ },
   { area: "nn", feature: "Jordan, fully recurrent and deck 004's sigmoid/softmax RNNs, checked against their formulas", files: /^rnn-classic/ },
