@@ -80,7 +80,7 @@ describe("LBFGS state dicts: torch's layout, and a resumed run follows the unint
             v === null ? [null] : typeof v === "number" ? [v] : Array.isArray(v) ? v.flatMap(flat) : [...(v as Tensor).dataSync()];
           const [g, w] = [flat(got), flat(decodeSaved(want))];
           assert.deepEqual(g.map((v) => v === null), w.map((v) => v === null), `${k}: the same entries are None`);
-          assertClose(g.filter((v) => v !== null) as number[], w.filter((v) => v !== null) as number[], tol64, k);
+          assertClose(g.filter((v): v is number => v !== null), w.filter((v): v is number => v !== null), tol64, k);
         }
       }));
       it(`${device}: torch's state_dict loads and the run continues as torch's, ${what}`, () => on(device, () => {
