@@ -157,6 +157,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   AdaptiveLogSoftmaxWithLoss: [8, 20, [5, 12], 2, false],
   Conv3d: [2, 3, 3], ConvTranspose3d: [2, 3, 3], MaxPool3d: [2], MaxUnpool3d: [2], AvgPool3d: [2],
   AdaptiveAvgPool3d: [2], AdaptiveMaxPool3d: [2], BatchNorm3d: [4], InstanceNorm3d: [4],
+  FractionalMaxPool2d: [2, 3], FractionalMaxPool3d: [2, null, 0.5],
 };
 // Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -227,6 +228,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   maxPool3d: () => [randn(1, 2, 4, 4, 4), 2], avgPool3d: () => [randn(1, 2, 4, 4, 4), 2],
   adaptiveAvgPool3d: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2],
   maxUnpool3d: () => [...F.maxPool3d(randn(1, 2, 4, 4, 4), 2, { returnIndices: true }), 2],
+  fractionalMaxPool2d: () => [randn(1, 2, 5, 5), 2, 3], fractionalMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2, null, 0.5],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {

@@ -13,7 +13,8 @@ interface BagCase {
   includeLastOffset: boolean; maxNorm: number | null; w0: FixtureTensor; y: FixtureTensor; wAfter: FixtureTensor; grad: FixtureTensor; pswGrad: FixtureTensor | null;
 }
 interface FreqCase { ids: FixtureTensor; paddingIdx: number | null; maxNorm: number | null; w0: FixtureTensor; y: FixtureTensor; wAfter: FixtureTensor; grad: FixtureTensor }
-const fx = fixture<{ renorm: RenormCase[]; freq: FreqCase[]; bags: BagCase[] }>("nn/embedding-bag.json");
+type FreqBagCase = Omit<BagCase, "maxNorm" | "wAfter">;
+const fx = fixture<{ renorm: RenormCase[]; freq: FreqCase[]; bags: BagCase[]; freqBags: FreqBagCase[] }>("nn/embedding-bag.json");
 const weightedSum = (y: Tensor): Tensor => y.mul(arange(y.numel).reshape(y.shape).to(y.dtype)).sum();
 const tol = { rtol: 1e-6, atol: 1e-6 };
 
@@ -108,6 +109,47 @@ describe("EmbeddingBag matches torch", () => {
       }));
     }
 
+  // torch 1.13's own embedding_bag backward scales by the wrong index's count (tools/fixtures/embedding_bag.py):
+  // these fixtures are its documented meaning, built from F.embedding's scale_grad_by_freq, and equal
+  // torch's embedding_bag where its count happens to be right (the last case)
+  for (const device of listBackends())
+    for (const [i, c] of fx.freqBags.entries()) {
+      const what = `ids ${JSON.stringify(values(c.ids))}${c.offsets ? `, offsets ${JSON.stringify(values(c.offsets))}` : ""}, ${c.mode}` +
+        `${c.paddingIdx !== null ? `, paddingIdx ${c.paddingIdx}` : ""}${c.perSampleWeights ? ", perSampleWeights" : ""}${c.includeLastOffset ? ", includeLastOffset" : ""}`;
+      it(`${device}: ${i % 2 ? "nn.EmbeddingBag" : "F.embeddingBag"} scaleGradByFreq divides each index's gradient by its count in the bags, ${what}`, () => on(device, () => {
+        const psw = c.perSampleWeights ? decode(c.perSampleWeights, { requiresGrad: true }) : null;
+        const offsets = c.offsets ? decode(c.offsets) : null;
+        let w: Tensor;
+        let y: Tensor;
+        if (i % 2) {
+          const m = new nn.EmbeddingBag(6, 3, null, 2, true, c.mode, false, c.includeLastOffset, c.paddingIdx);
+          m.loadStateDict({ weight: decode(c.w0) });
+          [w, y] = [m.weight, m.forward(decode(c.ids), offsets, psw)];
+        } else {
+          w = decode(c.w0, { requiresGrad: true });
+          y = F.embeddingBag(decode(c.ids), w, { offsets, scaleGradByFreq: true, mode: c.mode, perSampleWeights: psw, includeLastOffset: c.includeLastOffset, paddingIdx: c.paddingIdx });
+        }
+        assertClose(y, values(c.y), tol, "output");
+        weightedSum(y).backward();
+        assertClose(w.grad!, values(c.grad), tol, "table gradient");
+        if (c.pswGrad) assertClose(psw!.grad!, values(c.pswGrad), tol, "perSampleWeights gradient (not scaled)");
+      }));
+    }
+
+  it("scaleGradByFreq, float64: index r's gradient in a sum bag is Σ_k g_k / count(r); max mode throws as torch", () => on("cpu", () => {
+    const w = randn([4, 2], { dtype: "float64", requiresGrad: true });
+    const ids = tensor([[1, 1, 3], [1, 0, 3]], { dtype: "int32" });
+    const g = grad(F.embeddingBag(ids, w, { mode: "sum", scaleGradByFreq: true }).square().sum(), w)[0]!;
+    // bag b's output o_b = Σ rows; d/dW[r] of Σ_b ‖o_b‖² is Σ over r's lookups of 2·o_b, divided by r's count
+    const W = w.toArray() as number[][];
+    const o0 = [0, 1].map((j) => 2 * W[1]![j]! + W[3]![j]!), o1 = [0, 1].map((j) => W[1]![j]! + W[0]![j]! + W[3]![j]!);
+    const expect = [0, 1].map((j) => 2 * o1[j]!)
+      .concat([0, 1].map((j) => (2 * (2 * o0[j]!) + 2 * o1[j]!) / 3), [0, 0], [0, 1].map((j) => (2 * o0[j]! + 2 * o1[j]!) / 2));
+    assertClose(g, expect, { rtol: 1e-12, atol: 1e-12 });
+    assert.throws(() => F.embeddingBag(ids, w, { mode: "max", scaleGradByFreq: true }), /F.embeddingBag: max mode does not support scaling the gradient by the frequency/);
+    assert.throws(() => new nn.EmbeddingBag(4, 2, { mode: "max", scaleGradByFreq: true }).forward(ids), /max mode does not support scaling the gradient by the frequency/);
+  }));
+
   it("gradcheck (float64): table and perSampleWeights, sum / mean / max", () => on("cpu", () => {
     const ids = tensor([1, 2, 2, 0, 6, 5, 1], { dtype: "int32" });
     const offsets = tensor([0, 2, 2, 5], { dtype: "int32" });
@@ -139,7 +181,6 @@ describe("EmbeddingBag matches torch", () => {
     assert.throws(() => F.embeddingBag(ids, w, int([0]), { mode: "sum", perSampleWeights: zeros([2]) }), /perSampleWeights \[2\] must have the input's shape \[3\]/);
     assert.throws(() => F.embeddingBag(ids, w, int([0]), { mode: "prod" as never }), /mode must be 'sum', 'mean' or 'max', got prod/);
     assert.throws(() => new nn.EmbeddingBag(4, 2, { sparse: true }), /nn.EmbeddingBag: sparse gradients are not supported/);
-    assert.throws(() => new nn.EmbeddingBag(4, 2, { scaleGradByFreq: true }), /nn.EmbeddingBag: scaleGradByFreq is not supported here \(only by Embedding\)/);
     assert.throws(() => new nn.EmbeddingBag(4, 2, { paddingIdx: 4 }), /paddingIdx 4 must be an integer within \[-4, 4\)/);
     assert.throws(() => new nn.EmbeddingBag(4, 2, { per_sample_weights: 1 } as never), /nn.EmbeddingBag: unknown option 'per_sample_weights'/);
   });

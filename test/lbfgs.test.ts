@@ -3,13 +3,18 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { listBackends, nn, optim, tensor, zeros, type DType, type Tensor } from "../src/index.js";
+import { io, listBackends, nn, noGrad, optim, tensor, zeros, type DType, type Tensor } from "../src/index.js";
 import { assertClose } from "../src/testing/index.js";
 import { decode, fixture, on, values, type FixtureTensor } from "./helpers.js";
 
 interface Step { loss: number; params: FixtureTensor[]; funcEvals: number; nIter: number }
 interface Case { problem: "rosenbrock" | "regression"; options: Record<string, unknown>; dtype: DType; trace: Step[] }
-const fx = fixture<{ X: FixtureTensor; Y: FixtureTensor; cases: Case[] }>("optim/lbfgs.json");
+type Saved = FixtureTensor | number | null | Saved[];
+interface SdCase {
+  problem: Case["problem"]; options: Record<string, unknown>; before: number; state: Record<string, Saved>;
+  paramGroups: Record<string, unknown>[]; params: FixtureTensor[]; trace: { loss: number; params: FixtureTensor[] }[];
+}
+const fx = fixture<{ X: FixtureTensor; Y: FixtureTensor; cases: Case[]; stateDicts: SdCase[] }>("optim/lbfgs.json");
 
 const camel = (k: string): string => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -52,6 +57,70 @@ describe("LBFGS follows torch's trajectory", () => {
       }));
 });
 
+/** A fixture state value as a state-dict value: tensors decoded, lists mapped, numbers and null kept. */
+const decodeSaved = (v: Saved): optim.StateValue | null =>
+  v === null || typeof v === "number" ? v : Array.isArray(v) ? v.map((x) => decodeSaved(x) as Tensor | number | null) : decode(v);
+const closureOf = (opt: optim.LBFGS, f: () => Tensor) => (): Tensor => { opt.zeroGrad(); const l = f(); l.backward(); return l; };
+const optsOf = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v]));
+const tol64 = { rtol: 1e-7, atol: 1e-9 };
+
+describe("LBFGS state dicts: torch's layout, and a resumed run follows the uninterrupted one", () => {
+  for (const device of listBackends())
+    for (const c of fx.stateDicts) {
+      const what = `${c.problem} ${JSON.stringify(c.options)} after ${c.before} step(s)`;
+      it(`${device}: stateDict() holds torch's keys and values, ${what}`, () => on(device, () => {
+        const [params, f] = problem(c.problem, "float64");
+        const opt = new optim.LBFGS(params, optsOf(c.options));
+        for (let i = 0; i < c.before; i++) opt.step(closureOf(opt, f));
+        const sd = opt.stateDict();
+        assert.deepEqual(Object.keys(sd.state[0]!).sort(), Object.keys(c.state).sort());
+        for (const [k, want] of Object.entries(c.state)) {
+          const got = sd.state[0]![k]!;
+          const flat = (v: unknown): (number | null)[] =>
+            v === null ? [null] : typeof v === "number" ? [v] : Array.isArray(v) ? v.flatMap(flat) : [...(v as Tensor).dataSync()];
+          const [g, w] = [flat(got), flat(decodeSaved(want))];
+          assert.deepEqual(g.map((v) => v === null), w.map((v) => v === null), `${k}: the same entries are None`);
+          assertClose(g.filter((v): v is number => v !== null), w.filter((v): v is number => v !== null), tol64, k);
+        }
+      }));
+      it(`${device}: torch's state_dict loads and the run continues as torch's, ${what}`, () => on(device, () => {
+        const [params, f] = problem(c.problem, "float64");
+        noGrad(() => params.forEach((p, j) => p.assign(decode(c.params[j]!))));
+        const opt = new optim.LBFGS(params);
+        const state = Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decodeSaved(v)])) as optim.ParamState;
+        opt.loadStateDict({ state: Object.keys(state).length ? { 0: state } : {}, paramGroups: c.paramGroups.map((g) => optsOf(g) as { params: number[] }) });
+        assert.equal(opt.paramGroups[0]!.historySize, c.paramGroups[0]!.history_size);
+        for (const [i, s] of c.trace.entries()) {
+          assertClose([opt.step(closureOf(opt, f)).item()], [s.loss], tol64, `step ${i + 1} loss`);
+          params.forEach((p, j) => assertClose(p, values(s.params[j]!), tol64, `step ${i + 1} parameter ${j}`));
+        }
+      }));
+    }
+
+  for (const dtype of ["float32", "float64"] as const)
+    for (const options of [{ lineSearchFn: "strong_wolfe" as const, historySize: 3, maxIter: 5 }, { lr: 0.2, maxIter: 6, historySize: 4 }])
+      it(`a run resumed from stateDict() (through io.flattenState) equals the uninterrupted one step for step, bit for bit: ${dtype} ${JSON.stringify(options)}`, () => {
+        const [pa, fa] = problem("rosenbrock", dtype);
+        const a = new optim.LBFGS(pa, options);
+        let [pb, fb] = problem("rosenbrock", dtype);
+        let b = new optim.LBFGS(pb, options);
+        for (let i = 0; i < 6; i++) {
+          if (i === 3) {
+            // a fresh problem and optimizer (other options), given the saved values and state
+            const { tensors, skeleton } = io.flattenState(b.stateDict() as unknown as io.NestedState);
+            const copies = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.clone()]));
+            const [pc, fc] = problem("rosenbrock", dtype);
+            noGrad(() => pc.forEach((p, j) => p.assign(pb[j]!)));
+            [pb, fb, b] = [pc, fc, new optim.LBFGS(pc, { lr: 123 })];
+            b.loadStateDict(io.unflattenState(skeleton, copies) as unknown as optim.OptimizerStateDict);
+          }
+          assert.equal(b.step(closureOf(b, fb)).item(), a.step(closureOf(a, fa)).item(), `step ${i + 1} loss`);
+          assert.deepEqual([...pb[0]!.dataSync()], [...pa[0]!.dataSync()], `step ${i + 1} parameters`);
+          assert.deepEqual(b.state.get(pb[0]!), a.state.get(pa[0]!), `step ${i + 1} counters`);
+        }
+      });
+});
+
 describe("LBFGS options and errors", () => {
   const p = (): Tensor => nn.Parameter(zeros([2]));
   it("torch's positionals and defaults (maxEval = ⌊maxIter·5/4⌋)", () => {
@@ -68,7 +137,17 @@ describe("LBFGS options and errors", () => {
     assert.throws(() => new optim.LBFGS([{ params: [p()] }, { params: [p()] }]), /LBFGS: parameter groups are not supported/);
     const opt = new optim.LBFGS([p()]);
     assert.throws(() => opt.step(), /LBFGS.step: a closure is required/);
-    assert.throws(() => opt.stateDict(), /LBFGS.stateDict: not supported/);
+    assert.deepEqual(opt.stateDict().state, {}, "no state before the first step");
+    const w = nn.Parameter(zeros([2]));
+    const o2 = new optim.LBFGS([w]);
+    o2.step(() => { o2.zeroGrad(); const l = w.sub(tensor([1, 2])).square().sum(); l.backward(); return l; });
+    const sd = o2.stateDict();
+    const withState = (s: Record<string, unknown>): optim.OptimizerStateDict => ({ ...sd, state: { 0: { ...sd.state[0]!, ...s } as optim.ParamState } });
+    assert.throws(() => o2.loadStateDict(withState({ d: zeros([3]) })), /LBFGS.loadStateDict: state 'd' must be a 1-D tensor of the parameters' total size 2, got a float32 tensor \[3\]/);
+    assert.throws(() => o2.loadStateDict(withState({ bogus: 1 })), /LBFGS.loadStateDict: unknown state key\(s\) bogus/);
+    assert.throws(() => o2.loadStateDict(withState({ ro: [] })), /old_dirs, old_stps and ro must have one entry per pair/);
+    assert.throws(() => o2.loadStateDict(withState({ t: zeros([2]) })), /state 't' must be a number or a one-element tensor/);
+    assert.throws(() => o2.loadStateDict({ ...sd, state: { 1: sd.state[0]! } }), /LBFGS keeps its state on parameter 0 only, got state for parameter\(s\) 1/);
     opt.addParamGroup({ params: [p()] });
     assert.throws(() => opt.step(() => zeros([1]).sum()), /LBFGS.step: one parameter group is supported, got 2/);
   });

@@ -84,6 +84,15 @@ const table: Record<string, FnRow> = {
   unique_counts_float: { fn: (x) => x.unique(true, false, true) },
   unique_consecutive: { fn: (x) => uniqueConsecutive(x) },
   unique_consecutive_all: { fn: (x) => x.uniqueConsecutive(true, true) },
+  unique_dim0: { fn: (x) => unique(x, { dim: 0, returnInverse: true, returnCounts: true }) },
+  unique_dim1: { fn: (x) => x.unique(true, true, true, 1) },
+  unique_dim_neg_3d: { fn: (x) => unique(x, { dim: -1, returnCounts: true }) },
+  unique_dim_nan: { fn: (x) => unique(x, { dim: 0, returnInverse: true, returnCounts: true }) },
+  unique_dim_bool: { fn: (x) => unique(x, { dim: 1, returnInverse: true }) },
+  unique_dim_empty: { fn: (x) => unique(x, { dim: 0, returnInverse: true, returnCounts: true }) },
+  unique_consecutive_dim1: { fn: (x) => uniqueConsecutive(x, true, true, 1) },
+  unique_consecutive_dim0: { fn: (x) => x.uniqueConsecutive({ dim: 0 }) },
+  unique_consecutive_dim_float: { fn: (x) => uniqueConsecutive(x, { returnCounts: true, dim: -1 }) },
   trapezoid: { fn: (y) => trapezoid(y) },
   trapezoid_x: { fn: (y, x) => trapezoid(y, x) },
   trapezoid_dx_dim0: { fn: (y) => trapezoid(y, { dx: 0.5, dim: 0 }) },
@@ -142,7 +151,9 @@ describe("torch reductions and statistics match torch 1.13", () => {
     assert.throws(() => searchsorted(zeros([2, 3]), zeros([3, 1])), /searchsorted: the leading dims of the sorted sequence \[2,3\] and the values \[3,1\] must match/);
     assert.throws(() => searchsorted(zeros([3]), zeros([2]), { side: "left", right: true }), /contradict/);
     assert.throws(() => bucketize(zeros([3]), zeros([2, 2])), /bucketize: boundaries must be 1-D, got \[2,2\]/);
-    assert.throws(() => unique(zeros([3]), { dim: 0 }), /unique: dim = 0 is not supported/);
+    assert.throws(() => unique(zeros([]), { dim: 0 }), /unique: dim = 0 needs a tensor with at least 1 dimension, got a 0-d tensor/);
+    assert.throws(() => unique(zeros([2, 3]), { dim: 2 }), /unique: dim 2 is out of range for a tensor with 2 dimensions/);
+    assert.throws(() => uniqueConsecutive(zeros([2, 0]), { dim: 0 }), /uniqueConsecutive: the input \[2,0\] has a 0-sized dimension other than dim 0/);
     assert.throws(() => trapezoid(zeros([3, 4]), zeros([3])), /trapezoid: x \[3\] must have as many points as y \[3,4\] has along dim 1/);
     assert.throws(() => trapezoid(zeros([3]), zeros([3]), { dx: 1 }), /trapezoid: give either x or dx, not both/);
     assert.throws(() => aminmax(zeros([0])), /aminmax: cannot reduce the empty tensor \[0\]/);

@@ -21,7 +21,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "engine", feature: "torch's top-level functions with their Tensor methods: elementwise math (asin … isin; torch.exp(x) and aliases), shape and movement (broadcastTo … repeatInterleave), indexing (take … scatterReduce), and allclose, equal, logspace, range, vander, msort, renorm, bernoulli, normal, poisson; torch 1.13 parity, float64 gradchecks", files: /^fns-(math|shape|indexing|misc)\.test/ },
   { area: "engine", feature: "Fused-op table (linear, softmax, crossEntropy, layerNorm, embedding, Adam, whole RNN/LSTM/GRU layers with a hand-written BPTT; kernels vs references), multi-output nodes with O(T) unbind", files: /^(fused|unbind)\.test/ },
   { area: "engine", feature: "New ops: sort/topk, cumsum, tril/triu, masks, nonzero, unfold/fold, interpolate, einsum, multinomial; review fixes", files: /^engine-(ops|fixes)\.test/ },
-  { area: "engine", feature: "torch functions: statistics (median, quantile, mode, cov, cummax, histc, unique, …), products (kron, tensordot, addmm, cdist, …), torch.linalg (det, solve, inv, lu, cholesky, qr, eigh, svd, pinv, norms), with gradients", files: /^torch-fns-(stats|products|linalg)\.test/ },
+  { area: "engine", feature: "torch functions: statistics (median, quantile, mode, cov, cummax, histc, unique (dim), …), products (kron, tensordot, addmm, cdist, …), torch.linalg (det, solve, inv, lu, cholesky, qr, eigh, svd, pinv, norms), with gradients", files: /^torch-fns-(stats|products|linalg)\.test/ },
   { area: "engine", feature: "Reliability: no lost files, no silently wrong values, devices, errors instead of poisoned state", files: /^reliability/ },
   { area: "engine", feature: "PyTorch's positional arguments everywhere, unknown options rejected by name, modules that print, saveModel/loadModel", files: /^(options|api-args|api-model)\.test/ },
   { area: "backends", feature: "WebAssembly SIMD backend on worker threads, checked against the reference", files: /^wasm-/ },
@@ -29,7 +29,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "backends", feature: "Memory freed without dispose(); optional dispose() and `using`; flat for small tensors; step scopes", files: /^(dispose|bench-memory|memory\.test)/ },
   { area: "backends", feature: "Browser-ready: views re-made after memory growth, bundler-friendly URLs, no Node-only code in the main entry", files: /^browser-compat/ },
   { area: "nn", feature: "Module, Sequential/ModuleList/ModuleDict, state dicts with PyTorch keys, summary()", files: /^nn\.test/ },
-  { area: "nn", feature: "Layers: Linear, Bilinear, Dropout, AlphaDropout, Embedding (maxNorm), EmbeddingBag (sum/mean/max), LayerNorm, BatchNorm1d, Residual", files: /^(nn(-layers)?|bilinear|embedding-bag)\.test/ },
+  { area: "nn", feature: "Layers: Linear, Bilinear, Dropout, AlphaDropout, Embedding (maxNorm), EmbeddingBag (sum/mean/max, scaleGradByFreq), LayerNorm, BatchNorm1d, Residual", files: /^(nn(-layers)?|bilinear|embedding-bag)\.test/ },
   { area: "nn", feature: "Activations: all of PyTorch's in the course, plus Heaviside, Sign, Arctan, Scale, Gaussian, Multiquadratic", files: /^activations\.test/ },
   { area: "nn", feature: "Recurrent: RNN (tanh, relu), LSTM (projSize), GRU, their cells; stacked, bidirectional, batchFirst, packed sequences (PyTorch parity, both backends)", files: /^rnn\.test/ },
   { area: "nn", feature: "Jordan, fully recurrent and deck 004's sigmoid/softmax RNNs, checked against their formulas", files: /^rnn-classic/ },
@@ -39,7 +39,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "nn", feature: "More losses: SoftMargin, MultiLabel(Soft)Margin, TripletMargin(WithDistance), GaussianNLL, PoissonNLL, CTC, AdaptiveLogSoftmaxWithLoss", files: /^(loss-more|ctc|adaptive-softmax)\.test/ },
   { area: "nn", feature: "Losses: MSE, L1, Huber, SmoothL1, BCE, BCEWithLogits, CrossEntropy, NLL, hinge family, KLDiv", files: /^loss\.test/ },
   { area: "nn", feature: "Initializers: all of torch.nn.init (xavier/kaiming uniform and normal, orthogonal, truncNormal, eye, dirac, sparse, calculateGain)", files: /^init(-more)?\.test/ },
-  { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam, LBFGS (strong-Wolfe line search) (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^(optim(-fused)?|lbfgs)\.test/ },
+  { area: "optim", feature: "SGD, Adagrad, Adadelta, RMSprop, Adam(W), Adamax, NAdam, LBFGS (strong-Wolfe line search, state dicts) (PyTorch) and LAMB, Yogi, AdaBelief, NovoGrad, COCOB, Lookahead (papers)", files: /^(optim(-fused)?|lbfgs)\.test/ },
   { area: "optim", feature: "Rprop, ASGD (PyTorch 1.13 trajectories and state-dict keys)", files: /^optim-more\.test/ },
   { area: "optim", feature: "LR schedulers (Step, MultiStep, Exponential, CosineAnnealing, CosineAnnealingWarmRestarts, Cyclic, Linear, Constant, Polynomial, Multiplicative, OneCycle, Lambda, Sequential, Chained, ReduceLROnPlateau; step(epoch)), gradient clipping", files: /^optim-sched(-more)?\.test/ },
   { area: "nn", feature: "nn.utils: weight and spectral normalization, parameters ↔ vector, gradient clipping; forward (pre-)hooks on every Module", files: /^nn-utils/ },
@@ -79,6 +79,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "cli", feature: "Course-network recipes with pictures: ntm-copy (no bit errors on lengths 5 and 10 in full), hopfield (projection rule 100% vs Hebb), rbm-digits, dbn-digits (86%), gcn-karate (96.9%), qlearning-path, perceptron", files: /^recipes-energy\.test/ },
   { area: "cli", feature: "Demonstrations with pictures: decision boundaries with 0/3/20 hidden layers, double descent (peak at width = n), images ranked by a neuron, deck 001's fruit table, vanishing gradients (sigmoid vs ReLU, 20 layers)", files: /^demos-energy\.test/ },
   { area: "nn", feature: "Volumetric (3-d) layers: Conv3d, ConvTranspose3d, Max/Avg/AdaptiveAvg/AdaptiveMaxPool3d, MaxUnpool3d, BatchNorm3d, InstanceNorm3d and their F forms (PyTorch parity on both backends, float64 gradcheck); a Conv3d net tells depth bars from width bars (0.99 held out)", files: /^conv3d/ },
+  { area: "nn", feature: "FractionalMaxPool2d / FractionalMaxPool3d (F forms): torch's interval formula in the input's precision, outputSize or outputRatio, returnIndices, pinned `_random_samples` (randomSamples) or seeded draws (PyTorch parity on both backends, float64 gradcheck)", files: /^fractional-pool\.test/ },
 ];
 
 interface Result {

@@ -3,7 +3,9 @@
 // (torch defines no gradient for any of them); indices are int32 where torch gives int64.
 
 import { resolveArgs, type Args } from "../options.js";
-import { fmtShape } from "../shape.js";
+import { indexSelect } from "../ops/indexing.js";
+import { permute } from "../ops/movement.js";
+import { fmtShape, normDim } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { floatOnly, floatTensor, int32Tensor } from "./common.js";
 import { installMethods } from "./methods.js";
@@ -128,30 +130,96 @@ function groups(x: Tensor, order: number[], data: ArrayLike<number>, inverseWant
   return [out, ...(inverseWanted ? [int32Tensor(x, inverse, x.shape)] : []), ...(countsWanted ? [int32Tensor(x, counts, [counts.length])] : [])];
 }
 
+/** Orders two elements as torch's sort does: NaN after every number. */
+const cmp = (p: number, q: number): number => (Number.isNaN(p) ? (Number.isNaN(q) ? 0 : 1) : Number.isNaN(q) ? -1 : p - q);
+
 /**
- * The distinct elements of x, ascending (flattened; dim is not supported). With returnInverse and
- * returnCounts, [values, inverse, counts] as torch's tuple (only the requested ones). Each NaN is
- * its own value, as torch. sorted = false also sorts (torch leaves that order unspecified). Matches torch.unique.
+ * [unique slices, inverse, counts] along dim d, grouping the slices in `order` (a permutation of
+ * 0..size(d)-1) whose neighbours compare equal element by element (NaN ≠ NaN, as torch's equality).
+ */
+function sliceGroups(x: Tensor, d: number, order: number[], inverseWanted: boolean, countsWanted: boolean): Tensor | Tensor[] {
+  const n = x.shape[d]!;
+  const rows = slices(x, d);
+  const firsts: number[] = [], counts: number[] = [];
+  const inverse = new Int32Array(n);
+  for (const i of order) {
+    const prev = firsts.length === 0 ? undefined : rows[firsts[firsts.length - 1]!]!;
+    if (prev === undefined || prev.some((v, k) => v !== rows[i]![k])) {
+      firsts.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]!++;
+    inverse[i] = firsts.length - 1;
+  }
+  const out = indexSelect(x.detach(), d, int32Tensor(x, firsts, [firsts.length]));
+  if (!inverseWanted && !countsWanted) return out;
+  return [out, ...(inverseWanted ? [int32Tensor(x, inverse, [n])] : []), ...(countsWanted ? [int32Tensor(x, counts, [counts.length])] : [])];
+}
+
+/** The size(d) slices of x along dim d, each flattened as torch does: x.transpose(0, d), then row-major. */
+function slices(x: Tensor, d: number): Float64Array[] {
+  const n = x.shape[d]!;
+  const order = [...x.shape.keys()];
+  [order[0], order[d]] = [d, 0];
+  const data = Float64Array.from(permute(x.detach(), order).dataSync());
+  const len = n === 0 ? 0 : data.length / n;
+  return Array.from({ length: n }, (_, i) => data.subarray(i * len, (i + 1) * len));
+}
+
+/**
+ * The distinct elements of x, ascending (x flattened), or with `dim` the distinct slices along dim
+ * in lexicographic order of their elements (each slice read as torch reads it, row-major after
+ * transposing dims 0 and dim; torch's order: a NaN element neither
+ * precedes nor follows, so the next element decides). With returnInverse and returnCounts,
+ * [values, inverse, counts] as torch's tuple (only the requested ones); with dim the inverse has
+ * size(dim) entries. Each NaN is its own value, as torch. sorted = false also sorts (torch leaves
+ * that order unspecified; with dim it always sorts). Matches torch.unique.
  */
 export function unique(x: Tensor, sorted?: boolean): Tensor;
 export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], UniqueOptions>): Tensor | Tensor[];
 export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
   const o = resolveArgs<Required<UniqueOptions>>("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], { sorted: true, returnInverse: false, returnCounts: false, dim: null });
-  if (o.dim !== null) throw new Error(`unique: dim = ${o.dim} is not supported; only dim = null (the flattened tensor)`);
+  if (o.dim !== null) {
+    const d = uniqueDim("unique", x, o.dim);
+    const rows = slices(x, d);
+    // torch's comparator: the first element where one slice is < or > the other decides (a NaN
+    // is neither, so it passes on to the next element)
+    const lex = (a: number, b: number): number => {
+      for (let k = 0; k < rows[a]!.length; k++) {
+        const p = rows[a]![k]!, q = rows[b]![k]!;
+        if (p < q) return -1;
+        if (p > q) return 1;
+      }
+      return a - b;
+    };
+    return sliceGroups(x, d, [...rows.keys()].sort(lex), o.returnInverse, o.returnCounts);
+  }
   const data = x.dataSync();
-  const order = Array.from({ length: data.length }, (_, i) => i).sort((a, b) => {
-    const p = data[a]!, q = data[b]!;
-    return Number.isNaN(p) ? (Number.isNaN(q) ? a - b : 1) : Number.isNaN(q) ? -1 : p - q || a - b;
-  });
+  const order = Array.from({ length: data.length }, (_, i) => i).sort((a, b) => cmp(data[a]!, data[b]!) || a - b);
   return groups(x, order, data, o.returnInverse, o.returnCounts);
 }
 
-/** Collapses runs of equal consecutive elements (flattened; dim is not supported). Matches torch.unique_consecutive. */
+/** The normalized dim of unique/uniqueConsecutive; torch has no slices of a 0-d tensor. */
+function uniqueDim(op: string, x: Tensor, dim: number): number {
+  if (x.ndim === 0) throw new RangeError(`${op}: dim = ${dim} needs a tensor with at least 1 dimension, got a 0-d tensor`);
+  const d = normDim(op, dim, x.ndim);
+  if (x.shape.some((s, i) => s === 0 && i !== d))
+    throw new RangeError(`${op}: the input ${fmtShape(x.shape)} has a 0-sized dimension other than dim ${d}, so its slices cannot be compared (as torch)`);
+  return d;
+}
+
+/**
+ * Collapses runs of equal consecutive elements (x flattened), or with `dim` runs of equal
+ * consecutive slices along dim (the inverse then has size(dim) entries). Matches torch.unique_consecutive.
+ */
 export function uniqueConsecutive(x: Tensor): Tensor;
 export function uniqueConsecutive(x: Tensor, ...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[];
 export function uniqueConsecutive(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
   const o = resolveArgs<Required<Omit<UniqueOptions, "sorted">>>("uniqueConsecutive", args, ["returnInverse", "returnCounts", "dim"], { returnInverse: false, returnCounts: false, dim: null });
-  if (o.dim !== null) throw new Error(`uniqueConsecutive: dim = ${o.dim} is not supported; only dim = null (the flattened tensor)`);
+  if (o.dim !== null) {
+    const d = uniqueDim("uniqueConsecutive", x, o.dim);
+    return sliceGroups(x, d, [...Array(x.shape[d]).keys()], o.returnInverse, o.returnCounts);
+  }
   const data = x.dataSync();
   return groups(x, Array.from({ length: data.length }, (_, i) => i), data, o.returnInverse, o.returnCounts);
 }

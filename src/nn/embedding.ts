@@ -93,7 +93,7 @@ export class EmbeddingBag extends Module<[input: Tensor, offsets?: Tensor | null
     const { dtype, ...o } = this.configure<Required<EmbeddingBagModuleOptions>>("nn.EmbeddingBag", { numEmbeddings, embeddingDim }, args,
       ["maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "includeLastOffset", "paddingIdx"],
       { maxNorm: null, normType: 2, scaleGradByFreq: false, mode: "mean", sparse: false, includeLastOffset: false, paddingIdx: null, dtype: "float32" }, { printAll: false });
-    checkLookupOptions("nn.EmbeddingBag", o, { freq: false });
+    checkLookupOptions("nn.EmbeddingBag", o);
     if (!["sum", "mean", "max"].includes(o.mode)) throw new Error(`nn.EmbeddingBag: mode must be 'sum', 'mean' or 'max', got ${String(o.mode)}`);
     if (o.paddingIdx != null) {
       if (!Number.isInteger(o.paddingIdx) || o.paddingIdx >= numEmbeddings || o.paddingIdx < -numEmbeddings)
@@ -112,7 +112,7 @@ export class EmbeddingBag extends Module<[input: Tensor, offsets?: Tensor | null
   }
 
   forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
-    const { maxNorm, normType, mode, includeLastOffset, paddingIdx } = this.options;
-    return embeddingBag(input, this.weight, { offsets, maxNorm, normType, mode, perSampleWeights, includeLastOffset, paddingIdx });
+    const { maxNorm, normType, scaleGradByFreq, mode, includeLastOffset, paddingIdx } = this.options;
+    return embeddingBag(input, this.weight, { offsets, maxNorm, normType, scaleGradByFreq, mode, perSampleWeights, includeLastOffset, paddingIdx });
   }
 }

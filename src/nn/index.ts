@@ -44,4 +44,5 @@ export * from "./loss-more.js";
 export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from "./adaptive.js";
 export { Conv3d, ConvTranspose3d } from "./conv3d.js";
 export { MaxPool3d, MaxUnpool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d } from "./pooling3d.js";
+export { FractionalMaxPool2d, FractionalMaxPool3d } from "./fractional.js";
 export { BatchNorm3d, InstanceNorm3d } from "./normalization3d.js";

@@ -6,7 +6,7 @@ import { zerosLike } from "../ops/creation.js";
 import { cat } from "../ops/movement.js";
 import type { Args } from "../options.js";
 import type { Tensor } from "../tensor.js";
-import { checkNonNegative, Optimizer, type OptimizerStateDict, type Params } from "./optimizer.js";
+import { checkNonNegative, Optimizer, type OptimizerStateDict, type Params, type ParamState } from "./optimizer.js";
 import { strongWolfe } from "./line-search.js";
 
 export interface LBFGSOptions {
@@ -27,6 +27,9 @@ export interface LBFGSOptions {
 }
 type Opts = Required<LBFGSOptions>;
 
+const isTensorValue = (v: unknown): v is Tensor => typeof v === "object" && v !== null && "shape" in v && "dtype" in v && typeof (v as Tensor).item === "function";
+const describe = (v: unknown): string => (isTensorValue(v) ? `a ${v.dtype} tensor [${v.shape.join(",")}]` : Array.isArray(v) ? "a list" : String(v));
+
 /** a + alpha·x. */
 const axpy = (a: Tensor, x: Tensor, alpha: number): Tensor => a.add(x.mul(alpha));
 
@@ -40,6 +43,8 @@ interface History {
   hDiag: number;
   prevFlatGrad?: Tensor;
   prevLoss: number;
+  /** The two-loop's α_i, torch's `al`: historySize entries, null until first written (only for the state dict). */
+  al?: (number | null)[];
 }
 
 /**
@@ -48,8 +53,8 @@ interface History {
  * historySize pairs) with ρ = 1/yᵀs and H₀ = yᵀs/yᵀy; the two-loop recursion gives d = −H·g; the
  * step is x ← x + t·d with t = lr (the first iteration min(1, 1/‖g‖₁)·lr), or the strong-Wolfe
  * line search's t (c₁ = 1e−4, c₂ = 0.9, cubic interpolation). step(closure) runs up to maxIter
- * iterations and maxEval closure calls and returns the first loss. One parameter group only; the
- * history is not in stateDict(). Matches torch.optim.LBFGS.
+ * iterations and maxEval closure calls and returns the first loss. One parameter group only.
+ * stateDict() holds torch's keys in state[0] (see stateDict). Matches torch.optim.LBFGS.
  * @example
  * const opt = new optim.LBFGS(model.parameters(), { lineSearchFn: "strong_wolfe" });
  * opt.step(() => { opt.zeroGrad(); const l = loss(); l.backward(); return l; });
@@ -85,12 +90,72 @@ export class LBFGS extends Optimizer<Opts> {
     return p; // never called: step() is LBFGS's own
   }
 
+  /**
+   * torch's layout: state[0] (the first parameter's) holds func_evals and n_iter and, after a step
+   * that iterated, d, t, old_dirs, old_stps, ro, H_diag, prev_flat_grad, prev_loss and (once the
+   * two-loop recursion ran) al. torch's 0-d tensors (t, ro, H_diag, al) are numbers here, as
+   * myelin's optimizers keep `step`; the tensors are shared, not copied (a step replaces them).
+   */
   override stateDict(): OptimizerStateDict {
-    throw new Error("LBFGS.stateDict: not supported (its history is lists of tensors, which myelin's optimizer state does not hold)");
+    const sd = super.stateDict();
+    const h = this.#h, s0 = sd.state[0];
+    if (s0 && h.d && h.prevFlatGrad) {
+      Object.assign(s0, { d: h.d, t: h.t, old_dirs: [...h.oldDirs], old_stps: [...h.oldStps], ro: [...h.ro], H_diag: h.hDiag, prev_flat_grad: h.prevFlatGrad, prev_loss: h.prevLoss });
+      if (h.al) s0.al = [...h.al];
+    }
+    return sd;
   }
 
-  override loadStateDict(): void {
-    throw new Error("LBFGS.loadStateDict: not supported (see stateDict)");
+  /**
+   * Restores stateDict()'s output, or torch's LBFGS state_dict with its group options in camelCase:
+   * 0-d (or one-element) tensors are read as numbers, tensors are moved to the parameters' device
+   * and dtype, and every length is checked against the parameters' total size.
+   */
+  override loadStateDict(sd: OptimizerStateDict): void {
+    const where = "LBFGS.loadStateDict";
+    if (!sd || typeof sd.state !== "object" || sd.state === null) throw new Error(`${where}: expected { state, paramGroups } as returned by stateDict()`);
+    const extra = Object.keys(sd.state).filter((k) => k !== "0");
+    if (extra.length) throw new Error(`${where}: LBFGS keeps its state on parameter 0 only, got state for parameter(s) ${extra.join(", ")}`);
+    const saved: ParamState = sd.state[0] ?? {};
+    const known = ["func_evals", "n_iter", "d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss", "al"];
+    const unknown = Object.keys(saved).filter((k) => !known.includes(k));
+    if (unknown.length) throw new Error(`${where}: unknown state key(s) ${unknown.join(", ")} (expected ${known.join(", ")})`);
+    const p0 = this.#params[0]!, size = this.#params.reduce((a, p) => a + p.numel, 0);
+    const num = (key: string, v: unknown): number => {
+      if (typeof v === "number") return v;
+      if (isTensorValue(v) && v.numel === 1) return v.item();
+      throw new TypeError(`${where}: state '${key}' must be a number or a one-element tensor, got ${describe(v)}`);
+    };
+    const vec = (key: string, v: unknown): Tensor => {
+      if (!isTensorValue(v) || v.ndim !== 1 || v.numel !== size)
+        throw new Error(`${where}: state '${key}' must be a 1-D tensor of the parameters' total size ${size}, got ${describe(v)}`);
+      return noGrad(() => v.to(p0.device).to(p0.dtype));
+    };
+    const list = (key: string, v: unknown): unknown[] => {
+      if (!Array.isArray(v)) throw new TypeError(`${where}: state '${key}' must be a list, got ${describe(v)}`);
+      return v as unknown[];
+    };
+    const counters: ParamState = {};
+    for (const k of ["func_evals", "n_iter"]) if (k in saved) counters[k] = num(k, saved[k]);
+    const h: History = { t: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1, prevLoss: 0 };
+    if ("d" in saved) {
+      const missing = known.slice(2, 10).filter((k) => !(k in saved));
+      if (missing.length) throw new Error(`${where}: state has 'd' but not ${missing.join(", ")}`);
+      h.d = vec("d", saved.d);
+      h.prevFlatGrad = vec("prev_flat_grad", saved.prev_flat_grad);
+      [h.t, h.hDiag, h.prevLoss] = [num("t", saved.t), num("H_diag", saved.H_diag), num("prev_loss", saved.prev_loss)];
+      h.oldDirs = list("old_dirs", saved.old_dirs).map((v, i) => vec(`old_dirs[${i}]`, v));
+      h.oldStps = list("old_stps", saved.old_stps).map((v, i) => vec(`old_stps[${i}]`, v));
+      h.ro = list("ro", saved.ro).map((v, i) => num(`ro[${i}]`, v));
+      if (h.oldStps.length !== h.oldDirs.length || h.ro.length !== h.oldDirs.length)
+        throw new Error(`${where}: old_dirs, old_stps and ro must have one entry per pair, got ${h.oldDirs.length}, ${h.oldStps.length} and ${h.ro.length}`);
+      if (saved.al !== undefined) h.al = list("al", saved.al).map((v, i) => (v === null ? null : num(`al[${i}]`, v)));
+    }
+    const historySize = sd.paramGroups?.[0]?.historySize ?? this.paramGroups[0]!.historySize;
+    if (typeof historySize === "number" && h.oldDirs.length > historySize)
+      throw new Error(`${where}: the state holds ${h.oldDirs.length} pairs, more than historySize ${historySize}`);
+    super.loadStateDict({ paramGroups: sd.paramGroups, state: "func_evals" in counters || "n_iter" in counters ? { 0: counters } : {} });
+    this.#h = h;
   }
 
   #flatGrad(): Tensor {
@@ -163,6 +228,9 @@ export class LBFGS extends Optimizer<Opts> {
             const be = r(h.oldDirs[i]!.dot(d).item() * h.ro[i]!);
             d = axpy(d, h.oldStps[i]!, r(al[i]! - be));
           }
+          // torch keeps α in the state, a list of historySize entries written in place
+          h.al ??= Array<number | null>(historySize).fill(null);
+          al.forEach((a, i) => (h.al![i] = a));
         }
         h.prevFlatGrad = flatGrad;
         h.prevLoss = loss;

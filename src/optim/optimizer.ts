@@ -8,8 +8,8 @@ import { fmtShape, shapesEqual } from "../shape.js";
 import { checkOptionNames, resolveArgs, type Args } from "../options.js";
 import { withScope } from "../scope.js";
 
-/** One entry of an optimizer's per-parameter state: a tensor buffer or a counter. */
-export type StateValue = Tensor | number;
+/** One entry of an optimizer's per-parameter state: a tensor buffer, a counter, or a list of them (LBFGS's history; null where torch's list holds None). */
+export type StateValue = Tensor | number | (Tensor | number | null)[];
 /** The state of one parameter, keyed by torch's names (`step`, `exp_avg`, `momentum_buffer`, …). */
 export type ParamState = Record<string, StateValue>;
 

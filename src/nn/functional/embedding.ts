@@ -8,22 +8,21 @@ import { resolveArgs, type Args } from "../../options.js";
 import { fmtShape } from "../../shape.js";
 import type { Tensor } from "../../tensor.js";
 
-/** Options torch's embedding functions share (sparse gradients and frequency scaling are not supported). */
+/** Options torch's embedding functions share (sparse gradients are not supported). */
 export interface LookupOptions {
   /** Rows looked up whose normType-norm exceeds maxNorm are rescaled to norm maxNorm, in place. */
   maxNorm?: number | null;
   /** The p of the norm maxNorm bounds (default 2). */
   normType?: number;
-  /** Divides each row's gradient by its count among the indices (F.embedding and nn.Embedding only; EmbeddingBag throws). */
+  /** Divides each row's gradient by its count among the indices (EmbeddingBag: modes 'sum' and 'mean'; 'max' throws, as torch). */
   scaleGradByFreq?: boolean;
   /** torch's sparse gradients; myelin has no sparse tensors (true throws). */
   sparse?: boolean;
 }
 
 /** Throws for the options myelin does not implement, so that they are never silently ignored. */
-export function checkLookupOptions(op: string, o: Required<LookupOptions>, { freq = true } = {}): void {
+export function checkLookupOptions(op: string, o: Required<LookupOptions>): void {
   if (o.sparse) throw new Error(`${op}: sparse gradients are not supported (myelin has no sparse tensors); use sparse=false`);
-  if (o.scaleGradByFreq && !freq) throw new Error(`${op}: scaleGradByFreq is not supported here (only by Embedding); use scaleGradByFreq=false`);
   if (o.maxNorm != null && !(typeof o.maxNorm === "number" && o.maxNorm >= 0)) throw new RangeError(`${op}: maxNorm must be a non-negative number or null, got ${String(o.maxNorm)}`);
   if (typeof o.normType !== "number" || Number.isNaN(o.normType)) throw new TypeError(`${op}: normType must be a number, got ${String(o.normType)}`);
 }
@@ -86,18 +85,24 @@ export function embedding(
   if (o.maxNorm != null) renormRows(weight, ids!, o.maxNorm, o.normType);
   const pad = o.paddingIdx == null ? -1 : o.paddingIdx < 0 ? o.paddingIdx + n : o.paddingIdx;
   // one fused op (ops/fused/embedding.ts): row copies forward, row sums in the table's dtype backward
-  let rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
-  if (o.scaleGradByFreq && rows.requiresGrad) {
-    // torch divides row r's gradient by r's count among the indices: the lookup scaled by 1/count
-    // carries that gradient, added as S − S̄ (exactly 0 where finite) to the detached lookup. (A
-    // second derivative through the output then sees the scaled Jacobian too; torch's does not.)
-    const count = new Map<number, number>();
-    for (const v of ids!) count.set(v, (count.get(v) ?? 0) + 1);
-    const scaled = rows.mul(tensor(Float64Array.from(ids!, (v) => 1 / count.get(v)!), { shape: [ids!.length, 1], dtype: weight.dtype, device: weight.device }));
-    const s0 = scaled.detach();
-    rows = rows.detach().add(scaled.sub(s0).where(s0.isfinite(), 0));
-  }
-  return rows.reshape([...input.shape, weight.shape[1]!]);
+  const rows = applyFused("embedding", [weight, input.reshape([-1])], { paddingIdx: pad })[0]!;
+  return (o.scaleGradByFreq ? scaleGradByFreq(rows, ids!) : rows).reshape([...input.shape, weight.shape[1]!]);
+}
+
+/**
+ * The looked-up rows [K, D] (row k is W[ids[k]]) with the same values, whose gradient to the table
+ * is divided by each index's count among `ids`, as torch's scale_grad_by_freq: the lookup scaled
+ * by 1/count carries that gradient, added as S − S̄ (exactly 0 where finite) to the detached
+ * lookup. (A second derivative through the output then sees the scaled Jacobian too; torch's does not.)
+ */
+function scaleGradByFreq(rows: Tensor, ids: ArrayLike<number>): Tensor {
+  if (!rows.requiresGrad) return rows;
+  const count = new Map<number, number>();
+  for (const v of Array.from(ids)) count.set(v, (count.get(v) ?? 0) + 1);
+  const inv = Float64Array.from(ids, (v) => 1 / count.get(v)!);
+  const scaled = rows.mul(tensor(inv, { shape: [inv.length, 1], dtype: rows.dtype, device: rows.device }));
+  const s0 = scaled.detach();
+  return rows.detach().add(scaled.sub(s0).where(s0.isfinite(), 0));
 }
 
 export type EmbeddingBagMode = "sum" | "mean" | "max";
@@ -152,7 +157,8 @@ function bagsOf(op: string, input: Tensor, ids: Int32Array, o: Required<Embeddin
  * that sum over |b| ('mean', |b| counting non-padding indices) or the elementwise max ('max', its
  * gradient to the first maximal row, as torch). Bags are the rows of a 2-D input, or the runs of a
  * 1-D input between `offsets`; empty bags give zeros. maxNorm renormalizes the rows first, as
- * F.embedding does. Matches torch.nn.functional.embedding_bag.
+ * F.embedding does; scaleGradByFreq divides the table gradient of each index by its count among
+ * the indices in bags (sum and mean; not max, as torch). Matches torch.nn.functional.embedding_bag.
  */
 export function embeddingBag(
   input: Tensor, weight: Tensor,
@@ -163,8 +169,9 @@ export function embeddingBag(
   const o = resolveArgs<Required<EmbeddingBagOptions>>(op, args,
     ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"],
     { offsets: null, maxNorm: null, normType: 2, scaleGradByFreq: false, mode: "mean", sparse: false, perSampleWeights: null, includeLastOffset: false, paddingIdx: null });
-  checkLookupOptions(op, o, { freq: false });
+  checkLookupOptions(op, o);
   if (!["sum", "mean", "max"].includes(o.mode)) throw new Error(`${op}: mode must be 'sum', 'mean' or 'max', got ${String(o.mode)}`);
+  if (o.scaleGradByFreq && o.mode === "max") throw new Error(`${op}: max mode does not support scaling the gradient by the frequency (as torch)`);
   const psw = o.perSampleWeights;
   if (psw && o.mode !== "sum") throw new Error(`${op}: perSampleWeights is only supported for mode 'sum' (as torch), got mode '${o.mode}'`);
   if (psw && !(psw.shape.length === input.shape.length && psw.shape.every((s, d) => s === input.shape[d])))
@@ -196,7 +203,8 @@ export function embeddingBag(
     const nonEmpty = tensor(Uint8Array.from(seen), { shape: [nBags, 1], dtype: "bool", device: weight.device });
     return weight.gather(0, int(win, [nBags, dim])).where(nonEmpty, 0);
   }
-  let rows = weight.indexSelect(0, kept);
+  // the counts are over the indices in bags (padding left out: its row gets no gradient anyway)
+  let rows = o.scaleGradByFreq ? scaleGradByFreq(weight.indexSelect(0, kept), pos.map((k) => ids[k]!)) : weight.indexSelect(0, kept);
   if (psw) rows = rows.mul(psw.reshape([-1]).indexSelect(0, int(pos)).unsqueeze(1));
   const sums = zeros([nBags, dim], { dtype: weight.dtype, device: weight.device }).scatterAdd(0, int(bag, [bag.length, 1]).expand([bag.length, dim]), rows);
   if (o.mode === "sum") return sums;
