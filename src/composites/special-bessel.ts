@@ -68,113 +68,80 @@ export function sphericalBesselJ0(x: number): number {
   return Math.sin(x) / x;
 }
 
+/** Ai(x), the Airy function (Cephes' airy): asymptotic forms beyond ±2.09, the Maclaurin series between. */
 export function airyAi(x: number): number {
-  let domain_flag = 0;
-  let ai = 0;
   if (Math.abs(x) === Infinity) return NaN;
-  if (x > 103.892) return 0.0;
-  let f = 0;
-  let g = 0;
-  let k = 0;
+  if (x > 103.892) return 0;
   if (x < -2.09) {
-    let z = 1.0 / (-2.0 * x * Math.sqrt(-x) / 3.0);
-    const afn = horner((z * z), AI_AFN);
-    const afd = horner((z * z), AI_AFD);
-    const agn = horner((z * z), AI_AGN);
-    const agd = horner((z * z), AI_AGD);
-    let t = -2.0 * x * Math.sqrt(-x) / 3.0 + 0.25 * Math.PI;
-    return 5.64189583547756286948e-01 / Math.sqrt(Math.sqrt(-x)) * (Math.sin(t) * (1.0 + z * z * afn / afd) - Math.cos(t) * (z * agn / agd));
+    const zeta = (-2 * x * Math.sqrt(-x)) / 3, z = 1 / zeta, zz = z * z;
+    const afn = horner(zz, AI_AFN), afd = horner(zz, AI_AFD), agn = horner(zz, AI_AGN), agd = horner(zz, AI_AGD);
+    const t = zeta + 0.25 * Math.PI;
+    return (5.64189583547756286948e-1 / Math.sqrt(Math.sqrt(-x))) * (Math.sin(t) * (1 + (zz * afn) / afd) - Math.cos(t) * ((z * agn) / agd));
   }
   if (x >= 2.09) {
-    domain_flag = 5;
-    let zeta = 2.0 * x * Math.sqrt(x) / 3.0;
-    const an = horner((1.0 / zeta), AI_AN);
-    const ad = horner((1.0 / zeta), AI_AD);
-    ai = 5.64189583547756286948e-01 * (an / ad) / (2.0 * Math.sqrt(Math.sqrt(x)) * Math.exp(zeta));
-    if (x > 8.3203353) return ai;
+    const zeta = (2 * x * Math.sqrt(x)) / 3;
+    return (5.64189583547756286948e-1 * (horner(1 / zeta, AI_AN) / horner(1 / zeta, AI_AD))) / (2 * Math.sqrt(Math.sqrt(x)) * Math.exp(zeta));
   }
-  f = 1.0;
-  g = x;
-  k = 1.0;
-  let m = 1.0;
-  let n = x;
-  let t = 1.0;
-  let z = x * x * x;
+  // Ai(x) = c₁ f(x) − c₂ g(x), f and g the Maclaurin series in x³ (summed until a term is below ε)
+  let f = 1, g = x, k = 1, m = 1, n = x, t = 1;
+  const z = x * x * x;
   while (t > EPS) {
     m *= z;
-    k += 1.0;
+    k += 1;
     m /= k;
     n *= z;
-    k += 1.0;
+    k += 1;
     n /= k;
     m /= k;
     f += m;
-    k += 1.0;
+    k += 1;
     n /= k;
     g += n;
     t = Math.abs(m / f);
   }
-  if ((domain_flag & 1) === 0) return 0.355028053887817239260 * f - 0.258819403792806798405 * g;
-  return ai;
+  return 0.35502805388781723926 * f - 0.258819403792806798405 * g;
 }
 
+/**
+ * J or Y of order 0 or 1 for x > 5 by Hankel's asymptotic form (Cephes): with w = 5/x and P, Q
+ * rational in w², J = √(2/(πx))·(P cos θ − w Q sin θ) and Y = √(2/(πx))·(P sin θ + w Q cos θ),
+ * θ = x − π/4 (order 0) or x − 3π/4 (order 1).
+ */
+function hankel(x: number, order: 0 | 1, y: boolean): number {
+  const [pp, pq, qp, qq] = order === 0 ? [J0_PP, J0_PQ, J0_QP, J0_QQ] : [J1_PP, J1_PQ, J1_QP, J1_QQ];
+  const w2 = order === 0 ? 25 / (x * x) : (5 / x) * (5 / x), theta = x - (order === 0 ? 0.785398163397448309615660845819875721 : 2.356194490192344928846982537459627163);
+  const p = horner(w2, pp) / horner(w2, pq), q = (5 / x) * (horner(w2, qp) / horner(w2, qq));
+  const v = y ? p * Math.sin(theta) + q * Math.cos(theta) : p * Math.cos(theta) - q * Math.sin(theta);
+  return (v * 0.797884560802865355879892119868763737) / Math.sqrt(x);
+}
+/** J₀(x), even (Cephes' j0: a rational form with its first two zeros factored out up to 5). */
 export function besselJ0(x: number): number {
-  if (x < 0) x = -x;
-  if (x <= 5.0) {
-    if (x < 0.00001) return 1.0 - x * x / 4.0;
-    const rp = horner((x * x), J0_RP);
-    const rq = horner((x * x), J0_RQ);
-    return (x * x - 5.78318596294678452118e+00) * (x * x - 3.04712623436620863991e+01) * rp / rq;
-  }
-  const pp = horner((25.0 / (x * x)), J0_PP);
-  const pq = horner((25.0 / (x * x)), J0_PQ);
-  const qp = horner((25.0 / (x * x)), J0_QP);
-  const qq = horner((25.0 / (x * x)), J0_QQ);
-  return (pp / pq * Math.cos(x - 0.785398163397448309615660845819875721) - 5.0 / x * (qp / qq) * Math.sin(x - 0.785398163397448309615660845819875721)) * 0.797884560802865355879892119868763737 / Math.sqrt(x);
+  x = Math.abs(x);
+  if (x > 5) return hankel(x, 0, false);
+  if (x < 0.00001) return 1 - (x * x) / 4;
+  const x2 = x * x;
+  return ((x2 - 5.78318596294678452118) * (x2 - 3.04712623436620863991e1) * horner(x2, J0_RP)) / horner(x2, J0_RQ);
 }
-
+/** J₁(x), odd (Cephes' j1). */
 export function besselJ1(x: number): number {
-  if (x < 0.0) return -besselJ1(-x);
-  if (x <= 5.0) {
-    const rp = horner((x * x), J1_RP);
-    const rq = horner((x * x), J1_RQ);
-    return rp / rq * x * (x * x - 1.46819706421238932572e+01) * (x * x - 4.92184563216946036703e+01);
-  }
-  const pp = horner((5.0 / x * (5.0 / x)), J1_PP);
-  const pq = horner((5.0 / x * (5.0 / x)), J1_PQ);
-  const qp = horner((5.0 / x * (5.0 / x)), J1_QP);
-  const qq = horner((5.0 / x * (5.0 / x)), J1_QQ);
-  return (pp / pq * Math.cos(x - 2.356194490192344928846982537459627163) - 5.0 / x * (qp / qq) * Math.sin(x - 2.356194490192344928846982537459627163)) * 0.797884560802865355879892119868763737 / Math.sqrt(x);
+  if (x < 0) return -besselJ1(-x);
+  if (x > 5) return hankel(x, 1, false);
+  const x2 = x * x;
+  return (horner(x2, J1_RP) / horner(x2, J1_RQ)) * x * (x2 - 1.46819706421238932572e1) * (x2 - 4.92184563216946036703e1);
 }
-
+/** Y₀(x) (Cephes' y0): −∞ at 0, NaN below. */
 export function besselY0(x: number): number {
-  if (x <= 5.0) {
-    if (x === 0.0) return -Infinity;
-    if (x < 0.0) return NaN;
-    const yp = horner((x * x), Y0_YP);
-    const yq = horner((x * x), Y0_YQ);
-    return yp / yq + (0.636619772367581343075535053490057448 * Math.log(x) * besselJ0(x));
-  }
-  const pp = horner((25.0 / (x * x)), J0_PP);
-  const pq = horner((25.0 / (x * x)), J0_PQ);
-  const qp = horner((25.0 / (x * x)), J0_QP);
-  const qq = horner((25.0 / (x * x)), J0_QQ);
-  return (pp / pq * Math.sin(x - 0.785398163397448309615660845819875721) + 5.0 / x * (qp / qq) * Math.cos(x - 0.785398163397448309615660845819875721)) * 0.797884560802865355879892119868763737 / Math.sqrt(x);
+  if (x > 5) return hankel(x, 0, true);
+  if (x === 0) return -Infinity;
+  if (x < 0) return NaN;
+  return horner(x * x, Y0_YP) / horner(x * x, Y0_YQ) + 0.636619772367581343075535053490057448 * Math.log(x) * besselJ0(x);
 }
-
+/** Y₁(x) (Cephes' y1): −∞ at 0, NaN below. */
 export function besselY1(x: number): number {
-  if (x <= 5.0) {
-    if (x === 0.0) return -Infinity;
-    if (x <= 0.0) return NaN;
-    const yp = horner((x * x), Y1_YP);
-    const yq = horner((x * x), Y1_YQ);
-    return x * (yp / yq) + (0.636619772367581343075535053490057448 * (besselJ1(x) * Math.log(x) - 1.0 / x));
-  }
-  const pp = horner((5.0 / x * (5.0 / x)), J1_PP);
-  const pq = horner((5.0 / x * (5.0 / x)), J1_PQ);
-  const qp = horner((5.0 / x * (5.0 / x)), J1_QP);
-  const qq = horner((5.0 / x * (5.0 / x)), J1_QQ);
-  return (pp / pq * Math.sin(x - 2.356194490192344928846982537459627163) + 5.0 / x * (qp / qq) * Math.cos(x - 2.356194490192344928846982537459627163)) * 0.797884560802865355879892119868763737 / Math.sqrt(x);
+  if (x > 5) return hankel(x, 1, true);
+  if (x === 0) return -Infinity;
+  if (x <= 0) return NaN;
+  return x * (horner(x * x, Y1_YP) / horner(x * x, Y1_YQ)) + 0.636619772367581343075535053490057448 * (besselJ1(x) * Math.log(x) - 1 / x);
 }
 
 // Cephes coefficient tables, highest power first.

@@ -3,8 +3,8 @@
 // torch's derivative formulas; plus the top-level i0, polygamma, mvlgamma, xlog1py and their methods.
 
 import { Tensor } from "../tensor.js";
-import { sigmoid, where, type TensorLike } from "../ops/elementwise.js";
-import { floatOnly } from "./common.js";
+import { cast, sigmoid, where, type TensorLike } from "../ops/elementwise.js";
+import { isFloating } from "../dtype.js";
 import { digamma, lgamma } from "./math-more.js";
 import { installMethods } from "./methods.js";
 import * as B from "./special-bessel.js";
@@ -91,9 +91,9 @@ export function mvlgamma(x: Tensor, p: number): Tensor {
   tensorArg("mvlgamma", x);
   if (typeof p !== "number" || !Number.isInteger(p)) throw new TypeError(`mvlgamma: p must be an integer, got ${String(p)}`);
   if (p < 1) throw new RangeError(`mvlgamma: p has to be greater than or equal to 1, got p = ${p}`);
-  floatOnly("mvlgamma", x);
-  let sum = lgamma(x);
-  for (let j = 1; j < p; j++) sum = sum.add(lgamma(x.sub(j / 2)));
+  const f = isFloating(x.dtype) ? x : cast(x, "float32");
+  let sum = lgamma(f);
+  for (let j = 1; j < p; j++) sum = sum.add(lgamma(f.sub(j / 2)));
   return sum.add((p * (p - 1) / 4) * Math.log(Math.PI));
 }
 

@@ -2,6 +2,7 @@
 // Chebyshev T, U, V, W (and their shifted forms on [0, 1]), physicists' and probabilists' Hermite H and
 // He, Laguerre L and Legendre P of integer degree n, by their three-term recurrences (n < 0 gives 0).
 
+/** Tₙ(x): Tₖ₊₁ = 2x·Tₖ − Tₖ₋₁; cos(n·acos x) for n > 6 inside (−1, 1). */
 export function chebyshevPolynomialT(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (Math.abs(x) === 1.0) {
@@ -22,6 +23,7 @@ export function chebyshevPolynomialT(x: number, n: number): number {
   return r;
 }
 
+/** Uₙ(x): Uₖ₊₁ = 2x·Uₖ − Uₖ₋₁ from U₁ = 2x; sin((n + 1)θ)/sin θ, θ = acos x, for n > 8 inside (−1, 1). */
 export function chebyshevPolynomialU(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (Math.abs(x) === 1.0) {
@@ -45,6 +47,7 @@ export function chebyshevPolynomialU(x: number, n: number): number {
   return r;
 }
 
+/** Vₙ(x): the same recurrence from V₁ = 2x − 1; cos((n + ½)θ)/cos(θ/2) for n > 8 inside (−1, 1). */
 export function chebyshevPolynomialV(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (Math.abs(x) === 1.0) {
@@ -70,6 +73,7 @@ export function chebyshevPolynomialV(x: number, n: number): number {
   return r;
 }
 
+/** Wₙ(x): the same recurrence from W₁ = 2x + 1; sin((n + ½)θ)/sin(θ/2) for n > 8 inside (−1, 1). */
 export function chebyshevPolynomialW(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (Math.abs(x) === 1.0) {
@@ -96,6 +100,7 @@ export function chebyshevPolynomialW(x: number, n: number): number {
   return r;
 }
 
+/** Hₙ(x) (physicists'): Hₖ₊₁ = 2x·Hₖ − 2k·Hₖ₋₁. */
 export function hermitePolynomialH(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (n === 0) return 1.0;
@@ -111,6 +116,7 @@ export function hermitePolynomialH(x: number, n: number): number {
   return r;
 }
 
+/** Heₙ(x) (probabilists'): Heₖ₊₁ = x·Heₖ − k·Heₖ₋₁. */
 export function hermitePolynomialHe(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (n === 0) return 1.0;
@@ -126,6 +132,7 @@ export function hermitePolynomialHe(x: number, n: number): number {
   return r;
 }
 
+/** Lₙ(x): (k + 1)Lₖ₊₁ = (2k + 1 − x)Lₖ − k·Lₖ₋₁; 1 at x = 0. */
 export function laguerrePolynomialL(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (Math.abs(x) === 0.0) return 1.0;
@@ -142,6 +149,7 @@ export function laguerrePolynomialL(x: number, n: number): number {
   return r;
 }
 
+/** Pₙ(x): (k + 1)Pₖ₊₁ = (2k + 1)x·Pₖ − k·Pₖ₋₁; ±1 at x = ±1. */
 export function legendrePolynomialP(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (Math.abs(x) === 1.0) {
@@ -161,6 +169,7 @@ export function legendrePolynomialP(x: number, n: number): number {
   return r;
 }
 
+/** Tₙ*(x) = Tₙ(2x − 1), with torch's own thresholds for the trigonometric form. */
 export function shiftedChebyshevPolynomialT(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (x === 1.0) return 1.0;
@@ -182,6 +191,7 @@ export function shiftedChebyshevPolynomialT(x: number, n: number): number {
   return r;
 }
 
+/** Uₙ*(x) = Uₙ(2x − 1). */
 export function shiftedChebyshevPolynomialU(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (x === 1.0) return n + 1;
@@ -206,6 +216,7 @@ export function shiftedChebyshevPolynomialU(x: number, n: number): number {
   return r;
 }
 
+/** Vₙ*(x) = Vₙ(2x − 1). */
 export function shiftedChebyshevPolynomialV(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (x === 1.0) return 1.0;
@@ -231,6 +242,7 @@ export function shiftedChebyshevPolynomialV(x: number, n: number): number {
   return r;
 }
 
+/** Wₙ*(x) = Wₙ(2x − 1). */
 export function shiftedChebyshevPolynomialW(x: number, n: number): number {
   if (n < 0) return 0.0;
   if (x === 1.0) return n + n + 1;
