@@ -76,7 +76,9 @@ const POLYS: Record<string, (x: Tensor | number, n: Tensor | number) => Tensor> 
   laguerrePolynomialL: S.laguerrePolynomialL, legendrePolynomialP: S.legendrePolynomialP,
 };
 for (const [name, fn] of Object.entries(POLYS)) {
-  table[name] = { fn: (x, n) => fn(x, n) };
+  // float32 at degree 12: torch's float acos differs from the correctly rounded one by an ulp here and
+  // there, and (n + ½)·θ multiplies that by 12.5 (V₁₂ at x = −0.8776: torch −0.131154, exact −0.131143)
+  table[name] = { fn: (x, n) => fn(x, n), tol: { atol: 3e-5, rtol: 1e-5 }, note: "torch's float32 trigonometric form, amplified by the degree" };
   table[`${name} float64`] = { fn: (x, n) => fn(x, n), tol: F64 };
   table[`${name} edges`] = { fn: (x, n) => fn(x, n), tol: F64 };
   table[`${name} scalar degree`] = { fn: (x) => fn(x, 4) };

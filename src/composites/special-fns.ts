@@ -145,8 +145,9 @@ export const sphericalBesselJ0 = plain("sphericalBesselJ0", B.sphericalBesselJ0)
 export const airyAi = plain("airyAi", B.airyAi);
 
 /** A polynomial of degree n (a tensor or number, truncated to an integer as torch's int64 cast) at x; n < 0 gives 0. */
-const poly = (op: string, f: (x: number, n: number) => number) => (x: TensorLike, n: TensorLike): Tensor =>
-  hostOp({ op: `special.${op}`, f: (v, k) => f(v, Number.isNaN(k) ? -1 : Math.trunc(k)) }, x, n);
+const poly = (op: string, f: (x: number, n: number, round?: (v: number) => number) => number) => (x: TensorLike, n: TensorLike): Tensor =>
+  hostOp({ op: `special.${op}`, f: (v, k) => f(v, degree(k)), f32: (v, k) => f(v, degree(k), Math.fround) }, x, n);
+const degree = (k: number): number => (Number.isNaN(k) ? -1 : Math.trunc(k));
 /** Tₙ(x), the Chebyshev polynomial of the first kind. Matches torch.special.chebyshev_polynomial_t (no gradient, as torch). */
 export const chebyshevPolynomialT = poly("chebyshevPolynomialT", P.chebyshevPolynomialT);
 /** Uₙ(x), of the second kind. Matches torch.special.chebyshev_polynomial_u. */
