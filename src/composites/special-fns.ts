@@ -27,25 +27,25 @@ function safe(x: Tensor): [Tensor, Tensor] {
 }
 
 /** I₀(x), the modified Bessel function of the first kind of order 0 (Cephes). d/dx = I₁(x). Matches torch.special.i0 and torch.i0. */
-export const i0 = (x: Tensor): Tensor => hostOp({ op: "special.i0", f: B.i0, grads: [(g, [v]) => g.mul(i1(v!))] }, x);
+export const i0 = (x: Tensor): Tensor => hostOp({ op: "special.i0", f: B.i0, grads: [(g, v) => g.mul(i1(v))] }, x);
 /** e^{−|x|} I₀(x) (Cephes). d/dx = i1e(x) − sgn(x)·i0e(x). Matches torch.special.i0e. */
-export const i0e = (x: Tensor): Tensor => hostOp({ op: "special.i0e", f: B.i0e, grads: [(g, [v]) => g.mul(i1e(v!).sub(v!.sign().mul(i0e(v!))))] }, x);
+export const i0e = (x: Tensor): Tensor => hostOp({ op: "special.i0e", f: B.i0e, grads: [(g, v) => g.mul(i1e(v).sub(v.sign().mul(i0e(v))))] }, x);
 /** I₁(x) (Cephes). d/dx = I₀(x) − I₁(x)/x, ½ at 0. Matches torch.special.i1. */
 export const i1 = (x: Tensor): Tensor =>
-  hostOp({ op: "special.i1", f: B.i1, grads: [(g, [v]) => {
-    const [s, big] = safe(v!);
+  hostOp({ op: "special.i1", f: B.i1, grads: [(g, v) => {
+    const [s, big] = safe(v);
     return g.mul(where(big, i0(s).sub(i1(s).div(s)), 0.5));
   }] }, x);
 /** e^{−|x|} I₁(x) (Cephes). d/dx = i0e(x) − i1e(x)·(sgn(x) + 1/x), ½ at 0. Matches torch.special.i1e. */
 export const i1e = (x: Tensor): Tensor =>
-  hostOp({ op: "special.i1e", f: B.i1e, grads: [(g, [v]) => {
-    const [s, big] = safe(v!);
+  hostOp({ op: "special.i1e", f: B.i1e, grads: [(g, v) => {
+    const [s, big] = safe(v);
     return g.mul(where(big, i0e(s).sub(i1e(s).mul(s.sign().add(s.reciprocal()))), 0.5));
   }] }, x);
 
 /** Φ(x) = ½(1 + erf(x/√2)), the standard normal CDF (erfc in the tails, as torch's calc_ndtr). d/dx = e^{−x²/2}/√(2π). Matches torch.special.ndtr. */
 export const ndtr = (x: Tensor): Tensor =>
-  hostOp({ op: "special.ndtr", f: ndtrScalar, grads: [(g, [v]) => g.mul(v!.square().mul(-0.5).exp().div(SQRT_2PI))] }, x);
+  hostOp({ op: "special.ndtr", f: ndtrScalar, grads: [(g, v) => g.mul(v.square().mul(-0.5).exp().div(SQRT_2PI))] }, x);
 function ndtrScalar(a: number): number {
   const x = a * Math.SQRT1_2, z = Math.abs(x);
   if (z < Math.SQRT1_2) return 0.5 + 0.5 * erfScalar(x);
@@ -54,20 +54,20 @@ function ndtrScalar(a: number): number {
 }
 /** log Φ(x), accurate far into the left tail (erfcx). d/dx = e^{−(log Φ(x) + x²/2)}/√(2π). Matches torch.special.log_ndtr. */
 export const logNdtr = (x: Tensor): Tensor =>
-  hostOp({ op: "special.logNdtr", f: logNdtrScalar, grads: [(g, [v]) => g.mul(logNdtr(v!).add(v!.square().div(2)).neg().exp()).div(SQRT_2PI)] }, x);
+  hostOp({ op: "special.logNdtr", f: logNdtrScalar, grads: [(g, v) => g.mul(logNdtr(v).add(v.square().div(2)).neg().exp()).div(SQRT_2PI)] }, x);
 /** Φ⁻¹(p), the standard normal quantile (Cephes' ndtri). d/dp = √(2π)·e^{ndtri(p)²/2}. Matches torch.special.ndtri. */
 export const ndtri = (x: Tensor): Tensor =>
-  hostOp({ op: "special.ndtri", f: ndtriScalar, grads: [(g, [v]) => g.mul(ndtri(v!).square().div(2).exp()).mul(SQRT_2PI)] }, x);
+  hostOp({ op: "special.ndtri", f: ndtriScalar, grads: [(g, v) => g.mul(ndtri(v).square().div(2).exp()).mul(SQRT_2PI)] }, x);
 /** erfcx(x) = e^{x²}·erfc(x) (Johnson's Faddeeva algorithm). d/dx = 2x·erfcx(x) − 2/√π. Matches torch.special.erfcx. */
 export const erfcx = (x: Tensor): Tensor =>
-  hostOp({ op: "special.erfcx", f: erfcxScalar, grads: [(g, [v]) => g.mul(v!.mul(erfcx(v!)).mul(2).sub(TWO_OVER_SQRT_PI))] }, x);
+  hostOp({ op: "special.erfcx", f: erfcxScalar, grads: [(g, v) => g.mul(v.mul(erfcx(v)).mul(2).sub(TWO_OVER_SQRT_PI))] }, x);
 /** −x·ln x for x > 0, 0 at 0, −∞ below, the elementwise entropy. d/dx = −(1 + ln x). Matches torch.special.entr. */
 export const entr = (x: Tensor): Tensor =>
-  hostOp({ op: "special.entr", f: entrScalar, grads: [(g, [v]) => g.mul(v!.log().add(1).neg())] }, x);
+  hostOp({ op: "special.entr", f: entrScalar, grads: [(g, v) => g.mul(v.log().add(1).neg())] }, x);
 const entrScalar = (x: number): number => (Number.isNaN(x) ? x : x > 0 ? -x * Math.log(x) : x === 0 ? 0 : -Infinity);
 
 const trigamma = (x: Tensor): Tensor =>
-  hostOp({ op: "polygamma", f: (v) => trigammaScalar(v), f32: (v) => trigammaScalar(v, Math.fround(Math.PI)), grads: [(g, [v]) => g.mul(polygamma(2, v!))] }, x);
+  hostOp({ op: "polygamma", f: (v) => trigammaScalar(v), f32: (v) => trigammaScalar(v, Math.fround(Math.PI)), grads: [(g, v) => g.mul(polygamma(2, v))] }, x);
 /**
  * ψ⁽ⁿ⁾(x), the n-th derivative of the digamma function: digamma for n = 0, trigamma for 1, and
  * (−1)ⁿ⁺¹ n! ζ(n + 1, x) beyond (Cephes' zeta), as torch. d/dx = ψ⁽ⁿ⁺¹⁾(x). Matches torch.polygamma
@@ -79,7 +79,7 @@ export function polygamma(n: number, x: Tensor): Tensor {
   tensorArg("polygamma", x);
   if (n === 0) return digamma(x);
   if (n === 1) return trigamma(x);
-  return hostOp({ op: "polygamma", f: (v) => polygammaScalar(n, v), grads: [(g, [v]) => g.mul(polygamma(n + 1, v!))] }, x);
+  return hostOp({ op: "polygamma", f: (v) => polygammaScalar(n, v), grads: [(g, v) => g.mul(polygamma(n + 1, v))] }, x);
 }
 
 /**
@@ -102,20 +102,20 @@ export function mvlgamma(x: Tensor, p: number): Tensor {
  * x = 0 and y ≤ −1) and g·x/(1 + y) in y. Matches torch.special.xlog1py.
  */
 export const xlog1py = (x: TensorLike, y: TensorLike): Tensor =>
-  hostOp({ op: "xlog1py", f: xlog1pyScalar, grads: [(g, [a, b]) => where(a!.eq(0).logicalAnd(b!.le(-1)), 0, xlog1py(g, b!)), (g, [a, b]) => g.mul(a!).div(b!.add(1))] }, x, y);
+  hostOp({ op: "xlog1py", f: xlog1pyScalar, grads: [(g, a, b) => where(a.eq(0).logicalAnd(b.le(-1)), 0, xlog1py(g, b)), (g, a, b) => g.mul(a).div(b.add(1))] }, x, y);
 const xlog1pyScalar = (x: number, y: number): number => (Number.isNaN(y) ? NaN : x === 0 ? 0 : x * Math.log1p(y));
 
 /** The Hurwitz zeta function ζ(x, q) = Σₖ (k + q)^(−x) (Cephes). d/dq = −x·ζ(x + 1, q); none in x, as torch. Matches torch.special.zeta. */
 export const zeta = (x: TensorLike, q: TensorLike): Tensor =>
-  hostOp({ op: "special.zeta", f: zetaScalar, grads: ["the derivative with respect to input (x) is not implemented, as in torch", (g, [a, b]) => g.mul(a!.neg().mul(zeta(a!.add(1), b!)))] }, x, q);
+  hostOp({ op: "special.zeta", f: zetaScalar, grads: ["the derivative with respect to input (x) is not implemented, as in torch", (g, a, b) => g.mul(a.neg().mul(zeta(a.add(1), b)))] }, x, q);
 /** x^{a−1}e^{−x}/Γ(a), the derivative of P(a, x) in x. */
 const gammaDensity = (a: Tensor, x: Tensor): Tensor => a.sub(1).mul(x.log()).sub(x).sub(lgamma(a)).exp();
 /** P(a, x) = γ(a, x)/Γ(a), the regularized lower incomplete gamma (SciPy's igam). No derivative in a, as torch. Matches torch.special.gammainc (torch.igamma). */
 export const gammainc = (a: TensorLike, x: TensorLike): Tensor =>
-  hostOp({ op: "special.gammainc", f: igammaScalar, grads: ["the derivative with respect to input (a) is not implemented, as in torch", (g, [s, v]) => g.mul(gammaDensity(s!, v!))] }, a, x);
+  hostOp({ op: "special.gammainc", f: igammaScalar, grads: ["the derivative with respect to input (a) is not implemented, as in torch", (g, s, v) => g.mul(gammaDensity(s, v))] }, a, x);
 /** Q(a, x) = 1 − P(a, x), the regularized upper incomplete gamma (SciPy's igamc). Matches torch.special.gammaincc (torch.igammac). */
 export const gammaincc = (a: TensorLike, x: TensorLike): Tensor =>
-  hostOp({ op: "special.gammaincc", f: igammacScalar, grads: ["the derivative with respect to input (a) is not implemented, as in torch", (g, [s, v]) => g.mul(gammaDensity(s!, v!)).neg()] }, a, x);
+  hostOp({ op: "special.gammaincc", f: igammacScalar, grads: ["the derivative with respect to input (a) is not implemented, as in torch", (g, s, v) => g.mul(gammaDensity(s, v)).neg()] }, a, x);
 
 // Functions torch 1.13 gives no derivative at all: their results never require grad.
 const plain = (op: string, f: (x: number) => number) => (x: Tensor): Tensor => hostOp({ op: `special.${op}`, f }, x);

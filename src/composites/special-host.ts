@@ -9,7 +9,7 @@ import { broadcastAll, cast, operands, type TensorLike } from "../ops/elementwis
 import { Function as AutogradFunction, type FunctionCtx } from "./autograd.js";
 
 /** The gradient for one input given the output gradient and the (broadcast, float) inputs; a string: torch has none (the message). */
-export type GradRule = ((g: Tensor, xs: readonly Tensor[]) => Tensor) | string;
+export type GradRule = ((g: Tensor, ...xs: Tensor[]) => Tensor) | string;
 
 /** One host kernel: its public name, the float64 scalar function, and (when differentiable) a rule per input. */
 export interface HostSpec {
@@ -60,7 +60,7 @@ class SpecialFunction extends AutogradFunction {
       if (!ctx.needsInputGrad[i + 1]) return null;
       const rule = spec.grads![i]!;
       if (typeof rule === "string") throw new Error(`${spec.op}: ${rule}`);
-      return rule(g!, xs);
+      return rule(g!, ...xs);
     })];
   }
 }
