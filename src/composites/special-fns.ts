@@ -1,6 +1,6 @@
 // torch.special's own functions (torch 1.13) for real float tensors: the Bessel, gamma, Gaussian and
 // zeta families and the orthogonal polynomials, on host kernels ported from ATen's Math.h, with
-// torch's derivative formulas; plus the top-level i0, polygamma, mvlgamma, xlog1py and their methods.
+// torch's derivative formulas; plus the top-level i0, polygamma, mvlgamma, xlog1py, igamma, igammac and their methods.
 
 import { Tensor } from "../tensor.js";
 import { cast, sigmoid, where, type TensorLike } from "../ops/elementwise.js";
@@ -173,13 +173,20 @@ export const laguerrePolynomialL = poly("laguerrePolynomialL", P.laguerrePolynom
 /** Pₙ(x), the Legendre polynomial. Matches torch.special.legendre_polynomial_p. */
 export const legendrePolynomialP = poly("legendrePolynomialP", P.legendrePolynomialP);
 
+/** Alias of gammainc (torch.igamma). */
+export const igamma = gammainc;
+/** Alias of gammaincc (torch.igammac). */
+export const igammac = gammaincc;
+
 declare module "../tensor.js" {
   interface Tensor {
-    i0(): Tensor; polygamma(n: number): Tensor; mvlgamma(p: number): Tensor;
+    i0(): Tensor; polygamma(n: number): Tensor; mvlgamma(p: number): Tensor; igamma(other: TensorLike): Tensor; igammac(other: TensorLike): Tensor;
   }
 }
 installMethods({
   i0(this: Tensor) { return i0(this); },
+  igamma(this: Tensor, other: TensorLike) { return gammainc(this, other); },
+  igammac(this: Tensor, other: TensorLike) { return gammaincc(this, other); },
   polygamma(this: Tensor, n: number) { return polygamma(n, this); },
   mvlgamma(this: Tensor, p: number) { return mvlgamma(this, p); },
 });
