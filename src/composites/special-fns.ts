@@ -1,6 +1,6 @@
 // torch.special's own functions (torch 1.13) for real float tensors: the Bessel, gamma, Gaussian and
-// zeta families and the orthogonal polynomials, on host kernels ported from ATen's Math.h, with
-// torch's derivative formulas; plus the top-level i0, polygamma, mvlgamma, xlog1py, igamma, igammac and their methods.
+// zeta families and the orthogonal polynomials, on host kernels ported from ATen's Math.h, with torch's
+// derivative formulas; plus top-level i0, polygamma, mvlgamma, xlog1py, igamma, igammac and methods.
 
 import { Tensor } from "../tensor.js";
 import { cast, sigmoid, where, type TensorLike } from "../ops/elementwise.js";
