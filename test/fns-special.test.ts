@@ -21,6 +21,8 @@ for (const [name, fn] of Object.entries(UNARY)) {
 }
 table["i0 int32"] = { fn: (x) => x.i0() };
 table["ndtri int32"] = { fn: S.ndtri };
+table["i1 near 0"] = { fn: S.i1, tol: F64 };
+table["i1e near 0"] = { fn: S.i1e, tol: F64 };
 
 for (const n of [1, 2, 3, 5]) {
   table[`polygamma ${n}`] = { fn: (x) => S.polygamma(n, x) };
