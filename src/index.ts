@@ -68,3 +68,5 @@ export { outer, ger, inner, kron, tensordot, mv, addmm, addmv, addr, addbmm, bad
 export * as linalg from "./composites/linalg.js";
 export { det, logdet, slogdet, inverse, cholesky, qr, svd, pinverse, cross } from "./composites/linalg-torch.js";
 export { allclose, equal, empty, logspace, range, vander, msort, renorm, bernoulli, normal, poisson } from "./composites/misc.js";
+export * as special from "./composites/special.js";
+export { i0, polygamma, mvlgamma, xlog1py, igamma, igammac } from "./composites/special-fns.js";
