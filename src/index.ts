@@ -67,3 +67,11 @@ export { outer, ger, inner, kron, tensordot, mv, addmm, addmv, addr, addbmm, bad
 export * as linalg from "./composites/linalg.js";
 export { det, logdet, slogdet, inverse, cholesky, qr, svd, pinverse, cross } from "./composites/linalg-torch.js";
 export { allclose, equal, empty, logspace, range, vander, msort, renorm, bernoulli, normal, poisson } from "./composites/misc.js";
+export {
+  max, min, argmax, argmin, clone, detach, numel, t, adjoint, clampMin, clampMax, positive, rsub, splitWithSizes, concat, concatenate,
+  arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2, isTensor, isFloatingPoint, isNonzero, isSameSize, resultType, promoteTypes, canCast,
+} from "./composites/aliases.js";
+export { variance as var } from "./ops/reduce.js";
+export { asTensor, asarray, emptyLike, broadcastShapes } from "./composites/tensor-info.js";
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, frexp, histogram } from "./composites/signal.js";
+export { choleskySolve, choleskyInverse, matrixExp } from "./composites/linalg-extra.js";

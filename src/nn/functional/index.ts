@@ -22,3 +22,4 @@ export * from "./loss-more.js";
 export * from "./ctc.js";
 export { conv3d, convTranspose3d } from "./conv3d.js";
 export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, maxUnpool3d } from "./pooling3d.js";
+export * from "./extra.js";
