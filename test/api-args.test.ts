@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { data, F, fit, manualSeed, nn, ones, optim, randn, tensor, zeros, type Tensor } from "../src/index.js";
+import { data, eye, F, fit, manualSeed, nn, ones, optim, randn, tensor, zeros, type Tensor } from "../src/index.js";
 
 const close = (a: number, b: number, tol = 1e-6, what = ""): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -157,6 +157,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   AdaptiveLogSoftmaxWithLoss: [8, 20, [5, 12], 2, false],
   Conv3d: [2, 3, 3], ConvTranspose3d: [2, 3, 3], MaxPool3d: [2], MaxUnpool3d: [2], AvgPool3d: [2],
   AdaptiveAvgPool3d: [2], AdaptiveMaxPool3d: [2], BatchNorm3d: [4], InstanceNorm3d: [4],
+  ...Object.fromEntries([1, 2, 3].flatMap((d) => [[`LazyConv${d}d`, [3, 3]], [`LazyConvTranspose${d}d`, [3, 3]]])),
 };
 // Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -227,6 +228,10 @@ const F_ARGS: Record<string, () => unknown[]> = {
   maxPool3d: () => [randn(1, 2, 4, 4, 4), 2], avgPool3d: () => [randn(1, 2, 4, 4, 4), 2],
   adaptiveAvgPool3d: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2],
   maxUnpool3d: () => [...F.maxPool3d(randn(1, 2, 4, 4, 4), 2, { returnIndices: true }), 2],
+  oneHot: () => [int([0, 2]), 3], maxPool1dWithIndices: () => [randn(1, 2, 4), 2, null, 0, 1, false], maxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2],
+  maxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool1dWithIndices: () => [randn(1, 2, 4), 2],
+  adaptiveMaxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2], adaptiveMaxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2],
+  normalize: () => [x23(), 2, 1, 1e-12], gumbelSoftmax: () => [x23(), 1, false, 1e-10, -1], pdist: () => [x23(), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {
@@ -250,6 +255,10 @@ const TOP_ARGS: Record<string, () => unknown[]> = {
   put: () => [x23(), int([0]), zeros(1), false],
   allclose: () => [x23(), x23(), 1e-5, 1e-8, false], logspace: () => [0, 1, 3, 10], range: () => [0, 3, 1], vander: () => [zeros(3), 2, false],
   bernoulli: () => [zeros(3)], normal: () => [zeros(3), 1], poisson: () => [zeros(3)],
+  max: () => [x23(), 1, false], min: () => [x23(), 1, false], argmax: () => [x23(), 1, false], argmin: () => [x23(), null, false], var: () => [x23(), 1, true, false],
+  rsub: () => [x23(), 1], hannWindow: () => [5, true], hammingWindow: () => [5, true, 0.54, 0.46], blackmanWindow: () => [5, false],
+  bartlettWindow: () => [5, true], kaiserWindow: () => [5, true, 12], histogram: () => [x23(), 3], choleskySolve: () => [ones(2, 1), eye(2), false],
+  choleskyInverse: () => [eye(2), false], asTensor: () => [[1, 2]], emptyLike: () => [x23()],
 };
 
 test("every top-level torch function with options rejects an unknown option, naming the function", async () => {

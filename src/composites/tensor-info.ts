@@ -63,7 +63,7 @@ export function asTensor(data: Tensor | NestedArray, opts: { dtype?: DType; devi
 export const asarray = asTensor;
 
 /** A tensor shaped like x (values are zeros here; torch leaves them unspecified). Matches torch.empty_like. */
-export const emptyLike = (x: Tensor, opts: CreateOptions = {}): Tensor => zerosLike(x, opts);
+export const emptyLike = (x: Tensor, opts: CreateOptions = {}): Tensor => (checkOptionNames("emptyLike", opts, CREATE_KEYS), zerosLike(x, opts));
 
 /** The shape all the given shapes broadcast to; an error naming them when they do not. Matches torch.broadcast_shapes. */
 export const broadcastShapes = (...shapes: (number | readonly number[])[]): number[] =>
