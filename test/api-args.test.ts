@@ -231,6 +231,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   oneHot: () => [int([0, 2]), 3], maxPool1dWithIndices: () => [randn(1, 2, 4), 2, null, 0, 1, false], maxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2],
   maxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool1dWithIndices: () => [randn(1, 2, 4), 2],
   adaptiveMaxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2], adaptiveMaxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2],
+  affineGrid: () => [randn(1, 2, 3), [1, 1, 2, 2], false], gridSample: () => [randn(1, 1, 3, 3), zeros(1, 2, 2, 2), "bilinear", "zeros", false],
   normalize: () => [x23(), 2, 1, 1e-12], gumbelSoftmax: () => [x23(), 1, false, 1e-10, -1], pdist: () => [x23(), 2],
 };
 

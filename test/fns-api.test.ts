@@ -51,6 +51,14 @@ const table: Record<string, FnCase> = {
   adaptiveMaxPool2dWithIndices: { fn: (x) => F.adaptiveMaxPool2dWithIndices(x, [2, 3]) }, adaptiveMaxPool3dWithIndices: { fn: (x) => F.adaptiveMaxPool3dWithIndices(x, 2) },
   "hardshrink method": { fn: (x) => x.hardshrink(0.7) }, "prelu method": { fn: (x, w) => x.prelu(w!) },
 };
+table.affineGrid = { fn: (th) => F.affineGrid(th, [2, 3, 4, 5]) };
+table["affineGrid alignCorners"] = { fn: (th) => F.affineGrid(th, [2, 3, 4, 5], true) };
+table["affineGrid 3d"] = { fn: (th) => F.affineGrid(th, [1, 1, 2, 3, 4], { alignCorners: false }) };
+table["affineGrid single column"] = { fn: (th) => F.affineGrid(th, [1, 1, 3, 1]) };
+for (const mode of ["bilinear", "nearest"] as const)
+  for (const pm of ["zeros", "border", "reflection"] as const)
+    for (const ac of [false, true]) table[`gridSample ${mode} ${pm}${ac ? " alignCorners" : ""}`] = { fn: (x, g) => F.gridSample(x, g!, mode, pm, ac) };
+table["gridSample reflection far"] = { fn: (x, g) => F.gridSample(x, g!, { paddingMode: "reflection" }) };
 runTable("torch's everyday names match torch 1.13", "fns/api.json", table);
 
 interface TypesFx { resultType: [string, string, DType][]; promoteTypes: [DType, DType, DType][]; canCast: [DType, DType, boolean][] }
@@ -139,6 +147,10 @@ describe("dtype rules and tensor queries", () => {
     assert.throws(() => M.matrixExp(M.ones(2, 3)), /matrixExp: input must be a batch of square matrices/);
     assert.throws(() => M.hannWindow(-1), /hannWindow: windowLength must be a non-negative integer, got -1/);
     assert.throws(() => M.adjoint(M.ones(3)), /adjoint: expects a tensor with at least 2 dims/);
+    assert.throws(() => F.gridSample(M.ones(1, 1, 3, 3), M.zeros(1, 2, 2, 2), { mode: "bicubic" as never }), /F\.gridSample: mode must be 'bilinear' or 'nearest', got 'bicubic' \(bicubic is not implemented\)/);
+    assert.throws(() => F.gridSample(M.ones(1, 1, 3, 3), M.zeros(1, 2, 2, 3)), /F\.gridSample: expected grid \[1, Ho, Wo, 2\] for input \[1, ?1, ?3, ?3\], got \[1, ?2, ?2, ?3\]/);
+    assert.throws(() => F.gridSample(M.ones(1, 1, 2, 3, 3), M.zeros(1, 2, 2, 2, 3)), /5-D volumetric sampling is not implemented/);
+    assert.throws(() => F.affineGrid(M.ones(1, 2, 3), [1, 1, 2, 2, 2]), /F\.affineGrid: expected theta \[N, 2, 3\] with size \[N, C, H, W\]/);
   });
 });
 

@@ -23,3 +23,4 @@ export * from "./ctc.js";
 export { conv3d, convTranspose3d } from "./conv3d.js";
 export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, maxUnpool3d } from "./pooling3d.js";
 export * from "./extra.js";
+export { affineGrid, gridSample, type GridSampleMode, type GridPaddingMode, type GridSampleOptions } from "./grid.js";
