@@ -72,6 +72,8 @@ export {
   arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2, isTensor, isFloatingPoint, isNonzero, isSameSize, resultType, promoteTypes, canCast,
 } from "./composites/aliases.js";
 export { variance as var } from "./ops/reduce.js";
-export { asTensor, asarray, emptyLike, broadcastShapes } from "./composites/tensor-info.js";
+export { asTensor, asarray, emptyLike, broadcastShapes, narrowCopy, isSigned, unsafeChunk, unsafeSplit, unsafeSplitWithSizes, getRngState, setRngState } from "./composites/tensor-info.js";
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, frexp, histogram } from "./composites/signal.js";
 export { choleskySolve, choleskyInverse, matrixExp } from "./composites/linalg-extra.js";
+export { indexPut, indexReduce } from "./composites/index-put.js";
+export { gradient } from "./composites/gradient.js";

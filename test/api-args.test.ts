@@ -232,6 +232,7 @@ const F_ARGS: Record<string, () => unknown[]> = {
   maxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool1dWithIndices: () => [randn(1, 2, 4), 2],
   adaptiveMaxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2], adaptiveMaxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2],
   affineGrid: () => [randn(1, 2, 3), [1, 1, 2, 2], false], gridSample: () => [randn(1, 1, 3, 3), zeros(1, 2, 2, 2), "bilinear", "zeros", false],
+  upsampleNearest: () => [randn(1, 1, 2, 2), 4, null], upsampleBilinear: () => [randn(1, 1, 2, 2), 4, null],
   normalize: () => [x23(), 2, 1, 1e-12], gumbelSoftmax: () => [x23(), 1, false, 1e-10, -1], pdist: () => [x23(), 2],
 };
 
@@ -260,6 +261,7 @@ const TOP_ARGS: Record<string, () => unknown[]> = {
   rsub: () => [x23(), 1], hannWindow: () => [5, true], hammingWindow: () => [5, true, 0.54, 0.46], blackmanWindow: () => [5, false],
   bartlettWindow: () => [5, true], kaiserWindow: () => [5, true, 12], histogram: () => [x23(), 3], choleskySolve: () => [ones(2, 1), eye(2), false],
   choleskyInverse: () => [eye(2), false], asTensor: () => [[1, 2]], emptyLike: () => [x23()],
+  indexPut: () => [x23(), [int([1])], zeros(3), false], indexReduce: () => [x23(), 0, int([1]), zeros(1, 3), "amax"], gradient: () => [x23()],
 };
 
 test("every top-level torch function with options rejects an unknown option, naming the function", async () => {

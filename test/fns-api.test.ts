@@ -59,6 +59,16 @@ for (const mode of ["bilinear", "nearest"] as const)
   for (const pm of ["zeros", "border", "reflection"] as const)
     for (const ac of [false, true]) table[`gridSample ${mode} ${pm}${ac ? " alignCorners" : ""}`] = { fn: (x, g) => F.gridSample(x, g!, mode, pm, ac) };
 table["gridSample reflection far"] = { fn: (x, g) => F.gridSample(x, g!, { paddingMode: "reflection" }) };
+Object.assign(table, {
+  upsampleNearest: { fn: (x) => F.upsampleNearest(x, { scaleFactor: 2 }) }, upsampleBilinear: { fn: (x) => F.upsampleBilinear(x, [5, 4]) },
+  unsafeSplit: { fn: (x) => M.unsafeSplit(x, 3, 1) }, narrowCopy: { fn: (x) => M.narrowCopy(x, 1, 1, 2) },
+  indexPut: { fn: (x, i, j, v) => M.indexPut(x, [i!, j!], v!) }, "indexPut accumulate repeated": { fn: (x, i, v) => x.indexPut([i!], v!, true) },
+  "indexPut broadcast value": { fn: (x, i, j, v) => M.indexPut(x, [i!, j!], v!) }, "indexPut mask": { fn: (x, m, v) => x.indexPut([m!], v!) },
+  gradient: { fn: (x) => M.gradient(x) }, "gradient spacing dim": { fn: (x) => M.gradient(x, { spacing: 0.5, dim: 1 }) },
+  "gradient per-dim spacing edge 2": { fn: (x) => M.gradient(x, { spacing: [2, 0.25], edgeOrder: 2 }) }, "gradient int32": { fn: (x) => M.gradient(x, { dim: 0 }) },
+} satisfies Record<string, FnCase>);
+for (const red of ["prod", "mean", "amax", "amin"] as const)
+  for (const inc of [true, false]) table[`indexReduce ${red}${inc ? "" : " excluding self"}`] = { fn: (x, i, s) => (inc ? M.indexReduce(x, 1, i!, s!, red) : x.indexReduce(1, i!, s!, red, { includeSelf: false })) };
 runTable("torch's everyday names match torch 1.13", "fns/api.json", table);
 
 interface TypesFx { resultType: [string, string, DType][]; promoteTypes: [DType, DType, DType][]; canCast: [DType, DType, boolean][] }
@@ -150,6 +160,17 @@ describe("dtype rules and tensor queries", () => {
     assert.throws(() => F.gridSample(M.ones(1, 1, 3, 3), M.zeros(1, 2, 2, 2), { mode: "bicubic" as never }), /F\.gridSample: mode must be 'bilinear' or 'nearest', got 'bicubic' \(bicubic is not implemented\)/);
     assert.throws(() => F.gridSample(M.ones(1, 1, 3, 3), M.zeros(1, 2, 2, 3)), /F\.gridSample: expected grid \[1, Ho, Wo, 2\] for input \[1, ?1, ?3, ?3\], got \[1, ?2, ?2, ?3\]/);
     assert.throws(() => F.gridSample(M.ones(1, 1, 2, 3, 3), M.zeros(1, 2, 2, 2, 3)), /5-D volumetric sampling is not implemented/);
+    assert.throws(() => M.indexPut(x, [tensor([3], { dtype: "int32" })], M.zeros(4)), /indexPut: index out of range for dim 0 of size 3/);
+    assert.throws(() => M.indexReduce(x, 1, tensor([0], { dtype: "int32" }), M.ones(3, 1), "sum" as never), /indexReduce: reduce must be 'prod', 'mean', 'amax' or 'amin', got sum/);
+    assert.throws(() => M.gradient(M.ones(3, 1)), /gradient: expected each dimension size to be at least edgeOrder \+ 1 = 2, got dim 1/);
+    assert.throws(() => M.gradient(x, { spacing: [1] }), /gradient: spacing must be a number or one number per dim \(2\)/);
+    assert.throws(() => M.ones(2).cfloat(), /Tensor\.cfloat: complex64 is not a myelin dtype/);
+    assert.deepEqual(M.unsafeChunk(x, 2).map((t) => t.shape[0]), [2, 1]);
+    assert.deepEqual(x.unsafeSplitWithSizes([1, 3], 1).map((t) => t.shape[1]), [1, 3]);
+    assert.deepEqual([M.isSigned(x), M.isSigned(tensor([true]))], [true, false]);
+    const state = M.getRngState(), a = M.rand(3);
+    M.setRngState(state);
+    assert.deepEqual(Array.from(M.rand(3).dataSync()), Array.from(a.dataSync()), "setRngState(getRngState()) replays the stream");
     assert.throws(() => F.affineGrid(M.ones(1, 2, 3), [1, 1, 2, 2, 2]), /F\.affineGrid: expected theta \[N, 2, 3\] with size \[N, C, H, W\]/);
   });
 });

@@ -9,6 +9,8 @@ import { cast } from "../ops/elementwise.js";
 import { checkOptionNames, isOptionsObject } from "../options.js";
 import { broadcastShapes as broadcast, fmtShape, normDim } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { defaultGenerator } from "../random.js";
+import "./aliases.js"; // splitWithSizes
 import { installMethods } from "./methods.js";
 
 const CREATE_KEYS = ["dtype", "device", "requiresGrad"];
@@ -21,6 +23,7 @@ const MISSING_CASTS: Record<string, [dtype: string, use: string]> = {
   long: ["int64", "myelin's integer dtype is int32: use .int()"], short: ["int16", "use .int() (int32)"],
   byte: ["uint8", "use .bool() for masks or .int() (int32) for integers"], char: ["int8", "use .int() (int32)"],
   half: ["float16", "use .float() (float32)"], bfloat16: ["bfloat16", "use .float() (float32)"],
+  cfloat: ["complex64", "myelin has no complex dtypes"], cdouble: ["complex128", "myelin has no complex dtypes"], chalf: ["complex32", "myelin has no complex dtypes"],
 };
 
 /** Sizes then an optional options object (torch's new_zeros(2, 3, dtype=…) or new_zeros((2, 3))), with x's dtype and device as defaults. */
@@ -53,6 +56,21 @@ export function unfold(x: Tensor, dimension: number, size: number, step: number)
   return x.ndim === 0 ? out.reshape([size]) : out;
 }
 
+/** narrow(dim, start, length) as a copy. Matches torch.narrow_copy. */
+export const narrowCopy = (x: Tensor, dim: number, start: number, length: number): Tensor => x.narrowCopy(dim, start, length);
+/** Whether x's dtype is signed (all but bool). Matches torch.is_signed. */
+export const isSigned = (x: Tensor): boolean => x.isSigned();
+/** chunk; myelin has no in-place aliasing checks to skip. Matches torch.unsafe_chunk. */
+export const unsafeChunk = (x: Tensor, chunks: number, dim = 0): Tensor[] => x.chunk(chunks, dim);
+/** split (see unsafeChunk). Matches torch.unsafe_split. */
+export const unsafeSplit = (x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] => x.split(splitSize, dim);
+/** splitWithSizes (see unsafeChunk). Matches torch.unsafe_split_with_sizes. */
+export const unsafeSplitWithSizes = (x: Tensor, splitSizes: readonly number[], dim = 0): Tensor[] => x.splitWithSizes(splitSizes, dim);
+/** The default generator's state, for setRngState (4 xoshiro128** words and a pending normal; torch returns a ByteTensor). Matches torch.get_rng_state. */
+export const getRngState = (): number[] => defaultGenerator.getState();
+/** Restores the default generator from getRngState's value. Matches torch.set_rng_state. */
+export const setRngState = (state: readonly number[]): void => defaultGenerator.setState(state);
+
 /** A tensor from data (a Tensor is converted, not copied, when dtype and device already match). Matches torch.as_tensor. */
 export function asTensor(data: Tensor | NestedArray, opts: { dtype?: DType; device?: string } = {}): Tensor {
   checkOptionNames("asTensor", opts, ["dtype", "device"]);
@@ -78,7 +96,9 @@ declare module "../tensor.js" {
     newEmpty(...args: SizeArgs<CreateOptions>): Tensor; newFull(size: readonly number[], fillValue: number, opts?: CreateOptions): Tensor;
     newTensor(data: NestedArray | Tensor, opts?: CreateOptions): Tensor; narrowCopy(dim: number, start: number, length: number): Tensor;
     unfold(dimension: number, size: number, step: number): Tensor;
-    long(): never; short(): never; byte(): never; char(): never; half(): never; bfloat16(): never;
+    long(): never; short(): never; byte(): never; char(): never; half(): never; bfloat16(): never; cfloat(): never; cdouble(): never; chalf(): never;
+    unsafeChunk(chunks: number, dim?: number): Tensor[]; unsafeSplit(splitSize: number | readonly number[], dim?: number): Tensor[];
+    unsafeSplitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
   }
 }
 installMethods({
@@ -102,6 +122,9 @@ installMethods({
   },
   narrowCopy(this: Tensor, dim: number, start: number, length: number) { return this.narrow(dim, start, length).clone(); },
   unfold(this: Tensor, dimension: number, size: number, step: number) { return unfold(this, dimension, size, step); },
+  unsafeChunk(this: Tensor, chunks: number, dim = 0) { return this.chunk(chunks, dim); },
+  unsafeSplit(this: Tensor, splitSize: number | readonly number[], dim = 0) { return this.split(splitSize, dim); },
+  unsafeSplitWithSizes(this: Tensor, splitSizes: readonly number[], dim = 0) { return this.splitWithSizes(splitSizes, dim); },
   ...Object.fromEntries(Object.entries(MISSING_CASTS).map(([name, [dtype, use]]) => [name, function (this: Tensor): never {
     throw new TypeError(`Tensor.${name}: ${dtype} is not a myelin dtype (dtypes are float32, float64, int32, bool); ${use}`);
   }])),

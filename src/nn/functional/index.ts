@@ -6,7 +6,7 @@ export { embedding, embeddingBag, type EmbeddingBagMode, type EmbeddingBagOption
 export * from "./loss.js";
 export * from "./unfold.js";
 export { pad, type PadMode, type PadOptions } from "./pad.js";
-export { interpolate, upsample, type InterpolateMode, type InterpolateOptions, type UpsampleMode, type UpsampleOptions } from "./interpolate.js";
+export { interpolate, upsample, upsampleNearest, upsampleBilinear, type InterpolateMode, type InterpolateOptions, type UpsampleMode, type UpsampleOptions } from "./interpolate.js";
 export * from "./distance.js";
 export * from "./rnn.js";
 export * from "./attention.js";
