@@ -77,3 +77,4 @@ export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow
 export { choleskySolve, choleskyInverse, matrixExp } from "./composites/linalg-extra.js";
 export { indexPut, indexReduce } from "./composites/index-put.js";
 export { gradient } from "./composites/gradient.js";
+export { lu, luUnpack, luSolve, triangularSolve } from "./composites/linalg-lu-torch.js";

@@ -261,7 +261,8 @@ const TOP_ARGS: Record<string, () => unknown[]> = {
   rsub: () => [x23(), 1], hannWindow: () => [5, true], hammingWindow: () => [5, true, 0.54, 0.46], blackmanWindow: () => [5, false],
   bartlettWindow: () => [5, true], kaiserWindow: () => [5, true, 12], histogram: () => [x23(), 3], choleskySolve: () => [ones(2, 1), eye(2), false],
   choleskyInverse: () => [eye(2), false], asTensor: () => [[1, 2]], emptyLike: () => [x23()],
-  indexPut: () => [x23(), [int([1])], zeros(3), false], indexReduce: () => [x23(), 0, int([1]), zeros(1, 3), "amax"], gradient: () => [x23()],
+  indexPut: () => [x23(), [int([1])], zeros(3), false], lu: () => [eye(2), true, false], triangularSolve: () => [ones(2, 1), eye(2), true, false, false],
+  luUnpack: () => [eye(2), int([1, 2]), true, true], indexReduce: () => [x23(), 0, int([1]), zeros(1, 3), "amax"], gradient: () => [x23()],
 };
 
 test("every top-level torch function with options rejects an unknown option, naming the function", async () => {

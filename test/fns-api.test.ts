@@ -67,6 +67,11 @@ Object.assign(table, {
   gradient: { fn: (x) => M.gradient(x) }, "gradient spacing dim": { fn: (x) => M.gradient(x, { spacing: 0.5, dim: 1 }) },
   "gradient per-dim spacing edge 2": { fn: (x) => M.gradient(x, { spacing: [2, 0.25], edgeOrder: 2 }) }, "gradient int32": { fn: (x) => M.gradient(x, { dim: 0 }) },
 } satisfies Record<string, FnCase>);
+Object.assign(table, {
+  lu: { fn: (a) => M.lu(a) }, "lu getInfos": { fn: (a) => a.select(0, 0).lu({ getInfos: true }) },
+  luUnpack: { fn: (l, p) => M.luUnpack(l, p!) }, luSolve: { fn: (b, l, p) => b.luSolve(l!, p!) },
+  triangularSolve: { fn: (b, a) => M.triangularSolve(b, a!) }, "triangularSolve lower transpose unit": { fn: (b, a) => b.triangularSolve(a!, false, true, true) },
+} satisfies Record<string, FnCase>);
 for (const red of ["prod", "mean", "amax", "amin"] as const)
   for (const inc of [true, false]) table[`indexReduce ${red}${inc ? "" : " excluding self"}`] = { fn: (x, i, s) => (inc ? M.indexReduce(x, 1, i!, s!, red) : x.indexReduce(1, i!, s!, red, { includeSelf: false })) };
 runTable("torch's everyday names match torch 1.13", "fns/api.json", table);
