@@ -20,13 +20,13 @@ const table: Record<string, FnCase> = {
   argmax: { fn: (x) => M.argmax(x) }, "argmax dim keepdim": { fn: (x) => M.argmax(x, 1, true) }, "argmin dim": { fn: (x) => M.argmin(x, { dim: 0 }) },
   var: { fn: (x) => M.var(x) }, "var dim biased": { fn: (x) => M.var(x, 1, { unbiased: false, keepdim: true }) },
   clone: { fn: (x) => M.clone(x) }, t: { fn: (x) => M.t(x) }, adjoint: { fn: (x) => M.adjoint(x) },
-  clampMin: { fn: (x) => M.clampMin(x, 0.3) }, "clampMax tensor": { fn: (x, m) => M.clampMax(x, m!) }, "clampMin method": { fn: (x) => x.clampMin(-0.5) },
-  positive: { fn: (x) => M.positive(x) }, rsub: { fn: (x, y) => M.rsub(x, y!, { alpha: 2 }) }, "rsub number": { fn: (x) => M.rsub(x, 1.5) },
-  splitWithSizes: { fn: (x) => x.splitWithSizes([1, 3], 1) }, concat: { fn: (x, y) => M.concat([x, y!], 1) }, concatenate: { fn: (x, y) => M.concatenate([x, y!]) },
+  clampMin: { fn: (x) => M.clampMin(x, 0.3) }, "clampMax tensor": { fn: (x, m) => M.clampMax(x, m) }, "clampMin method": { fn: (x) => x.clampMin(-0.5) },
+  positive: { fn: (x) => M.positive(x) }, rsub: { fn: (x, y) => M.rsub(x, y, { alpha: 2 }) }, "rsub number": { fn: (x) => M.rsub(x, 1.5) },
+  splitWithSizes: { fn: (x) => x.splitWithSizes([1, 3], 1) }, concat: { fn: (x, y) => M.concat([x, y], 1) }, concatenate: { fn: (x, y) => M.concatenate([x, y]) },
   arccos: { fn: M.arccos }, "arccos method": { fn: (x) => x.arccos() }, arcsin: { fn: M.arcsin }, "arcsin method": { fn: (x) => x.arcsin() },
   arctan: { fn: M.arctan }, "arctan method": { fn: (x) => x.arctan() }, arcsinh: { fn: M.arcsinh }, "arcsinh method": { fn: (x) => x.arcsinh() },
   arctanh: { fn: M.arctanh }, "arctanh method": { fn: (x) => x.arctanh() }, arccosh: { fn: M.arccosh },
-  arctan2: { fn: (y, x) => M.arctan2(y, x!) }, "arctan2 method": { fn: (y, x) => y.arctan2(x!) },
+  arctan2: { fn: (y, x) => M.arctan2(y, x) }, "arctan2 method": { fn: (y, x) => y.arctan2(x) },
   "hannWindow 0": { fn: () => M.hannWindow(0) }, "hannWindow 1": { fn: () => M.hannWindow(1) }, "hannWindow 2": { fn: () => M.hannWindow(2) },
   "hannWindow 7": { fn: () => M.hannWindow(7) }, "hannWindow symmetric": { fn: () => M.hannWindow(8, { periodic: false }) },
   hammingWindow: { fn: () => M.hammingWindow(9) }, "hammingWindow alpha beta": { fn: () => M.hammingWindow(6, false, { alpha: 0.5, beta: 0.4 }) },
@@ -35,11 +35,11 @@ const table: Record<string, FnCase> = {
   kaiserWindow: { fn: () => M.kaiserWindow(10) }, "kaiserWindow beta symmetric": { fn: () => M.kaiserWindow(7, false, { beta: 5 }) },
   frexp: { fn: (x) => M.frexp(x), ...frexpNote }, "frexp float64": { fn: (x) => x.frexp(), ...frexpNote },
   histogram: { fn: (x) => M.histogram(x, 5) }, "histogram range density": { fn: (x) => M.histogram(x, 4, { range: [-1, 2], density: true }) },
-  "histogram weight": { fn: (x, w) => M.histogram(x, 3, { weight: w }) }, "histogram edges": { fn: (x, e) => x.histogram(e!) },
+  "histogram weight": { fn: (x, w) => M.histogram(x, 3, { weight: w }) }, "histogram edges": { fn: (x, e) => x.histogram(e) },
   "histogram constant": { fn: (x) => M.histogram(x, 4) },
-  choleskySolve: { fn: (b, l) => M.choleskySolve(b, l!), ...sym }, "choleskySolve upper": { fn: (b, l) => b.choleskySolve(l!, true), ...sym },
+  choleskySolve: { fn: (b, l) => M.choleskySolve(b, l), ...sym }, "choleskySolve upper": { fn: (b, l) => b.choleskySolve(l, true), ...sym },
   choleskyInverse: { fn: (l) => M.choleskyInverse(l), ...sym }, "choleskyInverse upper": { fn: (l) => l.choleskyInverse({ upper: true }), ...sym },
-  "choleskySolve tril batched": { fn: (b, l) => M.choleskySolve(b, l!.tril()) }, "choleskyInverse tril": { fn: (l) => M.choleskyInverse(l.tril()) },
+  "choleskySolve tril batched": { fn: (b, l) => M.choleskySolve(b, l.tril()) }, "choleskyInverse tril": { fn: (l) => M.choleskyInverse(l.tril()) },
   matrixExp: { fn: (a) => M.matrixExp(a) }, "matrixExp batched large": { fn: (a) => M.linalg.matrixExp(a) }, "matrixExp method": { fn: (a) => a.matrixExp() },
   unfold: { fn: (x) => x.unfold(1, 2, 1) }, "unfold dim 0 step": { fn: (x) => x.unfold(0, 2, 2) }, "unfold 3d gaps": { fn: (x) => x.unfold(-1, 2, 3) },
   "unfold int32": { fn: (x) => x.unfold(0, 3, 1) },
@@ -49,7 +49,7 @@ const table: Record<string, FnCase> = {
   maxPool1dWithIndices: { fn: (x) => F.maxPool1dWithIndices(x, 3, 2, 1) }, maxPool2dWithIndices: { fn: (x) => F.maxPool2dWithIndices(x, 2, { ceilMode: true }) },
   maxPool3dWithIndices: { fn: (x) => F.maxPool3dWithIndices(x, 2) }, adaptiveMaxPool1dWithIndices: { fn: (x) => F.adaptiveMaxPool1dWithIndices(x, 4) },
   adaptiveMaxPool2dWithIndices: { fn: (x) => F.adaptiveMaxPool2dWithIndices(x, [2, 3]) }, adaptiveMaxPool3dWithIndices: { fn: (x) => F.adaptiveMaxPool3dWithIndices(x, 2) },
-  "hardshrink method": { fn: (x) => x.hardshrink(0.7) }, "prelu method": { fn: (x, w) => x.prelu(w!) },
+  "hardshrink method": { fn: (x) => x.hardshrink(0.7) }, "prelu method": { fn: (x, w) => x.prelu(w) },
 };
 table.affineGrid = { fn: (th) => F.affineGrid(th, [2, 3, 4, 5]) };
 table["affineGrid alignCorners"] = { fn: (th) => F.affineGrid(th, [2, 3, 4, 5], true) };
@@ -57,23 +57,23 @@ table["affineGrid 3d"] = { fn: (th) => F.affineGrid(th, [1, 1, 2, 3, 4], { align
 table["affineGrid single column"] = { fn: (th) => F.affineGrid(th, [1, 1, 3, 1]) };
 for (const mode of ["bilinear", "nearest"] as const)
   for (const pm of ["zeros", "border", "reflection"] as const)
-    for (const ac of [false, true]) table[`gridSample ${mode} ${pm}${ac ? " alignCorners" : ""}`] = { fn: (x, g) => F.gridSample(x, g!, mode, pm, ac) };
-table["gridSample reflection far"] = { fn: (x, g) => F.gridSample(x, g!, { paddingMode: "reflection" }) };
+    for (const ac of [false, true]) table[`gridSample ${mode} ${pm}${ac ? " alignCorners" : ""}`] = { fn: (x, g) => F.gridSample(x, g, mode, pm, ac) };
+table["gridSample reflection far"] = { fn: (x, g) => F.gridSample(x, g, { paddingMode: "reflection" }) };
 Object.assign(table, {
   upsampleNearest: { fn: (x) => F.upsampleNearest(x, { scaleFactor: 2 }) }, upsampleBilinear: { fn: (x) => F.upsampleBilinear(x, [5, 4]) },
   unsafeSplit: { fn: (x) => M.unsafeSplit(x, 3, 1) }, narrowCopy: { fn: (x) => M.narrowCopy(x, 1, 1, 2) },
-  indexPut: { fn: (x, i, j, v) => M.indexPut(x, [i!, j!], v!) }, "indexPut accumulate repeated": { fn: (x, i, v) => x.indexPut([i!], v!, true) },
-  "indexPut broadcast value": { fn: (x, i, j, v) => M.indexPut(x, [i!, j!], v!) }, "indexPut mask": { fn: (x, m, v) => x.indexPut([m!], v!) },
+  indexPut: { fn: (x, i, j, v) => M.indexPut(x, [i, j], v) }, "indexPut accumulate repeated": { fn: (x, i, v) => x.indexPut([i], v, true) },
+  "indexPut broadcast value": { fn: (x, i, j, v) => M.indexPut(x, [i, j], v) }, "indexPut mask": { fn: (x, m, v) => x.indexPut([m], v) },
   gradient: { fn: (x) => M.gradient(x) }, "gradient spacing dim": { fn: (x) => M.gradient(x, { spacing: 0.5, dim: 1 }) },
   "gradient per-dim spacing edge 2": { fn: (x) => M.gradient(x, { spacing: [2, 0.25], edgeOrder: 2 }) }, "gradient int32": { fn: (x) => M.gradient(x, { dim: 0 }) },
 } satisfies Record<string, FnCase>);
 Object.assign(table, {
   lu: { fn: (a) => M.lu(a) }, "lu getInfos": { fn: (a) => a.select(0, 0).lu({ getInfos: true }) },
-  luUnpack: { fn: (l, p) => M.luUnpack(l, p!) }, luSolve: { fn: (b, l, p) => b.luSolve(l!, p!) },
-  triangularSolve: { fn: (b, a) => M.triangularSolve(b, a!) }, "triangularSolve lower transpose unit": { fn: (b, a) => b.triangularSolve(a!, false, true, true) },
+  luUnpack: { fn: (l, p) => M.luUnpack(l, p) }, luSolve: { fn: (b, l, p) => b.luSolve(l, p) },
+  triangularSolve: { fn: (b, a) => M.triangularSolve(b, a) }, "triangularSolve lower transpose unit": { fn: (b, a) => b.triangularSolve(a, false, true, true) },
 } satisfies Record<string, FnCase>);
 for (const red of ["prod", "mean", "amax", "amin"] as const)
-  for (const inc of [true, false]) table[`indexReduce ${red}${inc ? "" : " excluding self"}`] = { fn: (x, i, s) => (inc ? M.indexReduce(x, 1, i!, s!, red) : x.indexReduce(1, i!, s!, red, { includeSelf: false })) };
+  for (const inc of [true, false]) table[`indexReduce ${red}${inc ? "" : " excluding self"}`] = { fn: (x, i, s) => (inc ? M.indexReduce(x, 1, i, s, red) : x.indexReduce(1, i, s, red, { includeSelf: false })) };
 runTable("torch's everyday names match torch 1.13", "fns/api.json", table);
 
 interface TypesFx { resultType: [string, string, DType][]; promoteTypes: [DType, DType, DType][]; canCast: [DType, DType, boolean][] }

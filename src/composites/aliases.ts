@@ -5,7 +5,7 @@
 import { checkDType, isFloating, promoteTensorTypes, promoteTypes as promote, promoteWithScalar, type DType } from "../dtype.js";
 import { clamp, maximum, minimum, sub, type TensorLike } from "../ops/elementwise.js";
 import { cat, split } from "../ops/movement.js";
-import { argReduce, maxWithIndices, type Dims } from "../ops/reduce.js";
+import { argReduce, maxWithIndices } from "../ops/reduce.js";
 import { resolveArgs, type Args } from "../options.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -81,7 +81,7 @@ export function positive(x: Tensor): Tensor {
   return x;
 }
 /** other − alpha·x (subtraction with the operands reversed). Matches torch.rsub. */
-export function rsub(x: Tensor, other: TensorLike, ...args: Args<[], { alpha?: number }>): Tensor {
+export function rsub(x: Tensor, other: Tensor | number, ...args: Args<[], { alpha?: number }>): Tensor {
   const { alpha } = resolveArgs("rsub", args, [], { alpha: 1 });
   return other instanceof Tensor ? sub(other, x, { alpha }) : sub(x.mul(-alpha), -other);
 }
@@ -159,7 +159,7 @@ export function sumToSize(x: Tensor, size: readonly number[]): Tensor {
   if (!ok) throw new Error(`sumToSize: size ${fmtShape(size)} is not expandable to the tensor's shape ${fmtShape(x.shape)}`);
   const dims: number[] = [];
   for (let i = 0; i < x.ndim; i++) if (i < lead || (size[i - lead] === 1 && x.shape[i] !== 1)) dims.push(i);
-  const s = dims.length ? x.sum(dims as Dims, true) : x;
+  const s = dims.length ? x.sum(dims, true) : x;
   return lead > 0 ? s.reshape([...size]) : s;
 }
 
@@ -180,7 +180,7 @@ installMethods({
   clampMin(this: Tensor, m: number | Tensor) { return clampMin(this, m); },
   clampMax(this: Tensor, m: number | Tensor) { return clampMax(this, m); },
   positive(this: Tensor) { return positive(this); },
-  splitWithSizes(this: Tensor, s: readonly number[], dim = 0) { return splitWithSizes(this, s, dim); },
+  splitWithSizes(this: Tensor, s: readonly number[], dim?: number) { return splitWithSizes(this, s, dim ?? 0); },
   arccos(this: Tensor) { return acos(this); }, arccosh(this: Tensor) { return acosh(this); },
   arcsin(this: Tensor) { return asin(this); }, arcsinh(this: Tensor) { return asinh(this); },
   arctan(this: Tensor) { return this.atan(); }, arctanh(this: Tensor) { return atanh(this); },

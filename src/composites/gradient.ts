@@ -16,7 +16,7 @@ import type { Tensor } from "../tensor.js";
  * float32. Matches torch.gradient.
  */
 export function gradient(f: Tensor, ...args: Args<[], { spacing?: number | readonly number[]; dim?: number | readonly number[] | null; edgeOrder?: 1 | 2 }>): Tensor[] {
-  const { spacing, dim, edgeOrder } = resolveArgs("gradient", args, [], { spacing: 1 as number | readonly number[], dim: null as number | readonly number[] | null, edgeOrder: 1 as 1 | 2 });
+  const { spacing, dim, edgeOrder } = resolveArgs<{ spacing: number | readonly number[]; dim: number | readonly number[] | null; edgeOrder: 1 | 2 }>("gradient", args, [], { spacing: 1, dim: null, edgeOrder: 1 });
   if (edgeOrder !== 1 && edgeOrder !== 2) throw new RangeError(`gradient: edgeOrder must be 1 or 2, got ${String(edgeOrder)}`);
   const dims = dim === null ? f.shape.map((_, i) => i) : (typeof dim === "number" ? [dim] : [...dim]).map((d) => normDim("gradient", d, f.ndim));
   const hs = typeof spacing === "number" ? dims.map(() => spacing) : [...spacing];

@@ -107,7 +107,7 @@ export function histogram(
   x: Tensor,
   ...args: Args<[bins: number | Tensor], { bins?: number | Tensor; range?: readonly [number, number] | null; weight?: Tensor | null; density?: boolean }>
 ): [Tensor, Tensor] {
-  const { bins, range, weight, density } = resolveArgs("histogram", args, ["bins"], { bins: 100 as number | Tensor, range: null as readonly [number, number] | null, weight: null as Tensor | null, density: false });
+  const { bins, range, weight, density } = resolveArgs<{ bins: number | Tensor; range: readonly [number, number] | null; weight: Tensor | null; density: boolean }>("histogram", args, ["bins"], { bins: 100, range: null, weight: null, density: false });
   if (!isFloating(x.dtype)) throw new TypeError(`histogram: input must be a floating tensor, got ${x.dtype}`);
   if (weight && (weight.dtype !== x.dtype || weight.shape.join() !== x.shape.join())) throw new Error(`histogram: weight ${fmtShape(weight.shape)} ${weight.dtype} must have the input's shape ${fmtShape(x.shape)} and dtype ${x.dtype}`);
   const v = x.dataSync(), w = weight?.dataSync();

@@ -122,9 +122,9 @@ installMethods({
   },
   narrowCopy(this: Tensor, dim: number, start: number, length: number) { return this.narrow(dim, start, length).clone(); },
   unfold(this: Tensor, dimension: number, size: number, step: number) { return unfold(this, dimension, size, step); },
-  unsafeChunk(this: Tensor, chunks: number, dim = 0) { return this.chunk(chunks, dim); },
-  unsafeSplit(this: Tensor, splitSize: number | readonly number[], dim = 0) { return this.split(splitSize, dim); },
-  unsafeSplitWithSizes(this: Tensor, splitSizes: readonly number[], dim = 0) { return this.splitWithSizes(splitSizes, dim); },
+  unsafeChunk(this: Tensor, chunks: number, dim?: number) { return this.chunk(chunks, dim ?? 0); },
+  unsafeSplit(this: Tensor, splitSize: number | readonly number[], dim?: number) { return this.split(splitSize, dim ?? 0); },
+  unsafeSplitWithSizes(this: Tensor, splitSizes: readonly number[], dim?: number) { return this.splitWithSizes(splitSizes, dim ?? 0); },
   ...Object.fromEntries(Object.entries(MISSING_CASTS).map(([name, [dtype, use]]) => [name, function (this: Tensor): never {
     throw new TypeError(`Tensor.${name}: ${dtype} is not a myelin dtype (dtypes are float32, float64, int32, bool); ${use}`);
   }])),

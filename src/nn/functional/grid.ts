@@ -68,7 +68,7 @@ function pad(c: Tensor, n: number, mode: GridPaddingMode, alignCorners: boolean)
  * torch.nn.functional.grid_sample for 4-D inputs (bicubic and 5-D inputs are not implemented).
  */
 export function gridSample(input: Tensor, grid: Tensor, ...args: Args<[mode: GridSampleMode, paddingMode: GridPaddingMode, alignCorners: boolean], GridSampleOptions>): Tensor {
-  const { mode, paddingMode, alignCorners } = resolveArgs("F.gridSample", args, ["mode", "paddingMode", "alignCorners"], { mode: "bilinear" as GridSampleMode, paddingMode: "zeros" as GridPaddingMode, alignCorners: false });
+  const { mode, paddingMode, alignCorners } = resolveArgs<Required<GridSampleOptions>>("F.gridSample", args, ["mode", "paddingMode", "alignCorners"], { mode: "bilinear", paddingMode: "zeros", alignCorners: false });
   if (mode !== "bilinear" && mode !== "nearest") throw new Error(`F.gridSample: mode must be 'bilinear' or 'nearest', got '${String(mode)}'${String(mode) === "bicubic" ? " (bicubic is not implemented)" : ""}`);
   if (!["zeros", "border", "reflection"].includes(paddingMode)) throw new Error(`F.gridSample: paddingMode must be 'zeros', 'border' or 'reflection', got '${String(paddingMode)}'`);
   if (input.ndim !== 4) throw new Error(`F.gridSample: expected a 4-D input [N, C, H, W], got ${fmtShape(input.shape)}${input.ndim === 5 ? " (5-D volumetric sampling is not implemented)" : ""}`);
