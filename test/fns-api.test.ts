@@ -69,6 +69,7 @@ Object.assign(table, {
 } satisfies Record<string, FnCase>);
 Object.assign(table, {
   lu: { fn: (a) => M.lu(a) }, "lu getInfos": { fn: (a) => a.select(0, 0).lu({ getInfos: true }) },
+  NLLLoss2d: { fn: (x, y) => new M.nn.NLLLoss2d().forward(x.logSoftmax(1), y) },
   luUnpack: { fn: (l, p) => M.luUnpack(l, p) }, luSolve: { fn: (b, l, p) => b.luSolve(l, p) },
   triangularSolve: { fn: (b, a) => M.triangularSolve(b, a) }, "triangularSolve lower transpose unit": { fn: (b, a) => b.triangularSolve(a, false, true, true) },
 } satisfies Record<string, FnCase>);

@@ -49,3 +49,5 @@ export {
   LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d,
   LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
 } from "./lazy-more.js";
+/** torch's deprecated NLLLoss2d: NLLLoss, which already takes [N, C, d1, …] inputs. Matches torch.nn.NLLLoss2d. */
+export { NLLLoss as NLLLoss2d } from "./loss.js";
