@@ -70,3 +70,14 @@ export { det, logdet, slogdet, inverse, cholesky, qr, svd, pinverse, cross } fro
 export { allclose, equal, empty, logspace, range, vander, msort, renorm, bernoulli, normal, poisson } from "./composites/misc.js";
 export * as special from "./composites/special.js";
 export { i0, polygamma, mvlgamma, xlog1py, igamma, igammac } from "./composites/special-fns.js";
+export {
+  max, min, argmax, argmin, clone, detach, numel, t, adjoint, clampMin, clampMax, positive, rsub, splitWithSizes, concat, concatenate,
+  arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2, isTensor, isFloatingPoint, isNonzero, isSameSize, resultType, promoteTypes, canCast,
+} from "./composites/aliases.js";
+export { variance as var } from "./ops/reduce.js";
+export { asTensor, asarray, emptyLike, broadcastShapes, narrowCopy, isSigned, unsafeChunk, unsafeSplit, unsafeSplitWithSizes, getRngState, setRngState } from "./composites/tensor-info.js";
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, frexp, histogram } from "./composites/signal.js";
+export { choleskySolve, choleskyInverse, matrixExp } from "./composites/linalg-extra.js";
+export { indexPut, indexReduce } from "./composites/index-put.js";
+export { gradient } from "./composites/gradient.js";
+export { lu, luUnpack, luSolve, triangularSolve } from "./composites/linalg-lu-torch.js";

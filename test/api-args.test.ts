@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { data, F, fit, manualSeed, nn, ones, optim, randn, tensor, zeros, type Tensor } from "../src/index.js";
+import { data, eye, F, fit, manualSeed, nn, ones, optim, randn, tensor, zeros, type Tensor } from "../src/index.js";
 
 const close = (a: number, b: number, tol = 1e-6, what = ""): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -158,6 +158,7 @@ const MODULE_ARGS: Record<string, unknown[]> = {
   Conv3d: [2, 3, 3], ConvTranspose3d: [2, 3, 3], MaxPool3d: [2], MaxUnpool3d: [2], AvgPool3d: [2],
   AdaptiveAvgPool3d: [2], AdaptiveMaxPool3d: [2], BatchNorm3d: [4], InstanceNorm3d: [4],
   FractionalMaxPool2d: [2, 3], FractionalMaxPool3d: [2, null, 0.5],
+  ...Object.fromEntries([1, 2, 3].flatMap((d) => [[`LazyConv${d}d`, [3, 3]], [`LazyConvTranspose${d}d`, [3, 3]]])),
 };
 // Containers take modules (or parameters), not options. RNNBase is the abstract base of RNN, LSTM and GRU: its
 // constructor is protected and takes a resolved mode and options record, so it cannot be built directly.
@@ -229,6 +230,12 @@ const F_ARGS: Record<string, () => unknown[]> = {
   adaptiveAvgPool3d: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2],
   maxUnpool3d: () => [...F.maxPool3d(randn(1, 2, 4, 4, 4), 2, { returnIndices: true }), 2],
   fractionalMaxPool2d: () => [randn(1, 2, 5, 5), 2, 3], fractionalMaxPool3d: () => [randn(1, 2, 4, 4, 4), 2, null, 0.5],
+  oneHot: () => [int([0, 2]), 3], maxPool1dWithIndices: () => [randn(1, 2, 4), 2, null, 0, 1, false], maxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2],
+  maxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2], adaptiveMaxPool1dWithIndices: () => [randn(1, 2, 4), 2],
+  adaptiveMaxPool2dWithIndices: () => [randn(1, 2, 4, 4), 2], adaptiveMaxPool3dWithIndices: () => [randn(1, 2, 4, 4, 4), 2],
+  affineGrid: () => [randn(1, 2, 3), [1, 1, 2, 2], false], gridSample: () => [randn(1, 1, 3, 3), zeros(1, 2, 2, 2), "bilinear", "zeros", false],
+  upsampleNearest: () => [randn(1, 1, 2, 2), 4, null], upsampleBilinear: () => [randn(1, 1, 2, 2), 4, null],
+  normalize: () => [x23(), 2, 1, 1e-12], gumbelSoftmax: () => [x23(), 1, false, 1e-10, -1], pdist: () => [x23(), 2],
 };
 
 test("every F function rejects an unknown option, naming the function", () => {
@@ -252,6 +259,12 @@ const TOP_ARGS: Record<string, () => unknown[]> = {
   put: () => [x23(), int([0]), zeros(1), false],
   allclose: () => [x23(), x23(), 1e-5, 1e-8, false], logspace: () => [0, 1, 3, 10], range: () => [0, 3, 1], vander: () => [zeros(3), 2, false],
   bernoulli: () => [zeros(3)], normal: () => [zeros(3), 1], poisson: () => [zeros(3)],
+  max: () => [x23(), 1, false], min: () => [x23(), 1, false], argmax: () => [x23(), 1, false], argmin: () => [x23(), null, false], var: () => [x23(), 1, true, false],
+  rsub: () => [x23(), 1], hannWindow: () => [5, true], hammingWindow: () => [5, true, 0.54, 0.46], blackmanWindow: () => [5, false],
+  bartlettWindow: () => [5, true], kaiserWindow: () => [5, true, 12], histogram: () => [x23(), 3], choleskySolve: () => [ones(2, 1), eye(2), false],
+  choleskyInverse: () => [eye(2), false], asTensor: () => [[1, 2]], emptyLike: () => [x23()],
+  indexPut: () => [x23(), [int([1])], zeros(3), false], lu: () => [eye(2), true, false], triangularSolve: () => [ones(2, 1), eye(2), true, false, false],
+  luUnpack: () => [eye(2), int([1, 2]), true, true], indexReduce: () => [x23(), 0, int([1]), zeros(1, 3), "amax"], gradient: () => [x23()],
 };
 
 test("every top-level torch function with options rejects an unknown option, naming the function", async () => {

@@ -16,6 +16,7 @@ import { inv } from "./linalg-lu.js";
 export { det, slogdet, inv, solve, solveTriangular, luFactor, lu, luSolve, type SolveOptions, type SolveTriangularOptions, type LuSolveOptions } from "./linalg-lu.js";
 export { cholesky, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, type QRMode, type EighOptions, type SvdOptions, type RankOptions } from "./linalg-decomp.js";
 export { matrixPower } from "./products.js";
+export { matrixExp } from "./linalg-extra.js";
 
 type Ord = number | "fro" | "nuc";
 export interface NormOptions { ord?: Ord | null; dim?: Dims | null; keepdim?: boolean; dtype?: "float32" | "float64" | null }

@@ -46,3 +46,9 @@ export { Conv3d, ConvTranspose3d } from "./conv3d.js";
 export { MaxPool3d, MaxUnpool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d } from "./pooling3d.js";
 export { FractionalMaxPool2d, FractionalMaxPool3d } from "./fractional.js";
 export { BatchNorm3d, InstanceNorm3d } from "./normalization3d.js";
+export {
+  LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d,
+  LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
+} from "./lazy-more.js";
+/** torch's deprecated NLLLoss2d: NLLLoss, which already takes [N, C, d1, …] inputs. Matches torch.nn.NLLLoss2d. */
+export { NLLLoss as NLLLoss2d } from "./loss.js";

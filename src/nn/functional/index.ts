@@ -6,7 +6,7 @@ export { embedding, embeddingBag, type EmbeddingBagMode, type EmbeddingBagOption
 export * from "./loss.js";
 export * from "./unfold.js";
 export { pad, type PadMode, type PadOptions } from "./pad.js";
-export { interpolate, upsample, type InterpolateMode, type InterpolateOptions, type UpsampleMode, type UpsampleOptions } from "./interpolate.js";
+export { interpolate, upsample, upsampleNearest, upsampleBilinear, type InterpolateMode, type InterpolateOptions, type UpsampleMode, type UpsampleOptions } from "./interpolate.js";
 export * from "./distance.js";
 export * from "./rnn.js";
 export * from "./attention.js";
@@ -23,3 +23,5 @@ export * from "./ctc.js";
 export { conv3d, convTranspose3d } from "./conv3d.js";
 export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, maxUnpool3d } from "./pooling3d.js";
 export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from "./fractional.js";
+export * from "./extra.js";
+export { affineGrid, gridSample, type GridSampleMode, type GridPaddingMode, type GridSampleOptions } from "./grid.js";

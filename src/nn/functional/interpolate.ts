@@ -69,6 +69,22 @@ export function interpolate(
 
 /** torch.nn.functional.upsample, which torch keeps as a deprecated alias of interpolate: the same function. */
 export const upsample = interpolate;
+/**
+ * interpolate(input, size, scaleFactor, 'nearest'): torch's deprecated F.upsample_nearest.
+ * Matches torch.nn.functional.upsample_nearest.
+ */
+export function upsampleNearest(input: Tensor, ...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null], { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null }>): Tensor {
+  const o = resolveArgs<InterpolateOptions>("F.upsampleNearest", args, ["size", "scaleFactor"], { size: null, scaleFactor: null });
+  return resample("F.upsampleNearest", input, { ...o, mode: "nearest", alignCorners: null, recomputeScaleFactor: null });
+}
+/**
+ * interpolate(input, size, scaleFactor, 'bilinear', alignCorners = true): torch's deprecated
+ * F.upsample_bilinear (4-D inputs). Matches torch.nn.functional.upsample_bilinear.
+ */
+export function upsampleBilinear(input: Tensor, ...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null], { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null }>): Tensor {
+  const o = resolveArgs<InterpolateOptions>("F.upsampleBilinear", args, ["size", "scaleFactor"], { size: null, scaleFactor: null });
+  return resample("F.upsampleBilinear", input, { ...o, mode: "bilinear", alignCorners: true, recomputeScaleFactor: null });
+}
 /** @deprecated the names of F.upsample's days as its own function; use InterpolateMode / InterpolateOptions. */
 export type UpsampleMode = InterpolateMode;
 /** @deprecated use InterpolateOptions. */
