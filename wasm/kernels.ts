@@ -16,6 +16,7 @@ import { convDirectChunk } from "./conv-direct";
 import { convChannelsChunk } from "./conv-channels";
 import { attentionJob } from "./attention";
 import { linearForwardChunk, linearGradChunk } from "./linear";
+import { rnnGradW } from "./rnn-dw";
 import { elmanSeqBackward, elmanSeqForward, gruSeqBackward, gruSeqForward, lstmSeqBackward, lstmSeqForward, packPanel } from "./rnn-seq";
 
 export { gemmScratchBytes } from "./gemm";
@@ -173,7 +174,15 @@ function rnnSeqChunk(c: i32, nch: i32, args: usize): void {
   else elmanSeqBackward(b0, b1, B, T, H, rev, p5, p6 != 0, p7, p8, p10, p11, scratch, acc, <usize>arg(args, 17));
 }
 
-/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-22 conv-direct.ts, 23-26 conv.ts, 27 and 57 conv-channels.ts, 28-29 and 50 conv-sample.ts, 30 zero fill, 32-38 rnn-seq.ts, 40-49 attention.ts, 51-52 linear.ts). */
+// args: 39, m, n, depth, dg, ldg, cat, ldx, out, scratch, scratch bytes per chunk: an LSTM's dW [m, n] = dGᵀ·cat (rnn-dw.ts), chunks over blocks of 4 rows.
+function rnnGradChunk(c: i32, nch: i32, args: usize): void {
+  const m = arg(args, 1), i0 = part(m, c, nch, 4), i1 = part(m, c + 1, nch, 4);
+  if (i0 >= i1) return;
+  const scratch = <usize>arg(args, 9) + <usize>(c * arg(args, 10));
+  rnnGradW(i0, i1, arg(args, 2), arg(args, 3), <usize>arg(args, 4), arg(args, 5), <usize>arg(args, 6), arg(args, 7), <usize>arg(args, 8), scratch);
+}
+
+/** Entry point for every thread: claims and runs chunks of the current job (args[0]: 1 gemm, 2 binary, 3 unary, 4 reduce, 5 where, 6 cast, 7 N-d unary, 8 Adam, 9-19 engine.ts, 20-22 conv-direct.ts, 23-26 conv.ts, 27 and 57 conv-channels.ts, 28-29 and 50 conv-sample.ts, 30 zero fill, 32-38 rnn-seq.ts, 39 rnn-dw.ts, 40-49 attention.ts, 51-52 linear.ts). */
 export function run(tid: i32, args: usize): void {
   for (;;) {
     let cur: i32;
@@ -203,6 +212,7 @@ export function run(tid: i32, args: usize): void {
     else if (fn == 52) linearGradChunk(c, nch, args);
     else if (fn >= 9 && fn <= 19) engineJob(fn, c, nch, tid, args);
     else if (fn >= 32 && fn <= 38) rnnSeqChunk(c, nch, args);
+    else if (fn == 39) rnnGradChunk(c, nch, args);
     else if (fn == 30) memory.fill(<usize>arg(args, 1), 0, <usize>arg(args, 2)); // zero bytes: address, count (one chunk; WasmBackend's fills)
     else if (fn >= 40 && fn <= 49) attentionJob(fn, c, nch, tid, args);
     else mapChunk(c, nch, args);

@@ -4,6 +4,7 @@
 // through time, so a chunk (a block of rows) runs the whole sequence with no synchronisation.
 
 import { kernel, packA, packB } from "./gemm";
+import { kernel5, packA5 } from "./gemm5x8";
 import { at } from "./util";
 import { elmanBackwardRows, elmanForwardRows, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows } from "./rnn";
 
@@ -22,22 +23,29 @@ export function packPanel(dst: usize, b: usize, rsb: i32, csb: i32, k: i32, n: i
 
 /**
  * C rows [b0, b1) (+)= A rows · packed B: A [*, k] with row stride lda, C [*, n] with row stride ldc
- * (elements). The rows of A are packed into scratch (4-row slivers, then a 4x8 edge tile), each
- * 8-column sliver of B stays in L1 while every row sliver passes over it.
+ * (elements). The rows of A are packed into scratch: as many 5-row slivers as leave a multiple of 4
+ * rows (32 = 4·5 + 3·4) for gemm5x8.ts's kernel, the rest in 4-row slivers (then a 4x8 edge tile);
+ * each 8-column sliver of B stays in L1 while every row sliver passes over it.
  */
 export function gemmRows(b0: i32, b1: i32, a: usize, lda: i32, pw: usize, k: i32, n: i32, c: usize, ldc: i32, acc: bool, scratch: usize): void {
-  const m = b1 - b0, mp = (m + 3) & ~3;
-  packA(scratch, a + <usize>(b0 * lda) * 4, lda, 1, m, k);
+  const m = b1 - b0, n4 = (4 * m) % 5, m5 = 4 * n4 <= m ? m - 4 * n4 : 0, mp = m5 + ((m - m5 + 3) & ~3);
+  for (let r = 0; r < m5; r += 5) packA5(scratch + <usize>(r * k) * 4, a + <usize>((b0 + r) * lda) * 4, lda, k);
+  packA(scratch + <usize>(m5 * k) * 4, a + <usize>((b0 + m5) * lda) * 4, lda, 1, m - m5, k);
   const tmp = scratch + <usize>(mp * k) * 4, lc = <usize>ldc << 2;
   for (let j = 0; j < n; j += 8) {
     const pb = pw + <usize>(j * k) * 4, nr = min(8, n - j);
-    for (let r = 0; r < m; r += 4) {
-      const pa = scratch + <usize>(r * k) * 4, cp = c + <usize>((b0 + r) * ldc + j) * 4, mr = min(4, m - r);
-      if (mr == 4 && nr == 8) {
+    for (let r = 0; r < m; r += r < m5 ? 5 : 4) {
+      const pa = scratch + <usize>(r * k) * 4, cp = c + <usize>((b0 + r) * ldc + j) * 4, mr = r < m5 ? 5 : min(4, m - r);
+      if (nr == 8 && mr == 5) {
+        kernel5(k, pa, pb, cp, lc, acc);
+        continue;
+      }
+      if (nr == 8 && mr == 4) {
         kernel(k, pa, pb, 32, cp, lc, acc, 4);
         continue;
       }
-      kernel(k, pa, pb, 32, tmp, 32, false, 4);
+      if (mr == 5) kernel5(k, pa, pb, tmp, 32, false);
+      else kernel(k, pa, pb, 32, tmp, 32, false, 4);
       for (let i = 0; i < mr; i++)
         for (let q = 0; q < nr; q++) {
           const o = cp + <usize>i * lc + (<usize>q << 2), v = load<f32>(tmp + (<usize>(i * 8 + q) << 2));
@@ -89,7 +97,7 @@ function addRows(acc: usize, m: usize, b0: i32, b1: i32, n: i32): void {
 
 /** Bytes of gemmRows scratch for up to `rows` rows and depth k. */
 export function gemmRowsScratch(rows: i32, k: i32): i32 {
-  return (((rows + 3) & ~3) * k + 32) * 4;
+  return (((rows + 3) & ~3) * k + 40) * 4;
 }
 
 /**

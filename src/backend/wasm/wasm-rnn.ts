@@ -28,9 +28,9 @@ export function packPanel(be: WasmBackend, w: At, k: number, n: number, rsb: num
   return dst;
 }
 
-// Runs a whole-sequence job with per-chunk GEMM scratch (packed rows of depth k and a 4x8 edge tile, as wasm/rnn-seq.ts gemmRowsScratch).
+// Runs a whole-sequence job with per-chunk GEMM scratch (packed rows of depth k and a 5x8 edge tile, as wasm/rnn-seq.ts gemmRowsScratch).
 function seqJob(be: WasmBackend, args: number[], B: number, H: number, k: number, extra: number[] = []): void {
-  const nch = seqChunks(be, B, H), rows = Math.ceil(Math.ceil(B / nch) / 4) * 4, per = rows * k + 32;
+  const nch = seqChunks(be, B, H), rows = Math.ceil(Math.ceil(B / nch) / 4) * 4, per = rows * k + 40;
   const scratch = be.empty(nch * per, "float32");
   be.job([...args, be.ptr(scratch), per * 4, ...extra], nch);
   be.free(scratch);
@@ -85,4 +85,17 @@ export function seqBackward(be: WasmBackend, mode: Mode, B: number, T: number, H
   for (let c = 0; c < nch; c++) for (let j = 0; j < 2 * GH; j++) sums[j] = sums[j]! + parts[c * 2 * GH + j]!;
   be.free(acc);
   return sums;
+}
+
+/**
+ * An LSTM's dW [m, n] = dGᵀ·cat (job 39, wasm/rnn-dw.ts): dg [depth, m] and cat [depth, n] rows (cat
+ * from its element offset: the [x | h] rows kept after the forward's saved gates). The caller frees it.
+ */
+export function gradW(be: WasmBackend, dg: Storage, cat: At, depth: number, m: number, n: number): Storage {
+  const out = be.empty(m * n, "float32"), nch = Math.max(1, Math.min(be.getNumThreads(), Math.floor(m / 64)));
+  const rows = Math.ceil(Math.ceil(m / nch) / 4) * 4, per = ((rows + Math.ceil(n / 8) * 8) * 256 + 40) * 4; // rnn-dw.ts rnnGradScratch
+  const scratch = be.empty((nch * per) / 4, "float32");
+  be.job([39, m, n, depth, be.ptr(dg), m, addr(be, cat), n, be.ptr(out), be.ptr(scratch), per], nch);
+  be.free(scratch);
+  return out;
 }

@@ -6,7 +6,7 @@ import type { Storage } from "../../backend/backend.js";
 import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { contiguous } from "../movement.js";
-import { packPanel, seqBackward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
+import { gradW, packPanel, seqBackward, seqKernels } from "../../backend/wasm/wasm-rnn.js";
 import { hostParts, mat, matT, RNN_GATES, saved, savedWidth, type RnnAttrs } from "./rnn.js";
 
 /**
@@ -119,7 +119,7 @@ export function bptt(gs: readonly (Tensor | null)[], xs: readonly Tensor[], outs
         P.set(from.subarray(b * H, (b + 1) * H), r * K + I);
       }
     }
-    const dW = be.matmul(matT(dGh, TB, GH), mat(prev, TB, K, kept ? S!.offset + TB * SW : 0), dt);
+    const dW = kept ? gradW(simd, dGh, [prev, S!.offset + TB * SW], TB, GH, K) : be.matmul(matT(dGh, TB, GH), mat(prev, TB, K), dt);
     if (!kept) be.free?.(prev);
     if (both) {
       const cols = (c0: number, n: number): Tensor => wrap(be.contiguous({ storage: dW, shape: [GH, n], strides: [K, 1], offset: c0 }), [GH, n]);
