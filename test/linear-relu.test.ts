@@ -41,6 +41,17 @@ for (const device of listBackends())
         );
     });
 
+    it("gives the same bits over several k-slabs and for no inputs (bias and ReLU in the GEMM's last stores)", () => {
+      manualSeed(5);
+      // 300 inputs: two of the GEMM's 256-deep slabs, the epilogue on the second; 37 outputs: full and partial slivers
+      for (const [inF, outF, rows] of [[300, 37, 9], [0, 5, 3]] as const) {
+        const model = new nn.Sequential(new nn.Linear(inF, outF), new nn.ReLU(), new nn.Linear(outF, 2)).to(device);
+        const x = randn([rows, inF], { device }), w = randn([rows, 2], { device });
+        const f = runSequential(model, x, true, () => w), u = runSequential(model, x, false, () => w);
+        f.forEach((t, i) => assertBits(`Linear(${inF}, ${outF}): tensor ${i}`, t, u[i]!));
+      }
+    });
+
     it("keeps a Linear or ReLU whose forward is overridden as the user wrote it", () => {
       let calls = 0;
       class Probe extends nn.Linear {

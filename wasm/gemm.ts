@@ -129,7 +129,8 @@ function packB16(dst: usize, b: usize, rsb: i32, csb: i32, kc: i32, nc: i32): vo
 }
 
 // C[2x16] (+)= packed A sliver . B sliver (packed: bstep 64; or B's own rows, bstep its row stride); ldc, bstep in bytes.
-function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32): void {
+// On the last k-slab the epilogue follows in registers: + bias[0:16] (bias ≠ 0), then ReLU (act 1).
+function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: usize, accumulate: bool, rows: i32, bias: usize, act: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   const end = pa + (<usize>kc << 3); // loop on pa, no counter (see gemm4x8.ts)
@@ -147,17 +148,32 @@ function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: 
     c13 = fma(a, b3, c13);
     pb += bstep;
   }
-  storeRow16(c, c00, c01, c02, c03, accumulate);
-  if (rows > 1) storeRow16(c + ldc, c10, c11, c12, c13, accumulate); // not for the last row of an odd m
+  storeRow16(c, c00, c01, c02, c03, accumulate, bias, act);
+  if (rows > 1) storeRow16(c + ldc, c10, c11, c12, c13, accumulate, bias, act); // not for the last row of an odd m
 }
 
-// One row of a 2x16 tile: C[0:16] = x (accumulate: C[0:16] += x).
-@inline function storeRow16(c: usize, x0: v128, x1: v128, x2: v128, x3: v128, accumulate: bool): void {
+// One row of a 2x16 tile: C[0:16] = x (accumulate: C[0:16] += x), then the epilogue: the same
+// operations in the same order as a separate pass after the product (bits equal), without
+// reading C back from L2 (wasm/linear.ts job 51).
+@inline function storeRow16(c: usize, x0: v128, x1: v128, x2: v128, x3: v128, accumulate: bool, bias: usize, act: i32): void {
   if (accumulate) {
     x0 = f32x4.add(x0, v128.load(c));
     x1 = f32x4.add(x1, v128.load(c, 16));
     x2 = f32x4.add(x2, v128.load(c, 32));
     x3 = f32x4.add(x3, v128.load(c, 48));
+  }
+  if (bias) {
+    x0 = f32x4.add(x0, v128.load(bias));
+    x1 = f32x4.add(x1, v128.load(bias, 16));
+    x2 = f32x4.add(x2, v128.load(bias, 32));
+    x3 = f32x4.add(x3, v128.load(bias, 48));
+  }
+  if (act == 1) {
+    const zero = f32x4.splat(0); // NaN kept, as the ReLU op (job 25)
+    x0 = v128.andnot(x0, f32x4.le(x0, zero));
+    x1 = v128.andnot(x1, f32x4.le(x1, zero));
+    x2 = v128.andnot(x2, f32x4.le(x2, zero));
+    x3 = v128.andnot(x3, f32x4.le(x3, zero));
   }
   v128.store(c, x0);
   v128.store(c, x1, 16);
@@ -168,16 +184,24 @@ function kernel2x16(kc: i32, pa: usize, pb: usize, bstep: usize, c: usize, ldc: 
 /**
  * C[i0:i1, j0:j1] = A[i0:i1, :] @ B[:, j0:j1] for one matrix; C is row-major with row stride ldc.
  * Transposed operands are handled entirely by the packing routines (they see only strides).
+ * With bias (f32 [n], 0: none) and act (1: ReLU), C = act(A @ B + bias), applied as each tile's
+ * last slab is stored (k > 0).
  */
 export function sgemm(
   m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, b: usize, rsb: i32, csb: i32,
-  c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize,
+  c: usize, ldc: i32, i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize, bias: usize = 0, act: i32 = 0,
 ): void {
   const pA = scratch;
   const pB = scratch + <usize>PACK_A_BYTES;
   const tmp = pB + <usize>PACK_B_BYTES;
   if (k == 0) {
-    for (let i = i0; i < i1; i++) memory.fill(at(c, i * ldc + j0), 0, <usize>(j1 - j0) << 2);
+    for (let i = i0; i < i1; i++) {
+      memory.fill(at(c, i * ldc + j0), 0, <usize>(j1 - j0) << 2);
+      for (let j = j0; j < j1 && (bias || act); j++) {
+        const v = load<f32>(at(c, i * ldc + j)) + (bias ? load<f32>(at(bias, j)) : 0);
+        store<f32>(at(c, i * ldc + j), act == 1 && v <= 0 ? 0 : v);
+      }
+    }
     return;
   }
   const ldcBytes = <usize>ldc << 2;
@@ -189,6 +213,7 @@ export function sgemm(
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
+      const last = pc + kc == k, ep = last ? act : 0;
       const full = direct ? nc - nc % NR : 0;
       if (full < nc) packB16(pB + <usize>(full * kc * 4), at(b, pc * rsb + (jc + full) * csb), rsb, csb, kc, nc - full);
       for (let ic = i0; ic < i1; ic += MC) {
@@ -203,15 +228,19 @@ export function sgemm(
             const mr = min(MR, mc - ir);
             const pa = pA + <usize>(ir * kc * 4);
             const cp = at(c, (ic + ir) * ldc + jc + jr);
+            const bp = last && bias ? at(bias, jc + jr) : 0;
             if (nr == NR) {
-              kernel2x16(kc, pa, pb, bstep, cp, ldcBytes, pc > 0, mr);
+              kernel2x16(kc, pa, pb, bstep, cp, ldcBytes, pc > 0, mr, bp, ep);
             } else {
-              kernel2x16(kc, pa, pb, bstep, tmp, 64, false, MR);
+              kernel2x16(kc, pa, pb, bstep, tmp, 64, false, MR, 0, 0);
               for (let i = 0; i < mr; i++) {
                 for (let j = 0; j < nr; j++) {
                   const q = cp + <usize>i * ldcBytes + (<usize>j << 2);
-                  const v = load<f32>(tmp + (<usize>(i * NR + j) << 2));
-                  store<f32>(q, pc > 0 ? load<f32>(q) + v : v);
+                  let v = load<f32>(tmp + (<usize>(i * NR + j) << 2));
+                  if (pc > 0) v = load<f32>(q) + v;
+                  if (bp) v += load<f32>(bp + (<usize>j << 2));
+                  if (ep == 1 && v <= 0) v = 0;
+                  store<f32>(q, v);
                 }
               }
             }

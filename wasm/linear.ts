@@ -1,5 +1,5 @@
 // The fused linear layer's kernels (src/ops/fused/linear.ts through src/backend/wasm/linear-jobs.ts):
-// 51 y = act(x·Wᵀ + b) as the GEMM followed, per chunk of rows still in cache, by the bias and ReLU;
+// 51 y = act(x·Wᵀ + b) as the GEMM with the bias and ReLU applied in its last stores (wasm/gemm.ts);
 // 52 its backward's one pass over dY: the ReLU mask and the bias gradient (column sums) together.
 
 import { MR, sgemm } from "./gemm";
@@ -11,29 +11,6 @@ import { arg } from "./util";
   return min(total, c * p);
 }
 
-/** c[i, :] = act(c[i, :] + bias) for rows [i0, i1) of an [*, n] row-major matrix; act 1: ReLU (NaN kept, as job 25). */
-function epilogue(c: usize, n: i32, i0: i32, i1: i32, bias: usize, act: i32): void {
-  const zero = f32x4.splat(0);
-  for (let i = i0; i < i1; i++) {
-    const row = c + (<usize>(i * n) << 2);
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const o = <usize>j << 2;
-      let v = v128.load(row + o);
-      if (bias) v = f32x4.add(v, v128.load(bias + o));
-      if (act == 1) v = v128.andnot(v, f32x4.le(v, zero));
-      v128.store(row + o, v);
-    }
-    for (; j < n; j++) {
-      const o = <usize>j << 2;
-      let v = load<f32>(row + o);
-      if (bias) v += load<f32>(bias + o);
-      if (act == 1 && v <= 0) v = 0;
-      store<f32>(row + o, v);
-    }
-  }
-}
-
 // args: 51, m, n, k, a, rsa, csa, b, rsb, csb, c, bias (0: none), act (0 none, 1 relu), scratch, scratch bytes per thread.
 export function linearForwardChunk(p: i32, nch: i32, tid: i32, args: usize): void {
   const m = arg(args, 1), n = arg(args, 2), k = arg(args, 3);
@@ -41,9 +18,8 @@ export function linearForwardChunk(p: i32, nch: i32, tid: i32, args: usize): voi
   if (i0 >= i1) return;
   const c = <usize>arg(args, 10);
   const scratch = <usize>arg(args, 13) + <usize>tid * <usize>arg(args, 14);
-  sgemm(m, n, k, <usize>arg(args, 4), arg(args, 5), arg(args, 6), <usize>arg(args, 7), arg(args, 8), arg(args, 9), c, n, i0, i1, 0, n, scratch);
-  const bias = <usize>arg(args, 11), act = arg(args, 12);
-  if (bias || act) epilogue(c, n, i0, i1, bias, act);
+  // the bias and ReLU inside the GEMM's last stores (a pass over C after it read C back from L2)
+  sgemm(m, n, k, <usize>arg(args, 4), arg(args, 5), arg(args, 6), <usize>arg(args, 7), arg(args, 8), arg(args, 9), c, n, i0, i1, 0, n, scratch, <usize>arg(args, 11), arg(args, 12));
 }
 
 // args: 52, m, n, g, y (0: no mask), gy (masked dY, written where y is given), db (f32 [n]).

@@ -26,10 +26,23 @@ import { arg, hsum, ld } from "./util";
     sv = f32x4.add(sv, e);
   }
   let s = hsum(sv);
-  for (; j < n; j++) {
-    const e = Mathf.exp(load<f32>(x + (<usize>j << 2)) - m);
-    if (out) store<f32>(out + (<usize>j << 2), e);
-    s += e;
+  if (j < n) {
+    // the last 1-3 columns as one more vector (the SIMD exp, not a scalar Mathf.exp each, which
+    // took most of the [128, 10] rows' time); lanes past n hold exp(0) and are dropped
+    const rem = n - j, at = x + (<usize>j << 2), o = out + (<usize>j << 2);
+    let t = f32x4.replace_lane(mv, 0, load<f32>(at));
+    if (rem > 1) t = f32x4.replace_lane(t, 1, load<f32>(at, 4));
+    if (rem > 2) t = f32x4.replace_lane(t, 2, load<f32>(at, 8));
+    const e = expF32x4(f32x4.sub(t, mv));
+    const e0 = f32x4.extract_lane(e, 0), e1 = f32x4.extract_lane(e, 1), e2 = f32x4.extract_lane(e, 2);
+    s += e0;
+    if (rem > 1) s += e1;
+    if (rem > 2) s += e2;
+    if (out) {
+      store<f32>(o, e0);
+      if (rem > 1) store<f32>(o, e1, 4);
+      if (rem > 2) store<f32>(o, e2, 8);
+    }
   }
   return s;
 }
