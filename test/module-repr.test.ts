@@ -37,6 +37,10 @@ test("recurrent layers print every non-default argument with its value", () => {
     // torch 1.13 prints RNN(4, 5) and hides the nonlinearity; shown here so the line rebuilds the layer
     [new nn.RNN(4, 5, { nonlinearity: "relu" }), "RNN(4, 5, nonlinearity='relu')"],
     [new nn.RNN(4, 5), "RNN(4, 5)"],
+    // LSTMCell(3, 4), GRUCell(3, 4, bias=False), RNNCell(3, 4, nonlinearity=relu)
+    [new nn.LSTMCell(3, 4), "LSTMCell(3, 4)"],
+    [new nn.GRUCell(3, 4, false), "GRUCell(3, 4, bias=false)"],
+    [new nn.RNNCell(3, 4, { nonlinearity: "relu" }), "RNNCell(3, 4, nonlinearity='relu')"],
   ];
   for (const [m, want] of cases) assert.equal(m.toString(), want);
 });
