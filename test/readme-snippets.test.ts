@@ -66,5 +66,5 @@ test("docs/browser.md's training loops run: the yielding loop (200 of its 20,000
   assert.notEqual(short, loop, "the loop's step count changed: update this test");
   const { module } = await run(`${short}\n${scoped}`, "\nexport { loss };");
   assert.equal(typeof module.loss, "number");
-  assert.ok(Number.isFinite(module.loss as number) && (module.loss as number) < Math.log(3), `loss after 201 steps: ${String(module.loss)}`);
+  assert.ok(Number.isFinite(module.loss) && (module.loss as number) < Math.log(3), `loss after 201 steps: ${String(module.loss)}`);
 });
