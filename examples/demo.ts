@@ -1,4 +1,4 @@
-// A first taste of the engine: a 2-2-1 network learns XOR with tensors, autograd and plain
+// A first taste of the engine: a 2-4-1 network learns XOR with tensors, autograd and plain
 // gradient descent. (The full training stack — nn, optim, fit — builds on exactly these steps.)
 
 import { manualSeed, noGrad, randn, tensor, zeros } from "../src/index.js";

@@ -25,6 +25,21 @@ test("MYELIN_BACKEND=cpu selects the reference backend", () => {
   assert.equal(probe({ MYELIN_BACKEND: "cpu" }).out, "cpu 4x4");
 });
 
+test("a MYELIN_BACKEND or MYELIN_THREADS that means nothing is an error naming it, not a silent default", () => {
+  const stderr = (env: Record<string, string>): string => {
+    try {
+      probe(env);
+    } catch (e) {
+      return String((e as { stderr?: string }).stderr);
+    }
+    return "(no error)";
+  };
+  assert.match(stderr({ MYELIN_BACKEND: "gpu" }), /MYELIN_BACKEND=gpu is not a backend \(expected cpu or wasm\)/);
+  assert.match(stderr({ MYELIN_THREADS: "four" }), /MYELIN_THREADS=four is not a thread count \(expected a positive integer\)/);
+  assert.match(stderr({ MYELIN_THREADS: "0" }), /MYELIN_THREADS=0 is not a thread count/);
+  assert.equal(probe({ MYELIN_THREADS: "1" }).out, "wasm 4x4");
+});
+
 test("a backend that fails to load falls back to cpu with one notice naming the reason", async () => {
   const before = getBackend();
   const notices: string[] = [];

@@ -57,3 +57,14 @@ test("README 'Training' runs verbatim and prints the model as the README shows; 
   const { logged: vaeLog } = await run([...lines, vae.replace("epochs: 10", "epochs: 1")].join("\n"));
   assert.match(vaeLog.join("\n"), /epoch 1\/1 · .* · loss \d+\.\d+ · recon \d+\.\d+ · kl \d+\.\d+/, "logs loss, recon and kl per epoch");
 });
+
+test("docs/browser.md's training loops run: the yielding loop (200 of its 20,000 steps), then one stepScope step", async () => {
+  const doc = readFileSync(`${repoRoot}docs/browser.md`, "utf8");
+  const [loop, scoped] = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  assert.ok(loop?.includes("yieldToEventLoop") && scoped?.includes("stepScope"), "docs/browser.md's two ts blocks");
+  const short = loop!.replace("step < 20000", "step < 200");
+  assert.notEqual(short, loop, "the loop's step count changed: update this test");
+  const { module } = await run(`${short}\n${scoped}`, "\nexport { loss };");
+  assert.equal(typeof module.loss, "number");
+  assert.ok(Number.isFinite(module.loss) && (module.loss as number) < Math.log(3), `loss after 201 steps: ${String(module.loss)}`);
+});

@@ -83,6 +83,7 @@ const FEATURES: { area: string; feature: string; files: RegExp }[] = [
   { area: "cli", feature: "Demonstrations with pictures: decision boundaries with 0/3/20 hidden layers, double descent (peak at width = n), images ranked by a neuron, deck 001's fruit table, vanishing gradients (sigmoid vs ReLU, 20 layers)", files: /^demos-energy\.test/ },
   { area: "nn", feature: "Volumetric (3-d) layers: Conv3d, ConvTranspose3d, Max/Avg/AdaptiveAvg/AdaptiveMaxPool3d, MaxUnpool3d, BatchNorm3d, InstanceNorm3d and their F forms (PyTorch parity on both backends, float64 gradcheck); a Conv3d net tells depth bars from width bars (0.99 held out)", files: /^conv3d/ },
   { area: "nn", feature: "FractionalMaxPool2d / FractionalMaxPool3d (F forms): torch's interval formula in the input's precision, outputSize or outputRatio, returnIndices, pinned `_random_samples` (randomSamples) or seeded draws (PyTorch parity on both backends, float64 gradcheck)", files: /^fractional-pool\.test/ },
+  { area: "nn", feature: "print(model) as torch's: Conv1d/2d/3d, ConvTranspose*, RNN/LSTM/GRU and their cells show every non-default argument (torch 1.13's extra_repr, in camelCase); the README's and docs/browser.md's snippets run as written", files: /^(module-repr|readme-snippets)\.test/ },
 ];
 
 interface Result {

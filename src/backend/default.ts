@@ -17,12 +17,16 @@ export interface InitOptions {
 /** Loads the default backend; resolves once it is ready (called once by the package barrel). */
 export async function initDefaultBackend({ create = createWasmBackend, warn = (l) => console.warn(l) }: InitOptions = {}): Promise<void> {
   const wanted = env?.MYELIN_BACKEND;
-  if (wanted && wanted !== "wasm") {
+  // only cpu exists before this runs, so setBackend's "available: cpu" would hide the wasm choice
+  if (wanted && wanted !== "wasm" && wanted !== "cpu") throw new Error(`myelin: MYELIN_BACKEND=${wanted} is not a backend (expected cpu or wasm)`);
+  if (wanted === "cpu") {
     setBackend(wanted);
     return;
   }
   const threads = Number(env?.MYELIN_THREADS);
-  const opts = Number.isInteger(threads) && threads > 0 ? { numThreads: threads } : {};
+  if (env?.MYELIN_THREADS && !(Number.isInteger(threads) && threads > 0))
+    throw new Error(`myelin: MYELIN_THREADS=${env.MYELIN_THREADS} is not a thread count (expected a positive integer)`);
+  const opts = threads > 0 ? { numThreads: threads } : {};
   let wasm;
   try {
     wasm = await create(opts);

@@ -3,6 +3,7 @@
 // A thin shell over fit(); argument parsing is Node's util.parseArgs.
 
 import { parseArgs } from "node:util";
+import { suggestName } from "../options.js";
 import { commands, type Command } from "./commands.js";
 import { recipes } from "./recipes.js";
 import { backendLine, useBackend, version } from "./shared.js";
@@ -23,6 +24,26 @@ backend: ${backendLine()}
 
 Run 'myelin <command> --help' for the options of one command, 'myelin --version' for the version.`;
 
+/** "unknown option '--batch_size' (did you mean '--batch-size'?)" for the first option the command lacks. */
+function unknownOption(args: string[], known: string[]): string | undefined {
+  for (const arg of args) {
+    if (arg === "--") break;
+    if (!arg.startsWith("--")) continue;
+    const given = arg.slice(2).split("=")[0]!;
+    if (given === "help" || known.includes(given)) continue;
+    const hint = suggestName(given.replace(/_/g, "-"), known);
+    return `unknown option '--${given}'${hint ? ` (did you mean '--${hint}'?)` : ""}`;
+  }
+  return undefined;
+}
+
+/** A usage's option list only (train's recipe descriptions would push the error off the screen). */
+function optionsPart(usage: string, name: string): string {
+  const lines = usage.split("\n");
+  const first = lines.findIndex((l) => /^ {2}--/.test(l));
+  return first < 0 ? usage : [lines[0], ...lines.slice(first), `(run 'myelin ${name} --help' for the whole description)`].join("\n");
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
@@ -42,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: rest, options: { ...cmd.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   } catch (e) {
-    console.error(`myelin ${name}: ${(e as Error).message}\n\n${cmd.usage}`);
+    console.error(`myelin ${name}: ${unknownOption(rest, Object.keys(cmd.options)) ?? (e as Error).message}\n\n${optionsPart(cmd.usage, name)}`);
     return 2;
   }
   if (parsed.values.help) {

@@ -70,14 +70,16 @@ function setting(v: Values, flag: string, saved: number | undefined, fallback: n
   return n;
 }
 
-const recipeHelp = (): string =>
-  Object.values(recipes)
+const recipeHelp = (): string => {
+  const col = 5 + Math.max(...Object.values(recipes).map((r) => r.name.length)); // the longest name sets the column
+  return Object.values(recipes)
     .map((r) => {
       const d = r.defaults;
       const settings = `(${d.epochs} epochs, batch ${d.batchSize}, lr ${d.lr}, ${d.valSplit ? `${d.valSplit * 100}% held out for validation` : "no validation split"})`;
-      return `    ${r.name.padEnd(14)} ${wrap(r.description, 19)}\n${" ".repeat(19)}${settings}`;
+      return `    ${r.name.padEnd(col - 5)} ${wrap(r.description, col)}\n${" ".repeat(col)}${settings}`;
     })
     .join("\n");
+};
 
 export const train: Command = {
   summary: "train a recipe (default: digits) and save the run",

@@ -85,12 +85,35 @@ abstract class ConvBase extends Module {
   protected checkInput(x: Tensor): void {
     const nsp = this.kernelSize.length;
     if (x.ndim !== nsp + 2 || x.shape[1] !== this.inChannels)
-      throw new Error(`${this.toString()}: expected input [N, ${this.inChannels}, ${["L", "H, W", "D, H, W"][nsp - 1]}], got ${fmtShape(x.shape)}`);
+      throw new Error(`${this.where}: expected input [N, ${this.inChannels}, ${["L", "H, W", "D, H, W"][nsp - 1]}], got ${fmtShape(x.shape)}`);
   }
 
-  override toString(): string {
+  /** The layer as error messages name it: `nn.Conv2d(3, 6, kernelSize=[5,5], stride=[1,1])`. */
+  protected get where(): string {
     return `${this.name}(${this.inChannels}, ${this.outChannels}, kernelSize=${fmtShape(this.kernelSize)}, stride=${fmtShape(this.stride)})`;
   }
+
+  /**
+   * torch's repr (ConvNd.extra_repr): channels, kernelSize and stride, then only the arguments that
+   * differ from their defaults, so `Conv2d(3, 8, kernelSize=[3, 3], stride=[2, 2], padding=[1, 1])`.
+   */
+  override toString(): string {
+    const [padding, outputPadding, paddingMode] = this.reprPadding();
+    const extra: [string, unknown, boolean][] = [
+      ["padding", padding, Array.isArray(padding) ? padding.some((p) => p !== 0) : true],
+      ["dilation", this.dilation, this.dilation.some((d) => d !== 1)],
+      ["outputPadding", outputPadding, outputPadding.some((p) => p !== 0)],
+      ["groups", this.groups, this.groups !== 1],
+      ["bias", false, this.bias === null],
+      ["paddingMode", paddingMode, paddingMode !== "zeros"],
+    ];
+    const shown = extra.filter(([, , show]) => show).map(([k, v]) => `${k}=${typeof v === "string" ? `'${v}'` : Array.isArray(v) ? `[${v.join(", ")}]` : String(v)}`);
+    const head = [`${this.inChannels}`, `${this.outChannels}`, `kernelSize=[${this.kernelSize.join(", ")}]`, `stride=[${this.stride.join(", ")}]`];
+    return `${this.name.replace(/^nn\./, "")}(${[...head, ...shown].join(", ")})`;
+  }
+
+  /** padding (numbers per dim, or 'same'/'valid'), outputPadding (zeros unless transposed) and paddingMode, for toString. */
+  protected abstract reprPadding(): [number[] | string, number[], string];
 }
 
 export abstract class ConvNd extends ConvBase {
@@ -108,15 +131,20 @@ export abstract class ConvNd extends ConvBase {
     this.paddingMode = o.paddingMode;
     this.pads = convPadding(name, o.padding, this.kernelSize, this.stride, this.dilation);
   }
+
+  protected reprPadding(): [number[] | string, number[], string] {
+    const p = this.padding;
+    return [typeof p === "string" ? p : tuple(this.name, "padding", p, this.kernelSize.length), this.kernelSize.map(() => 0), this.paddingMode];
+  }
   /**
    * relu: relu(conv(x)) as one op (Conv2d.forwardRelu), for zero padding only. pool: a ReLU and a
    * 2x2 max pool follow (Sequential), which the kernel may compute while the output is in cache.
    */
   forward(x: Tensor, relu = false, pool = false): Tensor {
     this.checkInput(x);
-    if (this.paddingMode === "zeros") return convNd(this.toString(), x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.pads, false, relu, pool);
-    const padded = padSpatial(this.toString(), x, this.pads, this.paddingMode);
-    return convNd(this.toString(), padded, this.weight, this.bias, this.stride, this.dilation, this.groups);
+    if (this.paddingMode === "zeros") return convNd(this.where, x, this.weight, this.bias, this.stride, this.dilation, this.groups, this.pads, false, relu, pool);
+    const padded = padSpatial(this.where, x, this.pads, this.paddingMode);
+    return convNd(this.where, padded, this.weight, this.bias, this.stride, this.dilation, this.groups);
   }
 }
 
@@ -163,6 +191,10 @@ export abstract class ConvTransposeNd extends ConvBase {
     this.padding = tuple(name, "padding", o.padding, nsp);
     this.outputPadding = tuple(name, "outputPadding", o.outputPadding, nsp);
   }
+  protected reprPadding(): [number[] | string, number[], string] {
+    return [this.padding, this.outputPadding, "zeros"];
+  }
+
   /** `outputSize` (the spatial size wanted, as torch's output_size) picks the outputPadding. */
   forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     this.checkInput(x);
@@ -171,13 +203,13 @@ export abstract class ConvTransposeNd extends ConvBase {
       const want = outputSize.slice(-this.kernelSize.length);
       op = want.map((w, j) => w - ((x.shape[2 + j]! - 1) * this.stride[j]! - 2 * this.padding[j]! + this.dilation[j]! * (this.kernelSize[j]! - 1) + 1));
       if (op.some((p, j) => p < 0 || p >= Math.max(this.stride[j]!, this.dilation[j]!)))
-        throw new Error(`${this.toString()}: outputSize ${fmtShape(outputSize)} cannot be reached from input ${fmtShape(x.shape)}`);
+        throw new Error(`${this.where}: outputSize ${fmtShape(outputSize)} cannot be reached from input ${fmtShape(x.shape)}`);
     }
     return this.transpose(x, op);
   }
   /** The transposed convolution itself, with the outputPadding chosen. */
   protected transpose(x: Tensor, outputPadding: readonly number[]): Tensor {
-    return convTransposeNd(this.toString(), x, this.weight, this.bias, this.stride, this.padding, outputPadding, this.dilation, this.groups);
+    return convTransposeNd(this.where, x, this.weight, this.bias, this.stride, this.padding, outputPadding, this.dilation, this.groups);
   }
 }
 

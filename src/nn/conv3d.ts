@@ -23,8 +23,8 @@ export class Conv3d extends ConvNd {
   override forward(x: Tensor): Tensor {
     this.checkInput(x);
     const zero = this.pads.map(() => [0, 0] as [number, number]);
-    const [input, pads] = this.paddingMode === "zeros" ? [x, this.pads] : [padSpatial(this.toString(), x, this.pads, this.paddingMode), zero];
-    return conv3dFolded(this.toString(), input, this.weight, this.bias, this.stride, this.dilation, this.groups, pads);
+    const [input, pads] = this.paddingMode === "zeros" ? [x, this.pads] : [padSpatial(this.where, x, this.pads, this.paddingMode), zero];
+    return conv3dFolded(this.where, input, this.weight, this.bias, this.stride, this.dilation, this.groups, pads);
   }
 }
 
@@ -41,6 +41,6 @@ export class ConvTranspose3d extends ConvTransposeNd {
   }
 
   protected override transpose(x: Tensor, outputPadding: readonly number[]): Tensor {
-    return convTranspose3dFolded(this.toString(), x, this.weight, this.bias, this.stride, this.padding, outputPadding, this.dilation, this.groups);
+    return convTranspose3dFolded(this.where, x, this.weight, this.bias, this.stride, this.padding, outputPadding, this.dilation, this.groups);
   }
 }

@@ -50,6 +50,12 @@ abstract class CellBase<H, Out> extends Module<[Tensor, (H | null)?], Out> {
     this.resetParameters();
   }
 
+  /** torch's RNNCellBase.extra_repr: `LSTMCell(3, 4)`, `RNNCell(3, 4, bias=false, nonlinearity='relu')`. */
+  override extraRepr(): string {
+    const nl = (this as { nonlinearity?: string }).nonlinearity;
+    return [`${this.inputSize}`, `${this.hiddenSize}`, this.biasIh ? "" : "bias=false", nl && nl !== "tanh" ? `nonlinearity='${nl}'` : ""].filter(Boolean).join(", ");
+  }
+
   resetParameters(): void {
     const k = 1 / Math.sqrt(this.hiddenSize);
     noGrad(() => this.parameters().forEach((p) => uniform(p, { a: -k, b: k })));

@@ -253,8 +253,13 @@ export abstract class RNNBase<H, Out> extends Module<[Output, (H | null)?], [Out
     return [ys, state];
   }
 
+  /** torch's repr (RNNBase.extra_repr): the sizes, then what differs from the defaults, e.g. `LSTM(10, 20, numLayers=2, batchFirst=true)`. */
   override toString(): string {
-    const extra = [this.numLayers > 1 ? `numLayers=${this.numLayers}` : "", this.bidirectional ? "bidirectional" : "", this.batchFirst ? "batchFirst" : "", this.projSize ? `projSize=${this.projSize}` : ""];
+    const extra = [
+      this.projSize ? `projSize=${this.projSize}` : "", this.numLayers !== 1 ? `numLayers=${this.numLayers}` : "",
+      "nonlinearity" in this && this.nonlinearity !== "tanh" ? `nonlinearity='${String(this.nonlinearity)}'` : "", this.bias ? "" : "bias=false",
+      this.batchFirst ? "batchFirst=true" : "", this.dropout ? `dropout=${this.dropout}` : "", this.bidirectional ? "bidirectional=true" : "",
+    ];
     return `${this.#name.slice(3)}(${[`${this.inputSize}`, `${this.hiddenSize}`, ...extra.filter(Boolean)].join(", ")})`;
   }
 }
