@@ -5,47 +5,23 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { backendByName } from "../src/backend/registry.js";
-import { F, listBackends, nn, type Tensor } from "../src/index.js";
+import { listBackends, nn, type Tensor } from "../src/index.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, decodeState, fixture, values, type FixtureTensor, type LayerCase, on } from "./helpers.js";
+import { decode, decodeState, fixture, values, type FixtureTensor, on } from "./helpers.js";
+import { buildLayer as build, checkFunctionalCase, checkLayerCase, F32, GRAD, type ConvLayerCase, type FnCase } from "./conv-cases.js";
 
-interface FnCase { fn: string; tensors: FixtureTensor[]; args: unknown[]; out: FixtureTensor; gradOutput: FixtureTensor; grads: FixtureTensor[] }
 interface Fx {
-  layers: LayerCase[];
+  layers: ConvLayerCase[];
   unpool: { input: FixtureTensor; indices: FixtureTensor; outputSize: number[]; out: FixtureTensor; gradOutput: FixtureTensor; gradInput: FixtureTensor };
   functional: FnCase[];
 }
 const fx = fixture<Fx>("conv/layers.json");
 
-type Ctor = new (...args: unknown[]) => nn.Module<[Tensor], Tensor | [Tensor, Tensor]>;
-const build = (c: LayerCase["ctor"]): nn.Module<[Tensor], Tensor | [Tensor, Tensor]> =>
-  new ((nn as unknown as Record<string, Ctor>)[c.class]!)(...c.args.map((a) => a ?? undefined), c.options);
-const F32 = { rtol: 1e-4, atol: 1e-5 };
-const GRAD = { rtol: 1e-4, atol: 1e-4 };
 
 for (const device of listBackends()) {
   describe(`conv layers match PyTorch on ${device}`, () => {
     for (const c of fx.layers) {
-      test(`${device} › ${c.name}`, () => on(device, () => {
-        const m = build(c.ctor);
-        assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.stateDict), "torch's state-dict keys in torch's order");
-        for (const [k, v] of Object.entries(m.stateDict())) assert.deepEqual(v.shape, c.stateDict[k]!.shape, `shape of ${k}`);
-        m.loadStateDict(decodeState(c.stateDict));
-        m.train(c.train);
-        const x = decode(c.input, { requiresGrad: true });
-        const res = m.forward(x);
-        const [y, idx] = Array.isArray(res) ? res : [res, null];
-        assertClose(y, values(c.out), F32, `${c.name} forward`);
-        if (c.indices) assert.deepEqual([...idx!.dataSync()], values(c.indices), `${c.name} indices`);
-        else assert.equal(idx, null);
-        y.backward(decode(c.gradOutput));
-        assertClose(x.grad!, values(c.gradInput!), GRAD, `${c.name} input gradient`);
-        for (const [k, p] of m.namedParameters()) assertClose(p.grad!, values(c.paramGrads[k]!), GRAD, `${c.name} gradient of ${k}`);
-        if (c.stateAfter) {
-          const sd = m.stateDict();
-          for (const [k, v] of Object.entries(c.stateAfter)) assertClose(sd[k]!, values(v), F32, `${c.name}: ${k} after the step`);
-        }
-      }));
+      test(`${device} › ${c.name}`, () => on(device, () => checkLayerCase(c)));
     }
 
     test(`${device} › MaxUnpool2d undoes MaxPool2d's indices`, () => on(device, () => {
@@ -58,14 +34,7 @@ for (const device of listBackends()) {
     }));
 
     for (const c of fx.functional)
-      test(`${device} › F.${c.fn} with positional arguments`, () => on(device, () => {
-        const ts = c.tensors.map((t) => decode(t, { requiresGrad: true }));
-        const fn = (F as unknown as Record<string, (...a: unknown[]) => Tensor>)[c.fn]!;
-        const y = fn(...ts, ...c.args);
-        assertClose(y, values(c.out), F32, `F.${c.fn}`);
-        y.backward(decode(c.gradOutput));
-        ts.forEach((t, i) => assertClose(t.grad!, values(c.grads[i]!), GRAD, `F.${c.fn} gradient ${i}`));
-      }));
+      test(`${device} › F.${c.fn} with positional arguments`, () => on(device, () => checkFunctionalCase(c)));
   });
 }
 

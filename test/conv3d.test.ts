@@ -8,48 +8,23 @@ import { backendByName } from "../src/backend/registry.js";
 import { F, io, listBackends, nn, randn, type Tensor } from "../src/index.js";
 import { convTransposeNd, convWindows } from "../src/nn/functional/conv.js";
 import { assertClose, gradcheck } from "../src/testing/index.js";
-import { decode, decodeState, fixture, values, type FixtureState, type FixtureTensor, type LayerCase, on } from "./helpers.js";
+import { decode, decodeState, fixture, values, type FixtureState, type FixtureTensor, on } from "./helpers.js";
+import { buildLayer as build, checkFunctionalCase, checkLayerCase, F32, GRAD, type ConvLayerCase, type FnCase } from "./conv-cases.js";
 
-interface FnCase { fn: string; tensors: FixtureTensor[]; args: unknown[]; out: FixtureTensor; gradOutput: FixtureTensor; grads: FixtureTensor[] }
 interface Unpool { kernel: number; stride: number; padding: number; input: FixtureTensor; indices: FixtureTensor; outputSize: number[]; out: FixtureTensor; gradOutput: FixtureTensor; gradInput: FixtureTensor }
 interface Fx {
-  layers: (LayerCase & { forwardArgs: unknown[] })[];
+  layers: ConvLayerCase[];
   unpool: Unpool[];
   functional: FnCase[];
   network: { stateDict: FixtureState; input: FixtureTensor; out: FixtureTensor };
 }
 const fx = fixture<Fx>("conv/layers3d.json");
 
-type Mod = nn.Module<[Tensor, ...unknown[]], Tensor | [Tensor, Tensor]>;
-const build = (c: LayerCase["ctor"]): Mod =>
-  new ((nn as unknown as Record<string, new (...args: unknown[]) => Mod>)[c.class]!)(...c.args.map((a) => a ?? undefined), c.options);
-const F32 = { rtol: 1e-4, atol: 1e-5 };
-const GRAD = { rtol: 1e-4, atol: 1e-4 };
 
 for (const device of listBackends()) {
   describe(`volumetric layers match PyTorch on ${device}`, () => {
     for (const c of fx.layers) {
-      test(`${device} › ${c.name}`, () => on(device, () => {
-        const m = build(c.ctor);
-        assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.stateDict), "torch's state-dict keys in torch's order");
-        for (const [k, v] of Object.entries(m.stateDict())) assert.deepEqual(v.shape, c.stateDict[k]!.shape, `shape of ${k}`);
-        m.loadStateDict(decodeState(c.stateDict));
-        m.train(c.train);
-        const x = decode(c.input, { requiresGrad: true });
-        const res = m.forward(x, ...c.forwardArgs);
-        const [y, idx] = Array.isArray(res) ? res : [res, null];
-        assert.deepEqual(y.shape, c.out.shape, `${c.name} output shape`);
-        assertClose(y, values(c.out), F32, `${c.name} forward`);
-        if (c.indices) assert.deepEqual([...idx!.dataSync()], values(c.indices), `${c.name} indices`);
-        else assert.equal(idx, null);
-        y.backward(decode(c.gradOutput));
-        assertClose(x.grad!, values(c.gradInput!), GRAD, `${c.name} input gradient`);
-        for (const [k, p] of m.namedParameters()) assertClose(p.grad!, values(c.paramGrads[k]!), GRAD, `${c.name} gradient of ${k}`);
-        if (c.stateAfter) {
-          const sd = m.stateDict();
-          for (const [k, v] of Object.entries(c.stateAfter)) assertClose(sd[k]!, values(v), F32, `${c.name}: ${k} after the step`);
-        }
-      }));
+      test(`${device} › ${c.name}`, () => on(device, () => checkLayerCase(c)));
     }
 
     for (const [i, u] of fx.unpool.entries())
@@ -72,14 +47,7 @@ for (const device of listBackends()) {
     }));
 
     for (const c of fx.functional)
-      test(`${device} › F.${c.fn}(${JSON.stringify(c.args)}) with positional arguments`, () => on(device, () => {
-        const ts = c.tensors.map((t) => decode(t, { requiresGrad: true }));
-        const fn = (F as unknown as Record<string, (...a: unknown[]) => Tensor>)[c.fn]!;
-        const y = fn(...ts, ...c.args.map((a) => a ?? null));
-        assertClose(y, values(c.out), F32, `F.${c.fn}`);
-        y.backward(decode(c.gradOutput));
-        ts.forEach((t, i) => assertClose(t.grad!, values(c.grads[i]!), GRAD, `F.${c.fn} gradient ${i}`));
-      }));
+      test(`${device} › F.${c.fn}(${JSON.stringify(c.args)}) with positional arguments`, () => on(device, () => checkFunctionalCase(c)));
 
     test(`${device} › a torch state dict of a Conv3d/BatchNorm3d/MaxPool3d/ConvTranspose3d/InstanceNorm3d net loads`, () => on(device, () => {
       const net = new nn.Sequential(new nn.Conv3d(2, 3, 3, { padding: 1 }), new nn.BatchNorm3d(3), new nn.ReLU(), new nn.MaxPool3d(2),
