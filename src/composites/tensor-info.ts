@@ -4,16 +4,14 @@
 
 import { checkDType, ITEMSIZE, type DType } from "../dtype.js";
 import type { Nested } from "../format.js";
-import { arange, full, tensor, zerosLike, type CreateOptions, type NestedArray, type SizeArgs } from "../ops/creation.js";
+import { arange, CREATE_KEYS, full, sizeArgs, tensor, zerosLike, type CreateOptions, type NestedArray, type SizeArgs } from "../ops/creation.js";
 import { cast } from "../ops/elementwise.js";
-import { checkOptionNames, isOptionsObject } from "../options.js";
+import { checkOptionNames } from "../options.js";
 import { broadcastShapes as broadcast, fmtShape, normDim } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { defaultGenerator } from "../random.js";
 import "./aliases.js"; // splitWithSizes
 import { installMethods } from "./methods.js";
-
-const CREATE_KEYS = ["dtype", "device", "requiresGrad"];
 
 /** torch's legacy type names, returned by Tensor.type(). */
 const TYPE_NAMES: Record<DType, string> = { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", int32: "torch.IntTensor", bool: "torch.BoolTensor" };
@@ -28,12 +26,8 @@ const MISSING_CASTS: Record<string, [dtype: string, use: string]> = {
 
 /** Sizes then an optional options object (torch's new_zeros(2, 3, dtype=…) or new_zeros((2, 3))), with x's dtype and device as defaults. */
 function likeArgs(op: string, x: Tensor, args: readonly unknown[]): [number[], CreateOptions] {
-  const last = args[args.length - 1];
-  const opts = (isOptionsObject(last) ? last : {}) as CreateOptions;
-  checkOptionNames(op, opts, CREATE_KEYS);
-  const sizes = isOptionsObject(last) ? args.slice(0, -1) : args;
-  const shape = sizes.length === 1 && Array.isArray(sizes[0]) ? (sizes[0] as number[]) : (sizes as number[]);
-  return [[...shape], { dtype: x.dtype, device: x.device, ...opts }];
+  const [shape, opts] = sizeArgs<CreateOptions>(op, args, CREATE_KEYS);
+  return [shape, { dtype: x.dtype, device: x.device, ...opts }];
 }
 
 /**

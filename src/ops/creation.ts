@@ -111,11 +111,11 @@ function checkShape(op: string, shape: readonly number[]): void {
 /** A shape given as PyTorch's varargs (2, 3) or as one array ([2, 3]), then an optional options object. */
 export type SizeArgs<O> = [...sizes: number[]] | [...sizes: number[], options: O] | [shape: readonly number[], options?: O];
 
-const CREATE_KEYS = ["dtype", "requiresGrad", "device"];
+export const CREATE_KEYS = ["dtype", "requiresGrad", "device"];
 const RANDOM_KEYS = [...CREATE_KEYS, "generator"];
 
 /** Splits `zeros(2, 3, { dtype })` / `zeros([2, 3], { dtype })` into a checked shape and options. */
-function sizeArgs<O extends CreateOptions>(op: string, args: readonly unknown[], keys: readonly string[]): [number[], O] {
+export function sizeArgs<O extends CreateOptions>(op: string, args: readonly unknown[], keys: readonly string[]): [number[], O] {
   const last = args[args.length - 1];
   const hasOpts = args.length > 0 && isOptionsObject(last);
   const opts = (hasOpts ? last : {}) as O;
