@@ -73,12 +73,13 @@ export function erfinv(x: Tensor): Tensor {
 
 // Lanczos' approximation (g = 7, 9 terms), evaluated in float64 and rounded to the input's dtype:
 // Γ(y) = √(2π)·t^{z+½}·e^{−t}·A(z) with z = y − 1, t = z + g + ½, A(z) = c₀ + Σ cᵢ/(z + i).
-const LANCZOS_G = 7, HALF_LOG_2PI = 0.9189385332046727;
-const LANCZOS = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+export const LANCZOS_G = 7, HALF_LOG_2PI = 0.9189385332046727, LANCZOS_C0 = 0.99999999999980993;
+/** c₁ … c₈. */
+export const LANCZOS = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
 /** y ≥ ½ → z, t, A(z) and A′(z). */
 function lanczos(y: Tensor): { z: Tensor; t: Tensor; a: Tensor; da: Tensor } {
   const z = y.sub(1), terms = LANCZOS.map((c, i) => z.add(i + 1).reciprocal().mul(c));
-  const a = terms.reduce((acc, term) => acc.add(term)).add(0.99999999999980993);
+  const a = terms.reduce((acc, term) => acc.add(term)).add(LANCZOS_C0);
   const da = LANCZOS.map((c, i) => z.add(i + 1).square().reciprocal().mul(-c)).reduce((acc, term) => acc.add(term));
   return { z, t: z.add(LANCZOS_G + 0.5), a, da };
 }

@@ -3,6 +3,7 @@
 // (igam/igamc, from Cephes and Boost). Each runs in float64; the tensor wrappers round to the input dtype.
 
 import { erfcScalar } from "./special-erfcx.js";
+import { HALF_LOG_2PI, LANCZOS, LANCZOS_C0, LANCZOS_G as LGAMMA_G } from "./math-more.js";
 
 // This code is derived from the Cephes Math Library (Copyright (c) 2018, Steven Moshier, 3-clause BSD)
 // and SciPy's and Boost's incomplete gamma functions, as ATen's Math.h is; see that file's notes.
@@ -73,19 +74,16 @@ export function polygammaScalar(n: number, x: number): number {
   return (n % 2 ? 1 : -1) * Math.exp(lgammaScalar(n + 1)) * zetaScalar(n + 1, x);
 }
 
-// Lanczos (g = 7, 9 terms), the same approximation as the tensor lgamma in math-more.ts.
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-/** ln|Γ(x)| (Lanczos, reflected below ½); +∞ at the poles 0, −1, −2, …. */
+/** ln|Γ(x)| (math-more.ts's Lanczos approximation, in scalars; reflected below ½); +∞ at the poles 0, −1, −2, …. */
 export function lgammaScalar(x: number): number {
   if (x <= 0 && x === Math.floor(x)) return Infinity;
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaScalar(1 - x);
   if (x === 1 || x === 2) return 0;
   if (x === Infinity) return Infinity;
-  const z = x - 1, t = z + 7.5;
-  let a = LANCZOS[0]!;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.9189385332046727 + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  const z = x - 1, t = z + (LGAMMA_G + 0.5);
+  let a = LANCZOS_C0;
+  for (let i = 0; i < LANCZOS.length; i++) a += LANCZOS[i]! / (z + i + 1);
+  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /** Evaluates the rational function num(x)/denom(x), in 1/x when |x| > 1 (SciPy's ratevl). */
